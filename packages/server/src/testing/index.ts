@@ -1,0 +1,2 @@
+export { createTestDatabase, type TestDatabase, testPrefix } from './test-database';
+export { type TestServices, testServices } from './test-services';

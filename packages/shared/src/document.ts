@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** Keys of the one Y.Doc per project (docId = project id). */
+export const DOC_KEYS = {
+  /** Y.Text: the screenplay in Fountain, the source of truth for scenes. */
+  script: 'script',
+  /** Y.Array<Y.Map>: storyboard scenes in order. */
+  scenes: 'scenes',
+  /** Y.Map: name → Character. */
+  characters: 'characters',
+  /** Y.Map: project render settings. */
+  settings: 'settings',
+} as const;
+
+export const SHOTS = ['wide', 'medium', 'close'] as const;
+export const shotSchema = z.enum(SHOTS);
+export type Shot = z.infer<typeof shotSchema>;
+
+export const CAMERA_MOVES = [
+  'static',
+  'pan-left',
+  'pan-right',
+  'zoom-in',
+  'zoom-out',
+  'tilt-up',
+  'tilt-down',
+] as const;
+export const cameraMoveSchema = z.enum(CAMERA_MOVES);
+export type CameraMove = z.infer<typeof cameraMoveSchema>;
+
+/** Longest single scene we accept (seconds); longer asks are refused, not rendered for hours. */
+export const MAX_SCENE_DURATION_SEC = 600;
+
+export const dialogueLineSchema = z.object({
+  character: z.string().max(200),
+  text: z.string().max(5000),
+  parenthetical: z.string().max(500).optional(),
+});
+export type DialogueLine = z.infer<typeof dialogueLineSchema>;
+
+/** One storyboard scene as stored in a Y.Map inside `scenes`. */
+export const sceneSchema = z.object({
+  id: z.string().min(1).max(64),
+  heading: z.string().max(500),
+  synopsis: z.string().max(5000).default(''),
+  dialogue: z.array(dialogueLineSchema).max(500).default([]),
+  shot: shotSchema.default('medium'),
+  camera: cameraMoveSchema.default('static'),
+  durationSec: z.number().positive().max(MAX_SCENE_DURATION_SEC).default(5),
+  voice: z.string().max(100).optional(),
+  frameAssetId: z.string().uuid().nullable().optional(),
+  imagePrompt: z.string().max(2000).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
+  notes: z.string().max(10_000).optional(),
+  removed: z.boolean().optional(),
+});
+export type Scene = z.infer<typeof sceneSchema>;
+
+export const characterSchema = z.object({
+  description: z.string().max(2000).default(''),
+  voice: z.string().max(100).optional(),
+  portraitAssetId: z.string().uuid().nullable().optional(),
+});
+export type Character = z.infer<typeof characterSchema>;
+
+export const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3'] as const;
+export const aspectRatioSchema = z.enum(ASPECT_RATIOS);
+export type AspectRatio = z.infer<typeof aspectRatioSchema>;
+
+export const RESOLUTIONS = ['480p', '720p', '1080p'] as const;
+export const resolutionSchema = z.enum(RESOLUTIONS);
+export type Resolution = z.infer<typeof resolutionSchema>;
+
+export const TRANSITIONS = ['cut', 'crossfade', 'fade-black'] as const;
+export const transitionSchema = z.enum(TRANSITIONS);
+
+export const projectSettingsSchema = z.object({
+  aspectRatio: aspectRatioSchema.default('16:9'),
+  resolution: resolutionSchema.default('720p'),
+  fps: z.number().int().min(12).max(60).default(24),
+  musicPrompt: z.string().max(500).default('calm'),
+  transition: transitionSchema.default('crossfade'),
+});
+export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+
+/** Output pixel size for a resolution preset and aspect ratio (even numbers, as H.264 needs). */
+export function frameSize(resolution: Resolution, aspect: AspectRatio): { width: number; height: number } {
+  const short = resolution === '480p' ? 480 : resolution === '720p' ? 720 : 1080;
+  const [a, b] = aspect.split(':').map(Number) as [number, number];
+  const even = (n: number) => Math.round(n / 2) * 2;
+  return a >= b
+    ? { width: even((short * a) / b), height: short }
+    : { width: short, height: even((short * b) / a) };
+}
+
+/** Bounds the realtime server enforces on documents and messages. */
+export const DOC_LIMITS = {
+  /** Largest single WebSocket message accepted (bytes). */
+  maxMessageBytes: 2 * 1024 * 1024,
+  /** Largest encoded document state (bytes). */
+  maxDocumentBytes: 20 * 1024 * 1024,
+  /** Most simultaneous connections to one document. */
+  maxConnectionsPerDoc: 200,
+} as const;

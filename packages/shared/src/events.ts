@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { type Job, type JobFinished, type JobProgress, jobSchema } from './jobs';
+
+export const jobWatchSchema = z.object({ jobId: z.string().uuid() });
+export const projectWatchSchema = z.object({ projectId: z.string().uuid() });
+
+/** Acknowledgement of a watch: the current state from Postgres, so a late joiner never shows stale data. */
+export type WatchAck<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
+
+/** A project-level event: comments, approvals, jobs, budget warnings. */
+export const projectEventSchema = z.object({
+  projectId: z.string().uuid(),
+  type: z.string().max(64),
+  payload: z.unknown(),
+  at: z.string(),
+});
+export type ProjectEvent = z.infer<typeof projectEventSchema>;
+
+/** Events the server sends. Declared once; passed as generics to `Server` and `io()`. */
+export interface ServerToClientEvents {
+  'job:progress': (event: JobProgress) => void;
+  'job:finished': (event: JobFinished) => void;
+  'job:created': (event: { projectId: string; job: Job }) => void;
+  'job:updated': (event: { projectId: string; job: Job }) => void;
+  'comment:created': (event: ProjectEvent) => void;
+  'comment:updated': (event: ProjectEvent) => void;
+  'comment:deleted': (event: ProjectEvent) => void;
+  'approval:changed': (event: ProjectEvent) => void;
+  'budget:warning': (event: ProjectEvent) => void;
+  'member:changed': (event: ProjectEvent) => void;
+  'notification:new': (event: {
+    id: string;
+    kind: string;
+    projectId: string | null;
+    payload: unknown;
+    at: string;
+  }) => void;
+}
+
+/** Events a client sends; each acknowledges with the current state or an error. */
+export interface ClientToServerEvents {
+  'job:watch': (req: { jobId: string }, ack: (res: WatchAck<{ job: Job }>) => void) => void;
+  'job:unwatch': (req: { jobId: string }) => void;
+  'project:watch': (req: { projectId: string }, ack: (res: WatchAck<{ projectId: string }>) => void) => void;
+  'project:unwatch': (req: { projectId: string }) => void;
+}
+
+export const jobRoom = (jobId: string) => `job:${jobId}`;
+export const projectRoom = (projectId: string) => `project:${projectId}`;
+export const userRoom = (userId: string) => `user:${userId}`;
+
+export { jobSchema };

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
+
+/** Every job ends in exactly one of completed, failed, cancelled. */
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Which queue a job's steps run on: `gpu` workers also take `cpu` work when idle. */
+export const resourceClassSchema = z.enum(['gpu', 'cpu']);
+export type ResourceClass = z.infer<typeof resourceClassSchema>;
+
+const uuid = z.string().uuid();
+
+export const renderPresetSchema = z.object({
+  resolution: resolutionSchema.default('720p'),
+  aspectRatio: aspectRatioSchema.default('16:9'),
+  burnSubtitles: z.boolean().default(false),
+  transition: transitionSchema.optional(),
+});
+
+/** Job type → payload schema. The API parses before enqueueing; the worker parses again on pick-up. */
+export const jobPayloadSchemas = {
+  'assets.derive': z.object({ assetId: uuid, stripFrames: z.number().int().min(1).max(24).default(8) }),
+  'render.video': z.object({ preset: renderPresetSchema.prefault({}), final: z.boolean().default(false) }),
+  'scene.frame': z.object({ sceneId: z.string().min(1).max(64) }),
+  'scene.variations': z.object({ sceneId: z.string().min(1).max(64), count: z.number().int().min(1).max(8) }),
+  'highlights.extract': z.object({
+    assetId: uuid,
+    maxClips: z.number().int().min(1).max(20).default(5),
+    clipSec: z.number().min(5).max(180).default(45),
+  }),
+  'portrait.lesson': z.object({
+    portraitAssetId: uuid,
+    text: z.string().min(1).max(20_000),
+    voice: z.string().max(100).optional(),
+  }),
+  'export.lms': z.object({
+    videoAssetId: uuid,
+    format: z.enum(['scorm12', 'scorm2004', 'xapi']),
+    title: z.string().min(1).max(200),
+  }),
+} as const;
+
+export type JobType = keyof typeof jobPayloadSchemas;
+export const JOB_TYPES = Object.keys(jobPayloadSchemas) as JobType[];
+export const jobTypeSchema = z.enum(JOB_TYPES as [JobType, ...JobType[]]);
+export type JobPayload<T extends JobType> = z.infer<(typeof jobPayloadSchemas)[T]>;
+
+export interface JobDefinition {
+  /** What a person reads in the UI. */
+  title: string;
+  resourceClass: ResourceClass;
+  /** BullMQ priority: 1 is most urgent; larger numbers wait. */
+  priority: number;
+  /** Per-step wall clock limit in seconds; past it the step fails (and may retry). */
+  timeoutSec: number;
+  /** Attempts per step, the first included. */
+  attempts: number;
+  /** First retry delay; doubles on each further attempt (exponential backoff). */
+  backoffMs: number;
+  /** Ordered step names; per-scene steps are expanded by the pipeline. */
+  steps: readonly string[];
+  /** Rough worker-seconds per step on the resource class, for the cost estimate. */
+  estimateSec: Readonly<Record<string, number>>;
+}
+
+/** The job catalog: everything the API and workers need to know about each job type. */
+export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
+  'assets.derive': {
+    title: 'Thumbnails and preview strip',
+    resourceClass: 'cpu',
+    priority: 5,
+    timeoutSec: 300,
+    attempts: 3,
+    backoffMs: 2_000,
+    steps: ['probe', 'thumbnail', 'strip'],
+    estimateSec: { probe: 1, thumbnail: 2, strip: 5 },
+  },
+  'render.video': {
+    title: 'Render video',
+    resourceClass: 'gpu',
+    priority: 10,
+    timeoutSec: 1_800,
+    attempts: 3,
+    backoffMs: 5_000,
+    steps: ['frame', 'voice', 'shot', 'music', 'assemble'],
+    estimateSec: { frame: 2, voice: 2, shot: 3, music: 2, assemble: 10 },
+  },
+  'scene.frame': {
+    title: 'Regenerate scene frame',
+    resourceClass: 'gpu',
+    priority: 3,
+    timeoutSec: 600,
+    attempts: 3,
+    backoffMs: 2_000,
+    steps: ['frame'],
+    estimateSec: { frame: 4 },
+  },
+  'scene.variations': {
+    title: 'Frame variations',
+    resourceClass: 'gpu',
+    priority: 4,
+    timeoutSec: 900,
+    attempts: 3,
+    backoffMs: 2_000,
+    steps: ['frame'],
+    estimateSec: { frame: 4 },
+  },
+  'highlights.extract': {
+    title: 'Extract highlights',
+    resourceClass: 'cpu',
+    priority: 20,
+    timeoutSec: 3_600,
+    attempts: 2,
+    backoffMs: 10_000,
+    steps: ['transcribe', 'score', 'cut'],
+    estimateSec: { transcribe: 60, score: 5, cut: 20 },
+  },
+  'portrait.lesson': {
+    title: 'Narrated portrait lesson',
+    resourceClass: 'gpu',
+    priority: 15,
+    timeoutSec: 1_800,
+    attempts: 2,
+    backoffMs: 10_000,
+    steps: ['voice', 'animate', 'assemble'],
+    estimateSec: { voice: 10, animate: 30, assemble: 10 },
+  },
+  'export.lms': {
+    title: 'Export for LMS',
+    resourceClass: 'cpu',
+    priority: 8,
+    timeoutSec: 600,
+    attempts: 3,
+    backoffMs: 2_000,
+    steps: ['package'],
+    estimateSec: { package: 5 },
+  },
+};
+
+/** Price per worker-second, in USD, by resource class (configurable per deployment later). */
+export const DEFAULT_RATES_USD_PER_SEC: Readonly<Record<ResourceClass, number>> = {
+  gpu: 0.0008,
+  cpu: 0.0001,
+};
+
+/** Live progress, emitted to `job:<id>` and `project:<id>` and kept in Postgres for polling clients. */
+export const jobProgressSchema = z.object({
+  jobId: uuid,
+  stage: z.string().max(100),
+  /** Percent complete, 0 to 100. */
+  progress: z.number().min(0).max(100),
+  /** Seconds left, when the worker can tell. */
+  etaSec: z.number().min(0).nullable(),
+  message: z.string().max(500),
+  previewAssetId: uuid.optional(),
+  step: z.string().max(100).optional(),
+});
+export type JobProgress = z.infer<typeof jobProgressSchema>;
+
+export const jobOutputSchema = z.object({
+  name: z.string(),
+  assetId: uuid.optional(),
+  value: z.unknown().optional(),
+});
+export type JobOutput = z.infer<typeof jobOutputSchema>;
+
+/** Sent exactly once per job, when it reaches a terminal status. */
+export const jobFinishedSchema = z.object({
+  jobId: uuid,
+  status: z.enum(['completed', 'failed', 'cancelled']),
+  error: z.string().max(2000).optional(),
+  outputs: z.array(jobOutputSchema),
+});
+export type JobFinished = z.infer<typeof jobFinishedSchema>;
+
+/** A job as the API returns it. */
+export const jobSchema = z.object({
+  id: uuid,
+  projectId: uuid,
+  type: jobTypeSchema,
+  status: jobStatusSchema,
+  params: z.record(z.string(), z.unknown()),
+  priority: z.number().int(),
+  progress: jobProgressSchema.nullable(),
+  outputs: z.array(jobOutputSchema),
+  error: z.string().nullable(),
+  costEstimateUsd: z.number(),
+  costActualUsd: z.number(),
+  versionId: uuid.nullable(),
+  createdBy: uuid.nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+/** BullMQ queue names by resource class. */
+export const QUEUE_NAMES: Readonly<Record<ResourceClass, string>> = {
+  gpu: 'clapboard-gpu',
+  cpu: 'clapboard-cpu',
+};

@@ -1,0 +1,45 @@
+import type { Role } from './roles';
+
+/**
+ * The one permission table. Every authorization check on the server (API routes, realtime rooms,
+ * document writes, job actions) reads it through `can()`; the web app reads it to hide controls a
+ * role cannot use (the server still checks).
+ */
+export const PERMISSIONS = {
+  'project:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'project:update': ['owner', 'editor'],
+  'project:delete': ['owner'],
+  'members:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'members:manage': ['owner'],
+  'document:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'document:write': ['owner', 'editor'],
+  'presence:write': ['owner', 'editor', 'reviewer', 'viewer'],
+  'versions:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'versions:write': ['owner', 'editor'],
+  'assets:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'assets:write': ['owner', 'editor'],
+  'assets:delete': ['owner', 'editor'],
+  'jobs:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'jobs:create': ['owner', 'editor'],
+  'jobs:cancel': ['owner', 'editor'],
+  'comments:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'comments:write': ['owner', 'editor', 'reviewer'],
+  'comments:moderate': ['owner'],
+  'approvals:write': ['owner', 'reviewer'],
+  'budget:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'budget:manage': ['owner'],
+  'exports:create': ['owner', 'editor', 'reviewer'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Whether `role` may perform `permission`. A missing role (non-member) may do nothing. */
+export function can(role: Role | null | undefined, permission: Permission): boolean {
+  if (!role) return false;
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** Every permission `role` holds, for clients that render controls by role. */
+export function permissionsOf(role: Role): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));
+}

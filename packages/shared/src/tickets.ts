@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { roleSchema } from './roles';
+
+/** Realtime tickets live 60 s: long enough to connect, short enough that a leaked one is useless. */
+export const TICKET_TTL_SEC = 60;
+/** JWT audience of realtime tickets; access tokens carry a different one so neither passes for the other. */
+export const TICKET_AUDIENCE = 'clapboard-realtime';
+
+export const ticketRequestSchema = z.object({ projectId: z.string().uuid() });
+export type TicketRequest = z.infer<typeof ticketRequestSchema>;
+
+export const ticketResponseSchema = z.object({
+  ticket: z.string(),
+  expiresAt: z.string(),
+  role: roleSchema,
+});
+export type TicketResponse = z.infer<typeof ticketResponseSchema>;
+
+/** What a verified ticket says: who, which project, which role. */
+export const ticketClaimsSchema = z.object({
+  userId: z.string().uuid(),
+  name: z.string(),
+  projectId: z.string().uuid(),
+  role: roleSchema,
+  expiresAt: z.number().int(),
+});
+export type TicketClaims = z.infer<typeof ticketClaimsSchema>;
