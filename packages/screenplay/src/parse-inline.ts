@@ -1,0 +1,137 @@
+/** A run of text with the emphasis that applies to it, or an inline note / boneyard. */
+export type InlineNode =
+  | { type: 'text'; text: string; bold: boolean; italic: boolean; underline: boolean }
+  | { type: 'note'; text: string }
+  | { type: 'boneyard'; text: string };
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+interface Style {
+  bold: boolean;
+  italic: boolean;
+  underline: boolean;
+}
+
+/** Characters the spec lets a writer escape with a backslash. */
+const ESCAPABLE = new Set(['*', '_', '\\', '[', ']', '/', '#', '=', '!', '@', '~', '>', '<', '.', '^']);
+
+/**
+ * Splits one element's text into styled runs: `*italic*`, `**bold**`, `***bold italic***`,
+ * `_underline_`, any nesting of those, `\*` escapes, inline `[[notes]]` and inline `/* boneyard *\/`.
+ * Emphasis does not span line breaks (as the spec says); an unmatched marker stays literal text.
+ */
+export function parseInline(text: string): InlineNode[] {
+  const out: InlineNode[] = [];
+  // Notes and boneyard first: they may span lines and their contents are not styled.
+  const re = /\[\[([\s\S]*?)\]\]|\/\*([\s\S]*?)\*\//g;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > last) styleLines(text.slice(last, m.index), out);
+    if (m[1] !== undefined) out.push({ type: 'note', text: m[1] });
+    else out.push({ type: 'boneyard', text: m[2]! });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) styleLines(text.slice(last), out);
+  return out;
+}
+
+function styleLines(text: string, out: InlineNode[]): void {
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    styleRun(line, { bold: false, italic: false, underline: false }, out);
+    if (i < lines.length - 1) pushText(out, '\n', { bold: false, italic: false, underline: false });
+  });
+}
+
+function pushText(out: InlineNode[], text: string, style: Style): void {
+  if (!text) return;
+  const prev = out[out.length - 1];
+  if (
+    prev?.type === 'text' &&
+    prev.bold === style.bold &&
+    prev.italic === style.italic &&
+    prev.underline === style.underline
+  ) {
+    prev.text += text;
+    return;
+  }
+  out.push({ type: 'text', text, ...style });
+}
+
+/** Finds the unescaped closing `marker` after `from`, which must follow a non-space character. */
+function findClose(s: string, marker: string, from: number): number {
+  let i = from;
+  while (i < s.length) {
+    const at = s.indexOf(marker, i);
+    if (at < 0) return -1;
+    const before = s[at - 1];
+    const escaped = countBackslashes(s, at) % 2 === 1;
+    // A `*` run longer than the marker belongs to a different (stronger) marker.
+    const longer = marker[0] === '*' && (s[at + marker.length] === '*' || before === '*');
+    // Like Markdown, `_` inside a word (snake_case) is not a marker.
+    const intraword = marker === '_' && WORD_CHAR.test(s[at + 1] ?? '');
+    if (at > from && before !== ' ' && before !== '\t' && !escaped && !longer && !intraword) return at;
+    i = at + 1;
+  }
+  return -1;
+}
+
+function countBackslashes(s: string, at: number): number {
+  let n = 0;
+  while (at - 1 - n >= 0 && s[at - 1 - n] === '\\') n++;
+  return n;
+}
+
+function styleRun(s: string, style: Style, out: InlineNode[]): void {
+  let buf = '';
+  let i = 0;
+  while (i < s.length) {
+    const ch = s[i]!;
+    if (ch === '\\' && i + 1 < s.length && ESCAPABLE.has(s[i + 1]!)) {
+      buf += s[i + 1];
+      i += 2;
+      continue;
+    }
+    if (ch === '*' || ch === '_') {
+      let marker = ch;
+      if (ch === '*') {
+        let k = 1;
+        while (k < 3 && s[i + k] === '*') k++;
+        marker = '*'.repeat(k);
+      }
+      const after = s[i + marker.length];
+      const opensWord = marker !== '_' || !WORD_CHAR.test(s[i - 1] ?? '');
+      if (opensWord && after !== undefined && after !== ' ' && after !== '\t') {
+        const close = findClose(s, marker, i + marker.length);
+        if (close > 0) {
+          pushText(out, buf, style);
+          buf = '';
+          const inner: Style =
+            marker === '_'
+              ? { ...style, underline: true }
+              : {
+                  bold: style.bold || marker.length >= 2,
+                  italic: style.italic || marker.length !== 2,
+                  underline: style.underline,
+                };
+          styleRun(s.slice(i + marker.length, close), inner, out);
+          i = close + marker.length;
+          continue;
+        }
+      }
+      buf += marker;
+      i += marker.length;
+      continue;
+    }
+    buf += ch;
+    i++;
+  }
+  pushText(out, buf, style);
+}
+
+/** Text without markup: emphasis markers, escapes, notes and boneyard removed. */
+export function plainText(text: string): string {
+  let out = '';
+  for (const node of parseInline(text)) if (node.type === 'text') out += node.text;
+  return out;
+}
