@@ -64,12 +64,11 @@ describe('serializeFountain', () => {
           extensions: [],
           forced: false,
           dual: false,
-          parts: [],
+          parts: [{ kind: 'text', text: 'Hi', range: r() }],
           range: r(),
         },
       ],
     };
-    doc.elements[4] = { ...(doc.elements[4] as never), parts: [{ kind: 'text', text: 'Hi', range: r() }] };
     const text = serializeFountain(doc);
     expect(text).toContain('!BOB\nlooks up.');
     expect(text).toContain('.DREAM SEQUENCE #4#');
