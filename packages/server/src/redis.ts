@@ -51,7 +51,7 @@ export async function connectRedis(
 
 /** Readiness probe: true when PING answers within `timeoutMs`. */
 export async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<boolean> {
-  if (redis.status !== 'ready') return false;
+  if (redis.status === 'end') return false;
   try {
     await Promise.race([
       redis.ping(),

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connectDb, migrate } from '@clapboard/server/db';
+import { closeServer, listen } from '@clapboard/server/http';
+import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
+import { createLogger } from '@clapboard/server/logger';
+import { connectRedis } from '@clapboard/server/redis';
+import { getRequestListener } from '@hono/node-server';
+import { createApp } from './app';
+import { loadEnv } from './env';
+
+await runMain('api', async () => {
+  const env = loadEnv();
+  const log = createLogger('api', { level: env.LOG_LEVEL });
+  const sql = await connectDb(env.DATABASE_URL, { applicationName: 'clapboard-api' });
+  const applied = await migrate(sql);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  const { redis, evictionOk } = await connectRedis(env.REDIS_URL);
+  if (!evictionOk)
+    log.warn('Redis maxmemory-policy is not noeviction: BullMQ may lose jobs under memory pressure');
+
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`;
+  const webDist = env.WEB_DIST && existsSync(env.WEB_DIST) ? env.WEB_DIST : undefined;
+  const app = createApp({
+    sql,
+    redis,
+    log,
+    jwtSecret: env.JWT_SECRET,
+    dataDir: env.DATA_DIR,
+    publicUrl,
+    webDist,
+  });
+
+  const server = createServer(getRequestListener(app.fetch));
+  const port = await listen(server, env.API_PORT, env.API_HOST, 'API_PORT');
+  log.info({ port, publicUrl }, 'api listening');
+
+  const close = once(async () => {
+    await closeServer(server);
+    redis.disconnect();
+    await sql.end({ timeout: 5 });
+  });
+  closeOnSignals(close, log);
+});

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@clapboard/server/logger';
+import { createRedis, type Redis } from '@clapboard/server/redis';
+import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { type App, type AppDeps, createApp } from '../src/app';
+
+export interface Harness {
+  app: App;
+  db: TestDatabase;
+  redis: Redis;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * The API in-process against a fresh real Postgres database and the real Redis, with its own data
+ * folder. `app.request()` exercises the exact app `main.ts` serves.
+ */
+export async function createHarness(overrides: Partial<AppDeps> = {}): Promise<Harness> {
+  const { databaseUrl, redisUrl } = testServices(process.env);
+  const db = await createTestDatabase(databaseUrl);
+  const redis = createRedis(redisUrl);
+  const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-api-'));
+  const deps: AppDeps = {
+    sql: db.sql,
+    redis,
+    log: createLogger('api-test', { level: 'silent' }),
+    jwtSecret: 'test-secret-0123456789-0123456789-abcdef',
+    dataDir,
+    publicUrl: 'http://localhost:8787',
+    ...overrides,
+  };
+  return {
+    app: createApp(deps),
+    db,
+    redis,
+    deps,
+    async close() {
+      redis.disconnect();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

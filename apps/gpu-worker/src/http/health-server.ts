@@ -1,0 +1,40 @@
+import { createServer, type Server } from 'node:http';
+import { pingDb, type Sql } from '@clapboard/server/db';
+import { pingRedis, type Redis } from '@clapboard/server/redis';
+
+const started = Date.now();
+
+/**
+ * The worker's own small HTTP server: `/healthz` (alive, with the device and models it reports)
+ * and `/readyz` (Postgres and Redis answer).
+ */
+export function createHealthServer(deps: {
+  sql: Sql;
+  redis: Redis;
+  report: () => Record<string, unknown>;
+}): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (path === '/healthz')
+      return send(200, {
+        status: 'ok',
+        service: 'gpu-worker',
+        uptimeSec: Math.round((Date.now() - started) / 1000),
+        ...deps.report(),
+      });
+    if (path === '/readyz') {
+      Promise.all([pingDb(deps.sql), pingRedis(deps.redis)]).then(([postgres, redis]) =>
+        send(postgres && redis ? 200 : 503, {
+          status: postgres && redis ? 'ready' : 'not_ready',
+          checks: { postgres, redis },
+        }),
+      );
+      return;
+    }
+    send(404, { error: { code: 'not_found', message: 'Not found.' } });
+  });
+}

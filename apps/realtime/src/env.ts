@@ -1,0 +1,28 @@
+import {
+  databaseUrlSchema,
+  logLevelSchema,
+  parseEnv,
+  portSchema,
+  redisUrlSchema,
+} from '@clapboard/server/config';
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: databaseUrlSchema,
+  REDIS_URL: redisUrlSchema,
+  JWT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 48)'),
+  REALTIME_PORT: portSchema.default(8788),
+  REALTIME_HOST: z.string().default('0.0.0.0'),
+  /** Origins allowed to open Socket.IO connections (comma-separated); default: any localhost. */
+  CORS_ORIGINS: z.string().optional(),
+  LOG_LEVEL: logLevelSchema,
+});
+
+export type RealtimeEnv = z.infer<typeof schema>;
+
+/** Reads and validates the realtime server's environment; throws a one-line StartupError when wrong. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): RealtimeEnv {
+  return parseEnv(schema, source);
+}

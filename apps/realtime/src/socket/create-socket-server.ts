@@ -1,0 +1,62 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Sql } from '@clapboard/server/db';
+import type { Logger } from '@clapboard/server/logger';
+import type { Redis } from '@clapboard/server/redis';
+import { verifyTicket } from '@clapboard/server/tickets';
+import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
+import type { TicketClaims } from '@clapboard/shared/tickets';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server } from 'socket.io';
+
+export interface SocketData {
+  claims: TicketClaims;
+}
+
+export type RealtimeIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+export interface SocketServerDeps {
+  httpServer: HttpServer;
+  sql: Sql;
+  redis: Redis;
+  log: Logger;
+  jwtSecret: string;
+  corsOrigins?: string[];
+}
+
+/**
+ * Socket.IO on the realtime HTTP server, fanned out across instances by the Redis adapter. Every
+ * handshake must carry `auth: { ticket }`; the ticket is verified locally (signature, audience,
+ * expiry) before any event is accepted.
+ */
+export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
+  const pub = deps.redis.duplicate();
+  const sub = deps.redis.duplicate();
+  const io: RealtimeIo = new Server(deps.httpServer, {
+    cors: { origin: deps.corsOrigins ?? [/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/], credentials: true },
+    maxHttpBufferSize: 64 * 1024,
+    adapter: createAdapter(pub, sub),
+  });
+  io.use(async (socket, next) => {
+    const ticket = (socket.handshake.auth as { ticket?: unknown })?.ticket;
+    const verdict = await verifyTicket(deps.jwtSecret, typeof ticket === 'string' ? ticket : undefined);
+    if (!verdict.ok) {
+      const err = new Error(verdict.reason === 'expired' ? 'ticket_expired' : 'unauthorized') as Error & {
+        data?: unknown;
+      };
+      err.data = { code: verdict.reason === 'expired' ? 'ticket_expired' : 'unauthorized' };
+      return next(err);
+    }
+    socket.data.claims = verdict.claims;
+    next();
+  });
+  io.engine.on('close', () => {
+    pub.disconnect();
+    sub.disconnect();
+  });
+  return io;
+}
