@@ -68,14 +68,15 @@ export const TITLE_KEY_LINE = /^([\p{L}][\p{L}\p{N} _'-]*):(.*)$/u;
 export const TITLE_CONTINUATION = /^(?:\t| {3,})\S/;
 
 /**
- * A title page must start on the first line with a key we recognise or a mixed-case key, so that a
- * script opening with `FADE IN:` is not mistaken for one.
+ * A title page must start on the first line with a key we recognise or a short mixed-case key, so
+ * that a script opening with `FADE IN:` or `Steel enters the code: ...` is not mistaken for one.
  */
 export function startsTitlePage(firstLine: string): boolean {
   const m = TITLE_KEY_LINE.exec(firstLine);
   if (!m) return false;
   const key = m[1]!;
-  return KNOWN_TITLE_KEYS.has(key.toLowerCase()) || !isUppercaseWord(key);
+  // Unknown keys must look like a label (a few mixed-case words), not a sentence of action.
+  return KNOWN_TITLE_KEYS.has(key.toLowerCase()) || (!isUppercaseWord(key) && key.split(' ').length <= 3);
 }
 
 export interface CharacterCue {

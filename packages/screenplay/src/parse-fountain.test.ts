@@ -32,6 +32,11 @@ describe('parseFountain: spec elements', () => {
     const doc = parseFountain('FADE IN:\n\nINT. HOUSE - DAY\n\nHello.\n');
     expect(doc.titlePage).toEqual([]);
     expect(doc.elements[0]).toMatchObject({ type: 'action', text: 'FADE IN:' });
+    expect(parseFountain(SPEC_EXAMPLES.escapedEmphasis).elements.map((e) => e.type)).toEqual(['action']);
+    expect(parseFountain('Episode: 4\nTitle: Pilot\n').titlePage.map((e) => e.key)).toEqual([
+      'Episode',
+      'Title',
+    ]);
   });
 
   it('reads scene headings and every prefix', () => {

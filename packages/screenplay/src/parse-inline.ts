@@ -67,7 +67,9 @@ function findClose(s: string, marker: string, from: number): number {
     const before = s[at - 1];
     const escaped = countBackslashes(s, at) % 2 === 1;
     // A `*` run longer than the marker belongs to a different (stronger) marker.
-    const longer = marker[0] === '*' && (s[at + marker.length] === '*' || before === '*');
+    const longer =
+      marker[0] === '*' &&
+      (s[at + marker.length] === '*' || (before === '*' && countBackslashes(s, at - 1) % 2 === 0));
     // Like Markdown, `_` inside a word (snake_case) is not a marker.
     const intraword = marker === '_' && WORD_CHAR.test(s[at + 1] ?? '');
     if (at > from && before !== ' ' && before !== '\t' && !escaped && !longer && !intraword) return at;
