@@ -47,6 +47,11 @@ export async function startEmbeddedPostgres(
     }
     await pg.start();
   } catch (err) {
+    if (String(err).includes('Permission denied')) {
+      throw new StartupError(
+        `The embedded Postgres cannot use ${dataDir}: as root it runs as user 'postgres', which needs to enter every parent folder (chmod o+x on them), or set DATA_DIR elsewhere, or set DATABASE_URL.`,
+      );
+    }
     throw new StartupError(
       `Could not start the embedded Postgres in ${dataDir} (${err instanceof Error ? err.message : String(err)}). Set DATABASE_URL to an existing Postgres, or delete ${dataDir} if it is corrupt.`,
     );

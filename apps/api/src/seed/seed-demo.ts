@@ -1,0 +1,61 @@
+import type { Sql } from '@clapboard/server/db';
+import { DOC_KEYS } from '@clapboard/shared/document';
+import { hash } from '@node-rs/argon2';
+import * as Y from 'yjs';
+import { DEMO_SCENES, DEMO_SCRIPT } from './demo-script';
+
+export const DEMO_EMAIL = 'demo@clapboard.local';
+export const DEMO_PASSWORD = 'clapboard-demo';
+
+/** Encodes the demo project's first document state: script, scenes and settings. */
+export function demoDocumentUpdate(): Uint8Array {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    doc.getText(DOC_KEYS.script).insert(0, DEMO_SCRIPT);
+    const scenes = doc.getArray<Y.Map<unknown>>(DOC_KEYS.scenes);
+    scenes.push(
+      DEMO_SCENES.map((s, i) => {
+        const m = new Y.Map<unknown>();
+        m.set('id', `demo-scene-${i + 1}`);
+        for (const [k, v] of Object.entries(s)) m.set(k, v);
+        m.set('synopsis', '');
+        m.set('notes', '');
+        m.set('seed', 1000 + i);
+        return m;
+      }),
+    );
+    const settings = doc.getMap(DOC_KEYS.settings);
+    settings.set('aspectRatio', '16:9');
+    settings.set('resolution', '720p');
+    settings.set('fps', 24);
+    settings.set('musicPrompt', 'calm');
+    settings.set('transition', 'crossfade');
+  });
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/**
+ * On first run (no users yet) creates the demo account and a demo project with a short script.
+ * Returns whether it seeded, so the launcher can print the demo login.
+ */
+export async function seedDemo(sql: Sql): Promise<{ seeded: boolean; email: string; password: string }> {
+  const result = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
+  const passwordHash = await hash(DEMO_PASSWORD);
+  const seeded = await sql.begin(async (tx) => {
+    const [{ count }] = (await tx`select count(*)::int as count from users`) as unknown as [
+      { count: number },
+    ];
+    if (count > 0) return false;
+    const [user] = await tx<{ id: string }[]>`
+      insert into users (email, name, password_hash) values (${DEMO_EMAIL}, 'Demo Producer', ${passwordHash}) returning id`;
+    const [project] = await tx<{ id: string }[]>`
+      insert into projects (name, created_by, settings)
+      values ('The Lighthouse Keeper (demo)', ${user!.id}, ${tx.json({ aspectRatio: '16:9', resolution: '720p', fps: 24 })})
+      returning id`;
+    await tx`insert into project_members (project_id, user_id, role) values (${project!.id}, ${user!.id}, 'owner')`;
+    await tx`insert into doc_updates (doc_id, update) values (${project!.id}, ${Buffer.from(demoDocumentUpdate())})`;
+    await tx`insert into audit_log (project_id, actor_id, action, target_type, target_id) values (${project!.id}, ${user!.id}, 'project.seeded', 'project', ${project!.id})`;
+    return true;
+  });
+  return { seeded, ...result };
+}

@@ -1,0 +1,38 @@
+import { verify } from '@node-rs/argon2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../src/seed/seed-demo';
+import { createHarness, type Harness } from './harness';
+
+describe('first-run demo seed', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+
+  it('creates the demo account and project once, with a loadable document', async () => {
+    expect((await seedDemo(h.db.sql)).seeded).toBe(true);
+    expect((await seedDemo(h.db.sql)).seeded).toBe(false);
+    const [user] = await h.db.sql<
+      { id: string; password_hash: string }[]
+    >`select id, password_hash from users where email = ${DEMO_EMAIL}`;
+    expect(await verify(user!.password_hash, DEMO_PASSWORD)).toBe(true);
+    const [member] = await h.db.sql<
+      { project_id: string; role: string }[]
+    >`select project_id, role from project_members where user_id = ${user!.id}`;
+    expect(member!.role).toBe('owner');
+    const updates = await h.db.sql<
+      { update: Buffer }[]
+    >`select update from doc_updates where doc_id = ${member!.project_id}`;
+    const doc = new Y.Doc();
+    for (const u of updates) Y.applyUpdate(doc, u.update);
+    expect(doc.getText('script').toString()).toContain('EXT. ROCKY COAST - DAWN');
+    expect(
+      doc
+        .getArray<Y.Map<unknown>>('scenes')
+        .toArray()
+        .map((m) => m.get('heading')),
+    ).toHaveLength(3);
+  });
+});

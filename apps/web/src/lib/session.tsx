@@ -1,0 +1,58 @@
+import type { AuthResponse, User } from '@clapboard/shared/api';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { api, refreshSession, setAccessToken } from './api-client';
+
+interface Session {
+  user: User | null;
+  /** True until the first refresh attempt has settled. */
+  loading: boolean;
+  signIn(email: string, password: string): Promise<void>;
+  register(name: string, email: string, password: string): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+/** Holds the signed-in user; restores the session from the refresh cookie on load. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    refreshSession()
+      .then(async (ok) => (ok ? setUser(await api<User>('/me')) : setUser(null)))
+      .catch(() => setUser(null))
+      .finally(() => setLoading(false));
+  }, []);
+
+  const accept = useCallback((res: AuthResponse) => {
+    setAccessToken(res.accessToken);
+    setUser(res.user);
+  }, []);
+
+  const value = useMemo<Session>(
+    () => ({
+      user,
+      loading,
+      signIn: async (email, password) =>
+        accept(await api<AuthResponse>('/auth/login', { method: 'POST', json: { email, password } })),
+      register: async (name, email, password) =>
+        accept(
+          await api<AuthResponse>('/auth/register', { method: 'POST', json: { name, email, password } }),
+        ),
+      signOut: async () => {
+        await api('/auth/logout', { method: 'POST' }).catch(() => {});
+        setAccessToken(null);
+        setUser(null);
+      },
+    }),
+    [user, loading, accept],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}

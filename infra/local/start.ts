@@ -1,0 +1,170 @@
+/**
+ * `npm start`: the whole studio on one machine.
+ *
+ * Uses DATABASE_URL / REDIS_URL when set; otherwise starts an embedded Postgres and a local
+ * redis-server with their data under DATA_DIR. Runs migrations, seeds a demo account on first run,
+ * builds the web app when needed, starts api, realtime and worker, prints the URL, and stops every
+ * child cleanly on Ctrl-C.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { seedDemo } from '@clapboard/api/seed';
+import { StartupError } from '@clapboard/server/config';
+import { connectDb, migrate } from '@clapboard/server/db';
+import {
+  isPortOpen,
+  localJwtSecret,
+  startEmbeddedPostgres,
+  startLocalRedis,
+} from '@clapboard/server/local-services';
+import { connectRedis } from '@clapboard/server/redis';
+import { buildWebIfStale } from './build-web';
+import { loadLauncherEnv, ROOT } from './launcher-env';
+import { prefixLines } from './prefix-lines';
+
+const say = (line: string) => process.stdout.write(`[clapboard] ${line}\n`);
+
+interface Service {
+  name: string;
+  entry: string;
+  port: number;
+  child?: ChildProcess;
+}
+
+async function main(): Promise<void> {
+  const env = loadLauncherEnv();
+  const dataDir = resolve(ROOT, env.DATA_DIR);
+  const stops: Array<() => Promise<void>> = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((done) => {
+            if (c.exitCode !== null || c.signalCode !== null) return done();
+            const force = setTimeout(() => c.kill('SIGKILL'), 15_000);
+            c.once('exit', () => {
+              clearTimeout(force);
+              done();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  // Refuse taken ports before starting anything, naming the variable to change.
+  const services: Service[] = [
+    { name: 'api', entry: 'apps/api/src/main.ts', port: env.API_PORT },
+    { name: 'realtime', entry: 'apps/realtime/src/main.ts', port: env.REALTIME_PORT },
+    { name: 'worker', entry: 'apps/gpu-worker/src/main.ts', port: env.WORKER_PORT },
+  ];
+  const portVar = { api: 'API_PORT', realtime: 'REALTIME_PORT', worker: 'WORKER_PORT' } as const;
+  for (const s of services) {
+    if (await isPortOpen(s.port)) {
+      throw new StartupError(
+        `Port ${s.port} (${s.name}) is already in use: set ${portVar[s.name as keyof typeof portVar]} to a free port, or stop what is using it (lsof -i :${s.port}).`,
+      );
+    }
+  }
+
+  const jwtSecret = env.JWT_SECRET ?? localJwtSecret(dataDir);
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    say(`DATABASE_URL not set: starting an embedded Postgres in ${resolve(dataDir, 'postgres')}`);
+    const pg = await startEmbeddedPostgres(resolve(dataDir, 'postgres'), 'clapboard', say);
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+  let redisUrl = env.REDIS_URL;
+  if (!redisUrl) {
+    say(`REDIS_URL not set: starting redis-server in ${resolve(dataDir, 'redis')}`);
+    const redis = await startLocalRedis(resolve(dataDir, 'redis'), { path: env.PATH, log: say });
+    stops.push(redis.stop);
+    redisUrl = redis.url;
+  }
+
+  const sql = await connectDb(databaseUrl, { max: 2, applicationName: 'clapboard-launcher' });
+  try {
+    const applied = await migrate(sql);
+    if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
+    const demo = await seedDemo(sql);
+    if (demo.seeded) say('first run: created the demo account and project');
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
+  const { redis, evictionOk } = await connectRedis(redisUrl);
+  redis.disconnect();
+  if (!evictionOk)
+    say('warning: Redis maxmemory-policy is not noeviction; BullMQ needs noeviction to never lose jobs');
+
+  const webDist = await buildWebIfStale(say);
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    JWT_SECRET: jwtSecret,
+    DATA_DIR: dataDir,
+    API_PORT: String(env.API_PORT),
+    REALTIME_PORT: String(env.REALTIME_PORT),
+    WORKER_PORT: String(env.WORKER_PORT),
+    WEB_DIST: webDist,
+    PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`,
+  };
+  const tsx = resolve(ROOT, 'node_modules/.bin/tsx');
+  for (const s of services) {
+    const child = spawn(tsx, [resolve(ROOT, s.entry)], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    prefixLines(child.stdout!, s.name, process.stdout, env.LOG_FORMAT);
+    prefixLines(child.stderr!, s.name, process.stderr, env.LOG_FORMAT);
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        say(`${s.name} exited (${signal ?? `code ${code}`}); stopping the studio`);
+        void stopAll(1);
+      }
+    });
+    s.child = child;
+    children.push(child);
+  }
+
+  // Wait until every service answers its health check.
+  const deadline = Date.now() + 90_000;
+  for (const s of services) {
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${s.port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (stopping) return;
+      if (Date.now() > deadline)
+        throw new StartupError(
+          `${s.name} did not become healthy on port ${s.port} within 90 s; see its log lines above.`,
+        );
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const url = env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`;
+  say('');
+  say(`Clapboard is running: ${url}`);
+  say(`  demo login: demo@clapboard.local / clapboard-demo`);
+  say(`  API docs:   ${url}/api/docs`);
+  say('  Ctrl-C stops everything.');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof StartupError) process.stderr.write(`[clapboard] ${err.message}\n`);
+  else
+    process.stderr.write(`[clapboard] failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, isPortOpen } from '@clapboard/server/local-services';
+import { testServices } from '@clapboard/server/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv, spawnLauncher } from '../support/spawn-launcher';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-stack-'));
+// As root, the embedded Postgres runs as user 'postgres', which must be able to enter DATA_DIR.
+chmodSync(dataDir, 0o755);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
+  it('starts embedded Postgres, redis-server and all four apps, then stops everything on Ctrl-C', async () => {
+    const [api, realtime, worker] = [await freePort(), await freePort(), await freePort()];
+    const launched = spawnLauncher({
+      ...cleanEnv(),
+      DATA_DIR: dataDir,
+      API_PORT: String(api),
+      REALTIME_PORT: String(realtime),
+      WORKER_PORT: String(worker),
+      LOG_FORMAT: 'json',
+    });
+    await launched.waitFor(/Clapboard is running: (http:\/\/\S+)/, 110_000);
+    expect(launched.output()).toContain('demo login: demo@clapboard.local');
+
+    const health = await fetch(`http://127.0.0.1:${api}/healthz`);
+    expect(health.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${api}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${realtime}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${worker}/readyz`)).status).toBe(200);
+    // The printed URL serves the web app shell, and deep links fall back to it.
+    for (const path of ['/', '/projects/some-id/script']) {
+      const page = await fetch(`http://127.0.0.1:${api}${path}`);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(await page.text()).toContain('<div id="root"></div>');
+    }
+
+    const pgPid = Number(readFileSync(join(dataDir, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(pidAlive(pgPid)).toBe(true);
+    const appPids = launched.child.pid!;
+
+    launched.child.kill('SIGINT');
+    expect(await launched.exited()).toBe(0);
+    // Nothing left behind: no app port open, Postgres gone.
+    for (const port of [api, realtime, worker]) expect(await isPortOpen(port)).toBe(false);
+    expect(pidAlive(pgPid)).toBe(false);
+    expect(existsSync(join(dataDir, 'postgres/data/postmaster.pid'))).toBe(false);
+    expect(pidAlive(appPids)).toBe(false);
+  });
+});
+
+describe('bad configuration ends start-up with one clear line', () => {
+  it('a malformed DATABASE_URL names the variable and the fix', async () => {
+    const launched = spawnLauncher({ ...cleanEnv(), DATA_DIR: dataDir, DATABASE_URL: 'mysql//oops' });
+    expect(await launched.exited()).toBe(1);
+    const out = launched.output().trim();
+    expect(out).toMatch(
+      /^\[clapboard\] Invalid configuration: DATABASE_URL must look like postgres:\/\/user:password@host:5432\/database/,
+    );
+    expect(out.split('\n')).toHaveLength(1);
+  });
+
+  it('an unreachable REDIS_URL says so and how to fix it, without a stack trace', async () => {
+    const { databaseUrl } = testServices(process.env);
+    const dead = await freePort();
+    const launched = spawnLauncher({
+      ...cleanEnv(),
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: `redis://127.0.0.1:${dead}`,
+      API_PORT: String(await freePort()),
+      REALTIME_PORT: String(await freePort()),
+      WORKER_PORT: String(await freePort()),
+    });
+    expect(await launched.exited()).toBe(1);
+    const out = launched.output();
+    expect(out).toMatch(
+      new RegExp(`Cannot reach Redis at REDIS_URL=redis://127.0.0.1:${dead}.*unset REDIS_URL`),
+    );
+    expect(out).not.toMatch(/\n\s+at /);
+  });
+
+  it('a taken port names API_PORT', async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((r) =>
+      blocker.listen(0, '127.0.0.1', () => r((blocker.address() as { port: number }).port)),
+    );
+    try {
+      const launched = spawnLauncher({ ...cleanEnv(), DATA_DIR: dataDir, API_PORT: String(port) });
+      expect(await launched.exited()).toBe(1);
+      expect(launched.output().trim()).toBe(
+        `[clapboard] Port ${port} (api) is already in use: set API_PORT to a free port, or stop what is using it (lsof -i :${port}).`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});
