@@ -71,7 +71,7 @@ function titlePageOf(fdx: XmlElement): TitlePageEntry[] {
       return;
     }
     inTitle = false;
-    if (/^(?:written\s+)?by$/i.test(t.text) || /^(?:screenplay|teleplay)\s+by$/i.test(t.text)) {
+    if (credit) {
       add('Credit', t.text);
       expectAuthor = true;
     } else if (expectAuthor) {
