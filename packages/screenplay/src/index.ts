@@ -1,0 +1,77 @@
+export { applySceneSync } from './apply-scene-sync';
+export { BRIEF_ASPECTS, type Brief, type BriefAspect, type BriefIssue, briefSchema } from './brief-schema';
+export { confirmRemoval } from './confirm-removal';
+export {
+  type ChatMessage,
+  createOpenAiCompatibleProvider,
+  type LlmProvider,
+  type OpenAiCompatibleOptions,
+} from './create-openai-compatible-provider';
+export { dedupeScenes } from './dedupe-scenes';
+export { describeSceneSync, type SceneSyncPreview } from './describe-scene-sync';
+export { exportFdx } from './export-fdx';
+export {
+  exportShootingScript,
+  SHOOTING_SCRIPT_LAYOUT,
+  type ShootingScriptOptions,
+} from './export-shooting-script';
+export { extractFountain } from './extract-fountain';
+export {
+  type DialogueLine,
+  extractScenes,
+  parseSceneHeading,
+  type SceneSetting,
+  type ScriptScene,
+} from './extract-scenes';
+export { formatTitlePage, PAGE_LINES, PAGE_WIDTH } from './format-title-page';
+export type * from './fountain-ast';
+export { importFdx } from './import-fdx';
+export { type CharacterSummary, listCharacters } from './list-characters';
+export { parseFountain } from './parse-fountain';
+export { type InlineNode, parseInline, plainText } from './parse-inline';
+export {
+  childElements,
+  decodeEntities,
+  parseXml,
+  textContent,
+  type XmlElement,
+  XmlError,
+  type XmlNode,
+} from './parse-xml';
+export {
+  type DerivedSceneFields,
+  type PlanSceneSyncOptions,
+  planSceneSync,
+  type SceneSyncChange,
+  type SceneSyncPlan,
+  storedDialogue,
+} from './plan-scene-sync';
+export {
+  ACTION_WORDS_PER_SECOND,
+  countWords,
+  DIALOGUE_WORDS_PER_SECOND,
+  estimateSceneSeconds,
+  MIN_SCENE_SECONDS,
+} from './reading-pace';
+export {
+  readScenes,
+  SCENE_DEFAULTS,
+  type SceneCamera,
+  type SceneFields,
+  type SceneRecord,
+  type SceneShot,
+  type StoredDialogueLine,
+  scenesArray,
+  USER_FIELDS,
+} from './scene-record';
+export { ScriptGenerationError, type ScriptGenerationErrorCode } from './script-generation-error';
+export {
+  createScriptGenerator,
+  type GeneratedScript,
+  SCRIPT_SYSTEM_PROMPT,
+  type ScriptGenerator,
+  type ScriptRequest,
+} from './script-generator';
+export { serializeElement, serializeFountain } from './serialize-fountain';
+export { previewSceneSync, syncScenesFromScript } from './sync-scenes-from-script';
+export { escapeXml, openTag } from './write-xml';
