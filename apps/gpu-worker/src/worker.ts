@@ -1,10 +1,17 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Sql } from '@clapboard/server/db';
+import { createJobEmitter, DEFAULT_SOCKET_KEY, type JobEmitter } from '@clapboard/server/jobs';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
-import { QUEUE_NAMES, type ResourceClass } from '@clapboard/shared/jobs';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { ProcessorMap } from './jobs/processors';
+import { type JobDefinition, QUEUE_NAMES, type ResourceClass } from '@clapboard/shared/jobs';
+import { type Job, Worker } from 'bullmq';
+import { CancelRegistry } from './jobs/cancel-registry';
+import { handleStepFailure } from './jobs/handle-step-failure';
+import type { PipelineRegistry } from './jobs/pipeline';
+import { processStep } from './jobs/process-step';
 
 export interface WorkerDeps {
   redis: Redis;
@@ -12,63 +19,100 @@ export interface WorkerDeps {
   log: Logger;
   /** Queues to consume; default both. */
   queues?: ResourceClass[];
+  /** Jobs at once per queue; default 2. */
   concurrency?: number;
   /** BullMQ key prefix; tests isolate themselves with their own. */
   prefix?: string;
-  processors?: ProcessorMap;
+  /** Socket.IO Redis key shared with the realtime server; default `socket.io`. */
+  socketKey?: string;
+  pipelines?: PipelineRegistry;
+  /** Catalog entries for pipelines outside the shared catalog (tests). */
+  definitions?: Record<string, JobDefinition>;
+  /** Parent folder of step scratch folders; default the OS temp dir. */
+  scratchRoot?: string;
+  /** Deletes an asset a failed step created; default marks the row deleted. */
+  removeAsset?: (assetId: string) => Promise<void>;
+  /**
+   * How long a step's lock lasts without renewal (ms). A killed worker's step is picked up by
+   * another worker after about this long (BullMQ stalled-job check). Default 30 000.
+   */
+  lockDurationMs?: number;
 }
 
 export interface ClapboardWorker {
   workers: Worker[];
-  /** Resolves when every BullMQ worker is connected and waiting for jobs. */
+  cancels: CancelRegistry;
+  emitter: JobEmitter;
+  /** Resolves when every BullMQ worker and the cancel listener are connected. */
   ready(): Promise<void>;
-  /** Idempotent: stops taking jobs, lets running ones finish (BullMQ hands back the rest). */
+  /** Idempotent: stops taking jobs and lets running steps finish. */
   close(): Promise<void>;
 }
 
 /**
- * BullMQ workers for the Clapboard queues. Each job is dispatched by name to a processor; a job
- * type this worker does not know fails without retry (UnrecoverableError).
+ * BullMQ workers for the Clapboard queues. Every node of a job's flow is dispatched to
+ * `processStep`; a final failure ends the job (failed or cancelled) through `handleStepFailure`.
  */
 export function createWorker(deps: WorkerDeps): ClapboardWorker {
-  const processors = deps.processors ?? {};
+  const pipelines: PipelineRegistry = deps.pipelines ?? new Map();
+  const emitter = createJobEmitter(deps.redis, deps.socketKey ?? DEFAULT_SOCKET_KEY);
+  const cancels = new CancelRegistry(deps.log);
+  const scratchRoot = deps.scratchRoot ?? join(tmpdir(), 'clapboard-steps');
+  mkdirSync(scratchRoot, { recursive: true });
+  const removeAsset =
+    deps.removeAsset ??
+    (async (id: string) => {
+      await deps.sql`update assets set deleted_at = now() where id = ${id}`;
+    });
+  const stepDeps = {
+    sql: deps.sql,
+    emitter,
+    log: deps.log,
+    pipelines,
+    cancels,
+    scratchRoot,
+    removeAsset,
+    definitions: deps.definitions,
+  };
+  const lockDuration = deps.lockDurationMs ?? 30_000;
+
+  // BullMQ does not close connections it was given: keep them to close ourselves.
+  const connections: Redis[] = [];
   const workers = (deps.queues ?? ['gpu', 'cpu']).map((cls) => {
-    const worker = new Worker(
-      QUEUE_NAMES[cls],
-      async (job: Job, token?: string) => {
-        const processor = processors[job.name];
-        const log = deps.log.child({
-          jobId: job.data?.jobId ?? job.id,
-          bullId: job.id,
-          name: job.name,
-          queue: cls,
-        });
-        if (!processor)
-          throw new UnrecoverableError(`This worker has no processor for job type "${job.name}".`);
-        const controller = new AbortController();
-        void token;
-        return processor(job, { log, signal: controller.signal });
-      },
-      {
-        connection: deps.redis.duplicate(),
-        concurrency: deps.concurrency ?? 2,
-        prefix: deps.prefix,
-        autorun: true,
-      },
-    );
-    worker.on('failed', (job, err) =>
-      deps.log.warn({ bullId: job?.id, name: job?.name, err: err.message }, 'job failed'),
-    );
+    const connection = deps.redis.duplicate();
+    connections.push(connection);
+    const worker = new Worker(QUEUE_NAMES[cls], (job: Job) => processStep(job, stepDeps), {
+      connection,
+      concurrency: deps.concurrency ?? 2,
+      prefix: deps.prefix,
+      lockDuration,
+      stalledInterval: Math.max(1_000, Math.round(lockDuration / 2)),
+      maxStalledCount: 2,
+    });
+    worker.on('failed', (job, err) => {
+      deps.log.warn(
+        { bullId: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message },
+        'step failed',
+      );
+      handleStepFailure(job, err, { sql: deps.sql, emitter, log: deps.log, worker }).catch((e: unknown) =>
+        deps.log.error({ err: e }, 'could not end failed job'),
+      );
+    });
     worker.on('error', (err) => deps.log.error({ err }, 'worker error'));
     return worker;
   });
+  const listening = cancels.start(deps.redis, deps.prefix);
   return {
     workers,
+    cancels,
+    emitter,
     ready: async () => {
-      await Promise.all(workers.map((w) => w.waitUntilReady()));
+      await Promise.all([...workers.map((w) => w.waitUntilReady()), listening]);
     },
     close: once(async () => {
       await Promise.all(workers.map((w) => w.close()));
+      await cancels.stop();
+      for (const c of connections) c.disconnect();
     }),
   };
 }

@@ -202,3 +202,46 @@ export const QUEUE_NAMES: Readonly<Record<ResourceClass, string>> = {
   gpu: 'clapboard-gpu',
   cpu: 'clapboard-cpu',
 };
+
+/** `POST /api/v1/projects/:id/jobs`: the payload is parsed again against `jobPayloadSchemas[type]`. */
+export const createJobBodySchema = z.object({
+  type: jobTypeSchema,
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** Same key within a project → the same job is returned instead of a second one. */
+  idempotencyKey: z.string().min(1).max(200).optional(),
+  /** Override the catalog's priority (1 most urgent). */
+  priority: z.number().int().min(1).max(1000).optional(),
+});
+export type CreateJobBody = z.infer<typeof createJobBodySchema>;
+
+export const listJobsQuerySchema = z.object({
+  status: jobStatusSchema.optional(),
+  type: jobTypeSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const updateJobBodySchema = z.object({ priority: z.number().int().min(1).max(1000) });
+
+/** A step of a job as the API returns it. */
+export const jobStepSchema = z.object({
+  name: z.string(),
+  status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'reused']),
+  progress: z.number(),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type JobStep = z.infer<typeof jobStepSchema>;
+
+/** The cost figures a 402 carries, and a 202 carries when a soft budget is passed. */
+export const budgetFiguresSchema = z.object({
+  estimateUsd: z.number(),
+  spentUsd: z.number(),
+  reservedUsd: z.number(),
+  softLimitUsd: z.number().nullable(),
+  hardLimitUsd: z.number().nullable(),
+  remainingUsd: z.number().nullable(),
+});
+export type BudgetFigures = z.infer<typeof budgetFiguresSchema>;

@@ -1,0 +1,54 @@
+import type { Sql } from '@clapboard/server/db';
+import { finishJob, type JobEmitter, stepDataSchema } from '@clapboard/server/jobs';
+import type { Logger } from '@clapboard/server/logger';
+import { Job, type Worker } from 'bullmq';
+import { CANCELLED_MESSAGE } from './process-step';
+
+/** A failure is final when BullMQ will not retry it: unrecoverable, or out of attempts. */
+export function isFinalFailure(job: Job, err: Error): boolean {
+  return err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+/** BullMQ's message on a parent failed by its child (failParentOnFailure). */
+const PROPAGATED = /^child (\S+) failed$/;
+
+/**
+ * Called from the worker's `failed` event. On a final failure ends the job exactly once:
+ * `cancelled` when a cancel was requested, else `failed` with a human reason naming the step.
+ * A parent failed by a child defers briefly to the child's own handler (which has the reason) and
+ * only acts when that handler did not run (e.g. its worker died), reading the child's reason.
+ */
+export async function handleStepFailure(
+  job: Job | undefined,
+  err: Error,
+  deps: { sql: Sql; emitter?: JobEmitter; log: Logger; worker: Worker },
+): Promise<void> {
+  if (!job || !isFinalFailure(job, err)) return;
+  const data = stepDataSchema.safeParse(job.data);
+  if (!data.success) return;
+  let step = data.data.step;
+  let reason = err.message;
+  const propagated = PROPAGATED.exec(err.message);
+  if (propagated?.[1]) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const childId = propagated[1].slice(propagated[1].lastIndexOf(':') + 1);
+    const child = await Job.fromId(deps.worker, childId).catch(() => undefined);
+    step = (child?.data as { step?: string } | undefined)?.step ?? step;
+    reason = child?.failedReason ?? reason;
+  }
+  const [row] = await deps.sql<
+    { cancel_requested_at: Date | null; run: number }[]
+  >`select cancel_requested_at, run from jobs where id = ${data.data.jobId}`;
+  if (!row || row.run !== data.data.run) return;
+  const cancelled = row.cancel_requested_at !== null || reason === CANCELLED_MESSAGE;
+  const ended = await finishJob(
+    deps.sql,
+    deps.emitter,
+    data.data.jobId,
+    cancelled
+      ? { status: 'cancelled' }
+      : { status: 'failed', error: `${step} failed: ${reason}`.slice(0, 2000) },
+  );
+  if (ended)
+    deps.log.info({ jobId: data.data.jobId, step, status: cancelled ? 'cancelled' : 'failed' }, 'job ended');
+}

@@ -1,0 +1,74 @@
+import type { Sql } from '@clapboard/server/db';
+import type { PlannedStep, StepData } from '@clapboard/server/jobs';
+import type { Logger } from '@clapboard/server/logger';
+import type { JobOutput, JobType, ResourceClass } from '@clapboard/shared/jobs';
+import type { ProgressReporter } from './progress-reporter';
+
+/** What a step function receives: typed input, a reporter, an abort signal and a scratch folder. */
+export interface StepContext<P = Record<string, unknown>> {
+  jobId: string;
+  projectId: string;
+  run: number;
+  step: string;
+  /** The job's parsed payload. */
+  params: P;
+  /** Per-item input (e.g. the scene) when the plan gave one. */
+  item?: Record<string, unknown>;
+  /** Outputs of the steps this one waited for, by step key. */
+  inputs: Record<string, StepResult>;
+  /** Aborted on cancel, on the step's timeout, and on worker shutdown. */
+  signal: AbortSignal;
+  /** Empty folder for this attempt; deleted afterwards whatever happens. */
+  scratchDir: string;
+  report: ProgressReporter;
+  log: Logger;
+  sql: Sql;
+  /**
+   * Records an asset the step created so it is removed again if the step fails or is cancelled
+   * (no partial outputs survive).
+   */
+  trackAsset(assetId: string): void;
+}
+
+/** What a step returns: named outputs (assets or values); stored for reuse under its cache key. */
+export interface StepResult {
+  outputs: JobOutput[];
+  /** Provider charges on top of worker time (USD). */
+  providerUsd?: number;
+}
+
+export interface StepDefinition<P = Record<string, unknown>> {
+  /** Bumping it invalidates cached outputs of this step. */
+  version: number;
+  /**
+   * Content address of the step's output: a JSON-able value that changes whenever the output
+   * would. Omit for steps whose output must never be reused.
+   */
+  cacheInput?: (ctx: StepContext<P>) => unknown | Promise<unknown>;
+  run: (ctx: StepContext<P>) => Promise<StepResult>;
+}
+
+/** A job type's steps, its plan, and how the root turns step outputs into job outputs. */
+export interface Pipeline<P = Record<string, unknown>> {
+  type: JobType | string;
+  resourceClass?: ResourceClass;
+  steps: Record<string, StepDefinition<P>>;
+  /** Custom plan (e.g. per scene); default: the catalog's steps in order. */
+  plan?: (data: StepData) => PlannedStep[];
+  /** Job outputs from all step results; default: every step's outputs concatenated. */
+  collect?: (results: Record<string, StepResult>) => JobOutput[];
+  /** Step key → definition key (e.g. `scene-2/voice` → `voice`); default identity. */
+  definitionOf?: (stepKey: string) => string;
+}
+
+export type PipelineRegistry = Map<string, Pipeline<never>>;
+
+/** Builds a registry; a type registered twice is a programming error. */
+export function pipelineRegistry(pipelines: Array<Pipeline<never>>): PipelineRegistry {
+  const map: PipelineRegistry = new Map();
+  for (const p of pipelines) {
+    if (map.has(p.type)) throw new Error(`pipeline ${p.type} registered twice`);
+    map.set(p.type, p);
+  }
+  return map;
+}

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { Sql } from '@clapboard/server/db';
+import type { StepResult } from './pipeline';
+
+/** JSON with sorted keys, so equal inputs always hash the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** Content address of a step's output: its type, definition, version and inputs. */
+export function stepCacheKey(type: string, definition: string, version: number, input: unknown): string {
+  return createHash('sha256').update(canonicalJson({ type, definition, version, input })).digest('hex');
+}
+
+/** A stored result for `key`, if its assets still exist. */
+export async function readCachedStep(sql: Sql, key: string): Promise<StepResult | null> {
+  const [row] = await sql<
+    { outputs: StepResult }[]
+  >`select outputs from step_outputs where cache_key = ${key}`;
+  if (!row) return null;
+  const assetIds = row.outputs.outputs.map((o) => o.assetId).filter((id): id is string => Boolean(id));
+  if (assetIds.length) {
+    const [{ live }] =
+      (await sql`select count(*)::int as live from assets where id in ${sql(assetIds)} and deleted_at is null`) as unknown as [
+        { live: number },
+      ];
+    if (live !== assetIds.length) {
+      await sql`delete from step_outputs where cache_key = ${key}`;
+      return null;
+    }
+  }
+  return row.outputs;
+}
+
+export async function writeCachedStep(
+  sql: Sql,
+  key: string,
+  step: string,
+  result: StepResult,
+): Promise<void> {
+  await sql`insert into step_outputs (cache_key, step, outputs) values (${key}, ${step}, ${sql.json(result as never)}) on conflict do nothing`;
+}

@@ -1,0 +1,220 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { publishCancel } from '@clapboard/server/jobs';
+import { createLogger } from '@clapboard/server/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClapboardWorker, createWorker } from '../src/worker';
+import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
+import { TEST_DEFINITIONS, testPipelines } from './support/test-pipelines';
+
+const jobRow = (h: JobHarness, id: string) =>
+  h.db.sql<
+    { status: string; error: string | null; outputs: unknown[]; cost_actual_usd: number }[]
+  >`select status, error, outputs, cost_actual_usd from jobs where id = ${id}`.then((r) => r[0]!);
+
+function ffmpegRunning(label: string): boolean {
+  try {
+    execFileSync('pgrep', ['-f', `out-${label}.mp4`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('job framework: real queue, worker, Postgres, Socket.IO and FFmpeg', () => {
+  let h: JobHarness;
+  let worker: ClapboardWorker;
+
+  beforeAll(async () => {
+    h = await createJobHarness();
+    worker = createWorker({
+      redis: h.redis,
+      sql: h.db.sql,
+      log: createLogger('fw-test', { level: 'silent' }),
+      queues: ['cpu'],
+      prefix: h.prefix,
+      socketKey: h.socketKey,
+      pipelines: testPipelines(),
+      definitions: TEST_DEFINITIONS,
+      lockDurationMs: 2_000,
+    });
+    await worker.ready();
+  });
+  afterAll(async () => {
+    await worker.close();
+    await h.close();
+  });
+
+  it('a watcher sees progress events in order, then exactly one job:finished', async () => {
+    const jobId = await h.enqueue('test.encode', { seconds: 2, realtime: true, label: 'order' });
+    const watcher = await h.watch(jobId);
+    await waitFor(
+      () => watcher.finished.length,
+      (n) => n >= 1,
+    );
+    await new Promise((r) => setTimeout(r, 300)); // any duplicate would arrive by now
+    expect(watcher.finished).toHaveLength(1);
+    expect(watcher.finished[0]).toMatchObject({ jobId, status: 'completed' });
+    expect(watcher.finished[0]!.outputs.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['plan', 'video']),
+    );
+    expect(watcher.progress.length).toBeGreaterThan(2);
+    for (let i = 1; i < watcher.progress.length; i++)
+      expect(watcher.progress[i]!.progress).toBeGreaterThanOrEqual(watcher.progress[i - 1]!.progress);
+    expect(watcher.progress.at(-1)!.progress).toBe(100);
+    expect(watcher.progress.some((p) => p.stage === 'encoding' && p.etaSec !== null)).toBe(true);
+    const row = await jobRow(h, jobId);
+    expect(row.status).toBe('completed');
+    expect(Number(row.cost_actual_usd)).toBeGreaterThan(0);
+    const ledger = await h.db.sql`select step from cost_ledger where job_id = ${jobId} order by step`;
+    expect(ledger.map((l) => l.step)).toEqual(['encode', 'prepare']);
+  });
+
+  it('cancel during a running ffmpeg step: ffmpeg gone within 1 s, no partial asset, status cancelled', async () => {
+    const jobId = await h.enqueue('test.encode', { seconds: 30, realtime: true, label: 'cancel' });
+    const watcher = await h.watch(jobId);
+    await waitFor(() => ffmpegRunning('cancel'), Boolean);
+    await waitFor(
+      () => watcher.progress.filter((p) => p.stage === 'encoding').length,
+      (n) => n > 0,
+    );
+    const partial = await h.db.sql`select id from assets where job_id = ${jobId} and deleted_at is null`;
+    expect(partial).toHaveLength(1);
+
+    await h.db.sql`update jobs set cancel_requested_at = now() where id = ${jobId}`;
+    const at = Date.now();
+    await publishCancel(h.redis, jobId, h.prefix);
+    await waitFor(
+      () => ffmpegRunning('cancel'),
+      (running) => !running,
+      2_000,
+    );
+    expect(Date.now() - at).toBeLessThan(1_000);
+    await waitFor(
+      () => jobRow(h, jobId),
+      (r) => r.status === 'cancelled',
+    );
+    expect(await h.db.sql`select id from assets where job_id = ${jobId} and deleted_at is null`).toHaveLength(
+      0,
+    );
+    await waitFor(
+      () => watcher.finished.length,
+      (n) => n === 1,
+    );
+    expect(watcher.finished[0]).toMatchObject({ jobId, status: 'cancelled' });
+    const steps = await h.db.sql`select name, status from job_steps where job_id = ${jobId} order by name`;
+    expect(steps).toEqual([
+      { name: 'encode', status: 'cancelled' },
+      { name: 'prepare', status: 'completed' },
+    ]);
+  });
+
+  it('transient errors retry with backoff and the step is charged once', async () => {
+    const jobId = await h.enqueue('test.encode', { seconds: 1, failTimes: 2, label: 'retry' });
+    await waitFor(
+      () => jobRow(h, jobId),
+      (r) => r.status === 'completed',
+    );
+    const [step] = await h.db.sql<
+      { attempts: number }[]
+    >`select attempts from job_steps where job_id = ${jobId} and name = 'encode'`;
+    expect(step!.attempts).toBe(3);
+    expect(
+      await h.db.sql`select step from cost_ledger where job_id = ${jobId} and step = 'encode'`,
+    ).toHaveLength(1);
+  });
+
+  it('bad input fails at once with a human reason, without retrying', async () => {
+    const jobId = await h.enqueue('test.encode', { badInput: true, label: 'bad' });
+    const row = await waitFor(
+      () => jobRow(h, jobId),
+      (r) => r.status === 'failed',
+    );
+    expect(row.error).toBe('encode failed: The input video has no frames.');
+    const [step] = await h.db.sql<
+      { attempts: number }[]
+    >`select attempts from job_steps where job_id = ${jobId} and name = 'encode'`;
+    expect(step!.attempts).toBe(1);
+  });
+
+  it('a step whose content address exists is reused, not redone', async () => {
+    const first = await h.enqueue('test.encode', { seconds: 1, label: 'same' });
+    await waitFor(
+      () => jobRow(h, first),
+      (r) => r.status === 'completed',
+    );
+    const second = await h.enqueue('test.encode', { seconds: 1, label: 'same' });
+    await waitFor(
+      () => jobRow(h, second),
+      (r) => r.status === 'completed',
+    );
+    const steps = await h.db.sql`select name, status from job_steps where job_id = ${second} order by name`;
+    expect(steps).toEqual([
+      { name: 'encode', status: 'completed' },
+      { name: 'prepare', status: 'reused' },
+    ]);
+  });
+
+  it('a worker killed with SIGKILL mid-step: another worker completes the job, one ledger entry per step', async () => {
+    // Stop the in-process worker so the child process takes the job.
+    await worker.close();
+    // node --import tsx runs the worker in this very process (the tsx CLI would fork a grandchild
+    // that survives the SIGKILL and keeps working, proving nothing).
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(import.meta.dirname, 'support/worker-process.ts')],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: h.db.url,
+          TEST_PREFIX: h.prefix,
+          TEST_SOCKET_KEY: h.socketKey,
+          TEST_LOCK_MS: '2000',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    await waitFor(
+      () => out,
+      (o) => o.includes('worker-ready'),
+      30_000,
+    );
+    const jobId = await h.enqueue('test.encode', { seconds: 6, realtime: true, label: 'crash' });
+    await waitFor(() => ffmpegRunning('crash'), Boolean, 20_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(() => process.kill(child.pid!, 0)).toThrow();
+    // The orphaned ffmpeg is in its own process group; a real crash takes the machine's container
+    // with it. Stop it so the second worker's encode is the only one.
+    execFileSync('pkill', ['-9', '-f', 'out-crash.mp4']);
+
+    worker = createWorker({
+      redis: h.redis,
+      sql: h.db.sql,
+      log: createLogger('fw-test-2', { level: 'silent' }),
+      queues: ['cpu'],
+      prefix: h.prefix,
+      socketKey: h.socketKey,
+      pipelines: testPipelines(),
+      definitions: TEST_DEFINITIONS,
+      lockDurationMs: 2_000,
+    });
+    await worker.ready();
+    const row = await waitFor(
+      () => jobRow(h, jobId),
+      (r) => r.status === 'completed',
+      60_000,
+    );
+    expect(row.status).toBe('completed');
+    const ledger = await h.db.sql`select step from cost_ledger where job_id = ${jobId} order by step`;
+    expect(ledger.map((l) => l.step)).toEqual(['encode', 'prepare']);
+    const [prepare] = await h.db.sql<
+      { attempts: number }[]
+    >`select attempts from job_steps where job_id = ${jobId} and name = 'prepare'`;
+    expect(prepare!.attempts).toBe(1); // completed before the crash: not redone
+  });
+});

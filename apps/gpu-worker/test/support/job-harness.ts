@@ -1,0 +1,129 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Sql } from '@clapboard/server/db';
+import { buildFlow, createJobQueues, type JobQueues } from '@clapboard/server/jobs';
+import { createRedis, type Redis } from '@clapboard/server/redis';
+import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
+import { jobRoom } from '@clapboard/shared/events';
+import type { JobFinished, JobProgress } from '@clapboard/shared/jobs';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server } from 'socket.io';
+import { io as connect, type Socket } from 'socket.io-client';
+import { TEST_DEFINITIONS } from './test-pipelines';
+
+/**
+ * Real Postgres (fresh database), real Redis (own BullMQ prefix and Socket.IO key), a real
+ * Socket.IO server on the Redis adapter whose clients join job rooms, and the producer queues.
+ */
+export interface JobHarness {
+  db: TestDatabase;
+  redis: Redis;
+  queues: JobQueues;
+  prefix: string;
+  socketKey: string;
+  projectId: string;
+  userId: string;
+  /** Inserts a job row and enqueues its flow, as the API does. */
+  enqueue(type: string, params: Record<string, unknown>): Promise<string>;
+  /** A Socket.IO client in the job's room, recording what it hears. */
+  watch(jobId: string): Promise<{ progress: JobProgress[]; finished: JobFinished[]; socket: Socket }>;
+  close(): Promise<void>;
+}
+
+export async function createJobHarness(): Promise<JobHarness> {
+  const { databaseUrl, redisUrl } = testServices(process.env);
+  const db = await createTestDatabase(databaseUrl);
+  const redis = createRedis(redisUrl);
+  const prefix = testPrefix('jobs');
+  const socketKey = `${prefix}:sio`;
+  const queues = createJobQueues(redis, prefix);
+  const [user] = await db.sql<
+    { id: string }[]
+  >`insert into users (email, name, password_hash) values ('w@test.co', 'W', 'x') returning id`;
+  const [project] = await db.sql<{ id: string }[]>`insert into projects (name) values ('Jobs') returning id`;
+  await db.sql`insert into project_members (project_id, user_id, role) values (${project!.id}, ${user!.id}, 'owner')`;
+
+  const http: HttpServer = createServer();
+  const pub = redis.duplicate();
+  const sub = redis.duplicate();
+  const io = new Server(http, { adapter: createAdapter(pub, sub, { key: socketKey }) });
+  io.on('connection', (socket) => {
+    socket.on('watch', (jobId: string, ack: () => void) => {
+      void socket.join(jobRoom(jobId));
+      ack();
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const sockets: Socket[] = [];
+
+  return {
+    db,
+    redis,
+    queues,
+    prefix,
+    socketKey,
+    projectId: project!.id,
+    userId: user!.id,
+    async enqueue(type, params) {
+      const def = TEST_DEFINITIONS[type]!;
+      const [row] = await (db.sql as Sql)<{ id: string }[]>`
+        insert into jobs (project_id, type, params, priority, created_by) values (${project!.id}, ${type}, ${db.sql.json(params as never)}, ${def.priority}, ${user!.id}) returning id`;
+      await queues.flows.add(
+        buildFlow({
+          jobId: row!.id,
+          projectId: project!.id,
+          type,
+          run: 1,
+          params,
+          priority: def.priority,
+          definition: def,
+        }),
+      );
+      return row!.id;
+    },
+    async watch(jobId) {
+      const socket = connect(url, { transports: ['websocket'] });
+      sockets.push(socket);
+      const progress: JobProgress[] = [];
+      const finished: JobFinished[] = [];
+      socket.on('job:progress' as never, (e: JobProgress) => {
+        progress.push(e);
+      });
+      socket.on('job:finished' as never, (e: JobFinished) => {
+        finished.push(e);
+      });
+      await new Promise<void>((r) => socket.emit('watch', jobId, () => r()));
+      return { progress, finished, socket };
+    },
+    async close() {
+      for (const s of sockets) s.close();
+      await new Promise<void>((r) => io.close(() => r()));
+      pub.disconnect();
+      sub.disconnect();
+      const { queues: q } = queues;
+      await Promise.all([q.cpu.obliterate({ force: true }), q.gpu.obliterate({ force: true })]).catch(
+        () => {},
+      );
+      await queues.close();
+      redis.disconnect();
+      await db.drop();
+    },
+  };
+}
+
+/** Polls `read` until `done(value)` or the deadline. */
+export async function waitFor<T>(
+  read: () => Promise<T> | T,
+  done: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,31 @@
+import type { BudgetFigures } from '@clapboard/shared/jobs';
+import type { Sql } from '../db/connect-db';
+
+/**
+ * Budget figures for a project if a job costing `estimateUsd` were added: spent (ledger),
+ * reserved (estimates of live jobs not yet charged), limits, and what remains under the hard one.
+ */
+export async function budgetFigures(sql: Sql, projectId: string, estimateUsd = 0): Promise<BudgetFigures> {
+  const [row] = await sql<{ spent: number; reserved: number; soft: number | null; hard: number | null }[]>`
+    select
+      (select coalesce(sum(amount_usd), 0) from cost_ledger where project_id = ${projectId}) as spent,
+      (select coalesce(sum(greatest(j.cost_estimate_usd - coalesce(l.charged, 0), 0)), 0)
+         from jobs j
+         left join (select job_id, sum(amount_usd) as charged from cost_ledger group by job_id) l on l.job_id = j.id
+         where j.project_id = ${projectId} and j.status in ('queued', 'running')) as reserved,
+      b.soft_limit_usd as soft,
+      b.hard_limit_usd as hard
+    from (select 1) one left join budgets b on b.project_id = ${projectId}`;
+  const spent = Number(row?.spent ?? 0);
+  const reserved = Number(row?.reserved ?? 0);
+  const hard = row?.hard === null || row?.hard === undefined ? null : Number(row.hard);
+  const soft = row?.soft === null || row?.soft === undefined ? null : Number(row.soft);
+  return {
+    estimateUsd,
+    spentUsd: spent,
+    reservedUsd: reserved,
+    softLimitUsd: soft,
+    hardLimitUsd: hard,
+    remainingUsd: hard === null ? null : Math.max(0, Math.round((hard - spent - reserved) * 1e6) / 1e6),
+  };
+}
