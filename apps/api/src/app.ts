@@ -1,4 +1,5 @@
 import type { Sql } from '@clapboard/server/db';
+import type { JobEmitter, JobQueues } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -6,7 +7,9 @@ import type { AppEnv } from './app-env';
 import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
 import { requestContext } from './middleware/request-context';
+import { budgetRoutes } from './routes/budget';
 import { healthRoutes } from './routes/health';
+import { jobRoutes } from './routes/jobs';
 import { serveWeb } from './routes/serve-web';
 
 /** Everything the API needs from outside; tests pass real ones of their own. */
@@ -24,6 +27,12 @@ export interface AppDeps {
   webDist?: string;
   /** Reported by /healthz. */
   version?: string;
+  /** BullMQ producer side: flows and queues. */
+  queues: JobQueues;
+  /** Socket.IO emitter through Redis, for job and project events. */
+  emitter?: JobEmitter;
+  /** Scenes in a project's document, for per-scene cost estimates. */
+  sceneCount?: (projectId: string) => Promise<number>;
 }
 
 /**
@@ -41,7 +50,14 @@ export function createApp(deps: AppDeps) {
   app.onError(createErrorHandler(deps.log));
 
   app.route('/', healthRoutes(deps));
+  app.route('/', jobRoutes(deps));
+  app.route('/', budgetRoutes(deps));
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connectDb, migrate } from '@clapboard/server/db';
 import { closeServer, listen } from '@clapboard/server/http';
+import { createJobEmitter, createJobQueues, reconcileQueuedJobs } from '@clapboard/server/jobs';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
@@ -21,6 +22,8 @@ await runMain('api', async () => {
 
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`;
   const webDist = env.WEB_DIST && existsSync(env.WEB_DIST) ? env.WEB_DIST : undefined;
+  const queues = createJobQueues(redis);
+  const emitter = createJobEmitter(redis);
   const app = createApp({
     sql,
     redis,
@@ -29,14 +32,28 @@ await runMain('api', async () => {
     dataDir: env.DATA_DIR,
     publicUrl,
     webDist,
+    queues,
+    emitter,
   });
 
   const server = createServer(getRequestListener(app.fetch));
   const port = await listen(server, env.API_PORT, env.API_HOST, 'API_PORT');
   log.info({ port, publicUrl }, 'api listening');
 
+  // Repairs jobs whose row was written but whose flow was never added (a crash in between).
+  const reconcile = () =>
+    reconcileQueuedJobs(sql, queues).then(
+      (fixed) => fixed.length > 0 && log.warn({ fixed }, 're-enqueued jobs that had no queue entry'),
+      (err: unknown) => log.error({ err }, 'job reconciliation failed'),
+    );
+  const reconcileTimer = setInterval(reconcile, 60_000);
+  reconcileTimer.unref();
+  void reconcile();
+
   const close = once(async () => {
+    clearInterval(reconcileTimer);
     await closeServer(server);
+    await queues.close();
     redis.disconnect();
     await sql.end({ timeout: 5 });
   });

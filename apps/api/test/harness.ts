@@ -1,15 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createJobEmitter, createJobQueues, type JobQueues } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
-import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { type App, type AppDeps, createApp } from '../src/app';
 
 export interface Harness {
   app: App;
   db: TestDatabase;
   redis: Redis;
+  queues: JobQueues;
+  /** BullMQ prefix and Socket.IO key of this harness. */
+  prefix: string;
   deps: AppDeps;
   close(): Promise<void>;
 }
@@ -23,7 +27,11 @@ export async function createHarness(overrides: Partial<AppDeps> = {}): Promise<H
   const db = await createTestDatabase(databaseUrl);
   const redis = createRedis(redisUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-api-'));
+  const prefix = testPrefix('api');
+  const queues = createJobQueues(redis, prefix);
   const deps: AppDeps = {
+    queues,
+    emitter: createJobEmitter(redis, `${prefix}:sio`),
     sql: db.sql,
     redis,
     log: createLogger('api-test', { level: 'silent' }),
@@ -36,8 +44,15 @@ export async function createHarness(overrides: Partial<AppDeps> = {}): Promise<H
     app: createApp(deps),
     db,
     redis,
+    queues,
+    prefix,
     deps,
     async close() {
+      await Promise.all([
+        queues.queues.cpu.obliterate({ force: true }),
+        queues.queues.gpu.obliterate({ force: true }),
+      ]).catch(() => {});
+      await queues.close();
       redis.disconnect();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -76,3 +76,6 @@ export const updateBudgetBodySchema = z.object({
   softLimitUsd: z.number().min(0).max(1_000_000).nullable().optional(),
   hardLimitUsd: z.number().min(0).max(1_000_000).nullable().optional(),
 });
+
+export const idParamSchema = z.object({ id: z.string().uuid() });
+export const jobIdParamSchema = z.object({ jobId: z.string().uuid() });

@@ -1,0 +1,448 @@
+import type { Sql } from '@clapboard/server/db';
+import {
+  BudgetExceededError,
+  budgetFigures,
+  buildFlow,
+  EnqueueFailedError,
+  estimateCost,
+  finishJob,
+  type JobEmitter,
+  type JobQueues,
+  type JobRow,
+  publishCancel,
+  rowToJob,
+  submitJob,
+} from '@clapboard/server/jobs';
+import type { Redis } from '@clapboard/server/redis';
+import { errorBodySchema } from '@clapboard/shared/errors';
+import {
+  budgetFiguresSchema,
+  createJobBodySchema,
+  JOB_CATALOG,
+  type JobType,
+  jobPayloadSchemas,
+  jobSchema,
+  jobStepSchema,
+  listJobsQuerySchema,
+  updateJobBodySchema,
+} from '@clapboard/shared/jobs';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { Job as BullJob } from 'bullmq';
+import type { AppEnv } from '../app-env';
+import { authorizeProject } from '../auth/authorize-project';
+import { requireUser } from '../auth/require-user';
+import { conflict, HttpError, paymentRequired, validationFailed } from '../errors/http-error';
+import { authorizeJob } from './job-access';
+
+export interface JobRouteDeps {
+  sql: Sql;
+  jwtSecret: string;
+  redis: Redis;
+  queues: JobQueues;
+  emitter?: JobEmitter;
+  /** Scenes in a project's document, for per-scene cost estimates; default 1. */
+  sceneCount?: (projectId: string) => Promise<number>;
+}
+
+const security = [{ bearer: [] }];
+const errors = {
+  400: { description: 'Invalid request', content: { 'application/json': { schema: errorBodySchema } } },
+  401: { description: 'Not signed in', content: { 'application/json': { schema: errorBodySchema } } },
+  403: { description: 'Role lacks permission', content: { 'application/json': { schema: errorBodySchema } } },
+  404: {
+    description: 'Not found (or not visible to you)',
+    content: { 'application/json': { schema: errorBodySchema } },
+  },
+} as const;
+const projectParams = z.object({ id: z.string().uuid() });
+const jobParams = z.object({ jobId: z.string().uuid() });
+const jobDetailSchema = jobSchema.extend({ steps: z.array(jobStepSchema), warnings: z.array(z.string()) });
+const page = z.object({ items: z.array(jobSchema), nextCursor: z.string().nullable() });
+
+/** Cursor = created_at + id of the last item, so pages are stable while jobs are added. */
+function encodeCursor(row: JobRow): string {
+  return Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
+}
+function decodeCursor(cursor: string | undefined): { at: Date; id: string } | null {
+  if (!cursor) return null;
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
+    throw validationFailed([{ path: ['cursor'], message: 'invalid cursor' }]);
+  return { at: new Date(at), id };
+}
+
+async function jobDetail(sql: Sql, row: JobRow) {
+  const steps = await sql<
+    {
+      name: string;
+      status: string;
+      progress: number;
+      attempts: number;
+      error: string | null;
+      started_at: Date | null;
+      finished_at: Date | null;
+    }[]
+  >`
+    select name, status, progress, attempts, error, started_at, finished_at from job_steps
+    where job_id = ${row.id} and run = ${row.run} order by started_at nulls last, name`;
+  const [w] = await sql<{ warnings: string[] }[]>`select warnings from jobs where id = ${row.id}`;
+  return {
+    ...rowToJob(row),
+    warnings: w?.warnings ?? [],
+    steps: steps.map((s) => ({
+      name: s.name,
+      status: s.status as z.infer<typeof jobStepSchema>['status'],
+      progress: Number(s.progress),
+      attempts: s.attempts,
+      error: s.error,
+      startedAt: s.started_at?.toISOString() ?? null,
+      finishedAt: s.finished_at?.toISOString() ?? null,
+    })),
+  };
+}
+
+/** Every waiting BullMQ node of a job run (root and its unprocessed descendants). */
+async function flowNodes(queues: JobQueues, row: JobRow): Promise<BullJob[]> {
+  const queue = queues.queues[JOB_CATALOG[row.type as JobType].resourceClass];
+  const rootId = buildFlow({
+    jobId: row.id,
+    projectId: row.project_id,
+    type: row.type,
+    run: row.run,
+    params: row.params,
+    priority: row.priority,
+  }).opts!.jobId!;
+  const nodes: BullJob[] = [];
+  const visit = async (id: string) => {
+    const job = await BullJob.fromId(queue, id);
+    if (!job) return;
+    nodes.push(job);
+    const deps = await job.getDependencies({ unprocessed: { count: 1000 } });
+    for (const key of deps.unprocessed ?? []) await visit(key.slice(key.lastIndexOf(':') + 1));
+  };
+  await visit(rootId);
+  return nodes;
+}
+
+/** Jobs API: submit (cost-checked, idempotent), list, get, cancel, retry, change priority. */
+export function jobRoutes(deps: JobRouteDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  const auth = requireUser(deps.jwtSecret);
+  app.use('/api/v1/projects/:id/jobs', auth);
+  app.use('/api/v1/jobs', auth);
+  app.use('/api/v1/jobs/*', auth);
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/projects/{id}/jobs',
+      tags: ['jobs'],
+      summary: 'Start a job (render, frames, highlights, export…) after a cost check',
+      security,
+      request: {
+        params: projectParams,
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+        body: { content: { 'application/json': { schema: createJobBodySchema } }, required: true },
+      },
+      responses: {
+        202: {
+          description: 'Queued (or the existing job for this idempotency key)',
+          content: {
+            'application/json': {
+              schema: z.object({
+                job: jobSchema,
+                warnings: z.array(z.string()),
+                budget: budgetFiguresSchema,
+              }),
+            },
+          },
+        },
+        402: {
+          description: 'The hard budget would be passed; details carry the figures',
+          content: { 'application/json': { schema: errorBodySchema } },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const userId = c.var.userId!;
+      await authorizeProject(deps.sql, id, userId, 'jobs:create');
+      const payload = jobPayloadSchemas[body.type].safeParse(body.params);
+      if (!payload.success)
+        throw validationFailed(payload.error.issues, `Invalid parameters for ${body.type}.`);
+      const key = c.req.valid('header')['idempotency-key'] ?? body.idempotencyKey;
+      try {
+        const sceneCount =
+          body.type === 'render.video' && deps.sceneCount ? await deps.sceneCount(id) : undefined;
+        const result = await submitJob(deps.sql, deps.queues, deps.emitter, {
+          projectId: id,
+          userId,
+          type: body.type,
+          params: payload.data as Record<string, unknown>,
+          priority: body.priority,
+          idempotencyKey: key,
+          sceneCount,
+        });
+        if (result.replayed) c.header('Idempotent-Replayed', 'true');
+        return c.json({ job: result.job, warnings: result.warnings, budget: result.figures }, 202);
+      } catch (err) {
+        if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
+        if (err instanceof EnqueueFailedError) throw new HttpError(503, 'unavailable', err.message);
+        throw err;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/projects/{id}/jobs',
+      tags: ['jobs'],
+      summary: "A project's jobs, newest first (filter by status and type)",
+      security,
+      request: { params: projectParams, query: listJobsQuerySchema },
+      responses: {
+        200: { description: 'A page of jobs', content: { 'application/json': { schema: page } } },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      await authorizeProject(deps.sql, id, c.var.userId!, 'jobs:read');
+      const after = decodeCursor(q.cursor);
+      const rows = await deps.sql<JobRow[]>`
+        select * from jobs where project_id = ${id}
+          ${q.status ? deps.sql`and status = ${q.status}` : deps.sql``}
+          ${q.type ? deps.sql`and type = ${q.type}` : deps.sql``}
+          ${after ? deps.sql`and (created_at, id) < (${after.at}, ${after.id})` : deps.sql``}
+        order by created_at desc, id desc limit ${q.limit + 1}`;
+      const items = rows.slice(0, q.limit);
+      return c.json(
+        {
+          items: items.map(rowToJob),
+          nextCursor: rows.length > q.limit ? encodeCursor(items.at(-1)!) : null,
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/jobs',
+      tags: ['jobs'],
+      summary: 'My job history across the projects I belong to',
+      security,
+      request: { query: listJobsQuerySchema },
+      responses: {
+        200: { description: 'A page of jobs', content: { 'application/json': { schema: page } } },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const after = decodeCursor(q.cursor);
+      const rows = await deps.sql<JobRow[]>`
+        select j.* from jobs j
+          join project_members m on m.project_id = j.project_id and m.user_id = ${c.var.userId!}
+          join projects p on p.id = j.project_id and p.deleted_at is null
+        where true
+          ${q.status ? deps.sql`and j.status = ${q.status}` : deps.sql``}
+          ${q.type ? deps.sql`and j.type = ${q.type}` : deps.sql``}
+          ${after ? deps.sql`and (j.created_at, j.id) < (${after.at}, ${after.id})` : deps.sql``}
+        order by j.created_at desc, j.id desc limit ${q.limit + 1}`;
+      const items = rows.slice(0, q.limit);
+      return c.json(
+        {
+          items: items.map(rowToJob),
+          nextCursor: rows.length > q.limit ? encodeCursor(items.at(-1)!) : null,
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/jobs/{jobId}',
+      tags: ['jobs'],
+      summary: 'A job: latest progress, steps, outputs, estimated vs actual cost, error',
+      security,
+      request: { params: jobParams },
+      responses: {
+        200: { description: 'The job', content: { 'application/json': { schema: jobDetailSchema } } },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const row = await authorizeJob(deps.sql, c.req.valid('param').jobId, c.var.userId!, 'jobs:read');
+      return c.json(await jobDetail(deps.sql, row), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/jobs/{jobId}/cancel',
+      tags: ['jobs'],
+      summary: 'Cancel a queued or running job (running steps are stopped within a second)',
+      security,
+      request: { params: jobParams },
+      responses: {
+        202: {
+          description: 'Cancelling (or already cancelled)',
+          content: { 'application/json': { schema: z.object({ job: jobSchema }) } },
+        },
+        409: {
+          description: 'The job already finished',
+          content: { 'application/json': { schema: errorBodySchema } },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { jobId } = c.req.valid('param');
+      const current = await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:cancel');
+      if (current.status === 'cancelled') return c.json({ job: rowToJob(current) }, 202);
+      const [row] = await deps.sql<JobRow[]>`
+        update jobs set cancel_requested_at = coalesce(cancel_requested_at, now())
+        where id = ${jobId} and status in ('queued', 'running') returning *`;
+      if (!row) throw conflict(`The job already ${current.status}; there is nothing to cancel.`);
+      await deps.sql`insert into audit_log (project_id, actor_id, action, target_type, target_id) values (${row.project_id}, ${c.var.userId!}, 'job.cancel', 'job', ${jobId})`;
+      await publishCancel(deps.redis, jobId, deps.queues.prefix);
+      // Remove what is still waiting. If any node is active (locked) BullMQ refuses, and the
+      // worker running it ends the job as cancelled when its step aborts.
+      const nodes = await flowNodes(deps.queues, row);
+      const root = nodes[0];
+      let removed = false;
+      if (root) {
+        const queue = deps.queues.queues[JOB_CATALOG[row.type as JobType].resourceClass];
+        removed = await queue.remove(root.id!, { removeChildren: true }).then(
+          (n) => n === 1,
+          () => false,
+        );
+      }
+      if (removed || nodes.length === 0)
+        await finishJob(deps.sql, deps.emitter, jobId, { status: 'cancelled' });
+      const [after] = await deps.sql<JobRow[]>`select * from jobs where id = ${jobId}`;
+      return c.json({ job: rowToJob(after!) }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/jobs/{jobId}/retry',
+      tags: ['jobs'],
+      summary: 'Run a failed or cancelled job again (finished steps are reused)',
+      security,
+      request: { params: jobParams },
+      responses: {
+        202: {
+          description: 'Queued again',
+          content: { 'application/json': { schema: z.object({ job: jobSchema }) } },
+        },
+        402: {
+          description: 'The hard budget would be passed',
+          content: { 'application/json': { schema: errorBodySchema } },
+        },
+        409: {
+          description: 'Only failed or cancelled jobs can be retried',
+          content: { 'application/json': { schema: errorBodySchema } },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { jobId } = c.req.valid('param');
+      const current = await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:create');
+      if (current.status !== 'failed' && current.status !== 'cancelled')
+        throw conflict(`Only failed or cancelled jobs can be retried; this one is ${current.status}.`);
+      const type = current.type as JobType;
+      const estimate = estimateCost(type, current.params, {
+        sceneCount:
+          type === 'render.video' && deps.sceneCount ? await deps.sceneCount(current.project_id) : undefined,
+      });
+      const figures = await budgetFigures(deps.sql, current.project_id, estimate.totalUsd);
+      if (
+        figures.hardLimitUsd !== null &&
+        figures.spentUsd + figures.reservedUsd + estimate.totalUsd > figures.hardLimitUsd
+      ) {
+        throw paymentRequired(new BudgetExceededError(figures).message, figures);
+      }
+      const [row] = await deps.sql<JobRow[]>`
+        update jobs set status = 'queued', run = run + 1, error = null, finished_at = null, started_at = null,
+          cancel_requested_at = null, progress = null, outputs = '[]'::jsonb, cost_estimate_usd = cost_actual_usd + ${estimate.totalUsd}
+        where id = ${jobId} and status in ('failed', 'cancelled') returning *`;
+      if (!row) throw conflict('The job changed while retrying; reload it.');
+      await deps.queues.flows.add(
+        buildFlow({
+          jobId,
+          projectId: row.project_id,
+          type,
+          run: row.run,
+          params: row.params,
+          priority: row.priority,
+        }),
+      );
+      await deps.sql`insert into audit_log (project_id, actor_id, action, target_type, target_id, details) values (${row.project_id}, ${c.var.userId!}, 'job.retry', 'job', ${jobId}, ${deps.sql.json({ run: row.run })})`;
+      return c.json({ job: rowToJob(row) }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/v1/jobs/{jobId}',
+      tags: ['jobs'],
+      summary: "Change a job's priority (1 most urgent); applies to steps still waiting",
+      security,
+      request: {
+        params: jobParams,
+        body: { content: { 'application/json': { schema: updateJobBodySchema } }, required: true },
+      },
+      responses: {
+        200: {
+          description: 'Updated',
+          content: {
+            'application/json': { schema: z.object({ job: jobSchema, stepsReprioritized: z.number() }) },
+          },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { jobId } = c.req.valid('param');
+      const { priority } = c.req.valid('json');
+      const current = await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:create');
+      const [row] = await deps.sql<
+        JobRow[]
+      >`update jobs set priority = ${priority} where id = ${jobId} returning *`;
+      let changed = 0;
+      if (current.status === 'queued' || current.status === 'running') {
+        for (const node of await flowNodes(deps.queues, row!)) {
+          const state = await node.getState();
+          if (
+            state === 'waiting' ||
+            state === 'prioritized' ||
+            state === 'waiting-children' ||
+            state === 'delayed'
+          ) {
+            await node.changePriority({ priority }).then(
+              () => changed++,
+              () => {},
+            );
+          }
+        }
+      }
+      return c.json({ job: rowToJob(row!), stepsReprioritized: changed }, 200);
+    },
+  );
+
+  return app;
+}
