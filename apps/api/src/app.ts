@@ -7,6 +7,7 @@ import type { AppEnv } from './app-env';
 import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
 import { requestContext } from './middleware/request-context';
+import { adminQueueRoutes } from './routes/admin-queues';
 import { budgetRoutes } from './routes/budget';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
@@ -33,6 +34,8 @@ export interface AppDeps {
   emitter?: JobEmitter;
   /** Scenes in a project's document, for per-scene cost estimates. */
   sceneCount?: (projectId: string) => Promise<number>;
+  /** Static file serving of the runtime (Node's in main.ts); enables the /admin/queues dashboard. */
+  serveStatic?: Parameters<typeof adminQueueRoutes>[0]['serveStatic'];
 }
 
 /**
@@ -52,6 +55,16 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', jobRoutes(deps));
   app.route('/', budgetRoutes(deps));
+  if (deps.serveStatic) {
+    app.route(
+      '/',
+      adminQueueRoutes({
+        ...deps,
+        serveStatic: deps.serveStatic,
+        secureCookies: deps.publicUrl.startsWith('https:'),
+      }),
+    );
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -7,6 +7,7 @@ import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
 import { getRequestListener } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { loadEnv } from './env';
 

@@ -5,6 +5,7 @@ import { createJobEmitter, createJobQueues, type JobQueues } from '@clapboard/se
 import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { type App, type AppDeps, createApp } from '../src/app';
 
 export interface Harness {
@@ -32,6 +33,7 @@ export async function createHarness(overrides: Partial<AppDeps> = {}): Promise<H
   const deps: AppDeps = {
     queues,
     emitter: createJobEmitter(redis, `${prefix}:sio`),
+    serveStatic,
     sql: db.sql,
     redis,
     log: createLogger('api-test', { level: 'silent' }),

@@ -42,6 +42,7 @@ export async function createCast(sql: Sql, secret: string, label = 'cast'): Prom
     projectId: p!.id,
     otherProjectId: o!.id,
     userIds,
-    headers: (actor): Record<string, string> => (actor === 'anonymous' ? {} : { authorization: `Bearer ${tokens[actor]}` }),
+    headers: (actor): Record<string, string> =>
+      actor === 'anonymous' ? {} : { authorization: `Bearer ${tokens[actor]}` },
   };
 }
