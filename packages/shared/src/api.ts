@@ -76,3 +76,55 @@ export const updateBudgetBodySchema = z.object({
   softLimitUsd: z.number().min(0).max(1_000_000).nullable().optional(),
   hardLimitUsd: z.number().min(0).max(1_000_000).nullable().optional(),
 });
+
+/** The signed-in user and their refresh session; `GET /api/v1/me`. */
+export const meResponseSchema = z.object({ user: userSchema });
+
+export const projectParamsSchema = z.object({ id: z.string().uuid() });
+export const memberParamsSchema = z.object({ id: z.string().uuid(), userId: z.string().uuid() });
+export const projectPageSchema = pageSchema(projectSchema);
+export const memberListSchema = z.object({ items: z.array(memberSchema) });
+
+/** What an uploaded file is, decided by its magic bytes and probe, never by its name. */
+export const ASSET_KINDS = ['image', 'video', 'audio', 'document'] as const;
+export const assetKindSchema = z.enum(ASSET_KINDS);
+export type AssetKind = z.infer<typeof assetKindSchema>;
+
+/** Asset download variants: the original bytes, or the server-made thumbnail (WebP). */
+export const ASSET_VARIANTS = ['content', 'thumbnail'] as const;
+export const assetVariantSchema = z.enum(ASSET_VARIANTS);
+export type AssetVariant = z.infer<typeof assetVariantSchema>;
+
+export const assetSchema = z.object({
+  id: z.string().uuid(),
+  projectId: z.string().uuid(),
+  kind: assetKindSchema,
+  mime: z.string(),
+  byteSize: z.number().int(),
+  sha256: z.string(),
+  /** The uploader's file name, sanitised; display only (store keys never derive from it). */
+  originalName: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  durationSec: z.number().nullable(),
+  /** Probe summary: container format, streams (codec, size, rate), image format. */
+  probe: z.record(z.string(), z.unknown()),
+  hasThumbnail: z.boolean(),
+  createdBy: z.string().uuid().nullable(),
+  createdAt: z.string(),
+  /** Expiring signed URLs that work without headers (for `<img>` and `<video>`). */
+  urls: z.object({
+    content: z.string(),
+    thumbnail: z.string().nullable(),
+    expiresAt: z.string(),
+  }),
+});
+export type Asset = z.infer<typeof assetSchema>;
+export const assetPageSchema = pageSchema(assetSchema);
+export const assetParamsSchema = z.object({ id: z.string().uuid() });
+export const listAssetsQuerySchema = paginationQuerySchema.extend({ kind: assetKindSchema.optional() });
+/** Query of a signed download URL: expiry (unix seconds) and the HMAC over id, variant and expiry. */
+export const signedUrlQuerySchema = z.object({
+  exp: z.coerce.number().int().positive(),
+  sig: z.string().regex(/^[\w-]{20,100}$/),
+});
