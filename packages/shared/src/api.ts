@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { projectSettingsSchema } from './document';
+import { aspectRatioSchema, projectSettingsSchema, resolutionSchema, transitionSchema } from './document';
 import { roleSchema } from './roles';
 
 export const API_PREFIX = '/api/v1';
@@ -29,13 +29,24 @@ export const authResponseSchema = z.object({
 export type AuthResponse = z.infer<typeof authResponseSchema>;
 
 export const projectNameSchema = z.string().trim().min(1).max(200);
+/**
+ * A partial settings change. Not `projectSettingsSchema.partial()`: zod 4 still applies defaults
+ * inside `.partial()`, so a PATCH of one field would reset every other field to its default.
+ */
+export const projectSettingsPatchSchema = z.object({
+  aspectRatio: aspectRatioSchema.optional(),
+  resolution: resolutionSchema.optional(),
+  fps: z.number().int().min(12).max(60).optional(),
+  musicPrompt: z.string().max(500).optional(),
+  transition: transitionSchema.optional(),
+});
 export const createProjectBodySchema = z.object({
   name: projectNameSchema,
-  settings: projectSettingsSchema.partial().optional(),
+  settings: projectSettingsPatchSchema.optional(),
 });
 export const updateProjectBodySchema = z.object({
   name: projectNameSchema.optional(),
-  settings: projectSettingsSchema.partial().optional(),
+  settings: projectSettingsPatchSchema.optional(),
   requireApprovalForFinal: z.boolean().optional(),
 });
 export const projectSchema = z.object({

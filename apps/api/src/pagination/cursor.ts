@@ -26,7 +26,8 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
       typeof createdAt === 'string' &&
       typeof id === 'string' &&
       /^[0-9a-f-]{36}$/i.test(id) &&
-      !Number.isNaN(Date.parse(createdAt.replace(' ', 'T')))
+      // Postgres' timestamptz text, e.g. `2026-11-21 09:48:56.123456+00`; anything else would be a 500.
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(createdAt)
     )
       return { createdAt, id };
   } catch {
