@@ -46,8 +46,10 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 function parseDisposition(value: string): { name?: string; filename?: string } {
+  // Browsers do not backslash-escape in quoted names (WHATWG encodes `"` as %22), and old ones sent
+  // Windows paths with raw backslashes, so a backslash is kept literally for sanitizeFilename to see.
   const param = (key: string) =>
-    new RegExp(`(?:^|;)\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i').exec(value);
+    new RegExp(`(?:^|;)\\s*${key}="([^"]*)"|(?:^|;)\\s*${key}=([^;\\s]*)`, 'i').exec(value);
   const name = param('name');
   const filename = param('filename');
   const star = /(?:^|;)\s*filename\*=UTF-8''([^;\s]*)/i.exec(value);
@@ -59,7 +61,7 @@ function parseDisposition(value: string): { name?: string; filename?: string } {
       throw badRequest('The file name is not valid UTF-8.');
     }
   }
-  const unquote = (m: RegExpExecArray | null) => (m ? (m[1]?.replace(/\\(.)/g, '$1') ?? m[2]) : undefined);
+  const unquote = (m: RegExpExecArray | null) => (m ? (m[1] ?? m[2]) : undefined);
   return { name: unquote(name), filename: decodedStar ?? unquote(filename) };
 }
 
