@@ -262,13 +262,11 @@ describe('assets', () => {
       const res = await h.app.request(path, { method, headers: auth(owner.token) });
       expect(res.status).toBe(404);
     }
-    expect(
-      (
-        (await h.app
-          .request(`/api/v1/projects/${projectId}/assets?limit=100`, { headers: auth(owner.token) })
-          .then((r) => r.json())) as { items: Asset[] }
-      ).items.map((a) => a.id),
-    ).not.toContain(secret.id);
+    const ownList = await h.app.request(`/api/v1/projects/${projectId}/assets?limit=100`, {
+      headers: auth(owner.token),
+    });
+    const ownItems = ((await ownList.json()) as { items: Asset[] }).items;
+    expect(ownItems.map((a) => a.id)).not.toContain(secret.id);
 
     const before = filesUnder(h.deps.dataDir).length;
     const del = await h.app.request(`/api/v1/assets/${secret.id}`, {
