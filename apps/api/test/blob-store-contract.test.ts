@@ -161,7 +161,7 @@ describe('the API on the S3 backend', () => {
 
   it('uploads into the bucket and serves downloads by redirect to a presigned URL', async () => {
     const store = createS3BlobStore(s3.options);
-    const h = await createHarness({ blobStore: store });
+    const h = await createHarness({ blobStore: store, uploadLimits: { maxBytes: { image: 5 * MiB } } });
     try {
       const user = await registerUser(h, 's3');
       const project = await createProject(h, user);
@@ -189,6 +189,12 @@ describe('the API on the S3 backend', () => {
       const elf = new Uint8Array(1024);
       elf.set([0x7f, 0x45, 0x4c, 0x46]);
       expect((await upload(h, user.token, project.id, elf, 'x.png')).status).toBe(415);
+      expect((await store.list(`projects/${project.id}/`)).length).toBe(2);
+      // Over the limit after more than one multipart part was sent: 413, and the upload is aborted.
+      const big = new Uint8Array(7 * MiB);
+      big.set(png.subarray(0, 64));
+      const tooBig = await upload(h, user.token, project.id, big, 'big.png');
+      expect(tooBig.status).toBe(413);
       expect((await store.list(`projects/${project.id}/`)).length).toBe(2);
       const del = await h.app.request(`/api/v1/assets/${asset.id}`, {
         method: 'DELETE',

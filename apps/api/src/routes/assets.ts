@@ -209,8 +209,6 @@ export function assetRoutes(deps: AppDeps) {
           });
           return inserted!;
         });
-        // The rest of the body (other fields, the closing boundary) is not needed.
-        await c.req.raw.body.cancel().catch(() => {});
         return c.json(await view(row), 201);
       }
     } catch (err) {
