@@ -38,6 +38,16 @@ function listenOn(
   });
 }
 
+/** A markdown table padded the way the repo's formatter (biome) prints it; numbers right-aligned. */
+function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const width = head.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => (i === 0 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join(' | ')} |`;
+  const rule = `| ${width.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
+  return [line(head), rule, ...cells.slice(1).map(line)].join('\n');
+}
+
 async function load(url: string, headers: Record<string, string> = {}) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SEC, headers });
   if (result.non2xx > 0 || result.errors > 0)
@@ -106,10 +116,19 @@ Command: \`npm run bench:api\` (apps/api/bench/bench-api.ts), run ${date} on ${c
 autocannon, ${CONNECTIONS} connections, ${DURATION_SEC} s per target after a 2 s warm-up, both servers in one process on @hono/node-server (port 0), loopback HTTP/1.1 keep-alive.
 \`GET /api/v1/projects\`: bearer JWT verified (HS256), keyset query over ${PROJECTS} projects in real Postgres 15, JSON response (~${Math.round(JSON.stringify(page).length / 1024)} KiB), access log at info level (to /dev/null).
 
-| target | req/s (mean) | p50 ms | p99 ms | requests |
-| --- | ---: | ---: | ---: | ---: |
-| bare Hono \`GET /\` (hello world) | ${baseline.rps.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${baseline.total} |
-| \`GET /api/v1/projects\` (authenticated) | ${projects.rps.toFixed(0)} | ${projects.p50} | ${projects.p99} | ${projects.total} |
+${table(
+  ['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'requests'],
+  [
+    ['bare Hono `GET /` (hello world)', baseline.rps.toFixed(0), baseline.p50, baseline.p99, baseline.total],
+    [
+      '`GET /api/v1/projects` (authenticated)',
+      projects.rps.toFixed(0),
+      projects.p50,
+      projects.p99,
+      projects.total,
+    ],
+  ],
+)}
 
 The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughput (×${(baseline.rps / projects.rps).toFixed(1)} slower); the difference is JWT verification, one Postgres round trip and JSON serialisation. The load generator shares the ${cpus().length} cores, so absolute numbers are lower bounds.`;
   // writeBenchSection expects docs/ to exist; on a fresh checkout it may not yet.
