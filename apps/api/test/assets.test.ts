@@ -284,3 +284,28 @@ describe('assets', () => {
     expect(audit!.n).toBe(1);
   });
 });
+
+describe('assets when the server is misconfigured', () => {
+  it('a missing ffprobe is a 500 without internals, not a "damaged file" 422, and leaves nothing', async () => {
+    const { createNodeMediaProbe } = await import('../src/media/node-media-probe');
+    const h = await createHarness({ probe: createNodeMediaProbe({ ffprobePath: '/nonexistent/ffprobe' }) });
+    const media = await makeMediaFiles();
+    try {
+      const user = await registerUser(h, 'misconfigured');
+      const project = await createProject(h, user);
+      const res = await upload(h, user.token, project.id, media.wav, 'tone.wav');
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      const body = errorBodySchema.parse(JSON.parse(text));
+      expect(body.error.code).toBe('internal');
+      expect(body.error.message).toContain(res.headers.get('x-request-id')!);
+      expect(text).not.toMatch(/nonexistent|ENOENT|spawn/);
+      expect(filesUnder(h.deps.dataDir)).toEqual([]);
+      const [row] = await h.db.sql<{ n: number }[]>`select count(*)::int as n from assets`;
+      expect(row!.n).toBe(0);
+    } finally {
+      media.cleanup();
+      await h.close();
+    }
+  });
+});

@@ -48,6 +48,15 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<Buffer> {
   });
 }
 
+/**
+ * ffprobe/ffmpeg missing or not executable is our fault, not the file's: it must surface as a 500
+ * (and a log line), never as "your file is damaged". Spawn failures carry an errno code; a tool
+ * that ran and refused the file does not.
+ */
+function isSpawnFailure(err: unknown): boolean {
+  return typeof (err as NodeJS.ErrnoException)?.code === 'string';
+}
+
 interface FfprobeStream {
   codec_type?: string;
   codec_name?: string;
@@ -122,7 +131,8 @@ export function createNodeMediaProbe(options: NodeMediaProbeOptions = {}): Media
         timeoutMs,
       );
       parsed = JSON.parse(out.toString()) as FfprobeOutput;
-    } catch {
+    } catch (err) {
+      if (isSpawnFailure(err)) throw err;
       throw new ProbeError('unreadable', 'The media file is damaged, truncated or not what it claims to be.');
     }
     const streams = parsed.streams ?? [];
@@ -162,7 +172,8 @@ export function createNodeMediaProbe(options: NodeMediaProbeOptions = {}): Media
           timeoutMs,
         );
         thumbnail = await thumbnailOf(frame, input.maxImagePixels);
-      } catch {
+      } catch (err) {
+        if (isSpawnFailure(err)) throw err;
         throw new ProbeError('unreadable', 'No frame could be decoded from the video.');
       }
     }
