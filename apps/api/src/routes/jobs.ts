@@ -44,7 +44,7 @@ export interface JobRouteDeps {
   sceneCount?: (projectId: string) => Promise<number>;
 }
 
-const security = [{ bearer: [] }];
+const security = [{ bearerAuth: [] }];
 const errors = {
   400: { description: 'Invalid request', content: { 'application/json': { schema: errorBodySchema } } },
   401: { description: 'Not signed in', content: { 'application/json': { schema: errorBodySchema } } },
