@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createJobQueues } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
 import { createRedis } from '@clapboard/server/redis';
+import { createLocalBlobStore } from '@clapboard/server/storage';
 import { createTestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
@@ -23,7 +24,6 @@ import pino from 'pino';
 import { writeBenchSection } from '../../../infra/bench/report.ts';
 import { createApp } from '../src/app';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
-import { createLocalBlobStore } from '../src/storage/local-blob-store';
 
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = 10;

@@ -2,6 +2,7 @@ import type { Sql } from '@clapboard/server/db';
 import type { JobEmitter, JobQueues } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
+import type { BlobStore } from '@clapboard/server/storage';
 import type { AssetKind } from '@clapboard/shared/api';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env';
@@ -22,7 +23,6 @@ import { memberRoutes } from './routes/members';
 import { projectRoutes } from './routes/projects';
 import { realtimeTicketRoutes } from './routes/realtime-tickets';
 import { serveWeb } from './routes/serve-web';
-import type { BlobStore } from './storage/blob-store';
 
 /** Everything the API needs from outside; tests pass real ones of their own. */
 export interface AppDeps {

@@ -5,6 +5,7 @@ import {
   portSchema,
   redisUrlSchema,
 } from '@clapboard/server/config';
+import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -52,14 +53,7 @@ const schema = z
       .default(3600),
     FFPROBE_PATH: z.string().default('ffprobe'),
     FFMPEG_PATH: z.string().default('ffmpeg'),
-    /** Setting S3_BUCKET switches the blob store from DATA_DIR/blobs to an S3-compatible bucket. */
-    S3_BUCKET: z.string().optional(),
-    S3_ENDPOINT: z.url().optional(),
-    S3_REGION: z.string().default('us-east-1'),
-    S3_ACCESS_KEY_ID: z.string().optional(),
-    S3_SECRET_ACCESS_KEY: z.string().optional(),
-    S3_FORCE_PATH_STYLE: bool.optional(),
-    S3_KEY_PREFIX: z.string().optional(),
+    ...blobStoreEnvShape,
   })
   .refine((e) => !e.S3_ACCESS_KEY_ID === !e.S3_SECRET_ACCESS_KEY, {
     path: ['S3_SECRET_ACCESS_KEY'],

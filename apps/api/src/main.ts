@@ -1,20 +1,18 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { connectDb, migrate } from '@clapboard/server/db';
 import { closeServer, listen } from '@clapboard/server/http';
 import { createJobEmitter, createJobQueues, reconcileQueuedJobs } from '@clapboard/server/jobs';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
+import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { loadEnv } from './env';
 import { createNodeMediaProbe } from './media/node-media-probe';
-import { createLocalBlobStore } from './storage/local-blob-store';
-import { createS3BlobStore } from './storage/s3-blob-store';
 
 await runMain('api', async () => {
   const env = loadEnv();
@@ -30,17 +28,7 @@ await runMain('api', async () => {
   const webDist = env.WEB_DIST && existsSync(env.WEB_DIST) ? env.WEB_DIST : undefined;
   const queues = createJobQueues(redis);
   const emitter = createJobEmitter(redis);
-  const blobStore = env.S3_BUCKET
-    ? createS3BlobStore({
-        bucket: env.S3_BUCKET,
-        endpoint: env.S3_ENDPOINT,
-        region: env.S3_REGION,
-        accessKeyId: env.S3_ACCESS_KEY_ID,
-        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-        forcePathStyle: env.S3_FORCE_PATH_STYLE,
-        keyPrefix: env.S3_KEY_PREFIX,
-      })
-    : createLocalBlobStore(join(env.DATA_DIR, 'blobs'));
+  const blobStore = createBlobStoreFromEnv(env);
   const app = createApp({
     sql,
     redis,

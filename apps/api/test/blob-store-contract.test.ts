@@ -1,12 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BlobStore } from '@clapboard/server/storage';
+import { createLocalBlobStore, createS3BlobStore } from '@clapboard/server/storage';
 import type { Asset } from '@clapboard/shared/api';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BlobStore } from '../src/storage/blob-store';
-import { createLocalBlobStore } from '../src/storage/local-blob-store';
-import { createS3BlobStore } from '../src/storage/s3-blob-store';
 import { createProject, registerUser, upload } from './fixtures';
 import { createHarness } from './harness';
 import { startTestS3, type TestS3 } from './s3-server';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { createJobEmitter, createJobQueues, type JobQueues } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
+import { createLocalBlobStore } from '@clapboard/server/storage';
 import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type App, type AppDeps, createApp } from '../src/app';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
-import { createLocalBlobStore } from '../src/storage/local-blob-store';
 
 export interface Harness {
   app: App;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { S3BlobStoreOptions } from '@clapboard/server/storage';
 import S3rver from 's3rver';
-import type { S3BlobStoreOptions } from '../src/storage/s3-blob-store';
 
 export interface TestS3 {
   options: S3BlobStoreOptions;

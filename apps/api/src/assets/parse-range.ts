@@ -1,4 +1,4 @@
-import type { ByteRange } from '../storage/blob-store';
+import type { ByteRange } from '@clapboard/server/storage';
 
 /**
  * Parses a `Range: bytes=…` header against an object of `size` bytes (RFC 9110 §14.1.2).

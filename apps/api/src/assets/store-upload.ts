@@ -1,6 +1,6 @@
+import type { BlobStore } from '@clapboard/server/storage';
 import type { AssetKind } from '@clapboard/shared/api';
 import { payloadTooLarge, unprocessable, unsupportedMediaType } from '../errors/http-error';
-import type { BlobStore } from '../storage/blob-store';
 import { meterStream } from './metered-stream';
 import { SNIFF_BYTES, type SniffedType, sniffType } from './sniff-type';
 import type { UploadLimits } from './upload-limits';
