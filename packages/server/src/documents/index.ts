@@ -1,0 +1,16 @@
+export { appendUpdates } from './append-updates';
+export { buildRestoreUpdate } from './build-restore-update';
+export { type CompactionResult, compactDocument } from './compact-document';
+export { type LineChange, diffLines } from './diff-lines';
+export { type SceneDiff, diffScenes } from './diff-scenes';
+export {
+  DOC_CHANNEL_MESSAGE,
+  type DocChannelKind,
+  type DocChannelMessage,
+  decodeDocChannelMessage,
+  docChannel,
+  encodeDocChannelMessage,
+  publishDocUpdate,
+} from './doc-channel';
+export { type LoadedDocument, loadDocument, loadDocumentState } from './load-document';
+export { type DocumentContent, readDocumentContent, readStateContent } from './read-document-content';

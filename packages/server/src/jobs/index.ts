@@ -1,0 +1,1 @@
+export { type JobRow, jobFromRow } from './job-row';
