@@ -36,30 +36,27 @@ export function buildRestoreUpdate(current: Y.Doc, target: Y.Doc): Uint8Array | 
   current.on('update', capture);
   try {
     current.transact(() => {
-    const text = current.getText(DOC_KEYS.script);
-    const from = text.toString();
-    const to = target.getText(DOC_KEYS.script).toString();
-    if (from !== to) {
-      let prefix = 0;
-      const max = Math.min(from.length, to.length);
-      while (prefix < max && from[prefix] === to[prefix]) prefix++;
-      let suffix = 0;
-      while (
-        suffix < max - prefix &&
-        from[from.length - 1 - suffix] === to[to.length - 1 - suffix]
-      )
-        suffix++;
-      text.delete(prefix, from.length - prefix - suffix);
-      text.insert(prefix, to.slice(prefix, to.length - suffix));
-    }
-    const scenes = current.getArray<unknown>(DOC_KEYS.scenes);
-    const targetScenes = target.getArray<unknown>(DOC_KEYS.scenes);
-    if (jsonOf(scenes) !== jsonOf(targetScenes)) {
-      scenes.delete(0, scenes.length);
-      scenes.insert(0, targetScenes.toArray().map(copyValue));
-    }
-    syncMap(current.getMap(DOC_KEYS.characters), target.getMap(DOC_KEYS.characters));
-    syncMap(current.getMap(DOC_KEYS.settings), target.getMap(DOC_KEYS.settings));
+      const text = current.getText(DOC_KEYS.script);
+      const from = text.toString();
+      const to = target.getText(DOC_KEYS.script).toString();
+      if (from !== to) {
+        let prefix = 0;
+        const max = Math.min(from.length, to.length);
+        while (prefix < max && from[prefix] === to[prefix]) prefix++;
+        let suffix = 0;
+        while (suffix < max - prefix && from[from.length - 1 - suffix] === to[to.length - 1 - suffix])
+          suffix++;
+        text.delete(prefix, from.length - prefix - suffix);
+        text.insert(prefix, to.slice(prefix, to.length - suffix));
+      }
+      const scenes = current.getArray<unknown>(DOC_KEYS.scenes);
+      const targetScenes = target.getArray<unknown>(DOC_KEYS.scenes);
+      if (jsonOf(scenes) !== jsonOf(targetScenes)) {
+        scenes.delete(0, scenes.length);
+        scenes.insert(0, targetScenes.toArray().map(copyValue));
+      }
+      syncMap(current.getMap(DOC_KEYS.characters), target.getMap(DOC_KEYS.characters));
+      syncMap(current.getMap(DOC_KEYS.settings), target.getMap(DOC_KEYS.settings));
     });
   } finally {
     current.off('update', capture);

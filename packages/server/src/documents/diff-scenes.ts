@@ -2,7 +2,12 @@
 export interface SceneDiff {
   added: Record<string, unknown>[];
   removed: Record<string, unknown>[];
-  changed: { id: string; fields: string[]; before: Record<string, unknown>; after: Record<string, unknown> }[];
+  changed: {
+    id: string;
+    fields: string[];
+    before: Record<string, unknown>;
+    after: Record<string, unknown>;
+  }[];
   /** Ids present in both lists whose relative order changed. */
   moved: string[];
 }

@@ -1,5 +1,5 @@
-import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { buildRestoreUpdate } from './build-restore-update';
 import { diffLines } from './diff-lines';
 import { diffScenes } from './diff-scenes';
@@ -24,8 +24,18 @@ describe('diffLines', () => {
     const before = 'one\ntwo\nthree\nfour\nfive';
     const after = 'zero\ntwo\nthree\n3.5\nfive\nsix';
     const d = diffLines(before, after);
-    expect(d.filter((l) => l.op !== 'add').map((l) => l.text).join('\n')).toBe(before);
-    expect(d.filter((l) => l.op !== 'remove').map((l) => l.text).join('\n')).toBe(after);
+    expect(
+      d
+        .filter((l) => l.op !== 'add')
+        .map((l) => l.text)
+        .join('\n'),
+    ).toBe(before);
+    expect(
+      d
+        .filter((l) => l.op !== 'remove')
+        .map((l) => l.text)
+        .join('\n'),
+    ).toBe(after);
   });
 });
 
@@ -46,7 +56,12 @@ describe('diffScenes', () => {
     expect(d.added.map((s) => s.id)).toEqual(['d']);
     expect(d.removed.map((s) => s.id)).toEqual(['a']);
     expect(d.changed).toEqual([
-      { id: 'b', fields: ['shot'], before: { id: 'b', heading: 'B', shot: 'wide' }, after: { id: 'b', heading: 'B', shot: 'close' } },
+      {
+        id: 'b',
+        fields: ['shot'],
+        before: { id: 'b', heading: 'B', shot: 'wide' },
+        after: { id: 'b', heading: 'B', shot: 'close' },
+      },
     ]);
     expect(d.moved).toEqual(['b', 'c']);
   });

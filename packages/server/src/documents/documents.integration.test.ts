@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { createTestDatabase, type TestDatabase, testServices } from '../testing';
 import { appendUpdates } from './append-updates';
 import { compactDocument } from './compact-document';

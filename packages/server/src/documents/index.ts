@@ -1,8 +1,8 @@
 export { appendUpdates } from './append-updates';
 export { buildRestoreUpdate } from './build-restore-update';
 export { type CompactionResult, compactDocument } from './compact-document';
-export { type LineChange, diffLines } from './diff-lines';
-export { type SceneDiff, diffScenes } from './diff-scenes';
+export { diffLines, type LineChange } from './diff-lines';
+export { diffScenes, type SceneDiff } from './diff-scenes';
 export {
   DOC_CHANNEL_MESSAGE,
   type DocChannelKind,

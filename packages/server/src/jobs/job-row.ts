@@ -35,7 +35,7 @@ export function jobFromRow(row: JobRow): Job {
     status: row.status,
     params: row.params ?? {},
     priority: row.priority,
-    progress: row.progress == null ? null : jobSchema.shape.progress.safeParse(row.progress).data ?? null,
+    progress: row.progress == null ? null : (jobSchema.shape.progress.safeParse(row.progress).data ?? null),
     outputs: Array.isArray(row.outputs) ? row.outputs : [],
     error: row.error,
     costEstimateUsd: Number(row.cost_estimate_usd),
