@@ -8,6 +8,7 @@ import { createErrorHandler } from './errors/on-error';
 import { requestContext } from './middleware/request-context';
 import { healthRoutes } from './routes/health';
 import { serveWeb } from './routes/serve-web';
+import { versionRoutes } from './routes/versions';
 
 /** Everything the API needs from outside; tests pass real ones of their own. */
 export interface AppDeps {
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps) {
   app.onError(createErrorHandler(deps.log));
 
   app.route('/', healthRoutes(deps));
+  app.route('/', versionRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -63,3 +63,23 @@ export function buildRestoreUpdate(current: Y.Doc, target: Y.Doc): Uint8Array | 
   }
   return update;
 }
+
+/**
+ * `buildRestoreUpdate` on encoded states: the update that turns the document stored as
+ * `currentState` into `targetState`'s content, or null when they already match.
+ */
+export function restoreUpdateFromStates(
+  currentState: Uint8Array,
+  targetState: Uint8Array,
+): Uint8Array | null {
+  const current = new Y.Doc();
+  const target = new Y.Doc();
+  try {
+    Y.applyUpdate(current, currentState);
+    Y.applyUpdate(target, targetState);
+    return buildRestoreUpdate(current, target);
+  } finally {
+    current.destroy();
+    target.destroy();
+  }
+}

@@ -1,5 +1,5 @@
 export { appendUpdates } from './append-updates';
-export { buildRestoreUpdate } from './build-restore-update';
+export { buildRestoreUpdate, restoreUpdateFromStates } from './build-restore-update';
 export { type CompactionResult, compactDocument } from './compact-document';
 export { diffLines, type LineChange } from './diff-lines';
 export { diffScenes, type SceneDiff } from './diff-scenes';
