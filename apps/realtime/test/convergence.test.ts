@@ -70,11 +70,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'settle' as const }) },
 );
 
+/** Script and scenes as JSON with sorted keys (a Y.Map's key order depends on arrival order). */
 function content(doc: Y.Doc): string {
-  return JSON.stringify({
-    script: doc.getText('script').toString(),
-    scenes: doc.getArray('scenes').toJSON(),
-  });
+  const scenes = doc
+    .getArray<Y.Map<unknown>>('scenes')
+    .toArray()
+    .map((m) => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1))));
+  return JSON.stringify({ script: doc.getText('script').toString(), scenes });
 }
 
 let sceneCounter = 0;
@@ -163,7 +165,7 @@ describe('convergence under random edits, disconnects and reconnects', () => {
           for (const c of clients) c.destroy();
         }
       }),
-      { numRuns: 8, seed: 20261121 },
+      { numRuns: 6, seed: 20261121, endOnFailure: true },
     );
-  });
+  }, 90_000);
 });

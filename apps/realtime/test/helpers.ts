@@ -54,7 +54,7 @@ export async function startServer(
   port = 0,
 ): Promise<{ server: RealtimeServer; port: number; url: string }> {
   const server = createRealtimeServer({
-    log: createLogger('rt-test', { level: 'silent' }),
+    log: createLogger('rt-test', { level: (process.env.RT_TEST_LOG as 'warn') ?? 'silent' }),
     jwtSecret: secret,
     docIdleMs: 200,
     ...deps,

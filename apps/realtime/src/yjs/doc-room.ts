@@ -19,7 +19,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { DocConn } from './doc-conn';
-import { PersistQueue } from './persist-queue';
+import type { PersistQueue } from './persist-queue';
 import type { RealtimeStats } from './realtime-stats';
 import { sendMessage } from './send-message';
 
@@ -39,8 +39,8 @@ export interface DocRoomDeps {
   stats: RealtimeStats;
   /** This instance's id, stamped on everything it publishes. */
   instanceId: string;
-  /** Batch window for persistence (ms); default 10. */
-  batchDelayMs?: number;
+  /** The instance's write queue (shared by all documents). */
+  persist: PersistQueue;
   /** Compact after this many persisted updates; default 500. */
   compactAfterUpdates?: number;
 }
@@ -57,7 +57,6 @@ export class DocRoom {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly conns = new Map<DocConn['ws'], DocConn>();
-  readonly persist: PersistQueue;
   /** Estimated stored size (snapshot + rows), checked against DOC_LIMITS.maxDocumentBytes. */
   byteSize = 0;
   private updatesSinceCompaction = 0;
@@ -71,17 +70,6 @@ export class DocRoom {
   ) {
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
-    this.persist = new PersistQueue({
-      sql: deps.sql,
-      docId,
-      log: deps.log,
-      stats: deps.stats,
-      batchDelayMs: deps.batchDelayMs,
-      onPersisted: (count) => {
-        this.updatesSinceCompaction += count;
-        if (this.updatesSinceCompaction >= (deps.compactAfterUpdates ?? 500)) void this.compact();
-      },
-    });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.awareness.on(
       'update',
@@ -103,6 +91,12 @@ export class DocRoom {
     this.loaded = true;
     for (const message of this.early.splice(0)) this.onChannelMessage(message);
     this.requestSync();
+  }
+
+  /** Counts updates committed for this document; compacts past the threshold. */
+  onPersisted(count: number): void {
+    this.updatesSinceCompaction += count;
+    if (this.updatesSinceCompaction >= (this.deps.compactAfterUpdates ?? 500)) void this.compact();
   }
 
   /** Asks other instances for changes we lack (after opening, or after Redis reconnects). */
@@ -197,7 +191,7 @@ export class DocRoom {
     // sends it again when it resyncs.
     this.byteSize += update.length;
     this.publish(DOC_CHANNEL_MESSAGE.update, update);
-    this.persist.push(update);
+    this.deps.persist.push(this.docId, update);
   }
 
   private onAwarenessUpdate(
@@ -308,9 +302,8 @@ export class DocRoom {
 
   /** Waits for pending writes and compaction, then frees memory. */
   async destroy(): Promise<void> {
-    await this.persist.drain();
+    await this.deps.persist.drain();
     await this.compact();
-    this.persist.dispose();
     this.awareness.destroy();
     this.doc.destroy();
   }

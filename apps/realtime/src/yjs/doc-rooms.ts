@@ -3,6 +3,7 @@ import { decodeDocChannelMessage, docChannel } from '@clapboard/server/documents
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
 import { DocRoom, type DocRoomDeps } from './doc-room';
+import { PersistQueue } from './persist-queue';
 import type { RealtimeStats } from './realtime-stats';
 
 export interface DocRoomsOptions {
@@ -34,16 +35,27 @@ export class DocRooms {
   private readonly subscriber: Redis;
   private readonly compactTimer: NodeJS.Timeout;
   private readonly roomDeps: DocRoomDeps;
+  /** The instance's write queue, shared by every document. */
+  readonly persist: PersistQueue;
   private ready = false;
 
   constructor(private readonly options: DocRoomsOptions) {
+    this.persist = new PersistQueue({
+      sql: options.sql,
+      log: options.log,
+      stats: options.stats,
+      batchDelayMs: options.batchDelayMs,
+      onPersisted: (counts) => {
+        for (const [docId, count] of counts) this.rooms.get(docId)?.onPersisted(count);
+      },
+    });
     this.roomDeps = {
       sql: options.sql,
       redis: options.redis,
       log: options.log,
       stats: options.stats,
       instanceId: options.instanceId,
-      batchDelayMs: options.batchDelayMs,
+      persist: this.persist,
       compactAfterUpdates: options.compactAfterUpdates,
     };
     this.subscriber = options.redis.duplicate();
@@ -83,9 +95,7 @@ export class DocRooms {
 
   /** Updates accepted but not yet committed, across documents. */
   get pendingWrites(): number {
-    let n = 0;
-    for (const room of this.rooms.values()) n += room.persist.size;
-    return n;
+    return this.persist.size;
   }
 
   /** The open room of a document, if this instance holds it. */
@@ -120,7 +130,6 @@ export class DocRooms {
     } catch (err) {
       this.openingRooms.delete(docId);
       await this.subscriber.unsubscribe(docChannel(docId)).catch(() => {});
-      room.persist.dispose();
       room.doc.destroy();
       throw err;
     }
@@ -174,6 +183,7 @@ export class DocRooms {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([work, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
+    this.persist.dispose();
     this.subscriber.disconnect();
   }
 }

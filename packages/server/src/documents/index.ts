@@ -1,4 +1,4 @@
-export { appendUpdates } from './append-updates';
+export { appendUpdateRows, appendUpdates, type UpdateRow } from './append-updates';
 export { buildRestoreUpdate, restoreUpdateFromStates } from './build-restore-update';
 export { type CompactionResult, compactDocument } from './compact-document';
 export { diffLines, type LineChange } from './diff-lines';
