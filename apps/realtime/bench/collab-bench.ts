@@ -271,7 +271,7 @@ ${CLIENTS} clients over ${DOCS} documents (${CLIENTS / DOCS} per document), each
 process; all clients are the same lightweight y-protocols client over \`ws\` in the bench process (which
 shares the 2 cores with the server). Latency = a keystroke's send to its application on every other client of
 the document. Memory = server RSS growth from idle to the end of the run, divided by documents.
-Ours persists every update to Postgres (batched per document, 10 ms window); the peers run in memory with no persistence.
+Ours persists every update to Postgres (one multi-row insert per 10 ms window); the peers run in memory with no persistence.
 
 | server | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | memory/doc KB |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
