@@ -20,7 +20,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     refreshSession()
-      .then(async (ok) => (ok ? setUser(await api<User>('/me')) : setUser(null)))
+      .then(async (ok) => {
+        if (!ok) return setUser(null);
+        // GET /me answers `{ user }`; older builds answered the bare user.
+        const me = await api<{ user: User } | User>('/me');
+        setUser('user' in me ? me.user : me);
+      })
       .catch(() => setUser(null))
       .finally(() => setLoading(false));
   }, []);
