@@ -1,5 +1,5 @@
+import type { Asset } from '@clapboard/shared/api';
 import { ApiError, accessTokenHeader, refreshSession } from './api-client';
-import type { Asset } from './asset';
 
 /**
  * Uploads one file to a project's assets with XHR (fetch has no upload progress), as the

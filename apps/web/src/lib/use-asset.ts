@@ -1,6 +1,6 @@
+import type { Asset } from '@clapboard/shared/api';
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api-client';
-import type { Asset } from './asset';
 
 /**
  * One asset with its signed URLs (they expire, so the query refreshes well before: every 30 min

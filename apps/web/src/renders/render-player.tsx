@@ -1,7 +1,7 @@
+import type { Asset } from '@clapboard/shared/api';
 import type { Job } from '@clapboard/shared/jobs';
 import { useQueries } from '@tanstack/react-query';
 import { api } from '../lib/api-client';
-import type { Asset } from '../lib/asset';
 import { formatBytes, formatDuration } from '../lib/format';
 
 /**

@@ -1,10 +1,13 @@
+import type { Asset } from '@clapboard/shared/api';
+import type { Job } from '@clapboard/shared/jobs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useRef, useState } from 'react';
+import { DeriveJob } from '../assets/derive-job';
 import { ApiError, api } from '../lib/api-client';
-import type { Asset } from '../lib/asset';
 import { formatBytes, formatDuration } from '../lib/format';
 import type { Page } from '../lib/page';
 import { useCan, useProject } from '../lib/project-context';
+import { submitJob } from '../lib/submit-job';
 import { useToasts } from '../lib/toasts';
 import { uploadAsset } from '../lib/upload-asset';
 
@@ -65,6 +68,15 @@ export function AssetsTab() {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [preview, setPreview] = useState<Asset | null>(null);
   const [dragging, setDragging] = useState(false);
+  const canRun = useCan('jobs:create');
+  const [derive, setDerive] = useState<{ job: Job; asset: Asset } | null>(null);
+  const makePreviews = useMutation({
+    mutationFn: (asset: Asset) =>
+      submitJob(projectId, 'assets.derive', { assetId: asset.id }).then((r) => ({ job: r.job, asset })),
+    onSuccess: (d) => setDerive(d),
+    onError: (err) =>
+      toasts.push('error', err instanceof ApiError ? err.message : 'Could not start the job.'),
+  });
   const input = useRef<HTMLInputElement>(null);
   const assets = useQuery({
     queryKey: ['assets', projectId, kind],
@@ -174,6 +186,17 @@ export function AssetsTab() {
           ))}
         </ul>
       )}
+      {derive && (
+        <DeriveJob
+          key={derive.job.id}
+          job={derive.job}
+          asset={derive.asset}
+          onClose={() => {
+            setDerive(null);
+            void qc.invalidateQueries({ queryKey: ['assets', projectId] });
+          }}
+        />
+      )}
       {assets.isPending && <p className="muted">Loading assets…</p>}
       {assets.error && (
         <p className="error" role="alert">
@@ -207,6 +230,16 @@ export function AssetsTab() {
               {a.width ? ` · ${a.width}×${a.height}` : ''}
               {a.durationSec ? ` · ${formatDuration(a.durationSec)}` : ''}
             </span>
+            {canRun && a.kind !== 'document' && (
+              <button
+                type="button"
+                className="ghost small"
+                onClick={() => makePreviews.mutate(a)}
+                disabled={makePreviews.isPending}
+              >
+                Make previews
+              </button>
+            )}
             {canDelete && (
               <button
                 type="button"
