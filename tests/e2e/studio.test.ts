@@ -64,7 +64,13 @@ async function signIn(key: keyof typeof accounts): Promise<Page> {
   return page;
 }
 
-const editorText = (page: Page) => page.locator('.cm-content').textContent();
+/** The script text as shown, without the remote carets' name labels that sit inside the lines. */
+const editorText = (page: Page) =>
+  page.locator('.cm-content').evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    for (const caret of copy.querySelectorAll('.cm-ySelectionCaret')) caret.remove();
+    return [...copy.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n');
+  });
 
 async function openScript(page: Page): Promise<void> {
   await page.goto(`${stack.baseUrl}/projects/${projectId}/script`);
@@ -296,7 +302,7 @@ describe('the studio in Chromium', () => {
       .waitFor();
     await screenshot(alice, 'renders');
     await alice.getByRole('link', { name: 'Settings' }).click();
-    await alice.getByRole('cell', { name: 'Vera' }).waitFor();
+    await alice.getByRole('cell', { name: 'Vera', exact: true }).waitFor();
     await screenshot(alice, 'settings');
     await alice.getByRole('link', { name: 'Review' }).click();
     await alice.getByRole('heading', { name: 'Review is coming' }).waitFor();
