@@ -5,11 +5,14 @@ import {
   portSchema,
   redisUrlSchema,
 } from '@clapboard/server/config';
+import { redisPrefixSchema } from '@clapboard/server/redis-keys';
 import { z } from 'zod';
 
 const schema = z.object({
   DATABASE_URL: databaseUrlSchema,
   REDIS_URL: redisUrlSchema,
+  /** Namespace of every Redis key, queue and channel (several deployments can share one Redis). */
+  REDIS_PREFIX: redisPrefixSchema,
   JWT_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 48)'),
@@ -18,6 +21,10 @@ const schema = z.object({
   /** Origins allowed to open Socket.IO connections (comma-separated); default: any localhost. */
   CORS_ORIGINS: z.string().optional(),
   LOG_LEVEL: logLevelSchema,
+  /** How long accepted document updates wait to share one insert (ms). */
+  REALTIME_BATCH_MS: z.coerce.number().int().min(0).max(100).default(10),
+  /** Fold a document's updates into its snapshot after this many. */
+  REALTIME_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
 });
 
 export type RealtimeEnv = z.infer<typeof schema>;

@@ -6,10 +6,12 @@ import { verifyTicket } from '@clapboard/server/tickets';
 import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
 import type { TicketClaims } from '@clapboard/shared/tickets';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 
 export interface SocketData {
   claims: TicketClaims;
+  /** Rooms this socket watches → the project each belongs to (for membership removals). */
+  watching: Map<string, string>;
 }
 
 export type RealtimeIo = Server<
@@ -19,8 +21,17 @@ export type RealtimeIo = Server<
   SocketData
 >;
 
+export type RealtimeSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
 export interface SocketServerDeps {
   httpServer: HttpServer;
+  /** Redis key shared with emitters; default `socket.io`. */
+  socketKey?: string;
   sql: Sql;
   redis: Redis;
   log: Logger;
@@ -39,7 +50,7 @@ export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
   const io: RealtimeIo = new Server(deps.httpServer, {
     cors: { origin: deps.corsOrigins ?? [/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/], credentials: true },
     maxHttpBufferSize: 64 * 1024,
-    adapter: createAdapter(pub, sub),
+    adapter: createAdapter(pub, sub, { key: deps.socketKey ?? 'socket.io' }),
   });
   io.use(async (socket, next) => {
     const ticket = (socket.handshake.auth as { ticket?: unknown })?.ticket;
@@ -52,6 +63,7 @@ export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
       return next(err);
     }
     socket.data.claims = verdict.claims;
+    socket.data.watching = new Map();
     next();
   });
   io.engine.on('close', () => {
