@@ -33,15 +33,13 @@ async function waitHealthy(url: string, child: ChildProcess, out: () => string, 
 
 /**
  * Starts api, realtime and worker as child processes on free ports against a fresh Postgres
- * database (on the machine's server) and a Redis database index of their own, so parallel runs and
- * other suites never share queues. The built web app is copied and given a
+ * database (on the machine's server) and a Redis key prefix of their own, so parallel runs and
+ * other suites never share queues or rooms. The built web app is copied and given a
  * `<meta name="clapboard-realtime">` pointing at this realtime port, as a deployment would.
  */
 export async function startStack(): Promise<Stack> {
   const services = testServices(process.env);
   const db = await createTestDatabase(services.databaseUrl);
-  const redis = new URL(services.redisUrl);
-  redis.pathname = `/${1 + (randomBytes(1)[0]! % 15)}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-e2e-'));
   const [api, realtime, worker] = [await freePort(), await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${api}`;
@@ -62,7 +60,9 @@ export async function startStack(): Promise<Stack> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: db.url,
-    REDIS_URL: redis.toString(),
+    REDIS_URL: services.redisUrl,
+    // Own queues, Socket.IO channels and keys: other suites share this Redis.
+    REDIS_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
     JWT_SECRET: randomBytes(36).toString('base64url'),
     DATA_DIR: dataDir,
     API_PORT: String(api),
