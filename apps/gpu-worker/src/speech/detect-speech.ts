@@ -53,9 +53,35 @@ export async function speechProbabilities(registry: ModelRegistry, audio: PcmAud
   return probs;
 }
 
+/** Silero's observed lag at the end of speech: up to three windows stay above threshold. */
+const MAX_TAIL_TRIM = 3 * SILERO_WINDOW;
+const FRAME = 160; // 10 ms
+
+function rms(samples: Float32Array, from: number, to: number): number {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += (samples[i] ?? 0) ** 2;
+  return Math.sqrt(sum / Math.max(1, to - from));
+}
+
 /**
- * Finds the spans of speech in 16 kHz mono audio: Silero's probabilities with hysteresis (speech
- * ends below threshold − 0.15 for `minSilenceMs`), short blips dropped, spans padded. A port of
+ * Moves a span's end back over 10 ms frames that are quiet relative to the span (below 10% of its
+ * median frame energy), by at most Silero's lag. Without it ends land 60–100 ms late.
+ */
+function trimQuietTail(samples: Float32Array, start: number, end: number): number {
+  const frames: number[] = [];
+  for (let i = start; i + FRAME <= end; i += FRAME) frames.push(rms(samples, i, i + FRAME));
+  if (frames.length < 4) return end;
+  const median = [...frames].sort((a, b) => a - b)[Math.floor(frames.length / 2)]!;
+  let trimmed = end;
+  while (end - trimmed < MAX_TAIL_TRIM && trimmed - FRAME > start && rms(samples, trimmed - FRAME, trimmed) < 0.1 * median)
+    trimmed -= FRAME;
+  return trimmed;
+}
+
+/**
+ * Finds the spans of speech in 16 kHz mono audio: Silero's probabilities with hysteresis (a span
+ * closes after `minSilenceMs` below threshold − 0.15, ending at the last voiced window, quiet tail
+ * trimmed), short blips dropped, spans padded. A port of
  * Silero's `get_speech_timestamps`.
  */
 export async function detectSpeech(
@@ -75,9 +101,15 @@ export async function detectSpeech(
   let triggered = false;
   let start = 0;
   let silenceSince: number | null = null;
+  // Silero's probability decays for 50–100 ms after the voice stops, so a span ends where the last
+  // window above `threshold` ends rather than at the first window below the lower threshold.
+  let lastVoiced = 0;
   probs.forEach((p, w) => {
     const at = w * SILERO_WINDOW;
-    if (p >= threshold) silenceSince = null;
+    if (p >= threshold) {
+      silenceSince = null;
+      lastVoiced = at + SILERO_WINDOW;
+    }
     if (p >= threshold && !triggered) {
       triggered = true;
       start = at;
@@ -86,12 +118,14 @@ export async function detectSpeech(
     if (p < negThreshold && triggered) {
       silenceSince ??= at;
       if (at - silenceSince < minSilence) return;
-      if (silenceSince - start >= minSpeech) spans.push({ start, end: silenceSince });
+      if (lastVoiced - start >= minSpeech) spans.push({ start, end: Math.min(lastVoiced, silenceSince) });
       triggered = false;
       silenceSince = null;
     }
   });
-  if (triggered && total - start >= minSpeech) spans.push({ start, end: total });
+  if (triggered && lastVoiced - start >= minSpeech) spans.push({ start, end: Math.min(total, lastVoiced) });
+
+  for (const span of spans) span.end = trimQuietTail(audio.samples, span.start, span.end);
 
   // Pad each span, splitting the gap between neighbours when the pads would overlap.
   return spans.map((s, i) => {

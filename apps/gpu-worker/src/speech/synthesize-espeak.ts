@@ -7,6 +7,6 @@ import ESpeakNg from 'espeak-ng';
  * @returns WAV bytes (22.05 kHz mono 16-bit)
  */
 export async function synthesizeEspeak(text: string, voice: string): Promise<Uint8Array> {
-  const espeak = await ESpeakNg({ arguments: ['-q', '-w', 'out.wav', '-v', voice, '-s', '165', text] });
+  const espeak = await ESpeakNg({ arguments: ['-w', 'out.wav', '-v', voice, '-s', '165', text] });
   return espeak.FS.readFile('out.wav');
 }
