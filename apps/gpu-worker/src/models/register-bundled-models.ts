@@ -1,6 +1,7 @@
 import { rnnoiseRuns, rnnoiseWarm } from '../audio/suppress-noise';
 import { sileroVadSpec } from '../speech/silero-vad-model';
 import { mattingSpec } from '../vision/matting-model';
+import { faceDetectorRuns, faceDetectorWarm } from '../vision/shared-face-detector';
 import { ppocrSpecs } from '../vision/ocr-models';
 import type { ModelRegistry } from './model-registry';
 
@@ -8,13 +9,8 @@ import type { ModelRegistry } from './model-registry';
  * Registers every model that ships inside an npm or Debian package: the ONNX ones (VAD, matting,
  * OCR) as registry sessions, the rest (TF.js WASM, native programs) as reported externals. Nothing is
  * loaded here; each loads on first use.
- *
- * @param options.faceWarm reports whether the face detector has loaded (it lives outside ORT)
  */
-export function registerBundledModels(
-  registry: ModelRegistry,
-  options: { faceWarm?: () => boolean; faceRuns?: () => number } = {},
-): void {
+export function registerBundledModels(registry: ModelRegistry): void {
   registry.register(sileroVadSpec());
   registry.register(mattingSpec());
   for (const spec of ppocrSpecs()) registry.register(spec);
@@ -27,8 +23,8 @@ export function registerBundledModels(
     license: 'MIT',
     source: 'npm @vladmandic/human 3.3.6 on @tensorflow/tfjs-backend-wasm 4.22.0',
     provider: 'wasm',
-    isWarm: options.faceWarm ?? (() => false),
-    runs: options.faceRuns,
+    isWarm: faceDetectorWarm,
+    runs: faceDetectorRuns,
   });
   registry.registerExternal({
     name: 'rnnoise',

@@ -1,0 +1,25 @@
+import { createFaceDetector, type FaceDetector } from './detect-faces';
+
+let shared: Promise<FaceDetector> | undefined;
+let loaded: FaceDetector | undefined;
+
+/**
+ * The process's one face detector, loaded on first use (Human's WASM models take ~0.2 s and some
+ * memory, so pipelines share one instead of each loading their own).
+ */
+export function sharedFaceDetector(): Promise<FaceDetector> {
+  shared ??= createFaceDetector().then(
+    (d) => {
+      loaded = d;
+      return d;
+    },
+    (err) => {
+      shared = undefined;
+      throw err;
+    },
+  );
+  return shared;
+}
+
+export const faceDetectorWarm = () => loaded !== undefined;
+export const faceDetectorRuns = () => loaded?.runs ?? 0;
