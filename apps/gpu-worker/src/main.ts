@@ -12,6 +12,7 @@ import { createModelRegistry } from './models/model-registry';
 import { formatModelsMetrics } from './models/models-metrics';
 import { registerBundledModels } from './models/register-bundled-models';
 import { selectDevice } from './models/select-device';
+import { selectProviders } from './providers/select-providers';
 import { startModelsReport } from './models/start-models-report';
 import { createWorker } from './worker';
 
@@ -28,6 +29,12 @@ await runMain('gpu-worker', async () => {
   });
   registerBundledModels(registry);
   await loadUserModels(registry, env.MODELS_DIR, log);
+  // Pipelines take these task implementations; selecting them here puts remote ones in the report.
+  const providers = selectProviders(env, registry);
+  log.info(
+    { chat: providers.chat?.source ?? null, images: providers.images?.source ?? null, asr: providers.transcriber.source },
+    'task providers',
+  );
   const workerId = env.WORKER_ID ?? `${hostname()}-${process.pid}`;
 
   const sql = await connectDb(env.DATABASE_URL, { applicationName: 'clapboard-worker' });
