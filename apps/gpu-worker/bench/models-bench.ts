@@ -1,6 +1,6 @@
 /**
  * `npm run bench:models`: per bundled ONNX model, latency and throughput through the registry
- * beside a bare `session.run` on the same session and inputs (interleaved blocks), and real-time
+ * beside a bare `session.run` on the same session and inputs (alternating runs), and real-time
  * factors of the audio models. Writes the `models` section of docs/benchmarks.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,8 +8,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@clapboard/server/logger';
 import { Tensor } from 'onnxruntime-node';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { writeBenchSection } from '../../../infra/bench/report';
+import { suppressNoise } from '../src/audio/suppress-noise';
 import { decodeAudio } from '../src/media/decode-audio';
 import { runFfmpeg } from '../src/media/ffmpeg';
 import { createModelRegistry, type Feeds } from '../src/models/model-registry';
@@ -19,7 +20,7 @@ import { detectSpeech } from '../src/speech/detect-speech';
 import { recognizeSpeech } from '../src/speech/recognize-speech';
 import { SILERO_CONTEXT, SILERO_WINDOW } from '../src/speech/silero-vad-model';
 import { synthesizeSpeech, type VoiceId } from '../src/speech/synthesize-speech';
-import { suppressNoise } from '../src/audio/suppress-noise';
+import { markdownTable } from './markdown-table';
 
 const log = createLogger('bench', { level: 'warn' });
 const dir = mkdtempSync(join(tmpdir(), 'clapboard-bench-'));
@@ -59,14 +60,18 @@ async function compare(name: string, feeds: Feeds, iterations: number, block: nu
 
 // Inputs: a silent+speech VAD window, the slide the OCR test renders, the matting composite's size.
 const vadFeeds: Feeds = {
-  input: new Tensor('float32', new Float32Array(SILERO_CONTEXT + SILERO_WINDOW).map((_, i) => Math.sin(i / 7) * 0.2), [1, SILERO_CONTEXT + SILERO_WINDOW]),
+  input: new Tensor(
+    'float32',
+    new Float32Array(SILERO_CONTEXT + SILERO_WINDOW).map((_, i) => Math.sin(i / 7) * 0.2),
+    [1, SILERO_CONTEXT + SILERO_WINDOW],
+  ),
   state: new Tensor('float32', new Float32Array(256), [2, 1, 128]),
   sr: new Tensor('int64', BigInt64Array.from([16000n]), []),
 };
 const slideSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="960" height="416"><rect width="100%" height="100%" fill="#fff"/>
   <text x="60" y="110" font-family="DejaVu Sans" font-size="52" font-weight="bold">Quarterly Review 2026</text>
   <text x="60" y="220" font-family="DejaVu Sans" font-size="40">Revenue grew by 18 percent</text></svg>`;
-const toChw = async (img: sharp.Sharp, w: number, h: number, norm: (v: number) => number) => {
+const toChw = async (img: Sharp, w: number, h: number, norm: (v: number) => number) => {
   const rgb = await img.resize(w, h, { fit: 'fill' }).removeAlpha().raw().toBuffer();
   const plane = w * h;
   const out = new Float32Array(3 * plane);
@@ -75,9 +80,21 @@ const toChw = async (img: sharp.Sharp, w: number, h: number, norm: (v: number) =
 };
 const slide = await sharp(Buffer.from(slideSvg)).png().toBuffer();
 const detFeeds: Feeds = { x: await toChw(sharp(slide), 960, 416, (v) => v / 255) };
-const recFeeds: Feeds = { x: await toChw(sharp(slide).extract({ left: 50, top: 60, width: 620, height: 66 }), 451, 48, (v) => v / 255) };
+const recFeeds: Feeds = {
+  x: await toChw(
+    sharp(slide).extract({ left: 50, top: 60, width: 620, height: 66 }),
+    451,
+    48,
+    (v) => v / 255,
+  ),
+};
 const matFeeds: Feeds = {
-  input: await toChw(sharp('/usr/lib/python3/dist-packages/skimage/data/astronaut.png'), 1024, 1024, (v) => (v - 128) / 256),
+  input: await toChw(
+    sharp('/usr/lib/python3/dist-packages/skimage/data/astronaut.png'),
+    1024,
+    1024,
+    (v) => (v - 128) / 256,
+  ),
 };
 
 const rows = [
@@ -98,7 +115,16 @@ for (const voice of ['festival-kal', 'flite-slt', 'espeak-en-us'] as VoiceId[]) 
 }
 const speechFile = join(dir, 'festival-kal.wav');
 const long = join(dir, 'long.wav');
-await runFfmpeg(['-y', '-i', speechFile, '-i', speechFile, '-filter_complex', '[0:a][1:a]concat=n=2:v=0:a=1', long]);
+await runFfmpeg([
+  '-y',
+  '-i',
+  speechFile,
+  '-i',
+  speechFile,
+  '-filter_complex',
+  '[0:a][1:a]concat=n=2:v=0:a=1',
+  long,
+]);
 const pcm = await decodeAudio(long);
 const audioSec = pcm.samples.length / pcm.sampleRate;
 let t = performance.now();
@@ -116,6 +142,12 @@ await registry.close();
 rmSync(dir, { recursive: true, force: true });
 
 const f = (n: number, d = 2) => n.toFixed(d);
+const INPUTS: Record<string, string> = {
+  'silero-vad': '1 window (576 samples)',
+  'ppocr-v4-det': 'slide 960×416',
+  'ppocr-v4-rec': 'text line 451×48',
+  'imgly-isnet': 'photo 1024×1024',
+};
 const date = new Date().toISOString().slice(0, 10);
 const markdown = `## Worker models (\`apps/gpu-worker\`)
 
@@ -123,29 +155,45 @@ Command: \`npm run bench:models\` · run ${date} · Node ${process.version} · o
 
 Device: requested \`auto\`, active provider **${device.provider}**${device.reason ? ` — ${device.reason}` : ''}. **No CUDA host was available for this run**: every number is CPU.
 
-Registry vs bare \`session.run\`: the same warmed session and the same inputs, in interleaved blocks; ratio = registry throughput / bare throughput (target ≥ 0.95).
+Registry vs bare \`session.run\`: the same warmed session and the same inputs, alternating one registry run with one bare run. Runs/s = 1000 / p50; ratio = registry runs/s / bare runs/s (target ≥ 0.95). Medians, because the 2-core box is shared with other work and single runs of the big models vary by ±30%.
 
-| model | input | runs each | registry mean ms | registry p50 ms | registry runs/s | bare mean ms | bare p50 ms | bare runs/s | ratio |
-| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${rows
-  .map((r) => {
-    const input = {
-      'silero-vad': '1 window (576 samples)',
-      'ppocr-v4-det': 'slide 960×416',
-      'ppocr-v4-rec': 'text line 451×48',
-      'imgly-isnet': 'photo 1024×1024',
-    }[r.name];
-    return `| ${r.name} | ${input} | ${r.iterations} | ${f(r.r.mean)} | ${f(r.r.p50)} | ${f(r.r.perSec, 1)} | ${f(r.b.mean)} | ${f(r.b.p50)} | ${f(r.b.perSec, 1)} | ${f(r.ratio, 3)} |`;
-  })
-  .join('\n')}
+${markdownTable(
+  [
+    'model',
+    'input',
+    'runs each',
+    'registry mean ms',
+    'registry p50 ms',
+    'registry runs/s',
+    'bare mean ms',
+    'bare p50 ms',
+    'bare runs/s',
+    'ratio',
+  ],
+  ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  rows.map((r) => [
+    r.name,
+    INPUTS[r.name] ?? '',
+    String(r.iterations),
+    f(r.r.mean),
+    f(r.r.p50),
+    f(1000 / r.r.p50, 1),
+    f(r.b.mean),
+    f(r.b.p50),
+    f(1000 / r.b.p50, 1),
+    f(r.ratio, 3),
+  ]),
+)}
 
 Real-time factors (processing seconds / audio seconds; lower is faster, < 1 is faster than real time). Audio: the sentence below spoken by each voice; VAD/ASR/RNNoise on festival's reading twice over (${f(audioSec, 1)} s).
 
 > ${text}
 
-| model | processing s | audio s | RTF |
-| --- | ---: | ---: | ---: |
-${rtf.map(([n, p, a]) => `| ${n} | ${f(p)} | ${f(a)} | ${f(p / a, 3)} |`).join('\n')}
+${markdownTable(
+  ['model', 'processing s', 'audio s', 'RTF'],
+  ['l', 'r', 'r', 'r'],
+  rtf.map(([n, p, a]) => [n, f(p), f(a), f(p / a, 3)]),
+)}
 `;
 writeBenchSection('models', markdown);
 console.log(markdown);

@@ -5,15 +5,15 @@ import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
 import { loadEnv } from './env';
-import { createHealthServer } from './http/health-server';
 import { healthReport } from './http/health-report';
+import { createHealthServer } from './http/health-server';
 import { loadUserModels } from './models/load-user-models';
 import { createModelRegistry } from './models/model-registry';
 import { formatModelsMetrics } from './models/models-metrics';
 import { registerBundledModels } from './models/register-bundled-models';
 import { selectDevice } from './models/select-device';
-import { selectProviders } from './providers/select-providers';
 import { startModelsReport } from './models/start-models-report';
+import { selectProviders } from './providers/select-providers';
 import { createWorker } from './worker';
 
 await runMain('gpu-worker', async () => {
@@ -32,7 +32,11 @@ await runMain('gpu-worker', async () => {
   // Pipelines take these task implementations; selecting them here puts remote ones in the report.
   const providers = selectProviders(env, registry);
   log.info(
-    { chat: providers.chat?.source ?? null, images: providers.images?.source ?? null, asr: providers.transcriber.source },
+    {
+      chat: providers.chat?.source ?? null,
+      images: providers.images?.source ?? null,
+      asr: providers.transcriber.source,
+    },
     'task providers',
   );
   const workerId = env.WORKER_ID ?? `${hostname()}-${process.pid}`;

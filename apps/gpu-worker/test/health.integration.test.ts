@@ -5,8 +5,8 @@ import { readModelsReport } from '@clapboard/server/models-report';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHealthServer } from '../src/http/health-server';
 import { healthReport } from '../src/http/health-report';
+import { createHealthServer } from '../src/http/health-server';
 import { createModelRegistry, type ModelRegistry } from '../src/models/model-registry';
 import { formatModelsMetrics } from '../src/models/models-metrics';
 import { registerBundledModels } from '../src/models/register-bundled-models';
@@ -47,13 +47,26 @@ describe('worker health, metrics and models report (real ORT, Postgres, Redis)',
 
   it('/healthz reports the device, why CUDA is not used, and each model’s provider and warm state', async () => {
     await registry.load('silero-vad');
-    const body = (await (await fetch(`${base}/healthz`)).json()) as ReturnType<typeof healthReport> & { status: string };
+    const body = (await (await fetch(`${base}/healthz`)).json()) as ReturnType<typeof healthReport> & {
+      status: string;
+    };
     expect(body.status).toBe('ok');
     expect(body.device.requested).toBe('auto');
-    if (body.device.activeProvider === 'cpu') expect(body.device.reason).toMatch(/CUDA execution provider did not load/);
+    if (body.device.activeProvider === 'cpu')
+      expect(body.device.reason).toMatch(/CUDA execution provider did not load/);
     const byName = Object.fromEntries(body.models.map((m) => [m.name, m]));
     expect(Object.keys(byName)).toEqual(
-      expect.arrayContaining(['silero-vad', 'imgly-isnet', 'ppocr-v4-det', 'ppocr-v4-rec', 'human-face', 'rnnoise', 'festival', 'espeak-ng', 'pocketsphinx']),
+      expect.arrayContaining([
+        'silero-vad',
+        'imgly-isnet',
+        'ppocr-v4-det',
+        'ppocr-v4-rec',
+        'human-face',
+        'rnnoise',
+        'festival',
+        'espeak-ng',
+        'pocketsphinx',
+      ]),
     );
     expect(byName['silero-vad']).toMatchObject({ provider: body.device.activeProvider, warm: true });
     expect(byName['imgly-isnet']).toMatchObject({ provider: body.device.activeProvider, warm: false });
@@ -70,12 +83,22 @@ describe('worker health, metrics and models report (real ORT, Postgres, Redis)',
   });
 
   it('publishes the models report to Redis, where readModelsReport finds it', async () => {
-    const publisher = startModelsReport({ redis, registry, workerId, log: createLogger('x', { level: 'silent' }), intervalMs: 60_000 });
+    const publisher = startModelsReport({
+      redis,
+      registry,
+      workerId,
+      log: createLogger('x', { level: 'silent' }),
+      intervalMs: 60_000,
+    });
     await publisher.publishNow();
     publisher.stop();
     const mine = (await readModelsReport(redis)).find((r) => r.workerId === workerId);
     expect(mine).toMatchObject({ device: 'auto', activeProvider: registry.device.provider });
-    expect(mine!.models.find((m) => m.name === 'silero-vad')).toMatchObject({ warm: true, license: 'MIT', origin: 'bundled' });
+    expect(mine!.models.find((m) => m.name === 'silero-vad')).toMatchObject({
+      warm: true,
+      license: 'MIT',
+      origin: 'bundled',
+    });
     expect(await redis.ttl(`clapboard:models:${workerId}`)).toBeGreaterThan(100);
   });
 });

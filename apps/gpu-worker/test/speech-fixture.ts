@@ -23,7 +23,11 @@ function audibleBounds(samples: Float32Array, rate: number): { start: number; en
  * Festival speaks each sentence; FFmpeg's concat filter joins them with known silences between.
  * Ground truth per sentence = offset of its clip + the clip's audible bounds.
  */
-export async function buildSpeechFixture(dir: string, sentences: string[], gapsSec: number[]): Promise<SpeechFixture> {
+export async function buildSpeechFixture(
+  dir: string,
+  sentences: string[],
+  gapsSec: number[],
+): Promise<SpeechFixture> {
   const clips: string[] = [];
   for (const [i, text] of sentences.entries()) {
     const file = join(dir, `sentence-${i}.wav`);
@@ -51,7 +55,9 @@ export async function buildSpeechFixture(dir: string, sentences: string[], gapsS
     }
   });
   const file = join(dir, 'speech-with-gaps.wav');
-  const norm = labels.map((l, i) => `${l}aresample=16000,aformat=sample_fmts=s16:channel_layouts=mono[a${i}]`);
+  const norm = labels.map(
+    (l, i) => `${l}aresample=16000,aformat=sample_fmts=s16:channel_layouts=mono[a${i}]`,
+  );
   args.push(
     '-filter_complex',
     `${norm.join(';')};${labels.map((_, i) => `[a${i}]`).join('')}concat=n=${labels.length}:v=0:a=1[out]`,

@@ -14,7 +14,12 @@ export function tinyTextToImage(size = 32): Uint8Array {
     outputs: [{ name: 'image', dtype: 'float32', shape: [1, 3, size, size] }],
     nodes: [
       { opType: 'Cast', inputs: ['input_ids'], outputs: ['ids_f'], attributes: [{ name: 'to', int: 1 }] },
-      { opType: 'ReduceMean', inputs: ['ids_f'], outputs: ['ids_mean'], attributes: [{ name: 'keepdims', int: 1 }] },
+      {
+        opType: 'ReduceMean',
+        inputs: ['ids_f'],
+        outputs: ['ids_mean'],
+        attributes: [{ name: 'keepdims', int: 1 }],
+      },
       { opType: 'Mul', inputs: ['ids_mean', 'scale'], outputs: ['bias'] },
       { opType: 'Add', inputs: ['latent_noise', 'bias'], outputs: ['pre'] },
       { opType: 'Tanh', inputs: ['pre'], outputs: ['image'] },
@@ -44,8 +49,18 @@ export function tinyWhisper(speech: number[], silence: number[]): Uint8Array {
     ],
     outputs: [{ name: 'sequences', dtype: 'int32', shape: [1, 1, speech.length] }],
     nodes: [
-      { opType: 'ReduceMax', inputs: ['input_features'], outputs: ['hi'], attributes: [{ name: 'keepdims', int: 0 }] },
-      { opType: 'ReduceMin', inputs: ['input_features'], outputs: ['lo'], attributes: [{ name: 'keepdims', int: 0 }] },
+      {
+        opType: 'ReduceMax',
+        inputs: ['input_features'],
+        outputs: ['hi'],
+        attributes: [{ name: 'keepdims', int: 0 }],
+      },
+      {
+        opType: 'ReduceMin',
+        inputs: ['input_features'],
+        outputs: ['lo'],
+        attributes: [{ name: 'keepdims', int: 0 }],
+      },
       { opType: 'Sub', inputs: ['hi', 'lo'], outputs: ['range'] },
       { opType: 'Greater', inputs: ['range', 'half'], outputs: ['has_sound'] },
       { opType: 'Where', inputs: ['has_sound', 'speech_ids', 'silence_ids'], outputs: ['sequences'] },

@@ -49,7 +49,10 @@ export async function readModelsReport(redis: Redis): Promise<WorkerModelsReport
         .map(([, value]) => JSON.parse(value) as unknown);
       const parsed = workerModelsReportSchema.safeParse({ ...JSON.parse(hash.meta), models });
       if (parsed.success)
-        reports.push({ ...parsed.data, models: parsed.data.models.sort((a, b) => a.name.localeCompare(b.name)) });
+        reports.push({
+          ...parsed.data,
+          models: parsed.data.models.sort((a, b) => a.name.localeCompare(b.name)),
+        });
     } catch {
       // malformed JSON from another version: skip this worker
     }

@@ -48,7 +48,8 @@ describe('noise suppression (RNNoise WASM)', () => {
       return sum / n;
     };
     const floorDrop = 10 * Math.log10(frames((r) => r < 1e-4, noisy) / frames((r) => r < 1e-4, out.samples));
-    const speechKept = 10 * Math.log10(frames((r) => r > 0.05, out.samples) / frames((r) => r > 0.05, clean.samples));
+    const speechKept =
+      10 * Math.log10(frames((r) => r > 0.05, out.samples) / frames((r) => r > 0.05, clean.samples));
     console.info(
       `RNNoise SNR ${before.toFixed(1)} -> ${after.toFixed(1)} dB, noise floor -${floorDrop.toFixed(1)} dB, speech ${speechKept.toFixed(1)} dB`,
     );
@@ -59,6 +60,8 @@ describe('noise suppression (RNNoise WASM)', () => {
   });
 
   it('refuses audio that is not 48 kHz', async () => {
-    await expect(suppressNoise({ samples: new Float32Array(160), sampleRate: 16_000 })).rejects.toThrow(/48 kHz/);
+    await expect(suppressNoise({ samples: new Float32Array(160), sampleRate: 16_000 })).rejects.toThrow(
+      /48 kHz/,
+    );
   });
 });

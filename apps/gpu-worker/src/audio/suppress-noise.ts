@@ -19,7 +19,9 @@ export const rnnoiseRuns = () => runs;
  * @param audio mono PCM at 48 kHz (decode with `decodeAudio(file, { sampleRate: 48000 })`)
  * @throws RangeError for any other sample rate
  */
-export async function suppressNoise(audio: PcmAudio): Promise<PcmAudio & { speechProbability: Float32Array }> {
+export async function suppressNoise(
+  audio: PcmAudio,
+): Promise<PcmAudio & { speechProbability: Float32Array }> {
   if (audio.sampleRate !== RNNOISE_SAMPLE_RATE)
     throw new RangeError(`RNNoise needs 48 kHz audio, got ${audio.sampleRate} Hz.`);
   modulePromise ??= RNNoise();

@@ -147,7 +147,7 @@ export function buildOnnxModel(spec: OnnxGraphSpec): Uint8Array {
   w.int(1, 8); // ir_version
   w.string(2, 'clapboard');
   w.message(7, (g) => {
-    spec.nodes.forEach((n, i) =>
+    for (const [i, n] of spec.nodes.entries()) {
       g.message(1, (node) => {
         for (const input of n.inputs) node.string(1, input);
         for (const output of n.outputs) node.string(2, output);
@@ -155,8 +155,8 @@ export function buildOnnxModel(spec: OnnxGraphSpec): Uint8Array {
         node.string(4, n.opType);
         for (const a of n.attributes ?? []) node.message(5, (attr) => writeAttribute(attr, a));
         if (n.domain) node.string(7, n.domain);
-      }),
-    );
+      });
+    }
     g.string(2, spec.name ?? 'graph');
     for (const init of spec.initializers ?? []) g.message(5, (t) => writeTensor(t, init));
     for (const v of spec.inputs) g.message(11, (vi) => writeValueInfo(vi, v));

@@ -12,7 +12,8 @@ export interface Limiter {
  * @param limit tasks allowed at once, at least 1
  */
 export function createLimiter(limit: number): Limiter {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer >= 1, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`limit must be an integer >= 1, got ${limit}`);
   let active = 0;
   const queue: Array<() => void> = [];
   const release = () => {

@@ -16,14 +16,21 @@ export interface GeneratedImage {
 }
 
 /** Prompt → token ids, padded/truncated to `maxTokens`, as the manifest's tokenizer says. */
-export async function tokenizePrompt(manifest: TextToImageManifest, dir: string, prompt: string): Promise<BigInt64Array> {
+export async function tokenizePrompt(
+  manifest: TextToImageManifest,
+  dir: string,
+  prompt: string,
+): Promise<BigInt64Array> {
   const ids = new BigInt64Array(manifest.maxTokens).fill(BigInt(manifest.padId));
   let tokens: number[];
   if (manifest.tokenizer.type === 'bytes') {
     const offset = manifest.tokenizer.offset;
     tokens = [...new TextEncoder().encode(prompt)].map((b) => b + offset);
   } else {
-    const vocab = JSON.parse(await readFile(join(dir, manifest.tokenizer.file), 'utf8')) as Record<string, number>;
+    const vocab = JSON.parse(await readFile(join(dir, manifest.tokenizer.file), 'utf8')) as Record<
+      string,
+      number
+    >;
     const unknown = manifest.tokenizer.unknownId;
     tokens = prompt
       .toLowerCase()
@@ -51,10 +58,14 @@ export async function generateImage(
   options: { seed?: number } = {},
 ): Promise<GeneratedImage> {
   const { manifest } = model;
-  if (manifest.task !== 'text-to-image') throw new ModelInputError(`"${manifest.name}" is not a text-to-image model.`);
+  if (manifest.task !== 'text-to-image')
+    throw new ModelInputError(`"${manifest.name}" is not a text-to-image model.`);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const feeds: Record<string, Tensor> = {
-    [manifest.io.inputIds]: new Tensor('int64', await tokenizePrompt(manifest, model.dir, prompt), [1, manifest.maxTokens]),
+    [manifest.io.inputIds]: new Tensor('int64', await tokenizePrompt(manifest, model.dir, prompt), [
+      1,
+      manifest.maxTokens,
+    ]),
   };
   if (manifest.io.noise) {
     const spec = manifest.inputs.find((i) => i.name === manifest.io.noise);
@@ -75,7 +86,10 @@ export async function generateImage(
   const toByte =
     manifest.outputRange === 'minus-one-one' ? (v: number) => ((v + 1) / 2) * 255 : (v: number) => v * 255;
   for (let i = 0; i < plane; i++)
-    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.max(0, Math.min(255, Math.round(toByte(data[c * plane + i] ?? 0))));
-  const png = await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+    for (let c = 0; c < 3; c++)
+      rgb[i * 3 + c] = Math.max(0, Math.min(255, Math.round(toByte(data[c * plane + i] ?? 0))));
+  const png = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
   return { png, width, height, seed };
 }

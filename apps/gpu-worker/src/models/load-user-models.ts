@@ -57,7 +57,8 @@ export async function loadUserModels(
     }
     const manifest = parsed.data;
     const files = [manifest.file, manifest.task === 'speech-recognition' ? manifest.vocab : undefined];
-    if (manifest.task === 'text-to-image' && manifest.tokenizer.type === 'vocab') files.push(manifest.tokenizer.file);
+    if (manifest.task === 'text-to-image' && manifest.tokenizer.type === 'vocab')
+      files.push(manifest.tokenizer.file);
     const missing = files.filter((f): f is string => Boolean(f)).find((f) => !existsSync(join(dir, f)));
     if (missing) {
       skip(`${missing} is missing`);

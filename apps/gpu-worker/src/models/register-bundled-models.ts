@@ -1,8 +1,8 @@
 import { rnnoiseRuns, rnnoiseWarm } from '../audio/suppress-noise';
 import { sileroVadSpec } from '../speech/silero-vad-model';
 import { mattingSpec } from '../vision/matting-model';
-import { faceDetectorRuns, faceDetectorWarm } from '../vision/shared-face-detector';
 import { ppocrSpecs } from '../vision/ocr-models';
+import { faceDetectorRuns, faceDetectorWarm } from '../vision/shared-face-detector';
 import type { ModelRegistry } from './model-registry';
 
 /**

@@ -1,7 +1,7 @@
 import type { TensorSpec } from '@clapboard/shared/models';
 import type { Tensor } from 'onnxruntime-node';
-import type { Feeds, ModelRegistry, Outputs } from './model-registry';
 import type { UserModel } from './load-user-models';
+import type { Feeds, ModelRegistry, Outputs } from './model-registry';
 
 /** Inputs that do not match the manifest: bad input, so jobs fail without retry. */
 export class ModelInputError extends Error {
@@ -13,7 +13,9 @@ function checkTensor(spec: TensorSpec, tensor: Tensor | undefined, role: string)
   if (tensor.type !== spec.dtype)
     throw new ModelInputError(`${role} "${spec.name}" must be ${spec.dtype}, got ${tensor.type}.`);
   if (tensor.dims.length !== spec.shape.length)
-    throw new ModelInputError(`${role} "${spec.name}" must have rank ${spec.shape.length}, got ${tensor.dims.length}.`);
+    throw new ModelInputError(
+      `${role} "${spec.name}" must have rank ${spec.shape.length}, got ${tensor.dims.length}.`,
+    );
   spec.shape.forEach((d, i) => {
     if (typeof d === 'number' && tensor.dims[i] !== d)
       throw new ModelInputError(`${role} "${spec.name}" dimension ${i} must be ${d}, got ${tensor.dims[i]}.`);
@@ -26,12 +28,17 @@ function checkTensor(spec: TensorSpec, tensor: Tensor | undefined, role: string)
  *
  * @throws ModelInputError for feeds that do not match, or a model whose outputs do not match its manifest
  */
-export async function runUserModel(registry: ModelRegistry, model: UserModel, feeds: Feeds): Promise<Outputs> {
+export async function runUserModel(
+  registry: ModelRegistry,
+  model: UserModel,
+  feeds: Feeds,
+): Promise<Outputs> {
   for (const spec of model.manifest.inputs) checkTensor(spec, feeds[spec.name], 'Input');
   const out = await registry.run(model.manifest.name, feeds);
   for (const spec of model.manifest.outputs) {
     const tensor = out[spec.name];
-    if (!tensor) throw new ModelInputError(`Model "${model.manifest.name}" did not return output "${spec.name}".`);
+    if (!tensor)
+      throw new ModelInputError(`Model "${model.manifest.name}" did not return output "${spec.name}".`);
     if (tensor.type !== spec.dtype)
       throw new ModelInputError(`Output "${spec.name}" is ${tensor.type}, manifest says ${spec.dtype}.`);
   }

@@ -51,7 +51,12 @@ describe('device selection (real onnxruntime-node)', () => {
     });
     const out = await registry.run('add-one', { x: new Tensor('float32', Float32Array.from([1, 2]), [2]) });
     expect([...(out.y!.data as Float32Array)]).toEqual([2, 3]);
-    expect(registry.report()[0]).toMatchObject({ provider: 'cpu', warm: true, runs: 1, fallbackReason: null });
+    expect(registry.report()[0]).toMatchObject({
+      provider: 'cpu',
+      warm: true,
+      runs: 1,
+      fallbackReason: null,
+    });
     await registry.close();
   });
 
@@ -76,9 +81,17 @@ describe('device selection (real onnxruntime-node)', () => {
       origin: 'user',
       load: async () => addOne,
     });
-    expect(registry.report()[0]).toMatchObject({ provider: 'cpu', warm: false, fallbackReason: device.reason });
+    expect(registry.report()[0]).toMatchObject({
+      provider: 'cpu',
+      warm: false,
+      fallbackReason: device.reason,
+    });
     await registry.load('add-one');
-    expect(registry.report()[0]).toMatchObject({ provider: 'cpu', warm: true, fallbackReason: device.reason });
+    expect(registry.report()[0]).toMatchObject({
+      provider: 'cpu',
+      warm: true,
+      fallbackReason: device.reason,
+    });
     await registry.close();
   });
 

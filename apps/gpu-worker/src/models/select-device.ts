@@ -25,7 +25,9 @@ export type SessionFactory = (
 ) => Promise<InferenceSession>;
 
 export const createOrtSession: SessionFactory = (model, options) =>
-  typeof model === 'string' ? InferenceSession.create(model, options) : InferenceSession.create(model, options);
+  typeof model === 'string'
+    ? InferenceSession.create(model, options)
+    : InferenceSession.create(model, options);
 
 /** A one-node graph (y = x + 1) small enough to create on any provider in milliseconds. */
 const PROBE_MODEL = buildOnnxModel({
@@ -67,7 +69,9 @@ export async function selectDevice(
   } catch (err) {
     const reason = `CUDA execution provider did not load: ${shortReason(err)}`;
     if (requested === 'cuda')
-      throw new CudaUnavailableError(`WORKER_DEVICE=cuda but ${reason}. ${CUDA_HINT} Or set WORKER_DEVICE=auto.`);
+      throw new CudaUnavailableError(
+        `WORKER_DEVICE=cuda but ${reason}. ${CUDA_HINT} Or set WORKER_DEVICE=auto.`,
+      );
     deps.log.warn({ device: 'cpu', reason }, 'falling back to the CPU execution provider');
     return { requested, provider: 'cpu', reason };
   }

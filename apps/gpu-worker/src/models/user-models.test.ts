@@ -27,7 +27,7 @@ function writeModel(folder: string, manifest: object, files: Record<string, Uint
 }
 
 // Byte-level BPE strings: "Ġ" is a leading space, "Ã©" the UTF-8 bytes of "é".
-const vocab = { Hello: 0, 'Ġworld': 1, ',': 2, 'Ġcaf': 3, 'Ã©': 4, '.': 5, '<|endoftext|>': 6 };
+const vocab = { Hello: 0, Ġworld: 1, ',': 2, Ġcaf: 3, 'Ã©': 4, '.': 5, '<|endoftext|>': 6 };
 const SOT = 50258; // <|startoftranscript|>: not in vocab.json, so a control token
 
 beforeAll(async () => {
@@ -61,7 +61,11 @@ beforeAll(async () => {
       vocab: 'vocab.json',
       inputs: [
         { name: 'input_features', dtype: 'float32', shape: [1, 80, 3000] },
-        ...['max_length', 'min_length', 'num_beams', 'num_return_sequences'].map((name) => ({ name, dtype: 'int32', shape: [1] })),
+        ...['max_length', 'min_length', 'num_beams', 'num_return_sequences'].map((name) => ({
+          name,
+          dtype: 'int32',
+          shape: [1],
+        })),
         ...['length_penalty', 'repetition_penalty'].map((name) => ({ name, dtype: 'float32', shape: [1] })),
       ],
       outputs: [{ name: 'sequences', dtype: 'int32', shape: [1, 1, 'length'] }],
@@ -73,7 +77,21 @@ beforeAll(async () => {
     },
   );
   writeModel('broken', { name: 'Bad Name', task: 'text-to-image' }, {});
-  writeModel('missing-file', { name: 'ghost', task: 'speech-recognition', license: 'MIT', source: 'x', file: 'gone.onnx', vocab: 'v.json', inputs: [{ name: 'a', dtype: 'float32', shape: [1] }], outputs: [{ name: 'b', dtype: 'int32', shape: [1] }], io: {} }, {});
+  writeModel(
+    'missing-file',
+    {
+      name: 'ghost',
+      task: 'speech-recognition',
+      license: 'MIT',
+      source: 'x',
+      file: 'gone.onnx',
+      vocab: 'v.json',
+      inputs: [{ name: 'a', dtype: 'float32', shape: [1] }],
+      outputs: [{ name: 'b', dtype: 'int32', shape: [1] }],
+      io: {},
+    },
+    {},
+  );
   registry = createModelRegistry({ device: { requested: 'cpu', provider: 'cpu', reason: null }, log });
   ({ models, problems } = await loadUserModels(registry, dir, log));
 });
@@ -91,7 +109,12 @@ describe('MODELS_DIR loading', () => {
       expect.stringMatching(/name: lowercase letters/),
       'gone.onnx is missing',
     ]);
-    expect(registry.report().filter((m) => m.origin === 'user').map((m) => [m.name, m.task, m.warm])).toEqual([
+    expect(
+      registry
+        .report()
+        .filter((m) => m.origin === 'user')
+        .map((m) => [m.name, m.task, m.warm]),
+    ).toEqual([
       ['tiny-painter', 'text-to-image', false],
       ['tiny-whisper', 'speech-recognition', false],
     ]);
@@ -109,7 +132,9 @@ describe('text-to-image pipeline (tiny graph with the export signature)', () => 
   it('turns a prompt and seed into a PNG; same seed → same image, new seed or prompt → a different one', async () => {
     const a = await generateImage(registry, model('tiny-painter'), 'a lighthouse at dusk', { seed: 7 });
     const again = await generateImage(registry, model('tiny-painter'), 'a lighthouse at dusk', { seed: 7 });
-    const reseeded = await generateImage(registry, model('tiny-painter'), 'a lighthouse at dusk', { seed: 8 });
+    const reseeded = await generateImage(registry, model('tiny-painter'), 'a lighthouse at dusk', {
+      seed: 8,
+    });
     const reprompted = await generateImage(registry, model('tiny-painter'), 'zzzzzzzzzzzzzzzz', { seed: 7 });
     expect(await sharp(a.png).metadata()).toMatchObject({ width: 32, height: 32, format: 'png' });
     const raw = (png: Buffer) => sharp(png).raw().toBuffer();
@@ -137,7 +162,10 @@ describe('Whisper pipeline (tiny graph with the WhisperBeamSearch signature)', (
 
   it('splits audio longer than 30 s into chunks and refuses other sample rates', async () => {
     const long = new Float32Array(16_000 * 31).map((_, i) => (i > 16_000 * 30 ? Math.sin(i / 5) * 0.5 : 0));
-    const out = await transcribeWhisper(registry, model('tiny-whisper'), { samples: long, sampleRate: 16_000 });
+    const out = await transcribeWhisper(registry, model('tiny-whisper'), {
+      samples: long,
+      sampleRate: 16_000,
+    });
     expect(out.chunks).toEqual(['', 'Hello world, café.']);
     await expect(
       transcribeWhisper(registry, model('tiny-whisper'), { samples: new Float32Array(10), sampleRate: 8000 }),

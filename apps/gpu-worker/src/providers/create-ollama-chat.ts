@@ -26,7 +26,10 @@ export function createOllamaChat(config: { baseUrl: string; model: string; timeo
       });
       const body = await readJson<{ message?: { content?: unknown }; error?: string }>(res, url);
       if (typeof body.message?.content !== 'string')
-        throw new ProviderError('bad_response', `${url}: no message.content${body.error ? ` (${body.error})` : ''}`);
+        throw new ProviderError(
+          'bad_response',
+          `${url}: no message.content${body.error ? ` (${body.error})` : ''}`,
+        );
       return body.message.content;
     },
   };

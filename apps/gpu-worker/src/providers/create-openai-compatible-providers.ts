@@ -44,12 +44,18 @@ export function createOpenAiCompatibleProviders(config: OpenAiCompatibleConfig):
       async complete(messages, options = {}) {
         const url = `${base}/chat/completions`;
         const res = await requestProvider(url, {
-          ...json({ model: config.chatModel, messages, temperature: options.temperature ?? 0.7, stream: false }),
+          ...json({
+            model: config.chatModel,
+            messages,
+            temperature: options.temperature ?? 0.7,
+            stream: false,
+          }),
           signal: options.signal,
         });
         const body = await readJson<{ choices?: Array<{ message?: { content?: unknown } }> }>(res, url);
         const content = body.choices?.[0]?.message?.content;
-        if (typeof content !== 'string') throw new ProviderError('bad_response', `${url}: no choices[0].message.content`);
+        if (typeof content !== 'string')
+          throw new ProviderError('bad_response', `${url}: no choices[0].message.content`);
         return content;
       },
     },
@@ -84,10 +90,10 @@ export function createOpenAiCompatibleProviders(config: OpenAiCompatibleConfig):
           timeoutMs: config.timeoutMs,
           signal: options.signal,
         });
-        const body = await readJson<{ text?: unknown; words?: Array<{ word: string; start: number; end: number }> }>(
-          res,
-          url,
-        );
+        const body = await readJson<{
+          text?: unknown;
+          words?: Array<{ word: string; start: number; end: number }>;
+        }>(res, url);
         if (typeof body.text !== 'string') throw new ProviderError('bad_response', `${url}: no text`);
         const words: RecognizedWord[] = (body.words ?? []).map((w) => ({
           word: w.word.trim(),
@@ -103,7 +109,12 @@ export function createOpenAiCompatibleProviders(config: OpenAiCompatibleConfig):
       async synthesize(text, outFile, options = {}) {
         const url = `${base}/audio/speech`;
         const res = await requestProvider(url, {
-          ...json({ model: config.speechModel, input: text, voice: options.voice ?? 'alloy', response_format: 'wav' }),
+          ...json({
+            model: config.speechModel,
+            input: text,
+            voice: options.voice ?? 'alloy',
+            response_format: 'wav',
+          }),
           signal: options.signal,
         });
         await writeFile(outFile, Buffer.from(await res.arrayBuffer()));

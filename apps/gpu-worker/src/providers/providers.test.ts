@@ -1,6 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@clapboard/server/logger';
@@ -25,12 +25,22 @@ async function body(req: IncomingMessage): Promise<Buffer> {
 
 /** A local server speaking the OpenAI and Ollama API shapes (no fetch mocking). */
 beforeAll(async () => {
-  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366cc' } }).png().toBuffer();
-  const wav = encodeWav({ samples: new Float32Array(8000).map((_, i) => Math.sin(i / 3) * 0.3), sampleRate: 16000 });
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
+  const wav = encodeWav({
+    samples: new Float32Array(8000).map((_, i) => Math.sin(i / 3) * 0.3),
+    sampleRate: 16000,
+  });
   server = createServer(async (req, res) => {
     const raw = await body(req);
     const text = raw.toString('latin1');
-    seen.push({ path: req.url ?? '', auth: req.headers.authorization, body: text, contentType: req.headers['content-type'] });
+    seen.push({
+      path: req.url ?? '',
+      auth: req.headers.authorization,
+      body: text,
+      contentType: req.headers['content-type'],
+    });
     const send = (status: number, payload: unknown, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
       res.end(typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload));
@@ -39,12 +49,17 @@ beforeAll(async () => {
     switch (req.url) {
       case '/v1/chat/completions': {
         const { messages, model } = json() as { messages: Array<{ content: string }>; model: string };
-        return send(200, { choices: [{ message: { role: 'assistant', content: `${model} heard: ${messages.at(-1)!.content}` } }] });
+        return send(200, {
+          choices: [
+            { message: { role: 'assistant', content: `${model} heard: ${messages.at(-1)!.content}` } },
+          ],
+        });
       }
       case '/v1/images/generations':
         return send(200, { data: [{ b64_json: png.toString('base64') }] });
       case '/v1/audio/transcriptions':
-        if (!req.headers['content-type']?.startsWith('multipart/form-data')) return send(400, { error: 'multipart' });
+        if (!req.headers['content-type']?.startsWith('multipart/form-data'))
+          return send(400, { error: 'multipart' });
         return send(200, {
           text: ' Hello there ',
           words: [
@@ -55,7 +70,13 @@ beforeAll(async () => {
       case '/v1/audio/speech':
         return send(200, wav, 'audio/wav');
       case '/api/chat':
-        return send(200, { message: { role: 'assistant', content: `ollama says ${(json().messages as Array<{ content: string }>)[0]!.content}` }, done: true });
+        return send(200, {
+          message: {
+            role: 'assistant',
+            content: `ollama says ${(json().messages as Array<{ content: string }>)[0]!.content}`,
+          },
+          done: true,
+        });
       case '/broken/v1/chat/completions':
         return send(503, { error: 'overloaded' });
       default:
@@ -109,7 +130,12 @@ describe('OpenAI-compatible adapters (local HTTP server)', () => {
 
     const png = await p.images!.generate('a red barn', { width: 64, height: 48 });
     expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 64, height: 48 });
-    expect(JSON.parse(seen.at(-1)!.body)).toMatchObject({ model: 'img-m', prompt: 'a red barn', size: '64x48', response_format: 'b64_json' });
+    expect(JSON.parse(seen.at(-1)!.body)).toMatchObject({
+      model: 'img-m',
+      prompt: 'a red barn',
+      size: '64x48',
+      response_format: 'b64_json',
+    });
 
     const speech = join(dir, 'in.wav');
     await synthesizeSpeech('Hello there', speech, { voice: 'flite-slt' });
@@ -128,12 +154,12 @@ describe('OpenAI-compatible adapters (local HTTP server)', () => {
     expect((await p.synthesizer.synthesize('Hi', out, { voice: 'nova' })).durationSec).toBeCloseTo(0.5, 2);
     expect(JSON.parse(seen.at(-1)!.body)).toMatchObject({ model: 'tts-m', input: 'Hi', voice: 'nova' });
 
-    expect(registry.report().filter((m) => m.provider === 'remote').map((m) => m.name)).toEqual([
-      'provider-chat',
-      'provider-images',
-      'provider-synthesizer',
-      'provider-transcriber',
-    ]);
+    expect(
+      registry
+        .report()
+        .filter((m) => m.provider === 'remote')
+        .map((m) => m.name),
+    ).toEqual(['provider-chat', 'provider-images', 'provider-synthesizer', 'provider-transcriber']);
   });
 
   it('maps failures: 5xx is retryable server_error, a closed port is unreachable', async () => {
@@ -144,7 +170,9 @@ describe('OpenAI-compatible adapters (local HTTP server)', () => {
     const missing = selectProviders(env({ OPENAI_BASE_URL: `${base}/nothing/v1` }));
     await expect(missing.images!.generate('x')).rejects.toMatchObject({ code: 'rejected', retryable: false });
     const closed = selectProviders(env({ OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' }));
-    await expect(closed.chat!.complete([{ role: 'user', content: 'x' }])).rejects.toMatchObject({ code: 'unreachable' });
+    await expect(closed.chat!.complete([{ role: 'user', content: 'x' }])).rejects.toMatchObject({
+      code: 'unreachable',
+    });
   });
 });
 

@@ -13,9 +13,17 @@ export async function requestProvider(
   const timeout = AbortSignal.timeout(init.timeoutMs);
   let response: Response;
   try {
-    response = await fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    response = await fetch(url, {
+      ...init,
+      signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+    });
   } catch (cause) {
-    throw new ProviderError('unreachable', `Could not reach ${url}: ${(cause as Error).message}`, {}, { cause });
+    throw new ProviderError(
+      'unreachable',
+      `Could not reach ${url}: ${(cause as Error).message}`,
+      {},
+      { cause },
+    );
   }
   if (!response.ok) {
     const body = (await response.text().catch(() => '')).slice(0, 2000);
@@ -34,6 +42,9 @@ export async function readJson<T>(response: Response, url: string): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ProviderError('bad_response', `${url} did not answer JSON`, { status: response.status, body: text.slice(0, 2000) });
+    throw new ProviderError('bad_response', `${url} did not answer JSON`, {
+      status: response.status,
+      body: text.slice(0, 2000),
+    });
   }
 }

@@ -23,7 +23,10 @@ const localTranscriber: SpeechTranscriber = {
 const localSynthesizer: SpeechSynthesizer = {
   source: 'festival/flite/espeak-ng (bundled)',
   async synthesize(text, outFile, options = {}) {
-    const out = await synthesizeSpeech(text, outFile, { voice: options.voice as VoiceId | undefined, signal: options.signal });
+    const out = await synthesizeSpeech(text, outFile, {
+      voice: options.voice as VoiceId | undefined,
+      signal: options.signal,
+    });
     return { durationSec: out.durationSec };
   },
 };

@@ -13,23 +13,36 @@ export interface ChatMessage {
 export interface ChatModel {
   readonly source: string;
   /** @throws ProviderError */
-  complete(messages: ChatMessage[], options?: { signal?: AbortSignal; temperature?: number }): Promise<string>;
+  complete(
+    messages: ChatMessage[],
+    options?: { signal?: AbortSignal; temperature?: number },
+  ): Promise<string>;
 }
 
 export interface ImageGenerator {
   readonly source: string;
   /** @returns PNG bytes. @throws ProviderError */
-  generate(prompt: string, options?: { width?: number; height?: number; seed?: number; signal?: AbortSignal }): Promise<Buffer>;
+  generate(
+    prompt: string,
+    options?: { width?: number; height?: number; seed?: number; signal?: AbortSignal },
+  ): Promise<Buffer>;
 }
 
 export interface SpeechTranscriber {
   readonly source: string;
   /** @throws ProviderError for remote failures; ProgramError/FfmpegError locally */
-  transcribe(file: string, options?: { signal?: AbortSignal }): Promise<{ text: string; words: RecognizedWord[] }>;
+  transcribe(
+    file: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ text: string; words: RecognizedWord[] }>;
 }
 
 export interface SpeechSynthesizer {
   readonly source: string;
   /** Writes audio to `outFile`. @returns its duration in seconds */
-  synthesize(text: string, outFile: string, options?: { voice?: string; signal?: AbortSignal }): Promise<{ durationSec: number }>;
+  synthesize(
+    text: string,
+    outFile: string,
+    options?: { voice?: string; signal?: AbortSignal },
+  ): Promise<{ durationSec: number }>;
 }

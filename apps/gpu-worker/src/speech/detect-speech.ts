@@ -30,7 +30,9 @@ const SAMPLE_RATE = 16_000;
  */
 export async function speechProbabilities(registry: ModelRegistry, audio: PcmAudio): Promise<Float32Array> {
   if (audio.sampleRate !== SAMPLE_RATE)
-    throw new RangeError(`Silero VAD needs 16 kHz audio, got ${audio.sampleRate} Hz; decode with decodeAudio().`);
+    throw new RangeError(
+      `Silero VAD needs 16 kHz audio, got ${audio.sampleRate} Hz; decode with decodeAudio().`,
+    );
   const windows = Math.ceil(audio.samples.length / SILERO_WINDOW);
   const probs = new Float32Array(windows);
   let state = new Float32Array(2 * 128);
@@ -47,8 +49,9 @@ export async function speechProbabilities(registry: ModelRegistry, audio: PcmAud
       state: new Tensor('float32', state, [2, 1, 128]),
       sr,
     });
-    probs[w] = (out.output?.data as Float32Array)[0] ?? 0;
-    state = Float32Array.from(out.stateN?.data as Float32Array);
+    if (!out.output || !out.stateN) throw new Error('Silero VAD returned no output/stateN.');
+    probs[w] = (out.output.data as Float32Array)[0] ?? 0;
+    state = Float32Array.from(out.stateN.data as Float32Array);
   }
   return probs;
 }
@@ -73,7 +76,11 @@ function trimQuietTail(samples: Float32Array, start: number, end: number): numbe
   if (frames.length < 4) return end;
   const median = [...frames].sort((a, b) => a - b)[Math.floor(frames.length / 2)]!;
   let trimmed = end;
-  while (end - trimmed < MAX_TAIL_TRIM && trimmed - FRAME > start && rms(samples, trimmed - FRAME, trimmed) < 0.1 * median)
+  while (
+    end - trimmed < MAX_TAIL_TRIM &&
+    trimmed - FRAME > start &&
+    rms(samples, trimmed - FRAME, trimmed) < 0.1 * median
+  )
     trimmed -= FRAME;
   return trimmed;
 }

@@ -42,7 +42,10 @@ export function parsePocketsphinxTimes(stdout: string): RecognizedWord[] {
  *
  * @throws ProgramError when pocketsphinx is missing; FfmpegError when the file has no audio
  */
-export async function recognizeSpeech(file: string, options: { signal?: AbortSignal } = {}): Promise<Transcript> {
+export async function recognizeSpeech(
+  file: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<Transcript> {
   const dir = await mkdtemp(join(tmpdir(), 'clapboard-asr-'));
   try {
     const wav = join(dir, 'in.wav');

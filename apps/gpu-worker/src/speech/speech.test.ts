@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@clapboard/server/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSpeechFixture, type SpeechFixture } from '../../test/speech-fixture';
 import { wordErrorRate } from '../../test/quality';
+import { buildSpeechFixture, type SpeechFixture } from '../../test/speech-fixture';
 import { decodeAudio } from '../media/decode-audio';
 import { createModelRegistry, type ModelRegistry } from '../models/model-registry';
 import { detectSpeech } from './detect-speech';
@@ -41,14 +41,22 @@ describe('voice activity (Silero VAD through the registry)', () => {
       Math.abs(s.startSec - fixture.truth[i]!.startSec),
       Math.abs(s.endSec - fixture.truth[i]!.endSec),
     ]);
-    console.info(`VAD boundary error: max ${Math.max(...errors).toFixed(3)} s, mean ${(errors.reduce((a, b) => a + b) / errors.length).toFixed(3)} s`);
+    console.info(
+      `VAD boundary error: max ${Math.max(...errors).toFixed(3)} s, mean ${(errors.reduce((a, b) => a + b) / errors.length).toFixed(3)} s`,
+    );
     expect(Math.max(...errors)).toBeLessThan(0.1);
-    expect(registry.report().find((m) => m.name === 'silero-vad')).toMatchObject({ warm: true, provider: 'cpu' });
+    expect(registry.report().find((m) => m.name === 'silero-vad')).toMatchObject({
+      warm: true,
+      provider: 'cpu',
+    });
   });
 
   it('finds no speech in silence or in a steady tone', async () => {
     const silence = { samples: new Float32Array(16000 * 2), sampleRate: 16000 };
-    const tone = { samples: new Float32Array(16000 * 2).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / 16000)), sampleRate: 16000 };
+    const tone = {
+      samples: new Float32Array(16000 * 2).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / 16000)),
+      sampleRate: 16000,
+    };
     expect(await detectSpeech(registry, silence)).toEqual([]);
     expect(await detectSpeech(registry, tone)).toEqual([]);
   });
@@ -56,19 +64,24 @@ describe('voice activity (Silero VAD through the registry)', () => {
 
 describe('speech synthesis', () => {
   const sentence = 'Welcome to the lesson about volcanoes';
-  it.each(Object.keys(VOICES) as VoiceId[])('%s speaks: VAD finds speech over most of a plausible length', async (voice) => {
-    const out = await synthesizeSpeech(sentence, join(dir, `${voice}.wav`), { voice });
-    // Six words at 120–220 words per minute, plus up to half a second of lead-in and tail.
-    expect(out.durationSec).toBeGreaterThan(1.4);
-    expect(out.durationSec).toBeLessThan(3.8);
-    const spans = await detectSpeech(registry, await decodeAudio(out.file));
-    const speech = spans.reduce((sum, s) => sum + s.endSec - s.startSec, 0);
-    expect(speech / out.durationSec).toBeGreaterThan(0.6);
-  });
+  it.each(Object.keys(VOICES) as VoiceId[])(
+    '%s speaks: VAD finds speech over most of a plausible length',
+    async (voice) => {
+      const out = await synthesizeSpeech(sentence, join(dir, `${voice}.wav`), { voice });
+      // Six words at 120–220 words per minute, plus up to half a second of lead-in and tail.
+      expect(out.durationSec).toBeGreaterThan(1.4);
+      expect(out.durationSec).toBeLessThan(3.8);
+      const spans = await detectSpeech(registry, await decodeAudio(out.file));
+      const speech = spans.reduce((sum, s) => sum + s.endSec - s.startSec, 0);
+      expect(speech / out.durationSec).toBeGreaterThan(0.6);
+    },
+  );
 
   it('refuses empty text and unknown voices', async () => {
     await expect(synthesizeSpeech('   ', join(dir, 'x.wav'))).rejects.toThrow(/empty/);
-    await expect(synthesizeSpeech('hi', join(dir, 'x.wav'), { voice: 'nope' as VoiceId })).rejects.toThrow(/Unknown voice/);
+    await expect(synthesizeSpeech('hi', join(dir, 'x.wav'), { voice: 'nope' as VoiceId })).rejects.toThrow(
+      /Unknown voice/,
+    );
   });
 });
 
@@ -90,7 +103,9 @@ describe('speech recognition (PocketSphinx)', () => {
   });
 
   it('parses timings, dropping fillers and alternate-pronunciation marks', () => {
-    const words = parsePocketsphinxTimes('read the book\n<s> 0.0 0.1 1\nread(2) 0.11 0.40 0.9\n<sil> 0.4 0.5 1\nbook 0.5 0.9 0.8\n');
+    const words = parsePocketsphinxTimes(
+      'read the book\n<s> 0.0 0.1 1\nread(2) 0.11 0.40 0.9\n<sil> 0.4 0.5 1\nbook 0.5 0.9 0.8\n',
+    );
     expect(words).toEqual([
       { word: 'read', startSec: 0.11, endSec: 0.4, confidence: 0.9 },
       { word: 'book', startSec: 0.5, endSec: 0.9, confidence: 0.8 },

@@ -7,7 +7,11 @@ import { synthesizeEspeak } from './synthesize-espeak';
 
 /** The voices this worker can speak with, each from a package that ships it. */
 export const VOICES = {
-  'festival-kal': { engine: 'festival', voice: 'voice_kal_diphone', label: 'Festival, US male (kal diphone)' },
+  'festival-kal': {
+    engine: 'festival',
+    voice: 'voice_kal_diphone',
+    label: 'Festival, US male (kal diphone)',
+  },
   'flite-slt': { engine: 'flite', voice: 'slt', label: 'Flite, US female (slt)' },
   'flite-rms': { engine: 'flite', voice: 'rms', label: 'Flite, US male (rms)' },
   'flite-awb': { engine: 'flite', voice: 'awb', label: 'Flite, Scottish male (awb)' },

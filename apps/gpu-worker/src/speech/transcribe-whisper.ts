@@ -28,7 +28,9 @@ export async function transcribeWhisper(
   if (manifest.task !== 'speech-recognition')
     throw new ModelInputError(`"${manifest.name}" is not a speech-recognition model.`);
   if (audio.sampleRate !== WHISPER_SAMPLE_RATE)
-    throw new ModelInputError(`Whisper needs 16 kHz audio, got ${audio.sampleRate} Hz; decode with decodeAudio().`);
+    throw new ModelInputError(
+      `Whisper needs 16 kHz audio, got ${audio.sampleRate} Hz; decode with decodeAudio().`,
+    );
   const vocabFile = join(model.dir, manifest.vocab);
   let vocab = vocabCache.get(vocabFile);
   if (!vocab) {

@@ -23,6 +23,6 @@ describe('Whisper log-mel features', () => {
   });
 
   it('decodes byte-level BPE with multi-byte characters', () => {
-    expect(decodeBpeTokens([1, 0, 2, 99], { 'Ġna': 0, 'Ã¯ve': 1, x: 2, '<|en|>': 99 })).toBe('ïve nax');
+    expect(decodeBpeTokens([1, 0, 2, 99], { Ġna: 0, 'Ã¯ve': 1, x: 2, '<|en|>': 99 })).toBe('ïve nax');
   });
 });

@@ -26,7 +26,10 @@ export function melFilterBank(nMels: number): Float32Array[] {
   return Array.from({ length: nMels }, (_, m) => {
     const [lo, mid, hi] = [melPoints[m]!, melPoints[m + 1]!, melPoints[m + 2]!];
     const enorm = 2 / (hi - lo);
-    return Float32Array.from(fftFreqs, (f) => Math.max(0, Math.min((f - lo) / (mid - lo), (hi - f) / (hi - mid))) * enorm);
+    return Float32Array.from(
+      fftFreqs,
+      (f) => Math.max(0, Math.min((f - lo) / (mid - lo), (hi - f) / (hi - mid))) * enorm,
+    );
   });
 }
 
@@ -41,7 +44,10 @@ function dftTables() {
       sin[k * N_FFT + n] = Math.sin((2 * Math.PI * k * n) / N_FFT);
     }
   // Periodic Hann, as torch.hann_window(400).
-  const window = Float32Array.from({ length: N_FFT }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N_FFT));
+  const window = Float32Array.from(
+    { length: N_FFT },
+    (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N_FFT),
+  );
   tables = { cos, sin, window };
   return tables;
 }

@@ -20,7 +20,11 @@ export interface FaceDetector {
 }
 
 interface HumanResult {
-  face: Array<{ box: [number, number, number, number]; score: number; mesh: Array<[number, number, number]> }>;
+  face: Array<{
+    box: [number, number, number, number];
+    score: number;
+    mesh: Array<[number, number, number]>;
+  }>;
 }
 interface HumanInstance {
   tf: {

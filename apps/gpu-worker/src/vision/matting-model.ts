@@ -27,7 +27,9 @@ export async function loadMattingModel(variant: 'small' | 'medium' = 'small'): P
   for (const chunk of entry.chunks) {
     const data = await readFile(join(dist, chunk.hash));
     if (data.length !== chunk.offsets[1] - chunk.offsets[0])
-      throw new Error(`Matting model chunk ${chunk.hash} has ${data.length} bytes, expected ${chunk.offsets[1] - chunk.offsets[0]}.`);
+      throw new Error(
+        `Matting model chunk ${chunk.hash} has ${data.length} bytes, expected ${chunk.offsets[1] - chunk.offsets[0]}.`,
+      );
     bytes.set(data, chunk.offsets[0]);
   }
   return bytes;

@@ -21,7 +21,9 @@ export class OcrImage extends ImageRawBase {
   }
 
   async write(path: string): Promise<unknown> {
-    return toSharp(this).toFormat(extname(path).slice(1) as keyof FormatEnum).toFile(path);
+    return toSharp(this)
+      .toFormat(extname(path).slice(1) as keyof FormatEnum)
+      .toFile(path);
   }
 
   async resize(size: SizeOption): Promise<this> {
@@ -30,7 +32,9 @@ export class OcrImage extends ImageRawBase {
 
   async drawBox(lineImages: LineImage[]): Promise<this> {
     const polygons = lineImages
-      .map(({ box }) => `<polygon points="${box.map((p) => p.join(',')).join(' ')}" fill="none" stroke="red"/>`)
+      .map(
+        ({ box }) => `<polygon points="${box.map((p) => p.join(',')).join(' ')}" fill="none" stroke="red"/>`,
+      )
       .join('');
     const svg = `<svg width="${this.width}" height="${this.height}">${polygons}</svg>`;
     return this.apply(toSharp(this).composite([{ input: Buffer.from(svg), left: 0, top: 0 }]));

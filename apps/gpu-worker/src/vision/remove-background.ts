@@ -63,5 +63,7 @@ export async function removeBackground(registry: ModelRegistry, image: Buffer | 
     for (let c = 0; c < 3; c++) rgba[i * 4 + c] = rgb[i * channels + (channels >= 3 ? c : 0)]!;
     rgba[i * 4 + 3] = matte.alpha[i]!;
   }
-  return sharp(rgba, { raw: { width: matte.width, height: matte.height, channels: 4 } }).png().toBuffer();
+  return sharp(rgba, { raw: { width: matte.width, height: matte.height, channels: 4 } })
+    .png()
+    .toBuffer();
 }

@@ -37,12 +37,18 @@ async function composite(): Promise<{ image: Buffer; truth: Uint8Array; width: n
     .extractChannel(0)
     .raw()
     .toBuffer();
-  const fur = await sharp(`${PHOTOS}chelsea.png`).resize(w, h, { fit: 'cover' }).removeAlpha().raw().toBuffer();
+  const fur = await sharp(`${PHOTOS}chelsea.png`)
+    .resize(w, h, { fit: 'cover' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
   const rgba = Buffer.alloc(w * h * 4);
   for (let i = 0; i < w * h; i++) {
     rgba.set([fur[i * 3]!, fur[i * 3 + 1]!, fur[i * 3 + 2]!, mask[i]!], i * 4);
   }
-  const cutout = await sharp(rgba, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
+  const cutout = await sharp(rgba, { raw: { width: w, height: h, channels: 4 } })
+    .png()
+    .toBuffer();
   const image = await sharp(`${PHOTOS}gravel.png`)
     .resize(W, H)
     .toColourspace('srgb')
@@ -112,7 +118,11 @@ describe('face detection (Human, TF.js WASM)', () => {
     expect(cy).toBeLessThan(160);
     expect(face!.landmarks).toHaveLength(468);
     const inside = face!.landmarks.filter(
-      ([x, y]) => x >= face!.box.x - 5 && x <= face!.box.x + face!.box.width + 5 && y >= face!.box.y - 5 && y <= face!.box.y + face!.box.height + 5,
+      ([x, y]) =>
+        x >= face!.box.x - 5 &&
+        x <= face!.box.x + face!.box.width + 5 &&
+        y >= face!.box.y - 5 &&
+        y <= face!.box.y + face!.box.height + 5,
     );
     expect(inside.length / 468).toBeGreaterThan(0.95);
     expect(await detector.detect(`${PHOTOS}gravel.png`)).toHaveLength(0);
