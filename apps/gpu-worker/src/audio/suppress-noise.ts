@@ -7,8 +7,9 @@ export const RNNOISE_SAMPLE_RATE = 48_000;
 let modulePromise: ReturnType<typeof RNNoise> | undefined;
 let runs = 0;
 
-/** Whether the RNNoise WASM module has been instantiated in this process. */
+/** Whether the RNNoise WASM module has been instantiated in this process (for the models report). */
 export const rnnoiseWarm = () => modulePromise !== undefined;
+/** Calls of suppressNoise() completed in this process (for the models report). */
 export const rnnoiseRuns = () => runs;
 
 /**

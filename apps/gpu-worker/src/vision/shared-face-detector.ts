@@ -21,5 +21,7 @@ export function sharedFaceDetector(): Promise<FaceDetector> {
   return shared;
 }
 
+/** Whether the shared face detector has finished loading (for the models report). */
 export const faceDetectorWarm = () => loaded !== undefined;
+/** Detections run by the shared face detector (for the models report). */
 export const faceDetectorRuns = () => loaded?.runs ?? 0;
