@@ -18,13 +18,14 @@ export class CudaUnavailableError extends StartupError {
   override name = 'CudaUnavailableError';
 }
 
-/** Creates a session on the given providers; tests and the probe share it with the registry. */
+/** Creates a session with the given options; the probe and the registry both use one. */
 export type SessionFactory = (
   model: string | Uint8Array,
   options: InferenceSession.SessionOptions,
 ) => Promise<InferenceSession>;
 
 export const createOrtSession: SessionFactory = (model, options) =>
+  // Two calls because `create` is overloaded per argument type and TS will not pick on a union.
   typeof model === 'string'
     ? InferenceSession.create(model, options)
     : InferenceSession.create(model, options);
