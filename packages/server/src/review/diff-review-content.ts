@@ -1,5 +1,6 @@
 import type { SceneReviewContent } from '@clapboard/shared/review';
 import { diffLines, type LineChange } from '../documents/diff-lines';
+import { stableJson } from './hash-scene-content';
 
 export interface ReviewContentDiff {
   changes: { field: string; before: unknown; after: unknown }[];
@@ -17,7 +18,7 @@ export function diffReviewContent(
   if (!after) return { changes: [{ field: 'scene', before: before.heading, after: null }], scriptDiff: [] };
   const changes: ReviewContentDiff['changes'] = [];
   for (const field of Object.keys(before) as (keyof SceneReviewContent)[]) {
-    if (JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null))
+    if (stableJson(before[field]) !== stableJson(after[field]))
       changes.push({ field, before: before[field], after: after[field] });
   }
   const scriptDiff =

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { SceneReviewContent } from '@clapboard/shared/review';
 
-/** JSON with sorted keys, so equal content hashes equally whatever order fields were written in. */
-function stableJson(value: unknown): string {
+/**
+ * JSON with sorted keys, so equal content hashes (and compares) equally whatever order fields were
+ * written in; Postgres jsonb, for one, reorders keys.
+ */
+export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
