@@ -153,11 +153,11 @@ export function ReviewPlayer(props: {
           }
         />
       )}
-      <div className="threads" aria-label="Comments on this video">
+      <section className="threads" aria-label="Comments on this video">
         {threads.map((t) => (
           <CommentThread key={t.root.id} root={t.root} replies={t.replies} onSelect={seek} />
         ))}
-      </div>
+      </section>
     </div>
   );
 }

@@ -116,7 +116,7 @@ export function ReviewTab() {
       <div className="row spread">
         <h2>Review</h2>
         {summary.data && (
-          <div className="row small" aria-label="Review summary">
+          <output className="row small" aria-label="Review summary">
             <span>{summary.data.counts.approved ?? 0} approved</span>
             <span>{summary.data.counts.changes_requested ?? 0} changes requested</span>
             <span>{summary.data.counts.stale ?? 0} stale</span>
@@ -124,7 +124,7 @@ export function ReviewTab() {
             {summary.data.requireApprovalForFinal && (
               <span className="badge">final render needs approvals</span>
             )}
-          </div>
+          </output>
         )}
         {canExport && (
           <div className="row">
