@@ -128,7 +128,7 @@ export function ReviewPlayer(props: {
                 data-resolved={root.resolvedAt !== null}
                 style={{ left: `${Math.min(100, (root.anchor.startSec / duration) * 100)}%` }}
                 title={`${timecode(root.anchor.startSec)} ${root.author?.name ?? ''}`}
-                aria-label={`Comment at ${timecode(root.anchor.startSec)}`}
+                aria-label={`Jump to the comment at ${timecode(root.anchor.startSec)}`}
                 onClick={() => seek(root)}
               />
             ) : null,

@@ -1,7 +1,7 @@
 import { DOC_KEYS } from '@clapboard/shared/document';
 import type { Comment } from '@clapboard/shared/review';
 import type { EditorView } from '@codemirror/view';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import * as Y from 'yjs';
 import { setCommentRanges } from '../editor/comment-gutter';
 import { api } from '../lib/api-client';
@@ -39,7 +39,8 @@ export function ScriptComments({ view }: { view: EditorView | null }) {
   const script = (comments.data ?? []).filter(
     (c): c is Comment & { anchor: { kind: 'script' } } => c.anchor.kind === 'script',
   );
-  const threads = threadsOf(script);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed only when the comments change
+  const threads = useMemo(() => threadsOf(script), [comments.data]);
 
   useEffect(() => {
     if (!view) return;
@@ -54,9 +55,18 @@ export function ScriptComments({ view }: { view: EditorView | null }) {
       });
       view.dispatch({ effects: setCommentRanges.of(ranges) });
     };
-    refresh();
-    text.observe(refresh);
-    return () => text.unobserve(refresh);
+    // Never dispatch from inside the Y transaction: the text observer runs while CodeMirror is still
+    // applying the very edit that caused it, and a nested dispatch would throw and lose the update.
+    let frame = requestAnimationFrame(refresh);
+    const schedule = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(refresh);
+    };
+    text.observe(schedule);
+    return () => {
+      cancelAnimationFrame(frame);
+      text.unobserve(schedule);
+    };
   }, [view, connection.doc, threads]);
 
   useEffect(() => {
