@@ -22,6 +22,7 @@ import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { memberRoutes } from './routes/members';
+import { modelRoutes } from './routes/models';
 import { notificationRoutes } from './routes/notifications';
 import { projectRoutes } from './routes/projects';
 import { realtimeTicketRoutes } from './routes/realtime-tickets';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', assetDownloadRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', versionRoutes(deps));
+  app.route('/', modelRoutes(deps));
   app.route('/', commentRoutes(deps));
   app.route('/', approvalRoutes(deps));
   app.route('/', notificationRoutes(deps));

@@ -474,6 +474,12 @@ describe('authorization matrix: every route × role', () => {
       }),
     },
     {
+      route: 'GET /api/v1/models',
+      label: 'models on live workers (any signed-in user)',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'GET', path: '/api/v1/models' }),
+    },
+    {
       route: 'GET /api/v1/projects/{id}/comments',
       label: 'list comments',
       expect: byRole(EVERY_ROLE, 200),

@@ -61,6 +61,7 @@ await runMain('gpu-worker', async () => {
   await worker.ready();
   const modelsReport = startModelsReport({
     redis,
+    redisPrefix: redisNames(env.REDIS_PREFIX).prefix,
     registry,
     workerId,
     log,

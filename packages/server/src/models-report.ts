@@ -4,6 +4,11 @@ import type { Redis } from 'ioredis';
 /** Key prefix of the per-worker hashes; one hash per worker id. */
 export const MODELS_REPORT_PREFIX = 'clapboard:models:';
 
+/** Key prefix of the per-worker hashes under a deployment's REDIS_PREFIX. */
+export function modelsReportKeyPrefix(redisPrefix: string): string {
+  return `${redisPrefix}:models:`;
+}
+
 /** Default lifetime of a worker's report: a worker that stops publishing drops out after this. */
 export const MODELS_REPORT_TTL_SEC = 60;
 
@@ -17,8 +22,10 @@ export async function publishModelsReport(
   redis: Redis,
   report: WorkerModelsReport,
   ttlSec = MODELS_REPORT_TTL_SEC,
+  /** REDIS_PREFIX of the deployment; default `clapboard`. */
+  redisPrefix = 'clapboard',
 ): Promise<void> {
-  const key = MODELS_REPORT_PREFIX + report.workerId;
+  const key = modelsReportKeyPrefix(redisPrefix) + report.workerId;
   const { models, ...meta } = report;
   const fields: Record<string, string> = { meta: JSON.stringify(meta) };
   for (const m of models) fields[`model:${m.name}`] = JSON.stringify(m);
@@ -31,11 +38,20 @@ export async function publishModelsReport(
  *
  * @returns reports sorted by worker id; empty when no worker published within its TTL
  */
-export async function readModelsReport(redis: Redis): Promise<WorkerModelsReport[]> {
+export async function readModelsReport(
+  redis: Redis,
+  redisPrefix = 'clapboard',
+): Promise<WorkerModelsReport[]> {
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${MODELS_REPORT_PREFIX}*`, 'COUNT', 200);
+    const [next, batch] = await redis.scan(
+      cursor,
+      'MATCH',
+      `${modelsReportKeyPrefix(redisPrefix)}*`,
+      'COUNT',
+      200,
+    );
     cursor = next;
     keys.push(...batch);
   } while (cursor !== '0');

@@ -25,6 +25,8 @@ export function buildModelsReport(registry: ModelRegistry, workerId: string): Wo
  */
 export function startModelsReport(deps: {
   redis: Redis;
+  /** REDIS_PREFIX of the deployment; default `clapboard`. */
+  redisPrefix?: string;
   registry: ModelRegistry;
   workerId: string;
   log: Logger;
@@ -33,9 +35,12 @@ export function startModelsReport(deps: {
   const interval = deps.intervalMs ?? 15_000;
   const ttlSec = Math.max(1, Math.ceil((interval * 3) / 1000));
   const publishNow = () =>
-    publishModelsReport(deps.redis, buildModelsReport(deps.registry, deps.workerId), ttlSec).catch((err) =>
-      deps.log.warn({ err: (err as Error).message }, 'could not publish the models report'),
-    );
+    publishModelsReport(
+      deps.redis,
+      buildModelsReport(deps.registry, deps.workerId),
+      ttlSec,
+      deps.redisPrefix,
+    ).catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not publish the models report'));
   void publishNow();
   const timer = setInterval(publishNow, interval);
   timer.unref();
