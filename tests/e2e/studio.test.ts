@@ -305,12 +305,12 @@ describe('the studio in Chromium', () => {
     await alice.getByRole('cell', { name: 'Vera', exact: true }).waitFor();
     await screenshot(alice, 'settings');
     await alice.getByRole('link', { name: 'Review' }).click();
-    await alice.getByRole('heading', { name: 'Review is coming' }).waitFor();
+    await alice.getByRole('heading', { name: 'Review', exact: true }).waitFor();
     await alice.getByRole('link', { name: 'Jobs' }).click();
     await alice.getByRole('link', { name: 'Thumbnails and preview strip' }).waitFor();
     await screenshot(alice, 'jobs');
     await alice.goBack();
-    await alice.getByRole('heading', { name: 'Review is coming' }).waitFor();
+    await alice.getByRole('heading', { name: 'Review', exact: true }).waitFor();
     await alice.getByRole('link', { name: 'Alice' }).click();
     await alice.getByRole('heading', { name: 'Account' }).waitFor();
     await screenshot(alice, 'account');

@@ -12,17 +12,21 @@ import { createErrorHandler } from './errors/on-error';
 import type { MediaProbe } from './media/media-probe';
 import { requestContext } from './middleware/request-context';
 import { adminQueueRoutes } from './routes/admin-queues';
+import { approvalRoutes } from './routes/approvals';
 import { assetDownloadRoutes } from './routes/asset-downloads';
 import { assetRoutes } from './routes/assets';
 import { authRoutes, type LoginRateLimit } from './routes/auth';
 import { budgetRoutes } from './routes/budget';
+import { commentRoutes } from './routes/comments';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { memberRoutes } from './routes/members';
 import { modelRoutes } from './routes/models';
+import { notificationRoutes } from './routes/notifications';
 import { projectRoutes } from './routes/projects';
 import { realtimeTicketRoutes } from './routes/realtime-tickets';
+import { reviewExportRoutes } from './routes/review-exports';
 import { serveWeb } from './routes/serve-web';
 import { versionRoutes } from './routes/versions';
 
@@ -111,6 +115,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', docsRoutes());
   app.route('/', versionRoutes(deps));
   app.route('/', modelRoutes(deps));
+  app.route('/', commentRoutes(deps));
+  app.route('/', approvalRoutes(deps));
+  app.route('/', notificationRoutes(deps));
+  app.route('/', reviewExportRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

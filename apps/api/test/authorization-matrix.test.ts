@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { auth, createProject, registerUser, type TestUser, upload } from './fixtures';
 import { createHarness, type Harness } from './harness';
+import { writeScenes } from './review-fixtures';
 
 type Actor = Role | 'nonMember' | 'anonymous';
 const ACTORS: Actor[] = [...ROLES, 'nonMember', 'anonymous'];
@@ -53,6 +54,7 @@ describe('authorization matrix: every route × role', () => {
   const users = {} as Record<Exclude<Actor, 'anonymous'>, TestUser>;
   let projectA: string;
   let projectB: string;
+  let projectR: string;
   let assetA: Asset;
   let assetB: Asset;
   let onlyInB: TestUser;
@@ -74,6 +76,10 @@ describe('authorization matrix: every route × role', () => {
     await h.db
       .sql`insert into project_members (project_id, user_id, role) values (${projectB}, ${onlyInB.id}, 'viewer')`;
     assetB = (await (await upload(h, users.nonMember.token, projectB, png, 'b.png')).json()) as Asset;
+    // A project with a scene for review routes (A's document is reset by the restore case), and a scene in B.
+    projectR = await freshProject();
+    await writeScenes(h.db.sql, projectR, [{ id: 's1', heading: 'INT. ROOM - DAY', dialogue: 'Hello.' }]);
+    await writeScenes(h.db.sql, projectB, [{ id: 's1', heading: 'EXT. YARD - NIGHT', dialogue: 'Psst.' }]);
   });
   afterAll(() => h.close());
 
@@ -113,6 +119,15 @@ describe('authorization matrix: every route × role', () => {
       returning id`;
     return j!.id;
   }
+
+  /** A comment in `projectId` written by `authorId` (inserted directly). */
+  async function freshComment(projectId: string, authorId: string): Promise<string> {
+    const [c] = await h.db.sql<{ id: string }[]>`
+      insert into comments (project_id, author_id, body) values (${projectId}, ${authorId}, 'note') returning id`;
+    return c!.id;
+  }
+  /** The comment's author for actor-own cases: the actor (anonymous has none; the owner stands in). */
+  const authorOf = (actor: Actor) => users[actor === 'anonymous' ? 'owner' : actor].id;
 
   const cases: Case[] = [
     {
@@ -464,6 +479,157 @@ describe('authorization matrix: every route × role', () => {
       expect: { ...all(200), anonymous: 401 },
       request: () => ({ method: 'GET', path: '/api/v1/models' }),
     },
+    {
+      route: 'GET /api/v1/projects/{id}/comments',
+      label: 'list comments',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectR}/comments` }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/comments',
+      label: 'comment on a scene (owners, editors, reviewers)',
+      expect: byRole(['owner', 'editor', 'reviewer'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectR}/comments`,
+        body: { body: 'Tighter here', anchor: { kind: 'scene', sceneId: 's1' } },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/comments',
+      label: 'IDOR: comment on project B',
+      expect: { ...all(404), nonMember: 201, anonymous: 401 },
+      request: () => ({ method: 'POST', path: `/api/v1/projects/${projectB}/comments`, body: { body: 'x' } }),
+    },
+    {
+      route: 'PATCH /api/v1/comments/{commentId}',
+      label: 'edit my own comment',
+      expect: byRole(['owner', 'editor', 'reviewer'], 200),
+      request: async (actor) => ({
+        method: 'PATCH',
+        path: `/api/v1/comments/${await freshComment(projectR, authorOf(actor))}`,
+        body: { body: 'edited' },
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/comments/{commentId}',
+      label: "edit the owner's comment (only its author may)",
+      expect: { owner: 200, editor: 403, reviewer: 403, viewer: 403, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/comments/${await freshComment(projectR, users.owner.id)}`,
+        body: { body: 'edited' },
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/comments/{commentId}',
+      label: "resolve someone else's thread",
+      expect: byRole(['owner', 'editor', 'reviewer'], 200),
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/comments/${await freshComment(projectR, users.viewer.id)}`,
+        body: { resolved: true },
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/comments/{commentId}',
+      label: "IDOR: resolve project B's comment",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/comments/${await freshComment(projectB, users.nonMember.id)}`,
+        body: { resolved: true },
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/comments/{commentId}',
+      label: 'delete my own comment',
+      expect: byRole(['owner', 'editor', 'reviewer'], 204),
+      request: async (actor) => ({
+        method: 'DELETE',
+        path: `/api/v1/comments/${await freshComment(projectR, authorOf(actor))}`,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/comments/{commentId}',
+      label: "delete someone else's comment (owners moderate)",
+      expect: { owner: 204, editor: 403, reviewer: 403, viewer: 403, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/comments/${await freshComment(projectR, await freshTarget(projectR))}`,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/comments/{commentId}',
+      label: "IDOR: delete project B's comment",
+      expect: { ...all(404), nonMember: 204, anonymous: 401 },
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/comments/${await freshComment(projectB, users.nonMember.id)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/review',
+      label: 'review summary',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectR}/review` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/review',
+      label: "IDOR: project B's review summary",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/review` }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/scenes/{sceneId}/approvals',
+      label: 'approve a scene (owners and reviewers)',
+      expect: byRole(['owner', 'reviewer'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectR}/scenes/s1/approvals`,
+        body: { status: 'approved', note: 'Good' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/scenes/{sceneId}/approvals',
+      label: "IDOR: approve project B's scene",
+      expect: { ...all(404), nonMember: 201, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectB}/scenes/s1/approvals`,
+        body: { status: 'changes_requested' },
+      }),
+    },
+    {
+      route: 'GET /api/v1/notifications',
+      label: 'my inbox (any signed-in user)',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'GET', path: '/api/v1/notifications' }),
+    },
+    {
+      route: 'POST /api/v1/notifications/read',
+      label: 'mark my inbox read',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'POST', path: '/api/v1/notifications/read', body: { all: true } }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/review/export.csv',
+      label: 'export review feedback as CSV',
+      expect: byRole(['owner', 'editor', 'reviewer'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectR}/review/export.csv` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/review/report.pdf',
+      label: 'export the review report as PDF',
+      expect: byRole(['owner', 'editor', 'reviewer'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectR}/review/report.pdf` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/review/report.pdf',
+      label: "IDOR: project B's review report",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/review/report.pdf` }),
+    },
   ];
 
   async function send(actor: Actor, r: Req): Promise<Response> {
@@ -512,7 +678,7 @@ describe('authorization matrix: every route × role', () => {
     });
     const { ticket } = (await t.json()) as { ticket: string };
     for (const token of [ticket, 'x.y.z', '']) {
-      const res = await h.app.request(`/api/v1/projects/${projectA}`, { headers: auth(token) });
+      const res = await h.app.request(`/api/v1/projects/${projectR}`, { headers: auth(token) });
       expect(res.status).toBe(401);
     }
   });

@@ -5,9 +5,11 @@ import { closeServer, listen } from '@clapboard/server/http';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
+import { projectRoom } from '@clapboard/shared/events';
 import { CLOSE_CODES } from '@clapboard/shared/protocol';
 import { handleHealth } from './http/health';
 import { type MembershipWatch, watchMembership } from './membership/watch-membership';
+import { watchStaleApprovals } from './review/watch-stale-approvals';
 import { createSocketServer, type RealtimeIo } from './socket/create-socket-server';
 import { leaveProjectRooms, registerWatchHandlers } from './socket/register-watch-handlers';
 import { DocRooms } from './yjs/doc-rooms';
@@ -63,6 +65,19 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     batchDelayMs: deps.batchDelayMs,
     compactAfterUpdates: deps.compactAfterUpdates,
     compactIntervalMs: deps.compactIntervalMs,
+    onPersisted: (docId) => staleWatch.documentPersisted(docId),
+  });
+  const staleWatch = watchStaleApprovals({
+    sql: deps.sql,
+    log: deps.log,
+    doc: (projectId) => rooms.get(projectId)?.doc,
+    report: ({ projectId, ...payload }) =>
+      io.to(projectRoom(projectId)).emit('approval:changed', {
+        projectId,
+        type: 'approval:changed',
+        payload,
+        at: new Date().toISOString(),
+      }),
   });
   let watch: MembershipWatch | undefined;
   const membership: MembershipWatch = {
@@ -133,6 +148,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     close: once(async () => {
       yjs.close();
       await rooms.closeAll();
+      staleWatch.close();
       await membership.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeServer(httpServer);

@@ -32,6 +32,7 @@ import type { AppEnv } from '../app-env';
 import { authorizeProject } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
 import { conflict, HttpError, paymentRequired, unprocessable, validationFailed } from '../errors/http-error';
+import { assertFinalRenderAllowed } from '../review/assert-final-render-allowed';
 import { authorizeJob } from './job-access';
 
 export interface JobRouteDeps {
@@ -178,6 +179,11 @@ export function jobRoutes(deps: JobRouteDeps) {
           description: 'The hard budget would be passed; details carry the figures',
           content: { 'application/json': { schema: errorBodySchema } },
         },
+        409: {
+          description:
+            'A final render while the project requires approvals and some scenes are not approved; details list them',
+          content: { 'application/json': { schema: errorBodySchema } },
+        },
         ...errors,
       },
     }),
@@ -190,6 +196,8 @@ export function jobRoutes(deps: JobRouteDeps) {
       if (!payload.success)
         throw validationFailed(payload.error.issues, `Invalid parameters for ${body.type}.`);
       await assertAssetsInProject(deps.sql, id, payload.data as Record<string, unknown>);
+      if (body.type === 'render.video' && (payload.data as { final?: boolean }).final)
+        await assertFinalRenderAllowed(deps.sql, id);
       const key = c.req.valid('header')['idempotency-key'] ?? body.idempotencyKey;
       try {
         const sceneCount =

@@ -1,7 +1,7 @@
 import type { Sql } from '@clapboard/server/db';
 import { type JobRow, rowToJob } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
-import { jobRoom, jobWatchSchema, projectRoom, projectWatchSchema } from '@clapboard/shared/events';
+import { jobRoom, jobWatchSchema, projectRoom, projectWatchSchema, userRoom } from '@clapboard/shared/events';
 import { can } from '@clapboard/shared/permissions';
 import type { Role } from '@clapboard/shared/roles';
 import type { RealtimeIo, RealtimeSocket } from './create-socket-server';
@@ -17,10 +17,13 @@ const badRequest = {
  * project (of the job's project, for a job), and acknowledge with the current state so a client that
  * reconnects never shows stale progress. Unknown, deleted and foreign resources all answer
  * `not_found`, so existence never leaks. Each socket remembers which project a room belongs to, so
- * a removed member is taken out of every room of that project.
+ * a removed member is taken out of every room of that project. Every socket also joins its user's
+ * `user:<id>` room for the inbox.
  */
 export function registerWatchHandlers(io: RealtimeIo, deps: { sql: Sql; log: Logger }): void {
   io.on('connection', (socket) => {
+    // Everyone hears their own inbox (`notification:new`) on whichever project page they have open.
+    void socket.join(userRoom(socket.data.claims.userId));
     socket.on('job:watch', async (req, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = jobWatchSchema.safeParse(req);

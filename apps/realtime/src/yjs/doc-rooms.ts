@@ -18,6 +18,8 @@ export interface DocRoomsOptions {
   compactIntervalMs?: number;
   batchDelayMs?: number;
   compactAfterUpdates?: number;
+  /** Called with each document id whose updates were just committed (after the batch). */
+  onPersisted?: (docId: string) => void;
 }
 
 const CHANNEL_PREFIX = docChannel('');
@@ -46,7 +48,10 @@ export class DocRooms {
       stats: options.stats,
       batchDelayMs: options.batchDelayMs,
       onPersisted: (counts) => {
-        for (const [docId, count] of counts) this.rooms.get(docId)?.onPersisted(count);
+        for (const [docId, count] of counts) {
+          this.rooms.get(docId)?.onPersisted(count);
+          options.onPersisted?.(docId);
+        }
       },
     });
     this.roomDeps = {

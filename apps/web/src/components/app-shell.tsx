@@ -1,5 +1,6 @@
 import { Link, Navigate, Outlet, useLocation } from '@tanstack/react-router';
 import { useSession } from '../lib/session';
+import { Inbox } from './inbox';
 
 /** Header, navigation and the sign-in guard for every signed-in page. */
 export function AppShell() {
@@ -25,6 +26,7 @@ export function AppShell() {
           <Link to="/jobs">Jobs</Link>
           <Link to="/account">{user.name}</Link>
         </nav>
+        <Inbox />
         <button type="button" className="ghost" onClick={() => void signOut()}>
           Sign out
         </button>

@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { commentGutter } from './comment-gutter';
 import { fountain } from './fountain-language';
 
 const theme = EditorView.theme(
@@ -20,6 +21,12 @@ const theme = EditorView.theme(
     '&.cm-focused': { outline: 'none' },
     '.cm-scroller': { lineHeight: '1.6' },
     '.cm-cursor': { borderLeftColor: 'var(--accent)' },
+    '.cm-gutters': { backgroundColor: 'var(--panel)', border: 'none' },
+    '.cm-comment-marker': { color: 'var(--accent)', cursor: 'default', padding: '0 0.3rem' },
+    '.cm-commented': {
+      backgroundColor: 'rgba(245, 197, 24, 0.15)',
+      borderBottom: '1px dotted var(--accent)',
+    },
   },
   { dark: true },
 );
@@ -51,6 +58,7 @@ export function ScriptEditor(props: {
         doc: ytext.toString(),
         extensions: [
           keymap.of([...yUndoManagerKeymap, ...defaultKeymap, indentWithTab]),
+          commentGutter(),
           EditorView.lineWrapping,
           fountain(),
           yCollab(ytext, provider.awareness, { undoManager }),

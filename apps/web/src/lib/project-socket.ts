@@ -1,5 +1,6 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
 import { io, type Socket } from 'socket.io-client';
+import { notifyInbox } from './inbox-events';
 import { fetchTicket } from './realtime-ticket';
 import { realtimeUrl } from './realtime-url';
 
@@ -23,5 +24,6 @@ export function openProjectSocket(projectId: string): ProjectSocket {
   socket.on('connect', () => {
     socket.emit('project:watch', { projectId }, () => {});
   });
+  socket.on('notification:new', () => notifyInbox());
   return socket;
 }

@@ -3,10 +3,11 @@ import type { Job } from '@clapboard/shared/jobs';
 import { useQueries } from '@tanstack/react-query';
 import { api } from '../lib/api-client';
 import { formatBytes, formatDuration } from '../lib/format';
+import { ReviewPlayer } from '../review/review-player';
 
 /**
- * A finished render: the video with its subtitles (the VTT output as a <track>), download links,
- * and which document version it shows.
+ * A finished render: the video with its subtitles (the VTT output as a <track>) and time-coded
+ * review comments, download links, and which document version it shows.
  */
 export function RenderPlayer({ job }: { job: Job }) {
   const ids = job.outputs.flatMap((o) => (o.assetId ? [o.assetId] : []));
@@ -24,10 +25,10 @@ export function RenderPlayer({ job }: { job: Job }) {
   if (!video) return <p className="muted small">This job produced no video.</p>;
   return (
     <figure className="render-player" data-duration={video.durationSec ?? ''}>
-      {/* biome-ignore lint/a11y/useMediaCaption: the subtitles track is added whenever the render made one */}
-      <video controls preload="metadata" src={video.urls.content} crossOrigin="anonymous">
+      {/* Review comments pin to this render's job, so they stay with it when it is rendered again. */}
+      <ReviewPlayer src={video.urls.content} jobId={job.id}>
         {vtt && <track kind="subtitles" src={vtt.urls.content} srcLang="en" label="Subtitles" default />}
-      </video>
+      </ReviewPlayer>
       <figcaption className="small muted">
         {video.width}×{video.height} · {formatDuration(video.durationSec)} · {formatBytes(video.byteSize)} ·{' '}
         {job.versionId ? `version ${job.versionId.slice(0, 8)}` : 'live document at render time'} ·{' '}

@@ -9,6 +9,7 @@ import { useScriptOutline } from '../editor/use-script-outline';
 import { formatDuration } from '../lib/format';
 import { useCan, useConnectionState, useProject } from '../lib/project-context';
 import { useAwarenessPeers } from '../lib/use-awareness-users';
+import { ScriptComments } from '../review/script-comments';
 
 /** Scrolls the editor to a collaborator's cursor (their awareness `cursor.head`). */
 function scrollToPeer(view: EditorView, doc: Y.Doc, head: unknown): void {
@@ -78,6 +79,7 @@ export function ScriptTab() {
               </li>
             ))}
           </ol>
+          <ScriptComments view={view} />
         </nav>
       </div>
     </div>

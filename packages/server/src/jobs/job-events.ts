@@ -23,10 +23,16 @@ export function emitFinished(emitter: JobEmitter, projectId: string, event: JobF
   emitter.to([jobRoom(event.jobId), projectRoom(projectId)]).emit('job:finished', event);
 }
 
-/** A project-level event such as `budget:warning`. */
+/** A project-level event such as `budget:warning` or `comment:created`, to `project:<id>`. */
 export function emitProjectEvent(
   emitter: JobEmitter,
-  name: 'budget:warning' | 'member:changed' | 'approval:changed',
+  name:
+    | 'budget:warning'
+    | 'member:changed'
+    | 'approval:changed'
+    | 'comment:created'
+    | 'comment:updated'
+    | 'comment:deleted',
   event: ProjectEvent,
 ): void {
   emitter.to(projectRoom(event.projectId)).emit(name, event);

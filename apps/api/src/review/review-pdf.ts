@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { commentPlainText } from '@clapboard/shared/comment-markup';
+import PDFDocument from 'pdfkit';
+import { describeAnchor, type ReviewFeedback } from './review-feedback';
+
+const DEJAVU = '/usr/share/fonts/truetype/dejavu';
+const STATUS_LABEL = {
+  approved: 'Approved',
+  changes_requested: 'Changes requested',
+  stale: 'Stale (changed since the decision)',
+  not_reviewed: 'Not reviewed',
+} as const;
+const STATUS_COLOR = {
+  approved: '#1a7f37',
+  changes_requested: '#b35900',
+  stale: '#8250df',
+  not_reviewed: '#57606a',
+};
+
+/**
+ * The review report as a PDF: the summary, then per scene its frame (when it has one), status,
+ * decision and comment threads, then comments not tied to a scene. Uses DejaVu (any script) when
+ * the system has it and pdfkit's built-in Helvetica otherwise; nothing is downloaded.
+ *
+ * @param frames PNG or JPEG bytes of scene frames by scene id (missing ones are skipped)
+ */
+export async function reviewPdf(feedback: ReviewFeedback, frames: Map<string, Buffer>): Promise<Buffer> {
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    info: { Title: `Review report — ${feedback.projectName}` },
+  });
+  const chunks: Buffer[] = [];
+  pdf.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    pdf.on('end', resolve);
+    pdf.on('error', reject);
+  });
+  const dejavu = existsSync(`${DEJAVU}/DejaVuSans.ttf`);
+  if (dejavu) {
+    pdf.registerFont('body', `${DEJAVU}/DejaVuSans.ttf`);
+    pdf.registerFont('bold', `${DEJAVU}/DejaVuSans-Bold.ttf`);
+  }
+  const font = (kind: 'body' | 'bold') =>
+    pdf.font(dejavu ? kind : kind === 'bold' ? 'Helvetica-Bold' : 'Helvetica');
+
+  font('bold').fontSize(20).text(`Review report: ${feedback.projectName}`);
+  const { counts } = feedback.summary;
+  font('body')
+    .fontSize(10)
+    .fillColor('#57606a')
+    .text(
+      `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${feedback.summary.scenes.length} scenes · ` +
+        `${counts.approved ?? 0} approved · ${counts.changes_requested ?? 0} changes requested · ` +
+        `${counts.stale ?? 0} stale · ${counts.not_reviewed ?? 0} not reviewed`,
+    )
+    .fillColor('black')
+    .moveDown();
+
+  const threads = (sceneId: string | null) =>
+    feedback.comments.filter((c) => c.scene_id === sceneId && !c.parent_id);
+  const writeThreads = (sceneId: string | null) => {
+    for (const root of threads(sceneId)) {
+      for (const c of [root, ...feedback.comments.filter((r) => r.parent_id === root.id)]) {
+        const indent = c === root ? 0 : 20;
+        font('bold')
+          .fontSize(9)
+          .text(
+            `${c.author_name ?? 'Someone'} · ${c.created_at.toISOString().slice(0, 16).replace('T', ' ')} · ${describeAnchor(c.anchor)}${c === root && c.resolved_at ? ' · resolved' : ''}`,
+            { indent },
+          );
+        font('body').fontSize(10).text(commentPlainText(c.body), { indent }).moveDown(0.4);
+      }
+    }
+  };
+
+  for (const scene of feedback.summary.scenes) {
+    if (pdf.y > pdf.page.height - 250) pdf.addPage();
+    font('bold')
+      .fontSize(14)
+      .text(`${scene.index + 1}. ${scene.heading || 'Untitled scene'}`);
+    font('bold')
+      .fontSize(10)
+      .fillColor(STATUS_COLOR[scene.status])
+      .text(STATUS_LABEL[scene.status])
+      .fillColor('black');
+    const a = scene.approval;
+    if (a)
+      font('body')
+        .fontSize(9)
+        .text(
+          `${a.status === 'approved' ? 'Approved' : 'Changes requested'} by ${a.reviewer?.name ?? 'someone'} on ${a.createdAt.slice(0, 10)}${a.note ? `: ${a.note}` : ''}`,
+        );
+    if (a?.stale && a.changes.length > 0)
+      font('body')
+        .fontSize(9)
+        .text(`Changed since: ${a.changes.map((ch) => ch.field).join(', ')}`);
+    const frame = frames.get(scene.sceneId);
+    if (frame) {
+      pdf.moveDown(0.3);
+      const top = pdf.y;
+      pdf.image(frame, pdf.page.margins.left, top, { fit: [280, 158] });
+      pdf.y = top + 162;
+    }
+    pdf.moveDown(0.5);
+    writeThreads(scene.sceneId);
+    pdf.moveDown();
+  }
+  const loose = threads(null);
+  const orphaned = feedback.comments.filter(
+    (c) => !c.parent_id && c.scene_id && !feedback.summary.scenes.some((s) => s.sceneId === c.scene_id),
+  );
+  if (loose.length + orphaned.length > 0) {
+    font('bold').fontSize(14).text('General comments');
+    pdf.moveDown(0.3);
+    writeThreads(null);
+    for (const c of orphaned)
+      font('body')
+        .fontSize(10)
+        .text(`(removed scene) ${commentPlainText(c.body)}`);
+  }
+  pdf.end();
+  await done;
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,83 @@
+import type { Sql } from '@clapboard/server/db';
+import { appendUpdates, loadDocument } from '@clapboard/server/documents';
+import * as Y from 'yjs';
+
+/** A scene as tests describe it: one line of dialogue spoken by ALEX. */
+export interface TestScene {
+  id: string;
+  heading: string;
+  dialogue: string;
+  frameAssetId?: string | null;
+}
+
+/** Fountain for scenes: heading, an action line and ALEX's line, in order. */
+export function fountainOf(scenes: readonly TestScene[]): string {
+  return scenes.map((s) => `${s.heading}\n\nSomething happens.\n\nALEX\n${s.dialogue}\n`).join('\n');
+}
+
+/**
+ * Changes a project's stored document the way the realtime server does (an update row appended to
+ * `doc_updates`), so the API reads it back on the next request.
+ */
+export async function changeDocument(
+  sql: Sql,
+  projectId: string,
+  change: (doc: Y.Doc) => void,
+): Promise<void> {
+  const { doc } = await loadDocument(sql, projectId);
+  const before = Y.encodeStateVector(doc);
+  change(doc);
+  const update = Y.encodeStateAsUpdate(doc, before);
+  doc.destroy();
+  await appendUpdates(sql, projectId, [update]);
+}
+
+function sceneMap(s: TestScene): Y.Map<unknown> {
+  const m = new Y.Map<unknown>();
+  m.set('id', s.id);
+  m.set('heading', s.heading);
+  m.set('synopsis', '');
+  m.set('dialogue', [{ character: 'ALEX', text: s.dialogue, parenthetical: null }]);
+  m.set('shot', 'medium');
+  m.set('camera', 'static');
+  m.set('durationSec', 5);
+  m.set('frameAssetId', s.frameAssetId ?? null);
+  return m;
+}
+
+/** Replaces the script and the scenes of a project's document with `scenes`. */
+export async function writeScenes(sql: Sql, projectId: string, scenes: readonly TestScene[]): Promise<void> {
+  await changeDocument(sql, projectId, (doc) => {
+    const text = doc.getText('script');
+    text.delete(0, text.length);
+    text.insert(0, fountainOf(scenes));
+    const arr = doc.getArray<Y.Map<unknown>>('scenes');
+    arr.delete(0, arr.length);
+    arr.insert(0, scenes.map(sceneMap));
+  });
+}
+
+/** Sets one field of one scene map (as the storyboard panel does). */
+export async function setSceneField(
+  sql: Sql,
+  projectId: string,
+  sceneId: string,
+  field: string,
+  value: unknown,
+) {
+  await changeDocument(sql, projectId, (doc) => {
+    for (const m of doc.getArray<Y.Map<unknown>>('scenes').toArray())
+      if (m.get('id') === sceneId) m.set(field, value);
+  });
+}
+
+/** Replaces the first occurrence of `find` in the script (as a typist would). */
+export async function editScript(sql: Sql, projectId: string, find: string, replace: string) {
+  await changeDocument(sql, projectId, (doc) => {
+    const text = doc.getText('script');
+    const at = text.toString().indexOf(find);
+    if (at < 0) throw new Error(`not in the script: ${find}`);
+    text.delete(at, find.length);
+    text.insert(at, replace);
+  });
+}

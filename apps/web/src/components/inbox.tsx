@@ -1,0 +1,101 @@
+import type { Notification, NotificationsPage } from '@clapboard/shared/review';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
+import { api } from '../lib/api-client';
+import { formatTime } from '../lib/format';
+import { onNotification } from '../lib/inbox-events';
+
+function describe(n: Notification): string {
+  const p = n.payload as Record<string, string | undefined>;
+  switch (n.kind) {
+    case 'mention':
+      return `${p.actor ?? 'Someone'} mentioned you: ${p.excerpt ?? ''}`;
+    case 'reply':
+      return `${p.actor ?? 'Someone'} replied: ${p.excerpt ?? ''}`;
+    case 'approval':
+      return `${p.actor ?? 'A reviewer'} ${p.status === 'approved' ? 'approved' : 'requested changes on'} ${p.heading ?? 'a scene'}`;
+    case 'render_finished':
+      return p.status === 'completed'
+        ? 'Your render finished'
+        : `Your render failed${p.error ? `: ${p.error}` : ''}`;
+  }
+}
+
+/**
+ * The inbox in the header: the unread count, and a list of mentions, replies, decisions and
+ * finished renders. Live while a project is open (its socket forwards `notification:new`);
+ * elsewhere it refreshes every minute.
+ */
+export function Inbox() {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const inbox = useQuery({
+    queryKey: ['notifications'],
+    queryFn: () => api<NotificationsPage>('/notifications'),
+    refetchInterval: 60_000,
+  });
+  useEffect(() => onNotification(() => void qc.invalidateQueries({ queryKey: ['notifications'] })), [qc]);
+  const markRead = useMutation({
+    mutationFn: (body: { ids?: string[]; all?: boolean }) =>
+      api<{ unread: number }>('/notifications/read', { method: 'POST', json: body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['notifications'] }),
+  });
+  const unread = inbox.data?.unread ?? 0;
+  return (
+    <div className="inbox">
+      <button
+        type="button"
+        className="ghost"
+        aria-expanded={open}
+        aria-label={`Inbox, ${unread} unread`}
+        onClick={() => setOpen((v) => !v)}
+      >
+        Inbox{' '}
+        <span className="count" data-unread={unread}>
+          {unread}
+        </span>
+      </button>
+      {open && (
+        <div className="inbox-panel card" role="dialog" aria-label="Inbox">
+          <div className="row spread">
+            <strong>Inbox</strong>
+            <button
+              type="button"
+              className="ghost small"
+              disabled={unread === 0}
+              onClick={() => markRead.mutate({ all: true })}
+            >
+              Mark all read
+            </button>
+          </div>
+          {inbox.data?.items.length === 0 && <p className="muted small">Nothing yet.</p>}
+          <ul className="plain">
+            {inbox.data?.items.map((n) => (
+              <li key={n.id} className="notification" data-unread={n.readAt === null}>
+                {n.projectId ? (
+                  <Link
+                    to="/projects/$projectId/$tab"
+                    params={{
+                      projectId: n.projectId,
+                      tab: n.kind === 'render_finished' ? 'renders' : 'review',
+                    }}
+                    onClick={() => {
+                      if (!n.readAt) markRead.mutate({ ids: [n.id] });
+                      setOpen(false);
+                    }}
+                  >
+                    {describe(n)}
+                  </Link>
+                ) : (
+                  describe(n)
+                )}
+                <span className="muted small"> · {formatTime(n.createdAt)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import { DOC_KEYS } from '@clapboard/shared/document';
+import type { Comment, ReviewSummary } from '@clapboard/shared/review';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { api } from '../lib/api-client';
+import { useProject } from '../lib/project-context';
+
+/**
+ * The project's comments (all anchors, oldest first), refetched whenever a `comment:*` event
+ * arrives on the project room, so every open tab shows new, edited and deleted comments live.
+ */
+export function useComments() {
+  const { projectId, socket } = useProject();
+  const qc = useQueryClient();
+  useEffect(() => {
+    const refetch = () => void qc.invalidateQueries({ queryKey: ['comments', projectId] });
+    socket.on('comment:created', refetch);
+    socket.on('comment:updated', refetch);
+    socket.on('comment:deleted', refetch);
+    return () => {
+      socket.off('comment:created', refetch);
+      socket.off('comment:updated', refetch);
+      socket.off('comment:deleted', refetch);
+    };
+  }, [socket, projectId, qc]);
+  return useQuery({
+    queryKey: ['comments', projectId],
+    queryFn: () => api<{ items: Comment[] }>(`/projects/${projectId}/comments`).then((r) => r.items),
+  });
+}
+
+/**
+ * The review summary. Staleness is computed by the server from the stored document, so it is
+ * refetched when the server says a decision changed (`approval:changed`), when comments change
+ * (counts), and shortly after the live document changes (the edit is stored within milliseconds;
+ * the delay lets it land before we ask).
+ */
+export function useReviewSummary() {
+  const { projectId, socket, connection } = useProject();
+  const qc = useQueryClient();
+  useEffect(() => {
+    const refetch = () => void qc.invalidateQueries({ queryKey: ['review', projectId] });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(refetch, 700);
+    };
+    const events = ['approval:changed', 'comment:created', 'comment:deleted', 'comment:updated'] as const;
+    for (const e of events) socket.on(e, refetch);
+    const scenes = connection.doc.getArray(DOC_KEYS.scenes);
+    const script = connection.doc.getText(DOC_KEYS.script);
+    scenes.observeDeep(soon);
+    script.observe(soon);
+    return () => {
+      clearTimeout(timer);
+      for (const e of events) socket.off(e, refetch);
+      scenes.unobserveDeep(soon);
+      script.unobserve(soon);
+    };
+  }, [socket, projectId, qc, connection]);
+  return useQuery({
+    queryKey: ['review', projectId],
+    queryFn: () => api<ReviewSummary>(`/projects/${projectId}/review`),
+  });
+}
