@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runFfmpeg } from '../../media/ffmpeg';
+
+/**
+ * Encodes mono float PCM as 16-bit little-endian WAV (clipped to [-1, 1]): the format FFmpeg,
+ * festival and flite all read and write.
+ */
+export function encodeWav(samples: Float32Array, sampleRate: number): Buffer {
+  const data = samples.length * 2;
+  const buf = Buffer.alloc(44 + data);
+  buf.write('RIFF', 0, 'ascii');
+  buf.writeUInt32LE(36 + data, 4);
+  buf.write('WAVE', 8, 'ascii');
+  buf.write('fmt ', 12, 'ascii');
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(sampleRate, 24);
+  buf.writeUInt32LE(sampleRate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36, 'ascii');
+  buf.writeUInt32LE(data, 40);
+  for (let i = 0; i < samples.length; i++) {
+    const s = Math.max(-1, Math.min(1, samples[i] ?? 0));
+    buf.writeInt16LE(Math.round(s * 32767), 44 + i * 2);
+  }
+  return buf;
+}
+
+/**
+ * Decodes any audio file to mono float PCM at `sampleRate` through the FFmpeg wrapper.
+ * @throws FfmpegError when the file has no decodable audio
+ */
+export async function readPcm(
+  file: string,
+  scratchDir: string,
+  options: { sampleRate: number; signal?: AbortSignal },
+): Promise<Float32Array> {
+  const out = join(scratchDir, `pcm-${Math.random().toString(36).slice(2)}.f32`);
+  await runFfmpeg(['-y', '-i', file, '-vn', '-ac', '1', '-ar', String(options.sampleRate), '-f', 'f32le', out], {
+    signal: options.signal,
+  });
+  const buf = await readFile(out);
+  // Copy into an aligned buffer: a Buffer's byteOffset need not be a multiple of 4.
+  const samples = new Float32Array(buf.byteLength / 4);
+  new Uint8Array(samples.buffer).set(buf);
+  return samples;
+}
