@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,5 +25,6 @@ export function writeBenchSection(name: string, markdown: string): void {
     from >= 0 && to > from
       ? current.slice(0, from) + body + current.slice(to + end.length)
       : `${current.trimEnd()}\n\n${body}\n`;
+  mkdirSync(dirname(benchmarksFile), { recursive: true });
   writeFileSync(benchmarksFile, next);
 }

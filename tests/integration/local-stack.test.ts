@@ -47,6 +47,23 @@ describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
       expect(await page.text()).toContain('<div id="root"></div>');
     }
 
+    // The printed demo login works and sees the demo project.
+    const login = await fetch(`http://127.0.0.1:${api}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'demo@clapboard.local', password: 'clapboard-demo' }),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const projects = (await (
+      await fetch(`http://127.0.0.1:${api}/api/v1/projects`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      })
+    ).json()) as { items: Array<{ name: string; role: string }> };
+    expect(projects.items).toEqual([
+      expect.objectContaining({ name: 'The Lighthouse Keeper (demo)', role: 'owner' }),
+    ]);
+
     const pgPid = Number(readFileSync(join(dataDir, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0]);
     expect(pidAlive(pgPid)).toBe(true);
     const appPids = launched.child.pid!;

@@ -2,15 +2,26 @@ import type { Sql } from '@clapboard/server/db';
 import type { JobEmitter, JobQueues } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
+import type { BlobStore } from '@clapboard/server/storage';
+import type { AssetKind } from '@clapboard/shared/api';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env';
+import type { PeerAddress } from './auth/client-ip';
 import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
+import type { MediaProbe } from './media/media-probe';
 import { requestContext } from './middleware/request-context';
 import { adminQueueRoutes } from './routes/admin-queues';
+import { assetDownloadRoutes } from './routes/asset-downloads';
+import { assetRoutes } from './routes/assets';
+import { authRoutes, type LoginRateLimit } from './routes/auth';
 import { budgetRoutes } from './routes/budget';
+import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { memberRoutes } from './routes/members';
+import { projectRoutes } from './routes/projects';
+import { realtimeTicketRoutes } from './routes/realtime-tickets';
 import { serveWeb } from './routes/serve-web';
 
 /** Everything the API needs from outside; tests pass real ones of their own. */
@@ -18,12 +29,28 @@ export interface AppDeps {
   sql: Sql;
   redis: Redis;
   log: Logger;
-  /** HMAC secret for access tokens and realtime tickets (>= 32 chars). */
+  /** HMAC secret for access tokens, realtime tickets and signed asset URLs (>= 32 chars). */
   jwtSecret: string;
   /** Where the local blob store and other local state live. */
   dataDir: string;
   /** Public origin (e.g. http://localhost:8787) for cookies and signed URLs. */
   publicUrl: string;
+  /** Asset bytes: a local directory or an S3-compatible bucket. */
+  blobStore: BlobStore;
+  /** Reads uploaded media (sharp, ffprobe); Node-only, so injected. */
+  probe: MediaProbe;
+  /** Per-kind byte limits and the image pixel limit; defaults in DEFAULT_UPLOAD_LIMITS. */
+  uploadLimits?: { maxBytes?: Partial<Record<AssetKind, number>>; maxImagePixels?: number };
+  /** Login attempts per window; default 5 per account and 20 per IP per 60 s. */
+  loginRateLimit?: Partial<LoginRateLimit>;
+  /** Lifetime of signed asset URLs (seconds); default 3600. */
+  assetUrlTtlSec?: number;
+  /** The peer address from the runtime (Node: the socket), for rate limits and the audit log. */
+  peerAddress?: PeerAddress;
+  /** Believe the last X-Forwarded-For entry (only behind a reverse proxy we run); default false. */
+  trustProxy?: boolean;
+  /** Namespace for this app's Redis keys; default `clapboard`. */
+  redisPrefix?: string;
   /** Built web app folder to serve at `/`, when set. */
   webDist?: string;
   /** Reported by /healthz. */
@@ -41,6 +68,7 @@ export interface AppDeps {
 /**
  * Builds the Hono app. Handlers use Web-standard APIs only (Request/Response, WebCrypto), so the
  * same app runs under @hono/node-server (main.ts), an edge runtime, or `app.request()` in tests.
+ * Node-only work (files on disk, ffprobe) lives behind `blobStore` and `probe`.
  */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({
@@ -52,7 +80,16 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestContext(deps.log));
   app.onError(createErrorHandler(deps.log));
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Access token from /api/v1/auth/login, /register or /refresh (15 minutes).',
+  });
+
   app.route('/', healthRoutes(deps));
+  app.route('/', authRoutes(deps));
+  app.route('/', projectRoutes(deps));
   app.route('/', jobRoutes(deps));
   app.route('/', budgetRoutes(deps));
   if (deps.serveStatic) {
@@ -65,12 +102,12 @@ export function createApp(deps: AppDeps) {
       }),
     );
   }
+  app.route('/', memberRoutes(deps));
+  app.route('/', realtimeTicketRoutes(deps));
+  app.route('/', assetRoutes(deps));
+  app.route('/', assetDownloadRoutes(deps));
+  app.route('/', docsRoutes());
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-  });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -5,28 +5,64 @@ import {
   portSchema,
   redisUrlSchema,
 } from '@clapboard/server/config';
+import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
 
-const schema = z.object({
-  DATABASE_URL: databaseUrlSchema,
-  REDIS_URL: redisUrlSchema,
-  JWT_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 48)'),
-  API_PORT: portSchema.default(8787),
-  API_HOST: z.string().default('0.0.0.0'),
-  DATA_DIR: z.string().default('./.data'),
-  /** Public origin the browser uses, for cookies, CORS and signed URLs. */
-  PUBLIC_URL: z.url().optional(),
-  /** Folder of the built web app to serve at `/` (npm start sets it). */
-  WEB_DIST: z.string().optional(),
-  LOG_LEVEL: logLevelSchema,
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-});
+const MiB = 1024 * 1024;
+const megabytes = (fallback: number) =>
+  z.coerce
+    .number()
+    .positive()
+    .default(fallback)
+    .transform((mb) => Math.floor(mb * MiB));
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z
+  .object({
+    DATABASE_URL: databaseUrlSchema,
+    REDIS_URL: redisUrlSchema,
+    JWT_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 48)'),
+    API_PORT: portSchema.default(8787),
+    API_HOST: z.string().default('0.0.0.0'),
+    DATA_DIR: z.string().default('./.data'),
+    /** Public origin the browser uses, for cookies, CORS and signed URLs. */
+    PUBLIC_URL: z.url().optional(),
+    /** Folder of the built web app to serve at `/` (npm start sets it). */
+    WEB_DIST: z.string().optional(),
+    LOG_LEVEL: logLevelSchema,
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** Behind a reverse proxy we run: take the client IP from the last X-Forwarded-For entry. */
+    TRUST_PROXY: bool.default(false),
+    /** Login attempts per minute, per account and per client IP. */
+    LOGIN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).default(20),
+    /** Per-kind upload limits in MiB, and the largest image in pixels. */
+    UPLOAD_MAX_IMAGE_MB: megabytes(50),
+    UPLOAD_MAX_VIDEO_MB: megabytes(2048),
+    UPLOAD_MAX_AUDIO_MB: megabytes(500),
+    UPLOAD_MAX_DOCUMENT_MB: megabytes(100),
+    UPLOAD_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
+    /** Lifetime of signed asset download URLs (seconds). */
+    ASSET_URL_TTL_SEC: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(3600),
+    FFPROBE_PATH: z.string().default('ffprobe'),
+    FFMPEG_PATH: z.string().default('ffmpeg'),
+    ...blobStoreEnvShape,
+  })
+  .refine((e) => !e.S3_ACCESS_KEY_ID === !e.S3_SECRET_ACCESS_KEY, {
+    path: ['S3_SECRET_ACCESS_KEY'],
+    message: 'must be set together with S3_ACCESS_KEY_ID (or leave both unset to use the AWS default chain)',
+  });
 
 export type ApiEnv = z.infer<typeof schema>;
 
 /** Reads and validates the API's environment once; throws a one-line StartupError when it is wrong. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): ApiEnv {
-  return parseEnv(schema, source);
+  return parseEnv(schema as unknown as z.ZodObject, source) as ApiEnv;
 }

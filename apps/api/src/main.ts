@@ -6,10 +6,13 @@ import { createJobEmitter, createJobQueues, reconcileQueuedJobs } from '@clapboa
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
+import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import { getRequestListener } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { loadEnv } from './env';
+import { createNodeMediaProbe } from './media/node-media-probe';
 
 await runMain('api', async () => {
   const env = loadEnv();
@@ -25,6 +28,7 @@ await runMain('api', async () => {
   const webDist = env.WEB_DIST && existsSync(env.WEB_DIST) ? env.WEB_DIST : undefined;
   const queues = createJobQueues(redis);
   const emitter = createJobEmitter(redis);
+  const blobStore = createBlobStoreFromEnv(env);
   const app = createApp({
     sql,
     redis,
@@ -35,11 +39,28 @@ await runMain('api', async () => {
     webDist,
     queues,
     emitter,
+    serveStatic,
+    blobStore,
+    probe: createNodeMediaProbe({ ffprobePath: env.FFPROBE_PATH, ffmpegPath: env.FFMPEG_PATH }),
+    uploadLimits: {
+      maxBytes: {
+        image: env.UPLOAD_MAX_IMAGE_MB,
+        video: env.UPLOAD_MAX_VIDEO_MB,
+        audio: env.UPLOAD_MAX_AUDIO_MB,
+        document: env.UPLOAD_MAX_DOCUMENT_MB,
+      },
+      maxImagePixels: env.UPLOAD_MAX_IMAGE_PIXELS,
+    },
+    loginRateLimit: { perAccount: env.LOGIN_RATE_PER_ACCOUNT, perIp: env.LOGIN_RATE_PER_IP },
+    assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
+    // The socket's address; conninfo is the Node adapter's, so the app itself stays runtime-neutral.
+    peerAddress: (c) => getConnInfo(c).remote.address,
+    trustProxy: env.TRUST_PROXY,
   });
 
   const server = createServer(getRequestListener(app.fetch));
   const port = await listen(server, env.API_PORT, env.API_HOST, 'API_PORT');
-  log.info({ port, publicUrl }, 'api listening');
+  log.info({ port, publicUrl, blobStore: blobStore.kind }, 'api listening');
 
   // Repairs jobs whose row was written but whose flow was never added (a crash in between).
   const reconcile = () =>

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { createJobEmitter, createJobQueues, type JobQueues } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
+import { createLocalBlobStore } from '@clapboard/server/storage';
 import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type App, type AppDeps, createApp } from '../src/app';
+import { createNodeMediaProbe } from '../src/media/node-media-probe';
 
 export interface Harness {
   app: App;
@@ -19,9 +21,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The peer address tests hand in through `app.request(path, init, { ip })`. */
+const peerFromEnv = (c: { env?: unknown }) => (c.env as { ip?: string } | undefined)?.ip;
+
 /**
- * The API in-process against a fresh real Postgres database and the real Redis, with its own data
- * folder. `app.request()` exercises the exact app `main.ts` serves.
+ * The API in-process against a fresh real Postgres database and the real Redis (own key prefix),
+ * with its own data folder, the local blob store and the real sharp/ffprobe probe.
+ * `app.request()` exercises the exact app `main.ts` serves.
  */
 export async function createHarness(overrides: Partial<AppDeps> = {}): Promise<Harness> {
   const { databaseUrl, redisUrl } = testServices(process.env);
@@ -40,6 +46,10 @@ export async function createHarness(overrides: Partial<AppDeps> = {}): Promise<H
     jwtSecret: 'test-secret-0123456789-0123456789-abcdef',
     dataDir,
     publicUrl: 'http://localhost:8787',
+    blobStore: createLocalBlobStore(join(dataDir, 'blobs')),
+    probe: createNodeMediaProbe(),
+    peerAddress: peerFromEnv,
+    redisPrefix: testPrefix('api'),
     ...overrides,
   };
   return {

@@ -26,6 +26,8 @@ describe('jobs API against real Postgres and Redis', () => {
   beforeAll(async () => {
     h = await createHarness();
     cast = await createCast(h.db.sql, h.deps.jwtSecret);
+    await h.db
+      .sql`insert into assets (id, project_id, kind, mime, byte_size, sha256, storage_key) values (${assetId}, ${cast.projectId}, 'image', 'image/png', 1, 'x', 'k/a')`;
   });
   afterAll(() => h.close());
 
@@ -148,6 +150,21 @@ describe('jobs API against real Postgres and Redis', () => {
     expect((await post(`/api/v1/jobs/${foreign}/retry`, 'editor')).status).toBe(404);
     expect((await post(`/api/v1/projects/${cast.otherProjectId}/jobs`, 'owner', derive)).status).toBe(404);
     expect((await get(`/api/v1/jobs/${foreign}`, 'outsider')).status).toBe(200);
+  });
+
+  it('refuses an asset id of another project (422), before anything is queued', async () => {
+    const [{ id: foreign }] = (await h.db
+      .sql`insert into assets (project_id, kind, mime, byte_size, sha256, storage_key) values (${cast.otherProjectId}, 'image', 'image/png', 1, 'x', 'k/b') returning id`) as unknown as [
+      { id: string },
+    ];
+    const res = await post(`/api/v1/projects/${cast.projectId}/jobs`, 'editor', {
+      type: 'assets.derive',
+      params: { assetId: foreign },
+    });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      'assetId does not name an asset of this project.',
+    );
   });
 
   it('validates the payload against the job type with zod issues', async () => {

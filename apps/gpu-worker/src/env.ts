@@ -5,6 +5,7 @@ import {
   portSchema,
   redisUrlSchema,
 } from '@clapboard/server/config';
+import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -27,6 +28,7 @@ const schema = z.object({
   /** Folder of user-supplied models with manifests. */
   MODELS_DIR: z.string().default('./.data/models'),
   LOG_LEVEL: logLevelSchema,
+  ...blobStoreEnvShape,
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

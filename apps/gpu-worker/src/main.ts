@@ -3,8 +3,10 @@ import { closeServer, listen } from '@clapboard/server/http';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
+import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import { loadEnv } from './env';
 import { createHealthServer } from './http/health-server';
+import { builtInPipelines } from './pipelines';
 import { createWorker } from './worker';
 
 await runMain('gpu-worker', async () => {
@@ -12,12 +14,15 @@ await runMain('gpu-worker', async () => {
   const log = createLogger('gpu-worker', { level: env.LOG_LEVEL });
   const sql = await connectDb(env.DATABASE_URL, { applicationName: 'clapboard-worker' });
   const { redis } = await connectRedis(env.REDIS_URL);
+  const store = createBlobStoreFromEnv(env);
   const worker = createWorker({
     redis,
     sql,
     log,
     queues: env.WORKER_QUEUES,
     concurrency: env.WORKER_CONCURRENCY,
+    store,
+    pipelines: builtInPipelines({ store }),
   });
   await worker.ready();
   const health = createHealthServer({

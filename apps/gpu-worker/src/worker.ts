@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeAsset } from '@clapboard/server/assets';
 import type { Sql } from '@clapboard/server/db';
 import { createJobEmitter, DEFAULT_SOCKET_KEY, type JobEmitter } from '@clapboard/server/jobs';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
+import type { BlobStore } from '@clapboard/server/storage';
 import { type JobDefinition, QUEUE_NAMES, type ResourceClass } from '@clapboard/shared/jobs';
 import { type Job, Worker } from 'bullmq';
 import { CancelRegistry } from './jobs/cancel-registry';
@@ -30,8 +32,8 @@ export interface WorkerDeps {
   definitions?: Record<string, JobDefinition>;
   /** Parent folder of step scratch folders; default the OS temp dir. */
   scratchRoot?: string;
-  /** Deletes an asset a failed step created; default marks the row deleted. */
-  removeAsset?: (assetId: string) => Promise<void>;
+  /** Where job outputs are stored; partial outputs of failed steps are deleted from it. */
+  store?: BlobStore;
   /**
    * How long a step's lock lasts without renewal (ms). A killed worker's step is picked up by
    * another worker after about this long (BullMQ stalled-job check). Default 30 000.
@@ -59,11 +61,12 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
   const cancels = new CancelRegistry(deps.log);
   const scratchRoot = deps.scratchRoot ?? join(tmpdir(), 'clapboard-steps');
   mkdirSync(scratchRoot, { recursive: true });
-  const removeAsset =
-    deps.removeAsset ??
-    (async (id: string) => {
-      await deps.sql`update assets set deleted_at = now() where id = ${id}`;
-    });
+  const store = deps.store;
+  // Partial outputs of a failed step are removed: row and blobs.
+  const dropAsset = async (id: string) => {
+    if (store) await removeAsset(deps.sql, store, id);
+    else await deps.sql`delete from assets where id = ${id}`;
+  };
   const stepDeps = {
     sql: deps.sql,
     emitter,
@@ -71,7 +74,7 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
     pipelines,
     cancels,
     scratchRoot,
-    removeAsset,
+    removeAsset: dropAsset,
     definitions: deps.definitions,
   };
   const lockDuration = deps.lockDurationMs ?? 30_000;

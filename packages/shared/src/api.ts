@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { projectSettingsSchema } from './document';
+import { aspectRatioSchema, projectSettingsSchema, resolutionSchema, transitionSchema } from './document';
 import { roleSchema } from './roles';
 
 export const API_PREFIX = '/api/v1';
@@ -29,13 +29,24 @@ export const authResponseSchema = z.object({
 export type AuthResponse = z.infer<typeof authResponseSchema>;
 
 export const projectNameSchema = z.string().trim().min(1).max(200);
+/**
+ * A partial settings change. Not `projectSettingsSchema.partial()`: zod 4 still applies defaults
+ * inside `.partial()`, so a PATCH of one field would reset every other field to its default.
+ */
+export const projectSettingsPatchSchema = z.object({
+  aspectRatio: aspectRatioSchema.optional(),
+  resolution: resolutionSchema.optional(),
+  fps: z.number().int().min(12).max(60).optional(),
+  musicPrompt: z.string().max(500).optional(),
+  transition: transitionSchema.optional(),
+});
 export const createProjectBodySchema = z.object({
   name: projectNameSchema,
-  settings: projectSettingsSchema.partial().optional(),
+  settings: projectSettingsPatchSchema.optional(),
 });
 export const updateProjectBodySchema = z.object({
   name: projectNameSchema.optional(),
-  settings: projectSettingsSchema.partial().optional(),
+  settings: projectSettingsPatchSchema.optional(),
   requireApprovalForFinal: z.boolean().optional(),
 });
 export const projectSchema = z.object({
@@ -77,5 +88,54 @@ export const updateBudgetBodySchema = z.object({
   hardLimitUsd: z.number().min(0).max(1_000_000).nullable().optional(),
 });
 
-export const idParamSchema = z.object({ id: z.string().uuid() });
-export const jobIdParamSchema = z.object({ jobId: z.string().uuid() });
+/** The signed-in user and their refresh session; `GET /api/v1/me`. */
+export const meResponseSchema = z.object({ user: userSchema });
+
+export const projectParamsSchema = z.object({ id: z.string().uuid() });
+export const memberParamsSchema = z.object({ id: z.string().uuid(), userId: z.string().uuid() });
+export const projectPageSchema = pageSchema(projectSchema);
+export const memberListSchema = z.object({ items: z.array(memberSchema) });
+
+/** What an uploaded file is, decided by its magic bytes and probe, never by its name. */
+export const ASSET_KINDS = ['image', 'video', 'audio', 'document'] as const;
+export const assetKindSchema = z.enum(ASSET_KINDS);
+export type AssetKind = z.infer<typeof assetKindSchema>;
+
+/** Asset download variants: the original bytes, or the server-made thumbnail (WebP). */
+export const ASSET_VARIANTS = ['content', 'thumbnail'] as const;
+export const assetVariantSchema = z.enum(ASSET_VARIANTS);
+export type AssetVariant = z.infer<typeof assetVariantSchema>;
+
+export const assetSchema = z.object({
+  id: z.string().uuid(),
+  projectId: z.string().uuid(),
+  kind: assetKindSchema,
+  mime: z.string(),
+  byteSize: z.number().int(),
+  sha256: z.string(),
+  /** The uploader's file name, sanitised; display only (store keys never derive from it). */
+  originalName: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  durationSec: z.number().nullable(),
+  /** Probe summary: container format, streams (codec, size, rate), image format. */
+  probe: z.record(z.string(), z.unknown()),
+  hasThumbnail: z.boolean(),
+  createdBy: z.string().uuid().nullable(),
+  createdAt: z.string(),
+  /** Expiring signed URLs that work without headers (for `<img>` and `<video>`). */
+  urls: z.object({
+    content: z.string(),
+    thumbnail: z.string().nullable(),
+    expiresAt: z.string(),
+  }),
+});
+export type Asset = z.infer<typeof assetSchema>;
+export const assetPageSchema = pageSchema(assetSchema);
+export const assetParamsSchema = z.object({ id: z.string().uuid() });
+export const listAssetsQuerySchema = paginationQuerySchema.extend({ kind: assetKindSchema.optional() });
+/** Query of a signed download URL: expiry (unix seconds) and the HMAC over id, variant and expiry. */
+export const signedUrlQuerySchema = z.object({
+  exp: z.coerce.number().int().positive(),
+  sig: z.string().regex(/^[\w-]{20,100}$/),
+});

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'unprocessable',
+  'range_not_satisfiable',
   'rate_limited',
   'not_implemented',
   'unavailable',

@@ -11,6 +11,10 @@ export const PERMISSIONS = {
   'project:delete': ['owner'],
   'members:read': ['owner', 'editor', 'reviewer', 'viewer'],
   'members:manage': ['owner'],
+  /** Removing yourself from a project (the last owner still cannot: the API answers 409). */
+  'members:leave': ['owner', 'editor', 'reviewer', 'viewer'],
+  /** Asking for a realtime ticket (Yjs + Socket.IO); writes are then limited by `document:write`. */
+  'realtime:connect': ['owner', 'editor', 'reviewer', 'viewer'],
   'document:read': ['owner', 'editor', 'reviewer', 'viewer'],
   'document:write': ['owner', 'editor'],
   'presence:write': ['owner', 'editor', 'reviewer', 'viewer'],

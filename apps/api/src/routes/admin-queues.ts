@@ -42,7 +42,7 @@ export function adminQueueRoutes(deps: {
       path: '/api/v1/admin/session',
       tags: ['admin'],
       summary: 'Open the queue dashboard: sets a 15-minute admin cookie for /admin (instance admins only)',
-      security: [{ bearer: [] }],
+      security: [{ bearerAuth: [] }],
       responses: {
         204: { description: 'Cookie set; open /admin/queues' },
         403: {

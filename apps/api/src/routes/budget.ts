@@ -43,7 +43,7 @@ export function budgetRoutes(deps: { sql: Sql; jwtSecret: string }) {
       path: '/api/v1/projects/{id}/budget',
       tags: ['budget'],
       summary: 'Budget limits and spend so far',
-      security: [{ bearer: [] }],
+      security: [{ bearerAuth: [] }],
       request: { params },
       responses: {
         200: { description: 'Budget', content: { 'application/json': { schema: response } } },
@@ -62,7 +62,7 @@ export function budgetRoutes(deps: { sql: Sql; jwtSecret: string }) {
       path: '/api/v1/projects/{id}/budget',
       tags: ['budget'],
       summary: 'Set the soft and hard limits (owners only); null removes a limit',
-      security: [{ bearer: [] }],
+      security: [{ bearerAuth: [] }],
       request: {
         params,
         body: { content: { 'application/json': { schema: updateBudgetBodySchema } }, required: true },

@@ -31,7 +31,7 @@ import { Job as BullJob } from 'bullmq';
 import type { AppEnv } from '../app-env';
 import { authorizeProject } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
-import { conflict, HttpError, paymentRequired, validationFailed } from '../errors/http-error';
+import { conflict, HttpError, paymentRequired, unprocessable, validationFailed } from '../errors/http-error';
 import { authorizeJob } from './job-access';
 
 export interface JobRouteDeps {
@@ -44,7 +44,7 @@ export interface JobRouteDeps {
   sceneCount?: (projectId: string) => Promise<number>;
 }
 
-const security = [{ bearer: [] }];
+const security = [{ bearerAuth: [] }];
 const errors = {
   400: { description: 'Invalid request', content: { 'application/json': { schema: errorBodySchema } } },
   401: { description: 'Not signed in', content: { 'application/json': { schema: errorBodySchema } } },
@@ -99,6 +99,23 @@ async function jobDetail(sql: Sql, row: JobRow) {
       finishedAt: s.finished_at?.toISOString() ?? null,
     })),
   };
+}
+
+/** Payload fields that name an asset; each must be a live asset of the job's own project. */
+const ASSET_FIELDS = ['assetId', 'portraitAssetId', 'videoAssetId'] as const;
+
+async function assertAssetsInProject(
+  sql: Sql,
+  projectId: string,
+  params: Record<string, unknown>,
+): Promise<void> {
+  for (const field of ASSET_FIELDS) {
+    const value = params[field];
+    if (typeof value !== 'string') continue;
+    const [row] =
+      await sql`select 1 from assets where id = ${value} and project_id = ${projectId} and deleted_at is null`;
+    if (!row) throw unprocessable(`${field} does not name an asset of this project.`, { field });
+  }
 }
 
 /** Every waiting BullMQ node of a job run (root and its unprocessed descendants). */
@@ -172,6 +189,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       const payload = jobPayloadSchemas[body.type].safeParse(body.params);
       if (!payload.success)
         throw validationFailed(payload.error.issues, `Invalid parameters for ${body.type}.`);
+      await assertAssetsInProject(deps.sql, id, payload.data as Record<string, unknown>);
       const key = c.req.valid('header')['idempotency-key'] ?? body.idempotencyKey;
       try {
         const sceneCount =

@@ -5,7 +5,7 @@ import { buildFlow, createJobQueues, type JobQueues } from '@clapboard/server/jo
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { jobRoom } from '@clapboard/shared/events';
-import type { JobFinished, JobProgress } from '@clapboard/shared/jobs';
+import { JOB_CATALOG, type JobFinished, type JobProgress, type JobType } from '@clapboard/shared/jobs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -66,7 +66,7 @@ export async function createJobHarness(): Promise<JobHarness> {
     projectId: project!.id,
     userId: user!.id,
     async enqueue(type, params) {
-      const def = TEST_DEFINITIONS[type]!;
+      const def = TEST_DEFINITIONS[type] ?? JOB_CATALOG[type as JobType];
       const [row] = await (db.sql as Sql)<{ id: string }[]>`
         insert into jobs (project_id, type, params, priority, created_by) values (${project!.id}, ${type}, ${db.sql.json(params as never)}, ${def.priority}, ${user!.id}) returning id`;
       await queues.flows.add(

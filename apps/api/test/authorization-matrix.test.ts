@@ -1,0 +1,452 @@
+import type { Asset } from '@clapboard/shared/api';
+import { ROLES, type Role } from '@clapboard/shared/roles';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth, createProject, registerUser, type TestUser, upload } from './fixtures';
+import { createHarness, type Harness } from './harness';
+
+type Actor = Role | 'nonMember' | 'anonymous';
+const ACTORS: Actor[] = [...ROLES, 'nonMember', 'anonymous'];
+
+interface Req {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Send the body as an upload of a small PNG instead of JSON. */
+  upload?: boolean;
+  /** Do not send the bearer token even for signed-in actors (signed-URL routes). */
+  noAuth?: boolean;
+}
+
+interface Case {
+  /** `METHOD /openapi/{path}`, checked against the OpenAPI document so no route is missed. */
+  route: string;
+  label: string;
+  expect: Record<Actor, number>;
+  /** Builds the request for one actor; may create fresh resources so destructive cases do not interfere. */
+  request(actor: Actor): Promise<Req> | Req;
+}
+
+const all = (status: number): Record<Actor, number> => ({
+  owner: status,
+  editor: status,
+  reviewer: status,
+  viewer: status,
+  nonMember: status,
+  anonymous: status,
+});
+/** Signed-in users get `member` by role, strangers 404 (no existence leak), anonymous 401. */
+const byRole = (allowed: readonly Role[], ok: number): Record<Actor, number> => ({
+  owner: allowed.includes('owner') ? ok : 403,
+  editor: allowed.includes('editor') ? ok : 403,
+  reviewer: allowed.includes('reviewer') ? ok : 403,
+  viewer: allowed.includes('viewer') ? ok : 403,
+  nonMember: 404,
+  anonymous: 401,
+});
+const EVERY_ROLE = ROLES;
+
+describe('authorization matrix: every route × role', () => {
+  let h: Harness;
+  let png: Uint8Array;
+  const users = {} as Record<Exclude<Actor, 'anonymous'>, TestUser>;
+  let projectA: string;
+  let projectB: string;
+  let assetA: Asset;
+  let assetB: Asset;
+  let onlyInB: TestUser;
+
+  beforeAll(async () => {
+    h = await createHarness({ loginRateLimit: { perAccount: 1000, perIp: 1000 } });
+    png = new Uint8Array(
+      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#123' } })
+        .png()
+        .toBuffer(),
+    );
+    for (const actor of ['owner', 'editor', 'reviewer', 'viewer', 'nonMember'] as const)
+      users[actor] = await registerUser(h, actor);
+    onlyInB = await registerUser(h, 'only-b');
+    projectA = await freshProject();
+    assetA = await freshAsset(projectA);
+    // The non-member owns project B: it exists, has an asset and a member, and A's members must not reach it.
+    projectB = (await createProject(h, users.nonMember, 'B')).id;
+    await h.db
+      .sql`insert into project_members (project_id, user_id, role) values (${projectB}, ${onlyInB.id}, 'viewer')`;
+    assetB = (await (await upload(h, users.nonMember.token, projectB, png, 'b.png')).json()) as Asset;
+  });
+  afterAll(() => h.close());
+
+  /** A project owned by `owner` with editor, reviewer and viewer members (inserted directly for speed). */
+  async function freshProject(): Promise<string> {
+    const id = (await createProject(h, users.owner, 'A')).id;
+    for (const role of ['editor', 'reviewer', 'viewer'] as const)
+      await h.db
+        .sql`insert into project_members (project_id, user_id, role) values (${id}, ${users[role].id}, ${role})`;
+    return id;
+  }
+  async function freshAsset(projectId: string): Promise<Asset> {
+    return (await (await upload(h, users.owner.token, projectId, png, 'a.png')).json()) as Asset;
+  }
+  async function freshTarget(projectId: string): Promise<string> {
+    const [u] = await h.db.sql<{ id: string }[]>`
+      insert into users (email, name, password_hash) values (${`t-${crypto.randomUUID()}@example.test`}, 'target', 'x')
+      returning id`;
+    await h.db
+      .sql`insert into project_members (project_id, user_id, role) values (${projectId}, ${u!.id}, 'viewer')`;
+    return u!.id;
+  }
+  const rel = (url: string) => url.replace('http://localhost:8787', '');
+  /** A job row in `status` (not queued in BullMQ: the routes under test only need the row). */
+  async function freshJob(projectId: string, status: 'queued' | 'failed'): Promise<string> {
+    const [j] = await h.db.sql<{ id: string }[]>`
+      insert into jobs (project_id, type, params, status, finished_at)
+      values (${projectId}, 'assets.derive', ${h.db.sql.json({ assetId: assetA.id })}, ${status}, ${status === 'failed' ? new Date() : null})
+      returning id`;
+    return j!.id;
+  }
+
+  const cases: Case[] = [
+    {
+      route: 'GET /healthz',
+      label: 'liveness',
+      expect: all(200),
+      request: () => ({ method: 'GET', path: '/healthz' }),
+    },
+    {
+      route: 'GET /readyz',
+      label: 'readiness',
+      expect: all(200),
+      request: () => ({ method: 'GET', path: '/readyz' }),
+    },
+    {
+      route: 'POST /api/v1/auth/register',
+      label: 'register a new account (public)',
+      expect: all(201),
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/auth/register',
+        body: { email: `r-${crypto.randomUUID()}@example.test`, password: 'a long password', name: 'R' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/auth/login',
+      label: 'login with a wrong password (public)',
+      expect: all(401),
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        body: { email: users.owner.email, password: 'wrong one!' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/auth/refresh',
+      label: 'refresh without a cookie (bearer tokens do not refresh)',
+      expect: all(401),
+      request: () => ({ method: 'POST', path: '/api/v1/auth/refresh' }),
+    },
+    {
+      route: 'POST /api/v1/auth/logout',
+      label: 'logout (always succeeds)',
+      expect: all(204),
+      request: () => ({ method: 'POST', path: '/api/v1/auth/logout' }),
+    },
+    {
+      route: 'GET /api/v1/me',
+      label: 'me',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'GET', path: '/api/v1/me' }),
+    },
+    {
+      route: 'GET /api/v1/projects',
+      label: 'list my projects',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'GET', path: '/api/v1/projects' }),
+    },
+    {
+      route: 'POST /api/v1/projects',
+      label: 'create a project',
+      expect: { ...all(201), anonymous: 401 },
+      request: () => ({ method: 'POST', path: '/api/v1/projects', body: { name: 'New' } }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}',
+      label: 'read project A',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}` }),
+    },
+    {
+      route: 'PATCH /api/v1/projects/{id}',
+      label: 'rename project A',
+      expect: byRole(['owner', 'editor'], 200),
+      request: () => ({ method: 'PATCH', path: `/api/v1/projects/${projectA}`, body: { name: 'Renamed' } }),
+    },
+    {
+      route: 'DELETE /api/v1/projects/{id}',
+      label: 'delete a project',
+      expect: byRole(['owner'], 204),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/projects/${await freshProject()}` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/members',
+      label: 'list members',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/members` }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/members',
+      label: 'invite an existing account',
+      expect: byRole(['owner'], 201),
+      request: async () => {
+        const [u] = await h.db.sql<{ email: string }[]>`
+          insert into users (email, name, password_hash) values (${`i-${crypto.randomUUID()}@example.test`}, 'i', 'x')
+          returning email`;
+        return {
+          method: 'POST',
+          path: `/api/v1/projects/${projectA}/members`,
+          body: { email: u!.email, role: 'viewer' },
+        };
+      },
+    },
+    {
+      route: 'PATCH /api/v1/projects/{id}/members/{userId}',
+      label: "change another member's role",
+      expect: byRole(['owner'], 200),
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/projects/${projectA}/members/${await freshTarget(projectA)}`,
+        body: { role: 'reviewer' },
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/projects/{id}/members/{userId}',
+      label: 'remove another member',
+      expect: byRole(['owner'], 204),
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/projects/${projectA}/members/${await freshTarget(projectA)}`,
+      }),
+    },
+    {
+      route: 'POST /api/v1/realtime/tickets',
+      label: 'realtime ticket for project A',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'POST', path: '/api/v1/realtime/tickets', body: { projectId: projectA } }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/assets',
+      label: 'upload to project A',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({ method: 'POST', path: `/api/v1/projects/${projectA}/assets`, upload: true }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/assets',
+      label: "list project A's assets",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/assets` }),
+    },
+    {
+      route: 'GET /api/v1/assets/{id}',
+      label: 'read an asset of A',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/assets/${assetA.id}` }),
+    },
+    {
+      route: 'DELETE /api/v1/assets/{id}',
+      label: 'delete an asset of A',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/assets/${(await freshAsset(projectA)).id}` }),
+    },
+    {
+      route: 'GET /api/v1/assets/{id}/content',
+      label: 'signed content URL (the signature is the authorization)',
+      expect: all(200),
+      request: () => ({ method: 'GET', path: rel(assetA.urls.content), noAuth: true }),
+    },
+    {
+      route: 'GET /api/v1/assets/{id}/thumbnail',
+      label: 'signed thumbnail URL',
+      expect: all(200),
+      request: () => ({ method: 'GET', path: rel(assetA.urls.thumbnail!), noAuth: true }),
+    },
+    {
+      route: 'GET /api/v1/assets/{id}/content',
+      label: 'content URL without a signature, even with a bearer token',
+      expect: all(403),
+      request: () => ({ method: 'GET', path: `/api/v1/assets/${assetA.id}/content` }),
+    },
+    // IDOR: B's ids through A's members. `nonMember` owns B, so for them these succeed.
+    {
+      route: 'GET /api/v1/assets/{id}',
+      label: "IDOR: read project B's asset",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/assets/${assetB.id}` }),
+    },
+    {
+      route: 'DELETE /api/v1/assets/{id}',
+      label: "IDOR: delete project B's asset",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 404, anonymous: 401 },
+      // nonMember would really delete it; ask them about an id that no longer exists instead.
+      request: (actor) => ({
+        method: 'DELETE',
+        path: `/api/v1/assets/${actor === 'nonMember' ? crypto.randomUUID() : assetB.id}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/assets',
+      label: "IDOR: list project B's assets",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/assets` }),
+    },
+    {
+      route: 'PATCH /api/v1/projects/{id}/members/{userId}',
+      label: "IDOR: change the role of B's member through project A",
+      expect: { owner: 404, editor: 403, reviewer: 403, viewer: 403, nonMember: 404, anonymous: 401 },
+      request: () => ({
+        method: 'PATCH',
+        path: `/api/v1/projects/${projectA}/members/${onlyInB.id}`,
+        body: { role: 'owner' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/realtime/tickets',
+      label: 'IDOR: realtime ticket for project B',
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'POST', path: '/api/v1/realtime/tickets', body: { projectId: projectB } }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/jobs',
+      label: 'start a job (editors and owners)',
+      expect: byRole(['owner', 'editor'], 202),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/jobs`,
+        body: { type: 'assets.derive', params: { assetId: assetA.id } },
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/jobs',
+      label: "list a project's jobs",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/jobs` }),
+    },
+    {
+      route: 'GET /api/v1/jobs',
+      label: 'my job history (any signed-in user)',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'GET', path: '/api/v1/jobs' }),
+    },
+    {
+      route: 'GET /api/v1/jobs/{jobId}',
+      label: 'read a job',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({ method: 'GET', path: `/api/v1/jobs/${await freshJob(projectA, 'queued')}` }),
+    },
+    {
+      route: 'GET /api/v1/jobs/{jobId}',
+      label: "IDOR: project B's job through A's members",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({ method: 'GET', path: `/api/v1/jobs/${await freshJob(projectB, 'queued')}` }),
+    },
+    {
+      route: 'POST /api/v1/jobs/{jobId}/cancel',
+      label: 'cancel a queued job',
+      expect: byRole(['owner', 'editor'], 202),
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/jobs/${await freshJob(projectA, 'queued')}/cancel`,
+      }),
+    },
+    {
+      route: 'POST /api/v1/jobs/{jobId}/retry',
+      label: 'retry a failed job',
+      expect: byRole(['owner', 'editor'], 202),
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/jobs/${await freshJob(projectA, 'failed')}/retry`,
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/jobs/{jobId}',
+      label: "change a job's priority",
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/jobs/${await freshJob(projectA, 'queued')}`,
+        body: { priority: 2 },
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/budget',
+      label: 'read the budget and spend',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/budget` }),
+    },
+    {
+      route: 'PUT /api/v1/projects/{id}/budget',
+      label: 'set the budget (owners)',
+      expect: byRole(['owner'], 200),
+      request: () => ({
+        method: 'PUT',
+        path: `/api/v1/projects/${projectA}/budget`,
+        body: { softLimitUsd: 50, hardLimitUsd: 100 },
+      }),
+    },
+    {
+      route: 'POST /api/v1/admin/session',
+      label: 'open the queue dashboard (instance admins only; none of these is one)',
+      expect: { ...all(403), anonymous: 401 },
+      request: () => ({ method: 'POST', path: '/api/v1/admin/session' }),
+    },
+  ];
+
+  async function send(actor: Actor, r: Req): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (actor !== 'anonymous' && !r.noAuth) headers.authorization = `Bearer ${users[actor].token}`;
+    if (r.upload) {
+      const { multipartFile } = await import('./fixtures');
+      const form = multipartFile(png, 'm.png');
+      return h.app.request(r.path, {
+        method: r.method,
+        headers: { ...headers, ...form.headers },
+        body: form.body,
+      });
+    }
+    if (r.body !== undefined) headers['content-type'] = 'application/json';
+    return h.app.request(r.path, {
+      method: r.method,
+      headers,
+      body: r.body === undefined ? undefined : JSON.stringify(r.body),
+    });
+  }
+
+  for (const c of cases) {
+    it(`${c.route} — ${c.label}`, async () => {
+      const got: Record<string, number> = {};
+      for (const actor of ACTORS) got[actor] = (await send(actor, await c.request(actor))).status;
+      expect(got).toEqual(c.expect);
+    });
+  }
+
+  it('covers every route in the OpenAPI document, and nothing else', async () => {
+    const doc = (await (await h.app.request('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect([...new Set(cases.map((c) => c.route))].sort()).toEqual(documented.sort());
+  });
+
+  it('the bearer token of a realtime ticket or garbage never opens a project route', async () => {
+    const t = await send('owner', {
+      method: 'POST',
+      path: '/api/v1/realtime/tickets',
+      body: { projectId: projectA },
+    });
+    const { ticket } = (await t.json()) as { ticket: string };
+    for (const token of [ticket, 'x.y.z', '']) {
+      const res = await h.app.request(`/api/v1/projects/${projectA}`, { headers: auth(token) });
+      expect(res.status).toBe(401);
+    }
+  });
+});

@@ -1,0 +1,8 @@
+export {
+  type AssetKind,
+  assetKey,
+  downloadAsset,
+  removeAsset,
+  type SaveJobFileInput,
+  saveJobFile,
+} from './job-assets';

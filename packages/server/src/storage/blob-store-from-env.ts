@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { BlobStore } from './blob-store';
+import { createLocalBlobStore } from './local-blob-store';
+import { createS3BlobStore } from './s3-blob-store';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/**
+ * The blob-store variables every service that touches asset bytes reads (API and workers), as a
+ * zod shape to spread into an app's env schema.
+ */
+export const blobStoreEnvShape = {
+  /** Setting S3_BUCKET switches the blob store from DATA_DIR/blobs to an S3-compatible bucket. */
+  S3_BUCKET: z.string().optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.optional(),
+  S3_KEY_PREFIX: z.string().optional(),
+};
+
+export interface BlobStoreEnv {
+  DATA_DIR: string;
+  S3_BUCKET?: string;
+  S3_ENDPOINT?: string;
+  S3_REGION: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
+  S3_FORCE_PATH_STYLE?: boolean;
+  S3_KEY_PREFIX?: string;
+}
+
+/** The configured store: S3 when S3_BUCKET is set, else the local folder DATA_DIR/blobs. */
+export function createBlobStoreFromEnv(env: BlobStoreEnv): BlobStore {
+  return env.S3_BUCKET
+    ? createS3BlobStore({
+        bucket: env.S3_BUCKET,
+        endpoint: env.S3_ENDPOINT,
+        region: env.S3_REGION,
+        accessKeyId: env.S3_ACCESS_KEY_ID,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        keyPrefix: env.S3_KEY_PREFIX,
+      })
+    : createLocalBlobStore(join(env.DATA_DIR, 'blobs'));
+}

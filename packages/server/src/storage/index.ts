@@ -1,0 +1,4 @@
+export { assertValidKey, type BlobObject, type BlobStore, type ByteRange } from './blob-store';
+export { type BlobStoreEnv, blobStoreEnvShape, createBlobStoreFromEnv } from './blob-store-from-env';
+export { createLocalBlobStore } from './local-blob-store';
+export { createS3BlobStore, type S3BlobStoreOptions } from './s3-blob-store';
