@@ -1,0 +1,3 @@
+export type { RenderDeps } from './render-context';
+export type { RenderModels } from './render-models';
+export { renderStepDefinition, renderVideoPipeline } from './render-video';
