@@ -7,6 +7,7 @@ import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import { loadEnv } from './env';
 import { createHealthServer } from './http/health-server';
 import { builtInPipelines } from './pipelines';
+import { defaultRenderDeps } from './pipelines/render';
 import { createWorker } from './worker';
 
 await runMain('gpu-worker', async () => {
@@ -22,7 +23,7 @@ await runMain('gpu-worker', async () => {
     queues: env.WORKER_QUEUES,
     concurrency: env.WORKER_CONCURRENCY,
     store,
-    pipelines: builtInPipelines({ store }),
+    pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
   });
   await worker.ready();
   const health = createHealthServer({

@@ -1,3 +1,4 @@
 export type { RenderDeps } from './render-context';
 export type { RenderModels } from './render-models';
 export { renderStepDefinition, renderVideoPipeline } from './render-video';
+export { defaultRenderDeps, RENDER_QUALITY } from './default-render-deps';
