@@ -23,6 +23,7 @@ import { memberRoutes } from './routes/members';
 import { projectRoutes } from './routes/projects';
 import { realtimeTicketRoutes } from './routes/realtime-tickets';
 import { serveWeb } from './routes/serve-web';
+import { versionRoutes } from './routes/versions';
 
 /** Everything the API needs from outside; tests pass real ones of their own. */
 export interface AppDeps {
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', assetRoutes(deps));
   app.route('/', assetDownloadRoutes(deps));
   app.route('/', docsRoutes());
+  app.route('/', versionRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -2,6 +2,7 @@ import type { Asset } from '@clapboard/shared/api';
 import { ROLES, type Role } from '@clapboard/shared/roles';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { auth, createProject, registerUser, type TestUser, upload } from './fixtures';
 import { createHarness, type Harness } from './harness';
 
@@ -96,6 +97,14 @@ describe('authorization matrix: every route × role', () => {
     return u!.id;
   }
   const rel = (url: string) => url.replace('http://localhost:8787', '');
+  /** A saved version of an empty document. */
+  async function freshVersion(projectId: string): Promise<string> {
+    const state = Buffer.from(Y.encodeStateAsUpdate(new Y.Doc()));
+    const [v] = await h.db.sql<
+      { id: string }[]
+    >`insert into doc_versions (project_id, name, state) values (${projectId}, 'v', ${state}) returning id`;
+    return v!.id;
+  }
   /** A job row in `status` (not queued in BullMQ: the routes under test only need the row). */
   async function freshJob(projectId: string, status: 'queued' | 'failed'): Promise<string> {
     const [j] = await h.db.sql<{ id: string }[]>`
@@ -396,6 +405,58 @@ describe('authorization matrix: every route × role', () => {
       label: 'open the queue dashboard (instance admins only; none of these is one)',
       expect: { ...all(403), anonymous: 401 },
       request: () => ({ method: 'POST', path: '/api/v1/admin/session' }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/versions',
+      label: 'save a named version',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/versions`,
+        body: { name: 'cut 1' },
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/versions',
+      label: 'list versions',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/versions` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/versions/{versionId}',
+      label: 'preview a version',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectA}/versions/${await freshVersion(projectA)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/versions/{versionId}',
+      label: "IDOR: project B's version through project A",
+      expect: { ...byRole(EVERY_ROLE, 404), nonMember: 404 },
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectA}/versions/${await freshVersion(projectB)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/versions/{a}/diff/{b}',
+      label: 'diff two versions',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectA}/versions/${await freshVersion(projectA)}/diff/${await freshVersion(projectA)}`,
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/versions/{versionId}/restore',
+      label: 'restore a version (as a new change)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/versions/${await freshVersion(projectA)}/restore`,
+      }),
     },
   ];
 

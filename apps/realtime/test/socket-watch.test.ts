@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { createRedis, type Redis } from '@clapboard/server/redis';
+import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
+import { jobRoom, projectRoom } from '@clapboard/shared/events';
+import type { JobProgress } from '@clapboard/shared/jobs';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RealtimeServer } from '../src/server';
+import { createProject, createUser, startServer, ticketFor, waitFor } from './helpers';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+describe('Socket.IO job and project rooms', () => {
+  let db: TestDatabase;
+  let redis: Redis;
+  let server: RealtimeServer;
+  let base: string;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    const { databaseUrl, redisUrl } = testServices(process.env);
+    db = await createTestDatabase(databaseUrl);
+    redis = createRedis(redisUrl);
+    const started = await startServer({ sql: db.sql, redis });
+    server = started.server;
+    base = `http://127.0.0.1:${started.port}`;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await server.close();
+    redis.disconnect();
+    await db.drop();
+  });
+
+  async function open(userId: string, projectId: string): Promise<ClientSocket> {
+    const socket: ClientSocket = connect(base, {
+      auth: { ticket: await ticketFor(userId, projectId) },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    return socket;
+  }
+
+  async function insertJob(projectId: string, progress: JobProgress | null): Promise<string> {
+    const id = randomUUID();
+    await db.sql`insert into jobs (id, project_id, type, status, params, progress, started_at)
+      values (${id}, ${projectId}, 'render.video', 'running', ${db.sql.json({ final: false })},
+              ${progress ? db.sql.json(progress) : null}, now())`;
+    return id;
+  }
+
+  const roomHas = (room: string, socketId: string) =>
+    server.io.of('/').adapter.rooms.get(room)?.has(socketId) ?? false;
+
+  it('job:watch acks the current state from Postgres, joins the room, and delivers progress', async () => {
+    const [owner] = [await createUser(db.sql)];
+    const project = await createProject(db.sql, { [owner]: 'owner' });
+    const jobId = randomUUID();
+    const progress = { jobId, stage: 'frames', progress: 40, etaSec: 12, message: 'Scene 2 of 5' };
+    await db.sql`insert into jobs (id, project_id, type, status, progress, started_at)
+      values (${jobId}, ${project}, 'render.video', 'running', ${db.sql.json(progress)}, now())`;
+    const socket = await open(owner, project);
+    const ack = await socket.emitWithAck('job:watch', { jobId });
+    expect(ack.ok).toBe(true);
+    if (!ack.ok) return;
+    expect(ack.job).toMatchObject({ id: jobId, projectId: project, status: 'running', progress });
+    expect(roomHas(jobRoom(jobId), socket.id!)).toBe(true);
+    const received = new Promise<JobProgress>((r) => socket.once('job:progress', r));
+    server.io.to(jobRoom(jobId)).emit('job:progress', { ...progress, progress: 55 });
+    expect((await received).progress).toBe(55);
+  });
+
+  it('refuses to watch a job or project of which the user is not a member', async () => {
+    const [owner, stranger] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [owner]: 'owner' });
+    const own = await createProject(db.sql, { [stranger]: 'owner' });
+    const jobId = await insertJob(project, null);
+    const socket = await open(stranger, own);
+    expect(await socket.emitWithAck('job:watch', { jobId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await socket.emitWithAck('project:watch', { projectId: project })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await socket.emitWithAck('job:watch', { jobId: 'nope' })).toMatchObject({ ok: false });
+    expect(roomHas(jobRoom(jobId), socket.id!)).toBe(false);
+    expect(await socket.emitWithAck('project:watch', { projectId: own })).toEqual({
+      ok: true,
+      projectId: own,
+    });
+  });
+
+  it('a removed member leaves the project and job rooms within a second', async () => {
+    const [owner, viewer] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [owner]: 'owner', [viewer]: 'viewer' });
+    const jobId = await insertJob(project, null);
+    const socket = await open(viewer, project);
+    expect((await socket.emitWithAck('project:watch', { projectId: project })).ok).toBe(true);
+    expect((await socket.emitWithAck('job:watch', { jobId })).ok).toBe(true);
+    const ownerSocket = await open(owner, project);
+    expect((await ownerSocket.emitWithAck('project:watch', { projectId: project })).ok).toBe(true);
+    const t0 = Date.now();
+    await db.sql`delete from project_members where project_id = ${project} and user_id = ${viewer}`;
+    await waitFor(
+      () => !roomHas(projectRoom(project), socket.id!) && !roomHas(jobRoom(jobId), socket.id!),
+      1_000,
+      'left rooms',
+    );
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(roomHas(projectRoom(project), ownerSocket.id!)).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+import { publishDocUpdate } from '@clapboard/server/documents';
+import { createRedis, type Redis } from '@clapboard/server/redis';
+import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RealtimeServer } from '../src/server';
+import {
+  connectClient,
+  createProject,
+  createUser,
+  startServer,
+  storedScript,
+  synced,
+  ticketFor,
+  waitFor,
+  Y,
+} from './helpers';
+
+describe('two realtime instances through Redis', () => {
+  let db: TestDatabase;
+  let redis: Redis;
+  let one: { server: RealtimeServer; url: string };
+  let two: { server: RealtimeServer; url: string };
+
+  beforeAll(async () => {
+    const { databaseUrl, redisUrl } = testServices(process.env);
+    db = await createTestDatabase(databaseUrl);
+    redis = createRedis(redisUrl);
+    one = await startServer({ sql: db.sql, redis });
+    two = await startServer({ sql: db.sql, redis });
+  });
+  afterAll(async () => {
+    await Promise.all([one.server.close(), two.server.close()]);
+    redis.disconnect();
+    await db.drop();
+  });
+
+  it('an edit and presence on instance A reach a client on instance B, and a published restore reaches both', async () => {
+    const [ua, ub] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' });
+    const a = connectClient(one.url, project, await ticketFor(ua, project));
+    const b = connectClient(two.url, project, await ticketFor(ub, project));
+    await Promise.all([synced(a), synced(b)]);
+    a.doc.getText('script').insert(0, 'from A');
+    await waitFor(() => b.doc.getText('script').toString() === 'from A', 3_000, 'A → B');
+    b.doc.getText('script').insert(6, ', from B');
+    await waitFor(() => a.doc.getText('script').toString() === 'from A, from B', 3_000, 'B → A');
+    a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+    await waitFor(
+      () => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ada',
+      3_000,
+      'presence A → B',
+    );
+
+    // What the API does on restore: publish an update on the document channel.
+    const api = new Y.Doc();
+    Y.applyUpdate(api, Y.encodeStateAsUpdate(a.doc));
+    let update: Uint8Array | undefined;
+    api.on('update', (u: Uint8Array) => {
+      update = u;
+    });
+    api.getText('script').insert(0, 'RESTORED ');
+    await publishDocUpdate(redis, project, 'api-test', update!);
+    for (const c of [a, b]) {
+      await waitFor(() => c.doc.getText('script').toString().startsWith('RESTORED '), 3_000, 'restore seen');
+    }
+    a.destroy();
+    b.destroy();
+  });
+
+  it('an instance opening a document gets edits another instance accepted but has not stored yet', async () => {
+    const { redisUrl } = testServices(process.env);
+    const slowRedis = createRedis(redisUrl);
+    // Instance C holds writes back for a minute, so the only way to see them is the sync request.
+    const slow = await startServer({ sql: db.sql, redis: slowRedis, batchDelayMs: 60_000 });
+    const [ua, ub] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' });
+    const a = connectClient(slow.url, project, await ticketFor(ua, project));
+    await synced(a);
+    a.doc.getText('script').insert(0, 'not stored yet');
+    await waitFor(() => slow.server.stats.updatesAccepted > 0, 3_000, 'accepted');
+    expect((await db.sql`select count(*)::int as n from doc_updates where doc_id = ${project}`)[0]!.n).toBe(
+      0,
+    );
+    const b = connectClient(two.url, project, await ticketFor(ub, project));
+    await synced(b);
+    await waitFor(() => b.doc.getText('script').toString() === 'not stored yet', 3_000, 'gap closed');
+    a.destroy();
+    b.destroy();
+    await slow.server.close();
+    // Closing flushes what was held back (and compacts it into the snapshot).
+    expect(await storedScript(db.sql, project)).toBe('not stored yet');
+    slowRedis.disconnect();
+  });
+});

@@ -1,0 +1,227 @@
+import type { Redis } from '@clapboard/server/redis';
+import { createRedis } from '@clapboard/server/redis';
+import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { CLOSE_CODES, YJS_MESSAGE } from '@clapboard/shared/protocol';
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
+import type { RealtimeServer } from '../src/server';
+import {
+  closeCodeOf,
+  connectClient,
+  createProject,
+  createUser,
+  startServer,
+  storedScript,
+  synced,
+  ticketFor,
+  waitFor,
+  Y,
+} from './helpers';
+
+describe('yjs endpoint', () => {
+  let db: TestDatabase;
+  let redis: Redis;
+  let server: RealtimeServer;
+  let url: string;
+  let http: string;
+
+  beforeAll(async () => {
+    const { databaseUrl, redisUrl } = testServices(process.env);
+    db = await createTestDatabase(databaseUrl);
+    redis = createRedis(redisUrl);
+    const started = await startServer({ sql: db.sql, redis });
+    server = started.server;
+    url = started.url;
+    http = `http://127.0.0.1:${started.port}`;
+  });
+  afterAll(async () => {
+    await server.close();
+    redis.disconnect();
+    await db.drop();
+  });
+
+  it('two editors converge and every edit reaches Postgres', async () => {
+    const [ada, bob] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [ada]: 'owner', [bob]: 'editor' });
+    const a = connectClient(url, project, await ticketFor(ada, project));
+    const b = connectClient(url, project, await ticketFor(bob, project));
+    await Promise.all([synced(a), synced(b)]);
+    a.doc.getText('script').insert(0, 'INT. HOUSE - DAY\n');
+    b.doc.getText('script').insert(0, 'FADE IN:\n');
+    const expected = 'FADE IN:\nINT. HOUSE - DAY\n';
+    const sameText = () =>
+      a.doc.getText('script').toString() === b.doc.getText('script').toString() &&
+      a.doc.getText('script').length === expected.length;
+    await waitFor(sameText, 5_000, 'convergence');
+    const text = a.doc.getText('script').toString();
+    await waitFor(async () => (await storedScript(db.sql, project)) === text, 2_000, 'durability');
+    a.destroy();
+    b.destroy();
+  });
+
+  it("drops a viewer's edits (counted) but relays the viewer's presence", async () => {
+    const [ed, vi] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [ed]: 'editor', [vi]: 'viewer' });
+    const editor = connectClient(url, project, await ticketFor(ed, project));
+    const viewer = connectClient(url, project, await ticketFor(vi, project, 'viewer'));
+    await Promise.all([synced(editor), synced(viewer)]);
+    const droppedBefore = server.stats.readOnlyUpdatesDropped;
+    viewer.doc.getText('script').insert(0, 'VIEWER WAS HERE');
+    viewer.provider.awareness.setLocalStateField('user', { name: 'Vic' });
+    await waitFor(
+      () => editor.provider.awareness.getStates().get(viewer.doc.clientID)?.user?.name === 'Vic',
+      3_000,
+      'viewer presence',
+    );
+    await waitFor(() => server.stats.readOnlyUpdatesDropped > droppedBefore, 3_000, 'drop counted');
+    const health = (await (await fetch(`${http}/healthz`)).json()) as { readOnlyUpdatesDropped: number };
+    expect(health.readOnlyUpdatesDropped).toBeGreaterThan(droppedBefore);
+    // The editor's next edit is the marker: once it is stored, the viewer's would be too if accepted.
+    editor.doc.getText('script').insert(0, 'EDITOR ');
+    await waitFor(async () => (await storedScript(db.sql, project)) === 'EDITOR ', 2_000, 'editor stored');
+    expect(editor.doc.getText('script').toString()).toBe('EDITOR ');
+    const rows = await db.sql`select update from doc_updates where doc_id = ${project}`;
+    expect(rows.some((r) => Buffer.from(r.update).includes('VIEWER'))).toBe(false);
+    editor.destroy();
+    viewer.destroy();
+  });
+
+  it('refuses bad, expired, foreign and non-member tickets with their close codes', async () => {
+    const [member, outsider] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [member]: 'editor' });
+    const other = await createProject(db.sql, { [member]: 'editor' });
+    expect(await closeCodeOf(`${url}/${project}`)).toBe(CLOSE_CODES.unauthorized);
+    expect(await closeCodeOf(`${url}/${project}?ticket=not.a.jwt`)).toBe(CLOSE_CODES.unauthorized);
+    const expired = await ticketFor(member, project, 'editor', -5);
+    expect(await closeCodeOf(`${url}/${project}?ticket=${expired}`)).toBe(CLOSE_CODES.ticketExpired);
+    const foreign = await ticketFor(member, other);
+    expect(await closeCodeOf(`${url}/${project}?ticket=${foreign}`)).toBe(CLOSE_CODES.forbidden);
+    const stranger = await ticketFor(outsider, project);
+    expect(await closeCodeOf(`${url}/${project}?ticket=${stranger}`)).toBe(CLOSE_CODES.forbidden);
+    await db.sql`update projects set deleted_at = now() where id = ${other}`;
+    expect(await closeCodeOf(`${url}/${other}?ticket=${foreign}`)).toBe(CLOSE_CODES.notFound);
+    expect(await closeCodeOf(`${url}/not-a-uuid?ticket=${foreign}`)).toBe(CLOSE_CODES.notFound);
+  });
+
+  it('disconnects a removed member within a second', async () => {
+    const [owner, ed] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [owner]: 'owner', [ed]: 'editor' });
+    const client = connectClient(url, project, await ticketFor(ed, project));
+    await synced(client);
+    const closed = new Promise<number>((resolve) =>
+      client.provider.once('connection-close', (event) => resolve(event?.code ?? 0)),
+    );
+    const t0 = Date.now();
+    await db.sql`delete from project_members where project_id = ${project} and user_id = ${ed}`;
+    expect(await closed).toBe(CLOSE_CODES.forbidden);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    client.destroy();
+  });
+
+  it('downgrades a demoted editor to read-only within a second', async () => {
+    const [owner, ed] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [owner]: 'owner', [ed]: 'editor' });
+    const watcher = connectClient(url, project, await ticketFor(owner, project));
+    const client = connectClient(url, project, await ticketFor(ed, project));
+    await Promise.all([synced(watcher), synced(client)]);
+    client.doc.getText('script').insert(0, 'before;');
+    await waitFor(() => watcher.doc.getText('script').toString() === 'before;', 3_000, 'first edit');
+    const t0 = Date.now();
+    await db.sql`update project_members set role = 'viewer' where project_id = ${project} and user_id = ${ed}`;
+    const room = server.rooms.get(project)!;
+    await waitFor(
+      () => [...room.conns.values()].find((c) => c.userId === ed)?.role === 'viewer',
+      1_000,
+      'downgrade',
+    );
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    const dropped = server.stats.readOnlyUpdatesDropped;
+    client.doc.getText('script').insert(0, 'after;');
+    await waitFor(() => server.stats.readOnlyUpdatesDropped > dropped, 2_000, 'refused edit');
+    expect(watcher.doc.getText('script').toString()).toBe('before;');
+    expect(client.provider.wsconnected).toBe(true);
+    watcher.destroy();
+    client.destroy();
+  });
+
+  it('closes a connection that sends garbage, oversized or truncated messages; others keep syncing', async () => {
+    const [a, b, fuzzer] = [await createUser(db.sql), await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [a]: 'editor', [b]: 'editor', [fuzzer]: 'editor' });
+    const ca = connectClient(url, project, await ticketFor(a, project));
+    const cb = connectClient(url, project, await ticketFor(b, project));
+    await Promise.all([synced(ca), synced(cb)]);
+    const fuzzUrl = `${url}/${project}?ticket=${await ticketFor(fuzzer, project)}`;
+
+    const send = (payload: Uint8Array | Buffer) =>
+      closeCodeOf(fuzzUrl, (ws) => {
+        ws.send(payload);
+      });
+    // Unknown outer message type, unknown sync subtype, truncated update.
+    expect(await send(Uint8Array.of(99, 1, 2))).toBe(CLOSE_CODES.malformedMessage);
+    expect(await send(Uint8Array.of(YJS_MESSAGE.sync, 7, 0))).toBe(CLOSE_CODES.malformedMessage);
+    const truncated = encoding.createEncoder();
+    encoding.writeVarUint(truncated, YJS_MESSAGE.sync);
+    encoding.writeVarUint(truncated, 2);
+    encoding.writeVarUint(truncated, 1000);
+    encoding.writeUint8Array(truncated, Uint8Array.of(1, 2, 3));
+    expect(await send(encoding.toUint8Array(truncated))).toBe(CLOSE_CODES.malformedMessage);
+    expect(await send(Buffer.alloc(3 * 1024 * 1024, 1))).toBe(CLOSE_CODES.messageTooLarge);
+
+    // Seeded random bytes, and truncations of a real update message.
+    let seed = 42;
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const real = encoding.createEncoder();
+    encoding.writeVarUint(real, YJS_MESSAGE.sync);
+    encoding.writeVarUint(real, 2);
+    const scratch = new Y.Doc();
+    scratch.getText('script').insert(0, 'scratch text');
+    encoding.writeVarUint8Array(real, Y.encodeStateAsUpdate(scratch));
+    const realBytes = encoding.toUint8Array(real);
+    // After the fuzz payload we send a sync step 1; the server's step 2 reply proves it read the
+    // payload without closing, so we close ourselves (no timers).
+    const probe = encoding.createEncoder();
+    encoding.writeVarUint(probe, YJS_MESSAGE.sync);
+    syncProtocol.writeSyncStep1(probe, new Y.Doc());
+    const probeBytes = encoding.toUint8Array(probe);
+    const codes = new Set<number>();
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => {
+        const payload =
+          i % 2 === 0
+            ? Uint8Array.from({ length: 1 + Math.floor(rand() * 200) }, () => Math.floor(rand() * 256))
+            : realBytes.slice(0, 3 + Math.floor(rand() * (realBytes.length - 4)));
+        return new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(fuzzUrl);
+          ws.on('open', () => {
+            ws.send(payload);
+            ws.send(probeBytes);
+          });
+          ws.on('message', (data: Buffer) => {
+            if (data[0] === YJS_MESSAGE.sync && data[1] === syncProtocol.messageYjsSyncStep2) ws.close();
+          });
+          ws.on('close', (code) => {
+            codes.add(code);
+            resolve();
+          });
+          ws.on('error', reject);
+        });
+      }),
+    );
+    expect(codes.has(CLOSE_CODES.malformedMessage)).toBe(true);
+
+    ca.doc.getText('script').insert(0, 'still alive');
+    await waitFor(
+      () => cb.doc.getText('script').toString().includes('still alive'),
+      3_000,
+      'sync after fuzz',
+    );
+    expect((await fetch(`${http}/healthz`)).status).toBe(200);
+    ca.destroy();
+    cb.destroy();
+  });
+});

@@ -1,0 +1,85 @@
+import { DOC_KEYS } from '@clapboard/shared/document';
+import * as Y from 'yjs';
+
+function copyValue(value: unknown): unknown {
+  // Y types belong to one document; a restored value needs a fresh, unintegrated copy.
+  return value instanceof Y.AbstractType ? value.clone() : value;
+}
+
+function jsonOf(value: unknown): string {
+  return JSON.stringify(value instanceof Y.AbstractType ? value.toJSON() : value) ?? 'undefined';
+}
+
+function syncMap(current: Y.Map<unknown>, target: Y.Map<unknown>): void {
+  for (const key of [...current.keys()]) if (!target.has(key)) current.delete(key);
+  for (const [key, value] of target.entries()) {
+    if (!current.has(key) || jsonOf(current.get(key)) !== jsonOf(value)) current.set(key, copyValue(value));
+  }
+}
+
+/**
+ * Computes the Yjs update that turns `current`'s content into `target`'s (a stored version) as a new
+ * change on top: nothing in history is rewritten, so clients merge it like any edit. The script is
+ * replaced between the common prefix and suffix (cursors outside the changed span survive), the
+ * scene list is replaced, and `characters` / `settings` keys are set or removed where they differ.
+ *
+ * `current` is modified (the change is applied to it). Returns the update, or null when the
+ * contents were already equal.
+ */
+export function buildRestoreUpdate(current: Y.Doc, target: Y.Doc): Uint8Array | null {
+  let update: Uint8Array | null = null;
+  // The transaction's own update event carries exactly this change (encodeStateAsUpdate with a
+  // state vector would also repeat the document's whole delete set).
+  const capture = (u: Uint8Array) => {
+    update = u;
+  };
+  current.on('update', capture);
+  try {
+    current.transact(() => {
+      const text = current.getText(DOC_KEYS.script);
+      const from = text.toString();
+      const to = target.getText(DOC_KEYS.script).toString();
+      if (from !== to) {
+        let prefix = 0;
+        const max = Math.min(from.length, to.length);
+        while (prefix < max && from[prefix] === to[prefix]) prefix++;
+        let suffix = 0;
+        while (suffix < max - prefix && from[from.length - 1 - suffix] === to[to.length - 1 - suffix])
+          suffix++;
+        text.delete(prefix, from.length - prefix - suffix);
+        text.insert(prefix, to.slice(prefix, to.length - suffix));
+      }
+      const scenes = current.getArray<unknown>(DOC_KEYS.scenes);
+      const targetScenes = target.getArray<unknown>(DOC_KEYS.scenes);
+      if (jsonOf(scenes) !== jsonOf(targetScenes)) {
+        scenes.delete(0, scenes.length);
+        scenes.insert(0, targetScenes.toArray().map(copyValue));
+      }
+      syncMap(current.getMap(DOC_KEYS.characters), target.getMap(DOC_KEYS.characters));
+      syncMap(current.getMap(DOC_KEYS.settings), target.getMap(DOC_KEYS.settings));
+    });
+  } finally {
+    current.off('update', capture);
+  }
+  return update;
+}
+
+/**
+ * `buildRestoreUpdate` on encoded states: the update that turns the document stored as
+ * `currentState` into `targetState`'s content, or null when they already match.
+ */
+export function restoreUpdateFromStates(
+  currentState: Uint8Array,
+  targetState: Uint8Array,
+): Uint8Array | null {
+  const current = new Y.Doc();
+  const target = new Y.Doc();
+  try {
+    Y.applyUpdate(current, currentState);
+    Y.applyUpdate(target, targetState);
+    return buildRestoreUpdate(current, target);
+  } finally {
+    current.destroy();
+    target.destroy();
+  }
+}

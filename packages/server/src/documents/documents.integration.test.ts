@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createTestDatabase, type TestDatabase, testServices } from '../testing';
+import { appendUpdates } from './append-updates';
+import { compactDocument } from './compact-document';
+import { loadDocument } from './load-document';
+import { readDocumentContent } from './read-document-content';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase(testServices(process.env).databaseUrl);
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+async function newProject(): Promise<string> {
+  const id = randomUUID();
+  await db.sql`insert into projects (id, name) values (${id}, 'p')`;
+  return id;
+}
+
+/** Makes `n` edits on a client doc and returns the update of each. */
+function edits(doc: Y.Doc, n: number, tag: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const capture = (u: Uint8Array) => out.push(u);
+  doc.on('update', capture);
+  for (let i = 0; i < n; i++) doc.getText('script').insert(0, `${tag}${i};`);
+  doc.off('update', capture);
+  return out;
+}
+
+describe('document persistence', () => {
+  it('appends a batch in one insert and loads it back', async () => {
+    const docId = await newProject();
+    const client = new Y.Doc();
+    const ids = await appendUpdates(db.sql, docId, edits(client, 5, 'a'));
+    expect(ids).toHaveLength(5);
+    expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+    const { doc, pendingUpdates } = await loadDocument(db.sql, docId);
+    expect(pendingUpdates).toBe(5);
+    expect(doc.getText('script').toString()).toBe(client.getText('script').toString());
+  });
+
+  it('loads an empty document for a project with no rows', async () => {
+    const { doc, storedBytes } = await loadDocument(db.sql, await newProject());
+    expect(doc.getText('script').toString()).toBe('');
+    expect(storedBytes).toBe(0);
+  });
+
+  it('compaction folds rows into the snapshot and deletes exactly them', async () => {
+    const docId = await newProject();
+    const client = new Y.Doc();
+    await appendUpdates(db.sql, docId, edits(client, 20, 'x'));
+    const first = await compactDocument(db.sql, docId);
+    expect(first.folded).toBe(20);
+    expect((await db.sql`select count(*)::int as n from doc_updates where doc_id = ${docId}`)[0]!.n).toBe(0);
+    await appendUpdates(db.sql, docId, edits(client, 3, 'y'));
+    const second = await compactDocument(db.sql, docId);
+    expect(second.folded).toBe(3);
+    const [snap] = await db.sql<{ last_update_id: number }[]>`
+      select last_update_id from doc_snapshots where doc_id = ${docId}`;
+    expect(snap!.last_update_id).toBeGreaterThan(0);
+    const { doc } = await loadDocument(db.sql, docId);
+    expect(doc.getText('script').toString()).toBe(client.getText('script').toString());
+    expect(await compactDocument(db.sql, docId)).toEqual({ folded: 0, snapshotBytes: 0 });
+  });
+
+  it('never loses an update when appends and compactions race', async () => {
+    const docId = await newProject();
+    const client = new Y.Doc();
+    const updates = edits(client, 200, 'r');
+    const writers = Promise.all(
+      Array.from({ length: 20 }, (_, i) => appendUpdates(db.sql, docId, updates.slice(i * 10, i * 10 + 10))),
+    );
+    const compactors = Promise.all(Array.from({ length: 5 }, () => compactDocument(db.sql, docId)));
+    await Promise.all([writers, compactors]);
+    await compactDocument(db.sql, docId);
+    const { doc } = await loadDocument(db.sql, docId);
+    expect(doc.getText('script').toString()).toBe(client.getText('script').toString());
+  });
+
+  it('reads script and scenes as plain content', () => {
+    const doc = new Y.Doc();
+    doc.getText('script').insert(0, 'INT. HOUSE - DAY');
+    const scene = new Y.Map<unknown>();
+    scene.set('id', 's1');
+    scene.set('heading', 'INT. HOUSE - DAY');
+    doc.getArray('scenes').push([scene, 'stray']);
+    expect(readDocumentContent(doc)).toEqual({
+      script: 'INT. HOUSE - DAY',
+      scenes: [{ id: 's1', heading: 'INT. HOUSE - DAY' }],
+    });
+  });
+});

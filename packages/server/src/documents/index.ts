@@ -1,0 +1,16 @@
+export { appendUpdateRows, appendUpdates, type UpdateRow } from './append-updates';
+export { buildRestoreUpdate, restoreUpdateFromStates } from './build-restore-update';
+export { type CompactionResult, compactDocument } from './compact-document';
+export { diffLines, type LineChange } from './diff-lines';
+export { diffScenes, type SceneDiff } from './diff-scenes';
+export {
+  DOC_CHANNEL_MESSAGE,
+  type DocChannelKind,
+  type DocChannelMessage,
+  decodeDocChannelMessage,
+  docChannel,
+  encodeDocChannelMessage,
+  publishDocUpdate,
+} from './doc-channel';
+export { type LoadedDocument, loadDocument, loadDocumentState } from './load-document';
+export { type DocumentContent, readDocumentContent, readStateContent } from './read-document-content';

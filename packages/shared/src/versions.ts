@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** `POST /api/v1/projects/:id/versions`: name the current state of the document. */
+export const createVersionBodySchema = z.object({ name: z.string().trim().min(1).max(200) });
+export type CreateVersionBody = z.infer<typeof createVersionBodySchema>;
+
+export const VERSION_SOURCES = ['manual', 'render', 'restore', 'import'] as const;
+
+/** A named version as listed (the encoded state itself is not sent). */
+export const versionSchema = z.object({
+  id: z.string().uuid(),
+  projectId: z.string().uuid(),
+  name: z.string(),
+  source: z.enum(VERSION_SOURCES),
+  /** Size of the stored encoded state in bytes. */
+  byteSize: z.number().int(),
+  createdBy: z.string().uuid().nullable(),
+  createdAt: z.string(),
+});
+export type Version = z.infer<typeof versionSchema>;
+
+/** A scene as read from the document: plain JSON of its Y.Map (see `sceneSchema` for the fields). */
+export const versionSceneSchema = z.record(z.string(), z.unknown());
+
+/** `GET …/versions/:versionId`: what the version holds, readable. */
+export const versionPreviewSchema = z.object({
+  version: versionSchema,
+  script: z.string(),
+  scenes: z.array(versionSceneSchema),
+});
+export type VersionPreview = z.infer<typeof versionPreviewSchema>;
+
+export const lineChangeSchema = z.object({ op: z.enum(['equal', 'add', 'remove']), text: z.string() });
+
+/** `GET …/versions/:a/diff/:b`: what changed from version `a` to version `b`. */
+export const versionDiffSchema = z.object({
+  from: versionSchema,
+  to: versionSchema,
+  script: z.object({
+    added: z.number().int(),
+    removed: z.number().int(),
+    lines: z.array(lineChangeSchema),
+  }),
+  scenes: z.object({
+    added: z.array(versionSceneSchema),
+    removed: z.array(versionSceneSchema),
+    changed: z.array(
+      z.object({
+        id: z.string(),
+        fields: z.array(z.string()),
+        before: versionSceneSchema,
+        after: versionSceneSchema,
+      }),
+    ),
+    moved: z.array(z.string()),
+  }),
+});
+export type VersionDiff = z.infer<typeof versionDiffSchema>;
+
+/** `POST …/versions/:versionId/restore`: applied as a new change on top of the current document. */
+export const restoreVersionResponseSchema = z.object({
+  restoredFrom: versionSchema,
+  /** The state just before the restore, saved so the restore itself can be undone. */
+  backup: versionSchema,
+  /** False when the document already had the version's content (nothing was written). */
+  changed: z.boolean(),
+});
+export type RestoreVersionResponse = z.infer<typeof restoreVersionResponseSchema>;
