@@ -3,6 +3,7 @@ export { cancelChannel, publishCancel } from './cancel-channel';
 export { type CostEstimate, estimateCost, workerCost } from './estimate-cost';
 export { finishJob } from './finish-job';
 export { buildFlow, type FlowInput, flowJobIds, type PlannedStep, sequentialPlan } from './flow-plan';
+export { countRenderScenes, pinRenderVersion, versionSceneCount } from './pin-render-version';
 export { renderVideoPlan } from './render-plan';
 export {
   createJobEmitter,
