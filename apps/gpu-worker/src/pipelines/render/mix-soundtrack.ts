@@ -116,7 +116,8 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMe
       '-i',
       mixWav,
       '-af',
-      `loudnorm=${target}:measured_I=${m.input_i}:measured_TP=${m.input_tp}:measured_LRA=${m.input_lra}:measured_thresh=${m.input_thresh}:offset=${m.target_offset}:linear=true,aresample=${AUDIO_RATE}`,
+      // The float WAV may come back without a channel layout, which AAC needs: name it again.
+      `${fmt},loudnorm=${target}:measured_I=${m.input_i}:measured_TP=${m.input_tp}:measured_LRA=${m.input_lra}:measured_thresh=${m.input_thresh}:offset=${m.target_offset}:linear=true,aresample=${AUDIO_RATE},${fmt}`,
       '-c:a',
       'aac',
       '-b:a',

@@ -23,11 +23,14 @@ export interface RenderDocument {
   musicAssetId?: string;
 }
 
-/** Stored maps use null for "unset" where the zod schemas use absent keys. */
+/** Text fields where an empty string is a real value, not "unset". */
+const TEXT = new Set(['heading', 'synopsis', 'text', 'character', 'description']);
+
+/** Stored maps use null (or '' for ids and voices) for "unset" where the zod schemas use absent keys. */
 function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (v === null || v === '') continue;
+    if (v === null || (v === '' && !TEXT.has(k))) continue;
     if (k === 'dialogue' && Array.isArray(v))
       out[k] = v.map((l) => withoutNulls((l ?? {}) as Record<string, unknown>));
     else out[k] = v;
