@@ -6,6 +6,7 @@ import { createJobEmitter, createJobQueues, reconcileQueuedJobs } from '@clapboa
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
+import { redisNames } from '@clapboard/server/redis-keys';
 import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -26,8 +27,9 @@ await runMain('api', async () => {
 
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`;
   const webDist = env.WEB_DIST && existsSync(env.WEB_DIST) ? env.WEB_DIST : undefined;
-  const queues = createJobQueues(redis);
-  const emitter = createJobEmitter(redis);
+  const names = redisNames(env.REDIS_PREFIX);
+  const queues = createJobQueues(redis, names.queuePrefix);
+  const emitter = createJobEmitter(redis, names.socketKey);
   const blobStore = createBlobStoreFromEnv(env);
   const app = createApp({
     sql,
@@ -40,6 +42,7 @@ await runMain('api', async () => {
     queues,
     emitter,
     serveStatic,
+    redisPrefix: names.prefix,
     blobStore,
     probe: createNodeMediaProbe({ ffprobePath: env.FFPROBE_PATH, ffmpegPath: env.FFMPEG_PATH }),
     uploadLimits: {

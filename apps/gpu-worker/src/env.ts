@@ -5,12 +5,15 @@ import {
   portSchema,
   redisUrlSchema,
 } from '@clapboard/server/config';
+import { redisPrefixSchema } from '@clapboard/server/redis-keys';
 import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
 
 const schema = z.object({
   DATABASE_URL: databaseUrlSchema,
   REDIS_URL: redisUrlSchema,
+  /** Namespace of every Redis key, queue and channel (several deployments can share one Redis). */
+  REDIS_PREFIX: redisPrefixSchema,
   DATA_DIR: z.string().default('./.data'),
   /** `auto` uses CUDA when it loads, else CPU; `cuda` fails at start without a usable GPU. */
   WORKER_DEVICE: z.enum(['auto', 'cuda', 'cpu']).default('auto'),

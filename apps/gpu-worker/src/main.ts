@@ -3,6 +3,7 @@ import { closeServer, listen } from '@clapboard/server/http';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
+import { redisNames } from '@clapboard/server/redis-keys';
 import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import { loadEnv } from './env';
 import { createHealthServer } from './http/health-server';
@@ -24,6 +25,8 @@ await runMain('gpu-worker', async () => {
     concurrency: env.WORKER_CONCURRENCY,
     store,
     pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
+    prefix: redisNames(env.REDIS_PREFIX).queuePrefix,
+    socketKey: redisNames(env.REDIS_PREFIX).socketKey,
   });
   await worker.ready();
   const health = createHealthServer({

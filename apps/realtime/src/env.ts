@@ -5,11 +5,14 @@ import {
   portSchema,
   redisUrlSchema,
 } from '@clapboard/server/config';
+import { redisPrefixSchema } from '@clapboard/server/redis-keys';
 import { z } from 'zod';
 
 const schema = z.object({
   DATABASE_URL: databaseUrlSchema,
   REDIS_URL: redisUrlSchema,
+  /** Namespace of every Redis key, queue and channel (several deployments can share one Redis). */
+  REDIS_PREFIX: redisPrefixSchema,
   JWT_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 48)'),

@@ -2,6 +2,7 @@ import { connectDb } from '@clapboard/server/db';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
+import { redisNames } from '@clapboard/server/redis-keys';
 import { loadEnv } from './env';
 import { createRealtimeServer } from './server';
 
@@ -15,6 +16,7 @@ await runMain('realtime', async () => {
     redis,
     log,
     jwtSecret: env.JWT_SECRET,
+    socketKey: redisNames(env.REDIS_PREFIX).socketKey,
     corsOrigins: env.CORS_ORIGINS?.split(',').map((o) => o.trim()),
     batchDelayMs: env.REALTIME_BATCH_MS,
     compactAfterUpdates: env.REALTIME_COMPACT_AFTER_UPDATES,

@@ -20,6 +20,8 @@ export interface RealtimeDeps {
   log: Logger;
   jwtSecret: string;
   corsOrigins?: string[];
+  /** Redis key Socket.IO's adapter shares with emitters (API, workers); default `socket.io`. */
+  socketKey?: string;
   /** Id stamped on this instance's Redis messages; default a random UUID. */
   instanceId?: string;
   /** Persistence batch window (ms); default 10. */

@@ -30,6 +30,8 @@ export type RealtimeSocket = Socket<
 
 export interface SocketServerDeps {
   httpServer: HttpServer;
+  /** Redis key shared with emitters; default `socket.io`. */
+  socketKey?: string;
   sql: Sql;
   redis: Redis;
   log: Logger;
@@ -48,7 +50,7 @@ export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
   const io: RealtimeIo = new Server(deps.httpServer, {
     cors: { origin: deps.corsOrigins ?? [/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/], credentials: true },
     maxHttpBufferSize: 64 * 1024,
-    adapter: createAdapter(pub, sub),
+    adapter: createAdapter(pub, sub, { key: deps.socketKey ?? 'socket.io' }),
   });
   io.use(async (socket, next) => {
     const ticket = (socket.handshake.auth as { ticket?: unknown })?.ticket;

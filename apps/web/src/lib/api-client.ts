@@ -32,6 +32,11 @@ export function hasAccessToken(): boolean {
   return accessToken !== null;
 }
 
+/** The `Authorization` header value for requests made outside `api()` (XHR uploads). */
+export function accessTokenHeader(): string | null {
+  return accessToken ? `Bearer ${accessToken}` : null;
+}
+
 /** Renews the access token with the httpOnly refresh cookie; one request at a time. */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin' })

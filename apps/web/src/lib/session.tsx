@@ -12,6 +12,8 @@ interface Session {
 }
 
 const SessionContext = createContext<Session | null>(null);
+/** Marks that this browser holds a refresh cookie (which scripts cannot read: it is httpOnly). */
+const SIGNED_IN_KEY = 'clapboard:signed-in';
 
 /** Holds the signed-in user; restores the session from the refresh cookie on load. */
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -19,13 +21,28 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(true);
 
   useEffect(() => {
+    // Only ask for a refresh when this browser signed in before: a first visit would get a 401
+    // that Chromium logs as a console error on the sign-in page.
+    if (localStorage.getItem(SIGNED_IN_KEY) !== '1') {
+      setLoading(false);
+      return;
+    }
     refreshSession()
-      .then(async (ok) => (ok ? setUser(await api<User>('/me')) : setUser(null)))
+      .then(async (ok) => {
+        if (!ok) {
+          localStorage.removeItem(SIGNED_IN_KEY);
+          return setUser(null);
+        }
+        // GET /me answers `{ user }`; older builds answered the bare user.
+        const me = await api<{ user: User } | User>('/me');
+        setUser('user' in me ? me.user : me);
+      })
       .catch(() => setUser(null))
       .finally(() => setLoading(false));
   }, []);
 
   const accept = useCallback((res: AuthResponse) => {
+    localStorage.setItem(SIGNED_IN_KEY, '1');
     setAccessToken(res.accessToken);
     setUser(res.user);
   }, []);
@@ -42,6 +59,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         ),
       signOut: async () => {
         await api('/auth/logout', { method: 'POST' }).catch(() => {});
+        localStorage.removeItem(SIGNED_IN_KEY);
         setAccessToken(null);
         setUser(null);
       },

@@ -1,12 +1,37 @@
 import type { Project } from '@clapboard/shared/api';
+import type { Job } from '@clapboard/shared/jobs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
+import { StatusBadge } from '../components/job-progress';
 import { ApiError, api } from '../lib/api-client';
+import { formatTime } from '../lib/format';
+import type { Page } from '../lib/page';
 
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
+/** The latest renders across my projects. */
+function RecentRenders({ names }: { names: Map<string, string> }) {
+  const renders = useQuery({
+    queryKey: ['jobs', 'all', 'recent-renders'],
+    queryFn: () => api<Page<Job>>('/jobs?type=render.video&limit=5'),
+  });
+  return (
+    <section aria-labelledby="recent-renders">
+      <h2 id="recent-renders">Recent renders</h2>
+      {renders.error && <p className="error small">{renders.error.message}</p>}
+      {renders.data?.items.length === 0 && <p className="muted small">No renders yet.</p>}
+      <ul className="plain">
+        {renders.data?.items.map((j) => (
+          <li key={j.id} className="row">
+            <StatusBadge status={j.status} />
+            <Link to="/projects/$projectId/$tab" params={{ projectId: j.projectId, tab: 'renders' }}>
+              {names.get(j.projectId) ?? 'Project'}
+            </Link>
+            <span className="muted small">{formatTime(j.createdAt)}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 export function DashboardPage() {
@@ -77,6 +102,7 @@ export function DashboardPage() {
           </li>
         ))}
       </ul>
+      <RecentRenders names={new Map(projects.data?.items.map((p) => [p.id, p.name]) ?? [])} />
     </section>
   );
 }

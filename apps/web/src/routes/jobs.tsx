@@ -1,10 +1,109 @@
+import { JOB_CATALOG, JOB_STATUSES, type Job, type JobStatus } from '@clapboard/shared/jobs';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useState } from 'react';
+import { StatusBadge } from '../components/job-progress';
+import { api } from '../lib/api-client';
+import { formatTime, formatUsd } from '../lib/format';
+import type { Page } from '../lib/page';
+
+const ACTIVE: readonly JobStatus[] = ['queued', 'running'];
+
+/** Job history across every project I belong to, newest first, filterable by status. */
 export function JobsPage() {
+  const [status, setStatus] = useState<JobStatus | ''>('');
+  const jobs = useInfiniteQuery({
+    queryKey: ['jobs', 'all', status],
+    queryFn: ({ pageParam }) =>
+      api<Page<Job>>(
+        `/jobs?limit=25${status ? `&status=${status}` : ''}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // Other projects have no open socket here; a slow poll keeps running jobs honest.
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.items.some((j) => ACTIVE.includes(j.status))) ? 3_000 : false,
+  });
+  const items = jobs.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section>
-      <h1>Job history</h1>
-      <p className="muted">
-        Renders, frame generations and exports across your projects appear here as they run.
-      </p>
+      <div className="row spread">
+        <h1>Job history</h1>
+        <label htmlFor="job-status" className="row inline">
+          Status
+          <select
+            id="job-status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as JobStatus | '')}
+          >
+            <option value="">all</option>
+            {JOB_STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {jobs.isPending && <p className="muted">Loading jobs…</p>}
+      {jobs.error && (
+        <p className="error" role="alert">
+          {jobs.error.message}{' '}
+          <button type="button" onClick={() => void jobs.refetch()}>
+            Retry
+          </button>
+        </p>
+      )}
+      {jobs.data && items.length === 0 && (
+        <p className="muted">No jobs yet. Renders, frame generations and exports appear here.</p>
+      )}
+      {items.length > 0 && (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Status</th>
+              <th scope="col">Progress</th>
+              <th scope="col">Cost</th>
+              <th scope="col">Started</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((j) => (
+              <tr key={j.id}>
+                <td>
+                  <Link
+                    to="/projects/$projectId/$tab"
+                    params={{
+                      projectId: j.projectId,
+                      tab: j.type === 'render.video' ? 'renders' : 'storyboard',
+                    }}
+                  >
+                    {JOB_CATALOG[j.type]?.title ?? j.type}
+                  </Link>
+                </td>
+                <td>
+                  <StatusBadge status={j.status} />
+                </td>
+                <td>
+                  {j.status === 'completed' ? 100 : Math.round(j.progress?.progress ?? 0)}%
+                  {j.progress?.stage && ACTIVE.includes(j.status) ? ` · ${j.progress.stage}` : ''}
+                </td>
+                <td>{formatUsd(j.costActualUsd || j.costEstimateUsd)}</td>
+                <td>{formatTime(j.startedAt ?? j.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {jobs.hasNextPage && (
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => void jobs.fetchNextPage()}
+          disabled={jobs.isFetchingNextPage}
+        >
+          Load more
+        </button>
+      )}
     </section>
   );
 }

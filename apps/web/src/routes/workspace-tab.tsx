@@ -1,23 +1,38 @@
 import { useParams } from '@tanstack/react-router';
+import { lazy, Suspense } from 'react';
+import { ErrorBoundary } from '../components/error-boundary';
 import { NotFound } from '../components/not-found';
 import { type WorkspaceTab as Tab, WORKSPACE_TABS } from '../router';
 
-const DESCRIPTIONS: Record<Tab, string> = {
-  script: 'Co-write the screenplay in Fountain with your team, live.',
-  storyboard: 'Scenes from the script as cards: frame, shot, camera move and duration.',
-  review: 'Comments and approvals, scene by scene.',
-  renders: 'Start renders and watch them progress live.',
-  assets: 'Uploads: portraits, backgrounds, music and footage.',
-  settings: 'Members and roles, budget and project defaults.',
+// Each tab is its own chunk: opening the script does not download the storyboard or renders code.
+const TABS: Record<Tab, React.LazyExoticComponent<() => React.JSX.Element>> = {
+  script: lazy(() => import('../tabs/script-tab').then((m) => ({ default: m.ScriptTab }))),
+  storyboard: lazy(() => import('../tabs/storyboard-tab').then((m) => ({ default: m.StoryboardTab }))),
+  review: lazy(() => import('../tabs/review-tab').then((m) => ({ default: m.ReviewTab }))),
+  renders: lazy(() => import('../tabs/renders-tab').then((m) => ({ default: m.RendersTab }))),
+  assets: lazy(() => import('../tabs/assets-tab').then((m) => ({ default: m.AssetsTab }))),
+  settings: lazy(() => import('../tabs/settings-tab').then((m) => ({ default: m.SettingsTab }))),
+};
+
+const LABELS: Record<Tab, string> = {
+  script: 'Script',
+  storyboard: 'Storyboard',
+  review: 'Review',
+  renders: 'Renders',
+  assets: 'Assets',
+  settings: 'Settings',
 };
 
 /** One workspace tab; unknown tab names are a 404. */
 export function WorkspaceTab() {
   const { tab } = useParams({ strict: false }) as { tab: string };
   if (!(WORKSPACE_TABS as readonly string[]).includes(tab)) return <NotFound />;
+  const Panel = TABS[tab as Tab];
   return (
-    <div className="panel">
-      <p className="muted">{DESCRIPTIONS[tab as Tab]}</p>
-    </div>
+    <ErrorBoundary key={tab} label={LABELS[tab as Tab]}>
+      <Suspense fallback={<p className="muted">Loading {LABELS[tab as Tab]}…</p>}>
+        <Panel />
+      </Suspense>
+    </ErrorBoundary>
   );
 }

@@ -1,8 +1,15 @@
 import type { Project } from '@clapboard/shared/api';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useParams } from '@tanstack/react-router';
+import { useEffect, useMemo, useState } from 'react';
 import { NotFound } from '../components/not-found';
 import { ApiError, api } from '../lib/api-client';
+import { openProjectConnection, type ProjectConnection } from '../lib/project-connection';
+import { ProjectContext } from '../lib/project-context';
+import { openProjectSocket, type ProjectSocket } from '../lib/project-socket';
+import { useSession } from '../lib/session';
+import { useToasts } from '../lib/toasts';
+import { userColor } from '../lib/user-color';
 import { WORKSPACE_TABS } from '../router';
 
 const LABELS: Record<(typeof WORKSPACE_TABS)[number], string> = {
@@ -14,14 +21,69 @@ const LABELS: Record<(typeof WORKSPACE_TABS)[number], string> = {
   settings: 'Settings',
 };
 
+/** One document connection and one event socket per open project, shared by every tab. */
+function useProjectChannels(projectId: string, userId: string, name: string) {
+  const [channels, setChannels] = useState<{ connection: ProjectConnection; socket: ProjectSocket } | null>(
+    null,
+  );
+  useEffect(() => {
+    const connection = openProjectConnection(projectId, `clapboard:${userId}:${projectId}`);
+    const color = userColor(userId);
+    connection.provider.awareness.setLocalStateField('user', {
+      id: userId,
+      name,
+      color,
+      colorLight: `${color}33`,
+    });
+    const socket = openProjectSocket(projectId);
+    setChannels({ connection, socket });
+    return () => {
+      socket.close();
+      connection.destroy();
+      setChannels(null);
+    };
+  }, [projectId, userId, name]);
+  return channels;
+}
+
+/** Project-wide background events become toasts (budget warnings, jobs finishing elsewhere). */
+function useProjectToasts(socket: ProjectSocket | undefined, projectId: string) {
+  const toasts = useToasts();
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!socket) return;
+    const onBudget = () => {
+      toasts.push('warning', 'This project has passed its soft budget.');
+      void qc.invalidateQueries({ queryKey: ['budget', projectId] });
+    };
+    const onJob = () => void qc.invalidateQueries({ queryKey: ['jobs', projectId] });
+    socket.on('budget:warning', onBudget);
+    socket.on('job:created', onJob);
+    socket.on('job:updated', onJob);
+    return () => {
+      socket.off('budget:warning', onBudget);
+      socket.off('job:created', onJob);
+      socket.off('job:updated', onJob);
+    };
+  }, [socket, projectId, toasts, qc]);
+}
+
 /** The project workspace: title, role and the tab bar; the active tab renders below. */
 export function WorkspaceLayout() {
   const { projectId } = useParams({ strict: false }) as { projectId: string };
+  const { user } = useSession();
   const project = useQuery({
     queryKey: ['project', projectId],
     queryFn: () => api<Project>(`/projects/${projectId}`),
   });
-  if (project.error instanceof ApiError && project.error.status === 404) return <NotFound />;
+  const channels = useProjectChannels(projectId, user!.id, user!.name);
+  useProjectToasts(channels?.socket, projectId);
+  const value = useMemo(
+    () => (channels ? { projectId, project: project.data, ...channels } : null),
+    [channels, projectId, project.data],
+  );
+  if (project.error instanceof ApiError && (project.error.status === 404 || project.error.status === 400))
+    return <NotFound />;
   return (
     <section className="workspace">
       <div className="row spread">
@@ -40,7 +102,13 @@ export function WorkspaceLayout() {
           </Link>
         ))}
       </nav>
-      <Outlet />
+      {value ? (
+        <ProjectContext.Provider value={value}>
+          <Outlet />
+        </ProjectContext.Provider>
+      ) : (
+        <p className="muted">Opening the project…</p>
+      )}
     </section>
   );
 }

@@ -1,0 +1,27 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
+import { io, type Socket } from 'socket.io-client';
+import { fetchTicket } from './realtime-ticket';
+import { realtimeUrl } from './realtime-url';
+
+export type ProjectSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * A Socket.IO connection for job and project events. `auth` is a function so every (re)connect
+ * presents a fresh 60-second ticket; the project room is re-joined on each connect because rooms
+ * do not survive a reconnect.
+ */
+export function openProjectSocket(projectId: string): ProjectSocket {
+  const socket: ProjectSocket = io(realtimeUrl('http'), {
+    auth: (cb) => {
+      fetchTicket(projectId).then(
+        (t) => cb({ ticket: t.ticket }),
+        () => cb({}),
+      );
+    },
+    transports: ['websocket'],
+  });
+  socket.on('connect', () => {
+    socket.emit('project:watch', { projectId }, () => {});
+  });
+  return socket;
+}

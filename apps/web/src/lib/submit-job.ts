@@ -1,0 +1,27 @@
+import type { BudgetFigures, Job, JobType } from '@clapboard/shared/jobs';
+import { api } from './api-client';
+
+export interface SubmittedJob {
+  job: Job;
+  warnings: string[];
+  budget: BudgetFigures;
+}
+
+/**
+ * Starts a job. The API checks the cost first: past the hard budget it answers 402 and this throws
+ * an ApiError whose `details` are the BudgetFigures (see `budgetFiguresOf`).
+ */
+export function submitJob(
+  projectId: string,
+  type: JobType,
+  params: Record<string, unknown>,
+): Promise<SubmittedJob> {
+  return api<SubmittedJob>(`/projects/${projectId}/jobs`, { method: 'POST', json: { type, params } });
+}
+
+/** The budget figures a 402 carries, when they are there. */
+export function budgetFiguresOf(details: unknown): BudgetFigures | null {
+  if (!details || typeof details !== 'object') return null;
+  const d = details as Partial<BudgetFigures>;
+  return typeof d.estimateUsd === 'number' && typeof d.spentUsd === 'number' ? (d as BudgetFigures) : null;
+}

@@ -1,0 +1,322 @@
+/// <reference lib="dom" />
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectErrors, launchChromium, screenshot } from '../support/browser';
+import { type Stack, startStack } from '../support/start-stack';
+
+interface Account {
+  name: string;
+  email: string;
+  password: string;
+  token: string;
+  id: string;
+}
+
+let stack: Stack;
+let browser: Browser;
+let projectId: string;
+const accounts: Record<'alice' | 'bob' | 'vera', Account> = {} as never;
+const sessions: Record<string, { context: BrowserContext; page: Page; errors: string[] }> = {};
+const tmp = mkdtempSync(join(tmpdir(), 'clapboard-e2e-media-'));
+
+async function apiCall<T>(
+  path: string,
+  init: { method?: string; json?: unknown; token?: string } = {},
+): Promise<T> {
+  const res = await fetch(`${stack.baseUrl}/api/v1${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
+  });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function register(name: string): Promise<Account> {
+  const email = `${name.toLowerCase()}-${Date.now()}@e2e.test`;
+  const password = 'correct horse battery';
+  const res = await apiCall<{ accessToken: string; user: { id: string } }>('/auth/register', {
+    method: 'POST',
+    json: { name, email, password },
+  });
+  return { name, email, password, token: res.accessToken, id: res.user.id };
+}
+
+/** Signs in through the login form in a fresh browser context. */
+async function signIn(key: keyof typeof accounts): Promise<Page> {
+  const account = accounts[key];
+  const context = await browser.newContext({ viewport: { width: 1366, height: 850 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  sessions[key] = { context, page, errors };
+  await page.goto(`${stack.baseUrl}/login`);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  return page;
+}
+
+/** The script text as shown, without the remote carets' name labels that sit inside the lines. */
+const editorText = (page: Page) =>
+  page.locator('.cm-content').evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    for (const caret of copy.querySelectorAll('.cm-ySelectionCaret')) caret.remove();
+    return [...copy.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n');
+  });
+
+async function openScript(page: Page): Promise<void> {
+  await page.goto(`${stack.baseUrl}/projects/${projectId}/script`);
+  await page.locator('output.conn[data-status="connected"]').waitFor({ timeout: 15_000 });
+}
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+  accounts.alice = await register('Alice');
+  accounts.bob = await register('Bob');
+  accounts.vera = await register('Vera');
+  const project = await apiCall<{ id: string }>('/projects', {
+    method: 'POST',
+    json: { name: 'Night Shoot' },
+    token: accounts.alice.token,
+  });
+  projectId = project.id;
+  for (const [who, role] of [
+    ['bob', 'editor'],
+    ['vera', 'viewer'],
+  ] as const) {
+    await apiCall(`/projects/${projectId}/members`, {
+      method: 'POST',
+      json: { email: accounts[who].email, role },
+      token: accounts.alice.token,
+    });
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the studio in Chromium', () => {
+  it('signs in, shows the dashboard, and answers unknown routes with a 404 page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.baseUrl}/login`);
+    await page.getByRole('heading', { name: 'Sign in to Clapboard' }).waitFor();
+    await screenshot(page, 'sign-in');
+    await page.close();
+
+    const alice = await signIn('alice');
+    await alice.getByRole('link', { name: 'Night Shoot' }).waitFor();
+    await screenshot(alice, 'dashboard');
+    await alice.goto(`${stack.baseUrl}/no/such/page`);
+    await alice.getByRole('heading', { name: 'Page not found' }).waitFor();
+  });
+
+  it('two editors co-write the script: each sees the other’s text within a second, and their cursor', async () => {
+    const alice = sessions.alice!.page;
+    const bob = await signIn('bob');
+    await Promise.all([openScript(alice), openScript(bob)]);
+
+    await alice.locator('.cm-content').click();
+    await alice.keyboard.type('INT. KITCHEN - DAY\n\nAlice chops onions.\n\nEXT. GARDEN - NIGHT\n\n');
+    await bob.waitForFunction(
+      () => document.querySelector('.cm-content')?.textContent?.includes('EXT. GARDEN - NIGHT'),
+      undefined,
+      { timeout: 1_000 },
+    );
+    await bob.locator('.cm-content').press('Control+End');
+    await bob.keyboard.type('Bob waters the roses.');
+    await alice.waitForFunction(
+      () => document.querySelector('.cm-content')?.textContent?.includes('Bob waters the roses.'),
+      undefined,
+      { timeout: 1_000 },
+    );
+    // Each sees the other's caret labelled with their name, and their avatar in the presence bar.
+    await bob.locator('.cm-ySelectionInfo', { hasText: 'Alice' }).waitFor({ state: 'attached' });
+    await alice.locator('.cm-ySelectionInfo', { hasText: 'Bob' }).waitFor({ state: 'attached' });
+    await alice.getByRole('button', { name: 'Follow Bob' }).waitFor();
+    // The outline is parsed from the shared text and lists both scenes.
+    const outline = alice.getByRole('navigation', { name: 'Scene outline' });
+    await outline.getByRole('button', { name: /EXT\. GARDEN - NIGHT/ }).waitFor();
+    expect(await outline.getByRole('listitem').count()).toBe(2);
+    await screenshot(alice, 'script');
+  });
+
+  it('a viewer sees the script read-only and cannot type into it', async () => {
+    const vera = await signIn('vera');
+    await openScript(vera);
+    await vera.waitForFunction(() =>
+      document.querySelector('.cm-content')?.textContent?.includes('Bob waters'),
+    );
+    await vera.getByText('Read-only (viewer)').waitFor();
+    expect(await vera.locator('.cm-content').getAttribute('contenteditable')).toBe('false');
+    const before = await editorText(vera);
+    await vera.locator('.cm-content').click();
+    await vera.keyboard.type('VIEWER WAS HERE');
+    expect(await editorText(vera)).toBe(before);
+    // Nor did anything reach the others.
+    expect(await editorText(sessions.alice!.page)).not.toContain('VIEWER WAS HERE');
+    await sessions.vera!.context.close();
+  });
+
+  it('edits made offline are kept and merge with the team’s on reconnect', async () => {
+    const { page: alice, context } = sessions.alice!;
+    const bob = sessions.bob!.page;
+    await context.setOffline(true);
+    await alice.locator('output.conn[data-status="offline"]').waitFor();
+    await alice.locator('.cm-content').press('Control+End');
+    await alice.keyboard.type(' Offline line from Alice.');
+    await bob.locator('.cm-content').press('Control+Home');
+    await bob.keyboard.type('Title: Night Shoot\n\n');
+    // Bob cannot have Alice's offline edit yet.
+    await alice.waitForFunction(() =>
+      document.querySelector('.cm-content')?.textContent?.includes('Offline line'),
+    );
+    expect(await editorText(bob)).not.toContain('Offline line from Alice.');
+    await context.setOffline(false);
+    await alice.locator('output.conn[data-status="connected"]').waitFor({ timeout: 15_000 });
+    for (const page of [alice, bob]) {
+      await page.waitForFunction(
+        () => {
+          const t = document.querySelector('.cm-content')?.textContent ?? '';
+          return t.includes('Offline line from Alice.') && t.startsWith('Title: Night Shoot');
+        },
+        undefined,
+        { timeout: 10_000 },
+      );
+    }
+    expect(await editorText(alice)).toBe(await editorText(bob));
+  });
+
+  it('syncs scenes from the script after a preview, and a reorder in one browser shows in the other', async () => {
+    const alice = sessions.alice!.page;
+    const bob = sessions.bob!.page;
+    await alice.getByRole('link', { name: 'Storyboard' }).click();
+    await alice.getByRole('button', { name: 'Sync from script' }).click();
+    const dialog = alice.getByRole('dialog', { name: 'Sync scenes from the script' });
+    await dialog.getByText('New scene 2: EXT. GARDEN - NIGHT').waitFor();
+    await dialog.getByRole('button', { name: 'Apply changes' }).click();
+
+    await bob.goto(`${stack.baseUrl}/projects/${projectId}/storyboard`);
+    const headings = (page: Page) => page.locator('.scene-card .scene-heading').allInnerTexts();
+    await expect.poll(() => headings(bob)).toEqual(['1. INT. KITCHEN - DAY', '2. EXT. GARDEN - NIGHT']);
+
+    await alice.getByRole('button', { name: 'Move INT. KITCHEN - DAY later' }).click();
+    await expect.poll(() => headings(bob)).toEqual(['1. EXT. GARDEN - NIGHT', '2. INT. KITCHEN - DAY']);
+
+    // The scene panel writes fields into the shared scene map.
+    await bob
+      .getByRole('button', { name: /INT\. KITCHEN - DAY/ })
+      .first()
+      .click();
+    await bob.getByLabel('Camera').selectOption('zoom-in');
+    await expect
+      .poll(() => alice.locator('.scene-card', { hasText: 'KITCHEN' }).textContent())
+      .toContain('zoom-in');
+    await screenshot(alice, 'storyboard');
+  });
+
+  it('runs a job from the UI with a moving progress bar over Socket.IO and ends in a playable video', async () => {
+    // render.video has no worker pipeline yet; this drives the same UI path (submit, job:watch,
+    // job:progress, job:finished, outputs) with assets.derive, the job type the worker runs today.
+    const video = join(tmp, 'clip.mp4');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x180:rate=24:duration=3',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx264',
+      '-y',
+      video,
+    ]);
+    const alice = sessions.alice!.page;
+    await alice.getByRole('link', { name: 'Assets' }).click();
+    await alice.locator('#asset-upload').setInputFiles(video);
+    const card = alice.locator('.asset-card', { hasText: 'clip.mp4' });
+    await card.waitFor({ timeout: 20_000 });
+
+    // Record every value the progress bar shows, from the moment it appears.
+    await alice.evaluate(() => {
+      const w = window as unknown as { progressSeen: number[] };
+      w.progressSeen = [];
+      const record = () => {
+        const bar = document.querySelector<HTMLProgressElement>('.derive-job progress');
+        if (bar && w.progressSeen.at(-1) !== bar.value) w.progressSeen.push(bar.value);
+      };
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+      });
+    });
+    await card.getByRole('button', { name: 'Make previews' }).click();
+    const job = alice.locator('.derive-job');
+    await job.locator('video').waitFor({ timeout: 60_000 });
+    const seen = await alice.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+    expect(seen.at(-1)).toBe(100);
+    expect(seen.some((v) => v > 0 && v < 100)).toBe(true);
+    expect(await job.locator('.badge').textContent()).toBe('completed');
+
+    const jobId = (await job.getAttribute('data-job-id'))!;
+    const detail = await apiCall<{ outputs: Array<{ name: string; value?: { durationSec?: number } }> }>(
+      `/jobs/${jobId}`,
+      { token: accounts.alice.token },
+    );
+    const probed = detail.outputs.find((o) => o.name === 'probe')?.value?.durationSec;
+    expect(probed).toBeCloseTo(3, 1);
+    const duration = await job
+      .locator('video')
+      .evaluate(
+        (v: HTMLVideoElement) =>
+          new Promise<number>((r) =>
+            Number.isFinite(v.duration) && v.duration > 0
+              ? r(v.duration)
+              : v.addEventListener('loadedmetadata', () => r(v.duration), { once: true }),
+          ),
+      );
+    expect(Math.abs(duration - probed!)).toBeLessThan(0.1);
+    await screenshot(alice, 'assets');
+  });
+
+  it('renders, settings, job history and account pages load without console errors', async () => {
+    const { page: alice, errors } = sessions.alice!;
+    await alice.getByRole('link', { name: 'Renders' }).click();
+    await alice.getByRole('heading', { name: 'New render' }).waitFor();
+    await alice
+      .getByTestId('render-estimate')
+      .getByText(/Spent \$/)
+      .waitFor();
+    await screenshot(alice, 'renders');
+    await alice.getByRole('link', { name: 'Settings' }).click();
+    await alice.getByRole('cell', { name: 'Vera', exact: true }).waitFor();
+    await screenshot(alice, 'settings');
+    await alice.getByRole('link', { name: 'Review' }).click();
+    await alice.getByRole('heading', { name: 'Review is coming' }).waitFor();
+    await alice.getByRole('link', { name: 'Jobs' }).click();
+    await alice.getByRole('link', { name: 'Thumbnails and preview strip' }).waitFor();
+    await screenshot(alice, 'jobs');
+    await alice.goBack();
+    await alice.getByRole('heading', { name: 'Review is coming' }).waitFor();
+    await alice.getByRole('link', { name: 'Alice' }).click();
+    await alice.getByRole('heading', { name: 'Account' }).waitFor();
+    await screenshot(alice, 'account');
+    // Going offline on purpose makes Chromium log failed connections; nothing else may be logged.
+    const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket connection/.test(e));
+    expect(unexpected).toEqual([]);
+    expect(sessions.bob!.errors.filter((e) => !/WebSocket connection/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { freePort } from '@clapboard/server/local-services';
+import { ROOT } from './spawn-launcher';
+
+type ServiceName = 'api' | 'realtime' | 'worker';
+
+export interface RunningServices {
+  apiUrl: string;
+  realtimeUrl: string;
+  workerUrl: string;
+  /** The environment the services run with (secret, prefix, ports). */
+  env: NodeJS.ProcessEnv;
+  /** Everything the services printed, for failure messages. */
+  output(): string;
+  /** SIGTERM to each, then waits for them to exit. */
+  stop(): Promise<void>;
+}
+
+const ENTRIES: Record<ServiceName, string> = {
+  api: 'apps/api/src/main.ts',
+  realtime: 'apps/realtime/src/main.ts',
+  worker: 'apps/gpu-worker/src/main.ts',
+};
+
+/**
+ * Starts the real api, realtime and worker processes (their own main.ts, as `npm start` does)
+ * against the given database and Redis, on free ports, with a Redis prefix, secret and data folder
+ * of their own. Runs `node --import tsx` so each service is one process a test can signal.
+ */
+export async function startServices(opts: {
+  databaseUrl: string;
+  redisUrl: string;
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** Which services to start; default all three. */
+  only?: ServiceName[];
+}): Promise<RunningServices> {
+  const ports: Record<ServiceName, number> = { api: await freePort(), realtime: await freePort(), worker: await freePort() };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: opts.databaseUrl,
+    REDIS_URL: opts.redisUrl,
+    REDIS_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    DATA_DIR: opts.dataDir,
+    API_PORT: String(ports.api),
+    REALTIME_PORT: String(ports.realtime),
+    WORKER_PORT: String(ports.worker),
+    PUBLIC_URL: `http://127.0.0.1:${ports.api}`,
+    LOG_LEVEL: 'warn',
+    ...opts.env,
+  };
+  const wanted = opts.only ?? (['api', 'realtime', 'worker'] as ServiceName[]);
+  let out = '';
+  const children: ChildProcess[] = wanted.map((name) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, ENTRIES[name])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    return child;
+  });
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((done) => {
+            if (c.exitCode !== null || c.signalCode !== null) return done();
+            c.once('exit', () => done());
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  const deadline = Date.now() + 60_000;
+  for (const name of wanted) {
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${ports[name]}/readyz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
+        await stop();
+        throw new Error(`services did not become ready:\n${out}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
+  return { apiUrl: url('api'), realtimeUrl: url('realtime'), workerUrl: url('worker'), env, output: () => out, stop };
+}
