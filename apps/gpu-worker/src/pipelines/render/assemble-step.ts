@@ -64,6 +64,13 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
         ctx.report({ stage: `assemble: ${stage}`, progress, message: message ?? stage });
 
       report(2, 'gathering', `${scenes.length} shots, ${timeline.totalSec.toFixed(1)} s`);
+      // Phase timings go to the log: where an assembly spends its time is what to tune next.
+      const phases: Record<string, number> = {};
+      let mark = performance.now();
+      const lap = (name: string) => {
+        phases[name] = Math.round(performance.now() - mark);
+        mark = performance.now();
+      };
       const tracks: Float32Array[] = [];
       const shots: Array<{ file: string; durationSec: number }> = [];
       const frames: string[] = [];
@@ -84,31 +91,44 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
       const musicFile = join(ctx.scratchDir, 'music-loop.wav');
       await fetchAsset(ctx as never, deps.store, music.assetId!, musicFile);
       const loop = await readPcm(musicFile, ctx.scratchDir, { sampleRate: AUDIO_RATE, signal: ctx.signal });
+      lap('gatherMs');
 
+      // Sound and picture are independent until the final mux: mix while the transitions encode.
       const soundtrack = join(ctx.scratchDir, 'soundtrack.m4a');
-      const loudness = await mixSoundtrack({
+      let audioDone = 0;
+      let videoDone = 0;
+      const progress = (stage: string) => report(10 + (audioDone * 0.3 + videoDone * 0.7) * 75, stage);
+      const mixing = mixSoundtrack({
         dialogue: layDialogue(tracks, timeline.offsets, timeline.totalSec),
         music: loopMusic(loop, timeline.totalSec),
         out: soundtrack,
         scratchDir: ctx.scratchDir,
         signal: ctx.signal,
-        onProgress: (f) => report(10 + f * 25, 'mixing and normalizing audio'),
+        onProgress: (f) => {
+          audioDone = f;
+          progress('mixing and normalizing audio');
+        },
       });
-
+      mixing.catch(() => {}); // awaited below; a video failure must not leave it unhandled
       const video = join(ctx.scratchDir, 'render.mp4');
       await assembleVideo({
         shots,
         transition,
         transitionSec,
         fps,
-        soundtrack,
+        soundtrack: mixing.then(() => soundtrack),
         out: video,
         encoder: await deps.encoder(),
         quality: deps.quality,
         scratchDir: ctx.scratchDir,
         signal: ctx.signal,
-        onProgress: (f, stage) => report(35 + f * 50, stage),
+        onProgress: (f, stage) => {
+          videoDone = f;
+          progress(stage);
+        },
       });
+      const loudness = await mixing;
+      lap('mixAndJoinMs');
 
       report(86, 'subtitles, poster and strip');
       const cues: Cue[] = voices.flatMap((v, i) =>
@@ -129,6 +149,7 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
       await writeFile(posterFile, art.poster);
       await writeFile(stripFile, art.strip);
 
+      lap('subtitlesAndArtMs');
       const probe = await ffprobe(video, { signal: ctx.signal });
       const { preset } = ctx.params;
       const tag = `${preset.resolution}-${preset.aspectRatio.replace(':', 'x')}`;
@@ -154,6 +175,8 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
         width: art.stripWidth,
         height: art.stripHeight,
       });
+      lap('storeMs');
+      ctx.log.info({ phases }, 'assembled');
       report(100, 'done', `Rendered ${timeline.totalSec.toFixed(1)} s at ${width}×${height}`);
       return {
         outputs: [

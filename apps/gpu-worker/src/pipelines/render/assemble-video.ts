@@ -15,8 +15,8 @@ export interface AssembleVideoOptions {
   /** Transition length (seconds, whole frames); 0 for cuts. */
   transitionSec: number;
   fps: number;
-  /** The finished soundtrack (AAC), as long as the video. */
-  soundtrack: string;
+  /** The finished soundtrack (AAC), as long as the video; or a promise of it (mixed meanwhile). */
+  soundtrack: string | Promise<string>;
   out: string;
   encoder: H264Encoder;
   quality: { preset: string; crf: number };
@@ -24,6 +24,18 @@ export interface AssembleVideoOptions {
   signal?: AbortSignal;
   /** 0–1 over the whole assembly. */
   onProgress?: (fraction: number, stage: string) => void;
+}
+
+/** Runs `fn` over `items`, at most `limit` at once (short FFmpeg runs barely use a core each). */
+async function inPool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 const XFADE: Record<ProjectSettings['transition'], string> = {
@@ -52,8 +64,8 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
     const heads: string[] = [];
     const tails: string[] = [];
     const bodies: string[] = [];
-    for (const [i, shot] of shots.entries()) {
-      if (o.signal?.aborted) break;
+    let split = 0;
+    await inPool(shots, 2, async (shot, i) => {
       const times = [...(i > 0 ? [T] : []), ...(i < n - 1 ? [shot.durationSec - T] : [])];
       const pattern = join(o.scratchDir, `shot-${i}-part-%d.mp4`);
       await runFfmpeg(
@@ -80,13 +92,12 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
       if (i > 0) heads[i] = part(k++);
       bodies[i] = part(k++);
       if (i < n - 1) tails[i] = part(k++);
-      o.onProgress?.(((i + 1) / n) * 0.3, 'splitting shots');
-    }
+      o.onProgress?.((++split / n) * 0.3, 'splitting shots');
+    });
     const frames = Math.round(T * o.fps);
-    for (let i = 0; i < n; i++) {
-      const shot = shots[i]!;
-      parts.push({ file: bodies[i]!, durationSec: shot.durationSec - (i > 0 ? T : 0) - (i < n - 1 ? T : 0) });
-      if (i === n - 1) break;
+    const clips: string[] = [];
+    let encoded = 0;
+    await inPool(shots.slice(0, -1), 2, async (_, i) => {
       const out = join(o.scratchDir, `transition-${i}.mp4`);
       await runFfmpeg(
         [
@@ -106,8 +117,13 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
         ],
         { signal: o.signal },
       );
-      parts.push({ file: out, durationSec: T });
-      o.onProgress?.(0.3 + ((i + 1) / (n - 1)) * 0.5, 'encoding transitions');
+      clips[i] = out;
+      o.onProgress?.(0.3 + (++encoded / (n - 1)) * 0.5, 'encoding transitions');
+    });
+    for (let i = 0; i < n; i++) {
+      const shot = shots[i]!;
+      parts.push({ file: bodies[i]!, durationSec: shot.durationSec - (i > 0 ? T : 0) - (i < n - 1 ? T : 0) });
+      if (i < n - 1) parts.push({ file: clips[i]!, durationSec: T });
     }
   }
   const list = join(o.scratchDir, 'parts.txt');
@@ -126,7 +142,7 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
       '-i',
       list,
       '-i',
-      o.soundtrack,
+      await o.soundtrack,
       '-map',
       '0:v',
       '-map',

@@ -29,7 +29,7 @@ export interface RenderShotOptions {
 
 /**
  * The filter that moves the camera over a still: pans and tilts crop a moving window out of a
- * frame upscaled by CAMERA_TRAVEL (eased in and out, in RGB so the window moves by whole pixels
+ * frame upscaled by CAMERA_TRAVEL (eased in and out, in 4:4:4 so the window moves by single pixels
  * without chroma rounding); zooms rescale the whole frame every frame and crop its centre, which
  * is smoother than zoompan's integer crop and half its cost.
  */
@@ -78,7 +78,10 @@ export async function renderShot(o: RenderShotOptions): Promise<void> {
   }
   const frames = Math.max(1, Math.round(o.durationSec * o.fps));
   // The loop filter decodes the still once; `-loop 1` would decode the PNG again for every frame.
+  // Convert colours once, before the loop: per-frame RGB→YUV conversion cost more than the encode.
+  // Moves work in 4:4:4 so crops can start on odd pixels; static shots go straight to 4:2:0.
   const filters = [
+    o.camera === 'static' ? 'format=yuv420p' : 'format=yuv444p',
     `loop=loop=${frames - 1}:size=1:start=0`,
     `setpts=N/${o.fps}/TB`,
     cameraFilter(o.camera, o.width, o.height, o.durationSec),
