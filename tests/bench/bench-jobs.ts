@@ -29,7 +29,8 @@ const CONCURRENCY = 16;
 const WATCHERS = 1_000;
 const EVENTS = 60;
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
 /** Runs `op` from `concurrency` loops for `ms`; returns ops/s and latency percentiles. */
@@ -68,13 +69,23 @@ try {
   });
   const { accessToken, user } = (await reg.json()) as { accessToken: string; user: { id: string } };
   const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
-  const project = (await (await fetch(`${apiSvc.apiUrl}/api/v1/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Bench' }) })).json()) as { id: string };
+  const project = (await (
+    await fetch(`${apiSvc.apiUrl}/api/v1/projects`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'Bench' }),
+    })
+  ).json()) as { id: string };
   const [asset] = await db.sql<{ id: string }[]>`
     insert into assets (project_id, kind, mime, byte_size, sha256, storage_key) values (${project.id}, 'image', 'image/png', 1, 'x', 'bench/a') returning id`;
   const body = JSON.stringify({ type: 'assets.derive', params: { assetId: asset!.id } });
   const viaApi = await saturate(
     async () => {
-      const res = await fetch(`${apiSvc.apiUrl}/api/v1/projects/${project.id}/jobs`, { method: 'POST', headers: auth, body });
+      const res = await fetch(`${apiSvc.apiUrl}/api/v1/projects/${project.id}/jobs`, {
+        method: 'POST',
+        headers: auth,
+        body,
+      });
       await res.arrayBuffer();
       if (res.status !== 202) throw new Error(`API answered ${res.status}`);
       return 1;
@@ -99,7 +110,16 @@ try {
   const rawFlows = await saturate(
     async () => {
       const id = `00000000-0000-4000-8000-${(n++).toString(16).padStart(12, '0')}`;
-      await flowQueues.flows.add(buildFlow({ jobId: id, projectId: project.id, type: 'assets.derive', run: 1, params: { assetId: asset!.id }, priority: 5 }));
+      await flowQueues.flows.add(
+        buildFlow({
+          jobId: id,
+          projectId: project.id,
+          type: 'assets.derive',
+          run: 1,
+          params: { assetId: asset!.id },
+          priority: 5,
+        }),
+      );
       return 1;
     },
     DURATION_MS,
@@ -116,13 +136,21 @@ try {
   const names = redisNames(rt.env.REDIS_PREFIX!);
   const [job] = await db.sql<{ id: string }[]>`
     insert into jobs (project_id, type, params, status, started_at) values (${project.id}, 'assets.derive', ${db.sql.json({ assetId: asset!.id })}, 'running', now()) returning id`;
-  const { ticket } = await signTicket(jwtSecret, { userId: user.id, name: 'Bench', projectId: project.id, role: 'owner' }, 600);
+  const { ticket } = await signTicket(
+    jwtSecret,
+    { userId: user.id, name: 'Bench', projectId: project.id, role: 'owner' },
+    600,
+  );
   const latencies: number[] = [];
   const clients: Array<Socket<ServerToClientEvents, ClientToServerEvents>> = [];
   for (let i = 0; i < WATCHERS; i += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, WATCHERS - i) }, async () => {
-        const c: Socket<ServerToClientEvents, ClientToServerEvents> = io(rt.realtimeUrl, { auth: { ticket }, transports: ['websocket'], reconnection: false });
+        const c: Socket<ServerToClientEvents, ClientToServerEvents> = io(rt.realtimeUrl, {
+          auth: { ticket },
+          transports: ['websocket'],
+          reconnection: false,
+        });
         clients.push(c);
         await new Promise<void>((resolve, reject) => {
           c.once('connect', () => resolve());
@@ -136,7 +164,13 @@ try {
   }
   const emitter = createJobEmitter(redis, names.socketKey);
   for (let i = 0; i < EVENTS; i++) {
-    emitProgress(emitter, project.id, { jobId: job!.id, stage: 'bench', progress: (i / EVENTS) * 100, etaSec: null, message: String(Date.now()) });
+    emitProgress(emitter, project.id, {
+      jobId: job!.id,
+      stage: 'bench',
+      progress: (i / EVENTS) * 100,
+      etaSec: null,
+      message: String(Date.now()),
+    });
     await new Promise((r) => setTimeout(r, 50)); // 20 updates/s, the reporter's throttle rate ×2
   }
   const expected = WATCHERS * EVENTS;

@@ -37,7 +37,11 @@ export async function startServices(opts: {
   /** Which services to start; default all three. */
   only?: ServiceName[];
 }): Promise<RunningServices> {
-  const ports: Record<ServiceName, number> = { api: await freePort(), realtime: await freePort(), worker: await freePort() };
+  const ports: Record<ServiceName, number> = {
+    api: await freePort(),
+    realtime: await freePort(),
+    worker: await freePort(),
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: opts.databaseUrl,
@@ -55,7 +59,11 @@ export async function startServices(opts: {
   const wanted = opts.only ?? (['api', 'realtime', 'worker'] as ServiceName[]);
   let out = '';
   const children: ChildProcess[] = wanted.map((name) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, ENTRIES[name])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, ENTRIES[name])], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
     });
@@ -79,7 +87,10 @@ export async function startServices(opts: {
   const deadline = Date.now() + 60_000;
   for (const name of wanted) {
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${ports[name]}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${ports[name]}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
         await stop();
@@ -89,5 +100,12 @@ export async function startServices(opts: {
     }
   }
   const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
-  return { apiUrl: url('api'), realtimeUrl: url('realtime'), workerUrl: url('worker'), env, output: () => out, stop };
+  return {
+    apiUrl: url('api'),
+    realtimeUrl: url('realtime'),
+    workerUrl: url('worker'),
+    env,
+    output: () => out,
+    stop,
+  };
 }

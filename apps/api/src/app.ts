@@ -20,6 +20,7 @@ import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { memberRoutes } from './routes/members';
+import { modelRoutes } from './routes/models';
 import { projectRoutes } from './routes/projects';
 import { realtimeTicketRoutes } from './routes/realtime-tickets';
 import { serveWeb } from './routes/serve-web';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', assetDownloadRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', versionRoutes(deps));
+  app.route('/', modelRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

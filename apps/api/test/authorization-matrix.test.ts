@@ -458,6 +458,12 @@ describe('authorization matrix: every route × role', () => {
         path: `/api/v1/projects/${projectA}/versions/${await freshVersion(projectA)}/restore`,
       }),
     },
+    {
+      route: 'GET /api/v1/models',
+      label: 'models on live workers (any signed-in user)',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'GET', path: '/api/v1/models' }),
+    },
   ];
 
   async function send(actor: Actor, r: Req): Promise<Response> {

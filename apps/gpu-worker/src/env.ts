@@ -30,6 +30,27 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Folder of user-supplied models with manifests. */
   MODELS_DIR: z.string().default('./.data/models'),
+  /** This worker's id in the models report; default `<hostname>-<pid>`. */
+  WORKER_ID: z.string().min(1).max(100).optional(),
+  /** Model runs at once on the CPU (each uses several cores) and on the GPU. */
+  MODEL_CONCURRENCY_CPU: z.coerce.number().int().min(1).max(64).default(1),
+  MODEL_CONCURRENCY_CUDA: z.coerce.number().int().min(1).max(64).default(2),
+  /** ORT intra-op threads per CPU session; 0 = one per physical core. */
+  MODEL_CPU_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  /** How often the models report is written to Redis, in ms. */
+  MODELS_REPORT_INTERVAL_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+  /** OpenAI-compatible API (OpenAI, vLLM, LocalAI, LM Studio...): off unless the base URL is set. */
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_IMAGE_MODEL: z.string().default('gpt-image-1'),
+  OPENAI_TRANSCRIBE_MODEL: z.string().default('whisper-1'),
+  OPENAI_SPEECH_MODEL: z.string().default('tts-1'),
+  /** Ollama server (e.g. http://127.0.0.1:11434): off unless set. */
+  OLLAMA_BASE_URL: z.url().optional(),
+  OLLAMA_CHAT_MODEL: z.string().default('llama3.2'),
+  /** Timeout for one provider request, in ms. */
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
   LOG_LEVEL: logLevelSchema,
   ...blobStoreEnvShape,
 });

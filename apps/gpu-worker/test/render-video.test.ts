@@ -6,10 +6,14 @@ import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobe } from '../src/media/ffmpeg';
+import { createModelRegistry, type ModelRegistry } from '../src/models/model-registry';
 import { builtInPipelines } from '../src/pipelines';
 import { defaultRenderDeps } from '../src/pipelines/render';
 import { readPcm } from '../src/pipelines/render/pcm-wav';
 import { parseVtt } from '../src/pipelines/render/subtitle-files';
+import { mattingSpec } from '../src/vision/matting-model';
+import { ppocrSpecs } from '../src/vision/ocr-models';
+import { createTextRecognizer } from '../src/vision/recognize-text';
 import { type ClapboardWorker, createWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { enqueueRender, type TestProject } from './support/render-project';
@@ -43,9 +47,17 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
   let worker: ClapboardWorker;
   let project: TestProject;
   let first: { jobId: string; outputs: JobOutput[] };
+  let registry: ModelRegistry;
 
   beforeAll(async () => {
     h = await createJobHarness();
+    // The runtime's real models: IS-Net matting cuts the portraits out, PP-OCR reads frames back.
+    registry = createModelRegistry({
+      device: { requested: 'cpu', provider: 'cpu', reason: null },
+      log: createLogger('render-test-models', { level: 'silent' }),
+    });
+    registry.register(mattingSpec());
+    for (const spec of ppocrSpecs()) registry.register(spec);
     worker = createWorker({
       redis: h.redis,
       sql: h.db.sql,
@@ -54,7 +66,7 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
       prefix: h.prefix,
       socketKey: h.socketKey,
       store,
-      pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
+      pipelines: builtInPipelines({ store, render: defaultRenderDeps({ registry }) }),
     });
     await worker.ready();
     const astronaut = await uploadAsset(h, store, join(SKIMAGE, 'astronaut.png'), 'image', 'image/png');
@@ -97,6 +109,7 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
   afterAll(async () => {
     await worker?.close();
     await h?.close();
+    await registry?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -147,6 +160,17 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
     expect(Math.abs(firstLine.endSec + offset - cues[1]!.endSec)).toBeLessThan(0.25);
     const whole = audibleSpan(pcm, 48_000)!;
     expect(Math.abs(whole.endSec + offset - cues[2]!.endSec)).toBeLessThan(0.25);
+
+    // Every frame carries its scene's caption, readable: OCR gives it back.
+    const recognizer = await createTextRecognizer(registry);
+    const letters = (t: string) => t.toLowerCase().replace(/[^a-z]/g, '');
+    for (const [i, scene] of project.scenes.entries()) {
+      const [step] = await h.db.sql<{ outputs: JobOutput[] }[]>`
+        select outputs from job_steps where job_id = ${jobId} and name = ${`scene-${i}/frame`}`;
+      const png = await assetToFile(h, store, step!.outputs[0]!.assetId!, join(dir, `frame-${i}.png`));
+      const read = (await recognizer.recognize(png)).map((l) => l.text).join(' ');
+      expect(letters(read), read).toContain(letters(scene.synopsis!));
+    }
 
     // Progress: a stage per step, a preview as soon as each frame exists, an ETA along the way.
     await waitFor(

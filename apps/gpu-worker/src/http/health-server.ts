@@ -5,13 +5,15 @@ import { pingRedis, type Redis } from '@clapboard/server/redis';
 const started = Date.now();
 
 /**
- * The worker's own small HTTP server: `/healthz` (alive, with the device and models it reports)
- * and `/readyz` (Postgres and Redis answer).
+ * The worker's own small HTTP server: `/healthz` (alive, with the device and models it reports),
+ * `/readyz` (Postgres and Redis answer) and `/metrics` (Prometheus text).
  */
 export function createHealthServer(deps: {
   sql: Sql;
   redis: Redis;
   report: () => Record<string, unknown>;
+  /** Prometheus text for `/metrics` (model providers, warm state, runs); 404 when absent. */
+  metrics?: () => string;
 }): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -26,6 +28,11 @@ export function createHealthServer(deps: {
         uptimeSec: Math.round((Date.now() - started) / 1000),
         ...deps.report(),
       });
+    if (path === '/metrics' && deps.metrics) {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(deps.metrics());
+      return;
+    }
     if (path === '/readyz') {
       Promise.all([pingDb(deps.sql), pingRedis(deps.redis)]).then(([postgres, redis]) =>
         send(postgres && redis ? 200 : 503, {

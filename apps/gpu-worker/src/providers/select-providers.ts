@@ -1,0 +1,95 @@
+import type { WorkerEnv } from '../env';
+import type { ModelRegistry } from '../models/model-registry';
+import { recognizeSpeech } from '../speech/recognize-speech';
+import { synthesizeSpeech, type VoiceId } from '../speech/synthesize-speech';
+import { createOllamaChat } from './create-ollama-chat';
+import { createOpenAiCompatibleProviders } from './create-openai-compatible-providers';
+import type { ChatModel, ImageGenerator, SpeechSynthesizer, SpeechTranscriber } from './task-interfaces';
+
+export interface TaskProviders {
+  /** Absent when no chat provider is configured (nothing bundled can chat). */
+  chat?: ChatModel;
+  /** Absent unless a provider (or, later, a user model) can make images; frames are composed then. */
+  images?: ImageGenerator;
+  transcriber: SpeechTranscriber;
+  synthesizer: SpeechSynthesizer;
+}
+
+const localTranscriber: SpeechTranscriber = {
+  source: 'pocketsphinx (bundled)',
+  transcribe: (file, options) => recognizeSpeech(file, options),
+};
+
+const localSynthesizer: SpeechSynthesizer = {
+  source: 'festival/flite/espeak-ng (bundled)',
+  async synthesize(text, outFile, options = {}) {
+    const out = await synthesizeSpeech(text, outFile, {
+      voice: options.voice as VoiceId | undefined,
+      signal: options.signal,
+    });
+    return { durationSec: out.durationSec };
+  },
+};
+
+/**
+ * Picks the implementation of each task from the environment. Remote providers are off by default:
+ * `OPENAI_BASE_URL` switches chat, images, transcription and speech to an OpenAI-compatible server;
+ * `OLLAMA_BASE_URL` switches chat to Ollama (preferred over OpenAI for chat when both are set, as
+ * it is the local one). Remote providers are added to the registry's report as `remote`.
+ */
+export function selectProviders(
+  env: Pick<
+    WorkerEnv,
+    | 'OPENAI_BASE_URL'
+    | 'OPENAI_API_KEY'
+    | 'OPENAI_CHAT_MODEL'
+    | 'OPENAI_IMAGE_MODEL'
+    | 'OPENAI_TRANSCRIBE_MODEL'
+    | 'OPENAI_SPEECH_MODEL'
+    | 'OLLAMA_BASE_URL'
+    | 'OLLAMA_CHAT_MODEL'
+    | 'PROVIDER_TIMEOUT_MS'
+  >,
+  registry?: ModelRegistry,
+): TaskProviders {
+  const providers: TaskProviders = { transcriber: localTranscriber, synthesizer: localSynthesizer };
+  if (env.OPENAI_BASE_URL) {
+    const openai = createOpenAiCompatibleProviders({
+      baseUrl: env.OPENAI_BASE_URL,
+      apiKey: env.OPENAI_API_KEY,
+      chatModel: env.OPENAI_CHAT_MODEL,
+      imageModel: env.OPENAI_IMAGE_MODEL,
+      transcribeModel: env.OPENAI_TRANSCRIBE_MODEL,
+      speechModel: env.OPENAI_SPEECH_MODEL,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+    });
+    Object.assign(providers, openai);
+  }
+  if (env.OLLAMA_BASE_URL)
+    providers.chat = createOllamaChat({
+      baseUrl: env.OLLAMA_BASE_URL,
+      model: env.OLLAMA_CHAT_MODEL,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+    });
+  if (registry) {
+    const remote = [
+      ['chat', providers.chat, 'chat'],
+      ['images', providers.images, 'text-to-image'],
+      ['transcriber', providers.transcriber, 'speech-recognition'],
+      ['synthesizer', providers.synthesizer, 'speech-synthesis'],
+    ] as const;
+    for (const [role, impl, task] of remote) {
+      if (!impl || impl.source.endsWith('(bundled)')) continue;
+      registry.registerExternal({
+        name: `provider-${role}`,
+        task,
+        version: impl.source,
+        license: 'provider terms',
+        source: impl.source,
+        provider: 'remote',
+        isWarm: () => true,
+      });
+    }
+  }
+  return providers;
+}

@@ -1,0 +1,72 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ffprobe } from '../media/ffmpeg';
+import { runProgram } from './run-program';
+import { synthesizeEspeak } from './synthesize-espeak';
+
+/** The voices this worker can speak with, each from a package that ships it. */
+export const VOICES = {
+  'festival-kal': {
+    engine: 'festival',
+    voice: 'voice_kal_diphone',
+    label: 'Festival, US male (kal diphone)',
+  },
+  'flite-slt': { engine: 'flite', voice: 'slt', label: 'Flite, US female (slt)' },
+  'flite-rms': { engine: 'flite', voice: 'rms', label: 'Flite, US male (rms)' },
+  'flite-awb': { engine: 'flite', voice: 'awb', label: 'Flite, Scottish male (awb)' },
+  'espeak-en-us': { engine: 'espeak', voice: 'en-us', label: 'eSpeak NG, US English' },
+  'espeak-en-gb': { engine: 'espeak', voice: 'en', label: 'eSpeak NG, British English' },
+} as const;
+export type VoiceId = keyof typeof VOICES;
+export const DEFAULT_VOICE: VoiceId = 'festival-kal';
+
+export interface SynthesizedSpeech {
+  file: string;
+  voice: VoiceId;
+  durationSec: number;
+  sampleRate: number;
+}
+
+/**
+ * Speaks `text` into a WAV file. Festival (most natural) and Flite are Debian programs run without a
+ * shell, with the text in a file so any characters are safe; eSpeak NG runs in WASM in-process.
+ *
+ * @param voice one of VOICES; default `festival-kal`
+ * @throws ProgramError when festival/flite are missing (apt-get install festival festvox-kallpc16k flite)
+ */
+export async function synthesizeSpeech(
+  text: string,
+  outFile: string,
+  options: { voice?: VoiceId; signal?: AbortSignal } = {},
+): Promise<SynthesizedSpeech> {
+  const voice = options.voice ?? DEFAULT_VOICE;
+  const spec = VOICES[voice];
+  if (!spec) throw new RangeError(`Unknown voice "${voice}"; known: ${Object.keys(VOICES).join(', ')}.`);
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (!clean) throw new RangeError('Nothing to say: the text is empty.');
+  if (spec.engine === 'espeak') {
+    await writeFile(outFile, await synthesizeEspeak(clean, spec.voice));
+  } else {
+    const dir = await mkdtemp(join(tmpdir(), 'clapboard-tts-'));
+    try {
+      const textFile = join(dir, 'text.txt');
+      await writeFile(textFile, clean);
+      if (spec.engine === 'festival')
+        await runProgram('text2wave', ['-o', outFile, '-eval', `(${spec.voice})`, textFile], {
+          signal: options.signal,
+          installHint: 'Install it with "apt-get install festival festvox-kallpc16k".',
+        });
+      else
+        await runProgram('flite', ['-voice', spec.voice, '-f', textFile, '-o', outFile], {
+          signal: options.signal,
+          installHint: 'Install it with "apt-get install flite".',
+        });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const probe = await ffprobe(outFile);
+  const audio = probe.streams.find((s) => s.codecType === 'audio');
+  return { file: outFile, voice, durationSec: probe.durationSec ?? 0, sampleRate: audio?.sampleRate ?? 0 };
+}

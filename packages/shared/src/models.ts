@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * What a model does, as the product uses it. Bundled models cover the first group; user models in
+ * `MODELS_DIR` declare `text-to-image` or `speech-recognition`.
+ */
+export const MODEL_TASKS = [
+  'voice-activity',
+  'matting',
+  'ocr-detection',
+  'ocr-recognition',
+  'face-detection',
+  'noise-suppression',
+  'speech-synthesis',
+  'speech-recognition',
+  'text-to-image',
+  'chat',
+] as const;
+export const modelTaskSchema = z.enum(MODEL_TASKS);
+export type ModelTask = z.infer<typeof modelTaskSchema>;
+
+/** ONNX tensor element types a manifest may name. */
+export const tensorDtypeSchema = z.enum(['float32', 'float16', 'int64', 'int32', 'uint8', 'int8', 'bool']);
+export type TensorDtype = z.infer<typeof tensorDtypeSchema>;
+
+/** One declared input or output: its graph name, element type and shape (a string = symbolic dim). */
+export const tensorSpecSchema = z.object({
+  name: z.string().min(1).max(200),
+  dtype: tensorDtypeSchema,
+  shape: z.array(z.union([z.number().int().min(1), z.string().min(1).max(50)])).max(8),
+});
+export type TensorSpec = z.infer<typeof tensorSpecSchema>;
+
+const manifestBase = z.object({
+  /** Unique within the worker; also the folder name is used when it differs. */
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-", at most 64'),
+  version: z.string().min(1).max(50).default('1'),
+  /** SPDX id or a short licence name; shown to users before they use the model's output. */
+  license: z.string().min(1).max(100),
+  /** Where the weights came from (URL or a sentence), for provenance. */
+  source: z.string().min(1).max(500),
+  /** The ONNX file, relative to the manifest's folder. */
+  file: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((f) => !f.startsWith('/') && !f.split(/[\\/]/).includes('..'), 'must stay inside the folder'),
+  inputs: z.array(tensorSpecSchema).min(1).max(16),
+  outputs: z.array(tensorSpecSchema).min(1).max(16),
+});
+
+/**
+ * A text-to-image ONNX export: token ids (+ optional seeded noise) in, an image tensor
+ * `[1, 3, H, W]` out. The tokenizer turns the prompt into ids: `bytes` (UTF-8 bytes + offset) or a
+ * `vocab` JSON file (word → id) with `unknownId`.
+ */
+export const textToImageManifestSchema = manifestBase.extend({
+  task: z.literal('text-to-image'),
+  io: z.object({
+    inputIds: z.string().min(1),
+    noise: z.string().min(1).optional(),
+    image: z.string().min(1),
+  }),
+  tokenizer: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('bytes'), offset: z.number().int().min(0).default(0) }),
+    z.object({ type: z.literal('vocab'), file: z.string().min(1), unknownId: z.number().int().min(0) }),
+  ]),
+  /** Length the ids are padded/truncated to. */
+  maxTokens: z.number().int().min(1).max(4096),
+  padId: z.number().int().min(0).default(0),
+  /** Range of the output pixels: `[-1, 1]` (diffusion VAE) or `[0, 1]`. */
+  outputRange: z.enum(['zero-one', 'minus-one-one']).default('minus-one-one'),
+});
+export type TextToImageManifest = z.infer<typeof textToImageManifestSchema>;
+
+/**
+ * A Whisper ONNX export with built-in decoding (the onnxruntime `WhisperBeamSearch` export
+ * signature): log-mel features `[1, 80, 3000]` plus decoding knobs in, token ids
+ * `sequences [1, beams, length]` out. `vocab` is the tokenizer's vocab.json (byte-level BPE).
+ */
+export const speechRecognitionManifestSchema = manifestBase.extend({
+  task: z.literal('speech-recognition'),
+  io: z.object({
+    features: z.string().min(1).default('input_features'),
+    maxLength: z.string().min(1).default('max_length'),
+    minLength: z.string().min(1).default('min_length'),
+    numBeams: z.string().min(1).default('num_beams'),
+    numReturnSequences: z.string().min(1).default('num_return_sequences'),
+    lengthPenalty: z.string().min(1).default('length_penalty'),
+    repetitionPenalty: z.string().min(1).default('repetition_penalty'),
+    sequences: z.string().min(1).default('sequences'),
+  }),
+  vocab: z.string().min(1),
+  melBins: z.literal(80).or(z.literal(128)).default(80),
+  maxTokens: z.number().int().min(1).max(448).default(200),
+});
+export type SpeechRecognitionManifest = z.infer<typeof speechRecognitionManifestSchema>;
+
+/** `MODELS_DIR/<folder>/manifest.json`: one user-supplied model. */
+export const modelManifestSchema = z.discriminatedUnion('task', [
+  textToImageManifestSchema,
+  speechRecognitionManifestSchema,
+]);
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+/** Where a model runs: an ONNX Runtime execution provider, a WASM runtime, a native program or an API. */
+export const modelProviderSchema = z.enum(['cuda', 'cpu', 'wasm', 'native', 'remote']);
+export type ModelProvider = z.infer<typeof modelProviderSchema>;
+
+/** One installed model as a worker reports it. */
+export const modelReportEntrySchema = z.object({
+  name: z.string(),
+  task: modelTaskSchema,
+  version: z.string(),
+  license: z.string(),
+  source: z.string(),
+  origin: z.enum(['bundled', 'user', 'provider']),
+  /** Where it runs now, or where it will run once loaded. */
+  provider: modelProviderSchema,
+  /** Why it is not on the requested device (e.g. CUDA failed to load), when it fell back. */
+  fallbackReason: z.string().nullable(),
+  /** Loaded and warmed up. */
+  warm: z.boolean(),
+  runs: z.number().int().min(0),
+});
+export type ModelReportEntry = z.infer<typeof modelReportEntrySchema>;
+
+/** A worker's whole report, published to Redis and read by the API for `GET /api/v1/models`. */
+export const workerModelsReportSchema = z.object({
+  workerId: z.string(),
+  device: z.enum(['auto', 'cuda', 'cpu']),
+  /** The provider sessions are created on: `cuda` when the GPU loaded, else `cpu`. */
+  activeProvider: z.enum(['cuda', 'cpu']),
+  deviceReason: z.string().nullable(),
+  updatedAt: z.string(),
+  models: z.array(modelReportEntrySchema),
+});
+export type WorkerModelsReport = z.infer<typeof workerModelsReportSchema>;
