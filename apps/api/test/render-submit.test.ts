@@ -49,7 +49,8 @@ describe('render.video submission pins the document and plans one branch per sce
   });
 
   it('pins a render version, sets the job version and queues frame/voice/shot per scene', async () => {
-    await h.db.sql`insert into doc_updates (doc_id, update) values (${cast.projectId}, ${Buffer.from(documentWithScenes(2))})`;
+    await h.db
+      .sql`insert into doc_updates (doc_id, update) values (${cast.projectId}, ${Buffer.from(documentWithScenes(2))})`;
     const res = await submit({ preset: { resolution: '480p' } });
     expect(res.status).toBe(202);
     const { job } = (await res.json()) as { job: { id: string; versionId: string | null } };

@@ -2,10 +2,9 @@
 // after one scene changes, and the floor (FFmpeg re-encoding the finished frames and audio with the
 // same settings and nothing else). Needs DATABASE_URL and REDIS_URL (as `npm test` provides).
 
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '@clapboard/server/logger';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
@@ -39,7 +38,10 @@ function project(portrait: string, changed = false): TestProject {
       heading: `${i % 2 ? 'INT. CABIN' : 'EXT. HARBOUR'} - ${i < 5 ? 'DAY' : 'NIGHT'}`,
       synopsis: `Beat ${i + 1}: the crossing`,
       dialogue: [
-        { character: i % 2 ? 'JONAS' : 'MARA', text: changed && i === 4 ? 'Then we walk, all the way.' : line },
+        {
+          character: i % 2 ? 'JONAS' : 'MARA',
+          text: changed && i === 4 ? 'Then we walk, all the way.' : line,
+        },
       ],
       shot: (['wide', 'medium', 'close'] as const)[i % 3],
       camera: CAMERAS[i % CAMERAS.length],
@@ -49,11 +51,17 @@ function project(portrait: string, changed = false): TestProject {
   };
 }
 
-async function timedRender(h: JobHarness, p: TestProject): Promise<{ seconds: number; outputs: JobOutput[]; jobId: string }> {
+async function timedRender(
+  h: JobHarness,
+  p: TestProject,
+): Promise<{ seconds: number; outputs: JobOutput[]; jobId: string }> {
   const started = performance.now();
   const { jobId } = await enqueueRender(h, p, { preset: { resolution: '720p', aspectRatio: '16:9' } });
   const row = await waitFor(
-    () => h.db.sql<{ status: string; error: string | null; outputs: JobOutput[] }[]>`select status, error, outputs from jobs where id = ${jobId}`.then((r) => r[0]!),
+    () =>
+      h.db.sql<
+        { status: string; error: string | null; outputs: JobOutput[] }[]
+      >`select status, error, outputs from jobs where id = ${jobId}`.then((r) => r[0]!),
     (r) => ['completed', 'failed', 'cancelled'].includes(r.status),
     600_000,
   );
@@ -108,13 +116,37 @@ try {
   const f = (n: number) => n.toFixed(1);
   const check = (ok: boolean) => (ok ? 'met' : '**missed**');
   const rows = [
-    ['Full render (10 scenes, cold cache)', `${f(full.seconds)} s`, `<= 2x floor (${f(2 * floor)} s) and <= 30 s`, check(full.seconds <= 2 * floor && full.seconds <= 30)],
+    [
+      'Full render (10 scenes, cold cache)',
+      `${f(full.seconds)} s`,
+      `<= 2x floor (${f(2 * floor)} s) and <= 30 s`,
+      check(full.seconds <= 2 * floor && full.seconds <= 30),
+    ],
     ['Floor: FFmpeg re-encode of the final frames + audio', `${f(floor)} s`, '-', '-'],
-    ['Full render / floor', `${(full.seconds / floor).toFixed(2)}x`, '<= 2x', check(full.seconds <= 2 * floor)],
-    ['Full render / real time', `${(full.seconds / duration).toFixed(2)}x`, '< 0.5x', check(full.seconds / duration < 0.5)],
-    [`Re-render after one scene's dialogue changed (${reused[0]!.n} of 32 steps reused)`, `${f(again.seconds)} s`, `<= 20% of full (${f(0.2 * full.seconds)} s)`, check(again.seconds <= 0.2 * full.seconds)],
+    [
+      'Full render / floor',
+      `${(full.seconds / floor).toFixed(2)}x`,
+      '<= 2x',
+      check(full.seconds <= 2 * floor),
+    ],
+    [
+      'Full render / real time',
+      `${(full.seconds / duration).toFixed(2)}x`,
+      '< 0.5x',
+      check(full.seconds / duration < 0.5),
+    ],
+    [
+      `Re-render after one scene's dialogue changed (${reused[0]!.n} of 32 steps reused)`,
+      `${f(again.seconds)} s`,
+      `<= 20% of full (${f(0.2 * full.seconds)} s)`,
+      check(again.seconds <= 0.2 * full.seconds),
+    ],
   ];
-  const table = ['| measure | result | target | |', '| --- | --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const table = [
+    '| measure | result | target | |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
   const markdown = `## Render pipeline (\`render.video\`)
 
 Command: \`npm run bench:render\` (apps/gpu-worker/bench/bench-render.ts), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), one worker (2 steps at once), libx264 \`${RENDER_QUALITY.preset}\` CRF ${RENDER_QUALITY.crf}.
@@ -124,7 +156,12 @@ Wall times are from enqueue to \`completed\` through the real queue, worker, Pos
 ${table}
 
 Shots are encoded once with the final settings and stream-copied into the film; only the 0.5 s transitions are re-encoded, which is why the render can sit close to the floor and a one-scene change costs one shot plus the audio mix.`;
-  if (process.env.BENCH_PROFILE) for (const id of [full.jobId, again.jobId]) console.log(await h.db.sql`select name, status, extract(epoch from started_at - (select min(started_at) from job_steps where job_id = ${id}))::numeric(6,2) as at, extract(epoch from finished_at - started_at)::numeric(6,2) as sec from job_steps where job_id = ${id} order by started_at`);
+  if (process.env.BENCH_PROFILE)
+    for (const id of [full.jobId, again.jobId])
+      console.log(
+        await h.db
+          .sql`select name, status, extract(epoch from started_at - (select min(started_at) from job_steps where job_id = ${id}))::numeric(6,2) as at, extract(epoch from finished_at - started_at)::numeric(6,2) as sec from job_steps where job_id = ${id} order by started_at`,
+      );
   writeBenchSection('render', markdown);
   console.log(markdown);
 } finally {

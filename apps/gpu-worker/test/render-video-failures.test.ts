@@ -143,7 +143,9 @@ describe('render.video: cancel, crash and bad input', () => {
     const row = await ended(h, jobId, 120_000);
     expect(row.error).toBeNull();
     expect(row.status).toBe('completed');
-    const ledger = await h.db.sql<{ step: string }[]>`select step from cost_ledger where job_id = ${jobId} order by step`;
+    const ledger = await h.db.sql<
+      { step: string }[]
+    >`select step from cost_ledger where job_id = ${jobId} order by step`;
     // The music bed is the one the cancelled render already made: reused, so not charged again.
     expect(ledger.map((l) => l.step)).toEqual(['assemble', 'scene-0/frame', 'scene-0/shot', 'scene-0/voice']);
     const [music] = await h.db.sql<{ status: string }[]>`
@@ -162,7 +164,12 @@ describe('render.video: cancel, crash and bad input', () => {
       {
         scenes: [
           { id: 'blank', heading: '', durationSec: 2 },
-          { id: 'talk', heading: 'INT. HALL - DAY', dialogue: [{ character: 'MARA', text: 'Hello.' }], durationSec: 1 },
+          {
+            id: 'talk',
+            heading: 'INT. HALL - DAY',
+            dialogue: [{ character: 'MARA', text: 'Hello.' }],
+            durationSec: 1,
+          },
         ],
         characters: { MARA: { portraitAssetId: gone } },
         settings: { transition: 'cut' },
@@ -187,8 +194,12 @@ describe('render.video: cancel, crash and bad input', () => {
     });
     const row = await ended(h, jobId, 30_000);
     expect(row.status).toBe('failed');
-    expect(row.error).toContain('Scene 1 (INT. LOBBY - DAY) lasts 7200 s; the longest scene we render is 600 s');
-    const attempts = await h.db.sql<{ attempts: number }[]>`select attempts from job_steps where job_id = ${jobId}`;
+    expect(row.error).toContain(
+      'Scene 1 (INT. LOBBY - DAY) lasts 7200 s; the longest scene we render is 600 s',
+    );
+    const attempts = await h.db.sql<
+      { attempts: number }[]
+    >`select attempts from job_steps where job_id = ${jobId}`;
     expect(attempts.every((a) => a.attempts === 1)).toBe(true);
   });
 

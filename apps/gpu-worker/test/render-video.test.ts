@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '@clapboard/server/logger';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
@@ -40,7 +40,9 @@ const finished = (h: JobHarness, id: string, timeoutMs = 240_000) =>
     timeoutMs,
   );
 const steps = (h: JobHarness, id: string) =>
-  h.db.sql<{ name: string; status: string }[]>`select name, status from job_steps where job_id = ${id} order by name`;
+  h.db.sql<
+    { name: string; status: string }[]
+  >`select name, status from job_steps where job_id = ${id} order by name`;
 
 describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS', () => {
   let h: JobHarness;
@@ -124,7 +126,12 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
       ['poster', 'strip', 'subtitles.srt', 'subtitles.vtt', 'video'].sort(),
     );
     const video = outputOf(row.outputs, 'video');
-    const meta = video.value as { versionId: string; shots: number[]; transitionSec: number; durationSec: number };
+    const meta = video.value as {
+      versionId: string;
+      shots: number[];
+      transitionSec: number;
+      durationSec: number;
+    };
     expect(meta.versionId).toBe(versionId);
 
     const file = await assetToFile(h, store, video.assetId!, join(dir, 'render.mp4'));
@@ -155,7 +162,10 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
     const voiceTrack = await assetToFile(h, store, steps1!.outputs[0]!.assetId!, join(dir, 'voice-1.wav'));
     const pcm = await readPcm(voiceTrack, dir, { sampleRate: 48_000 });
     const offset = meta.shots[0]! - meta.transitionSec;
-    const firstLine = audibleSpan(pcm.subarray(0, Math.round((cues[1]!.endSec - offset + 0.1) * 48_000)), 48_000)!;
+    const firstLine = audibleSpan(
+      pcm.subarray(0, Math.round((cues[1]!.endSec - offset + 0.1) * 48_000)),
+      48_000,
+    )!;
     expect(Math.abs(firstLine.startSec + offset - cues[1]!.startSec)).toBeLessThan(0.25);
     expect(Math.abs(firstLine.endSec + offset - cues[1]!.endSec)).toBeLessThan(0.25);
     const whole = audibleSpan(pcm, 48_000)!;
@@ -191,7 +201,13 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
       ...project,
       scenes: project.scenes.map((s) =>
         s.id === 's2'
-          ? { ...s, dialogue: [{ character: 'JONAS', text: 'Sit down, please, the coffee is hot.' }, s.dialogue![1]!] }
+          ? {
+              ...s,
+              dialogue: [
+                { character: 'JONAS', text: 'Sit down, please, the coffee is hot.' },
+                s.dialogue![1]!,
+              ],
+            }
           : s,
       ),
     };

@@ -38,7 +38,12 @@ export function buildDocument(p: TestProject): Uint8Array {
     characters.set(name, map);
   }
   const settings = doc.getMap<unknown>('settings');
-  for (const [k, v] of Object.entries({ fps: 24, transition: 'crossfade', musicPrompt: 'calm', ...p.settings }))
+  for (const [k, v] of Object.entries({
+    fps: 24,
+    transition: 'crossfade',
+    musicPrompt: 'calm',
+    ...p.settings,
+  }))
     settings.set(k, v);
   return Y.encodeStateAsUpdate(doc);
 }

@@ -19,12 +19,26 @@ export async function uploadAsset(
 ): Promise<string> {
   const [job] = await h.db.sql<{ id: string }[]>`
     insert into jobs (project_id, type, params, status, finished_at) values (${h.projectId}, 'assets.derive', '{}', 'completed', now()) returning id`;
-  return saveJobFile(h.db.sql, store, { projectId: h.projectId, jobId: job!.id, file, kind, mime, name: file });
+  return saveJobFile(h.db.sql, store, {
+    projectId: h.projectId,
+    jobId: job!.id,
+    file,
+    kind,
+    mime,
+    name: file,
+  });
 }
 
 /** Copies an asset's bytes to `file`. */
-export async function assetToFile(h: JobHarness, store: BlobStore, assetId: string, file: string): Promise<string> {
-  const [row] = await h.db.sql<{ storage_key: string }[]>`select storage_key from assets where id = ${assetId}`;
+export async function assetToFile(
+  h: JobHarness,
+  store: BlobStore,
+  assetId: string,
+  file: string,
+): Promise<string> {
+  const [row] = await h.db.sql<
+    { storage_key: string }[]
+  >`select storage_key from assets where id = ${assetId}`;
   const obj = await store.get(row!.storage_key);
   const { writeFile } = await import('node:fs/promises');
   await writeFile(file, Buffer.from(await new Response(obj!.body).arrayBuffer()));
@@ -45,7 +59,10 @@ export async function integratedLoudness(file: string): Promise<number> {
 }
 
 /** First and last audible moment (|x| ≥ 0.02) of a mono PCM clip, in seconds. */
-export function audibleSpan(samples: Float32Array, rate: number): { startSec: number; endSec: number } | null {
+export function audibleSpan(
+  samples: Float32Array,
+  rate: number,
+): { startSec: number; endSec: number } | null {
   let a = 0;
   let b = samples.length - 1;
   while (a < samples.length && Math.abs(samples[a]!) < 0.02) a++;
@@ -54,7 +71,12 @@ export function audibleSpan(samples: Float32Array, rate: number): { startSec: nu
 }
 
 /** Loads a text asset. */
-export async function assetText(h: JobHarness, store: BlobStore, assetId: string, dir: string): Promise<string> {
+export async function assetText(
+  h: JobHarness,
+  store: BlobStore,
+  assetId: string,
+  dir: string,
+): Promise<string> {
   return readFile(await assetToFile(h, store, assetId, join(dir, `${assetId}.txt`)), 'utf8');
 }
 

@@ -3,8 +3,6 @@ export { cancelChannel, publishCancel } from './cancel-channel';
 export { type CostEstimate, estimateCost, workerCost } from './estimate-cost';
 export { finishJob } from './finish-job';
 export { buildFlow, type FlowInput, flowJobIds, type PlannedStep, sequentialPlan } from './flow-plan';
-export { countRenderScenes, pinRenderVersion, versionSceneCount } from './pin-render-version';
-export { renderVideoPlan } from './render-plan';
 export {
   createJobEmitter,
   DEFAULT_SOCKET_KEY,
@@ -15,6 +13,8 @@ export {
 } from './job-events';
 export { createJobQueues, type JobQueues } from './job-queues';
 export { type JobRow, rowToJob } from './job-row';
+export { countRenderScenes, pinRenderVersion, versionSceneCount } from './pin-render-version';
+export { renderVideoPlan } from './render-plan';
 export { bullJobId, FINALIZE_STEP, type StepData, stepDataSchema } from './step-data';
 export {
   BudgetExceededError,

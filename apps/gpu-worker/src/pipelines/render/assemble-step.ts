@@ -4,10 +4,16 @@ import type { JobOutput } from '@clapboard/shared/jobs';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { ffprobe } from '../../media/ffmpeg';
 import { assembleVideo } from './assemble-video';
-import { layDialogue, loopMusic, mixSoundtrack, AUDIO_RATE } from './mix-soundtrack';
+import { AUDIO_RATE, layDialogue, loopMusic, mixSoundtrack } from './mix-soundtrack';
 import { readPcm } from './pcm-wav';
 import { posterAndStrip } from './poster-and-strip';
-import { outputSize, type RenderDeps, type RenderParams, type RenderStepContext, transitionOf } from './render-context';
+import {
+  outputSize,
+  type RenderDeps,
+  type RenderParams,
+  type RenderStepContext,
+  transitionOf,
+} from './render-context';
 import { loadRenderDocument } from './render-document';
 import { layoutTimeline, transitionSeconds } from './render-timing';
 import { upstream } from './shot-step';
@@ -153,7 +159,8 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
       const probe = await ffprobe(video, { signal: ctx.signal });
       const { preset } = ctx.params;
       const tag = `${preset.resolution}-${preset.aspectRatio.replace(':', 'x')}`;
-      const save = (file: string, o: Parameters<typeof storeStepFile>[2]) => storeStepFile(ctx as never, deps.store, { ...o, file });
+      const save = (file: string, o: Parameters<typeof storeStepFile>[2]) =>
+        storeStepFile(ctx as never, deps.store, { ...o, file });
       const videoAsset = await save(video, {
         file: video,
         kind: 'video',
@@ -164,9 +171,26 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
         durationSec: probe.durationSec ?? timeline.totalSec,
         probe: probe as never,
       });
-      const vttAsset = await save(vtt, { file: vtt, kind: 'document', mime: 'text/vtt', name: 'subtitles.vtt' });
-      const srtAsset = await save(srt, { file: srt, kind: 'document', mime: 'application/x-subrip', name: 'subtitles.srt' });
-      const posterAsset = await save(posterFile, { file: posterFile, kind: 'image', mime: 'image/jpeg', name: 'poster.jpg', width, height });
+      const vttAsset = await save(vtt, {
+        file: vtt,
+        kind: 'document',
+        mime: 'text/vtt',
+        name: 'subtitles.vtt',
+      });
+      const srtAsset = await save(srt, {
+        file: srt,
+        kind: 'document',
+        mime: 'application/x-subrip',
+        name: 'subtitles.srt',
+      });
+      const posterAsset = await save(posterFile, {
+        file: posterFile,
+        kind: 'image',
+        mime: 'image/jpeg',
+        name: 'poster.jpg',
+        width,
+        height,
+      });
       const stripAsset = await save(stripFile, {
         file: stripFile,
         kind: 'image',

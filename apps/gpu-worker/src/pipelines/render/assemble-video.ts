@@ -27,7 +27,11 @@ export interface AssembleVideoOptions {
 }
 
 /** Runs `fn` over `items`, at most `limit` at once (short FFmpeg runs barely use a core each). */
-async function inPool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+async function inPool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
@@ -129,7 +133,9 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
   const list = join(o.scratchDir, 'parts.txt');
   await writeFile(
     list,
-    parts.map((p) => `file '${p.file.replace(/'/g, "'\\''")}'\nduration ${p.durationSec.toFixed(6)}\n`).join(''),
+    parts
+      .map((p) => `file '${p.file.replace(/'/g, "'\\''")}'\nduration ${p.durationSec.toFixed(6)}\n`)
+      .join(''),
   );
   const total = shots.reduce((s, x) => s + x.durationSec, 0) - Math.max(0, n - 1) * Math.max(0, T);
   await runFfmpeg(

@@ -145,7 +145,9 @@ export async function composeFrame(o: ComposeFrameOptions): Promise<Buffer> {
   }
   if (svg.length)
     layers.push({
-      input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${svg.join('')}</svg>`),
+      input: Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${svg.join('')}</svg>`,
+      ),
       left: 0,
       top: 0,
     });

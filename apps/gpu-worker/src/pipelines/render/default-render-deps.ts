@@ -31,8 +31,10 @@ export function defaultRenderDeps(
       ...(matting ? { cutout: (image: Buffer) => removeBackground(matting, image) } : {}),
       ...(images
         ? {
-            generateImage: (prompt: string, g: { seed: number; width: number; height: number; signal: AbortSignal }) =>
-              images.generate(prompt, g),
+            generateImage: (
+              prompt: string,
+              g: { seed: number; width: number; height: number; signal: AbortSignal },
+            ) => images.generate(prompt, g),
           }
         : {}),
       version: `voices:festival+flite;matting:${matting ? MATTING : 'none'};images:${images?.source ?? 'none'}`,

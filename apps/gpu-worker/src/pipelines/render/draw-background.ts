@@ -71,7 +71,12 @@ function exterior(w: number, h: number, light: Light, rand: () => number): strin
 }
 
 function interior(w: number, h: number, light: Light, rand: () => number): string {
-  const wall = light === 'night' ? ['#3a3550', '#24213a'] : light === 'dusk' ? ['#b9876a', '#8a5e4d'] : ['#efe2cc', '#d6c3a5'];
+  const wall =
+    light === 'night'
+      ? ['#3a3550', '#24213a']
+      : light === 'dusk'
+        ? ['#b9876a', '#8a5e4d']
+        : ['#efe2cc', '#d6c3a5'];
   const floorY = Math.round(h * 0.7);
   const [skyTop, skyBottom] = SKY[light];
   const winW = Math.round(w * 0.22);

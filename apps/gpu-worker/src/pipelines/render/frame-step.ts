@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { parseSceneHeading } from '@clapboard/screenplay';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { composeFrame, type FrameCharacter } from './compose-frame';
-import { charactersIn, outputSize, type RenderDeps, type RenderParams, type RenderStepContext, sceneOf } from './render-context';
+import {
+  charactersIn,
+  outputSize,
+  type RenderDeps,
+  type RenderParams,
+  type RenderStepContext,
+  sceneOf,
+} from './render-context';
 import { loadRenderDocument } from './render-document';
 import { fetchAsset, projectAsset, storeStepFile } from './step-files';
 
@@ -67,7 +74,12 @@ export function frameStep(deps: RenderDeps): StepDefinition<RenderParams> {
       let backdrop: Buffer | undefined;
       if (deps.models.generateImage && scene.imagePrompt) {
         ctx.report({ stage: `${label}: generating`, progress: 10 });
-        backdrop = await deps.models.generateImage(scene.imagePrompt, { seed, width, height, signal: ctx.signal });
+        backdrop = await deps.models.generateImage(scene.imagePrompt, {
+          seed,
+          width,
+          height,
+          signal: ctx.signal,
+        });
       } else if (background) {
         const file = join(ctx.scratchDir, 'background');
         await fetchAsset(ctx as never, deps.store, scene.frameAssetId!, file);
@@ -96,7 +108,10 @@ export function frameStep(deps: RenderDeps): StepDefinition<RenderParams> {
           cut.catch(() => cutouts.delete(person.portraitSha!));
           if (cutouts.size > 64) cutouts.delete(cutouts.keys().next().value as string);
         }
-        ctx.report({ stage: `${label}: cutting out ${person.name}`, progress: 20 + (60 * i) / people.length });
+        ctx.report({
+          stage: `${label}: cutting out ${person.name}`,
+          progress: 20 + (60 * i) / people.length,
+        });
         characters.push({ name: person.name, cutout: await cut });
       }
 

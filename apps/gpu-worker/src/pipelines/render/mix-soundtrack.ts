@@ -33,7 +33,11 @@ export function parseLoudnormJson(stderr: string): LoudnessMeasure {
  * Lays per-scene dialogue tracks on the video's timeline: scene `i`'s track starts at
  * `offsets[i]` seconds. Tracks overlap only inside transitions, where they are silent, so they add.
  */
-export function layDialogue(tracks: readonly Float32Array[], offsets: readonly number[], totalSec: number): Float32Array {
+export function layDialogue(
+  tracks: readonly Float32Array[],
+  offsets: readonly number[],
+  totalSec: number,
+): Float32Array {
   const out = new Float32Array(Math.round(totalSec * AUDIO_RATE));
   tracks.forEach((track, i) => {
     const start = Math.round((offsets[i] ?? 0) * AUDIO_RATE);

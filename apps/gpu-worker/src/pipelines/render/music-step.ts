@@ -48,7 +48,9 @@ export function musicStep(deps: RenderDeps): StepDefinition<RenderParams> {
         mime: 'audio/wav',
         name: 'music.wav',
       });
-      return { outputs: [{ name: 'music', assetId: stored.assetId, value: { sha256: stored.sha256, source } }] };
+      return {
+        outputs: [{ name: 'music', assetId: stored.assetId, value: { sha256: stored.sha256, source } }],
+      };
     },
   };
 }

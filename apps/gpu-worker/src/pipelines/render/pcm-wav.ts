@@ -34,7 +34,8 @@ export function encodeWav(samples: Float32Array, sampleRate: number): Buffer {
  * null for anything else, so callers fall back to `readPcm`.
  */
 export function decodeWav16(buf: Buffer, sampleRate: number): Float32Array | null {
-  if (buf.length < 44 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') return null;
+  if (buf.length < 44 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE')
+    return null;
   let at = 12;
   let format: { channels: number; rate: number; bits: number; pcm: boolean } | null = null;
   while (at + 8 <= buf.length) {
@@ -48,7 +49,8 @@ export function decodeWav16(buf: Buffer, sampleRate: number): Float32Array | nul
         bits: buf.readUInt16LE(at + 22),
       };
     if (id === 'data') {
-      if (!format?.pcm || format.channels !== 1 || format.bits !== 16 || format.rate !== sampleRate) return null;
+      if (!format?.pcm || format.channels !== 1 || format.bits !== 16 || format.rate !== sampleRate)
+        return null;
       const n = Math.floor(Math.min(size, buf.length - at - 8) / 2);
       const out = new Float32Array(n);
       for (let i = 0; i < n; i++) out[i] = buf.readInt16LE(at + 8 + i * 2) / 32768;
@@ -71,9 +73,12 @@ export async function readPcm(
   const wav = decodeWav16(await readFile(file), options.sampleRate);
   if (wav) return wav;
   const out = join(scratchDir, `pcm-${Math.random().toString(36).slice(2)}.f32`);
-  await runFfmpeg(['-y', '-i', file, '-vn', '-ac', '1', '-ar', String(options.sampleRate), '-f', 'f32le', out], {
-    signal: options.signal,
-  });
+  await runFfmpeg(
+    ['-y', '-i', file, '-vn', '-ac', '1', '-ar', String(options.sampleRate), '-f', 'f32le', out],
+    {
+      signal: options.signal,
+    },
+  );
   const buf = await readFile(out);
   // Copy into an aligned buffer: a Buffer's byteOffset need not be a multiple of 4.
   const samples = new Float32Array(buf.byteLength / 4);

@@ -9,8 +9,13 @@ export async function posterAndStrip(
   thumbWidth = 192,
 ): Promise<{ poster: Buffer; strip: Buffer; stripWidth: number; stripHeight: number }> {
   const poster = await sharp(frames[0]!).jpeg({ quality: 85 }).toBuffer();
-  const picked = frames.length <= 12 ? frames : Array.from({ length: 12 }, (_, i) => frames[Math.floor((i * frames.length) / 12)]!);
-  const thumbs = await Promise.all(picked.map((f) => sharp(f).resize({ width: thumbWidth }).png().toBuffer()));
+  const picked =
+    frames.length <= 12
+      ? frames
+      : Array.from({ length: 12 }, (_, i) => frames[Math.floor((i * frames.length) / 12)]!);
+  const thumbs = await Promise.all(
+    picked.map((f) => sharp(f).resize({ width: thumbWidth }).png().toBuffer()),
+  );
   const thumbHeight = (await sharp(thumbs[0]!).metadata()).height ?? thumbWidth;
   const stripWidth = thumbWidth * thumbs.length;
   const strip = await sharp({

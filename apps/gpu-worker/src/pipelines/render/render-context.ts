@@ -1,5 +1,5 @@
 import type { BlobStore } from '@clapboard/server/storage';
-import { type Scene, frameSize } from '@clapboard/shared/document';
+import { frameSize, type Scene } from '@clapboard/shared/document';
 import type { JobPayload } from '@clapboard/shared/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { StepContext } from '../../jobs/pipeline';

@@ -76,7 +76,9 @@ export function readRenderDocument(versionId: string, state: Uint8Array): Render
     const settings = projectSettingsSchema.safeParse(rawSettings);
     if (!settings.success) {
       const issue = settings.error.issues[0];
-      throw new UnrecoverableError(`Project settings are invalid: ${issue?.path.join('.')} ${issue?.message}.`);
+      throw new UnrecoverableError(
+        `Project settings are invalid: ${issue?.path.join('.')} ${issue?.message}.`,
+      );
     }
     const music = rawSettings.musicAssetId;
     return {

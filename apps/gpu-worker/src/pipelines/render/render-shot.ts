@@ -48,7 +48,10 @@ export function cameraFilter(camera: CameraMove, width: number, height: number, 
       return `crop=${width}:${height}:x='(iw-ow)/2':y='(ih-oh)*(1-${ease})'`;
     case 'zoom-in':
     case 'zoom-out': {
-      const z = camera === 'zoom-in' ? `(1+${CAMERA_TRAVEL}*${ease})` : `(${1 + CAMERA_TRAVEL}-${CAMERA_TRAVEL}*${ease})`;
+      const z =
+        camera === 'zoom-in'
+          ? `(1+${CAMERA_TRAVEL}*${ease})`
+          : `(${1 + CAMERA_TRAVEL}-${CAMERA_TRAVEL}*${ease})`;
       return `scale=w='trunc(${width}*${z}/2)*2':h=-2:eval=frame:flags=bicubic,crop=${width}:${height}`;
     }
   }

@@ -1,7 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepDefinition, StepResult } from '../../jobs/pipeline';
-import { type RenderDeps, type RenderParams, type RenderStepContext, outputSize, sceneOf, transitionOf } from './render-context';
+import {
+  outputSize,
+  type RenderDeps,
+  type RenderParams,
+  type RenderStepContext,
+  sceneOf,
+  transitionOf,
+} from './render-context';
 import { loadRenderDocument } from './render-document';
 import { renderShot } from './render-shot';
 import { transitionSeconds } from './render-timing';
@@ -66,7 +73,14 @@ export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
         srt = join(ctx.scratchDir, 'lines.srt');
         await writeFile(
           srt,
-          formatSrt(voice.lines.map((l) => ({ startSec: l.startSec, endSec: l.endSec, text: l.text, speaker: l.character }))),
+          formatSrt(
+            voice.lines.map((l) => ({
+              startSec: l.startSec,
+              endSec: l.endSec,
+              text: l.text,
+              speaker: l.character,
+            })),
+          ),
         );
       }
       const out = join(ctx.scratchDir, 'shot.mp4');
@@ -102,7 +116,11 @@ export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
       });
       return {
         outputs: [
-          { name: 'shot', assetId: stored.assetId, value: { sha256: stored.sha256, durationSec: voice.durationSec } },
+          {
+            name: 'shot',
+            assetId: stored.assetId,
+            value: { sha256: stored.sha256, durationSec: voice.durationSec },
+          },
         ],
       };
     },

@@ -64,7 +64,11 @@ export async function speakScene(o: SpeakSceneOptions): Promise<{
 }
 
 /** Places clips at their line start times in a silent track of `durationSec`. */
-export function sceneTrack(clips: readonly Float32Array[], lines: readonly TimedLine[], durationSec: number): Float32Array {
+export function sceneTrack(
+  clips: readonly Float32Array[],
+  lines: readonly TimedLine[],
+  durationSec: number,
+): Float32Array {
   const track = new Float32Array(Math.round(durationSec * AUDIO_RATE));
   clips.forEach((clip, i) => {
     const start = Math.round(lines[i]!.startSec * AUDIO_RATE);

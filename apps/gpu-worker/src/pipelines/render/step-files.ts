@@ -1,4 +1,4 @@
-import { downloadAsset, saveJobFile, type SaveJobFileInput } from '@clapboard/server/assets';
+import { downloadAsset, type SaveJobFileInput, saveJobFile } from '@clapboard/server/assets';
 import type { BlobStore } from '@clapboard/server/storage';
 import { UnrecoverableError } from 'bullmq';
 import type { StepContext } from '../../jobs/pipeline';

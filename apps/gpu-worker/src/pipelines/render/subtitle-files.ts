@@ -17,7 +17,11 @@ function clock(seconds: number, separator: '.' | ','): string {
 }
 
 // A blank line ends a cue in both formats and "-->" starts timing, so neither may appear in text.
-const clean = (text: string) => text.replace(/\s*\n\s*/g, ' ').replace(/-->/g, '->').trim();
+const clean = (text: string) =>
+  text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/-->/g, '->')
+    .trim();
 const escapeVtt = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** WebVTT (text/vtt) with one cue per line and the speaker as a `<v>` voice span. */

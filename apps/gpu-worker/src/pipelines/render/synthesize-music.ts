@@ -12,7 +12,8 @@ export function musicStyleFor(prompt: string): MusicStyle {
   const p = prompt.toLowerCase();
   if (/tense|suspense|dark|thrill|danger|mystery|ominous/.test(p))
     return { mood: 'tense', bpm: 92, root: 45, minor: true };
-  if (/sad|melanchol|somber|grief|lonely|nostalg/.test(p)) return { mood: 'sad', bpm: 66, root: 50, minor: true };
+  if (/sad|melanchol|somber|grief|lonely|nostalg/.test(p))
+    return { mood: 'sad', bpm: 66, root: 50, minor: true };
   if (/upbeat|happy|energetic|fun|bright|joy|epic|action/.test(p))
     return { mood: 'upbeat', bpm: 118, root: 48, minor: false };
   return { mood: 'calm', bpm: 76, root: 48, minor: false };

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { AUDIO_RATE } from './mix-soundtrack';
 import { encodeWav } from './pcm-wav';
-import { type RenderDeps, type RenderParams, type RenderStepContext, sceneOf, transitionOf, voiceFor } from './render-context';
+import {
+  type RenderDeps,
+  type RenderParams,
+  type RenderStepContext,
+  sceneOf,
+  transitionOf,
+  voiceFor,
+} from './render-context';
 import { loadRenderDocument } from './render-document';
 import { shotSeconds, transitionSeconds } from './render-timing';
 import { sceneTrack, speakScene } from './speak-scene';
@@ -40,7 +47,13 @@ export function voiceStep(deps: RenderDeps): StepDefinition<RenderParams> {
     version: 1,
     cacheInput: async (ctx) => {
       const { scene, lines, fps, transitionSec } = await inputsOf(ctx, deps);
-      return { lines, durationSec: scene.durationSec, fps, transitionSec, models: lines.length ? deps.models.version : null };
+      return {
+        lines,
+        durationSec: scene.durationSec,
+        fps,
+        transitionSec,
+        models: lines.length ? deps.models.version : null,
+      };
     },
     run: async (ctx) => {
       const { scene, index, lines, fps, transitionSec } = await inputsOf(ctx, deps);
@@ -53,7 +66,11 @@ export function voiceStep(deps: RenderDeps): StepDefinition<RenderParams> {
         scratchDir: ctx.scratchDir,
         signal: ctx.signal,
         onLine: (done, total) =>
-          ctx.report({ stage: `${label}: voices`, progress: (done / total) * 90, message: `spoke line ${done} of ${total}` }),
+          ctx.report({
+            stage: `${label}: voices`,
+            progress: (done / total) * 90,
+            message: `spoke line ${done} of ${total}`,
+          }),
       });
       const durationSec = shotSeconds(scene.durationSec, spoken.speechEndSec, transitionSec, fps);
       const file = join(ctx.scratchDir, 'voice.wav');
