@@ -284,6 +284,30 @@ describe('jobs API against real Postgres and Redis', () => {
     }
   });
 
+  it('concurrent submissions never overshoot a hard budget: exactly the jobs that fit are accepted', async () => {
+    await h.db
+      .sql`update jobs set status = 'cancelled', finished_at = now() where project_id = ${cast.projectId} and status in ('queued', 'running')`;
+    const one = 0.0008; // assets.derive estimate: (1 + 2 + 5) worker-seconds × $0.0001 on cpu
+    const put = await h.app.request(`/api/v1/projects/${cast.projectId}/budget`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...cast.headers('owner') },
+      body: JSON.stringify({ softLimitUsd: null, hardLimitUsd: one * 2 + one / 10 }),
+    });
+    expect(put.status).toBe(200);
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        post(`/api/v1/projects/${cast.projectId}/jobs`, 'editor', derive).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 202)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 402)).toHaveLength(4);
+    await h.app.request(`/api/v1/projects/${cast.projectId}/budget`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...cast.headers('owner') },
+      body: JSON.stringify({ hardLimitUsd: null }),
+    });
+  });
+
   it('job history lists jobs across my projects only, paginated', async () => {
     const res = await get('/api/v1/jobs?limit=2', 'editor');
     const page1 = (await res.json()) as {

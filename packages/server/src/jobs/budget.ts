@@ -11,7 +11,7 @@ export async function budgetFigures(sql: Sql, projectId: string, estimateUsd = 0
       (select coalesce(sum(amount_usd), 0) from cost_ledger where project_id = ${projectId}) as spent,
       (select coalesce(sum(greatest(j.cost_estimate_usd - coalesce(l.charged, 0), 0)), 0)
          from jobs j
-         left join (select job_id, sum(amount_usd) as charged from cost_ledger group by job_id) l on l.job_id = j.id
+         left join (select job_id, sum(amount_usd) as charged from cost_ledger where project_id = ${projectId} group by job_id) l on l.job_id = j.id
          where j.project_id = ${projectId} and j.status in ('queued', 'running')) as reserved,
       b.soft_limit_usd as soft,
       b.hard_limit_usd as hard

@@ -48,7 +48,7 @@ export class EnqueueFailedError extends Error {
 /**
  * Creates a job: estimates its cost, refuses past the hard budget, writes the `jobs` row and
  * enqueues its BullMQ flow. Submissions to one project are serialized (row lock) so two jobs
- * cannot both squeeze under the budget. The row is committed before the flow is added (so a worker
+ * cannot both squeeze under the budget (only when a hard limit is set). The row is committed before the flow is added (so a worker
  * never sees a step before its row); if adding fails, the row is deleted again. A crash between
  * the two is repaired by `reconcileQueuedJobs`, whose deterministic BullMQ ids make it idempotent.
  */
@@ -63,7 +63,13 @@ export async function submitJob(
   const priority = input.priority ?? def.priority;
 
   const outcome = await sql.begin(async (tx) => {
-    await tx`select id from projects where id = ${input.projectId} for update`;
+    // Only a hard budget needs submissions serialized (two jobs must not both squeeze under it);
+    // without one, concurrent submissions to a project proceed in parallel.
+    const [limits] = await tx<
+      { hard: number | null }[]
+    >`select hard_limit_usd as hard from budgets where project_id = ${input.projectId}`;
+    if (limits?.hard !== null && limits?.hard !== undefined)
+      await tx`select id from projects where id = ${input.projectId} for update`;
     if (input.idempotencyKey) {
       const [existing] = await tx<JobRow[]>`
         select * from jobs where project_id = ${input.projectId} and idempotency_key = ${input.idempotencyKey}`;
