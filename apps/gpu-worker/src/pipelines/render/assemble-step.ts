@@ -1,9 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { saveJobFile } from '@clapboard/server/assets';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import type { StepDefinition } from '../../jobs/pipeline';
+import { readCachedStep, stepCacheKey, writeCachedStep } from '../../jobs/step-cache';
 import { ffprobe } from '../../media/ffmpeg';
-import { assembleVideo } from './assemble-video';
+import { assembleVideo, type TransitionCache } from './assemble-video';
 import { AUDIO_RATE, layDialogue, loopMusic, mixSoundtrack } from './mix-soundtrack';
 import { readPcm } from './pcm-wav';
 import { posterAndStrip } from './poster-and-strip';
@@ -35,6 +37,45 @@ async function inputsOf(ctx: RenderStepContext) {
 }
 
 const sha = (o: JobOutput) => (o.value as { sha256: string }).sha256;
+
+/**
+ * Transitions content-addressed by the two shots they join, kept as assets across renders: a
+ * one-scene change re-encodes at most the two transitions touching that scene. They are complete
+ * outputs, so they are not removed if this assembly fails.
+ */
+function transitionCache(
+  ctx: RenderStepContext,
+  deps: RenderDeps,
+  shotHashes: string[],
+  settings: Record<string, unknown>,
+): TransitionCache {
+  const key = (i: number) =>
+    stepCacheKey('render.video', 'transition', 1, {
+      from: shotHashes[i],
+      to: shotHashes[i + 1],
+      ...settings,
+    });
+  return {
+    async get(i, out) {
+      const hit = await readCachedStep(ctx.sql, key(i));
+      const assetId = hit?.outputs[0]?.assetId;
+      if (!assetId) return false;
+      await fetchAsset(ctx as never, deps.store, assetId, out);
+      return true;
+    },
+    async put(i, file) {
+      const assetId = await saveJobFile(ctx.sql, deps.store, {
+        projectId: ctx.projectId,
+        jobId: ctx.jobId,
+        file,
+        kind: 'video',
+        mime: 'video/mp4',
+        name: `transition-${i + 1}.mp4`,
+      });
+      await writeCachedStep(ctx.sql, key(i), 'transition', { outputs: [{ name: 'transition', assetId }] });
+    },
+  };
+}
 
 /**
  * Assemble step: dialogue over the ducked music, normalized to −16 LUFS; the shots joined with the
@@ -115,7 +156,13 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
           progress('mixing and normalizing audio');
         },
       });
-      mixing.catch(() => {}); // awaited below; a video failure must not leave it unhandled
+      const mixStarted = performance.now();
+      mixing.then(
+        () => {
+          phases.audioMs = Math.round(performance.now() - mixStarted);
+        },
+        () => {}, // awaited below; a video failure must not leave it unhandled
+      );
       const video = join(ctx.scratchDir, 'render.mp4');
       await assembleVideo({
         shots,
@@ -123,12 +170,20 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
         transitionSec,
         fps,
         soundtrack: mixing.then(() => soundtrack),
+        transitionCache: transitionCache(
+          ctx,
+          deps,
+          scenes.map((x) => sha(x.shot)),
+          { transition, transitionSec, fps, encoder: await deps.encoder(), quality: deps.quality },
+        ),
         out: video,
         encoder: await deps.encoder(),
         quality: deps.quality,
         scratchDir: ctx.scratchDir,
         signal: ctx.signal,
         onProgress: (f, stage) => {
+          if (stage === 'joining' && phases.partsMs === undefined)
+            phases.partsMs = Math.round(performance.now() - mixStarted);
           videoDone = f;
           progress(stage);
         },

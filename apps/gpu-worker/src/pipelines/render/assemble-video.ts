@@ -9,7 +9,17 @@ export interface AssembleShot {
   durationSec: number;
 }
 
+/** Transitions made by earlier renders, by join index (content-addressed by the caller). */
+export interface TransitionCache {
+  /** Copies the transition after shot `index` to `out` when one exists; false otherwise. */
+  get(index: number, out: string): Promise<boolean>;
+  /** Keeps a newly encoded transition for later renders. */
+  put(index: number, file: string): Promise<void>;
+}
+
 export interface AssembleVideoOptions {
+  /** Reuse of transitions whose two shots did not change; default none. */
+  transitionCache?: TransitionCache;
   shots: AssembleShot[];
   transition: ProjectSettings['transition'];
   /** Transition length (seconds, whole frames); 0 for cuts. */
@@ -103,6 +113,11 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
     let encoded = 0;
     await inPool(shots.slice(0, -1), 2, async (_, i) => {
       const out = join(o.scratchDir, `transition-${i}.mp4`);
+      if (await o.transitionCache?.get(i, out)) {
+        clips[i] = out;
+        o.onProgress?.(0.3 + (++encoded / (n - 1)) * 0.5, 'encoding transitions');
+        return;
+      }
       await runFfmpeg(
         [
           '-y',
@@ -121,6 +136,7 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
         ],
         { signal: o.signal },
       );
+      await o.transitionCache?.put(i, out);
       clips[i] = out;
       o.onProgress?.(0.3 + (++encoded / (n - 1)) * 0.5, 'encoding transitions');
     });
@@ -130,6 +146,7 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
       if (i < n - 1) parts.push({ file: clips[i]!, durationSec: T });
     }
   }
+  o.onProgress?.(0.8, 'joining');
   const list = join(o.scratchDir, 'parts.txt');
   await writeFile(
     list,

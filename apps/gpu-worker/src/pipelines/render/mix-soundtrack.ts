@@ -70,7 +70,7 @@ export interface MixSoundtrackOptions {
 /**
  * Mixes dialogue over music, ducking the music under speech (sidechaincompress keyed by the
  * dialogue), then normalizes to TARGET_LUFS in two passes: loudnorm measures the mix, then applies
- * one linear gain from that measurement (no pumping). Writes stereo AAC at 48 kHz.
+ * one linear gain from that measurement (no pumping). Writes stereo AAC at 48 kHz (dual mono).
  *
  * @returns the first pass's measurement (input loudness before normalization)
  * @throws FfmpegError when FFmpeg fails
@@ -82,8 +82,11 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMe
   await writeFile(dialogueWav, encodeWav(o.dialogue, AUDIO_RATE));
   await writeFile(musicWav, encodeWav(o.music, AUDIO_RATE));
   const durationSec = o.dialogue.length / AUDIO_RATE;
-  // Mono WAV has no channel layout: name it stereo before anything that needs one.
-  const fmt = `aformat=sample_fmts=fltp:sample_rates=${AUDIO_RATE}:channel_layouts=stereo`;
+  // Everything runs in mono (half the work: the measuring pass dominates the assembly), and the
+  // result goes to stereo at −3 dB per channel, which BS.1770 measures as loud as the mono mix.
+  // Mono WAV has no channel layout: name it before anything that needs one.
+  const fmt = `aformat=sample_fmts=fltp:sample_rates=${AUDIO_RATE}:channel_layouts=mono`;
+  const stereo = 'pan=stereo|c0=0.70710678*c0|c1=0.70710678*c0';
   const target = `I=${TARGET_LUFS}:TP=${TARGET_TRUE_PEAK}:LRA=${TARGET_LRA}`;
   let stderr = '';
   await runFfmpeg(
@@ -121,7 +124,7 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMe
       mixWav,
       '-af',
       // The float WAV may come back without a channel layout, which AAC needs: name it again.
-      `${fmt},loudnorm=${target}:measured_I=${m.input_i}:measured_TP=${m.input_tp}:measured_LRA=${m.input_lra}:measured_thresh=${m.input_thresh}:offset=${m.target_offset}:linear=true,aresample=${AUDIO_RATE},${fmt}`,
+      `${fmt},loudnorm=${target}:measured_I=${m.input_i}:measured_TP=${m.input_tp}:measured_LRA=${m.input_lra}:measured_thresh=${m.input_thresh}:offset=${m.target_offset}:linear=true,aresample=${AUDIO_RATE},${fmt},${stereo}`,
       '-c:a',
       'aac',
       '-b:a',

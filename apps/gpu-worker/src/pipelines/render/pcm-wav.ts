@@ -22,10 +22,11 @@ export function encodeWav(samples: Float32Array, sampleRate: number): Buffer {
   buf.writeUInt16LE(16, 34);
   buf.write('data', 36, 'ascii');
   buf.writeUInt32LE(data, 40);
-  for (let i = 0; i < samples.length; i++) {
-    const s = Math.max(-1, Math.min(1, samples[i] ?? 0));
-    buf.writeInt16LE(Math.round(s * 32767), 44 + i * 2);
-  }
+  // A typed view is several times faster than writeInt16LE per sample (60 s is 2.9 M samples).
+  const pcm = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++)
+    pcm[i] = Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767);
+  Buffer.from(pcm.buffer).copy(buf, 44);
   return buf;
 }
 
@@ -52,8 +53,10 @@ export function decodeWav16(buf: Buffer, sampleRate: number): Float32Array | nul
       if (!format?.pcm || format.channels !== 1 || format.bits !== 16 || format.rate !== sampleRate)
         return null;
       const n = Math.floor(Math.min(size, buf.length - at - 8) / 2);
+      const pcm = new Int16Array(n);
+      new Uint8Array(pcm.buffer).set(buf.subarray(at + 8, at + 8 + n * 2));
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = buf.readInt16LE(at + 8 + i * 2) / 32768;
+      for (let i = 0; i < n; i++) out[i] = pcm[i]! / 32768;
       return out;
     }
     at += 8 + size + (size % 2);
