@@ -296,7 +296,9 @@ describe('jobs API against real Postgres and Redis', () => {
     expect(put.status).toBe(200);
     const statuses = await Promise.all(
       Array.from({ length: 6 }, () =>
-        post(`/api/v1/projects/${cast.projectId}/jobs`, 'editor', derive).then((r) => r.status),
+        Promise.resolve(post(`/api/v1/projects/${cast.projectId}/jobs`, 'editor', derive)).then(
+          (r) => r.status,
+        ),
       ),
     );
     expect(statuses.filter((s) => s === 202)).toHaveLength(2);
