@@ -65,6 +65,13 @@ function silhouetteSvg(w: number, h: number, hue: number): Buffer {
   );
 }
 
+/** A cut-out scaled to `height`, its transparent margins trimmed first so the person fills it. */
+async function cutoutAt(cutout: Buffer, height: number): Promise<Buffer> {
+  const meta = await sharp(cutout).metadata();
+  const trimmed = meta.hasAlpha ? await sharp(cutout).trim({ threshold: 8 }).png().toBuffer() : cutout;
+  return sharp(trimmed).resize({ height }).png().toBuffer();
+}
+
 /** Crops an overlay to the part inside the canvas (sharp refuses overlays that stick out). */
 async function clipped(
   image: Buffer,
@@ -109,7 +116,7 @@ export async function composeFrame(o: ComposeFrameOptions): Promise<Buffer> {
   const charH = Math.round(H * frame.height);
   for (const [i, person] of people.entries()) {
     const image = person.cutout
-      ? await sharp(person.cutout).resize({ height: charH }).png().toBuffer()
+      ? await cutoutAt(person.cutout, charH)
       : await sharp(silhouetteSvg(Math.round(charH * 0.55), charH, Math.round(rand() * 360)))
           .png()
           .toBuffer();
