@@ -122,9 +122,13 @@ async function main(): Promise<void> {
     WEB_DIST: webDist,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`,
   };
-  const tsx = resolve(ROOT, 'node_modules/.bin/tsx');
   for (const s of services) {
-    const child = spawn(tsx, [resolve(ROOT, s.entry)], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `node --import tsx` keeps each service a single process: the tsx CLI would sit in between and
+    // SIGKILL the service if it did not acknowledge a signal within 30 ms, skipping its shutdown.
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, s.entry)], {
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     prefixLines(child.stdout!, s.name, process.stdout, env.LOG_FORMAT);
     prefixLines(child.stderr!, s.name, process.stderr, env.LOG_FORMAT);
     child.once('exit', (code, signal) => {

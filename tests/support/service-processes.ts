@@ -36,11 +36,13 @@ export async function startServices(opts: {
   env?: NodeJS.ProcessEnv;
   /** Which services to start; default all three. */
   only?: ServiceName[];
+  /** Ports chosen by the caller (e.g. to bake the realtime URL into a web build); default free ones. */
+  ports?: Partial<Record<ServiceName, number>>;
 }): Promise<RunningServices> {
   const ports: Record<ServiceName, number> = {
-    api: await freePort(),
-    realtime: await freePort(),
-    worker: await freePort(),
+    api: opts.ports?.api ?? (await freePort()),
+    realtime: opts.ports?.realtime ?? (await freePort()),
+    worker: opts.ports?.worker ?? (await freePort()),
   };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -78,7 +80,11 @@ export async function startServices(opts: {
         (c) =>
           new Promise<void>((done) => {
             if (c.exitCode !== null || c.signalCode !== null) return done();
-            c.once('exit', () => done());
+            const force = setTimeout(() => c.kill('SIGKILL'), 10_000);
+            c.once('exit', () => {
+              clearTimeout(force);
+              done();
+            });
             c.kill('SIGTERM');
           }),
       ),

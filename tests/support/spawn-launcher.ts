@@ -15,7 +15,8 @@ export interface Launched {
 
 /** Runs `npm start`'s launcher (infra/local/start.ts) with the given environment. */
 export function spawnLauncher(env: NodeJS.ProcessEnv): Launched {
-  const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), [resolve(ROOT, 'infra/local/start.ts')], {
+  // Exactly what `npm start` runs: node --import tsx, one process that receives the signal itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'infra/local/start.ts')], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '@clapboard/server/local-services';
 import { createTestDatabase, testServices } from '@clapboard/server/testing';
 import { buildWebIfStale } from '../../infra/local/build-web';
-import { ROOT } from './spawn-launcher';
+import { startServices } from './service-processes';
 
 export interface Stack {
   /** Where the browser opens the app (the API serving the built web app). */
@@ -17,37 +15,20 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, out: () => string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (child.exitCode !== null) throw new Error(`${url}: process exited (${child.exitCode})\n${out()}`);
-    if (Date.now() > deadline) throw new Error(`${url} not healthy in time\n${out()}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 /**
- * Starts api, realtime and worker as child processes on free ports against a fresh Postgres
- * database (on the machine's server) and a Redis key prefix of their own, so parallel runs and
- * other suites never share queues or rooms. The built web app is copied and given a
- * `<meta name="clapboard-realtime">` pointing at this realtime port, as a deployment would.
+ * The whole studio for browser tests: api, realtime and worker processes (startServices) against
+ * a fresh database and a Redis prefix of their own, the API serving a copy of the built web app
+ * whose `<meta name="clapboard-realtime">` points at this realtime port, as a deployment would.
  */
 export async function startStack(): Promise<Stack> {
   const services = testServices(process.env);
   const db = await createTestDatabase(services.databaseUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-e2e-'));
-  const [api, realtime, worker] = [await freePort(), await freePort(), await freePort()];
-  const baseUrl = `http://127.0.0.1:${api}`;
-  const realtimeUrl = `http://127.0.0.1:${realtime}`;
+  const ports = { api: await freePort(), realtime: await freePort() };
+  const realtimeUrl = `http://127.0.0.1:${ports.realtime}`;
 
-  const dist = await buildWebIfStale(() => {});
   const webDist = join(dataDir, 'web');
-  cpSync(dist, webDist, { recursive: true });
+  cpSync(await buildWebIfStale(() => {}), webDist, { recursive: true });
   const index = join(webDist, 'index.html');
   writeFileSync(
     index,
@@ -57,65 +38,29 @@ export async function startStack(): Promise<Stack> {
     ),
   );
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: db.url,
-    REDIS_URL: services.redisUrl,
-    // Own queues, Socket.IO channels and keys: other suites share this Redis.
-    REDIS_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
-    JWT_SECRET: randomBytes(36).toString('base64url'),
-    DATA_DIR: dataDir,
-    API_PORT: String(api),
-    REALTIME_PORT: String(realtime),
-    WORKER_PORT: String(worker),
-    PUBLIC_URL: baseUrl,
-    WEB_DIST: webDist,
-    WORKER_DEVICE: 'cpu',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'test',
-  };
-  let out = '';
-  const tsx = resolve(ROOT, 'node_modules/.bin/tsx');
-  const children = (
-    [
-      ['api', 'apps/api/src/main.ts', api],
-      ['realtime', 'apps/realtime/src/main.ts', realtime],
-      ['worker', 'apps/gpu-worker/src/main.ts', worker],
-    ] as const
-  ).map(([name, entry, port]) => {
-    const child = spawn(tsx, [resolve(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const add = (d: Buffer) => {
-      out += `[${name}] ${d.toString()}`;
-    };
-    child.stdout!.on('data', add);
-    child.stderr!.on('data', add);
-    return { child, port };
-  });
-  const output = () => out;
-  const close = async () => {
-    await Promise.all(
-      children.map(
-        ({ child }) =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-            child.once('exit', () => {
-              clearTimeout(force);
-              done();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+  const cleanup = async () => {
     await db.drop().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    for (const { child, port } of children)
-      await waitHealthy(`http://127.0.0.1:${port}/healthz`, child, output);
+    const svc = await startServices({
+      databaseUrl: db.url,
+      redisUrl: services.redisUrl,
+      dataDir,
+      ports,
+      env: { WEB_DIST: webDist, WORKER_DEVICE: 'cpu', NODE_ENV: 'test' },
+    });
+    return {
+      baseUrl: svc.apiUrl,
+      realtimeUrl,
+      output: svc.output,
+      close: async () => {
+        await svc.stop();
+        await cleanup();
+      },
+    };
   } catch (err) {
-    await close();
+    await cleanup();
     throw err;
   }
-  return { baseUrl, realtimeUrl, output, close };
 }

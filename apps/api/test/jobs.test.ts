@@ -295,10 +295,9 @@ describe('jobs API against real Postgres and Redis', () => {
     });
     expect(put.status).toBe(200);
     const statuses = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        Promise.resolve(post(`/api/v1/projects/${cast.projectId}/jobs`, 'editor', derive)).then(
-          (r) => r.status,
-        ),
+      Array.from(
+        { length: 6 },
+        async () => (await post(`/api/v1/projects/${cast.projectId}/jobs`, 'editor', derive)).status,
       ),
     );
     expect(statuses.filter((s) => s === 202)).toHaveLength(2);

@@ -80,6 +80,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         documents: rooms.size,
         docConnections: rooms.connections,
         pendingWrites: rooms.pendingWrites,
+        persistLatencyMs: rooms.persist.persistLatency(),
         ...stats,
       }),
     })

@@ -84,6 +84,13 @@ describe('yjs endpoint', () => {
     expect(editor.doc.getText('script').toString()).toBe('EDITOR ');
     const rows = await db.sql`select update from doc_updates where doc_id = ${project}`;
     expect(rows.some((r) => Buffer.from(r.update).includes('VIEWER'))).toBe(false);
+    // The server reports how long accepted updates waited to be committed.
+    const after = (await (await fetch(`${http}/healthz`)).json()) as {
+      persistLatencyMs: { count: number; p50: number; p99: number; max: number };
+    };
+    expect(after.persistLatencyMs.count).toBeGreaterThan(0);
+    expect(after.persistLatencyMs.p50).toBeGreaterThan(0);
+    expect(after.persistLatencyMs.max).toBeGreaterThanOrEqual(after.persistLatencyMs.p99);
     editor.destroy();
     viewer.destroy();
   });

@@ -27,8 +27,21 @@ interface Pending {
  * and retries with backoff (up to 2 s), so a Postgres blip delays durability but loses nothing while
  * the process lives; clients still hold every edit if it dies.
  */
+/** Accept-to-commit samples kept for percentiles (a ring; older ones are overwritten). */
+const LATENCY_WINDOW = 20_000;
+
+export interface PersistLatency {
+  /** Samples in the window. */
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 export class PersistQueue {
   private pending: Pending[] = [];
+  private readonly latencies = new Float64Array(LATENCY_WINDOW);
+  private latencyCount = 0;
   private timer: NodeJS.Timeout | undefined;
   private inflight: Promise<void> | undefined;
   private failures = 0;
@@ -36,6 +49,17 @@ export class PersistQueue {
 
   constructor(private readonly options: PersistQueueOptions) {
     this.delayMs = options.batchDelayMs ?? 10;
+  }
+
+  /**
+   * Accept-to-committed time of the most recent updates (up to 20 000), in ms: how long an update
+   * the server accepted waited before it was durable in Postgres.
+   */
+  persistLatency(): PersistLatency {
+    const n = Math.min(this.latencyCount, LATENCY_WINDOW);
+    const sorted = Array.from(this.latencies.subarray(0, n)).sort((a, b) => a - b);
+    const at = (q: number) => Math.round((sorted[Math.min(n - 1, Math.floor(q * n))] ?? 0) * 10) / 10;
+    return { count: n, p50: at(0.5), p99: at(0.99), max: at(1) };
   }
 
   /** Updates accepted but not yet committed. */
@@ -81,6 +105,7 @@ export class PersistQueue {
         stats.updatesPersisted += batch.length;
         stats.persistBatches++;
         stats.maxPersistLatencyMs = Math.max(stats.maxPersistLatencyMs, now - batch[0]!.acceptedAt);
+        for (const p of batch) this.latencies[this.latencyCount++ % LATENCY_WINDOW] = now - p.acceptedAt;
         this.inflight = undefined;
         const counts = new Map<string, number>();
         for (const p of batch) counts.set(p.docId, (counts.get(p.docId) ?? 0) + 1);
