@@ -16,6 +16,7 @@ import { registerBundledModels } from './models/register-bundled-models';
 import { selectDevice } from './models/select-device';
 import { startModelsReport } from './models/start-models-report';
 import { builtInPipelines } from './pipelines';
+import { defaultRenderDeps } from './pipelines/render';
 import { selectProviders } from './providers/select-providers';
 import { createWorker } from './worker';
 
@@ -54,7 +55,7 @@ await runMain('gpu-worker', async () => {
     queues: env.WORKER_QUEUES,
     concurrency: env.WORKER_CONCURRENCY,
     store,
-    pipelines: builtInPipelines({ store }),
+    pipelines: builtInPipelines({ store, render: defaultRenderDeps({ registry, images: providers.images }) }),
     prefix: redisNames(env.REDIS_PREFIX).queuePrefix,
     socketKey: redisNames(env.REDIS_PREFIX).socketKey,
   });

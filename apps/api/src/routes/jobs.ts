@@ -9,9 +9,12 @@ import {
   type JobEmitter,
   type JobQueues,
   type JobRow,
+  pinRenderVersion,
   publishCancel,
+  renderVideoPlan,
   rowToJob,
   submitJob,
+  versionSceneCount,
 } from '@clapboard/server/jobs';
 import type { Redis } from '@clapboard/server/redis';
 import { errorBodySchema } from '@clapboard/shared/errors';
@@ -200,8 +203,15 @@ export function jobRoutes(deps: JobRouteDeps) {
         await assertFinalRenderAllowed(deps.sql, id);
       const key = c.req.valid('header')['idempotency-key'] ?? body.idempotencyKey;
       try {
-        const sceneCount =
-          body.type === 'render.video' && deps.sceneCount ? await deps.sceneCount(id) : undefined;
+        // A render shows the document as it is now: pin it as a version and plan one branch per scene.
+        const render = body.type === 'render.video' ? await pinRenderVersion(deps.sql, id, userId) : null;
+        if (render && render.sceneCount === 0)
+          throw unprocessable('Nothing to render: the storyboard has no scenes yet.');
+        const sceneCount = render
+          ? render.sceneCount
+          : body.type === 'render.video' && deps.sceneCount
+            ? await deps.sceneCount(id)
+            : undefined;
         const result = await submitJob(deps.sql, deps.queues, deps.emitter, {
           projectId: id,
           userId,
@@ -210,6 +220,7 @@ export function jobRoutes(deps: JobRouteDeps) {
           priority: body.priority,
           idempotencyKey: key,
           sceneCount,
+          ...(render ? { versionId: render.versionId, plan: renderVideoPlan(render.sceneCount) } : {}),
         });
         if (result.replayed) c.header('Idempotent-Replayed', 'true');
         return c.json({ job: result.job, warnings: result.warnings, budget: result.figures }, 202);
@@ -406,6 +417,9 @@ export function jobRoutes(deps: JobRouteDeps) {
           cancel_requested_at = null, progress = null, outputs = '[]'::jsonb, cost_estimate_usd = cost_actual_usd + ${estimate.totalUsd}
         where id = ${jobId} and status in ('failed', 'cancelled') returning *`;
       if (!row) throw conflict('The job changed while retrying; reload it.');
+      // A render retries the version it pinned, with the same per-scene plan.
+      const scenes =
+        type === 'render.video' && row.version_id ? await versionSceneCount(deps.sql, row.version_id) : 0;
       await deps.queues.flows.add(
         buildFlow({
           jobId,
@@ -414,6 +428,7 @@ export function jobRoutes(deps: JobRouteDeps) {
           run: row.run,
           params: row.params,
           priority: row.priority,
+          ...(scenes > 0 ? { plan: renderVideoPlan(scenes) } : {}),
         }),
       );
       await deps.sql`insert into audit_log (project_id, actor_id, action, target_type, target_id, details) values (${row.project_id}, ${c.var.userId!}, 'job.retry', 'job', ${jobId}, ${deps.sql.json({ run: row.run })})`;

@@ -22,6 +22,8 @@ export interface RunFfmpegOptions {
   bin?: string;
   /** Kill after this many ms (rejects with FfmpegError); default none. */
   timeoutMs?: number;
+  /** Receives stderr as it arrives (filters such as loudnorm and ebur128 print results there). */
+  onStderr?: (chunk: string) => void;
 }
 
 /** FFmpeg failed: `message` is a human line from its stderr; `stderr` holds the tail. */
@@ -143,6 +145,7 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+      options.onStderr?.(chunk);
     });
     child.once('error', (err) => {
       signal?.removeEventListener('abort', onAbort);

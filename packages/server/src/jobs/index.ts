@@ -13,6 +13,8 @@ export {
 } from './job-events';
 export { createJobQueues, type JobQueues } from './job-queues';
 export { type JobRow, rowToJob } from './job-row';
+export { countRenderScenes, pinRenderVersion, versionSceneCount } from './pin-render-version';
+export { renderVideoPlan } from './render-plan';
 export { bullJobId, FINALIZE_STEP, type StepData, stepDataSchema } from './step-data';
 export {
   BudgetExceededError,

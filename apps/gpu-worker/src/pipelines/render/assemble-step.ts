@@ -1,0 +1,284 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { saveJobFile } from '@clapboard/server/assets';
+import type { JobOutput } from '@clapboard/shared/jobs';
+import type { StepDefinition } from '../../jobs/pipeline';
+import { readCachedStep, stepCacheKey, writeCachedStep } from '../../jobs/step-cache';
+import { ffprobe } from '../../media/ffmpeg';
+import { assembleVideo, type TransitionCache } from './assemble-video';
+import { AUDIO_RATE, layDialogue, loopMusic, mixSoundtrack } from './mix-soundtrack';
+import { readPcm } from './pcm-wav';
+import { posterAndStrip } from './poster-and-strip';
+import {
+  outputSize,
+  type RenderDeps,
+  type RenderParams,
+  type RenderStepContext,
+  transitionOf,
+} from './render-context';
+import { loadRenderDocument } from './render-document';
+import { layoutTimeline, transitionSeconds } from './render-timing';
+import { upstream } from './shot-step';
+import { fetchAsset, storeStepFile } from './step-files';
+import { type Cue, formatSrt, formatVtt } from './subtitle-files';
+import type { VoiceValue } from './voice-step';
+
+async function inputsOf(ctx: RenderStepContext) {
+  const doc = await loadRenderDocument(ctx.sql, ctx.jobId);
+  const scenes = doc.scenes.map((_, i) => ({
+    frame: upstream(ctx.inputs, `scene-${i}/frame`, 'frame'),
+    voice: upstream(ctx.inputs, `scene-${i}/voice`, 'voice'),
+    shot: upstream(ctx.inputs, `scene-${i}/shot`, 'shot'),
+  }));
+  const music = upstream(ctx.inputs, 'music', 'music');
+  const transition = transitionOf(ctx, doc);
+  const fps = doc.settings.fps;
+  return { doc, scenes, music, transition, fps, transitionSec: transitionSeconds(transition, fps) };
+}
+
+const sha = (o: JobOutput) => (o.value as { sha256: string }).sha256;
+
+/**
+ * Transitions content-addressed by the two shots they join, kept as assets across renders: a
+ * one-scene change re-encodes at most the two transitions touching that scene. They are complete
+ * outputs, so they are not removed if this assembly fails.
+ */
+function transitionCache(
+  ctx: RenderStepContext,
+  deps: RenderDeps,
+  shotHashes: string[],
+  settings: Record<string, unknown>,
+): TransitionCache {
+  const key = (i: number) =>
+    stepCacheKey('render.video', 'transition', 1, {
+      from: shotHashes[i],
+      to: shotHashes[i + 1],
+      ...settings,
+    });
+  return {
+    async get(i, out) {
+      const hit = await readCachedStep(ctx.sql, key(i));
+      const assetId = hit?.outputs[0]?.assetId;
+      if (!assetId) return false;
+      await fetchAsset(ctx as never, deps.store, assetId, out);
+      return true;
+    },
+    async put(i, file) {
+      const assetId = await saveJobFile(ctx.sql, deps.store, {
+        projectId: ctx.projectId,
+        jobId: ctx.jobId,
+        file,
+        kind: 'video',
+        mime: 'video/mp4',
+        name: `transition-${i + 1}.mp4`,
+      });
+      await writeCachedStep(ctx.sql, key(i), 'transition', { outputs: [{ name: 'transition', assetId }] });
+    },
+  };
+}
+
+/**
+ * Assemble step: dialogue over the ducked music, normalized to −16 LUFS; the shots joined with the
+ * project's transition; subtitles as WebVTT and SRT; a poster and a thumbnail strip. Everything is
+ * an asset of the project, linked to the job and the pinned document version.
+ */
+export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
+  return {
+    version: 1,
+    cacheInput: async (ctx) => {
+      const { doc, scenes, music, transitionSec, fps } = await inputsOf(ctx);
+      return {
+        versionId: doc.versionId,
+        shots: scenes.map((s) => sha(s.shot)),
+        voices: scenes.map((s) => sha(s.voice)),
+        frames: scenes.map((s) => sha(s.frame)),
+        music: sha(music),
+        transitionSec,
+        transition: transitionOf(ctx, doc),
+        fps,
+        preset: ctx.params.preset,
+      };
+    },
+    run: async (ctx) => {
+      const { doc, scenes, music, transition, transitionSec, fps } = await inputsOf(ctx);
+      const { width, height } = outputSize(ctx);
+      const voices = scenes.map((s) => s.voice.value as VoiceValue);
+      const timeline = layoutTimeline(
+        voices.map((v) => v.durationSec),
+        transitionSec,
+      );
+      const report = (progress: number, stage: string, message?: string) =>
+        ctx.report({ stage: `assemble: ${stage}`, progress, message: message ?? stage });
+
+      report(2, 'gathering', `${scenes.length} shots, ${timeline.totalSec.toFixed(1)} s`);
+      // Phase timings go to the log: where an assembly spends its time is what to tune next.
+      const phases: Record<string, number> = {};
+      let mark = performance.now();
+      const lap = (name: string) => {
+        phases[name] = Math.round(performance.now() - mark);
+        mark = performance.now();
+      };
+      const tracks: Float32Array[] = [];
+      const shots: Array<{ file: string; durationSec: number }> = [];
+      const frames: string[] = [];
+      for (const [i, s] of scenes.entries()) {
+        const voiceFile = join(ctx.scratchDir, `voice-${i}.wav`);
+        const shotFile = join(ctx.scratchDir, `shot-${i}.mp4`);
+        const frameFile = join(ctx.scratchDir, `frame-${i}.png`);
+        await Promise.all([
+          fetchAsset(ctx as never, deps.store, s.voice.assetId!, voiceFile),
+          fetchAsset(ctx as never, deps.store, s.shot.assetId!, shotFile),
+          fetchAsset(ctx as never, deps.store, s.frame.assetId!, frameFile),
+        ]);
+        tracks.push(await readPcm(voiceFile, ctx.scratchDir, { sampleRate: AUDIO_RATE, signal: ctx.signal }));
+        shots.push({ file: shotFile, durationSec: voices[i]!.durationSec });
+        frames.push(frameFile);
+        report(2 + ((i + 1) / scenes.length) * 8, 'gathering');
+      }
+      const musicFile = join(ctx.scratchDir, 'music-loop.wav');
+      await fetchAsset(ctx as never, deps.store, music.assetId!, musicFile);
+      const loop = await readPcm(musicFile, ctx.scratchDir, { sampleRate: AUDIO_RATE, signal: ctx.signal });
+      lap('gatherMs');
+
+      // Sound and picture are independent until the final mux: mix while the transitions encode.
+      const soundtrack = join(ctx.scratchDir, 'soundtrack.m4a');
+      let audioDone = 0;
+      let videoDone = 0;
+      const progress = (stage: string) => report(10 + (audioDone * 0.3 + videoDone * 0.7) * 75, stage);
+      const mixing = mixSoundtrack({
+        dialogue: layDialogue(tracks, timeline.offsets, timeline.totalSec),
+        music: loopMusic(loop, timeline.totalSec),
+        out: soundtrack,
+        scratchDir: ctx.scratchDir,
+        signal: ctx.signal,
+        onProgress: (f) => {
+          audioDone = f;
+          progress('mixing and normalizing audio');
+        },
+      });
+      const mixStarted = performance.now();
+      mixing.then(
+        () => {
+          phases.audioMs = Math.round(performance.now() - mixStarted);
+        },
+        () => {}, // awaited below; a video failure must not leave it unhandled
+      );
+      const video = join(ctx.scratchDir, 'render.mp4');
+      await assembleVideo({
+        shots,
+        transition,
+        transitionSec,
+        fps,
+        soundtrack: mixing.then(() => soundtrack),
+        transitionCache: transitionCache(
+          ctx,
+          deps,
+          scenes.map((x) => sha(x.shot)),
+          { transition, transitionSec, fps, encoder: await deps.encoder(), quality: deps.quality },
+        ),
+        out: video,
+        encoder: await deps.encoder(),
+        quality: deps.quality,
+        scratchDir: ctx.scratchDir,
+        signal: ctx.signal,
+        onProgress: (f, stage) => {
+          if (stage === 'joining' && phases.partsMs === undefined)
+            phases.partsMs = Math.round(performance.now() - mixStarted);
+          videoDone = f;
+          progress(stage);
+        },
+      });
+      const loudness = await mixing;
+      lap('mixAndJoinMs');
+
+      report(86, 'subtitles, poster and strip');
+      const cues: Cue[] = voices.flatMap((v, i) =>
+        v.lines.map((l) => ({
+          startSec: timeline.offsets[i]! + l.startSec,
+          endSec: timeline.offsets[i]! + l.endSec,
+          text: l.text,
+          speaker: l.character,
+        })),
+      );
+      const vtt = join(ctx.scratchDir, 'subtitles.vtt');
+      const srt = join(ctx.scratchDir, 'subtitles.srt');
+      await writeFile(vtt, formatVtt(cues));
+      await writeFile(srt, formatSrt(cues));
+      const art = await posterAndStrip(frames);
+      const posterFile = join(ctx.scratchDir, 'poster.jpg');
+      const stripFile = join(ctx.scratchDir, 'strip.jpg');
+      await writeFile(posterFile, art.poster);
+      await writeFile(stripFile, art.strip);
+
+      lap('subtitlesAndArtMs');
+      const probe = await ffprobe(video, { signal: ctx.signal });
+      const { preset } = ctx.params;
+      const tag = `${preset.resolution}-${preset.aspectRatio.replace(':', 'x')}`;
+      const save = (file: string, o: Parameters<typeof storeStepFile>[2]) =>
+        storeStepFile(ctx as never, deps.store, { ...o, file });
+      const videoAsset = await save(video, {
+        file: video,
+        kind: 'video',
+        mime: 'video/mp4',
+        name: `render-${tag}.mp4`,
+        width,
+        height,
+        durationSec: probe.durationSec ?? timeline.totalSec,
+        probe: probe as never,
+      });
+      const vttAsset = await save(vtt, {
+        file: vtt,
+        kind: 'document',
+        mime: 'text/vtt',
+        name: 'subtitles.vtt',
+      });
+      const srtAsset = await save(srt, {
+        file: srt,
+        kind: 'document',
+        mime: 'application/x-subrip',
+        name: 'subtitles.srt',
+      });
+      const posterAsset = await save(posterFile, {
+        file: posterFile,
+        kind: 'image',
+        mime: 'image/jpeg',
+        name: 'poster.jpg',
+        width,
+        height,
+      });
+      const stripAsset = await save(stripFile, {
+        file: stripFile,
+        kind: 'image',
+        mime: 'image/jpeg',
+        name: 'strip.jpg',
+        width: art.stripWidth,
+        height: art.stripHeight,
+      });
+      lap('storeMs');
+      ctx.log.info({ phases }, 'assembled');
+      report(100, 'done', `Rendered ${timeline.totalSec.toFixed(1)} s at ${width}×${height}`);
+      return {
+        outputs: [
+          {
+            name: 'video',
+            assetId: videoAsset.assetId,
+            value: {
+              versionId: doc.versionId,
+              durationSec: timeline.totalSec,
+              width,
+              height,
+              fps,
+              shots: voices.map((v) => v.durationSec),
+              transitionSec,
+              loudness: { measuredLufs: Number(loudness.input_i), targetLufs: -16 },
+            },
+          },
+          { name: 'subtitles.vtt', assetId: vttAsset.assetId, value: { cues: cues.length } },
+          { name: 'subtitles.srt', assetId: srtAsset.assetId },
+          { name: 'poster', assetId: posterAsset.assetId },
+          { name: 'strip', assetId: stripAsset.assetId },
+        ],
+      };
+    },
+  };
+}

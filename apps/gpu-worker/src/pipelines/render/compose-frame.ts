@@ -1,0 +1,162 @@
+import type { Shot } from '@clapboard/shared/document';
+import sharp, { type OverlayOptions } from 'sharp';
+import { drawBackground, type SceneLook, seededRandom } from './draw-background';
+
+/** A character in the frame: a cut-out (PNG with alpha) or, without one, a drawn silhouette. */
+export interface FrameCharacter {
+  name: string;
+  cutout?: Buffer;
+}
+
+export interface ComposeFrameOptions {
+  width: number;
+  height: number;
+  shot: Shot;
+  look: SceneLook;
+  /** Shown small at the top (the scene heading). */
+  heading: string;
+  /** The caption strip's text (the scene's action line); empty: no strip. */
+  caption: string;
+  characters: FrameCharacter[];
+  /** A chosen background image (any format sharp reads); default a drawn one. */
+  background?: Buffer;
+  /** Seeds the drawn background; default 1. */
+  seed?: number;
+}
+
+const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Greedy word wrap to `maxChars` per line, at most `maxLines` (the last one ellipsized). */
+export function wrapText(text: string, maxChars: number, maxLines: number): string[] {
+  const words = text.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const next = line ? `${line} ${word}` : word;
+    if (next.length <= maxChars || !line) line = next.slice(0, Math.max(maxChars, 1));
+    else {
+      lines.push(line);
+      line = word.slice(0, maxChars);
+    }
+  }
+  if (line) lines.push(line);
+  if (lines.length > maxLines) {
+    const kept = lines.slice(0, maxLines);
+    kept[maxLines - 1] = `${kept[maxLines - 1]!.slice(0, Math.max(1, maxChars - 1)).trimEnd()}…`;
+    return kept;
+  }
+  return lines;
+}
+
+/** How tall each character stands (fraction of frame height) and where the feet are, per shot. */
+const FRAMING: Record<Shot, { height: number; feet: number; spread: number }> = {
+  wide: { height: 0.42, feet: 0.8, spread: 0.6 },
+  medium: { height: 0.85, feet: 1.15, spread: 0.5 },
+  close: { height: 1.5, feet: 1.75, spread: 0.45 },
+};
+
+function silhouetteSvg(w: number, h: number, hue: number): Buffer {
+  const head = w * 0.22;
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><g fill="hsl(${hue},35%,28%)">` +
+      `<circle cx="${w / 2}" cy="${head * 1.1}" r="${head}"/>` +
+      `<path d="M ${w * 0.12} ${h} Q ${w * 0.1} ${head * 2.4} ${w / 2} ${head * 2.3} Q ${w * 0.9} ${head * 2.4} ${w * 0.88} ${h} Z"/></g></svg>`,
+  );
+}
+
+/** A cut-out scaled to `height`, its transparent margins trimmed first so the person fills it. */
+async function cutoutAt(cutout: Buffer, height: number): Promise<Buffer> {
+  const meta = await sharp(cutout).metadata();
+  const trimmed = meta.hasAlpha ? await sharp(cutout).trim({ threshold: 8 }).png().toBuffer() : cutout;
+  return sharp(trimmed).resize({ height }).png().toBuffer();
+}
+
+/** Crops an overlay to the part inside the canvas (sharp refuses overlays that stick out). */
+async function clipped(
+  image: Buffer,
+  left: number,
+  top: number,
+  canvasW: number,
+  canvasH: number,
+): Promise<OverlayOptions | null> {
+  const meta = await sharp(image).metadata();
+  const w = meta.width ?? 0;
+  const h = meta.height ?? 0;
+  const x0 = Math.max(0, left);
+  const y0 = Math.max(0, top);
+  const x1 = Math.min(canvasW, left + w);
+  const y1 = Math.min(canvasH, top + h);
+  if (x1 <= x0 || y1 <= y0) return null;
+  const input = await sharp(image)
+    .extract({ left: x0 - left, top: y0 - top, width: x1 - x0, height: y1 - y0 })
+    .png()
+    .toBuffer();
+  return { input, left: x0, top: y0 };
+}
+
+/**
+ * Composes a storyboard frame without an image model: a background (the chosen image, else a
+ * drawn room or skyline for INT/EXT and the time of day), the characters present as cut-outs
+ * (or silhouettes) framed by shot type, the heading, and a caption strip with the action line in
+ * large, high-contrast type so it reads on a phone and OCR reads it back.
+ *
+ * @returns a PNG of exactly `width`×`height`
+ */
+export async function composeFrame(o: ComposeFrameOptions): Promise<Buffer> {
+  const { width: W, height: H } = o;
+  const base = o.background
+    ? await sharp(o.background).resize(W, H, { fit: 'cover' }).removeAlpha().png().toBuffer()
+    : Buffer.from(drawBackground(W, H, o.look, o.seed ?? 1));
+  const layers: OverlayOptions[] = [];
+
+  const frame = FRAMING[o.shot];
+  const people = o.shot === 'close' ? o.characters.slice(0, 2) : o.characters.slice(0, 4);
+  const rand = seededRandom(o.seed ?? 1);
+  const charH = Math.round(H * frame.height);
+  for (const [i, person] of people.entries()) {
+    const image = person.cutout
+      ? await cutoutAt(person.cutout, charH)
+      : await sharp(silhouetteSvg(Math.round(charH * 0.55), charH, Math.round(rand() * 360)))
+          .png()
+          .toBuffer();
+    const iw = (await sharp(image).metadata()).width ?? 0;
+    // Spread people symmetrically around the centre; one person stands slightly off-centre.
+    const slot = people.length === 1 ? 0.08 : (i / (people.length - 1) - 0.5) * frame.spread * 2;
+    const cx = W / 2 + slot * W * 0.5;
+    const layer = await clipped(image, Math.round(cx - iw / 2), Math.round(H * frame.feet - charH), W, H);
+    if (layer) layers.push(layer);
+  }
+
+  const scale = Math.min(W, H) / 720;
+  const font = 'DejaVu Sans, Liberation Sans, sans-serif';
+  const headingSize = Math.max(11, Math.round(22 * scale));
+  const heading = escapeXml(o.heading.slice(0, 80));
+  const svg: string[] = [];
+  if (heading)
+    svg.push(
+      `<rect x="0" y="0" width="${W}" height="${Math.round(headingSize * 1.9)}" fill="#000" opacity="0.45"/>`,
+      `<text x="${Math.round(headingSize * 0.8)}" y="${Math.round(headingSize * 1.3)}" font-family="${font}" font-size="${headingSize}" fill="#fff">${heading}</text>`,
+    );
+  if (o.caption.trim()) {
+    const size = Math.max(14, Math.round(40 * scale));
+    const maxChars = Math.max(8, Math.floor((W * 0.92) / (size * 0.62)));
+    const lines = wrapText(o.caption, maxChars, 2);
+    const stripH = Math.round(size * (lines.length * 1.35 + 0.9));
+    svg.push(`<rect x="0" y="${H - stripH}" width="${W}" height="${stripH}" fill="#111" opacity="0.86"/>`);
+    lines.forEach((line, i) => {
+      svg.push(
+        `<text x="${W / 2}" y="${H - stripH + Math.round(size * (1.35 * i + 1.35))}" text-anchor="middle" font-family="${font}" font-weight="bold" font-size="${size}" fill="#fff">${escapeXml(line)}</text>`,
+      );
+    });
+  }
+  if (svg.length)
+    layers.push({
+      input: Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${svg.join('')}</svg>`,
+      ),
+      left: 0,
+      top: 0,
+    });
+  return sharp(base).resize(W, H).composite(layers).removeAlpha().png({ compressionLevel: 3 }).toBuffer();
+}

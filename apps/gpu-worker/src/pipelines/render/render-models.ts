@@ -1,0 +1,19 @@
+/**
+ * What the render takes from the worker runtime: speech, matting, and an image generator when one
+ * is configured. `main.ts` wires the real ones; tests pass the same real ones.
+ */
+export interface RenderModels {
+  /** Speaks `text` with `voice` into a WAV file. Throws when the engine is missing. */
+  speak(text: string, voice: string, outFile: string, signal: AbortSignal): Promise<void>;
+  /** Voice ids, handed out to characters without a voice of their own, in order. */
+  voices: readonly string[];
+  /** Cuts the subject out of a portrait: PNG with alpha at the source size. */
+  cutout?(image: Buffer): Promise<Buffer>;
+  /** Generates an image for a prompt and seed (PNG, about width×height). */
+  generateImage?(
+    prompt: string,
+    options: { seed: number; width: number; height: number; signal: AbortSignal },
+  ): Promise<Buffer>;
+  /** Changes when any model's output would: part of every cache key that used a model. */
+  version: string;
+}

@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import type { CameraMove } from '@clapboard/shared/document';
+import sharp from 'sharp';
+import { type FfmpegProgress, type H264Encoder, h264Args, runFfmpeg } from '../../media/ffmpeg';
+
+/** How far a pan or tilt travels and a zoom pushes in: the frame is upscaled by this much. */
+export const CAMERA_TRAVEL = 0.15;
+
+export interface RenderShotOptions {
+  /** The storyboard frame (PNG), at the output size. */
+  frame: string;
+  out: string;
+  width: number;
+  height: number;
+  fps: number;
+  durationSec: number;
+  camera: CameraMove;
+  /** Keyframes forced here (seconds), where the assembly splits the shot for transitions. */
+  keyframesAt: number[];
+  /** An SRT file with the shot's own cues (shot-relative times) to burn in. */
+  burnSubtitles?: string;
+  encoder: H264Encoder;
+  /** x264 preset and quality; the assembly copies these streams, so they are the final settings. */
+  quality: { preset: string; crf: number };
+  scratchDir: string;
+  signal?: AbortSignal;
+  onProgress?: (p: FfmpegProgress) => void;
+}
+
+/**
+ * The filter that moves the camera over a still: pans and tilts crop a moving window out of a
+ * frame upscaled by CAMERA_TRAVEL (eased in and out, in 4:4:4 so the window moves by single pixels
+ * without chroma rounding); zooms rescale the whole frame every frame and crop its centre, which
+ * is smoother than zoompan's integer crop and half its cost.
+ */
+export function cameraFilter(camera: CameraMove, width: number, height: number, durationSec: number): string {
+  const ease = `(0.5-0.5*cos(PI*min(t/${durationSec.toFixed(4)},1)))`;
+  switch (camera) {
+    case 'static':
+      return 'null';
+    case 'pan-right':
+      return `crop=${width}:${height}:x='(iw-ow)*${ease}':y='(ih-oh)/2'`;
+    case 'pan-left':
+      return `crop=${width}:${height}:x='(iw-ow)*(1-${ease})':y='(ih-oh)/2'`;
+    case 'tilt-down':
+      return `crop=${width}:${height}:x='(iw-ow)/2':y='(ih-oh)*${ease}'`;
+    case 'tilt-up':
+      return `crop=${width}:${height}:x='(iw-ow)/2':y='(ih-oh)*(1-${ease})'`;
+    case 'zoom-in':
+    case 'zoom-out': {
+      const z =
+        camera === 'zoom-in'
+          ? `(1+${CAMERA_TRAVEL}*${ease})`
+          : `(${1 + CAMERA_TRAVEL}-${CAMERA_TRAVEL}*${ease})`;
+      return `scale=w='trunc(${width}*${z}/2)*2':h=-2:eval=frame:flags=bicubic,crop=${width}:${height}`;
+    }
+  }
+}
+
+/** Escapes a path for use inside a filtergraph option value. */
+const filterPath = (p: string) => p.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'");
+
+/**
+ * Animates a storyboard frame into a shot of exactly `durationSec` (whole frames) with the scene's
+ * camera move, encoded with the final H.264 settings and keyframes where transitions will split it.
+ * Aborting `signal` kills FFmpeg.
+ *
+ * @throws FfmpegError when FFmpeg fails; FfmpegAbortedError when aborted
+ */
+export async function renderShot(o: RenderShotOptions): Promise<void> {
+  let input = o.frame;
+  if (o.camera !== 'static' && !o.camera.startsWith('zoom')) {
+    // Upscale once here, not per frame in FFmpeg.
+    const factor = 1 + CAMERA_TRAVEL;
+    const even = (n: number) => Math.round(n / 2) * 2;
+    input = join(o.scratchDir, 'camera-input.png');
+    await sharp(o.frame)
+      .resize(even(o.width * factor), even(o.height * factor), { kernel: 'lanczos3' })
+      .png({ compressionLevel: 1 })
+      .toFile(input);
+  }
+  const frames = Math.max(1, Math.round(o.durationSec * o.fps));
+  // The loop filter decodes the still once; `-loop 1` would decode the PNG again for every frame.
+  // Convert colours once, before the loop: per-frame RGB→YUV conversion cost more than the encode.
+  // Moves work in 4:4:4 so crops can start on odd pixels; static shots go straight to 4:2:0.
+  const filters = [
+    o.camera === 'static' ? 'format=yuv420p' : 'format=yuv444p',
+    `loop=loop=${frames - 1}:size=1:start=0`,
+    `setpts=N/${o.fps}/TB`,
+    cameraFilter(o.camera, o.width, o.height, o.durationSec),
+  ];
+  if (o.burnSubtitles) {
+    // libass sizes SRT styles on a 288-line canvas scaled to the frame: 66 lines clears the caption strip.
+    filters.push(
+      `subtitles=filename='${filterPath(o.burnSubtitles)}':force_style='FontName=DejaVu Sans,FontSize=16,Outline=2,MarginV=66'`,
+    );
+  }
+  filters.push('format=yuv420p');
+  const keyframes = o.keyframesAt.filter((t) => t > 0 && t < o.durationSec).map((t) => t.toFixed(4));
+  await runFfmpeg(
+    [
+      '-y',
+      '-i',
+      input,
+      '-vf',
+      filters.join(','),
+      '-frames:v',
+      String(frames),
+      '-r',
+      String(o.fps),
+      ...h264Args(o.encoder, o.quality),
+      ...(keyframes.length ? ['-force_key_frames', keyframes.join(',')] : []),
+      '-an',
+      '-movflags',
+      '+faststart',
+      o.out,
+    ],
+    { durationSec: frames / o.fps, signal: o.signal, onProgress: o.onProgress },
+  );
+}

@@ -1,0 +1,61 @@
+import type { ProjectSettings } from '@clapboard/shared/document';
+import { MAX_SCENE_DURATION_SEC } from '@clapboard/shared/document';
+
+/** Length of a crossfade or fade through black, in seconds (before rounding to whole frames). */
+export const TRANSITION_SEC = 0.5;
+/** Silence before the first line of a scene, on top of the incoming transition (seconds). */
+export const LEAD_SEC = 0.4;
+/** Pause between two lines of dialogue (seconds). */
+export const LINE_GAP_SEC = 0.35;
+/** Silence after the last line, on top of the outgoing transition (seconds). */
+export const TAIL_SEC = 0.6;
+/** Shortest shot we render (seconds): a frame must be on screen long enough to register. */
+export const MIN_SHOT_SEC = 1.5;
+
+/** Rounds seconds to whole frames at `fps`, so shot lengths add up exactly in the timeline. */
+export function toFrames(seconds: number, fps: number): number {
+  return Math.max(1, Math.round(seconds * fps));
+}
+
+/** Transition length in seconds (a whole number of frames); 0 for cuts. */
+export function transitionSeconds(transition: ProjectSettings['transition'], fps: number): number {
+  return transition === 'cut' ? 0 : toFrames(TRANSITION_SEC, fps) / fps;
+}
+
+/**
+ * A shot's length: the scene's own duration, stretched to hold its dialogue plus padding on both
+ * sides of the transitions, bounded to [MIN_SHOT_SEC, MAX_SCENE_DURATION_SEC], in whole frames.
+ *
+ * @param speechEndSec where the scene's last line ends, from the start of the shot (0: no dialogue)
+ * @param transitionSec the transition length on each side (0 for cuts)
+ */
+export function shotSeconds(
+  sceneDurationSec: number,
+  speechEndSec: number,
+  transitionSec: number,
+  fps: number,
+): number {
+  const needed = speechEndSec > 0 ? speechEndSec + TAIL_SEC + transitionSec : 0;
+  const seconds = Math.min(MAX_SCENE_DURATION_SEC, Math.max(MIN_SHOT_SEC, sceneDurationSec, needed));
+  return toFrames(seconds, fps) / fps;
+}
+
+/** Where each shot starts in the finished video and how long the video is. */
+export interface Timeline {
+  /** Start of each shot in the finished video (seconds). */
+  offsets: number[];
+  /** Sum of the shots minus one transition per join (seconds). */
+  totalSec: number;
+}
+
+/** Lays shots end to end, each overlapping the previous one by the transition length. */
+export function layoutTimeline(shotDurations: readonly number[], transitionSec: number): Timeline {
+  const offsets: number[] = [];
+  let at = 0;
+  for (const d of shotDurations) {
+    offsets.push(at);
+    at += d - transitionSec;
+  }
+  const totalSec = shotDurations.length ? at + transitionSec : 0;
+  return { offsets, totalSec };
+}

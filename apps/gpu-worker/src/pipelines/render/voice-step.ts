@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StepDefinition } from '../../jobs/pipeline';
+import { AUDIO_RATE } from './mix-soundtrack';
+import { encodeWav } from './pcm-wav';
+import {
+  type RenderDeps,
+  type RenderParams,
+  type RenderStepContext,
+  sceneOf,
+  transitionOf,
+  voiceFor,
+} from './render-context';
+import { loadRenderDocument } from './render-document';
+import { shotSeconds, transitionSeconds } from './render-timing';
+import { sceneTrack, speakScene } from './speak-scene';
+import { storeStepFile } from './step-files';
+
+/** What the voice step hands to the shot and assembly steps. */
+export interface VoiceValue {
+  sha256: string;
+  /** The shot's length: the scene's duration stretched to hold its dialogue (seconds). */
+  durationSec: number;
+  lines: Array<{ character: string; text: string; voice: string; startSec: number; endSec: number }>;
+}
+
+async function inputsOf(ctx: RenderStepContext, deps: RenderDeps) {
+  const doc = await loadRenderDocument(ctx.sql, ctx.jobId);
+  const { scene, index } = sceneOf(ctx, doc);
+  const lines = scene.dialogue
+    .filter((l) => l.text.trim())
+    .map((l) => {
+      const character = l.character.trim().toUpperCase();
+      return { character, text: l.text.trim(), voice: voiceFor(doc, character, scene, deps.models.voices) };
+    });
+  const fps = doc.settings.fps;
+  return { scene, index, lines, fps, transitionSec: transitionSeconds(transitionOf(ctx, doc), fps) };
+}
+
+/**
+ * Voice step: every dialogue line of the scene spoken in its character's voice, laid on a track
+ * as long as the shot, with each line's times kept for subtitles. A scene without dialogue gets a
+ * silent track of the scene's own duration.
+ */
+export function voiceStep(deps: RenderDeps): StepDefinition<RenderParams> {
+  return {
+    version: 1,
+    cacheInput: async (ctx) => {
+      const { scene, lines, fps, transitionSec } = await inputsOf(ctx, deps);
+      return {
+        lines,
+        durationSec: scene.durationSec,
+        fps,
+        transitionSec,
+        models: lines.length ? deps.models.version : null,
+      };
+    },
+    run: async (ctx) => {
+      const { scene, index, lines, fps, transitionSec } = await inputsOf(ctx, deps);
+      const label = `scene ${index + 1}`;
+      ctx.report({ stage: `${label}: voices`, progress: 2, message: `${lines.length} lines to speak` });
+      const spoken = await speakScene({
+        lines,
+        transitionSec,
+        speak: deps.models.speak,
+        scratchDir: ctx.scratchDir,
+        signal: ctx.signal,
+        onLine: (done, total) =>
+          ctx.report({
+            stage: `${label}: voices`,
+            progress: (done / total) * 90,
+            message: `spoke line ${done} of ${total}`,
+          }),
+      });
+      const durationSec = shotSeconds(scene.durationSec, spoken.speechEndSec, transitionSec, fps);
+      const file = join(ctx.scratchDir, 'voice.wav');
+      await writeFile(file, encodeWav(sceneTrack(spoken.clips, spoken.lines, durationSec), AUDIO_RATE));
+      const stored = await storeStepFile(ctx as never, deps.store, {
+        file,
+        kind: 'audio',
+        mime: 'audio/wav',
+        name: `voice-${index + 1}.wav`,
+        durationSec,
+      });
+      const value: VoiceValue = { sha256: stored.sha256, durationSec, lines: spoken.lines };
+      return { outputs: [{ name: 'voice', assetId: stored.assetId, value }] };
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Sql } from '@clapboard/server/db';
+import { buildFlow, renderVideoPlan } from '@clapboard/server/jobs';
+import { JOB_CATALOG } from '@clapboard/shared/jobs';
+import * as Y from 'yjs';
+import type { JobHarness } from './job-harness';
+
+export interface TestScene {
+  id: string;
+  heading: string;
+  synopsis?: string;
+  dialogue?: Array<{ character: string; text: string }>;
+  shot?: string;
+  camera?: string;
+  durationSec?: number;
+}
+
+export interface TestProject {
+  scenes: TestScene[];
+  characters?: Record<string, { portraitAssetId?: string | null; voice?: string }>;
+  settings?: Record<string, unknown>;
+}
+
+/** A project document as the storyboard writes it: scene maps, character maps, settings map. */
+export function buildDocument(p: TestProject): Uint8Array {
+  const doc = new Y.Doc();
+  const scenes = doc.getArray<Y.Map<unknown>>('scenes');
+  for (const s of p.scenes) {
+    const map = new Y.Map<unknown>();
+    for (const [k, v] of Object.entries({ synopsis: '', dialogue: [], seed: null, voice: '', ...s }))
+      map.set(k, v);
+    scenes.push([map]);
+  }
+  const characters = doc.getMap<unknown>('characters');
+  for (const [name, c] of Object.entries(p.characters ?? {})) {
+    const map = new Y.Map<unknown>();
+    map.set('description', '');
+    for (const [k, v] of Object.entries(c)) map.set(k, v);
+    characters.set(name, map);
+  }
+  const settings = doc.getMap<unknown>('settings');
+  for (const [k, v] of Object.entries({
+    fps: 24,
+    transition: 'crossfade',
+    musicPrompt: 'calm',
+    ...p.settings,
+  }))
+    settings.set(k, v);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/**
+ * Pins the document as a version and enqueues a render of it, as the API does at submit time:
+ * the job row names the version, the flow follows `renderVideoPlan`.
+ */
+export async function enqueueRender(
+  h: JobHarness,
+  project: TestProject,
+  params: Record<string, unknown> = {},
+): Promise<{ jobId: string; versionId: string }> {
+  const sql = h.db.sql as Sql;
+  const [version] = await sql<{ id: string }[]>`
+    insert into doc_versions (project_id, name, state, source, created_by)
+    values (${h.projectId}, 'Render', ${Buffer.from(buildDocument(project))}, 'render', ${h.userId}) returning id`;
+  const def = JOB_CATALOG['render.video'];
+  const [row] = await sql<{ id: string }[]>`
+    insert into jobs (project_id, type, params, priority, created_by, version_id)
+    values (${h.projectId}, 'render.video', ${sql.json(params as never)}, ${def.priority}, ${h.userId}, ${version!.id}) returning id`;
+  await h.queues.flows.add(
+    buildFlow({
+      jobId: row!.id,
+      projectId: h.projectId,
+      type: 'render.video',
+      run: 1,
+      params,
+      priority: def.priority,
+      plan: renderVideoPlan(Math.max(1, project.scenes.length)),
+    }),
+  );
+  return { jobId: row!.id, versionId: version!.id };
+}

@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { saveJobFile } from '@clapboard/server/assets';
+import type { BlobStore } from '@clapboard/server/storage';
+import type { JobOutput } from '@clapboard/shared/jobs';
+import { runFfmpeg } from '../../src/media/ffmpeg';
+import type { JobHarness } from './job-harness';
+
+/** Real photos Debian's python3-skimage ships (the CI image installs it). */
+export const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
+
+/** Uploads a file as an asset of the harness project, as the upload route would. */
+export async function uploadAsset(
+  h: JobHarness,
+  store: BlobStore,
+  file: string,
+  kind: 'image' | 'audio',
+  mime: string,
+): Promise<string> {
+  const [job] = await h.db.sql<{ id: string }[]>`
+    insert into jobs (project_id, type, params, status, finished_at) values (${h.projectId}, 'assets.derive', '{}', 'completed', now()) returning id`;
+  return saveJobFile(h.db.sql, store, {
+    projectId: h.projectId,
+    jobId: job!.id,
+    file,
+    kind,
+    mime,
+    name: file,
+  });
+}
+
+/** Copies an asset's bytes to `file`. */
+export async function assetToFile(
+  h: JobHarness,
+  store: BlobStore,
+  assetId: string,
+  file: string,
+): Promise<string> {
+  const [row] = await h.db.sql<
+    { storage_key: string }[]
+  >`select storage_key from assets where id = ${assetId}`;
+  const obj = await store.get(row!.storage_key);
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(file, Buffer.from(await new Response(obj!.body).arrayBuffer()));
+  return file;
+}
+
+/** Integrated loudness (LUFS) as FFmpeg's ebur128 filter measures it. */
+export async function integratedLoudness(file: string): Promise<number> {
+  let err = '';
+  await runFfmpeg(['-i', file, '-map', '0:a', '-filter_complex', 'ebur128', '-f', 'null', '-'], {
+    onStderr: (c) => {
+      err = (err + c).slice(-4000);
+    },
+  });
+  const m = /Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+) LUFS/.exec(err);
+  if (!m) throw new Error(`ebur128 printed no integrated loudness: ${err.slice(-300)}`);
+  return Number(m[1]);
+}
+
+/** First and last audible moment (|x| ≥ 0.02) of a mono PCM clip, in seconds. */
+export function audibleSpan(
+  samples: Float32Array,
+  rate: number,
+): { startSec: number; endSec: number } | null {
+  let a = 0;
+  let b = samples.length - 1;
+  while (a < samples.length && Math.abs(samples[a]!) < 0.02) a++;
+  while (b > a && Math.abs(samples[b]!) < 0.02) b--;
+  return a >= samples.length ? null : { startSec: a / rate, endSec: (b + 1) / rate };
+}
+
+/** Loads a text asset. */
+export async function assetText(
+  h: JobHarness,
+  store: BlobStore,
+  assetId: string,
+  dir: string,
+): Promise<string> {
+  return readFile(await assetToFile(h, store, assetId, join(dir, `${assetId}.txt`)), 'utf8');
+}
+
+export const outputOf = (outputs: JobOutput[], name: string) => {
+  const o = outputs.find((x) => x.name === name);
+  if (!o) throw new Error(`no ${name} output in ${outputs.map((x) => x.name).join(', ')}`);
+  return o;
+};
