@@ -226,8 +226,7 @@ describe('the studio in Chromium', () => {
   });
 
   it('runs a job from the UI with a moving progress bar over Socket.IO and ends in a playable video', async () => {
-    // render.video has no worker pipeline yet; this drives the same UI path (submit, job:watch,
-    // job:progress, job:finished, outputs) with assets.derive, the job type the worker runs today.
+    // The Assets tab's preview job (assets.derive) through the same watch/progress UI as renders.
     const video = join(tmp, 'clip.mp4');
     execFileSync('ffmpeg', [
       '-v',
@@ -290,6 +289,61 @@ describe('the studio in Chromium', () => {
       );
     expect(Math.abs(duration - probed!)).toBeLessThan(0.1);
     await screenshot(alice, 'assets');
+  });
+
+  it('renders the storyboard from the Renders tab: a moving progress bar, then a video whose duration matches the job', async () => {
+    const alice = sessions.alice!.page;
+    await alice.getByRole('link', { name: 'Renders' }).click();
+    await alice.getByRole('heading', { name: 'New render' }).waitFor();
+    await alice.locator('#render-resolution').selectOption('480p');
+    await alice.locator('#render-aspect').selectOption('16:9');
+    // Record every value any render progress bar shows, from the moment it appears.
+    await alice.evaluate(() => {
+      const w = window as unknown as { renderSeen: number[] };
+      w.renderSeen = [];
+      const record = () => {
+        const bar = document.querySelector<HTMLProgressElement>('.render-row progress');
+        if (bar && w.renderSeen.at(-1) !== bar.value) w.renderSeen.push(bar.value);
+      };
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+      });
+    });
+    await alice.getByRole('button', { name: 'Start render' }).click();
+    const row = alice.locator('.render-row[data-status="completed"]');
+    await row.locator('video').waitFor({ timeout: 120_000 });
+    const seen = await alice.evaluate(() => (window as unknown as { renderSeen: number[] }).renderSeen);
+    expect(seen.at(-1)).toBe(100);
+    // The bar moved: it showed values strictly between 0 and 100 before finishing.
+    expect(new Set(seen.filter((v) => v > 0 && v < 100)).size).toBeGreaterThan(1);
+
+    const jobId = (await row.getAttribute('data-job-id'))!;
+    const detail = await apiCall<{
+      type: string;
+      versionId: string | null;
+      outputs: Array<{ name: string; value?: { durationSec?: number } }>;
+    }>(`/jobs/${jobId}`, {
+      token: accounts.alice.token,
+    });
+    expect(detail.type).toBe('render.video');
+    expect(detail.versionId).not.toBeNull();
+    const expected = detail.outputs.find((o) => o.name === 'video')?.value?.durationSec;
+    expect(expected).toBeGreaterThan(1);
+    const duration = await row
+      .locator('video')
+      .evaluate(
+        (v: HTMLVideoElement) =>
+          new Promise<number>((r) =>
+            Number.isFinite(v.duration) && v.duration > 0
+              ? r(v.duration)
+              : v.addEventListener('loadedmetadata', () => r(v.duration), { once: true }),
+          ),
+      );
+    expect(Math.abs(duration - expected!)).toBeLessThan(0.1);
+    expect(await row.locator('track[kind="subtitles"]').count()).toBe(1);
+    await screenshot(alice, 'render-finished');
   });
 
   it('renders, settings, job history and account pages load without console errors', async () => {

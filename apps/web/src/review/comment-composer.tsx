@@ -1,8 +1,7 @@
 import type { Member } from '@clapboard/shared/api';
-import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { api } from '../lib/api-client';
 import { useProject } from '../lib/project-context';
+import { useMembers } from '../lib/use-members';
 
 /** The `@word` being typed right before the caret, if any. */
 function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
@@ -26,14 +25,10 @@ export function CommentComposer(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
-  const members = useQuery({
-    queryKey: ['members', projectId],
-    queryFn: () => api<{ items: Member[] }>(`/projects/${projectId}/members`).then((r) => r.items),
-    staleTime: 60_000,
-  });
+  const members = useMembers(projectId, { staleTime: 60_000 });
   const q = mentionQuery(text, caret);
   const matches = q
-    ? (members.data ?? []).filter((m) => m.name.toLowerCase().includes(q.query)).slice(0, 6)
+    ? (members.data?.items ?? []).filter((m) => m.name.toLowerCase().includes(q.query)).slice(0, 6)
     : [];
 
   const pick = (m: Member) => {

@@ -1,13 +1,14 @@
-import type { Member, Project } from '@clapboard/shared/api';
+import type { Project } from '@clapboard/shared/api';
 import { ASPECT_RATIOS, DOC_KEYS, RESOLUTIONS, TRANSITIONS } from '@clapboard/shared/document';
 import { ROLES, type Role } from '@clapboard/shared/roles';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
 import { formatUsd } from '../lib/format';
 import { useCan, useProject } from '../lib/project-context';
 import { useSession } from '../lib/session';
 import { useToasts } from '../lib/toasts';
+import { useMembers } from '../lib/use-members';
 import { useBudget } from '../renders/render-form';
 
 const errText = (err: unknown, fallback: string) => (err instanceof ApiError ? err.message : fallback);
@@ -19,10 +20,7 @@ function Members() {
   const qc = useQueryClient();
   const toasts = useToasts();
   const canManage = useCan('members:manage');
-  const members = useQuery({
-    queryKey: ['members', projectId],
-    queryFn: () => api<{ items: Member[] }>(`/projects/${projectId}/members`),
-  });
+  const members = useMembers(projectId);
   const refresh = () => void qc.invalidateQueries({ queryKey: ['members', projectId] });
   const onError = (err: unknown) => toasts.push('error', errText(err, 'The change failed.'));
   const invite = useMutation({
