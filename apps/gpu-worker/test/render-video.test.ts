@@ -194,6 +194,18 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
       expect(stages).toContain(s);
     expect(watcher.progress.some((p) => p.etaSec !== null)).toBe(true);
     expect(watcher.progress.at(-1)!.progress).toBe(100);
+    // Each step reports its own percent too, and it only moves forward.
+    const perStep = new Map<string, number[]>();
+    for (const p of watcher.progress)
+      if (p.step) perStep.set(p.step, [...(perStep.get(p.step) ?? []), p.stepProgress!]);
+    expect(perStep.size).toBeGreaterThanOrEqual(3 * 3 + 2); // frame, voice, shot per scene; music; assemble
+    for (const [step, values] of perStep) {
+      expect([step, values.every((v, i) => v >= 0 && v <= 100 && (i === 0 || v >= values[i - 1]!))]).toEqual([
+        step,
+        true,
+      ]);
+      expect([step, values.at(-1)]).toEqual([step, 100]);
+    }
   });
 
   it('changing one scene redoes that scene and the assembly only', async () => {

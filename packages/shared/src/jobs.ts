@@ -157,6 +157,8 @@ export const jobProgressSchema = z.object({
   message: z.string().max(500),
   previewAssetId: uuid.optional(),
   step: z.string().max(100).optional(),
+  /** Percent of `step` itself, 0 to 100 (`progress` is the whole job's). */
+  stepProgress: z.number().min(0).max(100).optional(),
 });
 export type JobProgress = z.infer<typeof jobProgressSchema>;
 

@@ -5,6 +5,7 @@ import {
   FINALIZE_STEP,
   finishJob,
   type JobEmitter,
+  type PlannedStep,
   type StepData,
   stepDataSchema,
 } from '@clapboard/server/jobs';
@@ -52,6 +53,17 @@ export function definitionFor(
   deps: Pick<StepProcessorDeps, 'definitions'>,
 ): JobDefinition | undefined {
   return deps.definitions?.[type] ?? JOB_CATALOG[type as JobType];
+}
+
+/** Distinct step keys in a plan tree (a prerequisite shared by two steps counts once). */
+export function countPlannedSteps(plan: PlannedStep[]): number {
+  const seen = new Set<string>();
+  const walk = (p: PlannedStep) => {
+    seen.add(p.step);
+    for (const a of p.after ?? []) walk(a);
+  };
+  for (const p of plan) walk(p);
+  return seen.size;
 }
 
 /** Merges direct children's results and their upstream maps into one map by step key. */
@@ -124,10 +136,18 @@ export async function processStep(
     values (${data.jobId}, ${data.run}, ${data.step}, 'running', 1, now())
     on conflict (job_id, run, name) do update set status = 'running', attempts = job_steps.attempts + 1, started_at = now(), error = null`;
 
-  // Where this step sits in the job's progress bar: steps share it evenly.
-  const stepKeys = Object.keys(pipeline.steps);
-  const index = Math.max(0, stepKeys.indexOf(defKey));
-  const span = { from: (index / stepKeys.length) * 100, to: ((index + 1) / stepKeys.length) * 100 };
+  // Where this step sits in the job's progress bar: every planned node gets an equal share, and a
+  // step starts where the job already is (steps finished so far, never below what was shown), so
+  // per-scene steps running in parallel do not send the bar backwards.
+  const planned = Math.max(1, pipeline.plan ? countPlannedSteps(pipeline.plan(data)) : def.steps.length);
+  const [{ done, shown }] = (await deps.sql`
+    select
+      (select count(*)::int from job_steps where job_id = ${data.jobId} and run = ${data.run} and status in ('completed', 'reused')) as done,
+      coalesce((select (progress->>'progress')::real from jobs where id = ${data.jobId}), 0) as shown`) as unknown as [
+    { done: number; shown: number },
+  ];
+  const from = Math.min(100, Math.max((done / planned) * 100, Number(shown)));
+  const span = { from, to: Math.min(100, Math.max(from, ((done + 1) / planned) * 100)) };
   const report = createProgressReporter({
     sql: deps.sql,
     emitter: deps.emitter,

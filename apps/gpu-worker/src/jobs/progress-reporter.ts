@@ -50,7 +50,7 @@ export function createProgressReporter(o: ReporterOptions): ProgressReporter & {
     writes = writes
       .then(async () => {
         await o.sql`update jobs set progress = ${o.sql.json(p as never)} where id = ${o.jobId} and status = 'running'`;
-        await o.sql`update job_steps set progress = ${p.progress} where job_id = ${o.jobId} and run = ${o.run} and name = ${o.step}`;
+        await o.sql`update job_steps set progress = ${p.stepProgress ?? p.progress} where job_id = ${o.jobId} and run = ${o.run} and name = ${o.step}`;
       })
       .catch(() => {});
   };
@@ -72,6 +72,7 @@ export function createProgressReporter(o: ReporterOptions): ProgressReporter & {
       etaSec: eta,
       message: (u.message ?? u.stage).slice(0, 500),
       step: o.step,
+      stepProgress: Math.round(stepFraction * 1000) / 10,
       ...(u.previewAssetId ? { previewAssetId: u.previewAssetId } : {}),
     };
     latest = event;

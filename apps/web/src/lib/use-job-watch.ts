@@ -55,16 +55,21 @@ export function useJobWatch(
       });
     const onProgress = (p: JobProgress) => {
       if (p.jobId !== jobId) return;
-      setState((s) => ({
-        ...s,
-        job: { ...s.job, status: s.job.status === 'queued' ? 'running' : s.job.status, progress: p },
-        progress: p,
-        previews:
-          p.previewAssetId && !s.previews.includes(p.previewAssetId)
-            ? [...s.previews, p.previewAssetId]
-            : s.previews,
-        steps: { ...s.steps, [p.step ?? p.stage]: p.progress },
-      }));
+      setState((s) => {
+        // Parallel steps report on a shared scale; the bar only ever moves forward.
+        const shown = Math.max(p.progress, s.progress?.progress ?? 0);
+        const q = shown === p.progress ? p : { ...p, progress: shown };
+        return {
+          ...s,
+          job: { ...s.job, status: s.job.status === 'queued' ? 'running' : s.job.status, progress: q },
+          progress: q,
+          previews:
+            p.previewAssetId && !s.previews.includes(p.previewAssetId)
+              ? [...s.previews, p.previewAssetId]
+              : s.previews,
+          steps: { ...s.steps, [p.step ?? p.stage]: p.stepProgress ?? p.progress },
+        };
+      });
     };
     const onFinished_ = (f: {
       jobId: string;
