@@ -9,49 +9,20 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { collectErrors, launchChromium, screenshot } from '../support/browser';
+import { type Account, apiCall as callApi, register as registerAccount } from '../support/e2e-api';
 import { type Stack, startStack } from '../support/start-stack';
-
-interface Account {
-  name: string;
-  email: string;
-  password: string;
-  token: string;
-}
 
 let stack: Stack;
 let browser: Browser;
 let projectId: string;
 const accounts = {} as Record<'olive' | 'bob' | 'rita', Account>;
 const pages = {} as Record<'bob' | 'rita', { page: Page; errors: string[] }>;
+const apiCall = <T>(path: string, init?: Parameters<typeof callApi>[2]) =>
+  callApi<T>(stack.baseUrl, path, init);
+const register = (name: string) => registerAccount(stack.baseUrl, name);
 const tmp = mkdtempSync(join(tmpdir(), 'clapboard-e2e-review-'));
 const SCRIPT =
   'INT. KITCHEN - DAY\n\nBob stirs a pot.\n\nBOB\nPass the salt.\n\nEXT. GARDEN - NIGHT\n\nOwls call.\n\nRITA\nListen.\n';
-
-async function apiCall<T>(
-  path: string,
-  init: { method?: string; json?: unknown; token?: string } = {},
-): Promise<T> {
-  const res = await fetch(`${stack.baseUrl}/api/v1${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
-  });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function register(name: string): Promise<Account> {
-  const email = `${name.toLowerCase()}-${Date.now()}@e2e.test`;
-  const password = 'correct horse battery';
-  const res = await apiCall<{ accessToken: string }>('/auth/register', {
-    method: 'POST',
-    json: { name, email, password },
-  });
-  return { name, email, password, token: res.accessToken };
-}
 
 async function signIn(key: 'bob' | 'rita'): Promise<Page> {
   const account = accounts[key];

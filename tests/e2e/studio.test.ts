@@ -3,50 +3,46 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectErrors, launchChromium, screenshot } from '../support/browser';
+import { type Account, apiCall as callApi, register as registerAccount } from '../support/e2e-api';
 import { type Stack, startStack } from '../support/start-stack';
-
-interface Account {
-  name: string;
-  email: string;
-  password: string;
-  token: string;
-  id: string;
-}
 
 let stack: Stack;
 let browser: Browser;
 let projectId: string;
 const accounts: Record<'alice' | 'bob' | 'vera', Account> = {} as never;
 const sessions: Record<string, { context: BrowserContext; page: Page; errors: string[] }> = {};
+const apiCall = <T>(path: string, init?: Parameters<typeof callApi>[2]) =>
+  callApi<T>(stack.baseUrl, path, init);
+const register = (name: string) => registerAccount(stack.baseUrl, name);
 const tmp = mkdtempSync(join(tmpdir(), 'clapboard-e2e-media-'));
 
-async function apiCall<T>(
-  path: string,
-  init: { method?: string; json?: unknown; token?: string } = {},
-): Promise<T> {
-  const res = await fetch(`${stack.baseUrl}/api/v1${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
-  });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+/** Records every value a progress bar matching `selector` shows, from the moment it appears. */
+async function recordProgressBar(page: Page, selector: string): Promise<{ seen(): Promise<number[]> }> {
+  await page.evaluate((sel) => {
+    const w = window as unknown as { barSeen: number[] };
+    w.barSeen = [];
+    const record = () => {
+      const bar = document.querySelector<HTMLProgressElement>(sel);
+      if (bar && w.barSeen.at(-1) !== bar.value) w.barSeen.push(bar.value);
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true });
+  }, selector);
+  return { seen: () => page.evaluate(() => (window as unknown as { barSeen: number[] }).barSeen) };
 }
 
-async function register(name: string): Promise<Account> {
-  const email = `${name.toLowerCase()}-${Date.now()}@e2e.test`;
-  const password = 'correct horse battery';
-  const res = await apiCall<{ accessToken: string; user: { id: string } }>('/auth/register', {
-    method: 'POST',
-    json: { name, email, password },
-  });
-  return { name, email, password, token: res.accessToken, id: res.user.id };
+/** A <video>'s duration once its metadata has loaded (seconds). */
+function videoDuration(video: Locator): Promise<number> {
+  return video.evaluate(
+    (v: HTMLVideoElement) =>
+      new Promise<number>((r) =>
+        Number.isFinite(v.duration) && v.duration > 0
+          ? r(v.duration)
+          : v.addEventListener('loadedmetadata', () => r(v.duration), { once: true }),
+      ),
+  );
 }
 
 /** Signs in through the login form in a fresh browser context. */
@@ -249,23 +245,11 @@ describe('the studio in Chromium', () => {
     await card.waitFor({ timeout: 20_000 });
 
     // Record every value the progress bar shows, from the moment it appears.
-    await alice.evaluate(() => {
-      const w = window as unknown as { progressSeen: number[] };
-      w.progressSeen = [];
-      const record = () => {
-        const bar = document.querySelector<HTMLProgressElement>('.derive-job progress');
-        if (bar && w.progressSeen.at(-1) !== bar.value) w.progressSeen.push(bar.value);
-      };
-      new MutationObserver(record).observe(document.body, {
-        subtree: true,
-        childList: true,
-        attributes: true,
-      });
-    });
+    const bar = await recordProgressBar(alice, '.derive-job progress');
     await card.getByRole('button', { name: 'Make previews' }).click();
     const job = alice.locator('.derive-job');
     await job.locator('video').waitFor({ timeout: 60_000 });
-    const seen = await alice.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+    const seen = await bar.seen();
     expect(seen.at(-1)).toBe(100);
     expect(seen.some((v) => v > 0 && v < 100)).toBe(true);
     expect(await job.locator('.badge').textContent()).toBe('completed');
@@ -277,16 +261,7 @@ describe('the studio in Chromium', () => {
     );
     const probed = detail.outputs.find((o) => o.name === 'probe')?.value?.durationSec;
     expect(probed).toBeCloseTo(3, 1);
-    const duration = await job
-      .locator('video')
-      .evaluate(
-        (v: HTMLVideoElement) =>
-          new Promise<number>((r) =>
-            Number.isFinite(v.duration) && v.duration > 0
-              ? r(v.duration)
-              : v.addEventListener('loadedmetadata', () => r(v.duration), { once: true }),
-          ),
-      );
+    const duration = await videoDuration(job.locator('video'));
     expect(Math.abs(duration - probed!)).toBeLessThan(0.1);
     await screenshot(alice, 'assets');
   });
@@ -298,23 +273,11 @@ describe('the studio in Chromium', () => {
     await alice.locator('#render-resolution').selectOption('480p');
     await alice.locator('#render-aspect').selectOption('16:9');
     // Record every value any render progress bar shows, from the moment it appears.
-    await alice.evaluate(() => {
-      const w = window as unknown as { renderSeen: number[] };
-      w.renderSeen = [];
-      const record = () => {
-        const bar = document.querySelector<HTMLProgressElement>('.render-row progress');
-        if (bar && w.renderSeen.at(-1) !== bar.value) w.renderSeen.push(bar.value);
-      };
-      new MutationObserver(record).observe(document.body, {
-        subtree: true,
-        childList: true,
-        attributes: true,
-      });
-    });
+    const bar = await recordProgressBar(alice, '.render-row progress');
     await alice.getByRole('button', { name: 'Start render' }).click();
     const row = alice.locator('.render-row[data-status="completed"]');
     await row.locator('video').waitFor({ timeout: 120_000 });
-    const seen = await alice.evaluate(() => (window as unknown as { renderSeen: number[] }).renderSeen);
+    const seen = await bar.seen();
     expect(seen.at(-1)).toBe(100);
     // The bar moved: it showed values strictly between 0 and 100 before finishing.
     expect(new Set(seen.filter((v) => v > 0 && v < 100)).size).toBeGreaterThan(1);
@@ -331,16 +294,7 @@ describe('the studio in Chromium', () => {
     expect(detail.versionId).not.toBeNull();
     const expected = detail.outputs.find((o) => o.name === 'video')?.value?.durationSec;
     expect(expected).toBeGreaterThan(1);
-    const duration = await row
-      .locator('video')
-      .evaluate(
-        (v: HTMLVideoElement) =>
-          new Promise<number>((r) =>
-            Number.isFinite(v.duration) && v.duration > 0
-              ? r(v.duration)
-              : v.addEventListener('loadedmetadata', () => r(v.duration), { once: true }),
-          ),
-      );
+    const duration = await videoDuration(row.locator('video'));
     expect(Math.abs(duration - expected!)).toBeLessThan(0.1);
     expect(await row.locator('track[kind="subtitles"]').count()).toBe(1);
     await screenshot(alice, 'render-finished');

@@ -31,6 +31,7 @@ import {
 } from '@clapboard/shared/jobs';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { Job as BullJob } from 'bullmq';
+import type postgres from 'postgres';
 import type { AppEnv } from '../app-env';
 import { authorizeProject } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
@@ -73,6 +74,27 @@ function decodeCursor(cursor: string | undefined): { at: Date; id: string } | nu
   if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
     throw validationFailed([{ path: ['cursor'], message: 'invalid cursor' }]);
   return { at: new Date(at), id };
+}
+
+/** One page of jobs matching `scope`, newest first, with the status/type filters and cursor. */
+async function listJobs(
+  sql: Sql,
+  scope: postgres.PendingQuery<postgres.Row[]>,
+  q: z.infer<typeof listJobsQuerySchema>,
+) {
+  const after = decodeCursor(q.cursor);
+  const rows = await sql<JobRow[]>`
+    select j.* from jobs j
+    where ${scope}
+      ${q.status ? sql`and j.status = ${q.status}` : sql``}
+      ${q.type ? sql`and j.type = ${q.type}` : sql``}
+      ${after ? sql`and (j.created_at, j.id) < (${after.at}, ${after.id})` : sql``}
+    order by j.created_at desc, j.id desc limit ${q.limit + 1}`;
+  const items = rows.slice(0, q.limit);
+  return {
+    items: items.map(rowToJob),
+    nextCursor: rows.length > q.limit ? encodeCursor(items.at(-1)!) : null,
+  };
 }
 
 async function jobDetail(sql: Sql, row: JobRow) {
@@ -249,21 +271,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
       await authorizeProject(deps.sql, id, c.var.userId!, 'jobs:read');
-      const after = decodeCursor(q.cursor);
-      const rows = await deps.sql<JobRow[]>`
-        select * from jobs where project_id = ${id}
-          ${q.status ? deps.sql`and status = ${q.status}` : deps.sql``}
-          ${q.type ? deps.sql`and type = ${q.type}` : deps.sql``}
-          ${after ? deps.sql`and (created_at, id) < (${after.at}, ${after.id})` : deps.sql``}
-        order by created_at desc, id desc limit ${q.limit + 1}`;
-      const items = rows.slice(0, q.limit);
-      return c.json(
-        {
-          items: items.map(rowToJob),
-          nextCursor: rows.length > q.limit ? encodeCursor(items.at(-1)!) : null,
-        },
-        200,
-      );
+      return c.json(await listJobs(deps.sql, deps.sql`j.project_id = ${id}`, q), 200);
     },
   );
 
@@ -282,24 +290,11 @@ export function jobRoutes(deps: JobRouteDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const after = decodeCursor(q.cursor);
-      const rows = await deps.sql<JobRow[]>`
-        select j.* from jobs j
-          join project_members m on m.project_id = j.project_id and m.user_id = ${c.var.userId!}
-          join projects p on p.id = j.project_id and p.deleted_at is null
-        where true
-          ${q.status ? deps.sql`and j.status = ${q.status}` : deps.sql``}
-          ${q.type ? deps.sql`and j.type = ${q.type}` : deps.sql``}
-          ${after ? deps.sql`and (j.created_at, j.id) < (${after.at}, ${after.id})` : deps.sql``}
-        order by j.created_at desc, j.id desc limit ${q.limit + 1}`;
-      const items = rows.slice(0, q.limit);
-      return c.json(
-        {
-          items: items.map(rowToJob),
-          nextCursor: rows.length > q.limit ? encodeCursor(items.at(-1)!) : null,
-        },
-        200,
-      );
+      // Only projects I am a member of and that are not deleted.
+      const mine = deps.sql`j.project_id in (
+        select m.project_id from project_members m join projects p on p.id = m.project_id and p.deleted_at is null
+        where m.user_id = ${c.var.userId!})`;
+      return c.json(await listJobs(deps.sql, mine, q), 200);
     },
   );
 

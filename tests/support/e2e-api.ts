@@ -1,0 +1,37 @@
+/** A registered user as the browser tests use them. */
+export interface Account {
+  name: string;
+  email: string;
+  password: string;
+  token: string;
+  id: string;
+}
+
+/** JSON call to the stack's API with an optional bearer token; non-2xx throws with the body. */
+export async function apiCall<T>(
+  baseUrl: string,
+  path: string,
+  init: { method?: string; json?: unknown; token?: string } = {},
+): Promise<T> {
+  const res = await fetch(`${baseUrl}/api/v1${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
+  });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Registers a fresh account through the API. */
+export async function register(baseUrl: string, name: string): Promise<Account> {
+  const email = `${name.toLowerCase()}-${Date.now()}@e2e.test`;
+  const password = 'correct horse battery';
+  const res = await apiCall<{ accessToken: string; user: { id: string } }>(baseUrl, '/auth/register', {
+    method: 'POST',
+    json: { name, email, password },
+  });
+  return { name, email, password, token: res.accessToken, id: res.user.id };
+}
