@@ -270,7 +270,12 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
               fps,
               shots: voices.map((v) => v.durationSec),
               transitionSec,
-              loudness: { measuredLufs: Number(loudness.input_i), targetLufs: -16 },
+              loudness: {
+                measuredLufs: loudness.integratedLufs,
+                gainDb: loudness.gainDb,
+                limited: loudness.limited,
+                targetLufs: -16,
+              },
             },
           },
           { name: 'subtitles.vtt', assetId: vttAsset.assetId, value: { cues: cues.length } },

@@ -7,26 +7,35 @@ import { encodeWav } from './pcm-wav';
 export const TARGET_LUFS = -16;
 /** True-peak ceiling (dBTP). */
 export const TARGET_TRUE_PEAK = -1.5;
-/** Loudness range allowed before loudnorm would compress (LU); wide so it stays linear. */
-const TARGET_LRA = 20;
 /** Sample rate of every audio file the render writes (Hz). */
 export const AUDIO_RATE = 48_000;
 
-/** What loudnorm's first (measuring) pass reports. */
+/** What the measuring pass found, and the gain applied to reach TARGET_LUFS. */
 export interface LoudnessMeasure {
-  input_i: string;
-  input_tp: string;
-  input_lra: string;
-  input_thresh: string;
-  target_offset: string;
+  /** Integrated loudness of the mix before normalization (LUFS, BS.1770 / EBU R128). */
+  integratedLufs: number;
+  /** Highest sample of the mix before normalization (dBFS). */
+  samplePeakDbfs: number;
+  /** Linear gain applied (dB). */
+  gainDb: number;
+  /** Whether a limiter had to hold the peaks under TARGET_TRUE_PEAK after the gain. */
+  limited: boolean;
 }
 
-/** Pulls the JSON block loudnorm prints at the end of a pass out of FFmpeg's stderr. */
-export function parseLoudnormJson(stderr: string): LoudnessMeasure {
-  const start = stderr.lastIndexOf('{');
-  const end = stderr.lastIndexOf('}');
-  if (start < 0 || end < start) throw new Error('loudnorm printed no measurement.');
-  return JSON.parse(stderr.slice(start, end + 1)) as LoudnessMeasure;
+const parseDb = (v: string | undefined) =>
+  v === undefined || v === '-inf' ? Number.NEGATIVE_INFINITY : Number(v);
+
+/**
+ * Reads the summary FFmpeg's ebur128 filter prints when it ends: integrated loudness (I) and the
+ * sample peak. Throws when there is none.
+ */
+export function parseEbur128Summary(stderr: string): { integratedLufs: number; samplePeakDbfs: number } {
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const i = /\bI:\s+(-inf|-?[\d.]+) LUFS/.exec(summary)?.[1];
+  const peak = /Peak:\s+(-inf|-?[\d.]+) dBFS/.exec(summary)?.[1];
+  if (!stderr.includes('Summary:') || i === undefined)
+    throw new Error('ebur128 printed no loudness summary.');
+  return { integratedLufs: parseDb(i), samplePeakDbfs: parseDb(peak) };
 }
 
 /**
@@ -69,10 +78,13 @@ export interface MixSoundtrackOptions {
 
 /**
  * Mixes dialogue over music, ducking the music under speech (sidechaincompress keyed by the
- * dialogue), then normalizes to TARGET_LUFS in two passes: loudnorm measures the mix, then applies
- * one linear gain from that measurement (no pumping). Writes stereo AAC at 48 kHz (dual mono).
+ * dialogue), then normalizes to TARGET_LUFS with one linear gain: the mixing pass also measures the
+ * mix with the ebur128 filter (BS.1770 integrated loudness at the mix's own rate), and the encoding
+ * pass applies `volume` (plus a limiter only if the gain would push peaks over TARGET_TRUE_PEAK).
+ * loudnorm would measure the same loudness but resamples to 192 kHz in both passes, which made the
+ * soundtrack the slowest part of a re-render. Writes stereo AAC at 48 kHz (dual mono).
  *
- * @returns the first pass's measurement (input loudness before normalization)
+ * @returns the measurement and the gain applied
  * @throws FfmpegError when FFmpeg fails
  */
 export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMeasure> {
@@ -82,12 +94,10 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMe
   await writeFile(dialogueWav, encodeWav(o.dialogue, AUDIO_RATE));
   await writeFile(musicWav, encodeWav(o.music, AUDIO_RATE));
   const durationSec = o.dialogue.length / AUDIO_RATE;
-  // Everything runs in mono (half the work: the measuring pass dominates the assembly), and the
-  // result goes to stereo at −3 dB per channel, which BS.1770 measures as loud as the mono mix.
-  // Mono WAV has no channel layout: name it before anything that needs one.
+  // Everything runs in mono (half the work), and the result goes to stereo at −3 dB per channel,
+  // which BS.1770 measures as loud as the mono mix. Mono WAV has no channel layout: name it first.
   const fmt = `aformat=sample_fmts=fltp:sample_rates=${AUDIO_RATE}:channel_layouts=mono`;
   const stereo = 'pan=stereo|c0=0.70710678*c0|c1=0.70710678*c0';
-  const target = `I=${TARGET_LUFS}:TP=${TARGET_TRUE_PEAK}:LRA=${TARGET_LRA}`;
   let stderr = '';
   await runFfmpeg(
     [
@@ -100,7 +110,9 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMe
       `[0:a]${fmt},asplit=2[d][key];[1:a]${fmt},volume=0.35[m];` +
         '[m][key]sidechaincompress=threshold=0.02:ratio=10:attack=20:release=400:makeup=1[duck];' +
         `[d][duck]amix=inputs=2:duration=first:normalize=0,asplit=2[mix][meas];` +
-        `[meas]loudnorm=${target}:print_format=json,anullsink`,
+        // framelog=verbose keeps the per-frame lines out of the log; the summary still prints
+        // (framelog=quiet suppresses the summary too in FFmpeg 5.1).
+        '[meas]ebur128=peak=sample:framelog=verbose,anullsink',
       '-map',
       '[mix]',
       '-c:a',
@@ -116,7 +128,12 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMe
       },
     },
   );
-  const m = parseLoudnormJson(stderr);
+  const measured = parseEbur128Summary(stderr);
+  // A silent mix (no dialogue, no music) has no integrated loudness: leave it as it is.
+  const gainDb = Number.isFinite(measured.integratedLufs) ? TARGET_LUFS - measured.integratedLufs : 0;
+  const limited = measured.samplePeakDbfs + gainDb > TARGET_TRUE_PEAK;
+  const ceiling = 10 ** (TARGET_TRUE_PEAK / 20);
+  const limiter = limited ? `,alimiter=limit=${ceiling.toFixed(4)}:attack=5:release=50:level=false` : '';
   await runFfmpeg(
     [
       '-y',
@@ -124,7 +141,7 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMe
       mixWav,
       '-af',
       // The float WAV may come back without a channel layout, which AAC needs: name it again.
-      `${fmt},loudnorm=${target}:measured_I=${m.input_i}:measured_TP=${m.input_tp}:measured_LRA=${m.input_lra}:measured_thresh=${m.input_thresh}:offset=${m.target_offset}:linear=true,aresample=${AUDIO_RATE},${fmt},${stereo}`,
+      `${fmt},volume=${gainDb.toFixed(2)}dB${limiter},${stereo}`,
       '-c:a',
       'aac',
       '-b:a',
@@ -133,5 +150,5 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMe
     ],
     { durationSec, signal: o.signal, onProgress: (p) => o.onProgress?.(0.5 + (p.fraction ?? 0) * 0.5) },
   );
-  return m;
+  return { ...measured, gainDb, limited };
 }
