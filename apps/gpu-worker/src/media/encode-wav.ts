@@ -20,9 +20,10 @@ export function encodeWav({ samples, sampleRate }: PcmAudio): Buffer {
   buf.writeUInt16LE(16, 34);
   buf.write('data', 36, 'ascii');
   buf.writeUInt32LE(data, 40);
-  for (let i = 0; i < samples.length; i++) {
-    const s = Math.max(-1, Math.min(1, samples[i] ?? 0));
-    buf.writeInt16LE(Math.round(s * 32767), 44 + i * 2);
-  }
+  // A typed view is several times faster than writeInt16LE per sample (60 s is 2.9 M samples).
+  const pcm = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++)
+    pcm[i] = Math.round(Math.max(-1, Math.min(1, samples[i] ?? 0)) * 32767);
+  Buffer.from(pcm.buffer).copy(buf, 44);
   return buf;
 }

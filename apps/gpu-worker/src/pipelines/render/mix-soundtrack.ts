@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { encodeWav } from '../../media/encode-wav';
 import { runFfmpeg } from '../../media/ffmpeg';
-import { encodeWav } from './pcm-wav';
 
 /** Integrated loudness the soundtrack is normalized to (LUFS, EBU R128 / streaming norm). */
 export const TARGET_LUFS = -16;
@@ -91,8 +91,8 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMe
   const dialogueWav = join(o.scratchDir, 'dialogue.wav');
   const musicWav = join(o.scratchDir, 'music.wav');
   const mixWav = join(o.scratchDir, 'mix.wav');
-  await writeFile(dialogueWav, encodeWav(o.dialogue, AUDIO_RATE));
-  await writeFile(musicWav, encodeWav(o.music, AUDIO_RATE));
+  await writeFile(dialogueWav, encodeWav({ samples: o.dialogue, sampleRate: AUDIO_RATE }));
+  await writeFile(musicWav, encodeWav({ samples: o.music, sampleRate: AUDIO_RATE }));
   const durationSec = o.dialogue.length / AUDIO_RATE;
   // Everything runs in mono (half the work), and the result goes to stereo at −3 dB per channel,
   // which BS.1770 measures as loud as the mono mix. Mono WAV has no channel layout: name it first.

@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepDefinition } from '../../jobs/pipeline';
+import { encodeWav } from '../../media/encode-wav';
 import { AUDIO_RATE } from './mix-soundtrack';
-import { encodeWav, readPcm } from './pcm-wav';
+import { readPcm } from './pcm-wav';
 import type { RenderDeps, RenderParams, RenderStepContext } from './render-context';
 import { loadRenderDocument } from './render-document';
 import { fetchAsset, projectAsset, storeStepFile } from './step-files';
@@ -34,12 +35,15 @@ export function musicStep(deps: RenderDeps): StepDefinition<RenderParams> {
         const original = join(ctx.scratchDir, 'track');
         await fetchAsset(ctx as never, deps.store, doc.musicAssetId!, original);
         const pcm = await readPcm(original, ctx.scratchDir, { sampleRate: AUDIO_RATE, signal: ctx.signal });
-        await writeFile(file, encodeWav(pcm, AUDIO_RATE));
+        await writeFile(file, encodeWav({ samples: pcm, sampleRate: AUDIO_RATE }));
         source = 'upload';
       } else {
         const style = musicStyleFor(doc.settings.musicPrompt);
         ctx.report({ stage: `music: composing a ${style.mood} bed`, progress: 20 });
-        await writeFile(file, encodeWav(synthesizeMusic(style, AUDIO_RATE), AUDIO_RATE));
+        await writeFile(
+          file,
+          encodeWav({ samples: synthesizeMusic(style, AUDIO_RATE), sampleRate: AUDIO_RATE }),
+        );
         source = `synthesized:${style.mood}`;
       }
       const stored = await storeStepFile(ctx as never, deps.store, {

@@ -3,34 +3,6 @@ import { join } from 'node:path';
 import { runFfmpeg } from '../../media/ffmpeg';
 
 /**
- * Encodes mono float PCM as 16-bit little-endian WAV (clipped to [-1, 1]): the format FFmpeg,
- * festival and flite all read and write.
- */
-export function encodeWav(samples: Float32Array, sampleRate: number): Buffer {
-  const data = samples.length * 2;
-  const buf = Buffer.alloc(44 + data);
-  buf.write('RIFF', 0, 'ascii');
-  buf.writeUInt32LE(36 + data, 4);
-  buf.write('WAVE', 8, 'ascii');
-  buf.write('fmt ', 12, 'ascii');
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(sampleRate, 24);
-  buf.writeUInt32LE(sampleRate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36, 'ascii');
-  buf.writeUInt32LE(data, 40);
-  // A typed view is several times faster than writeInt16LE per sample (60 s is 2.9 M samples).
-  const pcm = new Int16Array(samples.length);
-  for (let i = 0; i < samples.length; i++)
-    pcm[i] = Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767);
-  Buffer.from(pcm.buffer).copy(buf, 44);
-  return buf;
-}
-
-/**
  * Reads a 16-bit PCM mono WAV at `sampleRate` (what the render writes) without spawning FFmpeg;
  * null for anything else, so callers fall back to `readPcm`.
  */

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepDefinition } from '../../jobs/pipeline';
+import { encodeWav } from '../../media/encode-wav';
 import { AUDIO_RATE } from './mix-soundtrack';
-import { encodeWav } from './pcm-wav';
 import {
   type RenderDeps,
   type RenderParams,
@@ -74,7 +74,10 @@ export function voiceStep(deps: RenderDeps): StepDefinition<RenderParams> {
       });
       const durationSec = shotSeconds(scene.durationSec, spoken.speechEndSec, transitionSec, fps);
       const file = join(ctx.scratchDir, 'voice.wav');
-      await writeFile(file, encodeWav(sceneTrack(spoken.clips, spoken.lines, durationSec), AUDIO_RATE));
+      await writeFile(
+        file,
+        encodeWav({ samples: sceneTrack(spoken.clips, spoken.lines, durationSec), sampleRate: AUDIO_RATE }),
+      );
       const stored = await storeStepFile(ctx as never, deps.store, {
         file,
         kind: 'audio',
