@@ -1,11 +1,4 @@
-import {
-  databaseUrlSchema,
-  logLevelSchema,
-  parseEnv,
-  portSchema,
-  redisUrlSchema,
-} from '@clapboard/server/config';
-import { redisPrefixSchema } from '@clapboard/server/redis-keys';
+import { jwtSecretSchema, parseEnv, portSchema, serviceEnvShape } from '@clapboard/server/config';
 import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
 
@@ -20,13 +13,8 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 
 const schema = z
   .object({
-    DATABASE_URL: databaseUrlSchema,
-    REDIS_URL: redisUrlSchema,
-    /** Namespace of every Redis key, queue and channel (several deployments can share one Redis). */
-    REDIS_PREFIX: redisPrefixSchema,
-    JWT_SECRET: z
-      .string()
-      .min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 48)'),
+    ...serviceEnvShape,
+    JWT_SECRET: jwtSecretSchema,
     API_PORT: portSchema.default(8787),
     API_HOST: z.string().default('0.0.0.0'),
     DATA_DIR: z.string().default('./.data'),
@@ -34,7 +22,6 @@ const schema = z
     PUBLIC_URL: z.url().optional(),
     /** Folder of the built web app to serve at `/` (npm start sets it). */
     WEB_DIST: z.string().optional(),
-    LOG_LEVEL: logLevelSchema,
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Behind a reverse proxy we run: take the client IP from the last X-Forwarded-For entry. */
     TRUST_PROXY: bool.default(false),

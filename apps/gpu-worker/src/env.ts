@@ -1,19 +1,9 @@
-import {
-  databaseUrlSchema,
-  logLevelSchema,
-  parseEnv,
-  portSchema,
-  redisUrlSchema,
-} from '@clapboard/server/config';
-import { redisPrefixSchema } from '@clapboard/server/redis-keys';
+import { parseEnv, portSchema, serviceEnvShape } from '@clapboard/server/config';
 import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
 
 const schema = z.object({
-  DATABASE_URL: databaseUrlSchema,
-  REDIS_URL: redisUrlSchema,
-  /** Namespace of every Redis key, queue and channel (several deployments can share one Redis). */
-  REDIS_PREFIX: redisPrefixSchema,
+  ...serviceEnvShape,
   DATA_DIR: z.string().default('./.data'),
   /** `auto` uses CUDA when it loads, else CPU; `cuda` fails at start without a usable GPU. */
   WORKER_DEVICE: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
@@ -51,7 +41,6 @@ const schema = z.object({
   OLLAMA_CHAT_MODEL: z.string().default('llama3.2'),
   /** Timeout for one provider request, in ms. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
-  LOG_LEVEL: logLevelSchema,
   ...blobStoreEnvShape,
 });
 

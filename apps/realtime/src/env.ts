@@ -1,26 +1,13 @@
-import {
-  databaseUrlSchema,
-  logLevelSchema,
-  parseEnv,
-  portSchema,
-  redisUrlSchema,
-} from '@clapboard/server/config';
-import { redisPrefixSchema } from '@clapboard/server/redis-keys';
+import { jwtSecretSchema, parseEnv, portSchema, serviceEnvShape } from '@clapboard/server/config';
 import { z } from 'zod';
 
 const schema = z.object({
-  DATABASE_URL: databaseUrlSchema,
-  REDIS_URL: redisUrlSchema,
-  /** Namespace of every Redis key, queue and channel (several deployments can share one Redis). */
-  REDIS_PREFIX: redisPrefixSchema,
-  JWT_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 48)'),
+  ...serviceEnvShape,
+  JWT_SECRET: jwtSecretSchema,
   REALTIME_PORT: portSchema.default(8788),
   REALTIME_HOST: z.string().default('0.0.0.0'),
   /** Origins allowed to open Socket.IO connections (comma-separated); default: any localhost. */
   CORS_ORIGINS: z.string().optional(),
-  LOG_LEVEL: logLevelSchema,
   /** How long accepted document updates wait to share one insert (ms). */
   REALTIME_BATCH_MS: z.coerce.number().int().min(0).max(100).default(10),
   /** Fold a document's updates into its snapshot after this many. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisPrefixSchema } from './redis-keys';
 
 /**
  * A start-up problem a person can fix. `runMain` prints it as one line (no stack trace) and exits 1.
@@ -73,3 +74,20 @@ export function redactUrl(url: string): string {
     return '(unparseable url)';
   }
 }
+
+/** HMAC secret for access tokens and realtime tickets. */
+export const jwtSecretSchema = z
+  .string()
+  .min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 48)');
+
+/**
+ * The variables every service reads the same way, as a zod shape to spread into an app's env
+ * schema: where Postgres and Redis are, the Redis namespace, and the log level.
+ */
+export const serviceEnvShape = {
+  DATABASE_URL: databaseUrlSchema,
+  REDIS_URL: redisUrlSchema,
+  /** Namespace of every Redis key, queue and channel (several deployments can share one Redis). */
+  REDIS_PREFIX: redisPrefixSchema,
+  LOG_LEVEL: logLevelSchema,
+};
