@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveJobFile } from '@clapboard/server/assets';
-import { createLogger } from '@clapboard/server/logger';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFfmpeg } from '../src/media/ffmpeg';
 import { builtInPipelines } from '../src/pipelines';
-import { type ClapboardWorker, createWorker } from '../src/worker';
+import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 
 const dir = mkdtempSync(join(tmpdir(), 'clapboard-derive-'));
@@ -32,13 +31,7 @@ describe('assets.derive through the real queue and worker', () => {
   let worker: ClapboardWorker;
   beforeAll(async () => {
     h = await createJobHarness();
-    worker = createWorker({
-      redis: h.redis,
-      sql: h.db.sql,
-      log: createLogger('derive-test', { level: 'silent' }),
-      queues: ['cpu'],
-      prefix: h.prefix,
-      socketKey: h.socketKey,
+    worker = h.createWorker({
       store,
       pipelines: builtInPipelines({ store }),
     });

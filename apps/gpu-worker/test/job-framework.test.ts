@@ -1,9 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { publishCancel } from '@clapboard/server/jobs';
-import { createLogger } from '@clapboard/server/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClapboardWorker, createWorker } from '../src/worker';
+import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { TEST_DEFINITIONS, testPipelines } from './support/test-pipelines';
 
@@ -27,13 +26,7 @@ describe('job framework: real queue, worker, Postgres, Socket.IO and FFmpeg', ()
 
   beforeAll(async () => {
     h = await createJobHarness();
-    worker = createWorker({
-      redis: h.redis,
-      sql: h.db.sql,
-      log: createLogger('fw-test', { level: 'silent' }),
-      queues: ['cpu'],
-      prefix: h.prefix,
-      socketKey: h.socketKey,
+    worker = h.createWorker({
       pipelines: testPipelines(),
       definitions: TEST_DEFINITIONS,
       lockDurationMs: 2_000,
@@ -192,13 +185,7 @@ describe('job framework: real queue, worker, Postgres, Socket.IO and FFmpeg', ()
     // with it. Stop it so the second worker's encode is the only one.
     execFileSync('pkill', ['-9', '-f', 'out-crash.mp4']);
 
-    worker = createWorker({
-      redis: h.redis,
-      sql: h.db.sql,
-      log: createLogger('fw-test-2', { level: 'silent' }),
-      queues: ['cpu'],
-      prefix: h.prefix,
-      socketKey: h.socketKey,
+    worker = h.createWorker({
       pipelines: testPipelines(),
       definitions: TEST_DEFINITIONS,
       lockDurationMs: 2_000,

@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publishCancel } from '@clapboard/server/jobs';
-import { createLogger } from '@clapboard/server/logger';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInPipelines } from '../src/pipelines';
 import { defaultRenderDeps } from '../src/pipelines/render';
-import { type ClapboardWorker, createWorker } from '../src/worker';
+import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { enqueueRender, type TestProject } from './support/render-project';
 import { outputOf, SKIMAGE, uploadAsset } from './support/render-test-kit';
@@ -52,14 +51,9 @@ const longScene = (id: string): TestProject => ({
   ],
 });
 
-function startWorker(h: JobHarness, name: string): ClapboardWorker {
-  return createWorker({
-    redis: h.redis,
-    sql: h.db.sql,
-    log: createLogger(name, { level: 'silent' }),
+function startWorker(h: JobHarness): ClapboardWorker {
+  return h.createWorker({
     queues: ['gpu'],
-    prefix: h.prefix,
-    socketKey: h.socketKey,
     store,
     pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
     lockDurationMs: 2_000,
@@ -72,7 +66,7 @@ describe('render.video: cancel, crash and bad input', () => {
 
   beforeAll(async () => {
     h = await createJobHarness();
-    worker = startWorker(h, 'render-fail');
+    worker = startWorker(h);
     await worker.ready();
   });
   afterAll(async () => {
@@ -138,7 +132,7 @@ describe('render.video: cancel, crash and bad input', () => {
     // The orphaned FFmpeg has its own process group; a real crash takes the container with it.
     execFileSync('pkill', ['-9', '-f', `ffmpeg.*${jobId}-`]);
 
-    worker = startWorker(h, 'render-fail-2');
+    worker = startWorker(h);
     await worker.ready();
     const row = await ended(h, jobId, 120_000);
     expect(row.error).toBeNull();

@@ -14,7 +14,7 @@ import { parseVtt } from '../src/pipelines/render/subtitle-files';
 import { mattingSpec } from '../src/vision/matting-model';
 import { ppocrSpecs } from '../src/vision/ocr-models';
 import { createTextRecognizer } from '../src/vision/recognize-text';
-import { type ClapboardWorker, createWorker } from '../src/worker';
+import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { enqueueRender, type TestProject } from './support/render-project';
 import {
@@ -60,13 +60,8 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
     });
     registry.register(mattingSpec());
     for (const spec of ppocrSpecs()) registry.register(spec);
-    worker = createWorker({
-      redis: h.redis,
-      sql: h.db.sql,
-      log: createLogger('render-test', { level: 'silent' }),
+    worker = h.createWorker({
       queues: ['gpu'],
-      prefix: h.prefix,
-      socketKey: h.socketKey,
       store,
       pipelines: builtInPipelines({ store, render: defaultRenderDeps({ registry }) }),
     });

@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Sql } from '@clapboard/server/db';
 import { buildFlow, createJobQueues, type JobQueues } from '@clapboard/server/jobs';
+import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { jobRoom } from '@clapboard/shared/events';
@@ -9,6 +10,7 @@ import { JOB_CATALOG, type JobFinished, type JobProgress, type JobType } from '@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
+import { type ClapboardWorker, createWorker, type WorkerDeps } from '../../src/worker';
 import { TEST_DEFINITIONS } from './test-pipelines';
 
 /**
@@ -25,6 +27,11 @@ export interface JobHarness {
   userId: string;
   /** Inserts a job row and enqueues its flow, as the API does. */
   enqueue(type: string, params: Record<string, unknown>): Promise<string>;
+  /**
+   * A worker on this harness's Redis prefix, Socket.IO key and database, logging nothing; the
+   * options say what it runs. Call `ready()` before enqueueing.
+   */
+  createWorker(options: Partial<WorkerDeps>): ClapboardWorker;
   /** A Socket.IO client in the job's room, recording what it hears. */
   watch(jobId: string): Promise<{ progress: JobProgress[]; finished: JobFinished[]; socket: Socket }>;
   close(): Promise<void>;
@@ -81,6 +88,17 @@ export async function createJobHarness(): Promise<JobHarness> {
         }),
       );
       return row!.id;
+    },
+    createWorker(options) {
+      return createWorker({
+        redis,
+        sql: db.sql,
+        log: createLogger('test-worker', { level: 'silent' }),
+        queues: ['cpu'],
+        prefix,
+        socketKey,
+        ...options,
+      });
     },
     async watch(jobId) {
       const socket = connect(url, { transports: ['websocket'] });
