@@ -12,6 +12,7 @@ import { writeBenchSection } from '../../../infra/bench/report';
 import { ffprobe, h264Args, runFfmpeg } from '../src/media/ffmpeg';
 import { builtInPipelines } from '../src/pipelines';
 import { defaultRenderDeps, RENDER_QUALITY } from '../src/pipelines/render';
+import { AAC_ARGS } from '../src/pipelines/render/mix-soundtrack';
 import { createWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from '../test/support/job-harness';
 import { enqueueRender, type TestProject } from '../test/support/render-project';
@@ -99,6 +100,19 @@ async function round(): Promise<Round> {
     const portrait = await uploadAsset(h, store, join(SKIMAGE, 'astronaut.png'), 'image', 'image/png');
     const full = await timedRender(h, project(portrait));
     const again = await timedRender(h, project(portrait, true));
+    if (process.env.BENCH_PROFILE) {
+      // Where a re-render spends its time: each step's start and end, relative to the job's creation.
+      const steps = await h.db.sql<{ name: string; status: string; s: number; e: number }[]>`
+        select st.name, st.status,
+          extract(epoch from st.started_at - j.created_at)::float8 as s,
+          extract(epoch from st.finished_at - j.created_at)::float8 as e
+        from job_steps st join jobs j on j.id = st.job_id
+        where st.job_id = ${again.jobId} order by st.started_at`;
+      for (const st of steps)
+        console.log(
+          `${st.name.padEnd(16)} ${st.status.padEnd(10)} ${st.s?.toFixed(2)} → ${st.e?.toFixed(2)}`,
+        );
+    }
     const [reused] = await h.db.sql<{ n: number }[]>`
       select count(*)::int as n from job_steps where job_id = ${again.jobId} and status = 'reused'`;
     const video = full.outputs.find((o) => o.name === 'video')!;
@@ -115,10 +129,7 @@ async function round(): Promise<Round> {
       '-map',
       '0:a',
       ...h264Args('libx264', RENDER_QUALITY),
-      '-c:a',
-      'aac',
-      '-b:a',
-      '160k',
+      ...AAC_ARGS,
       join(dir, 'floor.mp4'),
     ]);
     const floor = (performance.now() - floorStarted) / 1000;

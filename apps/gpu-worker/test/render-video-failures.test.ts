@@ -30,7 +30,7 @@ const ended = (h: JobHarness, id: string, timeoutMs = 120_000) =>
 /** Whether an FFmpeg of this job is encoding its shot (its scratch folder is named after the job). */
 function shotEncoding(jobId: string): boolean {
   try {
-    execFileSync('pgrep', ['-f', `ffmpeg.*${jobId}-.*shot\\.mp4`]);
+    execFileSync('pgrep', ['-f', `ffmpeg.*${jobId}-.*shot(-%d)?\\.mp4`]);
     return true;
   } catch {
     return false;

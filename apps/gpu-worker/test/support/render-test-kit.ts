@@ -45,17 +45,31 @@ export async function assetToFile(
   return file;
 }
 
+/** Integrated loudness (LUFS) and sample peak (dBFS) as FFmpeg's ebur128 filter measures them. */
+export async function ebur128Summary(
+  file: string,
+): Promise<{ integratedLufs: number; samplePeakDbfs: number }> {
+  let err = '';
+  await runFfmpeg(
+    ['-i', file, '-map', '0:a', '-filter_complex', 'ebur128=peak=sample:framelog=verbose', '-f', 'null', '-'],
+    {
+      onStderr: (c) => {
+        err = (err + c).slice(-4000);
+      },
+    },
+  );
+  const summary = err.slice(err.lastIndexOf('Summary:'));
+  const i = /Integrated loudness:\s*\n\s*I:\s*(-inf|-?[\d.]+) LUFS/.exec(summary)?.[1];
+  const peak = /Peak:\s+(-inf|-?[\d.]+) dBFS/.exec(summary)?.[1];
+  if (i === undefined || peak === undefined)
+    throw new Error(`ebur128 printed no loudness summary: ${err.slice(-300)}`);
+  const db = (v: string) => (v === '-inf' ? Number.NEGATIVE_INFINITY : Number(v));
+  return { integratedLufs: db(i), samplePeakDbfs: db(peak) };
+}
+
 /** Integrated loudness (LUFS) as FFmpeg's ebur128 filter measures it. */
 export async function integratedLoudness(file: string): Promise<number> {
-  let err = '';
-  await runFfmpeg(['-i', file, '-map', '0:a', '-filter_complex', 'ebur128', '-f', 'null', '-'], {
-    onStderr: (c) => {
-      err = (err + c).slice(-4000);
-    },
-  });
-  const m = /Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+) LUFS/.exec(err);
-  if (!m) throw new Error(`ebur128 printed no integrated loudness: ${err.slice(-300)}`);
-  return Number(m[1]);
+  return (await ebur128Summary(file)).integratedLufs;
 }
 
 /** First and last audible moment (|x| ≥ 0.02) of a mono PCM clip, in seconds. */

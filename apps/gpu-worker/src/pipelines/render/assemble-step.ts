@@ -1,12 +1,13 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveJobFile } from '@clapboard/server/assets';
 import type { JobOutput } from '@clapboard/shared/jobs';
+import { inPool } from '../../jobs/in-pool';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { readCachedStep, stepCacheKey, writeCachedStep } from '../../jobs/step-cache';
 import { ffprobe } from '../../media/ffmpeg';
-import { assembleVideo, type TransitionCache } from './assemble-video';
-import { AUDIO_RATE, layDialogue, loopMusic, mixSoundtrack } from './mix-soundtrack';
+import { type AssembleShot, assembleVideo, type TransitionCache } from './assemble-video';
+import { AUDIO_RATE, layDialogue, loopMusic, mixSoundtrack, type SoundtrackCache } from './mix-soundtrack';
 import { readPcm } from './pcm-wav';
 import { posterAndStrip } from './poster-and-strip';
 import {
@@ -29,6 +30,8 @@ async function inputsOf(ctx: RenderStepContext) {
     frame: upstream(ctx.inputs, `scene-${i}/frame`, 'frame'),
     voice: upstream(ctx.inputs, `scene-${i}/voice`, 'voice'),
     shot: upstream(ctx.inputs, `scene-${i}/shot`, 'shot'),
+    head: ctx.inputs[`scene-${i}/shot`]?.outputs.find((o) => o.name === 'shot-head'),
+    tail: ctx.inputs[`scene-${i}/shot`]?.outputs.find((o) => o.name === 'shot-tail'),
   }));
   const music = upstream(ctx.inputs, 'music', 'music');
   const transition = transitionOf(ctx, doc);
@@ -78,13 +81,44 @@ function transitionCache(
 }
 
 /**
+ * Encoded soundtrack spans by the hash of their samples, kept as assets across renders like the
+ * transitions: a re-render encodes only the spans whose audio changed.
+ */
+function soundtrackCache(ctx: RenderStepContext, deps: RenderDeps): SoundtrackCache {
+  const key = (hash: string) => stepCacheKey('render.video', 'soundtrack-span', 1, { hash });
+  return {
+    async get(hash) {
+      const hit = await readCachedStep(ctx.sql, key(hash));
+      const assetId = hit?.outputs[0]?.assetId;
+      if (!assetId) return null;
+      const file = join(ctx.scratchDir, `span-${hash}.aac`);
+      await fetchAsset(ctx as never, deps.store, assetId, file);
+      return readFile(file);
+    },
+    async put(hash, frames) {
+      const file = join(ctx.scratchDir, `span-${hash}.aac`);
+      await writeFile(file, frames);
+      const assetId = await saveJobFile(ctx.sql, deps.store, {
+        projectId: ctx.projectId,
+        jobId: ctx.jobId,
+        file,
+        kind: 'audio',
+        mime: 'audio/aac',
+        name: 'soundtrack-span.aac',
+      });
+      await writeCachedStep(ctx.sql, key(hash), 'soundtrack-span', { outputs: [{ name: 'span', assetId }] });
+    },
+  };
+}
+
+/**
  * Assemble step: dialogue over the ducked music, normalized to −16 LUFS; the shots joined with the
  * project's transition; subtitles as WebVTT and SRT; a poster and a thumbnail strip. Everything is
  * an asset of the project, linked to the job and the pinned document version.
  */
 export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
   return {
-    version: 1,
+    version: 2,
     cacheInput: async (ctx) => {
       const { doc, scenes, music, transitionSec, fps } = await inputsOf(ctx);
       return {
@@ -119,35 +153,45 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
         mark = performance.now();
       };
       const tracks: Float32Array[] = [];
-      const shots: Array<{ file: string; durationSec: number }> = [];
+      const shots: AssembleShot[] = [];
       const frames: string[] = [];
-      for (const [i, s] of scenes.entries()) {
-        const voiceFile = join(ctx.scratchDir, `voice-${i}.wav`);
-        const shotFile = join(ctx.scratchDir, `shot-${i}.mp4`);
-        const frameFile = join(ctx.scratchDir, `frame-${i}.png`);
-        await Promise.all([
-          fetchAsset(ctx as never, deps.store, s.voice.assetId!, voiceFile),
-          fetchAsset(ctx as never, deps.store, s.shot.assetId!, shotFile),
-          fetchAsset(ctx as never, deps.store, s.frame.assetId!, frameFile),
+      let gathered = 0;
+      // A few scenes at once: each is three or four small copies and a WAV read.
+      await inPool(scenes, 4, async (s, i) => {
+        const file = (name: string) => join(ctx.scratchDir, `${name}-${i}`);
+        const fetch = async (assetId: string | undefined, name: string) => {
+          if (!assetId) return undefined;
+          await fetchAsset(ctx as never, deps.store, assetId, file(name));
+          return file(name);
+        };
+        const [voiceFile, body, head, tail, frameFile] = await Promise.all([
+          fetch(s.voice.assetId, 'voice.wav'),
+          fetch(s.shot.assetId, 'shot.mp4'),
+          fetch(s.head?.assetId, 'head.mp4'),
+          fetch(s.tail?.assetId, 'tail.mp4'),
+          fetch(s.frame.assetId, 'frame.png'),
         ]);
-        tracks.push(await readPcm(voiceFile, ctx.scratchDir, { sampleRate: AUDIO_RATE, signal: ctx.signal }));
-        shots.push({ file: shotFile, durationSec: voices[i]!.durationSec });
-        frames.push(frameFile);
-        report(2 + ((i + 1) / scenes.length) * 8, 'gathering');
-      }
+        tracks[i] = await readPcm(voiceFile!, ctx.scratchDir, { sampleRate: AUDIO_RATE, signal: ctx.signal });
+        shots[i] = { body: body!, head, tail, durationSec: voices[i]!.durationSec };
+        frames[i] = frameFile!;
+        report(2 + (++gathered / scenes.length) * 8, 'gathering');
+      });
       const musicFile = join(ctx.scratchDir, 'music-loop.wav');
       await fetchAsset(ctx as never, deps.store, music.assetId!, musicFile);
       const loop = await readPcm(musicFile, ctx.scratchDir, { sampleRate: AUDIO_RATE, signal: ctx.signal });
       lap('gatherMs');
 
       // Sound and picture are independent until the final mux: mix while the transitions encode.
-      const soundtrack = join(ctx.scratchDir, 'soundtrack.m4a');
+      const soundtrack = join(ctx.scratchDir, 'soundtrack.aac');
       let audioDone = 0;
       let videoDone = 0;
       const progress = (stage: string) => report(10 + (audioDone * 0.3 + videoDone * 0.7) * 75, stage);
       const mixing = mixSoundtrack({
         dialogue: layDialogue(tracks, timeline.offsets, timeline.totalSec),
         music: loopMusic(loop, timeline.totalSec),
+        // Cut mid-transition, where the dialogue is silent: one span per scene.
+        cutsAtSec: timeline.offsets.slice(1).map((t) => t + transitionSec / 2),
+        cache: soundtrackCache(ctx, deps),
         out: soundtrack,
         scratchDir: ctx.scratchDir,
         signal: ctx.signal,
@@ -274,6 +318,8 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
                 measuredLufs: loudness.integratedLufs,
                 gainDb: loudness.gainDb,
                 limited: loudness.limited,
+                spans: loudness.spans,
+                reusedSpans: loudness.reusedSpans,
                 targetLufs: -16,
               },
             },

@@ -1,11 +1,21 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProjectSettings } from '@clapboard/shared/document';
+import { inPool } from '../../jobs/in-pool';
 import { type H264Encoder, h264Args, runFfmpeg } from '../../media/ffmpeg';
 
+/**
+ * One shot as the shot step left it: with transitions, its head and tail (each exactly the
+ * transition's length, starting on a keyframe) apart from its body; with cuts, the whole shot.
+ */
 export interface AssembleShot {
-  file: string;
-  /** Exact length (whole frames), as rendered. */
+  /** The first `transitionSec`, blended into the previous shot's tail (absent with cuts). */
+  head?: string;
+  /** The part stream-copied into the film (the whole shot with cuts). */
+  body: string;
+  /** The last `transitionSec`, blended into the next shot's head (absent with cuts). */
+  tail?: string;
+  /** Exact length of the whole shot (whole frames), as rendered. */
   durationSec: number;
 }
 
@@ -36,22 +46,6 @@ export interface AssembleVideoOptions {
   onProgress?: (fraction: number, stage: string) => void;
 }
 
-/** Runs `fn` over `items`, at most `limit` at once (short FFmpeg runs barely use a core each). */
-async function inPool<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
 const XFADE: Record<ProjectSettings['transition'], string> = {
   cut: '',
   crossfade: 'fade',
@@ -60,9 +54,9 @@ const XFADE: Record<ProjectSettings['transition'], string> = {
 
 /**
  * Joins shots into the finished video without re-encoding them: each shot was encoded with the
- * final settings and keyframes at its transition points, so the shot bodies are stream-copied and
- * only the transitions (the last and first `transitionSec` of neighbouring shots, xfaded) are
- * encoded. The soundtrack is copied in. Changing one scene therefore costs one shot, not the film.
+ * final settings and already cut at its transition points, so the bodies are stream-copied and
+ * only the transitions (a shot's tail xfaded into the next one's head) are encoded. The soundtrack
+ * is copied in. Changing one scene therefore costs one shot and its two transitions, not the film.
  *
  * @throws FfmpegError when FFmpeg fails; FfmpegAbortedError when aborted
  */
@@ -72,42 +66,11 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
   // duration, which counts the B-frame delay of parts that start a shot and leaves gaps.
   const parts: Array<{ file: string; durationSec: number }> = [];
   const n = shots.length;
-  if (T <= 0 || n === 1) {
-    parts.push(...shots.map((s) => ({ file: s.file, durationSec: s.durationSec })));
+  if (T <= 0) {
+    parts.push(...shots.map((s) => ({ file: s.body, durationSec: s.durationSec })));
   } else {
-    const heads: string[] = [];
-    const tails: string[] = [];
-    const bodies: string[] = [];
-    let split = 0;
-    await inPool(shots, 2, async (shot, i) => {
-      const times = [...(i > 0 ? [T] : []), ...(i < n - 1 ? [shot.durationSec - T] : [])];
-      const pattern = join(o.scratchDir, `shot-${i}-part-%d.mp4`);
-      await runFfmpeg(
-        [
-          '-y',
-          '-i',
-          shot.file,
-          '-map',
-          '0:v',
-          '-c',
-          'copy',
-          '-f',
-          'segment',
-          '-segment_times',
-          times.map((t) => t.toFixed(4)).join(','),
-          '-reset_timestamps',
-          '1',
-          pattern,
-        ],
-        { signal: o.signal },
-      );
-      const part = (k: number) => join(o.scratchDir, `shot-${i}-part-${k}.mp4`);
-      let k = 0;
-      if (i > 0) heads[i] = part(k++);
-      bodies[i] = part(k++);
-      if (i < n - 1) tails[i] = part(k++);
-      o.onProgress?.((++split / n) * 0.3, 'splitting shots');
-    });
+    const missing = shots.findIndex((s) => !s.head || !s.tail);
+    if (missing >= 0) throw new Error(`Shot ${missing + 1} was not cut for ${T} s transitions.`);
     const frames = Math.round(T * o.fps);
     const clips: string[] = [];
     let encoded = 0;
@@ -115,16 +78,16 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
       const out = join(o.scratchDir, `transition-${i}.mp4`);
       if (await o.transitionCache?.get(i, out)) {
         clips[i] = out;
-        o.onProgress?.(0.3 + (++encoded / (n - 1)) * 0.5, 'encoding transitions');
+        o.onProgress?.((++encoded / (n - 1)) * 0.8, 'encoding transitions');
         return;
       }
       await runFfmpeg(
         [
           '-y',
           '-i',
-          tails[i]!,
+          shots[i]!.tail!,
           '-i',
-          heads[i + 1]!,
+          shots[i + 1]!.head!,
           '-filter_complex',
           `[0:v]settb=AVTB,setpts=PTS-STARTPTS[a];[1:v]settb=AVTB,setpts=PTS-STARTPTS[b];[a][b]xfade=transition=${XFADE[o.transition]}:duration=${T.toFixed(4)}:offset=0,format=yuv420p`,
           '-frames:v',
@@ -138,12 +101,13 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
       );
       await o.transitionCache?.put(i, out);
       clips[i] = out;
-      o.onProgress?.(0.3 + (++encoded / (n - 1)) * 0.5, 'encoding transitions');
+      o.onProgress?.((++encoded / (n - 1)) * 0.8, 'encoding transitions');
     });
     for (let i = 0; i < n; i++) {
       const shot = shots[i]!;
-      parts.push({ file: bodies[i]!, durationSec: shot.durationSec - (i > 0 ? T : 0) - (i < n - 1 ? T : 0) });
-      if (i < n - 1) parts.push({ file: clips[i]!, durationSec: T });
+      if (i === 0) parts.push({ file: shot.head!, durationSec: T });
+      parts.push({ file: shot.body, durationSec: shot.durationSec - 2 * T });
+      parts.push(i < n - 1 ? { file: clips[i]!, durationSec: T } : { file: shot.tail!, durationSec: T });
     }
   }
   o.onProgress?.(0.8, 'joining');

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { encodeWav } from '../../media/encode-wav';
-import { runFfmpeg } from '../../media/ffmpeg';
+import { inPool } from '../../jobs/in-pool';
+import { AAC_FRAME, encodeAacSpan } from '../../media/aac-frames';
+import { measureLoudness } from '../../media/measure-loudness';
 
 /** Integrated loudness the soundtrack is normalized to (LUFS, EBU R128 / streaming norm). */
 export const TARGET_LUFS = -16;
@@ -20,22 +21,6 @@ export interface LoudnessMeasure {
   gainDb: number;
   /** Whether a limiter had to hold the peaks under TARGET_TRUE_PEAK after the gain. */
   limited: boolean;
-}
-
-const parseDb = (v: string | undefined) =>
-  v === undefined || v === '-inf' ? Number.NEGATIVE_INFINITY : Number(v);
-
-/**
- * Reads the summary FFmpeg's ebur128 filter prints when it ends: integrated loudness (I) and the
- * sample peak. Throws when there is none.
- */
-export function parseEbur128Summary(stderr: string): { integratedLufs: number; samplePeakDbfs: number } {
-  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
-  const i = /\bI:\s+(-inf|-?[\d.]+) LUFS/.exec(summary)?.[1];
-  const peak = /Peak:\s+(-inf|-?[\d.]+) dBFS/.exec(summary)?.[1];
-  if (!stderr.includes('Summary:') || i === undefined)
-    throw new Error('ebur128 printed no loudness summary.');
-  return { integratedLufs: parseDb(i), samplePeakDbfs: parseDb(peak) };
 }
 
 /**
@@ -66,89 +51,193 @@ export function loopMusic(loop: Float32Array, totalSec: number): Float32Array {
   return out;
 }
 
+/** The soundtrack's AAC settings; the render benchmark's floor encodes with the same ones. */
+export const AAC_ARGS = ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '160k'] as const;
+/**
+ * The normalizing gain is rounded to this step (dB), at most half a step off the target: an edit
+ * that barely moves the film's loudness then leaves every other scene's samples, and so their
+ * encoded audio, exactly as they were.
+ */
+export const GAIN_STEP_DB = 0.5;
+/** Pre- and post-roll around each separately encoded span (samples; two AAC frames each). */
+const ROLL = 2 * AAC_FRAME;
+/** Audio before a span run through the ducker and limiter first, so their state has settled. */
+const WARM_UP = Math.ceil((2 * AUDIO_RATE) / AAC_FRAME) * AAC_FRAME;
+
+/** How the music ducks under dialogue: a soft-knee compressor keyed by the dialogue. */
+export const DUCKING = { thresholdDb: -34, ratio: 10, kneeDb: 9, attackMs: 20, releaseMs: 400 } as const;
+
+/**
+ * Applies to `music`, in place, the gain a compressor keyed by `key` would: the key's RMS level
+ * (over about 10 ms) above the threshold pulls the music down at `ratio`, with a soft knee; the
+ * gain reduction, in dB, then follows with the attack and release times, so the music comes back
+ * up smoothly within a second or so of a line ending. The gain is recomputed every 16 samples (a
+ * third of a millisecond, far under the attack time) and ramped in between, which keeps a minute
+ * of audio to a few milliseconds.
+ */
+export function duckUnder(music: Float32Array, key: Float32Array, d: typeof DUCKING = DUCKING): void {
+  const BLOCK = 16;
+  const per = (ms: number) => 1 - Math.exp(-BLOCK / ((ms / 1000) * AUDIO_RATE));
+  const detect = 1 - Math.exp(-1 / (0.01 * AUDIO_RATE));
+  const attack = per(d.attackMs);
+  const release = per(d.releaseMs);
+  const slope = 1 / d.ratio - 1;
+  const half = d.kneeDb / 2;
+  let meanSquare = 0;
+  let reductionDb = 0;
+  let gain = 1;
+  for (let start = 0; start < music.length; start += BLOCK) {
+    const end = Math.min(start + BLOCK, music.length);
+    for (let i = start; i < end; i++) {
+      const k = key[i] ?? 0;
+      meanSquare += (k * k - meanSquare) * detect;
+    }
+    const over = meanSquare > 0 ? 10 * Math.log10(meanSquare) - d.thresholdDb : Number.NEGATIVE_INFINITY;
+    const target =
+      over <= -half ? 0 : over < half ? (slope * (over + half) ** 2) / (2 * d.kneeDb) : slope * over;
+    reductionDb += (target - reductionDb) * (target < reductionDb ? attack : release);
+    const next = 10 ** (reductionDb / 20);
+    const stepGain = (next - gain) / (end - start);
+    for (let i = start; i < end; i++) {
+      gain += stepGain;
+      music[i]! *= gain;
+    }
+  }
+}
+
+/**
+ * A lookahead peak limiter, in place: the gain ramps down over `lookaheadMs` before any sample
+ * that would exceed `ceiling` (so none does) and recovers with `releaseMs`.
+ */
+export function limitPeaks(x: Float32Array, ceiling: number, lookaheadMs = 5, releaseMs = 50): void {
+  const slope = 1 / ((lookaheadMs / 1000) * AUDIO_RATE);
+  const release = 1 - Math.exp(-1 / ((releaseMs / 1000) * AUDIO_RATE));
+  const gain = new Float32Array(x.length);
+  let next = 1;
+  for (let i = x.length - 1; i >= 0; i--) {
+    const a = Math.abs(x[i]!);
+    next = Math.min(a > ceiling ? ceiling / a : 1, next + slope);
+    gain[i] = next;
+  }
+  let g = 1;
+  for (let i = 0; i < x.length; i++) {
+    g = Math.min(gain[i]!, g + (1 - g) * release);
+    x[i]! *= g;
+  }
+}
+
+/**
+ * Dialogue over ducked music for samples [from, to) of the film, computed from that range alone
+ * (zeros outside the film), so a span's samples depend only on the audio in and just before it.
+ */
+export function mixRange(
+  dialogue: Float32Array,
+  music: Float32Array,
+  from: number,
+  to: number,
+): Float32Array {
+  const d = new Float32Array(to - from);
+  const m = new Float32Array(to - from);
+  const a = Math.max(0, from);
+  d.set(dialogue.subarray(a, Math.max(a, Math.min(to, dialogue.length))), a - from);
+  m.set(music.subarray(a, Math.max(a, Math.min(to, music.length))), a - from);
+  duckUnder(m, d);
+  for (let i = 0; i < d.length; i++) d[i]! += 0.35 * m[i]!;
+  return d;
+}
+
+/** Encoded spans of soundtrack by the hash of the samples they encode (content-addressed). */
+export interface SoundtrackCache {
+  get(key: string): Promise<Buffer | null>;
+  put(key: string, frames: Buffer): Promise<void>;
+}
+
 export interface MixSoundtrackOptions {
   dialogue: Float32Array;
   music: Float32Array;
-  /** AAC output (`.m4a`). */
+  /**
+   * Where the soundtrack may be cut into separately encoded spans (seconds; the render cuts in
+   * the middle of each transition). None: one span.
+   */
+  cutsAtSec?: readonly number[];
+  /** Spans encoded by earlier renders; default none. */
+  cache?: SoundtrackCache;
+  /** AAC output, as an ADTS stream (`.aac`), as long as the dialogue track (whole frames). */
   out: string;
   scratchDir: string;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
 }
 
+/** The loudness measurement, the gain, and how many spans were encoded or reused. */
+export interface SoundtrackResult extends LoudnessMeasure {
+  spans: number;
+  reusedSpans: number;
+}
+
 /**
- * Mixes dialogue over music, ducking the music under speech (sidechaincompress keyed by the
- * dialogue), then normalizes to TARGET_LUFS with one linear gain: the mixing pass also measures the
- * mix with the ebur128 filter (BS.1770 integrated loudness at the mix's own rate), and the encoding
- * pass applies `volume` (plus a limiter only if the gain would push peaks over TARGET_TRUE_PEAK).
- * loudnorm would measure the same loudness but resamples to 192 kHz in both passes, which made the
- * soundtrack the slowest part of a re-render. Writes stereo AAC at 48 kHz (dual mono).
+ * Mixes dialogue over music ducked under it and normalizes the film to TARGET_LUFS with one gain
+ * (plus a limiter only if that gain would push peaks over TARGET_TRUE_PEAK), all on the samples in
+ * this process: a minute takes milliseconds. The AAC encode, the only costly part, is cut into
+ * spans at `cutsAtSec`, encoded two at a time and content-addressed by their samples, so a
+ * re-render after a change in one scene encodes that scene's span and reuses the rest (the gain is
+ * rounded to GAIN_STEP_DB so it usually stays put). Writes stereo AAC at 48 kHz (dual mono: the mix
+ * is mono, and each channel carries it at −3 dB, which BS.1770 measures as loud as the mono mix).
  *
- * @returns the measurement and the gain applied
+ * @returns the measurement, the gain applied and the spans encoded
  * @throws FfmpegError when FFmpeg fails
  */
-export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<LoudnessMeasure> {
-  const dialogueWav = join(o.scratchDir, 'dialogue.wav');
-  const musicWav = join(o.scratchDir, 'music.wav');
-  const mixWav = join(o.scratchDir, 'mix.wav');
-  await writeFile(dialogueWav, encodeWav({ samples: o.dialogue, sampleRate: AUDIO_RATE }));
-  await writeFile(musicWav, encodeWav({ samples: o.music, sampleRate: AUDIO_RATE }));
-  const durationSec = o.dialogue.length / AUDIO_RATE;
-  // Everything runs in mono (half the work), and the result goes to stereo at −3 dB per channel,
-  // which BS.1770 measures as loud as the mono mix. Mono WAV has no channel layout: name it first.
-  const fmt = `aformat=sample_fmts=fltp:sample_rates=${AUDIO_RATE}:channel_layouts=mono`;
-  const stereo = 'pan=stereo|c0=0.70710678*c0|c1=0.70710678*c0';
-  let stderr = '';
-  await runFfmpeg(
-    [
-      '-y',
-      '-i',
-      dialogueWav,
-      '-i',
-      musicWav,
-      '-filter_complex',
-      `[0:a]${fmt},asplit=2[d][key];[1:a]${fmt},volume=0.35[m];` +
-        '[m][key]sidechaincompress=threshold=0.02:ratio=10:attack=20:release=400:makeup=1[duck];' +
-        `[d][duck]amix=inputs=2:duration=first:normalize=0,asplit=2[mix][meas];` +
-        // framelog=verbose keeps the per-frame lines out of the log; the summary still prints
-        // (framelog=quiet suppresses the summary too in FFmpeg 5.1).
-        '[meas]ebur128=peak=sample:framelog=verbose,anullsink',
-      '-map',
-      '[mix]',
-      '-c:a',
-      'pcm_f32le',
-      mixWav,
-    ],
-    {
-      durationSec,
-      signal: o.signal,
-      onProgress: (p) => o.onProgress?.((p.fraction ?? 0) * 0.5),
-      onStderr: (c) => {
-        stderr = (stderr + c).slice(-8192);
-      },
-    },
-  );
-  const measured = parseEbur128Summary(stderr);
+export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<SoundtrackResult> {
+  const total = o.dialogue.length;
+  const measured = measureLoudness(mixRange(o.dialogue, o.music, 0, total), AUDIO_RATE);
+  o.signal?.throwIfAborted();
   // A silent mix (no dialogue, no music) has no integrated loudness: leave it as it is.
-  const gainDb = Number.isFinite(measured.integratedLufs) ? TARGET_LUFS - measured.integratedLufs : 0;
+  const gainDb = Number.isFinite(measured.integratedLufs)
+    ? Math.round((TARGET_LUFS - measured.integratedLufs) / GAIN_STEP_DB) * GAIN_STEP_DB
+    : 0;
   const limited = measured.samplePeakDbfs + gainDb > TARGET_TRUE_PEAK;
+  const gain = 10 ** (gainDb / 20);
   const ceiling = 10 ** (TARGET_TRUE_PEAK / 20);
-  const limiter = limited ? `,alimiter=limit=${ceiling.toFixed(4)}:attack=5:release=50:level=false` : '';
-  await runFfmpeg(
-    [
-      '-y',
-      '-i',
-      mixWav,
-      '-af',
-      // The float WAV may come back without a channel layout, which AAC needs: name it again.
-      `${fmt},volume=${gainDb.toFixed(2)}dB${limiter},${stereo}`,
-      '-c:a',
-      'aac',
-      '-b:a',
-      '160k',
-      o.out,
-    ],
-    { durationSec, signal: o.signal, onProgress: (p) => o.onProgress?.(0.5 + (p.fraction ?? 0) * 0.5) },
-  );
-  return { ...measured, gainDb, limited };
+
+  const end = Math.ceil(total / AAC_FRAME) * AAC_FRAME;
+  const cuts = [
+    ...new Set((o.cutsAtSec ?? []).map((t) => Math.round((t * AUDIO_RATE) / AAC_FRAME) * AAC_FRAME)),
+  ]
+    .filter((c) => c > 0 && c < end)
+    .sort((a, b) => a - b);
+  const bounds = [0, ...cuts, end];
+  const args = ['-af', 'pan=stereo|c0=0.70710678*c0|c1=0.70710678*c0', ...AAC_ARGS];
+  const encoded: Buffer[] = [];
+  let done = 0;
+  let reusedSpans = 0;
+  o.onProgress?.(0.05);
+  await inPool(bounds.slice(0, -1), 2, async (from, k) => {
+    const to = bounds[k + 1]!;
+    const mixed = mixRange(o.dialogue, o.music, from - WARM_UP, to + ROLL);
+    for (let i = 0; i < mixed.length; i++) mixed[i]! *= gain;
+    if (limited) limitPeaks(mixed, ceiling);
+    const pcm = mixed.subarray(WARM_UP - ROLL);
+    const key = createHash('sha256')
+      .update(JSON.stringify({ args, rate: AUDIO_RATE, roll: ROLL }))
+      .update(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength))
+      .digest('hex');
+    let frames = await o.cache?.get(key);
+    if (frames) reusedSpans++;
+    else {
+      frames = await encodeAacSpan({
+        pcm,
+        sampleRate: AUDIO_RATE,
+        preSamples: ROLL,
+        spanSamples: to - from,
+        args,
+        scratchDir: o.scratchDir,
+        signal: o.signal,
+      });
+      await o.cache?.put(key, frames);
+    }
+    encoded[k] = frames;
+    o.onProgress?.(0.05 + (++done / (bounds.length - 1)) * 0.95);
+  });
+  await writeFile(o.out, Buffer.concat(encoded));
+  return { ...measured, gainDb, limited, spans: bounds.length - 1, reusedSpans };
 }

@@ -15,8 +15,11 @@ export interface RenderShotOptions {
   fps: number;
   durationSec: number;
   camera: CameraMove;
-  /** Keyframes forced here (seconds), where the assembly splits the shot for transitions. */
-  keyframesAt: number[];
+  /**
+   * Where the shot is cut into parts for the transitions (seconds): keyframes are forced there and
+   * the encoder writes one file per part, `out` being a pattern with `%d` (0, 1, …). Empty: one file.
+   */
+  splitAt: number[];
   /** An SRT file with the shot's own cues (shot-relative times) to burn in. */
   burnSubtitles?: string;
   encoder: H264Encoder;
@@ -62,7 +65,7 @@ const filterPath = (p: string) => p.replace(/\\/g, '\\\\').replace(/:/g, '\\:').
 
 /**
  * Animates a storyboard frame into a shot of exactly `durationSec` (whole frames) with the scene's
- * camera move, encoded with the final H.264 settings and keyframes where transitions will split it.
+ * camera move, encoded with the final H.264 settings, in parts split where transitions will join it.
  * Aborting `signal` kills FFmpeg.
  *
  * @throws FfmpegError when FFmpeg fails; FfmpegAbortedError when aborted
@@ -96,7 +99,22 @@ export async function renderShot(o: RenderShotOptions): Promise<void> {
     );
   }
   filters.push('format=yuv420p');
-  const keyframes = o.keyframesAt.filter((t) => t > 0 && t < o.durationSec).map((t) => t.toFixed(4));
+  const keyframes = o.splitAt.filter((t) => t > 0 && t < o.durationSec).map((t) => t.toFixed(4));
+  // Splitting while encoding, not after: a separate stream-copy pass per shot cost the assembly
+  // a process per shot on every render, re-renders included.
+  const output = keyframes.length
+    ? [
+        '-f',
+        'segment',
+        '-segment_times',
+        keyframes.join(','),
+        '-reset_timestamps',
+        '1',
+        '-segment_format_options',
+        'movflags=+faststart',
+        o.out,
+      ]
+    : ['-movflags', '+faststart', o.out];
   await runFfmpeg(
     [
       '-y',
@@ -111,9 +129,7 @@ export async function renderShot(o: RenderShotOptions): Promise<void> {
       ...h264Args(o.encoder, o.quality),
       ...(keyframes.length ? ['-force_key_frames', keyframes.join(',')] : []),
       '-an',
-      '-movflags',
-      '+faststart',
-      o.out,
+      ...output,
     ],
     { durationSec: frames / o.fps, signal: o.signal, onProgress: o.onProgress },
   );

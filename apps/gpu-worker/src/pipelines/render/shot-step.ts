@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepDefinition, StepResult } from '../../jobs/pipeline';
@@ -40,13 +41,26 @@ async function inputsOf(ctx: RenderStepContext) {
 }
 
 /**
+ * What a shot step outputs as `shot` (its body asset). When the film has transitions the shot comes
+ * in three parts, `shot-head` (the first `headSec`), `shot` (the body) and `shot-tail` (the last
+ * `tailSec`); otherwise `shot` is the whole shot and both are 0.
+ */
+export interface ShotValue {
+  /** Identity of the whole shot (a hash over its parts' contents). */
+  sha256: string;
+  durationSec: number;
+  headSec: number;
+  tailSec: number;
+}
+
+/**
  * Shot step: the frame animated by the scene's camera move for the shot's length at the project
- * fps, with the scene's lines burned in when the preset asks, encoded with the final settings and
- * keyframes where the transitions will cut it.
+ * fps, with the scene's lines burned in when the preset asks, encoded with the final settings, in
+ * parts cut where the transitions will join it (see ShotValue).
  */
 export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
   return {
-    version: 1,
+    version: 2,
     cacheInput: async (ctx) => {
       const { scene, frame, voice, fps, transitionSec } = await inputsOf(ctx);
       const burn = ctx.params.preset.burnSubtitles;
@@ -83,16 +97,20 @@ export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
           ),
         );
       }
-      const out = join(ctx.scratchDir, 'shot.mp4');
+      const D = voice.durationSec;
+      const T = transitionSec;
+      // Head and tail are what the transitions blend; the body is stream-copied into the film.
+      const split = T > 0 && D > 2 * T;
+      const out = join(ctx.scratchDir, split ? 'shot-%d.mp4' : 'shot.mp4');
       await renderShot({
         frame: frameFile,
         out,
         width,
         height,
         fps,
-        durationSec: voice.durationSec,
+        durationSec: D,
         camera: scene.camera,
-        keyframesAt: transitionSec > 0 ? [transitionSec, voice.durationSec - transitionSec] : [],
+        splitAt: split ? [T, D - T] : [],
         burnSubtitles: srt,
         encoder: await deps.encoder(),
         quality: deps.quality,
@@ -102,26 +120,45 @@ export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
           ctx.report({
             stage: `${label}: shot`,
             progress: (p.fraction ?? 0) * 95,
-            message: `${label}: ${p.outTimeSec.toFixed(1)} of ${voice.durationSec.toFixed(1)} s (${scene.camera})`,
+            message: `${label}: ${p.outTimeSec.toFixed(1)} of ${D.toFixed(1)} s (${scene.camera})`,
           }),
       });
-      const stored = await storeStepFile(ctx as never, deps.store, {
-        file: out,
-        kind: 'video',
-        mime: 'video/mp4',
-        name: `shot-${index + 1}.mp4`,
-        width,
-        height,
-        durationSec: voice.durationSec,
-      });
+      const parts = split
+        ? ([
+            ['shot-head', 0, T],
+            ['shot', 1, D - 2 * T],
+            ['shot-tail', 2, T],
+          ] as const)
+        : ([['shot', 0, D]] as const);
+      const stored = await Promise.all(
+        parts.map(async ([name, k, seconds]) => {
+          const file = split ? join(ctx.scratchDir, `shot-${k}.mp4`) : out;
+          const saved = await storeStepFile(ctx as never, deps.store, {
+            file,
+            kind: 'video',
+            mime: 'video/mp4',
+            name: `${name}-${index + 1}.mp4`,
+            width,
+            height,
+            durationSec: seconds,
+          });
+          return { name, seconds, ...saved };
+        }),
+      );
+      const value: ShotValue = {
+        sha256: createHash('sha256')
+          .update(stored.map((p) => p.sha256).join(','))
+          .digest('hex'),
+        durationSec: D,
+        headSec: split ? T : 0,
+        tailSec: split ? T : 0,
+      };
       return {
-        outputs: [
-          {
-            name: 'shot',
-            assetId: stored.assetId,
-            value: { sha256: stored.sha256, durationSec: voice.durationSec },
-          },
-        ],
+        outputs: stored.map((p) => ({
+          name: p.name,
+          assetId: p.assetId,
+          value: p.name === 'shot' ? value : { sha256: p.sha256, durationSec: p.seconds },
+        })),
       };
     },
   };
