@@ -221,6 +221,43 @@ describe('the studio in Chromium', () => {
     await screenshot(alice, 'storyboard');
   });
 
+  it('draws 4 frame variations side by side as the worker makes them; picking one sets the frame for everyone', async () => {
+    const alice = sessions.alice!.page;
+    const bob = sessions.bob!.page;
+    await alice
+      .getByRole('button', { name: /INT\. KITCHEN - DAY/ })
+      .first()
+      .click();
+    const panel = alice.locator('.scene-panel');
+    await panel.getByRole('button', { name: '4 variations' }).click();
+    await panel.locator('.job-progress[data-status="completed"]').waitFor({ timeout: 60_000 });
+    const choices = panel.locator('.variations .variation');
+    expect(await choices.count()).toBe(4);
+    // Every picture has loaded, and they sit side by side (two to a row).
+    await expect
+      .poll(() =>
+        panel
+          .locator('.variations img')
+          .evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length),
+      )
+      .toBe(4);
+    const [first, second] = [await choices.nth(0).boundingBox(), await choices.nth(1).boundingBox()];
+    expect(Math.abs(first!.y - second!.y)).toBeLessThan(1);
+    expect(second!.x).toBeGreaterThanOrEqual(first!.x + first!.width);
+    const ids = await choices.evaluateAll((b) => b.map((x) => x.getAttribute('data-asset-id')));
+    expect(new Set(ids).size).toBe(4);
+
+    await choices.nth(1).click();
+    expect(await choices.nth(1).getAttribute('aria-pressed')).toBe('true');
+    // The pick is a change to the shared scene: Bob's card shows that frame.
+    const bobCard = bob.locator('.scene-card', { hasText: 'KITCHEN' });
+    await expect
+      .poll(() => bobCard.locator('img').getAttribute('src'), { timeout: 10_000 })
+      .toContain(ids[1]!);
+    expect(await bobCard.locator('.scene-status').textContent()).toBe('Frame ready');
+    await screenshot(alice, 'variations');
+  });
+
   it('runs a job from the UI with a moving progress bar over Socket.IO and ends in a playable video', async () => {
     // The Assets tab's preview job (assets.derive) through the same watch/progress UI as renders.
     const video = join(tmp, 'clip.mp4');

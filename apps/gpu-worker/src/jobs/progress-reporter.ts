@@ -33,7 +33,8 @@ export interface ReporterOptions {
 /**
  * A throttled reporter: maps step progress onto the job's scale, estimates an ETA from the rate so
  * far, emits `job:progress` to the job and project rooms, calls `job.updateProgress`, and keeps the
- * latest state in Postgres for polling clients. `flush()` sends whatever is pending.
+ * latest state in Postgres for polling clients. A throttled update is sent when its interval is
+ * over; `flush()` sends whatever is pending at once.
  */
 export function createProgressReporter(o: ReporterOptions): ProgressReporter & { flush(): Promise<void> } {
   const started = Date.now();
@@ -42,10 +43,25 @@ export function createProgressReporter(o: ReporterOptions): ProgressReporter & {
   let lastEmit = 0;
   let lastPersist = 0;
   let latest: JobProgress | null = null;
+  let emitted: JobProgress | null = null;
   let persisted: JobProgress | null = null;
+  let trailingEmit: ReturnType<typeof setTimeout> | undefined;
+  let trailingPersist: ReturnType<typeof setTimeout> | undefined;
   let writes = Promise.resolve();
 
+  const emit = (p: JobProgress) => {
+    clearTimeout(trailingEmit);
+    trailingEmit = undefined;
+    lastEmit = Date.now();
+    emitted = p;
+    o.emitter && emitProgress(o.emitter, o.projectId, p);
+    void o.updateBull(p).catch(() => {});
+  };
+
   const persist = (p: JobProgress) => {
+    clearTimeout(trailingPersist);
+    trailingPersist = undefined;
+    lastPersist = Date.now();
     persisted = p;
     writes = writes
       .then(async () => {
@@ -78,17 +94,23 @@ export function createProgressReporter(o: ReporterOptions): ProgressReporter & {
     latest = event;
     const now = Date.now();
     const important = stepFraction >= 1 || u.previewAssetId !== undefined;
-    if (important || now - lastEmit >= emitEvery) {
-      lastEmit = now;
-      o.emitter && emitProgress(o.emitter, o.projectId, event);
-      void o.updateBull(event).catch(() => {});
-    }
-    if (important || now - lastPersist >= persistEvery) {
-      lastPersist = now;
-      persist(event);
-    }
+    // Throttled updates still go out when their interval is over, so a long stretch of work (a
+    // model run, an encode) never sits behind a stage that already ended.
+    if (important || now - lastEmit >= emitEvery) emit(event);
+    else
+      trailingEmit ??= setTimeout(
+        () => latest && latest !== emitted && emit(latest),
+        emitEvery - (now - lastEmit),
+      );
+    if (important || now - lastPersist >= persistEvery) persist(event);
+    else
+      trailingPersist ??= setTimeout(
+        () => latest && latest !== persisted && persist(latest),
+        persistEvery - (now - lastPersist),
+      );
   }) as ProgressReporter & { flush(): Promise<void> };
   reporter.flush = async () => {
+    if (latest && latest !== emitted) emit(latest);
     if (latest && latest !== persisted) persist(latest);
     await writes;
   };

@@ -9,7 +9,7 @@ import type { ChatModel, ImageGenerator, SpeechSynthesizer, SpeechTranscriber } 
 export interface TaskProviders {
   /** Absent when no chat provider is configured (nothing bundled can chat). */
   chat?: ChatModel;
-  /** Absent unless a provider (or, later, a user model) can make images; frames are composed then. */
+  /** Absent unless a provider can make images (main.ts then tries a text-to-image user model). */
   images?: ImageGenerator;
   transcriber: SpeechTranscriber;
   synthesizer: SpeechSynthesizer;

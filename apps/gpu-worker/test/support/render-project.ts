@@ -12,6 +12,10 @@ export interface TestScene {
   shot?: string;
   camera?: string;
   durationSec?: number;
+  seed?: number | null;
+  imagePrompt?: string;
+  frameAssetId?: string | null;
+  removed?: boolean;
 }
 
 export interface TestProject {
@@ -46,6 +50,21 @@ export function buildDocument(p: TestProject): Uint8Array {
   }))
     settings.set(k, v);
   return Y.encodeStateAsUpdate(doc);
+}
+
+/**
+ * Stores `project` as the latest state of a project's document (what the realtime server would
+ * have persisted), replacing whatever was there.
+ */
+export async function writeDocument(
+  h: JobHarness,
+  project: TestProject,
+  projectId: string = h.projectId,
+): Promise<void> {
+  const sql = h.db.sql as Sql;
+  await sql`delete from doc_snapshots where doc_id = ${projectId}`;
+  await sql`delete from doc_updates where doc_id = ${projectId}`;
+  await sql`insert into doc_updates (doc_id, update) values (${projectId}, ${Buffer.from(buildDocument(project))})`;
 }
 
 /**

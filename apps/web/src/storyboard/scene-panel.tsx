@@ -10,8 +10,14 @@ import { useAsset } from '../lib/use-asset';
 import { useJobWatch } from '../lib/use-job-watch';
 import type { SceneView } from './use-scenes';
 
-/** A picked variation thumbnail. */
-function VariationChoice(props: { assetId: string; chosen: boolean; onPick: () => void; n: number }) {
+/** One variation: a button that picks it once the job is done, its picture as soon as it exists. */
+function VariationChoice(props: {
+  assetId: string;
+  chosen: boolean;
+  onPick: () => void;
+  n: number;
+  disabled?: boolean;
+}) {
   const asset = useAsset(props.assetId);
   const src = asset.data?.urls.thumbnail ?? asset.data?.urls.content;
   return (
@@ -19,6 +25,8 @@ function VariationChoice(props: { assetId: string; chosen: boolean; onPick: () =
       type="button"
       className={`variation${props.chosen ? ' chosen' : ''}`}
       aria-pressed={props.chosen}
+      data-asset-id={props.assetId}
+      disabled={props.disabled}
       onClick={props.onPick}
     >
       {src ? <img src={src} alt={`Variation ${props.n}`} /> : `Variation ${props.n}`}
@@ -37,7 +45,10 @@ function FrameJob(props: { job: Job; scene: SceneView; onDone: () => void }) {
       props.scene.map.set('frameAssetId', images[0].assetId);
     toasts.push('success', job.type === 'scene.frame' ? 'New frame ready.' : 'Variations ready: pick one.');
   });
-  const images = watched.job.outputs.flatMap((o) => (o.assetId ? [o.assetId] : []));
+  const done = watched.job.status === 'completed';
+  // Each variation shows as soon as the worker has drawn it; it can be picked once all are done
+  // (a failed or cancelled job removes what it drew).
+  const images = done ? watched.job.outputs.flatMap((o) => (o.assetId ? [o.assetId] : [])) : watched.previews;
   return (
     <div className="card inset">
       <JobProgress watched={watched} label={watched.job.type === 'scene.frame' ? 'Frame' : 'Variations'} />
@@ -49,6 +60,7 @@ function FrameJob(props: { job: Job; scene: SceneView; onDone: () => void }) {
               key={id}
               n={i + 1}
               assetId={id}
+              disabled={!done}
               chosen={props.scene.frameAssetId === id}
               onPick={() => props.scene.map.set('frameAssetId', id)}
             />

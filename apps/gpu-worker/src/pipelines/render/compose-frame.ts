@@ -20,7 +20,10 @@ export interface ComposeFrameOptions {
   characters: FrameCharacter[];
   /** A chosen background image (any format sharp reads); default a drawn one. */
   background?: Buffer;
-  /** Seeds the drawn background; default 1. */
+  /**
+   * Seeds the picture: the drawn background, where the characters stand and how large, and the
+   * crop of a chosen background. Default 1.
+   */
   seed?: number;
 }
 
@@ -95,6 +98,40 @@ async function clipped(
   return { input, left: x0, top: y0 };
 }
 
+/** A chosen background covering the frame, cropped a little differently per seed (up to 20 % closer). */
+async function chosenBackground(image: Buffer, W: number, H: number, rand: () => number): Promise<Buffer> {
+  const zoom = 1 + rand() * 0.2;
+  const w = Math.round(W * zoom);
+  const h = Math.round(H * zoom);
+  return sharp(image)
+    .resize(w, h, { fit: 'cover' })
+    .extract({
+      left: Math.floor(rand() * (w - W)),
+      top: Math.floor(rand() * (h - H)),
+      width: W,
+      height: H,
+    })
+    .removeAlpha()
+    .png()
+    .toBuffer();
+}
+
+/**
+ * A finished frame (one a frame job made and a user picked) at another output size: scaled to
+ * fill when the aspect ratio matches, else fitted whole on black so its caption is never cut off.
+ *
+ * @returns a PNG of exactly `width`×`height`
+ */
+export async function fitFrame(image: Buffer, width: number, height: number): Promise<Buffer> {
+  const meta = await sharp(image).metadata();
+  const same = Math.abs((meta.width ?? 1) / (meta.height ?? 1) - width / height) < 0.01;
+  return sharp(image)
+    .resize(width, height, { fit: same ? 'fill' : 'contain', background: '#000' })
+    .removeAlpha()
+    .png({ compressionLevel: 3 })
+    .toBuffer();
+}
+
 /**
  * Composes a storyboard frame without an image model: a background (the chosen image, else a
  * drawn room or skyline for INT/EXT and the time of day), the characters present as cut-outs
@@ -105,15 +142,24 @@ async function clipped(
  */
 export async function composeFrame(o: ComposeFrameOptions): Promise<Buffer> {
   const { width: W, height: H } = o;
+  const seed = o.seed ?? 1;
+  // Framing draws from its own stream, so it does not move in step with the background's.
+  const rand = seededRandom((seed ^ 0x9e3779b9) >>> 0);
   const base = o.background
-    ? await sharp(o.background).resize(W, H, { fit: 'cover' }).removeAlpha().png().toBuffer()
-    : Buffer.from(drawBackground(W, H, o.look, o.seed ?? 1));
+    ? await chosenBackground(o.background, W, H, rand)
+    : Buffer.from(drawBackground(W, H, o.look, seed));
   const layers: OverlayOptions[] = [];
 
   const frame = FRAMING[o.shot];
-  const people = o.shot === 'close' ? o.characters.slice(0, 2) : o.characters.slice(0, 4);
-  const rand = seededRandom(o.seed ?? 1);
-  const charH = Math.round(H * frame.height);
+  const cast = o.shot === 'close' ? o.characters.slice(0, 2) : o.characters.slice(0, 4);
+  // The camera's choice per seed: the reverse angle on odd seeds (the group mirrored, a lone person
+  // on the other third), the group a little off centre, a touch closer or wider than nominal.
+  const people = seed % 2 === 0 ? cast : [...cast].reverse();
+  const zoom = 0.92 + rand() * 0.16;
+  const offset =
+    people.length === 1 ? (seed % 2 === 0 ? 1 : -1) * (0.1 + rand() * 0.1) : (rand() * 2 - 1) * 0.08;
+  const charH = Math.round(H * frame.height * zoom);
+  const feet = H * (frame.feet + (zoom - 1) * 0.5);
   for (const [i, person] of people.entries()) {
     const image = person.cutout
       ? await cutoutAt(person.cutout, charH)
@@ -121,10 +167,10 @@ export async function composeFrame(o: ComposeFrameOptions): Promise<Buffer> {
           .png()
           .toBuffer();
     const iw = (await sharp(image).metadata()).width ?? 0;
-    // Spread people symmetrically around the centre; one person stands slightly off-centre.
-    const slot = people.length === 1 ? 0.08 : (i / (people.length - 1) - 0.5) * frame.spread * 2;
-    const cx = W / 2 + slot * W * 0.5;
-    const layer = await clipped(image, Math.round(cx - iw / 2), Math.round(H * frame.feet - charH), W, H);
+    // Spread people symmetrically around the group's centre.
+    const slot = people.length === 1 ? 0 : (i / (people.length - 1) - 0.5) * frame.spread * 2;
+    const cx = W / 2 + (slot * 0.5 + offset) * W;
+    const layer = await clipped(image, Math.round(cx - iw / 2), Math.round(feet - charH), W, H);
     if (layer) layers.push(layer);
   }
 

@@ -24,13 +24,22 @@ export async function storeStepFile(
   return { assetId, sha256: row!.sha256 };
 }
 
+/** An asset row as steps read it. */
+export interface ProjectAssetRow {
+  storage_key: string;
+  sha256: string;
+  kind: string;
+  /** What the job that made it recorded about it (`storyboardFrame` marks a finished frame). */
+  probe: Record<string, unknown>;
+}
+
 /** An asset of the job's project: its storage key and hash, or null when missing or deleted. */
 export async function projectAsset(
   ctx: StepContext<never>,
   assetId: string,
-): Promise<{ storage_key: string; sha256: string; kind: string } | null> {
-  const [row] = await ctx.sql<{ storage_key: string; sha256: string; kind: string }[]>`
-    select storage_key, sha256, kind from assets
+): Promise<ProjectAssetRow | null> {
+  const [row] = await ctx.sql<ProjectAssetRow[]>`
+    select storage_key, sha256, kind, probe from assets
     where id = ${assetId} and project_id = ${ctx.projectId} and deleted_at is null`;
   return row ?? null;
 }
