@@ -111,6 +111,17 @@ function soundtrackCache(ctx: RenderStepContext, deps: RenderDeps): SoundtrackCa
   };
 }
 
+/** The normalizing gain of the project's latest finished render, if any. */
+async function previousGainDb(ctx: RenderStepContext): Promise<number | undefined> {
+  const [row] = await ctx.sql<{ gain: number | null }[]>`
+    select (o -> 'value' -> 'loudness' ->> 'gainDb')::float8 as gain
+    from jobs, jsonb_array_elements(outputs) o
+    where project_id = ${ctx.projectId} and type = 'render.video' and status = 'completed'
+      and id <> ${ctx.jobId} and o ->> 'name' = 'video'
+    order by finished_at desc limit 1`;
+  return row?.gain ?? undefined;
+}
+
 /**
  * Assemble step: dialogue over the ducked music, normalized to −16 LUFS; the shots joined with the
  * project's transition; subtitles as WebVTT and SRT; a poster and a thumbnail strip. Everything is
@@ -192,6 +203,7 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
         // Cut mid-transition, where the dialogue is silent: one span per scene.
         cutsAtSec: timeline.offsets.slice(1).map((t) => t + transitionSec / 2),
         cache: soundtrackCache(ctx, deps),
+        previousGainDb: await previousGainDb(ctx),
         out: soundtrack,
         scratchDir: ctx.scratchDir,
         signal: ctx.signal,
@@ -299,7 +311,7 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
         height: art.stripHeight,
       });
       lap('storeMs');
-      ctx.log.info({ phases }, 'assembled');
+      ctx.log.info({ phases, spans: loudness.spans, reusedSpans: loudness.reusedSpans }, 'assembled');
       report(100, 'done', `Rendered ${timeline.totalSec.toFixed(1)} s at ${width}×${height}`);
       return {
         outputs: [

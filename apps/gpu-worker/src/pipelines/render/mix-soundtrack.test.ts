@@ -8,7 +8,7 @@ import {
   AUDIO_RATE,
   DUCKING,
   duckUnder,
-  GAIN_STEP_DB,
+  GAIN_TOLERANCE_DB,
   limitPeaks,
   mixRange,
   mixSoundtrack,
@@ -51,7 +51,7 @@ describe('mixSoundtrack (real FFmpeg)', () => {
       out,
       scratchDir: dir,
     });
-    expect(Math.abs(m.gainDb - (TARGET_LUFS - m.integratedLufs))).toBeLessThanOrEqual(GAIN_STEP_DB / 2);
+    expect(Math.abs(m.gainDb - (TARGET_LUFS - m.integratedLufs))).toBeLessThan(0.01);
     const result = execFileSync(
       'ffprobe',
       ['-v', 'error', '-show_entries', 'stream=codec_name,channels,sample_rate', '-of', 'csv=p=0', out],
@@ -174,8 +174,19 @@ describe('mixSoundtrack in spans', () => {
     const cutsAtSec = [4, 8, 12];
     const r1 = await mixSoundtrack({ ...before, cutsAtSec, cache, out: first, scratchDir: dir });
     const after = film(320);
-    const r2 = await mixSoundtrack({ ...after, cutsAtSec, cache, out: second, scratchDir: dir });
+    const previousGainDb = r1.gainDb;
+    const r2 = await mixSoundtrack({
+      ...after,
+      cutsAtSec,
+      cache,
+      previousGainDb,
+      out: second,
+      scratchDir: dir,
+    });
+    // The edit moved the loudness a little: the previous gain is kept, within the tolerance.
+    expect(r2.integratedLufs).not.toBe(r1.integratedLufs);
     expect(r2.gainDb).toBe(r1.gainDb);
+    expect(Math.abs(TARGET_LUFS - r2.integratedLufs - r2.gainDb)).toBeLessThanOrEqual(GAIN_TOLERANCE_DB);
     // Scene 2 changed; scene 3's span is encoded again too, because the music is still coming back
     // up from scene 2's ducking when it starts. Scenes 1 and 4 are reused.
     expect([r1.spans, r1.reusedSpans, r2.reusedSpans]).toEqual([4, 0, 2]);
@@ -185,6 +196,30 @@ describe('mixSoundtrack in spans', () => {
     expect(x.subarray(0, 20_000).equals(y.subarray(0, 20_000))).toBe(true);
     expect(x.subarray(-20_000).equals(y.subarray(-20_000))).toBe(true);
     expect(x.equals(y)).toBe(false);
+  });
+});
+
+describe('mixSoundtrack gain', () => {
+  it('does not keep a previous gain that would miss the target by more than the tolerance', async () => {
+    const { dialogue, music } = film(300);
+    const exact = await mixSoundtrack({ dialogue, music, out: join(dir, 'exact.aac'), scratchDir: dir });
+    const ideal = exact.gainDb;
+    const kept = await mixSoundtrack({
+      dialogue,
+      music,
+      previousGainDb: ideal + 0.4,
+      out: join(dir, 'kept.aac'),
+      scratchDir: dir,
+    });
+    const refused = await mixSoundtrack({
+      dialogue,
+      music,
+      previousGainDb: ideal + 0.6,
+      out: join(dir, 'refused.aac'),
+      scratchDir: dir,
+    });
+    expect(kept.gainDb).toBeCloseTo(ideal + 0.4, 6);
+    expect(refused.gainDb).toBeCloseTo(ideal, 6);
   });
 });
 

@@ -54,11 +54,11 @@ export function loopMusic(loop: Float32Array, totalSec: number): Float32Array {
 /** The soundtrack's AAC settings; the render benchmark's floor encodes with the same ones. */
 export const AAC_ARGS = ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '160k'] as const;
 /**
- * The normalizing gain is rounded to this step (dB), at most half a step off the target: an edit
- * that barely moves the film's loudness then leaves every other scene's samples, and so their
- * encoded audio, exactly as they were.
+ * How far (dB) the gain a previous render used may be from this mix's ideal gain and still be
+ * kept: an edit that barely moves the film's loudness then leaves every other scene's samples,
+ * and so their encoded audio, exactly as they were, at most this far off the target.
  */
-export const GAIN_STEP_DB = 0.5;
+export const GAIN_TOLERANCE_DB = 0.5;
 /** Pre- and post-roll around each separately encoded span (samples; two AAC frames each). */
 const ROLL = 2 * AAC_FRAME;
 /** Audio before a span run through the ducker and limiter first, so their state has settled. */
@@ -162,6 +162,8 @@ export interface MixSoundtrackOptions {
   cutsAtSec?: readonly number[];
   /** Spans encoded by earlier renders; default none. */
   cache?: SoundtrackCache;
+  /** The gain the project's previous render applied: kept when within GAIN_TOLERANCE_DB. */
+  previousGainDb?: number;
   /** AAC output, as an ADTS stream (`.aac`), as long as the dialogue track (whole frames). */
   out: string;
   scratchDir: string;
@@ -180,8 +182,8 @@ export interface SoundtrackResult extends LoudnessMeasure {
  * (plus a limiter only if that gain would push peaks over TARGET_TRUE_PEAK), all on the samples in
  * this process: a minute takes milliseconds. The AAC encode, the only costly part, is cut into
  * spans at `cutsAtSec`, encoded two at a time and content-addressed by their samples, so a
- * re-render after a change in one scene encodes that scene's span and reuses the rest (the gain is
- * rounded to GAIN_STEP_DB so it usually stays put). Writes stereo AAC at 48 kHz (dual mono: the mix
+ * re-render after a change in one scene encodes that scene's span and reuses the rest (the previous
+ * render's gain is kept while it is within GAIN_TOLERANCE_DB of the ideal one). Writes stereo AAC at 48 kHz (dual mono: the mix
  * is mono, and each channel carries it at −3 dB, which BS.1770 measures as loud as the mono mix).
  *
  * @returns the measurement, the gain applied and the spans encoded
@@ -192,9 +194,11 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<Soundtrack
   const measured = measureLoudness(mixRange(o.dialogue, o.music, 0, total), AUDIO_RATE);
   o.signal?.throwIfAborted();
   // A silent mix (no dialogue, no music) has no integrated loudness: leave it as it is.
-  const gainDb = Number.isFinite(measured.integratedLufs)
-    ? Math.round((TARGET_LUFS - measured.integratedLufs) / GAIN_STEP_DB) * GAIN_STEP_DB
-    : 0;
+  const ideal = Number.isFinite(measured.integratedLufs) ? TARGET_LUFS - measured.integratedLufs : 0;
+  const gainDb =
+    o.previousGainDb !== undefined && Math.abs(o.previousGainDb - ideal) <= GAIN_TOLERANCE_DB
+      ? o.previousGainDb
+      : ideal;
   const limited = measured.samplePeakDbfs + gainDb > TARGET_TRUE_PEAK;
   const gain = 10 ** (gainDb / 20);
   const ceiling = 10 ** (TARGET_TRUE_PEAK / 20);
