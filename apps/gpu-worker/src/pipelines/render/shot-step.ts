@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { transitionSeconds } from '@clapboard/shared/render-timing';
 import type { StepDefinition, StepResult } from '../../jobs/pipeline';
 import {
   outputSize,
@@ -11,7 +12,6 @@ import {
 } from './render-context';
 import { loadRenderDocument } from './render-document';
 import { renderShot } from './render-shot';
-import { transitionSeconds } from './render-timing';
 import { fetchAsset, storeStepFile } from './step-files';
 import { formatSrt } from './subtitle-files';
 import type { VoiceValue } from './voice-step';
