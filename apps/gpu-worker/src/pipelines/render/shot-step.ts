@@ -11,7 +11,7 @@ import {
   transitionOf,
 } from './render-context';
 import { loadRenderDocument } from './render-document';
-import { renderShot } from './render-shot';
+import { burnedSubtitleStyle, renderShot } from './render-shot';
 import { fetchAsset, storeStepFile } from './step-files';
 import { formatSrt } from './subtitle-files';
 import type { VoiceValue } from './voice-step';
@@ -54,6 +54,8 @@ export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
         frame: frame.sha256,
         durationSec: voice.durationSec,
         lines: burn ? voice.lines.map((l) => [l.character, l.text, l.startSec, l.endSec]) : null,
+        // Only burned shots depend on the style (undefined keys leave other shots' keys as they were).
+        burnStyle: burn ? burnedSubtitleStyle(outputSize(ctx).width, outputSize(ctx).height) : undefined,
         camera: scene.camera,
         size: outputSize(ctx),
         fps,
