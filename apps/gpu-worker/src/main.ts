@@ -40,6 +40,7 @@ await runMain('gpu-worker', async () => {
       chat: providers.chat?.source ?? null,
       images: providers.images?.source ?? null,
       asr: providers.transcriber.source,
+      music: providers.music?.source ?? null,
     },
     'task providers',
   );
@@ -55,7 +56,10 @@ await runMain('gpu-worker', async () => {
     queues: env.WORKER_QUEUES,
     concurrency: env.WORKER_CONCURRENCY,
     store,
-    pipelines: builtInPipelines({ store, render: defaultRenderDeps({ registry, images: providers.images }) }),
+    pipelines: builtInPipelines({
+      store,
+      render: defaultRenderDeps({ registry, images: providers.images, music: providers.music }),
+    }),
     prefix: redisNames(env.REDIS_PREFIX).queuePrefix,
     socketKey: redisNames(env.REDIS_PREFIX).socketKey,
   });
