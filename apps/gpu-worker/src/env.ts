@@ -39,6 +39,13 @@ const schema = z.object({
   /** Ollama server (e.g. http://127.0.0.1:11434): off unless set. */
   OLLAMA_BASE_URL: z.url().optional(),
   OLLAMA_CHAT_MODEL: z.string().default('llama3.2'),
+  /**
+   * Music generator endpoint (POST {prompt, durationSec, seed} → WAV/MP3/FLAC/Ogg bytes): off unless
+   * set; without it (or when it fails) renders use an uploaded track or a synthesized bed.
+   */
+  MUSIC_PROVIDER_URL: z.url().optional(),
+  /** Bearer token for MUSIC_PROVIDER_URL, if it needs one. */
+  MUSIC_PROVIDER_API_KEY: z.string().optional(),
   /** Timeout for one provider request, in ms. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
   ...blobStoreEnvShape,

@@ -45,6 +45,7 @@ await runMain('gpu-worker', async () => {
       chat: providers.chat?.source ?? null,
       images: images?.source ?? null,
       asr: providers.transcriber.source,
+      music: providers.music?.source ?? null,
     },
     'task providers',
   );
@@ -60,7 +61,10 @@ await runMain('gpu-worker', async () => {
     queues: env.WORKER_QUEUES,
     concurrency: env.WORKER_CONCURRENCY,
     store,
-    pipelines: builtInPipelines({ store, render: defaultRenderDeps({ registry, images }) }),
+    pipelines: builtInPipelines({
+      store,
+      render: defaultRenderDeps({ registry, images, music: providers.music }),
+    }),
     prefix: redisNames(env.REDIS_PREFIX).queuePrefix,
     socketKey: redisNames(env.REDIS_PREFIX).socketKey,
   });

@@ -197,6 +197,18 @@ describe('render.video: cancel, crash and bad input', () => {
     expect(attempts.every((a) => a.attempts === 1)).toBe(true);
   });
 
+  it('a film past an hour that slipped past the API fails at once, naming the limit', async () => {
+    const scenes = Array.from({ length: 7 }, (_, i) => ({
+      id: `hour-${i}`,
+      heading: `INT. ROOM ${i}`,
+      durationSec: 600,
+    }));
+    const { jobId } = await enqueueRender(h, { scenes });
+    const row = await ended(h, jobId, 30_000);
+    expect(row.status).toBe('failed');
+    expect(row.error).toContain('The film would run about 1 h 10 min; one render makes at most 1 h.');
+  });
+
   it('an unsupported aspect ratio that slipped past the API fails at once, naming the field', async () => {
     const { jobId } = await enqueueRender(h, longScene('aspect'), { preset: { aspectRatio: '21:9' } });
     const row = await ended(h, jobId, 30_000);

@@ -14,6 +14,7 @@ export const MODEL_TASKS = [
   'speech-synthesis',
   'speech-recognition',
   'text-to-image',
+  'text-to-music',
   'chat',
 ] as const;
 export const modelTaskSchema = z.enum(MODEL_TASKS);

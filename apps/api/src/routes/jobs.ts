@@ -17,11 +17,13 @@ import {
   versionSceneCount,
 } from '@clapboard/server/jobs';
 import type { Redis } from '@clapboard/server/redis';
+import { RenderDocumentError } from '@clapboard/server/render';
 import { errorBodySchema } from '@clapboard/shared/errors';
 import {
   budgetFiguresSchema,
   createJobBodySchema,
   JOB_CATALOG,
+  type JobPayload,
   type JobType,
   jobPayloadSchemas,
   jobSchema,
@@ -209,6 +211,11 @@ export function jobRoutes(deps: JobRouteDeps) {
             'A final render while the project requires approvals and some scenes are not approved; details list them',
           content: { 'application/json': { schema: errorBodySchema } },
         },
+        422: {
+          description:
+            'A render the document cannot give: no scenes, an invalid scene or setting, too many scenes, or a scene or film past its length limit (estimated with the render timing rules); details name the scene and the limit',
+          content: { 'application/json': { schema: errorBodySchema } },
+        },
         ...errors,
       },
     }),
@@ -225,10 +232,14 @@ export function jobRoutes(deps: JobRouteDeps) {
         await assertFinalRenderAllowed(deps.sql, id);
       const key = c.req.valid('header')['idempotency-key'] ?? body.idempotencyKey;
       try {
-        // A render shows the document as it is now: pin it as a version and plan one branch per scene.
-        const render = body.type === 'render.video' ? await pinRenderVersion(deps.sql, id, userId) : null;
-        if (render && render.sceneCount === 0)
-          throw unprocessable('Nothing to render: the storyboard has no scenes yet.');
+        // A render shows the document as it is now: check it against the render bounds (with the
+        // worker's timing rules), pin it as a version and plan one branch per scene.
+        const render =
+          body.type === 'render.video'
+            ? await pinRenderVersion(deps.sql, id, userId, {
+                transition: (payload.data as JobPayload<'render.video'>).preset.transition,
+              })
+            : null;
         const sceneCount = render
           ? render.sceneCount
           : body.type === 'render.video' && deps.sceneCount
@@ -242,12 +253,19 @@ export function jobRoutes(deps: JobRouteDeps) {
           priority: body.priority,
           idempotencyKey: key,
           sceneCount,
-          ...(render ? { versionId: render.versionId, plan: renderVideoPlan(render.sceneCount) } : {}),
+          ...(render
+            ? {
+                versionId: render.versionId,
+                plan: renderVideoPlan(render.sceneCount),
+                warnings: render.warnings,
+              }
+            : {}),
         });
         if (result.replayed) c.header('Idempotent-Replayed', 'true');
         return c.json({ job: result.job, warnings: result.warnings, budget: result.figures }, 202);
       } catch (err) {
         if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
+        if (err instanceof RenderDocumentError) throw unprocessable(err.message, err.details);
         if (err instanceof EnqueueFailedError) throw new HttpError(503, 'unavailable', err.message);
         throw err;
       }

@@ -35,6 +35,11 @@ export interface StepResult {
   outputs: JobOutput[];
   /** Provider charges on top of worker time (USD). */
   providerUsd?: number;
+  /**
+   * False for a result that must not be reused under the step's cache key, e.g. a stand-in made
+   * because a provider failed: the next run asks the provider again. Default true.
+   */
+  cacheable?: boolean;
 }
 
 export interface StepDefinition<P = Record<string, unknown>> {

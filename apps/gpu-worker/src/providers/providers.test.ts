@@ -108,6 +108,22 @@ describe('provider selection', () => {
     expect(p.images).toBeUndefined();
     expect(p.transcriber.source).toMatch(/pocketsphinx/);
     expect(p.synthesizer.source).toMatch(/festival/);
+    expect(p.music).toBeUndefined();
+  });
+
+  it('MUSIC_PROVIDER_URL adds a music generator, reported as remote under its endpoint', () => {
+    const registry = createModelRegistry({
+      device: { requested: 'cpu', provider: 'cpu', reason: null },
+      log: createLogger('p', { level: 'silent' }),
+    });
+    const p = selectProviders(
+      env({ MUSIC_PROVIDER_URL: `${base}/music`, MUSIC_PROVIDER_API_KEY: 'k' }),
+      registry,
+    );
+    expect(p.music!.source).toBe(`music provider ${base}/music`);
+    expect(registry.report().filter((m) => m.provider === 'remote')).toMatchObject([
+      { name: 'provider-music', task: 'text-to-music', version: `music provider ${base}/music` },
+    ]);
   });
 
   it('the bundled synthesizer writes audio of plausible length through the same interface', async () => {

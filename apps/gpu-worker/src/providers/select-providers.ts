@@ -2,9 +2,16 @@ import type { WorkerEnv } from '../env';
 import type { ModelRegistry } from '../models/model-registry';
 import { recognizeSpeech } from '../speech/recognize-speech';
 import { synthesizeSpeech, type VoiceId } from '../speech/synthesize-speech';
+import { createMusicProvider } from './create-music-provider';
 import { createOllamaChat } from './create-ollama-chat';
 import { createOpenAiCompatibleProviders } from './create-openai-compatible-providers';
-import type { ChatModel, ImageGenerator, SpeechSynthesizer, SpeechTranscriber } from './task-interfaces';
+import type {
+  ChatModel,
+  ImageGenerator,
+  MusicGenerator,
+  SpeechSynthesizer,
+  SpeechTranscriber,
+} from './task-interfaces';
 
 export interface TaskProviders {
   /** Absent when no chat provider is configured (nothing bundled can chat). */
@@ -13,6 +20,8 @@ export interface TaskProviders {
   images?: ImageGenerator;
   transcriber: SpeechTranscriber;
   synthesizer: SpeechSynthesizer;
+  /** Absent unless MUSIC_PROVIDER_URL is set; renders synthesize a music bed then. */
+  music?: MusicGenerator;
 }
 
 const localTranscriber: SpeechTranscriber = {
@@ -35,7 +44,8 @@ const localSynthesizer: SpeechSynthesizer = {
  * Picks the implementation of each task from the environment. Remote providers are off by default:
  * `OPENAI_BASE_URL` switches chat, images, transcription and speech to an OpenAI-compatible server;
  * `OLLAMA_BASE_URL` switches chat to Ollama (preferred over OpenAI for chat when both are set, as
- * it is the local one). Remote providers are added to the registry's report as `remote`.
+ * it is the local one); `MUSIC_PROVIDER_URL` adds a music generator. Remote providers are added to
+ * the registry's report as `remote`.
  */
 export function selectProviders(
   env: Pick<
@@ -48,6 +58,8 @@ export function selectProviders(
     | 'OPENAI_SPEECH_MODEL'
     | 'OLLAMA_BASE_URL'
     | 'OLLAMA_CHAT_MODEL'
+    | 'MUSIC_PROVIDER_URL'
+    | 'MUSIC_PROVIDER_API_KEY'
     | 'PROVIDER_TIMEOUT_MS'
   >,
   registry?: ModelRegistry,
@@ -71,12 +83,19 @@ export function selectProviders(
       model: env.OLLAMA_CHAT_MODEL,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
     });
+  if (env.MUSIC_PROVIDER_URL)
+    providers.music = createMusicProvider({
+      url: env.MUSIC_PROVIDER_URL,
+      apiKey: env.MUSIC_PROVIDER_API_KEY,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+    });
   if (registry) {
     const remote = [
       ['chat', providers.chat, 'chat'],
       ['images', providers.images, 'text-to-image'],
       ['transcriber', providers.transcriber, 'speech-recognition'],
       ['synthesizer', providers.synthesizer, 'speech-synthesis'],
+      ['music', providers.music, 'text-to-music'],
     ] as const;
     for (const [role, impl, task] of remote) {
       if (!impl || impl.source.endsWith('(bundled)')) continue;

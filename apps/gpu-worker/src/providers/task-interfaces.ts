@@ -1,3 +1,4 @@
+import type { AudioContainer } from '../media/sniff-audio';
 import type { RecognizedWord } from '../speech/recognize-speech';
 
 /**
@@ -45,4 +46,27 @@ export interface SpeechSynthesizer {
     outFile: string,
     options?: { voice?: string; signal?: AbortSignal },
   ): Promise<{ durationSec: number }>;
+}
+
+/** What a music generator is asked for. */
+export interface MusicRequest {
+  /** Words describing the music, from the project's mood setting. */
+  prompt: string;
+  /** Length wanted (seconds); the render loops what it gets under a longer film. */
+  durationSec: number;
+  /** Same prompt and seed: the same track, where the provider honours seeds. */
+  seed: number;
+}
+
+export interface MusicGenerator {
+  /** The provider's identity (its endpoint): part of the music step's cache key. */
+  readonly source: string;
+  /**
+   * @returns the audio bytes and their container, checked by magic bytes and size only (the
+   *   caller probes and decodes them). @throws ProviderError
+   */
+  generate(
+    request: MusicRequest,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ bytes: Buffer; container: AudioContainer }>;
 }

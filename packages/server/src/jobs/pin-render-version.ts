@@ -1,7 +1,9 @@
-import { DOC_KEYS } from '@clapboard/shared/document';
+import { DOC_KEYS, type ProjectSettings } from '@clapboard/shared/document';
 import * as Y from 'yjs';
 import type { Sql } from '../db/connect-db';
 import { loadDocumentState } from '../documents/load-document';
+import { checkRenderBounds } from '../render/check-render-bounds';
+import { readRenderDocumentState } from '../render/read-render-document';
 
 /** Scenes a render shows: scene maps in `scenes` not marked removed (what the worker renders). */
 export function countRenderScenes(state: Uint8Array): number {
@@ -18,22 +20,35 @@ export function countRenderScenes(state: Uint8Array): number {
 }
 
 /**
- * Pins the project document as it is now as a version (source `render`), so a render shows
- * exactly this state however the document changes while it runs.
+ * Checks the project document as it is now against what a render accepts (valid scenes and
+ * settings, the scene and length bounds, with the worker's timing rules) and pins it as a version
+ * (source `render`), so a render shows exactly this state however the document changes while it
+ * runs. Nothing is written when the check fails.
  *
- * @returns the version id and how many scenes it holds
+ * @param options.transition the render preset's transition, when it overrides the project's
+ * @returns the version id, how many scenes it holds, the film's estimated length (seconds) and
+ *   warnings for the user (e.g. blank scenes render as silent shots)
+ * @throws RenderDocumentError naming the scene and the bound (the API answers 422)
  */
 export async function pinRenderVersion(
   sql: Sql,
   projectId: string,
   userId: string,
-): Promise<{ versionId: string; sceneCount: number }> {
+  options: { transition?: ProjectSettings['transition'] } = {},
+): Promise<{ versionId: string; sceneCount: number; estimatedSec: number; warnings: string[] }> {
   const { state } = await loadDocumentState(sql, projectId);
+  const content = readRenderDocumentState(state);
+  const report = checkRenderBounds(content, options.transition ?? content.settings.transition);
   const [row] = await sql<{ id: string }[]>`
     insert into doc_versions (project_id, name, state, source, created_by)
     values (${projectId}, ${`Render ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`}, ${Buffer.from(state)}, 'render', ${userId})
     returning id`;
-  return { versionId: row!.id, sceneCount: countRenderScenes(state) };
+  return {
+    versionId: row!.id,
+    sceneCount: content.scenes.length,
+    estimatedSec: report.totalSec,
+    warnings: report.warnings,
+  };
 }
 
 /** Scenes in a stored version (0 when it is gone), to plan a retry of the same render. */

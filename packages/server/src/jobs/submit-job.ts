@@ -20,6 +20,8 @@ export interface SubmitJobInput {
   versionId?: string | null;
   /** Custom flow plan (render pipelines); default the catalog's steps in order. */
   plan?: PlannedStep[];
+  /** Sentences for the user found while preparing the job (stored with it, before budget ones). */
+  warnings?: string[];
 }
 
 export interface SubmitJobResult {
@@ -79,18 +81,18 @@ export async function submitJob(
           replayed: true,
           figures: await budgetFigures(tx as unknown as Sql, input.projectId, 0),
           warnings: [] as string[],
+          budgetWarning: null,
         };
     }
     const figures = await budgetFigures(tx as unknown as Sql, input.projectId, estimate.totalUsd);
     const committed = figures.spentUsd + figures.reservedUsd + estimate.totalUsd;
     if (figures.hardLimitUsd !== null && committed > figures.hardLimitUsd)
       throw new BudgetExceededError(figures);
-    const warnings: string[] = [];
-    if (figures.softLimitUsd !== null && committed > figures.softLimitUsd) {
-      warnings.push(
-        `Soft budget passed: spent $${figures.spentUsd.toFixed(4)} + reserved $${figures.reservedUsd.toFixed(4)} + this job $${estimate.totalUsd.toFixed(4)} > $${figures.softLimitUsd.toFixed(4)}.`,
-      );
-    }
+    const budgetWarning =
+      figures.softLimitUsd !== null && committed > figures.softLimitUsd
+        ? `Soft budget passed: spent $${figures.spentUsd.toFixed(4)} + reserved $${figures.reservedUsd.toFixed(4)} + this job $${estimate.totalUsd.toFixed(4)} > $${figures.softLimitUsd.toFixed(4)}.`
+        : null;
+    const warnings = [...(input.warnings ?? []), ...(budgetWarning ? [budgetWarning] : [])];
     const [row] = await tx<JobRow[]>`
       insert into jobs (project_id, type, params, priority, idempotency_key, version_id, cost_estimate_usd, created_by, warnings)
       values (${input.projectId}, ${input.type}, ${tx.json(input.params as never)}, ${priority}, ${input.idempotencyKey ?? null},
@@ -99,7 +101,7 @@ export async function submitJob(
     await tx`
       insert into audit_log (project_id, actor_id, action, target_type, target_id, details)
       values (${input.projectId}, ${input.userId}, 'job.created', 'job', ${row!.id}, ${tx.json({ type: input.type, estimateUsd: estimate.totalUsd })})`;
-    return { row: row!, replayed: false, figures, warnings };
+    return { row: row!, replayed: false, figures, warnings, budgetWarning };
   });
 
   if (!outcome.replayed) {
@@ -121,11 +123,11 @@ export async function submitJob(
         `Could not queue the job (${err instanceof Error ? err.message : String(err)}). Nothing was created; try again.`,
       );
     }
-    if (outcome.warnings.length && emitter) {
+    if (outcome.budgetWarning && emitter) {
       emitProjectEvent(emitter, 'budget:warning', {
         projectId: input.projectId,
         type: 'budget:warning',
-        payload: { jobId: outcome.row.id, message: outcome.warnings[0], figures: outcome.figures },
+        payload: { jobId: outcome.row.id, message: outcome.budgetWarning, figures: outcome.figures },
         at: new Date().toISOString(),
       });
     }

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveJobFile } from '@clapboard/server/assets';
 import type { JobOutput } from '@clapboard/shared/jobs';
+import { layoutTimeline, transitionSeconds } from '@clapboard/shared/render-timing';
 import { inPool } from '../../jobs/in-pool';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { readCachedStep, stepCacheKey, writeCachedStep } from '../../jobs/step-cache';
@@ -18,7 +19,6 @@ import {
   transitionOf,
 } from './render-context';
 import { loadRenderDocument } from './render-document';
-import { layoutTimeline, transitionSeconds } from './render-timing';
 import { upstream } from './shot-step';
 import { fetchAsset, storeStepFile } from './step-files';
 import { type Cue, formatSrt, formatVtt } from './subtitle-files';

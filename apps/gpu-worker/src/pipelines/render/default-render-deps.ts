@@ -1,6 +1,6 @@
 import { detectH264Encoder } from '../../media/ffmpeg';
 import type { ModelRegistry } from '../../models/model-registry';
-import type { ImageGenerator } from '../../providers/task-interfaces';
+import type { ImageGenerator, MusicGenerator } from '../../providers/task-interfaces';
 import { synthesizeSpeech, type VoiceId } from '../../speech/synthesize-speech';
 import { MATTING } from '../../vision/matting-model';
 import { removeBackground } from '../../vision/remove-background';
@@ -14,13 +14,13 @@ const CAST_VOICES: VoiceId[] = ['festival-kal', 'flite-slt', 'flite-rms', 'flite
 
 /**
  * Render dependencies from the worker runtime: its voices (festival/flite/eSpeak), portrait
- * cut-outs by the matting model when a registry with it is given, and an image generator when a
- * provider is configured (frames are composed otherwise).
+ * cut-outs by the matting model when a registry with it is given, and an image generator and a
+ * music generator when providers are configured (frames are composed and music synthesized otherwise).
  */
 export function defaultRenderDeps(
-  o: { registry?: ModelRegistry; images?: ImageGenerator } = {},
+  o: { registry?: ModelRegistry; images?: ImageGenerator; music?: MusicGenerator } = {},
 ): Omit<RenderDeps, 'store'> {
-  const { registry, images } = o;
+  const { registry, images, music } = o;
   const matting = registry?.has(MATTING) ? registry : undefined;
   return {
     models: {
@@ -37,6 +37,8 @@ export function defaultRenderDeps(
             ) => images.generate(prompt, g),
           }
         : {}),
+      // Not part of `version`: only the music step uses it, and its cache key names the provider.
+      ...(music ? { music } : {}),
       version: `voices:festival+flite;matting:${matting ? MATTING : 'none'};images:${images?.source ?? 'none'}`,
     },
     encoder: () => detectH264Encoder(),

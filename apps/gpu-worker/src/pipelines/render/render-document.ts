@@ -1,110 +1,38 @@
 import type { Sql } from '@clapboard/server/db';
 import {
-  type Character,
-  characterSchema,
-  DOC_KEYS,
-  MAX_SCENE_DURATION_SEC,
-  type ProjectSettings,
-  projectSettingsSchema,
-  type Scene,
-  sceneSchema,
-} from '@clapboard/shared/document';
+  checkRenderBounds,
+  type RenderDocumentContent,
+  RenderDocumentError,
+  readCharacters,
+  readRenderDocumentState,
+  readSceneMap,
+} from '@clapboard/server/render';
+import { type Character, DOC_KEYS, type Scene } from '@clapboard/shared/document';
 import { UnrecoverableError } from 'bullmq';
 import * as Y from 'yjs';
 
 /** What a render reads from the pinned project document. */
-export interface RenderDocument {
+export interface RenderDocument extends RenderDocumentContent {
   versionId: string;
-  /** Scenes in order, removed ones left out. */
-  scenes: Scene[];
-  characters: Record<string, Character>;
-  settings: ProjectSettings;
-  /** An uploaded music track chosen in settings (`musicAssetId`), if any. */
-  musicAssetId?: string;
-}
-
-/** Text fields where an empty string is a real value, not "unset". */
-const TEXT = new Set(['heading', 'synopsis', 'text', 'character', 'description']);
-
-/** Stored maps use null (or '' for ids and voices) for "unset" where the zod schemas use absent keys. */
-function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v === null || (v === '' && !TEXT.has(k))) continue;
-    if (k === 'dialogue' && Array.isArray(v))
-      out[k] = v.map((l) => withoutNulls((l ?? {}) as Record<string, unknown>));
-    else out[k] = v;
-  }
-  return out;
 }
 
 /**
- * One scene map as a validated scene (null when the storyboard marked it removed). A scene that
- * breaks a bound (e.g. lasts longer than MAX_SCENE_DURATION_SEC) is a bad input: the job fails at
- * once with a sentence naming the scene, never runs for hours.
+ * Decodes an encoded document state into what a render needs, validating every scene and the
+ * render bounds the API checked at submit time (scene count, scene and film length), again here
+ * as defence in depth: a document that breaks one is a bad input, so the render fails at once
+ * with a sentence naming the scene, never runs for hours.
  *
- * @param index the scene's place in `scenes` (counted from 0), for the message
- * @throws UnrecoverableError naming the scene and the field
- */
-function readScene(item: Y.Map<unknown>, index: number): Scene | null {
-  const raw = withoutNulls(item.toJSON() as Record<string, unknown>);
-  if (raw.removed === true) return null;
-  const label = `Scene ${index + 1}${raw.heading ? ` (${String(raw.heading).slice(0, 60)})` : ''}`;
-  if (typeof raw.durationSec === 'number' && raw.durationSec > MAX_SCENE_DURATION_SEC)
-    throw new UnrecoverableError(
-      `${label} lasts ${raw.durationSec} s; the longest scene we render is ${MAX_SCENE_DURATION_SEC} s. Shorten it or split it into scenes.`,
-    );
-  const parsed = sceneSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UnrecoverableError(`${label} is invalid: ${issue?.path.join('.')} ${issue?.message}.`);
-  }
-  return parsed.data;
-}
-
-/** The cast by upper-cased name; an entry that does not parse is left out (the scene still draws). */
-function readCharacters(doc: Y.Doc): Record<string, Character> {
-  const characters: Record<string, Character> = {};
-  for (const [name, value] of doc.getMap<unknown>(DOC_KEYS.characters).entries()) {
-    const json = value instanceof Y.Map ? value.toJSON() : value;
-    const parsed = characterSchema.safeParse(withoutNulls((json ?? {}) as Record<string, unknown>));
-    if (parsed.success) characters[name.toUpperCase()] = parsed.data;
-  }
-  return characters;
-}
-
-/**
- * Decodes an encoded document state into what a render needs, validating every scene.
- *
- * @throws UnrecoverableError naming the first invalid scene or setting
+ * @throws UnrecoverableError naming the first invalid scene or setting, or the bound passed
  */
 export function readRenderDocument(versionId: string, state: Uint8Array): RenderDocument {
-  const doc = new Y.Doc();
   try {
-    Y.applyUpdate(doc, state);
-    const scenes: Scene[] = [];
-    doc.getArray<unknown>(DOC_KEYS.scenes).forEach((item, index) => {
-      const scene = item instanceof Y.Map ? readScene(item, index) : null;
-      if (scene) scenes.push(scene);
-    });
-    const rawSettings = withoutNulls(doc.getMap<unknown>(DOC_KEYS.settings).toJSON());
-    const settings = projectSettingsSchema.safeParse(rawSettings);
-    if (!settings.success) {
-      const issue = settings.error.issues[0];
-      throw new UnrecoverableError(
-        `Project settings are invalid: ${issue?.path.join('.')} ${issue?.message}.`,
-      );
-    }
-    const music = rawSettings.musicAssetId;
-    return {
-      versionId,
-      scenes,
-      characters: readCharacters(doc),
-      settings: settings.data,
-      ...(typeof music === 'string' ? { musicAssetId: music } : {}),
-    };
-  } finally {
-    doc.destroy();
+    const content = readRenderDocumentState(state);
+    // The preset may override the transition; the document's is within half a second per join.
+    checkRenderBounds(content, content.settings.transition);
+    return { versionId, ...content };
+  } catch (err) {
+    if (err instanceof RenderDocumentError) throw new UnrecoverableError(err.message);
+    throw err;
   }
 }
 
@@ -136,13 +64,16 @@ export function readProjectScene(state: Uint8Array, sceneId: string): ProjectSce
           throw new UnrecoverableError(
             `Scene "${sceneId}" was removed from the storyboard; restore it to draw its frame.`,
           );
-        return { scene: readScene(item, i)!, index: shown, characters: readCharacters(doc) };
+        return { scene: readSceneMap(item, i)!, index: shown, characters: readCharacters(doc) };
       }
       if (!removed) shown++;
     }
     throw new UnrecoverableError(
       `This project's storyboard has no scene "${sceneId}" (${shown} scene${shown === 1 ? '' : 's'}); it may have been deleted, or belong to another project.`,
     );
+  } catch (err) {
+    if (err instanceof RenderDocumentError) throw new UnrecoverableError(err.message);
+    throw err;
   } finally {
     doc.destroy();
   }

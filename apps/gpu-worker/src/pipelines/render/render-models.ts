@@ -1,6 +1,8 @@
+import type { MusicGenerator } from '../../providers/task-interfaces';
+
 /**
- * What the render takes from the worker runtime: speech, matting, and an image generator when one
- * is configured. `main.ts` wires the real ones; tests pass the same real ones.
+ * What the render takes from the worker runtime: speech, matting, and image and music generators
+ * when they are configured. `main.ts` wires the real ones; tests pass the same real ones.
  */
 export interface RenderModels {
   /** Speaks `text` with `voice` into a WAV file. Throws when the engine is missing. */
@@ -14,6 +16,8 @@ export interface RenderModels {
     prompt: string,
     options: { seed: number; width: number; height: number; signal: AbortSignal },
   ): Promise<Buffer>;
+  /** A music generator (provider); the music step falls back to a synthesized bed when it fails. */
+  music?: MusicGenerator;
   /** Changes when any model's output would: part of every cache key that used a model. */
   version: string;
 }

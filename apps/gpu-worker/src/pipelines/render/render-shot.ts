@@ -60,6 +60,19 @@ export function cameraFilter(camera: CameraMove, width: number, height: number, 
   }
 }
 
+/**
+ * The libass style for burned-in lines at a frame size. libass lays SRT out on a 288-line canvas
+ * scaled to the frame's height, so sizes given in canvas lines would grow with a portrait frame's
+ * height; these are scaled by the short side instead, as the composed frame's caption is: text
+ * about 1/18 of the short side high, sitting 0.23 short sides above the bottom, which clears the
+ * caption strip (at most two lines) at every aspect ratio.
+ */
+export function burnedSubtitleStyle(width: number, height: number): string {
+  const k = Math.min(width, height) / height;
+  const units = (n: number) => Number((n * k).toFixed(2));
+  return `FontName=DejaVu Sans,FontSize=${units(16)},Outline=${units(2)},MarginV=${units(66)}`;
+}
+
 /** Escapes a path for use inside a filtergraph option value. */
 const filterPath = (p: string) => p.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'");
 
@@ -92,12 +105,10 @@ export async function renderShot(o: RenderShotOptions): Promise<void> {
     `setpts=N/${o.fps}/TB`,
     cameraFilter(o.camera, o.width, o.height, o.durationSec),
   ];
-  if (o.burnSubtitles) {
-    // libass sizes SRT styles on a 288-line canvas scaled to the frame: 66 lines clears the caption strip.
+  if (o.burnSubtitles)
     filters.push(
-      `subtitles=filename='${filterPath(o.burnSubtitles)}':force_style='FontName=DejaVu Sans,FontSize=16,Outline=2,MarginV=66'`,
+      `subtitles=filename='${filterPath(o.burnSubtitles)}':force_style='${burnedSubtitleStyle(o.width, o.height)}'`,
     );
-  }
   filters.push('format=yuv420p');
   const keyframes = o.splitAt.filter((t) => t > 0 && t < o.durationSec).map((t) => t.toFixed(4));
   // Splitting while encoding, not after: a separate stream-copy pass per shot cost the assembly

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { transitionSeconds } from '@clapboard/shared/render-timing';
 import type { StepDefinition, StepResult } from '../../jobs/pipeline';
 import {
   outputSize,
@@ -11,8 +12,7 @@ import {
   transitionOf,
 } from './render-context';
 import { loadRenderDocument } from './render-document';
-import { renderShot } from './render-shot';
-import { transitionSeconds } from './render-timing';
+import { burnedSubtitleStyle, renderShot } from './render-shot';
 import { fetchAsset, storeStepFile } from './step-files';
 import { formatSrt } from './subtitle-files';
 import type { VoiceValue } from './voice-step';
@@ -68,6 +68,8 @@ export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
         frame: frame.sha256,
         durationSec: voice.durationSec,
         lines: burn ? voice.lines.map((l) => [l.character, l.text, l.startSec, l.endSec]) : null,
+        // Only burned shots depend on the style (undefined keys leave other shots' keys as they were).
+        burnStyle: burn ? burnedSubtitleStyle(outputSize(ctx).width, outputSize(ctx).height) : undefined,
         camera: scene.camera,
         size: outputSize(ctx),
         fps,

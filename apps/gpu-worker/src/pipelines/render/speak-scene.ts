@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { LEAD_SEC, LINE_GAP_SEC } from '@clapboard/shared/render-timing';
 import { AUDIO_RATE } from './mix-soundtrack';
 import { readPcm } from './pcm-wav';
-import { LEAD_SEC, LINE_GAP_SEC } from './render-timing';
 
 /** A spoken line and where it is heard, in seconds from the start of its shot. */
 export interface TimedLine {

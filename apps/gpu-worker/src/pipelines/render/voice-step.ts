@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { shotSeconds, transitionSeconds } from '@clapboard/shared/render-timing';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { encodeWav } from '../../media/encode-wav';
 import { AUDIO_RATE } from './mix-soundtrack';
@@ -12,7 +13,6 @@ import {
   voiceFor,
 } from './render-context';
 import { loadRenderDocument } from './render-document';
-import { shotSeconds, transitionSeconds } from './render-timing';
 import { sceneTrack, speakScene } from './speak-scene';
 import { storeStepFile } from './step-files';
 

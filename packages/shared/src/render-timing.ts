@@ -1,5 +1,14 @@
-import type { ProjectSettings } from '@clapboard/shared/document';
-import { MAX_SCENE_DURATION_SEC } from '@clapboard/shared/document';
+import { MAX_SCENE_DURATION_SEC, type ProjectSettings } from './document';
+
+/**
+ * How a render lays out time, shared by the worker (which renders with these rules) and the API
+ * (which estimates a film's length with them at submit time and refuses one past the bounds).
+ */
+
+/** Most scenes one render takes; a longer storyboard is refused at submit (and by the worker). */
+export const MAX_RENDER_SCENES = 200;
+/** Longest film one render makes (seconds, transitions overlapped): one hour. */
+export const MAX_RENDER_DURATION_SEC = 3600;
 
 /** Length of a crossfade or fade through black, in seconds (before rounding to whole frames). */
 export const TRANSITION_SEC = 0.5;
@@ -23,8 +32,23 @@ export function transitionSeconds(transition: ProjectSettings['transition'], fps
 }
 
 /**
- * A shot's length: the scene's own duration, stretched to hold its dialogue plus padding on both
- * sides of the transitions, bounded to [MIN_SHOT_SEC, MAX_SCENE_DURATION_SEC], in whole frames.
+ * What a shot needs before any bound: the scene's own duration, stretched to hold its dialogue
+ * plus padding on both sides of the transitions, at least MIN_SHOT_SEC (seconds, not rounded).
+ *
+ * @param speechEndSec where the scene's last line ends, from the start of the shot (0: no dialogue)
+ * @param transitionSec the transition length on each side (0 for cuts)
+ */
+export function neededShotSeconds(
+  sceneDurationSec: number,
+  speechEndSec: number,
+  transitionSec: number,
+): number {
+  const needed = speechEndSec > 0 ? speechEndSec + TAIL_SEC + transitionSec : 0;
+  return Math.max(MIN_SHOT_SEC, sceneDurationSec, needed);
+}
+
+/**
+ * A shot's length: `neededShotSeconds` bounded to MAX_SCENE_DURATION_SEC, in whole frames.
  *
  * @param speechEndSec where the scene's last line ends, from the start of the shot (0: no dialogue)
  * @param transitionSec the transition length on each side (0 for cuts)
@@ -35,8 +59,10 @@ export function shotSeconds(
   transitionSec: number,
   fps: number,
 ): number {
-  const needed = speechEndSec > 0 ? speechEndSec + TAIL_SEC + transitionSec : 0;
-  const seconds = Math.min(MAX_SCENE_DURATION_SEC, Math.max(MIN_SHOT_SEC, sceneDurationSec, needed));
+  const seconds = Math.min(
+    MAX_SCENE_DURATION_SEC,
+    neededShotSeconds(sceneDurationSec, speechEndSec, transitionSec),
+  );
   return toFrames(seconds, fps) / fps;
 }
 
