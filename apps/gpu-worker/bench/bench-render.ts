@@ -1,6 +1,8 @@
 // npm run bench:render — a 60-second, 10-scene 720p render on this machine: full render, re-render
 // after one scene changes, and the floor (FFmpeg re-encoding the finished frames and audio with the
 // same settings and nothing else). Needs DATABASE_URL and REDIS_URL (as `npm test` provides).
+// BENCH_ROUNDS=n sets the rounds (default 3); BENCH_PROFILE=1 logs the assembly's phases and the
+// re-render's step timeline (BENCH_PROFILE=full: the full render's).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -107,7 +109,8 @@ async function round(): Promise<Round> {
           extract(epoch from st.started_at - j.created_at)::float8 as s,
           extract(epoch from st.finished_at - j.created_at)::float8 as e
         from job_steps st join jobs j on j.id = st.job_id
-        where st.job_id = ${again.jobId} order by st.started_at`;
+        where st.job_id = ${process.env.BENCH_PROFILE === 'full' ? full.jobId : again.jobId}
+        order by st.started_at`;
       for (const st of steps)
         console.log(
           `${st.name.padEnd(16)} ${st.status.padEnd(10)} ${st.s?.toFixed(2)} → ${st.e?.toFixed(2)}`,
@@ -204,7 +207,7 @@ ${table}
 | --- | --- | --- | --- | --- |
 ${rounds.map((r, i) => `| ${i + 1} | ${f(r.full)} s | ${f(r.again)} s | ${f(r.floor)} s | ${r.load} |`).join('\n')}
 
-Shots are encoded once with the final settings and stream-copied into the film; only the 0.5 s transitions are encoded, and only those whose two shots changed. What a one-scene re-render cannot skip is the soundtrack: loudness is normalized over the whole film, so the dialogue/music mix, its ebur128 measurement (about 0.3 s for 60 s; loudnorm's 192 kHz passes took 2.5–3 s before) and the AAC encode (about 1 s, single-threaded) are redone for all 60 s. Making that incremental would need per-scene AAC segments under one global gain.`;
+What a one-scene re-render redoes: that scene's voice (and its shot only if its length changed), then the assembly. Shots are encoded once with the final settings, already cut into head, body and tail, and the bodies are stream-copied into the film; only the 0.5 s transitions are encoded, and only those whose two shots changed. The soundtrack is mixed, ducked, measured (BS.1770) and limited on the samples in the worker in about 0.1 s for 60 s; its AAC encode is cut into one span per scene (pre/post-roll, spliced on 1024-sample frames) and content-addressed by the span's samples, and the previous render's gain is kept while it is within 0.5 dB of the ideal, so the edit re-encodes the changed scene's span and the next one (its music is still recovering from the ducking) and reuses the other eight.`;
   writeBenchSection('render', markdown);
   console.log(markdown);
 }

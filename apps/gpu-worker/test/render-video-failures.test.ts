@@ -118,17 +118,23 @@ describe('render.video: cancel, crash and bad input', () => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
     });
-    await waitFor(
-      () => out,
-      (o) => o.includes('worker-ready'),
-      30_000,
-    );
-    const project = longScene('crash');
-    project.scenes[0]!.durationSec = 20;
-    const { jobId } = await enqueueRender(h, project, { preset: { resolution: '480p' } });
-    await waitFor(() => shotEncoding(jobId), Boolean, 60_000);
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    const exited = new Promise((r) => child.once('exit', r));
+    let jobId: string;
+    try {
+      await waitFor(
+        () => out,
+        (o) => o.includes('worker-ready'),
+        30_000,
+      );
+      const project = longScene('crash');
+      project.scenes[0]!.durationSec = 20;
+      ({ jobId } = await enqueueRender(h, project, { preset: { resolution: '480p' } }));
+      await waitFor(() => shotEncoding(jobId), Boolean, 60_000);
+    } finally {
+      // Also when a wait above fails: a worker process left running would take later tests' jobs.
+      child.kill('SIGKILL');
+      await exited;
+    }
     // The orphaned FFmpeg has its own process group; a real crash takes the container with it.
     execFileSync('pkill', ['-9', '-f', `ffmpeg.*${jobId}-`]);
 

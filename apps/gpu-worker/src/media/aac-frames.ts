@@ -48,9 +48,10 @@ export interface EncodeAacSpanOptions {
  * spans meet, both encoders saw the same signal, so the overlap-add cancels as it would inside one
  * encode (up to quantization noise).
  *
+ * @returns the span's frames, in order
  * @throws FfmpegError when FFmpeg fails; Error when it returns fewer frames than the span needs
  */
-export async function encodeAacSpan(o: EncodeAacSpanOptions): Promise<Buffer> {
+export async function encodeAacSpan(o: EncodeAacSpanOptions): Promise<Buffer[]> {
   if (o.preSamples % AAC_FRAME || o.spanSamples % AAC_FRAME)
     throw new Error('AAC spans and their pre-roll must be whole frames.');
   const id = randomUUID();
@@ -81,7 +82,7 @@ export async function encodeAacSpan(o: EncodeAacSpanOptions): Promise<Buffer> {
     const count = o.spanSamples / AAC_FRAME;
     if (frames.length < first + count)
       throw new Error(`The AAC encoder returned ${frames.length} frames; the span needs ${first + count}.`);
-    return Buffer.concat(frames.slice(first, first + count));
+    return frames.slice(first, first + count);
   } finally {
     await Promise.all([rm(raw, { force: true }), rm(adts, { force: true })]);
   }

@@ -69,39 +69,42 @@ export async function assembleVideo(o: AssembleVideoOptions): Promise<void> {
   if (T <= 0) {
     parts.push(...shots.map((s) => ({ file: s.body, durationSec: s.durationSec })));
   } else {
-    const missing = shots.findIndex((s) => !s.head || !s.tail);
-    if (missing >= 0) throw new Error(`Shot ${missing + 1} was not cut for ${T} s transitions.`);
+    const uncut = shots.findIndex((s) => !s.head || !s.tail);
+    if (uncut >= 0) throw new Error(`Shot ${uncut + 1} was not cut for ${T} s transitions.`);
     const frames = Math.round(T * o.fps);
-    const clips: string[] = [];
-    let encoded = 0;
-    await inPool(shots.slice(0, -1), 2, async (_, i) => {
-      const out = join(o.scratchDir, `transition-${i}.mp4`);
-      if (await o.transitionCache?.get(i, out)) {
-        clips[i] = out;
+    const clips = shots.slice(0, -1).map((_, i) => join(o.scratchDir, `transition-${i}.mp4`));
+    const cached = await Promise.all(clips.map((out, i) => o.transitionCache?.get(i, out) ?? false));
+    const missing = clips.map((_, i) => i).filter((i) => !cached[i]);
+    let encoded = n - 1 - missing.length;
+    o.onProgress?.((encoded / (n - 1)) * 0.8, 'encoding transitions');
+    // One FFmpeg per half of the missing transitions, each writing several outputs: a process per
+    // half-second clip spent more on start-up and encoder set-up than on encoding.
+    const half = Math.ceil(missing.length / 2);
+    const batches = [missing.slice(0, half), missing.slice(half)].filter((b) => b.length);
+    await inPool(batches, 2, async (batch) => {
+      const inputs = batch.flatMap((i) => ['-i', shots[i]!.tail!, '-i', shots[i + 1]!.head!]);
+      const graph = batch
+        .map(
+          (_, k) =>
+            `[${2 * k}:v]settb=AVTB,setpts=PTS-STARTPTS[a${k}];[${2 * k + 1}:v]settb=AVTB,setpts=PTS-STARTPTS[b${k}];` +
+            `[a${k}][b${k}]xfade=transition=${XFADE[o.transition]}:duration=${T.toFixed(4)}:offset=0,format=yuv420p[t${k}]`,
+        )
+        .join(';');
+      const outputs = batch.flatMap((i, k) => [
+        '-map',
+        `[t${k}]`,
+        '-frames:v',
+        String(frames),
+        '-r',
+        String(o.fps),
+        ...h264Args(o.encoder, o.quality),
+        clips[i]!,
+      ]);
+      await runFfmpeg(['-y', ...inputs, '-filter_complex', graph, ...outputs], { signal: o.signal });
+      for (const i of batch) {
+        await o.transitionCache?.put(i, clips[i]!);
         o.onProgress?.((++encoded / (n - 1)) * 0.8, 'encoding transitions');
-        return;
       }
-      await runFfmpeg(
-        [
-          '-y',
-          '-i',
-          shots[i]!.tail!,
-          '-i',
-          shots[i + 1]!.head!,
-          '-filter_complex',
-          `[0:v]settb=AVTB,setpts=PTS-STARTPTS[a];[1:v]settb=AVTB,setpts=PTS-STARTPTS[b];[a][b]xfade=transition=${XFADE[o.transition]}:duration=${T.toFixed(4)}:offset=0,format=yuv420p`,
-          '-frames:v',
-          String(frames),
-          '-r',
-          String(o.fps),
-          ...h264Args(o.encoder, o.quality),
-          out,
-        ],
-        { signal: o.signal },
-      );
-      await o.transitionCache?.put(i, out);
-      clips[i] = out;
-      o.onProgress?.((++encoded / (n - 1)) * 0.8, 'encoding transitions');
     });
     for (let i = 0; i < n; i++) {
       const shot = shots[i]!;

@@ -181,7 +181,7 @@ export interface SoundtrackResult extends LoudnessMeasure {
  * Mixes dialogue over music ducked under it and normalizes the film to TARGET_LUFS with one gain
  * (plus a limiter only if that gain would push peaks over TARGET_TRUE_PEAK), all on the samples in
  * this process: a minute takes milliseconds. The AAC encode, the only costly part, is cut into
- * spans at `cutsAtSec`, encoded two at a time and content-addressed by their samples, so a
+ * spans at `cutsAtSec`, content-addressed by their samples (adjacent ones encoded together), so a
  * re-render after a change in one scene encodes that scene's span and reuses the rest (the previous
  * render's gain is kept while it is within GAIN_TOLERANCE_DB of the ideal one). Writes stereo AAC at 48 kHz (dual mono: the mix
  * is mono, and each channel carries it at −3 dB, which BS.1770 measures as loud as the mono mix).
@@ -211,37 +211,61 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<Soundtrack
     .sort((a, b) => a - b);
   const bounds = [0, ...cuts, end];
   const args = ['-af', 'pan=stereo|c0=0.70710678*c0|c1=0.70710678*c0', ...AAC_ARGS];
-  const encoded: Buffer[] = [];
-  let done = 0;
-  let reusedSpans = 0;
-  o.onProgress?.(0.05);
-  await inPool(bounds.slice(0, -1), 2, async (from, k) => {
-    const to = bounds[k + 1]!;
+  const spans = bounds.slice(0, -1).map((from, k) => ({ from, to: bounds[k + 1]! }));
+  /** The encoder's input for samples [from, to): pre-roll, the samples, post-roll; gained and limited. */
+  const encoderInput = (from: number, to: number) => {
     const mixed = mixRange(o.dialogue, o.music, from - WARM_UP, to + ROLL);
     for (let i = 0; i < mixed.length; i++) mixed[i]! *= gain;
     if (limited) limitPeaks(mixed, ceiling);
-    const pcm = mixed.subarray(WARM_UP - ROLL);
-    const key = createHash('sha256')
+    return mixed.subarray(WARM_UP - ROLL);
+  };
+  const keys = spans.map(({ from, to }) => {
+    const pcm = encoderInput(from, to);
+    return createHash('sha256')
       .update(JSON.stringify({ args, rate: AUDIO_RATE, roll: ROLL }))
       .update(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength))
       .digest('hex');
-    let frames = await o.cache?.get(key);
-    if (frames) reusedSpans++;
-    else {
-      frames = await encodeAacSpan({
-        pcm,
-        sampleRate: AUDIO_RATE,
-        preSamples: ROLL,
-        spanSamples: to - from,
-        args,
-        scratchDir: o.scratchDir,
-        signal: o.signal,
-      });
-      await o.cache?.put(key, frames);
-    }
-    encoded[k] = frames;
-    o.onProgress?.(0.05 + (++done / (bounds.length - 1)) * 0.95);
   });
-  await writeFile(o.out, Buffer.concat(encoded));
-  return { ...measured, gainDb, limited, spans: bounds.length - 1, reusedSpans };
+  const encoded: Array<Buffer | null> = await Promise.all(
+    keys.map(async (key) => (await o.cache?.get(key)) ?? null),
+  );
+  const reusedSpans = encoded.filter(Boolean).length;
+  // Adjacent spans still to encode go through FFmpeg together (each start-up costs about as much
+  // as encoding a scene's audio), in at most two runs at once so both cores work. Their frames are
+  // then kept per span under the span's own key; the samples of a span computed on its own and
+  // within a run agree to within the ducker's settled warm-up, which is what splicing needs.
+  const runs: number[][] = [];
+  const missing = spans.map((_, k) => k).filter((k) => !encoded[k]);
+  const perRun = Math.max(1, Math.ceil(missing.length / 2));
+  for (const k of missing) {
+    const run = runs.at(-1);
+    if (run && run.at(-1) === k - 1 && run.length < perRun) run.push(k);
+    else runs.push([k]);
+  }
+  let done = reusedSpans;
+  o.onProgress?.(0.05 + (done / spans.length) * 0.95);
+  await inPool(runs, 2, async (run) => {
+    const from = spans[run[0]!]!.from;
+    const to = spans[run.at(-1)!]!.to;
+    const frames = await encodeAacSpan({
+      pcm: encoderInput(from, to),
+      sampleRate: AUDIO_RATE,
+      preSamples: ROLL,
+      spanSamples: to - from,
+      args,
+      scratchDir: o.scratchDir,
+      signal: o.signal,
+    });
+    let at = 0;
+    for (const k of run) {
+      const n = (spans[k]!.to - spans[k]!.from) / AAC_FRAME;
+      encoded[k] = Buffer.concat(frames.slice(at, at + n));
+      at += n;
+      await o.cache?.put(keys[k]!, encoded[k]!);
+      done++;
+    }
+    o.onProgress?.(0.05 + (done / spans.length) * 0.95);
+  });
+  await writeFile(o.out, Buffer.concat(encoded as Buffer[]));
+  return { ...measured, gainDb, limited, spans: spans.length, reusedSpans };
 }
