@@ -156,6 +156,32 @@ describe('render.video: cancel, crash and bad input', () => {
     expect(frame!.attempts).toBe(1); // finished before the crash: not redone
   }, 180_000);
 
+  it("the same storyboard in two projects renders in both: no step reuses the other project's assets", async () => {
+    const story: TestProject = {
+      scenes: [
+        { id: 'same', heading: 'INT. LAB - NIGHT', dialogue: [{ character: 'MARA', text: 'Again.' }] },
+      ],
+    };
+    const preset = { preset: { resolution: '480p' } };
+    const first = await ended(h, (await enqueueRender(h, story, preset)).jobId);
+    expect(first.status).toBe('completed');
+    const [other] = await h.db.sql<{ id: string }[]>`
+      insert into projects (name, created_by) values ('Copy', ${h.userId}) returning id`;
+    const { jobId } = await enqueueRender(h, story, preset, other!.id);
+    const second = await ended(h, jobId);
+    expect(second.error).toBeNull();
+    expect(second.status).toBe('completed');
+    const steps = await h.db.sql<{ status: string; outputs: JobOutput[] }[]>`
+      select status, outputs from job_steps where job_id = ${jobId}`;
+    expect(steps.map((s) => s.status)).not.toContain('reused');
+    const ids = steps
+      .flatMap((s) => s.outputs.map((o) => o.assetId))
+      .filter((id): id is string => Boolean(id));
+    const owners = await h.db.sql<{ project_id: string }[]>`
+      select distinct project_id from assets where id in ${h.db.sql(ids)}`;
+    expect(owners.map((o) => o.project_id)).toEqual([other!.id]);
+  }, 120_000);
+
   it('a scene with no text renders as a silent shot of its duration; a missing portrait becomes a silhouette', async () => {
     const gone = await uploadAsset(h, store, join(SKIMAGE, 'astronaut.png'), 'image', 'image/png');
     await h.db.sql`update assets set deleted_at = now() where id = ${gone}`;

@@ -183,7 +183,9 @@ export async function processStep(
   try {
     const cacheInput = stepDef.cacheInput ? await stepDef.cacheInput(ctx) : undefined;
     const key =
-      cacheInput === undefined ? null : stepCacheKey(data.type, defKey, stepDef.version, cacheInput);
+      cacheInput === undefined
+        ? null
+        : stepCacheKey(data.projectId, data.type, defKey, stepDef.version, cacheInput);
     const cached = key ? await readCachedStep(deps.sql, key) : null;
     if (cached) {
       report({

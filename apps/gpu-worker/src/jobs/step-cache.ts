@@ -12,9 +12,21 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** Content address of a step's output: its type, definition, version and inputs. */
-export function stepCacheKey(type: string, definition: string, version: number, input: unknown): string {
-  return createHash('sha256').update(canonicalJson({ type, definition, version, input })).digest('hex');
+/**
+ * Content address of a step's output: its project, type, definition, version and inputs. Outputs
+ * are assets of the project that made them, which another project's jobs may not read, so two
+ * projects with the same inputs each make their own.
+ */
+export function stepCacheKey(
+  projectId: string,
+  type: string,
+  definition: string,
+  version: number,
+  input: unknown,
+): string {
+  return createHash('sha256')
+    .update(canonicalJson({ projectId, type, definition, version, input }))
+    .digest('hex');
 }
 
 /** A stored result for `key`, if its assets still exist. */

@@ -75,19 +75,20 @@ export async function enqueueRender(
   h: JobHarness,
   project: TestProject,
   params: Record<string, unknown> = {},
+  projectId = h.projectId,
 ): Promise<{ jobId: string; versionId: string }> {
   const sql = h.db.sql as Sql;
   const [version] = await sql<{ id: string }[]>`
     insert into doc_versions (project_id, name, state, source, created_by)
-    values (${h.projectId}, 'Render', ${Buffer.from(buildDocument(project))}, 'render', ${h.userId}) returning id`;
+    values (${projectId}, 'Render', ${Buffer.from(buildDocument(project))}, 'render', ${h.userId}) returning id`;
   const def = JOB_CATALOG['render.video'];
   const [row] = await sql<{ id: string }[]>`
     insert into jobs (project_id, type, params, priority, created_by, version_id)
-    values (${h.projectId}, 'render.video', ${sql.json(params as never)}, ${def.priority}, ${h.userId}, ${version!.id}) returning id`;
+    values (${projectId}, 'render.video', ${sql.json(params as never)}, ${def.priority}, ${h.userId}, ${version!.id}) returning id`;
   await h.queues.flows.add(
     buildFlow({
       jobId: row!.id,
-      projectId: h.projectId,
+      projectId,
       type: 'render.video',
       run: 1,
       params,

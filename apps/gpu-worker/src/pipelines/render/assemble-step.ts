@@ -53,7 +53,7 @@ function transitionCache(
   settings: Record<string, unknown>,
 ): TransitionCache {
   const key = (i: number) =>
-    stepCacheKey('render.video', 'transition', 1, {
+    stepCacheKey(ctx.projectId, 'render.video', 'transition', 1, {
       from: shotHashes[i],
       to: shotHashes[i + 1],
       ...settings,
@@ -85,7 +85,7 @@ function transitionCache(
  * transitions: a re-render encodes only the spans whose audio changed.
  */
 function soundtrackCache(ctx: RenderStepContext, deps: RenderDeps): SoundtrackCache {
-  const key = (hash: string) => stepCacheKey('render.video', 'soundtrack-span', 1, { hash });
+  const key = (hash: string) => stepCacheKey(ctx.projectId, 'render.video', 'soundtrack-span', 1, { hash });
   return {
     async get(hash) {
       const hit = await readCachedStep(ctx.sql, key(hash));
