@@ -18,6 +18,8 @@ const schema = z.object({
     .pipe(z.array(z.enum(['gpu', 'cpu'])).min(1)),
   /** Jobs processed at once per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Cached step outputs (and their assets) unused this many days are deleted; 0 keeps them forever. */
+  STEP_CACHE_TTL_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** Folder of user-supplied models with manifests. */
   MODELS_DIR: z.string().default('./.data/models'),
   /** This worker's id in the models report; default `<hostname>-<pid>`. */

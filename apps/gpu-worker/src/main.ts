@@ -9,6 +9,7 @@ import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import { loadEnv } from './env';
 import { healthReport } from './http/health-report';
 import { createHealthServer } from './http/health-server';
+import { startStepCacheSweeper } from './jobs/sweep-step-cache';
 import { loadUserModels } from './models/load-user-models';
 import { createModelRegistry } from './models/model-registry';
 import { formatModelsMetrics } from './models/models-metrics';
@@ -69,6 +70,7 @@ await runMain('gpu-worker', async () => {
     socketKey: redisNames(env.REDIS_PREFIX).socketKey,
   });
   await worker.ready();
+  const sweeper = startStepCacheSweeper({ sql, store, log, maxAgeDays: env.STEP_CACHE_TTL_DAYS });
   const modelsReport = startModelsReport({
     redis,
     redisPrefix: redisNames(env.REDIS_PREFIX).prefix,
@@ -89,6 +91,7 @@ await runMain('gpu-worker', async () => {
     once(async () => {
       await closeServer(health);
       modelsReport.stop();
+      sweeper.stop();
       await worker.close();
       await registry.close();
       redis.disconnect();

@@ -204,7 +204,8 @@ export async function processStep(
         ? new UnrecoverableError(CANCELLED_MESSAGE)
         : new Error('Step timed out.');
     const seconds = (performance.now() - started) / 1000;
-    if (key && result.cacheable !== false) await writeCachedStep(deps.sql, key, defKey, result);
+    if (key && result.cacheable !== false)
+      await writeCachedStep(deps.sql, data.projectId, key, defKey, result);
     await recordStepCost(deps.sql, {
       projectId: data.projectId,
       jobId: data.jobId,

@@ -29,11 +29,10 @@ export function stepCacheKey(
     .digest('hex');
 }
 
-/** A stored result for `key`, if its assets still exist. */
+/** A stored result for `key`, if its assets still exist; marks it used (see sweepStepCache). */
 export async function readCachedStep(sql: Sql, key: string): Promise<StepResult | null> {
-  const [row] = await sql<
-    { outputs: StepResult }[]
-  >`select outputs from step_outputs where cache_key = ${key}`;
+  const [row] = await sql<{ outputs: StepResult }[]>`
+    update step_outputs set last_used_at = now() where cache_key = ${key} returning outputs`;
   if (!row) return null;
   const assetIds = row.outputs.outputs.map((o) => o.assetId).filter((id): id is string => Boolean(id));
   if (assetIds.length) {
@@ -49,11 +48,15 @@ export async function readCachedStep(sql: Sql, key: string): Promise<StepResult 
   return row.outputs;
 }
 
+/** Keeps `result` under `key` for later jobs of `projectId` (the project its assets belong to). */
 export async function writeCachedStep(
   sql: Sql,
+  projectId: string,
   key: string,
   step: string,
   result: StepResult,
 ): Promise<void> {
-  await sql`insert into step_outputs (cache_key, step, outputs) values (${key}, ${step}, ${sql.json(result as never)}) on conflict do nothing`;
+  await sql`
+    insert into step_outputs (cache_key, project_id, step, outputs)
+    values (${key}, ${projectId}, ${step}, ${sql.json(result as never)}) on conflict do nothing`;
 }

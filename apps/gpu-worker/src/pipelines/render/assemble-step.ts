@@ -75,7 +75,9 @@ function transitionCache(
         mime: 'video/mp4',
         name: `transition-${i + 1}.mp4`,
       });
-      await writeCachedStep(ctx.sql, key(i), 'transition', { outputs: [{ name: 'transition', assetId }] });
+      await writeCachedStep(ctx.sql, ctx.projectId, key(i), 'transition', {
+        outputs: [{ name: 'transition', assetId }],
+      });
     },
   };
 }
@@ -106,7 +108,9 @@ function soundtrackCache(ctx: RenderStepContext, deps: RenderDeps): SoundtrackCa
         mime: 'audio/aac',
         name: 'soundtrack-span.aac',
       });
-      await writeCachedStep(ctx.sql, key(hash), 'soundtrack-span', { outputs: [{ name: 'span', assetId }] });
+      await writeCachedStep(ctx.sql, ctx.projectId, key(hash), 'soundtrack-span', {
+        outputs: [{ name: 'span', assetId }],
+      });
     },
   };
 }
