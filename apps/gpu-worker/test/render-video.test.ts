@@ -201,7 +201,7 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
       ]);
       expect([step, values.at(-1)]).toEqual([step, 100]);
     }
-  });
+  }, 120_000);
 
   it('changing one scene redoes that scene and the assembly only', async () => {
     const changed: TestProject = {
@@ -246,5 +246,5 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
     expect(cues[1]!.text).toBe('Sit down, please, the coffee is hot.');
     // Scene 3 moves later by exactly how much longer scene 2 became.
     expect(cues[3]!.startSec - old[3]!.startSec).toBeCloseTo(after.shots[1]! - before.shots[1]!, 2);
-  });
+  }, 120_000);
 });
