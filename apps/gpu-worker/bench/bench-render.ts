@@ -203,9 +203,14 @@ Wall times are from enqueue to \`completed\` through the real queue, worker, Pos
 
 ${table}
 
-| round | full render | re-render | floor | load |
-| --- | --- | --- | --- | --- |
-${rounds.map((r, i) => `| ${i + 1} | ${f(r.full)} s | ${f(r.again)} s | ${f(r.floor)} s | ${r.load} |`).join('\n')}
+| round | full render | re-render | floor | full / floor | re-render / full | load |
+| --- | --- | --- | --- | --- | --- | --- |
+${rounds
+  .map(
+    (r, i) =>
+      `| ${i + 1} | ${f(r.full)} s | ${f(r.again)} s | ${f(r.floor)} s | ${(r.full / r.floor).toFixed(2)}x | ${((100 * r.again) / r.full).toFixed(0)} % | ${r.load} |`,
+  )
+  .join('\n')}
 
 What a one-scene re-render redoes: that scene's voice (and its shot only if its length changed), then the assembly. Shots are encoded once with the final settings, already cut into head, body and tail, and the bodies are stream-copied into the film; only the 0.5 s transitions are encoded, and only those whose two shots changed. The soundtrack is mixed, ducked, measured (BS.1770) and limited on the samples in the worker in about 0.1 s for 60 s; its AAC encode is cut into one span per scene (pre/post-roll, spliced on 1024-sample frames) and content-addressed by the span's samples, and the previous render's gain is kept while it is within 0.5 dB of the ideal, so the edit re-encodes the changed scene's span and the next one (its music is still recovering from the ducking) and reuses the other eight.`;
   writeBenchSection('render', markdown);
