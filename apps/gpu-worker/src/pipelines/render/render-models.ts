@@ -14,7 +14,7 @@ export interface RenderModels {
     voice: string,
     outFile: string,
     signal: AbortSignal,
-  ): Promise<{ warning?: string } | void>;
+  ): Promise<{ warning?: string } | undefined>;
   /** Voice ids, handed out to characters without a voice of their own, in order. */
   voices: readonly string[];
   /** The speech provider behind `provider:` voices (part of the voice step's cache key), if any. */

@@ -21,7 +21,7 @@ export interface SpeakSceneOptions {
     voice: string,
     outFile: string,
     signal: AbortSignal,
-  ) => Promise<{ warning?: string } | void>;
+  ) => Promise<{ warning?: string } | undefined>;
   scratchDir: string;
   signal: AbortSignal;
   onLine?: (done: number, total: number) => void;
