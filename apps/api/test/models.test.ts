@@ -37,6 +37,10 @@ describe('GET /api/v1/models', () => {
           runs: 3,
         },
       ] as WorkerModelsReport['models'],
+      voices: [
+        { id: 'provider:alloy', label: 'Alloy (openai)', source: 'provider' },
+        { id: 'flite-slt', label: 'Flite, US female (slt)', source: 'bundled' },
+      ],
     };
     await publishModelsReport(h.redis, report, 30, h.deps.redisPrefix);
     await publishModelsReport(

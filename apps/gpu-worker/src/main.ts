@@ -19,6 +19,7 @@ import { startModelsReport } from './models/start-models-report';
 import { userImageGenerator } from './models/user-image-generator';
 import { builtInPipelines } from './pipelines';
 import { defaultRenderDeps } from './pipelines/render';
+import { castVoices } from './pipelines/render/cast-voices';
 import { selectProviders } from './providers/select-providers';
 import { createWorker } from './worker';
 
@@ -50,6 +51,8 @@ await runMain('gpu-worker', async () => {
     },
     'task providers',
   );
+  // Renders speak with the bundled voices, plus a provider's when one is configured.
+  const speech = providers.synthesizer.source.endsWith('(bundled)') ? undefined : providers.synthesizer;
   const workerId = env.WORKER_ID ?? `${hostname()}-${process.pid}`;
 
   const sql = await connectDb(env.DATABASE_URL, { applicationName: 'clapboard-worker' });
@@ -64,7 +67,7 @@ await runMain('gpu-worker', async () => {
     store,
     pipelines: builtInPipelines({
       store,
-      render: defaultRenderDeps({ registry, images, music: providers.music }),
+      render: defaultRenderDeps({ registry, images, music: providers.music, speech }),
     }),
     prefix: redisNames(env.REDIS_PREFIX).queuePrefix,
     socketKey: redisNames(env.REDIS_PREFIX).socketKey,
@@ -76,6 +79,7 @@ await runMain('gpu-worker', async () => {
     redisPrefix: redisNames(env.REDIS_PREFIX).prefix,
     registry,
     workerId,
+    voices: castVoices(speech),
     log,
     intervalMs: env.MODELS_REPORT_INTERVAL_MS,
   });

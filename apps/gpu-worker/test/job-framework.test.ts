@@ -146,6 +146,11 @@ describe('job framework: real queue, worker, Postgres, Socket.IO and FFmpeg', ()
       { name: 'encode', status: 'completed' },
       { name: 'prepare', status: 'reused' },
     ]);
+    // The reused step shows the same outputs as the step it stands for.
+    const outputs = await h.db.sql<{ outputs: unknown }[]>`
+      select outputs from job_steps where name = 'prepare' and job_id in ${h.db.sql([first, second])} order by job_id = ${second}`;
+    expect(outputs[1]!.outputs).toEqual(outputs[0]!.outputs);
+    expect(outputs[1]!.outputs).not.toEqual([]);
   });
 
   it('a worker killed with SIGKILL mid-step: another worker completes the job, one ledger entry per step', async () => {

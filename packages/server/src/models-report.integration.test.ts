@@ -25,6 +25,7 @@ function report(workerId: string): WorkerModelsReport {
         runs: 3,
       },
     ],
+    voices: [{ id: 'festival-kal', label: 'Festival, US male (kal diphone)', source: 'bundled' }],
   };
 }
 

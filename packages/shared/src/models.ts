@@ -128,6 +128,14 @@ export const modelReportEntrySchema = z.object({
 });
 export type ModelReportEntry = z.infer<typeof modelReportEntrySchema>;
 
+/** A voice a worker can speak dialogue with: bundled (`festival-kal`) or a provider's (`provider:alloy`). */
+export const voiceOptionSchema = z.object({
+  id: z.string().min(1).max(100),
+  label: z.string().max(200),
+  source: z.enum(['bundled', 'provider']),
+});
+export type VoiceOption = z.infer<typeof voiceOptionSchema>;
+
 /** A worker's whole report, published to Redis and read by the API for `GET /api/v1/models`. */
 export const workerModelsReportSchema = z.object({
   workerId: z.string(),
@@ -137,5 +145,7 @@ export const workerModelsReportSchema = z.object({
   deviceReason: z.string().nullable(),
   updatedAt: z.string(),
   models: z.array(modelReportEntrySchema),
+  /** Voices for dialogue in renders, in the order characters are given them by default. */
+  voices: z.array(voiceOptionSchema).default([]),
 });
 export type WorkerModelsReport = z.infer<typeof workerModelsReportSchema>;

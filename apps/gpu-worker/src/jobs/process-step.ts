@@ -194,7 +194,11 @@ export async function processStep(
         message: `${data.step} reused from an earlier run`,
       });
       await report.flush();
-      await deps.sql`update job_steps set status = 'reused', progress = 100, finished_at = now() where job_id = ${data.jobId} and run = ${data.run} and name = ${data.step}`;
+      // The outputs are recorded too, so the job shows what the reused step stands for (previews).
+      await deps.sql`
+        update job_steps set status = 'reused', progress = 100, finished_at = now(),
+          outputs = ${deps.sql.json(cached.outputs as never)}
+        where job_id = ${data.jobId} and run = ${data.run} and name = ${data.step}`;
       log.info({ cacheKey: key }, 'step reused');
       return { step: data.step, reused: true, outputs: cached.outputs, upstream: inputs };
     }

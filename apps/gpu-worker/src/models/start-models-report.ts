@@ -1,11 +1,15 @@
 import type { Logger } from '@clapboard/server/logger';
 import { publishModelsReport } from '@clapboard/server/models-report';
 import type { Redis } from '@clapboard/server/redis';
-import type { WorkerModelsReport } from '@clapboard/shared/models';
+import type { VoiceOption, WorkerModelsReport } from '@clapboard/shared/models';
 import type { ModelRegistry } from './model-registry';
 
 /** The registry's state as the report the API reads (`readModelsReport`). */
-export function buildModelsReport(registry: ModelRegistry, workerId: string): WorkerModelsReport {
+export function buildModelsReport(
+  registry: ModelRegistry,
+  workerId: string,
+  voices: readonly VoiceOption[] = [],
+): WorkerModelsReport {
   return {
     workerId,
     device: registry.device.requested,
@@ -13,6 +17,7 @@ export function buildModelsReport(registry: ModelRegistry, workerId: string): Wo
     deviceReason: registry.device.reason,
     updatedAt: new Date().toISOString(),
     models: registry.report(),
+    voices: [...voices],
   };
 }
 
@@ -29,6 +34,8 @@ export function startModelsReport(deps: {
   redisPrefix?: string;
   registry: ModelRegistry;
   workerId: string;
+  /** Voices renders on this worker can speak with (see castVoices). */
+  voices?: readonly VoiceOption[];
   log: Logger;
   intervalMs?: number;
 }): { publishNow(): Promise<void>; stop(): void } {
@@ -37,7 +44,7 @@ export function startModelsReport(deps: {
   const publishNow = () =>
     publishModelsReport(
       deps.redis,
-      buildModelsReport(deps.registry, deps.workerId),
+      buildModelsReport(deps.registry, deps.workerId, deps.voices),
       ttlSec,
       deps.redisPrefix,
     ).catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not publish the models report'));

@@ -1,16 +1,14 @@
 import { detectH264Encoder } from '../../media/ffmpeg';
 import type { ModelRegistry } from '../../models/model-registry';
-import type { ImageGenerator, MusicGenerator } from '../../providers/task-interfaces';
-import { synthesizeSpeech, type VoiceId } from '../../speech/synthesize-speech';
+import type { ImageGenerator, MusicGenerator, SpeechSynthesizer } from '../../providers/task-interfaces';
+import { DEFAULT_VOICE, synthesizeSpeech, VOICES, type VoiceId } from '../../speech/synthesize-speech';
 import { MATTING } from '../../vision/matting-model';
 import { removeBackground } from '../../vision/remove-background';
+import { castVoices, PROVIDER_VOICE_PREFIX } from './cast-voices';
 import type { RenderDeps } from './render-context';
 
 /** Final H.264 settings of every render: x264 `veryfast` at CRF 23 (NVENC maps CRF to CQ). */
 export const RENDER_QUALITY = { preset: 'veryfast', crf: 23 } as const;
-
-/** Voices handed to characters without one, most natural first (festival, then flite). */
-const CAST_VOICES: VoiceId[] = ['festival-kal', 'flite-slt', 'flite-rms', 'flite-awb'];
 
 /**
  * Render dependencies from the worker runtime: its voices (festival/flite/eSpeak), portrait
@@ -18,16 +16,39 @@ const CAST_VOICES: VoiceId[] = ['festival-kal', 'flite-slt', 'flite-rms', 'flite
  * music generator when providers are configured (frames are composed and music synthesized otherwise).
  */
 export function defaultRenderDeps(
-  o: { registry?: ModelRegistry; images?: ImageGenerator; music?: MusicGenerator } = {},
+  o: {
+    registry?: ModelRegistry;
+    images?: ImageGenerator;
+    music?: MusicGenerator;
+    /** A speech provider: its voices (`provider:<name>`) come first for characters. */
+    speech?: SpeechSynthesizer;
+  } = {},
 ): Omit<RenderDeps, 'store'> {
-  const { registry, images, music } = o;
+  const { registry, images, music, speech } = o;
   const matting = registry?.has(MATTING) ? registry : undefined;
   return {
     models: {
       speak: async (text, voice, outFile, signal) => {
-        await synthesizeSpeech(text, outFile, { voice: voice as VoiceId, signal });
+        if (!voice.startsWith(PROVIDER_VOICE_PREFIX) || !speech) {
+          await synthesizeSpeech(text, outFile, { voice: voice as VoiceId, signal });
+          return;
+        }
+        const name = voice.slice(PROVIDER_VOICE_PREFIX.length);
+        try {
+          await speech.synthesize(text, outFile, { voice: name, signal });
+          return;
+        } catch (err) {
+          signal.throwIfAborted();
+          // A provider that is down must not fail the render: a bundled voice speaks instead.
+          await synthesizeSpeech(text, outFile, { voice: DEFAULT_VOICE, signal });
+          const reason = err instanceof Error ? err.message : String(err);
+          return {
+            warning: `The speech provider could not speak with ${name} (${reason.slice(0, 160)}); ${VOICES[DEFAULT_VOICE].label} spoke instead.`,
+          };
+        }
       },
-      voices: CAST_VOICES,
+      voices: castVoices(speech).map((v) => v.id),
+      ...(speech ? { speechSource: speech.source } : {}),
       ...(matting ? { cutout: (image: Buffer) => removeBackground(matting, image) } : {}),
       ...(images
         ? {

@@ -16,7 +16,12 @@ export interface SpeakSceneOptions {
   lines: Array<{ character: string; text: string; voice: string }>;
   /** Incoming transition length: speech starts after it (seconds). */
   transitionSec: number;
-  speak: (text: string, voice: string, outFile: string, signal: AbortSignal) => Promise<void>;
+  speak: (
+    text: string,
+    voice: string,
+    outFile: string,
+    signal: AbortSignal,
+  ) => Promise<{ warning?: string } | void>;
   scratchDir: string;
   signal: AbortSignal;
   onLine?: (done: number, total: number) => void;
@@ -44,7 +49,10 @@ export async function speakScene(o: SpeakSceneOptions): Promise<{
   clips: Float32Array[];
   lines: TimedLine[];
   speechEndSec: number;
+  /** What the speech engines warned about (a provider voice replaced), once each. */
+  warnings: string[];
 }> {
+  const warnings = new Set<string>();
   const clips: Float32Array[] = [];
   const lines: TimedLine[] = [];
   let at = o.transitionSec + LEAD_SEC;
@@ -52,7 +60,8 @@ export async function speakScene(o: SpeakSceneOptions): Promise<{
   for (const [i, line] of spoken.entries()) {
     o.signal.throwIfAborted();
     const wav = join(o.scratchDir, `line-${i}.wav`);
-    await o.speak(line.text, line.voice, wav, o.signal);
+    const said = await o.speak(line.text, line.voice, wav, o.signal);
+    if (said?.warning) warnings.add(said.warning);
     const clip = trimSilence(await readPcm(wav, o.scratchDir, { sampleRate: AUDIO_RATE, signal: o.signal }));
     const sec = clip.length / AUDIO_RATE;
     clips.push(clip);
@@ -60,7 +69,7 @@ export async function speakScene(o: SpeakSceneOptions): Promise<{
     at += sec + LINE_GAP_SEC;
     o.onLine?.(i + 1, spoken.length);
   }
-  return { clips, lines, speechEndSec: lines.at(-1)?.endSec ?? 0 };
+  return { clips, lines, speechEndSec: lines.at(-1)?.endSec ?? 0, warnings: [...warnings] };
 }
 
 /** Places clips at their line start times in a silent track of `durationSec`. */

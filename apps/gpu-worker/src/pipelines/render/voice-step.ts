@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { shotSeconds, transitionSeconds } from '@clapboard/shared/render-timing';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { encodeWav } from '../../media/encode-wav';
+import { PROVIDER_VOICE_PREFIX } from './cast-voices';
 import { AUDIO_RATE } from './mix-soundtrack';
 import {
   type RenderDeps,
@@ -22,6 +23,8 @@ export interface VoiceValue {
   /** The shot's length: the scene's duration stretched to hold its dialogue (seconds). */
   durationSec: number;
   lines: Array<{ character: string; text: string; voice: string; startSec: number; endSec: number }>;
+  /** A provider voice that failed and the bundled voice that spoke instead, if any. */
+  warnings?: string[];
 }
 
 async function inputsOf(ctx: RenderStepContext, deps: RenderDeps) {
@@ -53,6 +56,9 @@ export function voiceStep(deps: RenderDeps): StepDefinition<RenderParams> {
         fps,
         transitionSec,
         models: lines.length ? deps.models.version : null,
+        speech: lines.some((l) => l.voice.startsWith(PROVIDER_VOICE_PREFIX))
+          ? deps.models.speechSource
+          : null,
       };
     },
     run: async (ctx) => {
@@ -85,8 +91,19 @@ export function voiceStep(deps: RenderDeps): StepDefinition<RenderParams> {
         name: `voice-${index + 1}.wav`,
         durationSec,
       });
-      const value: VoiceValue = { sha256: stored.sha256, durationSec, lines: spoken.lines };
-      return { outputs: [{ name: 'voice', assetId: stored.assetId, value }] };
+      const value: VoiceValue = {
+        sha256: stored.sha256,
+        durationSec,
+        lines: spoken.lines,
+        ...(spoken.warnings.length ? { warnings: spoken.warnings } : {}),
+      };
+      if (spoken.warnings.length)
+        ctx.report({ stage: `${label}: voices`, progress: 95, message: spoken.warnings[0]! });
+      return {
+        outputs: [{ name: 'voice', assetId: stored.assetId, value }],
+        // A stand-in voice is not kept: the next render asks the provider again.
+        ...(spoken.warnings.length ? { cacheable: false } : {}),
+      };
     },
   };
 }
