@@ -47,6 +47,14 @@ export {
   storedDialogue,
 } from './plan-scene-sync';
 export {
+  type CastMember,
+  CHARACTERS_KEY,
+  castName,
+  charactersMap,
+  findCharacterKey,
+  readCast,
+} from './read-cast';
+export {
   ACTION_WORDS_PER_SECOND,
   countWords,
   DIALOGUE_WORDS_PER_SECOND,
@@ -74,4 +82,5 @@ export {
 } from './script-generator';
 export { serializeElement, serializeFountain } from './serialize-fountain';
 export { previewSceneSync, syncScenesFromScript } from './sync-scenes-from-script';
+export { type CharacterPatch, updateCharacter } from './update-character';
 export { escapeXml, openTag } from './write-xml';

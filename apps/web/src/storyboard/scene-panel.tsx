@@ -2,12 +2,14 @@ import { CAMERA_MOVES, MAX_SCENE_DURATION_SEC, SHOTS } from '@clapboard/shared/d
 import type { Job } from '@clapboard/shared/jobs';
 import { useState } from 'react';
 import { JobProgress } from '../components/job-progress';
+import { VoiceSelect, voiceHint } from '../components/voice-select';
 import { ApiError } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';
 import { submitJob } from '../lib/submit-job';
 import { useToasts } from '../lib/toasts';
 import { useAsset } from '../lib/use-asset';
 import { useJobWatch } from '../lib/use-job-watch';
+import { useVoices } from '../lib/use-voices';
 import type { SceneView } from './use-scenes';
 
 /** One variation: a button that picks it once the job is done, its picture as soon as it exists. */
@@ -78,7 +80,8 @@ function FrameJob(props: { job: Job; scene: SceneView; onDone: () => void }) {
 
 /**
  * Edits one scene: shot, camera, duration, voice, prompt, seed and notes are written straight into
- * the scene's Y.Map, so collaborators see each change as it is made.
+ * the scene's Y.Map, so collaborators see each change as it is made. The voice is picked from the
+ * workers' voices; empty means each character speaks with their own (see the Cast panel).
  */
 export function ScenePanel({ scene, onClose }: { scene: SceneView; onClose: () => void }) {
   const { projectId } = useProject();
@@ -86,6 +89,8 @@ export function ScenePanel({ scene, onClose }: { scene: SceneView; onClose: () =
   const canRun = useCan('jobs:create');
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const voices = useVoices();
+  const hint = voiceHint(voices);
   const set = (key: string, value: unknown) => scene.map.set(key, value);
   const start = async (type: 'scene.frame' | 'scene.variations') => {
     setError(null);
@@ -144,12 +149,20 @@ export function ScenePanel({ scene, onClose }: { scene: SceneView; onClose: () =
         </label>
         <label htmlFor={id('voice')}>
           Voice
-          <input
+          <VoiceSelect
             id={id('voice')}
+            aria-label="Voice"
             value={scene.voice}
-            maxLength={100}
-            onChange={(e) => set('voice', e.target.value)}
+            voices={voices}
+            automaticLabel="Automatic (character's voice)"
+            describedBy={hint ? id('voice-hint') : undefined}
+            onChange={(v) => set('voice', v)}
           />
+          {hint && (
+            <span id={id('voice-hint')} className="muted small">
+              {hint}
+            </span>
+          )}
         </label>
         <label htmlFor={id('seed')}>
           Seed

@@ -2,13 +2,17 @@ import { dedupeScenes, scenesArray } from '@clapboard/screenplay';
 import { useEffect, useState } from 'react';
 import { useCan, useProject } from '../lib/project-context';
 import { useToasts } from '../lib/toasts';
+import { CastPanel } from '../storyboard/cast-panel';
 import { moveScene } from '../storyboard/move-scene';
 import { SceneCard } from '../storyboard/scene-card';
 import { ScenePanel } from '../storyboard/scene-panel';
 import { SyncDialog } from '../storyboard/sync-dialog';
 import { useScenes } from '../storyboard/use-scenes';
 
-/** The Storyboard tab: scene cards in order, drag (or arrow buttons) to reorder, a scene panel. */
+/**
+ * The Storyboard tab: the cast (portraits and voices), scene cards in order, drag (or arrow buttons)
+ * to reorder, a scene panel.
+ */
 export function StoryboardTab() {
   const { connection } = useProject();
   const { doc } = connection;
@@ -52,6 +56,7 @@ export function StoryboardTab() {
           )}
         </div>
       </div>
+      <CastPanel />
       {scenes.length === 0 && (
         <div className="card empty">
           <p>No scenes yet. Write scene headings (INT. / EXT.) in the Script tab, then sync from script.</p>
