@@ -315,7 +315,16 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
         height: art.stripHeight,
       });
       lap('storeMs');
-      ctx.log.info({ phases, spans: loudness.spans, reusedSpans: loudness.reusedSpans }, 'assembled');
+      ctx.log.info(
+        {
+          phases,
+          spans: loudness.spans,
+          reusedSpans: loudness.reusedSpans,
+          lufs: loudness.integratedLufs,
+          gainDb: loudness.gainDb,
+        },
+        'assembled',
+      );
       report(100, 'done', `Rendered ${timeline.totalSec.toFixed(1)} s at ${width}×${height}`);
       return {
         outputs: [
