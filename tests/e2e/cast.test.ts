@@ -279,4 +279,39 @@ describe('the Cast panel in Chromium', () => {
     for (const who of ['eddie', 'olive', 'vera'] as const)
       expect(pages[who].errors.filter((e) => !/WebSocket connection/.test(e))).toEqual([]);
   });
+
+  it('the render uses the cast: the chosen voice speaks, and a deleted portrait shows as a warning on the render', async () => {
+    const eddie = pages.eddie.page;
+    const bundled = voices.find((v) => v.source === 'bundled' && v.id !== 'festival-kal')!;
+    await eddie.getByLabel('Voice for BOB').selectOption(bundled.id);
+    await eddie.getByLabel('Portrait file for RITA').setInputFiles(portraitFile);
+    await expect.poll(() => character('RITA')?.portraitAssetId).toBeTruthy();
+    const ritaPortrait = character('RITA')!.portraitAssetId as string;
+    // The portrait goes from the library while the document still names it.
+    await apiCall(`/assets/${ritaPortrait}`, { method: 'DELETE', token: accounts.eddie.token });
+
+    await eddie.getByRole('link', { name: 'Renders' }).click();
+    await eddie.getByRole('heading', { name: 'New render' }).waitFor();
+    await eddie.locator('#render-resolution').selectOption('480p');
+    await eddie.getByRole('button', { name: 'Start render' }).click();
+    const row = eddie.locator('.render-row[data-status="completed"]');
+    await row.locator('video').waitFor({ timeout: 120_000 });
+    const warning = "RITA's portrait no longer exists; a silhouette stands in.";
+    await row.getByRole('list', { name: 'Warnings' }).getByText(warning).waitFor();
+
+    const jobId = (await row.getAttribute('data-job-id'))!;
+    const detail = await apiCall<{
+      warnings: string[];
+      steps: Array<{
+        name: string;
+        outputs: Array<{ value?: { lines?: Array<{ character: string; voice: string }> } }>;
+      }>;
+    }>(`/jobs/${jobId}`, { token: accounts.eddie.token });
+    expect(detail.warnings).toContain(warning);
+    const spoken = detail.steps
+      .filter((s) => s.name.endsWith('/voice'))
+      .flatMap((s) => s.outputs.flatMap((o) => o.value?.lines ?? []));
+    expect(spoken.filter((l) => l.character === 'BOB').map((l) => l.voice)).toEqual([bundled.id, bundled.id]);
+    await screenshot(eddie, 'render-with-warning');
+  }, 180_000);
 });

@@ -22,7 +22,7 @@ export async function apiCall<T>(
     body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
   });
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+  return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
 /** Registers a fresh account through the API. */

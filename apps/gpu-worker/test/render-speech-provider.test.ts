@@ -141,6 +141,10 @@ describe('render.video voices from an OpenAI-compatible speech provider (real lo
         /^The speech provider could not speak with echo \(.*500.*\); Festival, US male .* spoke instead\.$/,
       ),
     ]);
+    const [job] = await h.db.sql<
+      { warnings: string[] }[]
+    >`select warnings from jobs where id = ${first.jobId}`;
+    expect(job!.warnings).toEqual(voice.value.warnings);
     // BO's line still got spoken (by festival), with its own length.
     const bo = voice.value.lines[1]!;
     expect(bo.endSec - bo.startSec).toBeGreaterThan(0.3);

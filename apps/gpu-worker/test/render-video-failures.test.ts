@@ -185,23 +185,21 @@ describe('render.video: cancel, crash and bad input', () => {
   it('a scene with no text renders as a silent shot of its duration; a missing portrait becomes a silhouette', async () => {
     const gone = await uploadAsset(h, store, join(SKIMAGE, 'astronaut.png'), 'image', 'image/png');
     await h.db.sql`update assets set deleted_at = now() where id = ${gone}`;
-    const { jobId } = await enqueueRender(
-      h,
-      {
-        scenes: [
-          { id: 'blank', heading: '', durationSec: 2 },
-          {
-            id: 'talk',
-            heading: 'INT. HALL - DAY',
-            dialogue: [{ character: 'MARA', text: 'Hello.' }],
-            durationSec: 1,
-          },
-        ],
-        characters: { MARA: { portraitAssetId: gone } },
-        settings: { transition: 'cut' },
-      },
-      { preset: { resolution: '480p', aspectRatio: '9:16' } },
-    );
+    const project: TestProject = {
+      scenes: [
+        { id: 'blank', heading: '', durationSec: 2 },
+        {
+          id: 'talk',
+          heading: 'INT. HALL - DAY',
+          dialogue: [{ character: 'MARA', text: 'Hello.' }],
+          durationSec: 1,
+        },
+      ],
+      characters: { MARA: { portraitAssetId: gone } },
+      settings: { transition: 'cut' },
+    };
+    const preset = { preset: { resolution: '480p', aspectRatio: '9:16' } };
+    const { jobId } = await enqueueRender(h, project, preset);
     const row = await ended(h, jobId);
     expect(row.error).toBeNull();
     const video = outputOf(row.outputs, 'video').value as { shots: number[]; width: number; height: number };
@@ -209,9 +207,18 @@ describe('render.video: cancel, crash and bad input', () => {
     expect([video.width, video.height]).toEqual([480, 854]);
     const [frame] = await h.db.sql<{ outputs: JobOutput[] }[]>`
       select outputs from job_steps where job_id = ${jobId} and name = 'scene-1/frame'`;
-    expect((frame!.outputs[0]!.value as { warnings: string[] }).warnings).toEqual([
-      "MARA's portrait no longer exists; a silhouette stands in.",
-    ]);
+    const silhouette = "MARA's portrait no longer exists; a silhouette stands in.";
+    expect((frame!.outputs[0]!.value as { warnings: string[] }).warnings).toEqual([silhouette]);
+    // The job says so too, and so does a second render that reuses that frame.
+    const warningsOf = async (id: string) =>
+      (await h.db.sql<{ warnings: string[] }[]>`select warnings from jobs where id = ${id}`)[0]!.warnings;
+    expect(await warningsOf(jobId)).toContain(silhouette);
+    const again = await enqueueRender(h, project, preset);
+    expect((await ended(h, again.jobId)).status).toBe('completed');
+    const [reused] = await h.db.sql<{ status: string }[]>`
+      select status from job_steps where job_id = ${again.jobId} and name = 'scene-1/frame'`;
+    expect(reused!.status).toBe('reused');
+    expect(await warningsOf(again.jobId)).toContain(silhouette);
   }, 90_000);
 
   it('a 2-hour scene fails at once with the reason, without retrying', async () => {

@@ -234,6 +234,8 @@ export const jobStepSchema = z.object({
   error: z.string().nullable(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /** What the step made (or, when reused, what it stands for): frames, voice lines, shot parts. */
+  outputs: z.array(jobOutputSchema),
 });
 export type JobStep = z.infer<typeof jobStepSchema>;
 

@@ -23,6 +23,7 @@ import {
   budgetFiguresSchema,
   createJobBodySchema,
   JOB_CATALOG,
+  type JobOutput,
   type JobPayload,
   type JobType,
   jobPayloadSchemas,
@@ -109,9 +110,10 @@ async function jobDetail(sql: Sql, row: JobRow) {
       error: string | null;
       started_at: Date | null;
       finished_at: Date | null;
+      outputs: JobOutput[];
     }[]
   >`
-    select name, status, progress, attempts, error, started_at, finished_at from job_steps
+    select name, status, progress, attempts, error, started_at, finished_at, outputs from job_steps
     where job_id = ${row.id} and run = ${row.run} order by started_at nulls last, name`;
   const [w] = await sql<{ warnings: string[] }[]>`select warnings from jobs where id = ${row.id}`;
   return {
@@ -125,6 +127,7 @@ async function jobDetail(sql: Sql, row: JobRow) {
       error: s.error,
       startedAt: s.started_at?.toISOString() ?? null,
       finishedAt: s.finished_at?.toISOString() ?? null,
+      outputs: s.outputs,
     })),
   };
 }

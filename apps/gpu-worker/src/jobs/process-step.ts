@@ -22,6 +22,7 @@ import { CANCELLED, type CancelRegistry } from './cancel-registry';
 import type { Pipeline, PipelineRegistry, StepContext, StepResult } from './pipeline';
 import { createProgressReporter } from './progress-reporter';
 import { recordStepCost } from './record-step-cost';
+import { recordStepWarnings } from './record-step-warnings';
 import { readCachedStep, stepCacheKey, writeCachedStep } from './step-cache';
 
 /** What a step's BullMQ job returns: its result plus everything upstream, for later steps. */
@@ -199,6 +200,7 @@ export async function processStep(
         update job_steps set status = 'reused', progress = 100, finished_at = now(),
           outputs = ${deps.sql.json(cached.outputs as never)}
         where job_id = ${data.jobId} and run = ${data.run} and name = ${data.step}`;
+      await recordStepWarnings(deps.sql, data.jobId, cached.outputs);
       log.info({ cacheKey: key }, 'step reused');
       return { step: data.step, reused: true, outputs: cached.outputs, upstream: inputs };
     }
@@ -221,6 +223,7 @@ export async function processStep(
     report({ stage: data.step, progress: 100, message: `${data.step} done` });
     await report.flush();
     await deps.sql`update job_steps set status = 'completed', progress = 100, finished_at = now(), outputs = ${deps.sql.json(result.outputs as never)} where job_id = ${data.jobId} and run = ${data.run} and name = ${data.step}`;
+    await recordStepWarnings(deps.sql, data.jobId, result.outputs);
     log.info({ seconds: Math.round(seconds * 1000) / 1000 }, 'step completed');
     return { step: data.step, reused: false, ...result, upstream: inputs };
   } catch (err) {

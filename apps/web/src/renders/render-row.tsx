@@ -8,6 +8,7 @@ import { useToasts } from '../lib/toasts';
 import { useAsset } from '../lib/use-asset';
 import { useJobWatch } from '../lib/use-job-watch';
 import { RenderPlayer } from './render-player';
+import { RenderWarnings } from './render-warnings';
 
 function Preview({ assetId }: { assetId: string }) {
   const a = useAsset(assetId);
@@ -90,6 +91,7 @@ export function RenderRow({ job: initial }: { job: Job }) {
           </button>
         )}
       </div>
+      <RenderWarnings job={job} />
       {job.status === 'completed' && <RenderPlayer job={job} />}
     </li>
   );

@@ -55,16 +55,6 @@ function planOf(ctx: Ctx): Promise<FramesPlan> {
   return plan;
 }
 
-/** Adds warnings to the job's list (what `GET /jobs/:id` shows), once each. */
-async function recordWarnings(ctx: Ctx, warnings: string[]): Promise<void> {
-  if (!warnings.length) return;
-  await ctx.sql`
-    update jobs set warnings = (
-      select coalesce(jsonb_agg(distinct w), '[]'::jsonb)
-      from jsonb_array_elements(warnings || ${ctx.sql.json(warnings)}) as w)
-    where id = ${ctx.jobId}`;
-}
-
 /**
  * The one step of `scene.frame` and `scene.variations`: reads the scene from the project's
  * current document, then draws a frame per seed at the project's output size (the scene's seed,
@@ -85,7 +75,6 @@ export function sceneFramesStep(deps: FrameDeps): StepDefinition<SceneFramesPara
       const { base, seeds } = await planOf(ctx);
       const n = seeds.length;
       const outputs: JobOutput[] = [];
-      const warnings = new Set<string>();
       for (const [i, seed] of seeds.entries()) {
         ctx.signal.throwIfAborted();
         const what = n === 1 ? 'frame' : `variation ${i + 1} of ${n}`;
@@ -102,7 +91,6 @@ export function sceneFramesStep(deps: FrameDeps): StepDefinition<SceneFramesPara
               progress: from + (share * percent) / 100,
             }),
         });
-        for (const w of frame.warnings) warnings.add(w);
         const name = n === 1 ? 'frame' : `variation-${i + 1}`;
         const stored = await storeSceneFrame(ctx as never, deps.store, frame.png, {
           name: `${base.scene.id.slice(0, 40)}-${name}.png`,
@@ -132,7 +120,6 @@ export function sceneFramesStep(deps: FrameDeps): StepDefinition<SceneFramesPara
           },
         });
       }
-      await recordWarnings(ctx, [...warnings]);
       return { outputs };
     },
   };
