@@ -86,6 +86,9 @@ interface Round {
   longer: number;
   longerReused: number;
   longerSec: number;
+  spansReused: number;
+  longerSpansReused: number;
+  loudnessShift: number;
   floor: number;
   duration: number;
   reused: number;
@@ -135,7 +138,10 @@ async function round(): Promise<Round> {
       )[0]!.n;
     const reused = await reusedIn(again.jobId);
     const longerReused = await reusedIn(longer.jobId);
-    const longerVideo = longer.outputs.find((o) => o.name === 'video')!.value as { shots: number[] };
+    type VideoValue = { shots: number[]; loudness: { reusedSpans: number; measuredLufs: number } };
+    const videoOf = (r: { outputs: JobOutput[] }) =>
+      r.outputs.find((o) => o.name === 'video')!.value as VideoValue;
+    const longerVideo = videoOf(longer);
     const video = full.outputs.find((o) => o.name === 'video')!;
     const file = await assetToFile(h, store, video.assetId!, join(dir, 'render.mp4'));
     const duration = (await ffprobe(file)).durationSec ?? 0;
@@ -160,6 +166,9 @@ async function round(): Promise<Round> {
       longer: longer.seconds,
       longerReused,
       longerSec: longerVideo.shots[4]!,
+      spansReused: videoOf(again).loudness.reusedSpans,
+      longerSpansReused: longerVideo.loudness.reusedSpans,
+      loudnessShift: longerVideo.loudness.measuredLufs - videoOf(again).loudness.measuredLufs,
       floor,
       duration,
       reused,
@@ -187,6 +196,9 @@ const best = rounds.reduce((a, b) => (b.full < a.full ? b : a));
     longer,
     longerReused,
     longerSec,
+    spansReused,
+    longerSpansReused,
+    loudnessShift,
   } = best;
   const full = { seconds: fullSeconds };
   const again = { seconds: againSeconds };
@@ -213,13 +225,13 @@ const best = rounds.reduce((a, b) => (b.full < a.full ? b : a));
       check(full.seconds / duration < 0.5),
     ],
     [
-      `Re-render after one scene's dialogue changed (${reused} of 32 steps reused)`,
+      `Re-render after one scene's dialogue changed (${reused} of 32 steps and ${spansReused} of 10 soundtrack spans reused)`,
       `${f(again.seconds)} s`,
       `<= 20% of full (${f(0.2 * full.seconds)} s)`,
       check(again.seconds <= 0.2 * full.seconds),
     ],
     [
-      `Re-render after that line grew past the scene's 6.5 s (shot ${f(longerSec)} s; ${longerReused} of 32 steps reused)`,
+      `Re-render after that line grew past the scene's 6.5 s (shot ${f(longerSec)} s; ${longerReused} of 32 steps and ${longerSpansReused} of 10 spans reused; film loudness ${loudnessShift >= 0 ? '+' : ''}${loudnessShift.toFixed(1)} LU)`,
       `${f(longer)} s`,
       `<= 20% of full (${f(0.2 * full.seconds)} s)`,
       check(longer <= 0.2 * full.seconds),
@@ -248,7 +260,7 @@ ${rounds
   )
   .join('\n')}
 
-What a one-scene re-render redoes: that scene's voice (and its shot only if its length changed), then the assembly. Shots are encoded once with the final settings, already cut into head, body and tail, and the bodies are stream-copied into the film; only the 0.5 s transitions are encoded, and only those whose two shots changed. The soundtrack is mixed, ducked, measured (BS.1770) and limited on the samples in the worker in about 0.1 s for 60 s; its AAC encode is cut into one span per scene (pre/post-roll, spliced on 1024-sample frames) and content-addressed by the span's samples, and the previous render's gain is kept while it is within 0.5 dB of the ideal, so the edit re-encodes the changed scene's span and the next one (its music is still recovering from the ducking) and reuses the other eight. When the line outgrows the scene, its shot and the two transitions beside it are encoded again, and every later scene's soundtrack span too, because the music bed under them moves.`;
+What a one-scene re-render redoes: that scene's voice (and its shot only if its length changed), then the assembly. Shots are encoded once with the final settings, already cut into head, body and tail, and the bodies are stream-copied into the film; only the 0.5 s transitions are encoded, and only those whose two shots changed. The soundtrack is mixed, ducked, measured (BS.1770) and limited on the samples in the worker in about 0.1 s for 60 s; its AAC encode is cut into one span per scene (pre/post-roll, spliced on 1024-sample frames) and content-addressed by the span's samples, and the previous render's gain is kept while it is within 0.5 dB of the ideal, so the edit re-encodes the changed scene's span and the next one (its music is still recovering from the ducking) and reuses the other eight. When the line outgrows the scene, its shot and the two transitions beside it are encoded again, and every later scene's soundtrack span too, because the music bed under them moves; and when the edit moves the film's loudness by more than 0.5 LU (a long line in a film of short ones does), the new gain re-encodes every span.`;
   writeBenchSection('render', markdown);
   console.log(markdown);
 }
