@@ -21,6 +21,7 @@ import { builtInPipelines } from './pipelines';
 import { defaultRenderDeps } from './pipelines/render';
 import { castVoices } from './pipelines/render/cast-voices';
 import { selectProviders } from './providers/select-providers';
+import { closeFestivalSessions } from './speech/festival-session';
 import { createWorker } from './worker';
 
 await runMain('gpu-worker', async () => {
@@ -97,6 +98,7 @@ await runMain('gpu-worker', async () => {
       modelsReport.stop();
       sweeper.stop();
       await worker.close();
+      closeFestivalSessions();
       await registry.close();
       redis.disconnect();
       await sql.end({ timeout: 5 });

@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ffprobe } from '../media/ffmpeg';
+import { wavInfo } from '../media/wav-info';
+import { sayWithFestival } from './festival-session';
 import { runProgram } from './run-program';
 import { synthesizeEspeak } from './synthesize-espeak';
 
@@ -52,12 +54,19 @@ export async function synthesizeSpeech(
     try {
       const textFile = join(dir, 'text.txt');
       await writeFile(textFile, clean);
-      if (spec.engine === 'festival')
-        await runProgram('text2wave', ['-o', outFile, '-eval', `(${spec.voice})`, textFile], {
-          signal: options.signal,
-          installHint: 'Install it with "apt-get install festival festvox-kallpc16k".',
-        });
-      else
+      if (spec.engine === 'festival') {
+        // A pooled festival session first (no start-up per line); text2wave if it fails.
+        const spoken = await sayWithFestival(spec.voice, clean, outFile, options.signal).then(
+          () => true,
+          () => false,
+        );
+        options.signal?.throwIfAborted();
+        if (!spoken)
+          await runProgram('text2wave', ['-o', outFile, '-eval', `(${spec.voice})`, textFile], {
+            signal: options.signal,
+            installHint: 'Install it with "apt-get install festival festvox-kallpc16k".',
+          });
+      } else
         await runProgram('flite', ['-voice', spec.voice, '-f', textFile, '-o', outFile], {
           signal: options.signal,
           installHint: 'Install it with "apt-get install flite".',
@@ -66,6 +75,9 @@ export async function synthesizeSpeech(
       await rm(dir, { recursive: true, force: true });
     }
   }
+  // The engines write plain PCM WAV: its header says how long it is, without an ffprobe per line.
+  const info = await wavInfo(outFile);
+  if (info) return { file: outFile, voice, ...info };
   const probe = await ffprobe(outFile);
   const audio = probe.streams.find((s) => s.codecType === 'audio');
   return { file: outFile, voice, durationSec: probe.durationSec ?? 0, sampleRate: audio?.sampleRate ?? 0 };
