@@ -9,7 +9,12 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { collectErrors, launchChromium, screenshot } from '../support/browser';
-import { type Account, apiCall as callApi, register as registerAccount } from '../support/e2e-api';
+import {
+  type Account,
+  apiCall as callApi,
+  createProject,
+  register as registerAccount,
+} from '../support/e2e-api';
 import { type Stack, startStack } from '../support/start-stack';
 
 type Who = 'olive' | 'eddie' | 'vera';
@@ -65,22 +70,10 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), launchChromium()]);
   for (const who of ['olive', 'eddie', 'vera'] as const)
     accounts[who] = await registerAccount(stack.baseUrl, who);
-  projectId = (
-    await apiCall<{ id: string }>('/projects', {
-      method: 'POST',
-      json: { name: 'Cast call' },
-      token: accounts.olive.token,
-    })
-  ).id;
-  for (const [who, role] of [
-    ['eddie', 'editor'],
-    ['vera', 'viewer'],
-  ] as const)
-    await apiCall(`/projects/${projectId}/members`, {
-      method: 'POST',
-      json: { email: accounts[who].email, role },
-      token: accounts.olive.token,
-    });
+  projectId = await createProject(stack.baseUrl, accounts.olive, 'Cast call', [
+    [accounts.eddie, 'editor'],
+    [accounts.vera, 'viewer'],
+  ]);
 
   // Two synced scenes in which BOB and Rita speak; RITA also has an entry whose voice no worker has.
   const { ticket } = await apiCall<{ ticket: string }>('/realtime/tickets', {

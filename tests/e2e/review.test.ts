@@ -9,7 +9,12 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { collectErrors, launchChromium, screenshot } from '../support/browser';
-import { type Account, apiCall as callApi, register as registerAccount } from '../support/e2e-api';
+import {
+  type Account,
+  apiCall as callApi,
+  createProject,
+  register as registerAccount,
+} from '../support/e2e-api';
 import { type Stack, startStack } from '../support/start-stack';
 
 let stack: Stack;
@@ -87,22 +92,10 @@ beforeAll(async () => {
   accounts.olive = await register('Olive');
   accounts.bob = await register('Bob');
   accounts.rita = await register('Rita');
-  projectId = (
-    await apiCall<{ id: string }>('/projects', {
-      method: 'POST',
-      json: { name: 'Owl Night' },
-      token: accounts.olive.token,
-    })
-  ).id;
-  for (const [who, role] of [
-    ['bob', 'editor'],
-    ['rita', 'reviewer'],
-  ] as const)
-    await apiCall(`/projects/${projectId}/members`, {
-      method: 'POST',
-      json: { email: accounts[who].email, role },
-      token: accounts.olive.token,
-    });
+  projectId = await createProject(stack.baseUrl, accounts.olive, 'Owl Night', [
+    [accounts.bob, 'editor'],
+    [accounts.rita, 'reviewer'],
+  ]);
   await seedDocument();
 }, 180_000);
 

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectErrors, launchChromium, screenshot } from '../support/browser';
-import { type Account, apiCall as callApi, register as registerAccount } from '../support/e2e-api';
+import {
+  type Account,
+  apiCall as callApi,
+  createProject,
+  register as registerAccount,
+} from '../support/e2e-api';
 import { type Stack, startStack } from '../support/start-stack';
 
 let stack: Stack;
@@ -78,22 +83,10 @@ beforeAll(async () => {
   accounts.alice = await register('Alice');
   accounts.bob = await register('Bob');
   accounts.vera = await register('Vera');
-  const project = await apiCall<{ id: string }>('/projects', {
-    method: 'POST',
-    json: { name: 'Night Shoot' },
-    token: accounts.alice.token,
-  });
-  projectId = project.id;
-  for (const [who, role] of [
-    ['bob', 'editor'],
-    ['vera', 'viewer'],
-  ] as const) {
-    await apiCall(`/projects/${projectId}/members`, {
-      method: 'POST',
-      json: { email: accounts[who].email, role },
-      token: accounts.alice.token,
-    });
-  }
+  projectId = await createProject(stack.baseUrl, accounts.alice, 'Night Shoot', [
+    [accounts.bob, 'editor'],
+    [accounts.vera, 'viewer'],
+  ]);
 }, 180_000);
 
 afterAll(async () => {

@@ -35,3 +35,27 @@ export async function register(baseUrl: string, name: string): Promise<Account> 
   });
   return { name, email, password, token: res.accessToken, id: res.user.id };
 }
+
+/**
+ * Creates a project owned by `owner` and adds each `[account, role]` as a member.
+ * @returns the project id
+ */
+export async function createProject(
+  baseUrl: string,
+  owner: Account,
+  name: string,
+  members: ReadonlyArray<readonly [Account, 'editor' | 'reviewer' | 'viewer' | 'owner']> = [],
+): Promise<string> {
+  const { id } = await apiCall<{ id: string }>(baseUrl, '/projects', {
+    method: 'POST',
+    json: { name },
+    token: owner.token,
+  });
+  for (const [account, role] of members)
+    await apiCall(baseUrl, `/projects/${id}/members`, {
+      method: 'POST',
+      json: { email: account.email, role },
+      token: owner.token,
+    });
+  return id;
+}
