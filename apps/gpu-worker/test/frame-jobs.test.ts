@@ -11,14 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadUserModels } from '../src/models/load-user-models';
 import { createModelRegistry, type ModelRegistry } from '../src/models/model-registry';
 import { userImageGenerator } from '../src/models/user-image-generator';
-import { builtInPipelines } from '../src/pipelines';
-import { defaultRenderDeps } from '../src/pipelines/render';
 import { mattingSpec } from '../src/vision/matting-model';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { buildDocument, type TestProject, writeDocument } from './support/render-project';
-import { assetToFile, SKIMAGE, uploadAsset } from './support/render-test-kit';
-import { tinyTextToImage } from './tiny-models';
+import { assetToFile, renderWorker, SKIMAGE, uploadAsset } from './support/render-test-kit';
+import { tinyTextToImage, tinyTextToImageManifest } from './tiny-models';
 
 const dir = mkdtempSync(join(tmpdir(), 'clapboard-frames-'));
 const store = createLocalBlobStore(join(dir, 'blobs'));
@@ -80,11 +78,7 @@ describe('scene.frame and scene.variations through the real queue, worker, Postg
     // The real matting model cuts Mara out of her portrait.
     registry = createModelRegistry({ device: { requested: 'cpu', provider: 'cpu', reason: null }, log });
     registry.register(mattingSpec());
-    worker = h.createWorker({
-      queues: ['gpu'],
-      store,
-      pipelines: builtInPipelines({ store, render: defaultRenderDeps({ registry }) }),
-    });
+    worker = renderWorker(h, store, { registry });
     await worker.ready();
     const astronaut = await uploadAsset(h, store, join(SKIMAGE, 'astronaut.png'), 'image', 'image/png');
     project = {
@@ -287,34 +281,12 @@ describe('frame jobs with an image model: a text-to-image ONNX model in MODELS_D
   beforeAll(async () => {
     h = await createJobHarness();
     mkdirSync(join(modelsDir, 'painter'), { recursive: true });
-    writeFileSync(
-      join(modelsDir, 'painter', 'manifest.json'),
-      JSON.stringify({
-        name: 'tiny-painter',
-        task: 'text-to-image',
-        license: 'MIT',
-        source: 'built by the test',
-        file: 'model.onnx',
-        inputs: [
-          { name: 'input_ids', dtype: 'int64', shape: [1, 16] },
-          { name: 'latent_noise', dtype: 'float32', shape: [1, 3, 32, 32] },
-        ],
-        outputs: [{ name: 'image', dtype: 'float32', shape: [1, 3, 32, 32] }],
-        io: { inputIds: 'input_ids', noise: 'latent_noise', image: 'image' },
-        tokenizer: { type: 'bytes', offset: 1 },
-        maxTokens: 16,
-        outputRange: 'minus-one-one',
-      }),
-    );
+    writeFileSync(join(modelsDir, 'painter', 'manifest.json'), JSON.stringify(tinyTextToImageManifest(32)));
     writeFileSync(join(modelsDir, 'painter', 'model.onnx'), tinyTextToImage(32));
     registry = createModelRegistry({ device: { requested: 'cpu', provider: 'cpu', reason: null }, log });
     const { models } = await loadUserModels(registry, modelsDir, log);
     const images = userImageGenerator(registry, models[0]!);
-    worker = h.createWorker({
-      queues: ['gpu'],
-      store,
-      pipelines: builtInPipelines({ store, render: defaultRenderDeps({ registry, images }) }),
-    });
+    worker = renderWorker(h, store, { registry, images });
     await worker.ready();
     await h.db
       .sql`update projects set settings = ${h.db.sql.json({ resolution: '480p', aspectRatio: '1:1' })} where id = ${h.projectId}`;

@@ -7,15 +7,13 @@ import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFfmpeg } from '../src/media/ffmpeg';
 import { createModelRegistry, type ModelRegistry } from '../src/models/model-registry';
-import { builtInPipelines } from '../src/pipelines';
-import { defaultRenderDeps } from '../src/pipelines/render';
 import { parseVtt } from '../src/pipelines/render/subtitle-files';
 import { ppocrSpecs } from '../src/vision/ocr-models';
 import { createTextRecognizer, type TextLine, type TextRecognizer } from '../src/vision/recognize-text';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { enqueueRender, type TestProject } from './support/render-project';
-import { assetText, assetToFile, outputOf } from './support/render-test-kit';
+import { assetText, assetToFile, outputOf, renderWorker } from './support/render-test-kit';
 
 const dir = mkdtempSync(join(tmpdir(), 'clapboard-burn-'));
 const store = createLocalBlobStore(join(dir, 'blobs'));
@@ -61,11 +59,7 @@ describe('render.video with burned-in subtitles, read back by the bundled PP-OCR
     });
     for (const spec of ppocrSpecs()) registry.register(spec);
     ocr = await createTextRecognizer(registry);
-    worker = h.createWorker({
-      queues: ['gpu'],
-      store,
-      pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
-    });
+    worker = renderWorker(h, store);
     await worker.ready();
   });
   afterAll(async () => {

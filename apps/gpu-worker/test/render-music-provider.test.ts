@@ -10,15 +10,13 @@ import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../src/media/encode-wav';
 import { runFfmpeg } from '../src/media/ffmpeg';
-import { builtInPipelines } from '../src/pipelines';
-import { defaultRenderDeps } from '../src/pipelines/render';
 import { readPcm } from '../src/pipelines/render/pcm-wav';
 import { musicStyleFor, synthesizeMusic } from '../src/pipelines/render/synthesize-music';
 import { createMusicProvider } from '../src/providers/create-music-provider';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { enqueueRender, type TestProject } from './support/render-project';
-import { assetToFile, outputOf } from './support/render-test-kit';
+import { assetToFile, outputOf, renderWorker } from './support/render-test-kit';
 
 const dir = mkdtempSync(join(tmpdir(), 'clapboard-music-'));
 const store = createLocalBlobStore(join(dir, 'blobs'));
@@ -178,11 +176,7 @@ describe('render.video music from a provider, against a real local HTTP server',
   async function startWorker(path: string, timeoutMs = 20_000): Promise<string> {
     const url = `${base}${path}`;
     const music = createMusicProvider({ url, apiKey: 'music-key', timeoutMs });
-    worker = h.createWorker({
-      queues: ['gpu'],
-      store,
-      pipelines: builtInPipelines({ store, render: defaultRenderDeps({ music }) }),
-    });
+    worker = renderWorker(h, store, { music });
     await worker.ready();
     return `provider:music provider ${url}`;
   }

@@ -7,14 +7,13 @@ import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../src/media/encode-wav';
-import { builtInPipelines } from '../src/pipelines';
-import { defaultRenderDeps } from '../src/pipelines/render';
 import { castVoices } from '../src/pipelines/render/cast-voices';
 import type { VoiceValue } from '../src/pipelines/render/voice-step';
 import { createOpenAiCompatibleProviders } from '../src/providers/create-openai-compatible-providers';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { enqueueRender, type TestProject } from './support/render-project';
+import { renderWorker } from './support/render-test-kit';
 
 const dir = mkdtempSync(join(tmpdir(), 'clapboard-speech-'));
 const store = createLocalBlobStore(join(dir, 'blobs'));
@@ -75,11 +74,7 @@ describe('render.video voices from an OpenAI-compatible speech provider (real lo
       speechModel: 'kokoro',
       timeoutMs: 10_000,
     });
-    worker = h.createWorker({
-      queues: ['gpu'],
-      store,
-      pipelines: builtInPipelines({ store, render: defaultRenderDeps({ speech: synthesizer }) }),
-    });
+    worker = renderWorker(h, store, { speech: synthesizer });
     await worker.ready();
   });
   afterAll(async () => {

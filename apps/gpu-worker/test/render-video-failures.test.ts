@@ -6,12 +6,10 @@ import { publishCancel } from '@clapboard/server/jobs';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtInPipelines } from '../src/pipelines';
-import { defaultRenderDeps } from '../src/pipelines/render';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { enqueueRender, type TestProject } from './support/render-project';
-import { outputOf, SKIMAGE, uploadAsset } from './support/render-test-kit';
+import { outputOf, renderWorker, SKIMAGE, uploadAsset } from './support/render-test-kit';
 
 const dir = mkdtempSync(join(tmpdir(), 'clapboard-render-fail-'));
 const blobDir = join(dir, 'blobs');
@@ -52,12 +50,7 @@ const longScene = (id: string): TestProject => ({
 });
 
 function startWorker(h: JobHarness): ClapboardWorker {
-  return h.createWorker({
-    queues: ['gpu'],
-    store,
-    pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
-    lockDurationMs: 2_000,
-  });
+  return renderWorker(h, store, {}, { lockDurationMs: 2_000 });
 }
 
 describe('render.video: cancel, crash and bad input', () => {

@@ -7,8 +7,6 @@ import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobe } from '../src/media/ffmpeg';
 import { createModelRegistry, type ModelRegistry } from '../src/models/model-registry';
-import { builtInPipelines } from '../src/pipelines';
-import { defaultRenderDeps } from '../src/pipelines/render';
 import { readPcm } from '../src/pipelines/render/pcm-wav';
 import { parseVtt } from '../src/pipelines/render/subtitle-files';
 import { mattingSpec } from '../src/vision/matting-model';
@@ -23,6 +21,7 @@ import {
   audibleSpan,
   integratedLoudness,
   outputOf,
+  renderWorker,
   SKIMAGE,
   uploadAsset,
 } from './support/render-test-kit';
@@ -60,11 +59,7 @@ describe('render.video through the real queue, worker, Postgres, FFmpeg and TTS'
     });
     registry.register(mattingSpec());
     for (const spec of ppocrSpecs()) registry.register(spec);
-    worker = h.createWorker({
-      queues: ['gpu'],
-      store,
-      pipelines: builtInPipelines({ store, render: defaultRenderDeps({ registry }) }),
-    });
+    worker = renderWorker(h, store, { registry });
     await worker.ready();
     const astronaut = await uploadAsset(h, store, join(SKIMAGE, 'astronaut.png'), 'image', 'image/png');
     project = {

@@ -28,6 +28,26 @@ export function tinyTextToImage(size = 32): Uint8Array {
   });
 }
 
+/** The `MODELS_DIR` manifest of `tinyTextToImage(size)` saved as `model.onnx` (its tanh output is in [-1, 1]). */
+export function tinyTextToImageManifest(size = 32) {
+  return {
+    name: 'tiny-painter',
+    task: 'text-to-image',
+    license: 'MIT',
+    source: 'built by the test',
+    file: 'model.onnx',
+    inputs: [
+      { name: 'input_ids', dtype: 'int64', shape: [1, 16] },
+      { name: 'latent_noise', dtype: 'float32', shape: [1, 3, size, size] },
+    ],
+    outputs: [{ name: 'image', dtype: 'float32', shape: [1, 3, size, size] }],
+    io: { inputIds: 'input_ids', noise: 'latent_noise', image: 'image' },
+    tokenizer: { type: 'bytes', offset: 1 },
+    maxTokens: 16,
+    outputRange: 'minus-one-one',
+  } as const;
+}
+
 /**
  * Whisper (WhisperBeamSearch signature): sequences = `speech` tokens when the log-mel features vary
  * (there is sound), `silence` tokens when they are flat — so the test sees real features arrive.

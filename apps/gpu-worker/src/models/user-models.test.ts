@@ -5,7 +5,7 @@ import { createLogger } from '@clapboard/server/logger';
 import { Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyTextToImage, tinyWhisper } from '../../test/tiny-models';
+import { tinyTextToImage, tinyTextToImageManifest, tinyWhisper } from '../../test/tiny-models';
 import { decodeAudio } from '../media/decode-audio';
 import { synthesizeSpeech } from '../speech/synthesize-speech';
 import { transcribeWhisper } from '../speech/transcribe-whisper';
@@ -31,25 +31,7 @@ const vocab = { Hello: 0, Ġworld: 1, ',': 2, Ġcaf: 3, 'Ã©': 4, '.': 5, '<|en
 const SOT = 50258; // <|startoftranscript|>: not in vocab.json, so a control token
 
 beforeAll(async () => {
-  writeModel(
-    'painter',
-    {
-      name: 'tiny-painter',
-      task: 'text-to-image',
-      license: 'MIT',
-      source: 'built by the test',
-      file: 'model.onnx',
-      inputs: [
-        { name: 'input_ids', dtype: 'int64', shape: [1, 16] },
-        { name: 'latent_noise', dtype: 'float32', shape: [1, 3, 32, 32] },
-      ],
-      outputs: [{ name: 'image', dtype: 'float32', shape: [1, 3, 32, 32] }],
-      io: { inputIds: 'input_ids', noise: 'latent_noise', image: 'image' },
-      tokenizer: { type: 'bytes', offset: 1 },
-      maxTokens: 16,
-    },
-    { 'model.onnx': tinyTextToImage(32) },
-  );
+  writeModel('painter', tinyTextToImageManifest(32), { 'model.onnx': tinyTextToImage(32) });
   writeModel(
     'whisper',
     {

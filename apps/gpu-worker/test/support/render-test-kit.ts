@@ -4,10 +4,31 @@ import { saveJobFile } from '@clapboard/server/assets';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { runFfmpeg } from '../../src/media/ffmpeg';
+import { builtInPipelines } from '../../src/pipelines';
+import { defaultRenderDeps } from '../../src/pipelines/render';
+import type { ClapboardWorker, WorkerDeps } from '../../src/worker';
 import type { JobHarness } from './job-harness';
 
 /** Real photos Debian's python3-skimage ships (the CI image installs it). */
 export const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
+
+/**
+ * A worker on the gpu queue running the real pipelines (render and frame jobs included) with the
+ * runtime pieces in `render` (models registry, providers). Call `ready()` before enqueueing.
+ */
+export function renderWorker(
+  h: JobHarness,
+  store: BlobStore,
+  render: Parameters<typeof defaultRenderDeps>[0] = {},
+  options: Partial<WorkerDeps> = {},
+): ClapboardWorker {
+  return h.createWorker({
+    queues: ['gpu'],
+    store,
+    pipelines: builtInPipelines({ store, render: defaultRenderDeps(render) }),
+    ...options,
+  });
+}
 
 /** Uploads a file as an asset of the harness project, as the upload route would. */
 export async function uploadAsset(
