@@ -42,9 +42,45 @@ async function inputsOf(ctx: RenderStepContext) {
 const sha = (o: JobOutput) => (o.value as { sha256: string }).sha256;
 
 /**
- * Transitions content-addressed by the two shots they join, kept as assets across renders: a
- * one-scene change re-encodes at most the two transitions touching that scene. They are complete
- * outputs, so they are not removed if this assembly fails.
+ * Pieces of the film kept as assets across renders under a content address (the transitions, the
+ * soundtrack spans), so a re-render fetches what did not change instead of encoding it. They are
+ * complete outputs, so they are not removed if this assembly fails.
+ */
+function assemblyCache(
+  ctx: RenderStepContext,
+  deps: RenderDeps,
+  piece: { definition: string; kind: 'video' | 'audio'; mime: string },
+) {
+  const key = (input: unknown) => stepCacheKey(ctx.projectId, 'render.video', piece.definition, 1, input);
+  return {
+    /** Copies the piece stored for `input` to `out`; false when there is none. */
+    async fetch(input: unknown, out: string): Promise<boolean> {
+      const hit = await readCachedStep(ctx.sql, key(input));
+      const assetId = hit?.outputs[0]?.assetId;
+      if (!assetId) return false;
+      await fetchAsset(ctx as never, deps.store, assetId, out);
+      return true;
+    },
+    /** Keeps `file` as the piece for `input`. */
+    async keep(input: unknown, file: string, name: string): Promise<void> {
+      const assetId = await saveJobFile(ctx.sql, deps.store, {
+        projectId: ctx.projectId,
+        jobId: ctx.jobId,
+        file,
+        kind: piece.kind,
+        mime: piece.mime,
+        name,
+      });
+      await writeCachedStep(ctx.sql, ctx.projectId, key(input), piece.definition, {
+        outputs: [{ name: piece.definition, assetId }],
+      });
+    },
+  };
+}
+
+/**
+ * Transitions by the two shots they join: a one-scene change re-encodes at most the two
+ * transitions touching that scene.
  */
 function transitionCache(
   ctx: RenderStepContext,
@@ -52,65 +88,23 @@ function transitionCache(
   shotHashes: string[],
   settings: Record<string, unknown>,
 ): TransitionCache {
-  const key = (i: number) =>
-    stepCacheKey(ctx.projectId, 'render.video', 'transition', 1, {
-      from: shotHashes[i],
-      to: shotHashes[i + 1],
-      ...settings,
-    });
+  const cache = assemblyCache(ctx, deps, { definition: 'transition', kind: 'video', mime: 'video/mp4' });
+  const input = (i: number) => ({ from: shotHashes[i], to: shotHashes[i + 1], ...settings });
   return {
-    async get(i, out) {
-      const hit = await readCachedStep(ctx.sql, key(i));
-      const assetId = hit?.outputs[0]?.assetId;
-      if (!assetId) return false;
-      await fetchAsset(ctx as never, deps.store, assetId, out);
-      return true;
-    },
-    async put(i, file) {
-      const assetId = await saveJobFile(ctx.sql, deps.store, {
-        projectId: ctx.projectId,
-        jobId: ctx.jobId,
-        file,
-        kind: 'video',
-        mime: 'video/mp4',
-        name: `transition-${i + 1}.mp4`,
-      });
-      await writeCachedStep(ctx.sql, ctx.projectId, key(i), 'transition', {
-        outputs: [{ name: 'transition', assetId }],
-      });
-    },
+    get: (i, out) => cache.fetch(input(i), out),
+    put: (i, file) => cache.keep(input(i), file, `transition-${i + 1}.mp4`),
   };
 }
 
-/**
- * Encoded soundtrack spans by the hash of their samples, kept as assets across renders like the
- * transitions: a re-render encodes only the spans whose audio changed.
- */
+/** Encoded soundtrack spans by the hash of their samples: a re-render encodes only the spans whose audio changed. */
 function soundtrackCache(ctx: RenderStepContext, deps: RenderDeps): SoundtrackCache {
-  const key = (hash: string) => stepCacheKey(ctx.projectId, 'render.video', 'soundtrack-span', 1, { hash });
+  const cache = assemblyCache(ctx, deps, { definition: 'soundtrack-span', kind: 'audio', mime: 'audio/aac' });
+  const fileOf = (hash: string) => join(ctx.scratchDir, `span-${hash}.aac`);
   return {
-    async get(hash) {
-      const hit = await readCachedStep(ctx.sql, key(hash));
-      const assetId = hit?.outputs[0]?.assetId;
-      if (!assetId) return null;
-      const file = join(ctx.scratchDir, `span-${hash}.aac`);
-      await fetchAsset(ctx as never, deps.store, assetId, file);
-      return readFile(file);
-    },
+    get: async (hash) => ((await cache.fetch({ hash }, fileOf(hash))) ? readFile(fileOf(hash)) : null),
     async put(hash, frames) {
-      const file = join(ctx.scratchDir, `span-${hash}.aac`);
-      await writeFile(file, frames);
-      const assetId = await saveJobFile(ctx.sql, deps.store, {
-        projectId: ctx.projectId,
-        jobId: ctx.jobId,
-        file,
-        kind: 'audio',
-        mime: 'audio/aac',
-        name: 'soundtrack-span.aac',
-      });
-      await writeCachedStep(ctx.sql, ctx.projectId, key(hash), 'soundtrack-span', {
-        outputs: [{ name: 'span', assetId }],
-      });
+      await writeFile(fileOf(hash), frames);
+      await cache.keep({ hash }, fileOf(hash), 'soundtrack-span.aac');
     },
   };
 }

@@ -212,28 +212,28 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<Soundtrack
   const bounds = [0, ...cuts, end];
   const args = ['-af', 'pan=stereo|c0=0.70710678*c0|c1=0.70710678*c0', ...AAC_ARGS];
   const spans = bounds.slice(0, -1).map((from, k) => ({ from, to: bounds[k + 1]! }));
-  /** The encoder's input for samples [from, to): pre-roll, the samples, post-roll; gained and limited. */
-  const encoderInput = (from: number, to: number) => {
+  // Each span's encoder input: pre-roll, its samples, post-roll; gained and limited, computed from
+  // that stretch of audio alone (plus the warm-up), so the same audio always hashes the same.
+  const inputs = spans.map(({ from, to }) => {
     const mixed = mixRange(o.dialogue, o.music, from - WARM_UP, to + ROLL);
     for (let i = 0; i < mixed.length; i++) mixed[i]! *= gain;
     if (limited) limitPeaks(mixed, ceiling);
     return mixed.subarray(WARM_UP - ROLL);
-  };
-  const keys = spans.map(({ from, to }) => {
-    const pcm = encoderInput(from, to);
-    return createHash('sha256')
+  });
+  const keys = inputs.map((pcm) =>
+    createHash('sha256')
       .update(JSON.stringify({ args, rate: AUDIO_RATE, roll: ROLL }))
       .update(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength))
-      .digest('hex');
-  });
+      .digest('hex'),
+  );
   const encoded: Array<Buffer | null> = await Promise.all(
     keys.map(async (key) => (await o.cache?.get(key)) ?? null),
   );
   const reusedSpans = encoded.filter(Boolean).length;
   // Adjacent spans still to encode go through FFmpeg together (each start-up costs about as much
-  // as encoding a scene's audio), in at most two runs at once so both cores work. Their frames are
-  // then kept per span under the span's own key; the samples of a span computed on its own and
-  // within a run agree to within the ducker's settled warm-up, which is what splicing needs.
+  // as encoding a scene's audio), in at most two runs at once so both cores work. A run encodes
+  // its spans' own samples laid end to end (the first one's pre-roll, every span, the last one's
+  // post-roll), and its frames are kept per span under that span's key.
   const runs: number[][] = [];
   const missing = spans.map((_, k) => k).filter((k) => !encoded[k]);
   const perRun = Math.max(1, Math.ceil(missing.length / 2));
@@ -247,8 +247,16 @@ export async function mixSoundtrack(o: MixSoundtrackOptions): Promise<Soundtrack
   await inPool(runs, 2, async (run) => {
     const from = spans[run[0]!]!.from;
     const to = spans[run.at(-1)!]!.to;
+    const pcm = new Float32Array(to - from + 2 * ROLL);
+    let filled = 0;
+    for (const [j, k] of run.entries()) {
+      const own = inputs[k]!;
+      const part = own.subarray(j === 0 ? 0 : ROLL, j === run.length - 1 ? own.length : own.length - ROLL);
+      pcm.set(part, filled);
+      filled += part.length;
+    }
     const frames = await encodeAacSpan({
-      pcm: encoderInput(from, to),
+      pcm,
       sampleRate: AUDIO_RATE,
       preSamples: ROLL,
       spanSamples: to - from,
