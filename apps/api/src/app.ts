@@ -65,8 +65,6 @@ export interface AppDeps {
   queues: JobQueues;
   /** Socket.IO emitter through Redis, for job and project events. */
   emitter?: JobEmitter;
-  /** Scenes in a project's document, for per-scene cost estimates. */
-  sceneCount?: (projectId: string) => Promise<number>;
   /** Static file serving of the runtime (Node's in main.ts); enables the /admin/queues dashboard. */
   serveStatic?: Parameters<typeof adminQueueRoutes>[0]['serveStatic'];
 }

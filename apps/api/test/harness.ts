@@ -3,12 +3,42 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJobEmitter, createJobQueues, type JobQueues } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
+import { publishModelsReport } from '@clapboard/server/models-report';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
+import { JOB_TYPES, type JobType } from '@clapboard/shared/jobs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type App, type AppDeps, createApp } from '../src/app';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
+
+/**
+ * Publishes a models report for a worker that runs `types`, as a worker process does at start
+ * (the API accepts only job types some live worker announces). Returns the worker id.
+ */
+export async function announceWorker(
+  redis: Redis,
+  redisPrefix: string,
+  types: readonly JobType[] = JOB_TYPES,
+  workerId = 'api-test-worker',
+): Promise<string> {
+  await publishModelsReport(
+    redis,
+    {
+      workerId,
+      device: 'cpu',
+      activeProvider: 'cpu',
+      deviceReason: null,
+      updatedAt: new Date().toISOString(),
+      models: [],
+      voices: [],
+      pipelines: [...types],
+    },
+    600,
+    redisPrefix,
+  );
+  return workerId;
+}
 
 export interface Harness {
   app: App;
@@ -18,6 +48,8 @@ export interface Harness {
   /** BullMQ prefix and Socket.IO key of this harness. */
   prefix: string;
   deps: AppDeps;
+  /** REDIS_PREFIX the app reads worker reports under. */
+  redisPrefix: string;
   close(): Promise<void>;
 }
 
@@ -29,12 +61,18 @@ const peerFromEnv = (c: { env?: unknown }) => (c.env as { ip?: string } | undefi
  * with its own data folder, the local blob store and the real sharp/ffprobe probe.
  * `app.request()` exercises the exact app `main.ts` serves.
  */
-export async function createHarness(overrides: Partial<AppDeps> = {}): Promise<Harness> {
+export async function createHarness(
+  overrides: Partial<AppDeps> = {},
+  /** Job types a (published) worker runs; default every catalog type. */
+  workerTypes: readonly JobType[] = JOB_TYPES,
+): Promise<Harness> {
   const { databaseUrl, redisUrl } = testServices(process.env);
   const db = await createTestDatabase(databaseUrl);
   const redis = createRedis(redisUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-api-'));
   const prefix = testPrefix('api');
+  const redisPrefix = overrides.redisPrefix ?? testPrefix('api');
+  if (workerTypes.length) await announceWorker(redis, redisPrefix, workerTypes);
   const queues = createJobQueues(redis, prefix);
   const deps: AppDeps = {
     queues,
@@ -49,7 +87,7 @@ export async function createHarness(overrides: Partial<AppDeps> = {}): Promise<H
     blobStore: createLocalBlobStore(join(dataDir, 'blobs')),
     probe: createNodeMediaProbe(),
     peerAddress: peerFromEnv,
-    redisPrefix: testPrefix('api'),
+    redisPrefix,
     ...overrides,
   };
   return {
@@ -59,7 +97,9 @@ export async function createHarness(overrides: Partial<AppDeps> = {}): Promise<H
     queues,
     prefix,
     deps,
+    redisPrefix,
     async close() {
+      await redis.del(`${redisPrefix}:models:api-test-worker`);
       await Promise.all([
         queues.queues.cpu.obliterate({ force: true }),
         queues.queues.gpu.obliterate({ force: true }),

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { estimatePlan, planJob } from '@clapboard/shared/job-plan';
 import { QUEUE_NAMES } from '@clapboard/shared/jobs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Queue } from 'bullmq';
@@ -287,7 +288,8 @@ describe('jobs API against real Postgres and Redis', () => {
   it('concurrent submissions never overshoot a hard budget: exactly the jobs that fit are accepted', async () => {
     await h.db
       .sql`update jobs set status = 'cancelled', finished_at = now() where project_id = ${cast.projectId} and status in ('queued', 'running')`;
-    const one = 0.0008; // assets.derive estimate: (1 + 2 + 5) worker-seconds × $0.0001 on cpu
+    // The shared estimate of one assets.derive (this fresh deployment has no measured history).
+    const one = estimatePlan('assets.derive', planJob('assets.derive', {})).usd;
     const put = await h.app.request(`/api/v1/projects/${cast.projectId}/budget`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', ...cast.headers('owner') },

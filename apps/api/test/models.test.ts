@@ -8,7 +8,7 @@ describe('GET /api/v1/models', () => {
   let h: Harness;
   let token: string;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({}, []);
     const [u] = await h.db.sql<
       { id: string }[]
     >`insert into users (email, name, password_hash) values ('m@models.test', 'M', 'x') returning id`;
@@ -37,6 +37,7 @@ describe('GET /api/v1/models', () => {
           runs: 3,
         },
       ] as WorkerModelsReport['models'],
+      pipelines: [],
       voices: [
         { id: 'provider:alloy', label: 'Alloy (openai)', source: 'provider' },
         { id: 'flite-slt', label: 'Flite, US female (slt)', source: 'bundled' },

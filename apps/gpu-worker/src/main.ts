@@ -81,6 +81,7 @@ await runMain('gpu-worker', async () => {
     registry,
     workerId,
     voices: castVoices(speech),
+    pipelines: worker.jobTypes,
     log,
     intervalMs: env.MODELS_REPORT_INTERVAL_MS,
   });

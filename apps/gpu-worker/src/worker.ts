@@ -3,12 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeAsset } from '@clapboard/server/assets';
 import type { Sql } from '@clapboard/server/db';
-import { createJobEmitter, DEFAULT_SOCKET_KEY, type JobEmitter } from '@clapboard/server/jobs';
+import {
+  createJobEmitter,
+  createProgressTracker,
+  DEFAULT_SOCKET_KEY,
+  type JobEmitter,
+} from '@clapboard/server/jobs';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
 import type { BlobStore } from '@clapboard/server/storage';
-import { type JobDefinition, QUEUE_NAMES, type ResourceClass } from '@clapboard/shared/jobs';
+import {
+  JOB_CATALOG,
+  type JobDefinition,
+  type JobType,
+  QUEUE_NAMES,
+  type ResourceClass,
+} from '@clapboard/shared/jobs';
 import { type Job, Worker } from 'bullmq';
 import { CancelRegistry } from './jobs/cancel-registry';
 import { handleStepFailure } from './jobs/handle-step-failure';
@@ -45,6 +56,8 @@ export interface ClapboardWorker {
   workers: Worker[];
   cancels: CancelRegistry;
   emitter: JobEmitter;
+  /** Catalog job types this worker runs: it has the pipeline and consumes the type's queue. */
+  jobTypes: JobType[];
   /** Resolves when every BullMQ worker and the cancel listener are connected. */
   ready(): Promise<void>;
   /** Idempotent: stops taking jobs and lets running steps finish. */
@@ -57,7 +70,13 @@ export interface ClapboardWorker {
  */
 export function createWorker(deps: WorkerDeps): ClapboardWorker {
   const pipelines: PipelineRegistry = deps.pipelines ?? new Map();
-  const emitter = createJobEmitter(deps.redis, deps.socketKey ?? DEFAULT_SOCKET_KEY);
+  const socketKey = deps.socketKey ?? DEFAULT_SOCKET_KEY;
+  const emitter = createJobEmitter(deps.redis, socketKey);
+  const tracker = createProgressTracker(deps.redis, deps.prefix, socketKey);
+  const queues = deps.queues ?? ['gpu', 'cpu'];
+  const jobTypes = (Object.keys(JOB_CATALOG) as JobType[]).filter(
+    (t) => pipelines.has(t) && queues.includes(JOB_CATALOG[t].resourceClass),
+  );
   const cancels = new CancelRegistry(deps.log);
   const scratchRoot = deps.scratchRoot ?? join(tmpdir(), 'clapboard-steps');
   mkdirSync(scratchRoot, { recursive: true });
@@ -70,6 +89,7 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
   const stepDeps = {
     sql: deps.sql,
     emitter,
+    tracker,
     log: deps.log,
     pipelines,
     cancels,
@@ -81,7 +101,7 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
 
   // BullMQ does not close connections it was given: keep them to close ourselves.
   const connections: Redis[] = [];
-  const workers = (deps.queues ?? ['gpu', 'cpu']).map((cls) => {
+  const workers = queues.map((cls) => {
     const connection = deps.redis.duplicate();
     connections.push(connection);
     const worker = new Worker(QUEUE_NAMES[cls], (job: Job) => processStep(job, stepDeps), {
@@ -109,6 +129,7 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
     workers,
     cancels,
     emitter,
+    jobTypes,
     ready: async () => {
       await Promise.all([...workers.map((w) => w.waitUntilReady()), listening]);
     },

@@ -5,8 +5,9 @@ import { saveJobFile } from '@clapboard/server/assets';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
 import { runFfmpeg } from '../src/media/ffmpeg';
-import { builtInPipelines } from '../src/pipelines';
+import { assetsDerivePipeline } from '../src/pipelines/assets-derive';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 
@@ -33,7 +34,7 @@ describe('assets.derive through the real queue and worker', () => {
     h = await createJobHarness();
     worker = h.createWorker({
       store,
-      pipelines: builtInPipelines({ store }),
+      pipelines: pipelineRegistry([assetsDerivePipeline({ store }) as Pipeline<never>]),
     });
     await worker.ready();
   });

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sql } from '@clapboard/server/db';
-import { buildFlow } from '@clapboard/server/jobs';
+import { buildFlow, jobStore } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
 import { createLocalBlobStore } from '@clapboard/server/storage';
+import { estimatePlan } from '@clapboard/shared/job-plan';
 import { JOB_CATALOG, type JobOutput } from '@clapboard/shared/jobs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,7 +140,8 @@ describe('scene.frame and scene.variations through the real queue, worker, Postg
     ]);
     const stages = events.progress.map((p) => p.stage);
     // Every event says what is happening; the long cut-out is not hidden behind an earlier stage.
-    for (const stage of stages) expect(stage).toMatch(/^(reading the scene|variation [1-3] of 3: .+|frame)$/);
+    for (const stage of stages)
+      expect(stage).toMatch(/^(reading the scene|variation [1-3] of 3: .+|frame|completed)$/);
     expect(stages).toContain('variation 1 of 3: cutting out MARA');
     expect(events.progress.some((p) => p.etaSec !== null)).toBe(true);
     const percents = events.progress.map((p) => p.progress);
@@ -185,9 +187,17 @@ describe('scene.frame and scene.variations through the real queue, worker, Postg
     // Only the render's frame step for the scene: the rest of the render has its own tests.
     const renderFrame = async (preset: Record<string, unknown>) => {
       const params = { preset };
-      const [job] = await sql<{ id: string }[]>`
-        insert into jobs (project_id, type, params, priority, created_by, version_id)
-        values (${h.projectId}, 'render.video', ${sql.json(params as never)}, 10, ${h.userId}, ${version!.id}) returning id`;
+      const plan = [{ step: 'scene-1/frame', kind: 'frame', units: 1, item: { scene: 1 } }];
+      const estimate = estimatePlan('render.video', plan);
+      const job = await jobStore.insertJob(sql, {
+        projectId: h.projectId,
+        userId: h.userId,
+        type: 'render.video',
+        params,
+        priority: 10,
+        versionId: version!.id,
+        estimate,
+      });
       await h.queues.flows.add(
         buildFlow({
           jobId: job!.id,
@@ -196,7 +206,8 @@ describe('scene.frame and scene.variations through the real queue, worker, Postg
           run: 1,
           params,
           priority: JOB_CATALOG['render.video'].priority,
-          plan: [{ step: 'scene-1/frame', item: { scene: 1 } }],
+          plan,
+          estimate,
         }),
       );
       await waitFor(

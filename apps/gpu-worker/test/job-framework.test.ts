@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { publishCancel } from '@clapboard/server/jobs';
+import { jobStore, publishCancel } from '@clapboard/server/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
@@ -74,7 +74,7 @@ describe('job framework: real queue, worker, Postgres, Socket.IO and FFmpeg', ()
     const partial = await h.db.sql`select id from assets where job_id = ${jobId} and deleted_at is null`;
     expect(partial).toHaveLength(1);
 
-    await h.db.sql`update jobs set cancel_requested_at = now() where id = ${jobId}`;
+    await jobStore.requestCancel(h.db.sql, jobId);
     const at = Date.now();
     await publishCancel(h.redis, jobId, h.prefix);
     await waitFor(

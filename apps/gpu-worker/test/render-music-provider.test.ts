@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publishCancel } from '@clapboard/server/jobs';
+import { jobStore, publishCancel } from '@clapboard/server/jobs';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -275,7 +275,7 @@ describe('render.video music from a provider, against a real local HTTP server',
       () => calls.length,
       (n) => n > asked,
     );
-    await h.db.sql`update jobs set cancel_requested_at = now() where id = ${jobId}`;
+    await jobStore.requestCancel(h.db.sql, jobId);
     await publishCancel(h.redis, jobId, h.prefix);
     expect((await ended(h, jobId, 20_000)).status).toBe('cancelled');
     expect((await musicStep(h, jobId)).status).toBe('cancelled');

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { publishCancel } from '@clapboard/server/jobs';
+import { jobStore, publishCancel } from '@clapboard/server/jobs';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +71,7 @@ describe('render.video: cancel, crash and bad input', () => {
   it('cancel mid-shot: FFmpeg gone within 1 s, job cancelled, no asset of the job left', async () => {
     const { jobId } = await enqueueRender(h, longScene('cancel'), { preset: { resolution: '480p' } });
     await waitFor(() => shotEncoding(jobId), Boolean, 60_000);
-    await h.db.sql`update jobs set cancel_requested_at = now() where id = ${jobId}`;
+    await jobStore.requestCancel(h.db.sql, jobId);
     const at = Date.now();
     await publishCancel(h.redis, jobId, h.prefix);
     await waitFor(

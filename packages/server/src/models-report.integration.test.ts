@@ -25,6 +25,7 @@ function report(workerId: string): WorkerModelsReport {
         runs: 3,
       },
     ],
+    pipelines: ['render.video'],
     voices: [{ id: 'festival-kal', label: 'Festival, US male (kal diphone)', source: 'bundled' }],
   };
 }

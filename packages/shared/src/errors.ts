@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'not_implemented',
   'unavailable',
+  /** No live worker runs the job type asked for (503). */
+  'capability_missing',
   'internal',
 ] as const;
 export const errorCodeSchema = z.enum(ERROR_CODES);

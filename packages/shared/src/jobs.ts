@@ -20,27 +20,17 @@ export const renderPresetSchema = z.object({
   transition: transitionSchema.optional(),
 });
 
-/** Job type → payload schema. The API parses before enqueueing; the worker parses again on pick-up. */
+/**
+ * Job type → payload schema. The API parses before enqueueing; the worker parses again on pick-up.
+ * Only types a pipeline implements are here: the worker's registry is typed over these keys, so a
+ * type without a pipeline does not compile (`highlights.extract`, `portrait.lesson` and
+ * `export.lms` join when their pipelines land).
+ */
 export const jobPayloadSchemas = {
   'assets.derive': z.object({ assetId: uuid, stripFrames: z.number().int().min(1).max(24).default(8) }),
   'render.video': z.object({ preset: renderPresetSchema.prefault({}), final: z.boolean().default(false) }),
   'scene.frame': z.object({ sceneId: z.string().min(1).max(64) }),
   'scene.variations': z.object({ sceneId: z.string().min(1).max(64), count: z.number().int().min(1).max(8) }),
-  'highlights.extract': z.object({
-    assetId: uuid,
-    maxClips: z.number().int().min(1).max(20).default(5),
-    clipSec: z.number().min(5).max(180).default(45),
-  }),
-  'portrait.lesson': z.object({
-    portraitAssetId: uuid,
-    text: z.string().min(1).max(20_000),
-    voice: z.string().max(100).optional(),
-  }),
-  'export.lms': z.object({
-    videoAssetId: uuid,
-    format: z.enum(['scorm12', 'scorm2004', 'xapi']),
-    title: z.string().min(1).max(200),
-  }),
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;
@@ -60,10 +50,28 @@ export interface JobDefinition {
   attempts: number;
   /** First retry delay; doubles on each further attempt (exponential backoff). */
   backoffMs: number;
-  /** Ordered step names; per-scene steps are expanded by the pipeline. */
+  /** Ordered step names; per-scene steps are expanded by the plan (`planJob`). */
   steps: readonly string[];
-  /** Rough worker-seconds per step on the resource class, for the cost estimate. */
-  estimateSec: Readonly<Record<string, number>>;
+  /**
+   * Cold-start work model per step: `baseSec + secPerUnit × units` worker-seconds, where units
+   * count what the step works through (seconds of video, frames). Used for the cost estimate and
+   * the progress weights until this deployment has measured history (`step_timings`).
+   */
+  work: Readonly<Record<string, StepWorkModel>>;
+}
+
+/**
+ * What a step's duration grows with: `step` (fixed work), `scene-sec` / `film-sec` (seconds of
+ * video in its scene / the whole film), `frame` (images drawn).
+ */
+export const WORK_UNITS = ['step', 'scene-sec', 'film-sec', 'frame'] as const;
+export type WorkUnit = (typeof WORK_UNITS)[number];
+
+/** Expected worker-seconds of one step: `baseSec + secPerUnit × units`. */
+export interface StepWorkModel {
+  unit: WorkUnit;
+  baseSec: number;
+  secPerUnit: number;
 }
 
 /** The job catalog: everything the API and workers need to know about each job type. */
@@ -76,7 +84,11 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     attempts: 3,
     backoffMs: 2_000,
     steps: ['probe', 'thumbnail', 'strip'],
-    estimateSec: { probe: 1, thumbnail: 2, strip: 5 },
+    work: {
+      probe: { unit: 'step', baseSec: 0.3, secPerUnit: 0 },
+      thumbnail: { unit: 'step', baseSec: 0.5, secPerUnit: 0 },
+      strip: { unit: 'step', baseSec: 1.5, secPerUnit: 0 },
+    },
   },
   'render.video': {
     title: 'Render video',
@@ -86,7 +98,13 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     attempts: 3,
     backoffMs: 5_000,
     steps: ['frame', 'voice', 'shot', 'music', 'assemble'],
-    estimateSec: { frame: 2, voice: 2, shot: 3, music: 2, assemble: 10 },
+    work: {
+      frame: { unit: 'frame', baseSec: 0, secPerUnit: 0.6 },
+      voice: { unit: 'scene-sec', baseSec: 0.3, secPerUnit: 0.1 },
+      shot: { unit: 'scene-sec', baseSec: 0.3, secPerUnit: 0.25 },
+      music: { unit: 'film-sec', baseSec: 0.2, secPerUnit: 0.02 },
+      assemble: { unit: 'film-sec', baseSec: 0.5, secPerUnit: 0.1 },
+    },
   },
   'scene.frame': {
     title: 'Regenerate scene frame',
@@ -96,7 +114,7 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     attempts: 3,
     backoffMs: 2_000,
     steps: ['frame'],
-    estimateSec: { frame: 4 },
+    work: { frame: { unit: 'frame', baseSec: 0, secPerUnit: 0.8 } },
   },
   'scene.variations': {
     title: 'Frame variations',
@@ -106,37 +124,7 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     attempts: 3,
     backoffMs: 2_000,
     steps: ['frame'],
-    estimateSec: { frame: 4 },
-  },
-  'highlights.extract': {
-    title: 'Extract highlights',
-    resourceClass: 'cpu',
-    priority: 20,
-    timeoutSec: 3_600,
-    attempts: 2,
-    backoffMs: 10_000,
-    steps: ['transcribe', 'score', 'cut'],
-    estimateSec: { transcribe: 60, score: 5, cut: 20 },
-  },
-  'portrait.lesson': {
-    title: 'Narrated portrait lesson',
-    resourceClass: 'gpu',
-    priority: 15,
-    timeoutSec: 1_800,
-    attempts: 2,
-    backoffMs: 10_000,
-    steps: ['voice', 'animate', 'assemble'],
-    estimateSec: { voice: 10, animate: 30, assemble: 10 },
-  },
-  'export.lms': {
-    title: 'Export for LMS',
-    resourceClass: 'cpu',
-    priority: 8,
-    timeoutSec: 600,
-    attempts: 3,
-    backoffMs: 2_000,
-    steps: ['package'],
-    estimateSec: { package: 5 },
+    work: { frame: { unit: 'frame', baseSec: 0, secPerUnit: 0.8 } },
   },
 };
 
@@ -191,6 +179,9 @@ export const jobSchema = z.object({
   error: z.string().nullable(),
   costEstimateUsd: z.number(),
   costActualUsd: z.number(),
+  /** Worker-seconds the estimate expected (its plan's steps), and what the ledger measured so far. */
+  estimatedSec: z.number(),
+  actualSec: z.number(),
   versionId: uuid.nullable(),
   createdBy: uuid.nullable(),
   createdAt: z.string(),
@@ -198,6 +189,29 @@ export const jobSchema = z.object({
   finishedAt: z.string().nullable(),
 });
 export type Job = z.infer<typeof jobSchema>;
+
+/** `GET /api/v1/job-types`: what this deployment can run now, with the learned work models. */
+export const jobTypeInfoSchema = z.object({
+  type: jobTypeSchema,
+  title: z.string(),
+  resourceClass: resourceClassSchema,
+  /** True when at least one live worker announces this pipeline on a queue it consumes. */
+  available: z.boolean(),
+  /** Why not, for a person, when unavailable. */
+  reason: z.string().nullable(),
+  /** Work model per catalog step: the deployment's measured one, else the catalog's cold start. */
+  work: z.record(
+    z.string(),
+    z.object({
+      unit: z.enum(WORK_UNITS),
+      baseSec: z.number(),
+      secPerUnit: z.number(),
+      samples: z.number().int(),
+    }),
+  ),
+  usdPerSec: z.number(),
+});
+export type JobTypeInfo = z.infer<typeof jobTypeInfoSchema>;
 
 /** BullMQ queue names by resource class. */
 export const QUEUE_NAMES: Readonly<Record<ResourceClass, string>> = {

@@ -147,5 +147,10 @@ export const workerModelsReportSchema = z.object({
   models: z.array(modelReportEntrySchema),
   /** Voices for dialogue in renders, in the order characters are given them by default. */
   voices: z.array(voiceOptionSchema).default([]),
+  /**
+   * Job types this worker runs: it has their pipeline and consumes their queue. The API offers
+   * and accepts only types some live worker announces here.
+   */
+  pipelines: z.array(z.string().max(100)).max(100).default([]),
 });
 export type WorkerModelsReport = z.infer<typeof workerModelsReportSchema>;

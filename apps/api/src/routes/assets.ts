@@ -228,7 +228,7 @@ export function assetRoutes(deps: AppDeps) {
       select ${sql.unsafe(SELECT_ASSET)} from assets
       where project_id = ${id} and deleted_at is null
         ${kind ? sql`and kind = ${kind}` : sql``}
-        ${cursor ? sql`and (created_at, id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)` : sql``}
+        ${cursor ? sql`and (created_at, id) < (${cursor.createdAt}::text::timestamptz, ${cursor.id}::uuid)` : sql``}
       order by created_at desc, id desc limit ${limit + 1}`;
     const page = rows.slice(0, limit);
     const last = page.at(-1);

@@ -1,20 +1,24 @@
 import type { Sql } from '@clapboard/server/db';
 import {
   BudgetExceededError,
-  budgetFigures,
-  buildFlow,
+  type Capabilities,
+  CapabilityMissingError,
+  createCapabilities,
   EnqueueFailedError,
-  estimateCost,
   finishJob,
   type JobEmitter,
   type JobQueues,
   type JobRow,
+  jobStore,
+  learnedWork,
+  NotRetryableError,
+  PlanUnavailableError,
   pinRenderVersion,
   publishCancel,
-  renderVideoPlan,
+  retryJob,
+  rootJobId,
   rowToJob,
   submitJob,
-  versionSceneCount,
 } from '@clapboard/server/jobs';
 import type { Redis } from '@clapboard/server/redis';
 import { RenderDocumentError } from '@clapboard/server/render';
@@ -22,13 +26,16 @@ import { errorBodySchema } from '@clapboard/shared/errors';
 import {
   budgetFiguresSchema,
   createJobBodySchema,
+  DEFAULT_RATES_USD_PER_SEC,
   JOB_CATALOG,
+  JOB_TYPES,
   type JobOutput,
   type JobPayload,
   type JobType,
   jobPayloadSchemas,
   jobSchema,
   jobStepSchema,
+  jobTypeInfoSchema,
   listJobsQuerySchema,
   updateJobBodySchema,
 } from '@clapboard/shared/jobs';
@@ -39,6 +46,7 @@ import type { AppEnv } from '../app-env';
 import { authorizeProject } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
 import { conflict, HttpError, paymentRequired, unprocessable, validationFailed } from '../errors/http-error';
+import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { assertFinalRenderAllowed } from '../review/assert-final-render-allowed';
 import { authorizeJob } from './job-access';
 
@@ -48,8 +56,10 @@ export interface JobRouteDeps {
   redis: Redis;
   queues: JobQueues;
   emitter?: JobEmitter;
-  /** Scenes in a project's document, for per-scene cost estimates; default 1. */
-  sceneCount?: (projectId: string) => Promise<number>;
+  /** REDIS_PREFIX, where workers publish which job types they run. */
+  redisPrefix?: string;
+  /** Which job types live workers run; default read from their reports in Redis. */
+  capabilities?: Capabilities;
 }
 
 const security = [{ bearerAuth: [] }];
@@ -67,36 +77,28 @@ const jobParams = z.object({ jobId: z.string().uuid() });
 const jobDetailSchema = jobSchema.extend({ steps: z.array(jobStepSchema), warnings: z.array(z.string()) });
 const page = z.object({ items: z.array(jobSchema), nextCursor: z.string().nullable() });
 
-/** Cursor = created_at + id of the last item, so pages are stable while jobs are added. */
-function encodeCursor(row: JobRow): string {
-  return Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
-}
-function decodeCursor(cursor: string | undefined): { at: Date; id: string } | null {
-  if (!cursor) return null;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
-    throw validationFailed([{ path: ['cursor'], message: 'invalid cursor' }]);
-  return { at: new Date(at), id };
-}
-
 /** One page of jobs matching `scope`, newest first, with the status/type filters and cursor. */
 async function listJobs(
   sql: Sql,
   scope: postgres.PendingQuery<postgres.Row[]>,
   q: z.infer<typeof listJobsQuerySchema>,
 ) {
+  // Keyset over (created_at, id) at Postgres' full microsecond precision, so rows that share a
+  // millisecond (or a transaction's now()) are neither skipped nor repeated.
   const after = decodeCursor(q.cursor);
-  const rows = await sql<JobRow[]>`
-    select j.* from jobs j
+  const rows = await sql<(JobRow & { cursor_ts: string })[]>`
+    select j.*, j.created_at::text as cursor_ts from jobs j
     where ${scope}
       ${q.status ? sql`and j.status = ${q.status}` : sql``}
       ${q.type ? sql`and j.type = ${q.type}` : sql``}
-      ${after ? sql`and (j.created_at, j.id) < (${after.at}, ${after.id})` : sql``}
+      ${after ? sql`and (j.created_at, j.id) < (${after.createdAt}::text::timestamptz, ${after.id}::uuid)` : sql``}
     order by j.created_at desc, j.id desc limit ${q.limit + 1}`;
   const items = rows.slice(0, q.limit);
+  const last = items.at(-1);
   return {
     items: items.map(rowToJob),
-    nextCursor: rows.length > q.limit ? encodeCursor(items.at(-1)!) : null,
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor({ createdAt: last.cursor_ts, id: last.id }) : null,
   };
 }
 
@@ -152,14 +154,7 @@ async function assertAssetsInProject(
 /** Every waiting BullMQ node of a job run (root and its unprocessed descendants). */
 async function flowNodes(queues: JobQueues, row: JobRow): Promise<BullJob[]> {
   const queue = queues.queues[JOB_CATALOG[row.type as JobType].resourceClass];
-  const rootId = buildFlow({
-    jobId: row.id,
-    projectId: row.project_id,
-    type: row.type,
-    run: row.run,
-    params: row.params,
-    priority: row.priority,
-  }).opts!.jobId!;
+  const rootId = rootJobId(row.id, row.run);
   const nodes: BullJob[] = [];
   const visit = async (id: string) => {
     const job = await BullJob.fromId(queue, id);
@@ -176,6 +171,8 @@ async function flowNodes(queues: JobQueues, row: JobRow): Promise<BullJob[]> {
 export function jobRoutes(deps: JobRouteDeps) {
   const app = new OpenAPIHono<AppEnv>();
   const auth = requireUser(deps.jwtSecret);
+  const capabilities = deps.capabilities ?? createCapabilities(deps.redis, deps.redisPrefix);
+  app.use('/api/v1/job-types', auth);
   app.use('/api/v1/projects/:id/jobs', auth);
   app.use('/api/v1/jobs', auth);
   app.use('/api/v1/jobs/*', auth);
@@ -209,6 +206,11 @@ export function jobRoutes(deps: JobRouteDeps) {
           description: 'The hard budget would be passed; details carry the figures',
           content: { 'application/json': { schema: errorBodySchema } },
         },
+        503: {
+          description:
+            'No live worker runs this job type (code `capability_missing`, details name the type); nothing was created or reserved',
+          content: { 'application/json': { schema: errorBodySchema } },
+        },
         409: {
           description:
             'A final render while the project requires approvals and some scenes are not approved; details list them',
@@ -235,6 +237,8 @@ export function jobRoutes(deps: JobRouteDeps) {
         await assertFinalRenderAllowed(deps.sql, id);
       const key = c.req.valid('header')['idempotency-key'] ?? body.idempotencyKey;
       try {
+        // A type no live worker runs is refused before anything is pinned, written or reserved.
+        await capabilities.require(body.type);
         // A render shows the document as it is now: check it against the render bounds (with the
         // worker's timing rules), pin it as a version and plan one branch per scene.
         const render =
@@ -243,11 +247,6 @@ export function jobRoutes(deps: JobRouteDeps) {
                 transition: (payload.data as JobPayload<'render.video'>).preset.transition,
               })
             : null;
-        const sceneCount = render
-          ? render.sceneCount
-          : body.type === 'render.video' && deps.sceneCount
-            ? await deps.sceneCount(id)
-            : undefined;
         const result = await submitJob(deps.sql, deps.queues, deps.emitter, {
           projectId: id,
           userId,
@@ -255,18 +254,15 @@ export function jobRoutes(deps: JobRouteDeps) {
           params: payload.data as Record<string, unknown>,
           priority: body.priority,
           idempotencyKey: key,
-          sceneCount,
           ...(render
-            ? {
-                versionId: render.versionId,
-                plan: renderVideoPlan(render.sceneCount),
-                warnings: render.warnings,
-              }
+            ? { versionId: render.versionId, shotSec: render.shotSec, warnings: render.warnings }
             : {}),
         });
         if (result.replayed) c.header('Idempotent-Replayed', 'true');
         return c.json({ job: result.job, warnings: result.warnings, budget: result.figures }, 202);
       } catch (err) {
+        if (err instanceof CapabilityMissingError)
+          throw new HttpError(503, 'capability_missing', err.message, { type: err.type });
         if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
         if (err instanceof RenderDocumentError) throw unprocessable(err.message, err.details);
         if (err instanceof EnqueueFailedError) throw new HttpError(503, 'unavailable', err.message);
@@ -362,9 +358,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       const { jobId } = c.req.valid('param');
       const current = await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:cancel');
       if (current.status === 'cancelled') return c.json({ job: rowToJob(current) }, 202);
-      const [row] = await deps.sql<JobRow[]>`
-        update jobs set cancel_requested_at = coalesce(cancel_requested_at, now())
-        where id = ${jobId} and status in ('queued', 'running') returning *`;
+      const row = await jobStore.requestCancel(deps.sql, jobId);
       if (!row) throw conflict(`The job already ${current.status}; there is nothing to cancel.`);
       await deps.sql`insert into audit_log (project_id, actor_id, action, target_type, target_id) values (${row.project_id}, ${c.var.userId!}, 'job.cancel', 'job', ${jobId})`;
       await publishCancel(deps.redis, jobId, deps.queues.prefix);
@@ -413,42 +407,17 @@ export function jobRoutes(deps: JobRouteDeps) {
     }),
     async (c) => {
       const { jobId } = c.req.valid('param');
-      const current = await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:create');
-      if (current.status !== 'failed' && current.status !== 'cancelled')
-        throw conflict(`Only failed or cancelled jobs can be retried; this one is ${current.status}.`);
-      const type = current.type as JobType;
-      const estimate = estimateCost(type, current.params, {
-        sceneCount:
-          type === 'render.video' && deps.sceneCount ? await deps.sceneCount(current.project_id) : undefined,
-      });
-      const figures = await budgetFigures(deps.sql, current.project_id, estimate.totalUsd);
-      if (
-        figures.hardLimitUsd !== null &&
-        figures.spentUsd + figures.reservedUsd + estimate.totalUsd > figures.hardLimitUsd
-      ) {
-        throw paymentRequired(new BudgetExceededError(figures).message, figures);
+      await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:create');
+      try {
+        // The same plan, estimate and budget lock as submit (the job service's retryJob).
+        const { job } = await retryJob(deps.sql, deps.queues, deps.emitter, { jobId, userId: c.var.userId! });
+        return c.json({ job }, 202);
+      } catch (err) {
+        if (err instanceof NotRetryableError) throw conflict(err.message);
+        if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
+        if (err instanceof PlanUnavailableError) throw conflict(err.message);
+        throw err;
       }
-      const [row] = await deps.sql<JobRow[]>`
-        update jobs set status = 'queued', run = run + 1, error = null, finished_at = null, started_at = null,
-          cancel_requested_at = null, progress = null, outputs = '[]'::jsonb, cost_estimate_usd = cost_actual_usd + ${estimate.totalUsd}
-        where id = ${jobId} and status in ('failed', 'cancelled') returning *`;
-      if (!row) throw conflict('The job changed while retrying; reload it.');
-      // A render retries the version it pinned, with the same per-scene plan.
-      const scenes =
-        type === 'render.video' && row.version_id ? await versionSceneCount(deps.sql, row.version_id) : 0;
-      await deps.queues.flows.add(
-        buildFlow({
-          jobId,
-          projectId: row.project_id,
-          type,
-          run: row.run,
-          params: row.params,
-          priority: row.priority,
-          ...(scenes > 0 ? { plan: renderVideoPlan(scenes) } : {}),
-        }),
-      );
-      await deps.sql`insert into audit_log (project_id, actor_id, action, target_type, target_id, details) values (${row.project_id}, ${c.var.userId!}, 'job.retry', 'job', ${jobId}, ${deps.sql.json({ run: row.run })})`;
-      return c.json({ job: rowToJob(row) }, 202);
     },
   );
 
@@ -477,9 +446,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       const { jobId } = c.req.valid('param');
       const { priority } = c.req.valid('json');
       const current = await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:create');
-      const [row] = await deps.sql<
-        JobRow[]
-      >`update jobs set priority = ${priority} where id = ${jobId} returning *`;
+      const row = await jobStore.setJobPriority(deps.sql, jobId, priority);
       let changed = 0;
       if (current.status === 'queued' || current.status === 'running') {
         for (const node of await flowNodes(deps.queues, row!)) {
@@ -498,6 +465,49 @@ export function jobRoutes(deps: JobRouteDeps) {
         }
       }
       return c.json({ job: rowToJob(row!), stepsReprioritized: changed }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/job-types',
+      tags: ['jobs'],
+      summary:
+        'The job catalog as this deployment runs it: which types some live worker runs now, and the measured work model per step',
+      security,
+      responses: {
+        200: {
+          description: 'Every catalog type, available or with the reason it is not',
+          content: { 'application/json': { schema: z.object({ items: z.array(jobTypeInfoSchema) }) } },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const caps = await capabilities.get();
+      const items = await Promise.all(
+        JOB_TYPES.map(async (type) => {
+          const def = JOB_CATALOG[type];
+          const learned = await learnedWork(deps.sql, type);
+          const work = Object.fromEntries(
+            Object.entries(def.work).map(([kind, cold]) => {
+              const m = learned[kind];
+              return [kind, m ? { ...m } : { ...cold, samples: 0 }];
+            }),
+          );
+          return {
+            type,
+            title: def.title,
+            resourceClass: def.resourceClass,
+            available: caps.runnable.has(type),
+            reason: caps.missing.get(type) ?? null,
+            work,
+            usdPerSec: DEFAULT_RATES_USD_PER_SEC[def.resourceClass],
+          };
+        }),
+      );
+      return c.json({ items }, 200);
     },
   );
 

@@ -127,7 +127,7 @@ export function projectRoutes(deps: AppDeps) {
       select p.*, m.role, p.created_at::text as cursor_ts from project_members m
       join projects p on p.id = m.project_id
       where m.user_id = ${currentUserId(c)} and p.deleted_at is null
-        ${cursor ? sql`and (p.created_at, p.id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)` : sql``}
+        ${cursor ? sql`and (p.created_at, p.id) < (${cursor.createdAt}::text::timestamptz, ${cursor.id}::uuid)` : sql``}
       order by p.created_at desc, p.id desc
       limit ${limit + 1}`;
     const page = rows.slice(0, limit);

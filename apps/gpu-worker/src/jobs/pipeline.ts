@@ -1,7 +1,6 @@
 import type { Sql } from '@clapboard/server/db';
-import type { PlannedStep, StepData } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
-import type { JobOutput, JobType, ResourceClass } from '@clapboard/shared/jobs';
+import type { JobOutput, JobPayload, JobType, ResourceClass } from '@clapboard/shared/jobs';
 import type { ProgressReporter } from './progress-reporter';
 
 /** What a step function receives: typed input, a reporter, an abort signal and a scratch folder. */
@@ -53,24 +52,38 @@ export interface StepDefinition<P = Record<string, unknown>> {
   run: (ctx: StepContext<P>) => Promise<StepResult>;
 }
 
-/** A job type's steps, its plan, and how the root turns step outputs into job outputs. */
+/**
+ * A job type's step functions and how the root turns step outputs into job outputs. The flow's
+ * shape (which steps, per scene, in what order) is the job service's plan (`planJob` in
+ * `@clapboard/shared/job-plan`); each node names the step definition it runs (its `kind`).
+ */
 export interface Pipeline<P = Record<string, unknown>> {
   type: JobType | string;
   resourceClass?: ResourceClass;
   steps: Record<string, StepDefinition<P>>;
-  /** Custom plan (e.g. per scene); default: the catalog's steps in order. */
-  plan?: (data: StepData) => PlannedStep[];
   /** Job outputs from all step results; default: every step's outputs concatenated. */
   collect?: (results: Record<string, StepResult>) => JobOutput[];
-  /** Step key → definition key (e.g. `scene-2/voice` → `voice`); default identity. */
-  definitionOf?: (stepKey: string) => string;
 }
 
-export type PipelineRegistry = Map<string, Pipeline<never>>;
+/**
+ * One pipeline for every catalog job type: a catalog type without a pipeline is a type error here,
+ * so the catalog can never offer what no worker runs.
+ */
+export type CatalogPipelines = { [K in JobType]: Pipeline<JobPayload<K>> };
 
-/** Builds a registry; a type registered twice is a programming error. */
+export type PipelineRegistry = ReadonlyMap<string, Pipeline<never>>;
+
+/** The registry of a complete catalog, plus any extra (test) pipelines. */
+export function catalogRegistry(
+  catalog: CatalogPipelines,
+  extra: Array<Pipeline<never>> = [],
+): PipelineRegistry {
+  return pipelineRegistry([...(Object.values(catalog) as Array<Pipeline<never>>), ...extra]);
+}
+
+/** Builds a registry from a list; a type registered twice is a programming error. */
 export function pipelineRegistry(pipelines: Array<Pipeline<never>>): PipelineRegistry {
-  const map: PipelineRegistry = new Map();
+  const map = new Map<string, Pipeline<never>>();
   for (const p of pipelines) {
     if (map.has(p.type)) throw new Error(`pipeline ${p.type} registered twice`);
     map.set(p.type, p);

@@ -5,11 +5,13 @@ import {
   FINALIZE_STEP,
   finishJob,
   type JobEmitter,
-  type PlannedStep,
+  jobStore,
+  type ProgressTracker,
   type StepData,
   stepDataSchema,
 } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
+import { workerCost } from '@clapboard/shared/job-plan';
 import {
   JOB_CATALOG,
   type JobDefinition,
@@ -21,8 +23,6 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import { CANCELLED, type CancelRegistry } from './cancel-registry';
 import type { Pipeline, PipelineRegistry, StepContext, StepResult } from './pipeline';
 import { createProgressReporter } from './progress-reporter';
-import { recordStepCost } from './record-step-cost';
-import { recordStepWarnings } from './record-step-warnings';
 import { readCachedStep, stepCacheKey, writeCachedStep } from './step-cache';
 
 /** What a step's BullMQ job returns: its result plus everything upstream, for later steps. */
@@ -35,6 +35,8 @@ export interface StepReturn extends StepResult {
 export interface StepProcessorDeps {
   sql: Sql;
   emitter?: JobEmitter;
+  /** The job service's progress arithmetic, shared by every worker of a job. */
+  tracker: ProgressTracker;
   log: Logger;
   pipelines: PipelineRegistry;
   cancels: CancelRegistry;
@@ -56,15 +58,14 @@ export function definitionFor(
   return deps.definitions?.[type] ?? JOB_CATALOG[type as JobType];
 }
 
-/** Distinct step keys in a plan tree (a prerequisite shared by two steps counts once). */
-export function countPlannedSteps(plan: PlannedStep[]): number {
-  const seen = new Set<string>();
-  const walk = (p: PlannedStep) => {
-    seen.add(p.step);
-    for (const a of p.after ?? []) walk(a);
-  };
-  for (const p of plan) walk(p);
-  return seen.size;
+/** The `warnings` (strings) a step's outputs carry in their values, once each. */
+export function stepWarnings(outputs: readonly JobOutput[]): string[] {
+  const found = new Set<string>();
+  for (const o of outputs) {
+    const list = (o.value as { warnings?: unknown } | undefined)?.warnings;
+    if (Array.isArray(list)) for (const w of list) if (typeof w === 'string' && w) found.add(w.slice(0, 500));
+  }
+  return [...found];
 }
 
 /** Merges direct children's results and their upstream maps into one map by step key. */
@@ -82,7 +83,8 @@ async function gatherInputs(job: Job): Promise<Record<string, StepResult>> {
  * The BullMQ processor for every node of a Clapboard flow. Checks the job still wants to run
  * (not cancelled, not superseded), then either finalizes (root) or runs one step: reuse by
  * content address, else run with a reporter, an AbortSignal (cancel and timeout) and a scratch
- * folder; charge the ledger once; remove partial outputs on failure.
+ * folder; charge the ledger once; remove partial outputs on failure. Every row change goes
+ * through the job service's store.
  */
 export async function processStep(
   job: Job,
@@ -116,12 +118,19 @@ export async function processStep(
     const outputs = pipeline.collect
       ? pipeline.collect(inputs)
       : Object.values(inputs).flatMap((r) => r.outputs);
-    await finishJob(deps.sql, deps.emitter, data.jobId, { status: 'completed', outputs });
+    await finishJob(
+      deps.sql,
+      deps.emitter,
+      data.jobId,
+      { status: 'completed', outputs },
+      { progress: deps.tracker, run: data.run, projectId: data.projectId },
+    );
     log.info({ outputs: outputs.length }, 'job completed');
     return { outputs };
   }
 
-  const defKey = pipeline.definitionOf?.(data.step) ?? data.step;
+  // The plan names the step definition a node runs (`voice` for `scene-2/voice`).
+  const defKey = data.kind ?? data.step;
   const stepDef = pipeline.steps[defKey];
   if (!stepDef) throw new UnrecoverableError(`Pipeline ${data.type} has no step "${defKey}".`);
   const payloadSchema = jobPayloadSchemas[data.type as JobType];
@@ -131,32 +140,17 @@ export async function processStep(
   if (!params.success)
     throw new UnrecoverableError(`Invalid ${data.type} parameters: ${params.error.issues[0]?.message}`);
 
-  await deps.sql`update jobs set status = 'running', started_at = coalesce(started_at, now()) where id = ${data.jobId} and status = 'queued'`;
-  await deps.sql`
-    insert into job_steps (job_id, run, name, status, attempts, started_at)
-    values (${data.jobId}, ${data.run}, ${data.step}, 'running', 1, now())
-    on conflict (job_id, run, name) do update set status = 'running', attempts = job_steps.attempts + 1, started_at = now(), error = null`;
-
-  // Where this step sits in the job's progress bar: every planned node gets an equal share, and a
-  // step starts where the job already is (steps finished so far, never below what was shown), so
-  // per-scene steps running in parallel do not send the bar backwards.
-  const planned = Math.max(1, pipeline.plan ? countPlannedSteps(pipeline.plan(data)) : def.steps.length);
-  const [{ done, shown }] = (await deps.sql`
-    select
-      (select count(*)::int from job_steps where job_id = ${data.jobId} and run = ${data.run} and status in ('completed', 'reused')) as done,
-      coalesce((select (progress->>'progress')::real from jobs where id = ${data.jobId}), 0) as shown`) as unknown as [
-    { done: number; shown: number },
-  ];
-  const from = Math.min(100, Math.max((done / planned) * 100, Number(shown)));
-  const span = { from, to: Math.min(100, Math.max(from, ((done + 1) / planned) * 100)) };
+  await jobStore.startStep(deps.sql, data.jobId, data.run, data.step);
   const report = createProgressReporter({
     sql: deps.sql,
-    emitter: deps.emitter,
+    tracker: deps.tracker,
     jobId: data.jobId,
     projectId: data.projectId,
     step: data.step,
     run: data.run,
-    span,
+    // Nodes queued before weights existed count as one second of a job of one second per step.
+    weight: data.weight ?? 1,
+    totalWeight: data.totalWeight ?? Math.max(1, def.steps.length),
     updateBull: (p) => job.updateProgress(p),
   });
 
@@ -189,18 +183,14 @@ export async function processStep(
         : stepCacheKey(data.projectId, data.type, defKey, stepDef.version, cacheInput);
     const cached = key ? await readCachedStep(deps.sql, key) : null;
     if (cached) {
-      report({
-        stage: `${data.step}: reused`,
-        progress: 100,
-        message: `${data.step} reused from an earlier run`,
-      });
-      await report.flush();
+      // A reused step did no work: its weight leaves the job's total instead of jumping the bar.
+      await report.reused();
       // The outputs are recorded too, so the job shows what the reused step stands for (previews).
-      await deps.sql`
-        update job_steps set status = 'reused', progress = 100, finished_at = now(),
-          outputs = ${deps.sql.json(cached.outputs as never)}
-        where job_id = ${data.jobId} and run = ${data.run} and name = ${data.step}`;
-      await recordStepWarnings(deps.sql, data.jobId, cached.outputs);
+      await jobStore.endStep(deps.sql, data.jobId, data.run, data.step, {
+        status: 'reused',
+        outputs: cached.outputs,
+      });
+      await jobStore.addJobWarnings(deps.sql, data.jobId, stepWarnings(cached.outputs));
       log.info({ cacheKey: key }, 'step reused');
       return { step: data.step, reused: true, outputs: cached.outputs, upstream: inputs };
     }
@@ -212,18 +202,23 @@ export async function processStep(
     const seconds = (performance.now() - started) / 1000;
     if (key && result.cacheable !== false)
       await writeCachedStep(deps.sql, data.projectId, key, defKey, result);
-    await recordStepCost(deps.sql, {
+    await jobStore.chargeStep(deps.sql, {
       projectId: data.projectId,
       jobId: data.jobId,
+      jobType: data.type,
       ledgerStep: data.run > 1 ? `run${data.run}:${data.step}` : data.step,
       resourceClass: def.resourceClass,
       seconds,
-      providerUsd: result.providerUsd,
+      amountUsd: workerCost(seconds, def.resourceClass) + (result.providerUsd ?? 0),
+      ...(data.units !== undefined ? { timing: { kind: defKey, units: data.units } } : {}),
     });
     report({ stage: data.step, progress: 100, message: `${data.step} done` });
     await report.flush();
-    await deps.sql`update job_steps set status = 'completed', progress = 100, finished_at = now(), outputs = ${deps.sql.json(result.outputs as never)} where job_id = ${data.jobId} and run = ${data.run} and name = ${data.step}`;
-    await recordStepWarnings(deps.sql, data.jobId, result.outputs);
+    await jobStore.endStep(deps.sql, data.jobId, data.run, data.step, {
+      status: 'completed',
+      outputs: result.outputs,
+    });
+    await jobStore.addJobWarnings(deps.sql, data.jobId, stepWarnings(result.outputs));
     log.info({ seconds: Math.round(seconds * 1000) / 1000 }, 'step completed');
     return { step: data.step, reused: false, ...result, upstream: inputs };
   } catch (err) {
@@ -241,7 +236,10 @@ export async function processStep(
         : err instanceof Error
           ? err.message
           : String(err);
-    await deps.sql`update job_steps set status = ${cancelled ? 'cancelled' : 'failed'}, error = ${message.slice(0, 2000)} where job_id = ${data.jobId} and run = ${data.run} and name = ${data.step}`;
+    await jobStore.endStep(deps.sql, data.jobId, data.run, data.step, {
+      status: cancelled ? 'cancelled' : 'failed',
+      error: message,
+    });
     if (cancelled) throw new UnrecoverableError(CANCELLED_MESSAGE);
     if (err instanceof UnrecoverableError) throw err;
     throw err instanceof Error && controller.signal.reason !== 'timeout' ? err : new Error(message);

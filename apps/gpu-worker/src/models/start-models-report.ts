@@ -9,6 +9,7 @@ export function buildModelsReport(
   registry: ModelRegistry,
   workerId: string,
   voices: readonly VoiceOption[] = [],
+  pipelines: readonly string[] = [],
 ): WorkerModelsReport {
   return {
     workerId,
@@ -18,6 +19,7 @@ export function buildModelsReport(
     updatedAt: new Date().toISOString(),
     models: registry.report(),
     voices: [...voices],
+    pipelines: [...pipelines],
   };
 }
 
@@ -36,6 +38,8 @@ export function startModelsReport(deps: {
   workerId: string;
   /** Voices renders on this worker can speak with (see castVoices). */
   voices?: readonly VoiceOption[];
+  /** Job types the worker runs, so the API offers and accepts only those. */
+  pipelines?: readonly string[];
   log: Logger;
   intervalMs?: number;
 }): { publishNow(): Promise<void>; stop(): void } {
@@ -44,7 +48,7 @@ export function startModelsReport(deps: {
   const publishNow = () =>
     publishModelsReport(
       deps.redis,
-      buildModelsReport(deps.registry, deps.workerId, deps.voices),
+      buildModelsReport(deps.registry, deps.workerId, deps.voices, deps.pipelines),
       ttlSec,
       deps.redisPrefix,
     ).catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not publish the models report'));

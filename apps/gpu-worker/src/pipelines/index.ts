@@ -1,23 +1,27 @@
 import type { BlobStore } from '@clapboard/server/storage';
-import { type Pipeline, type PipelineRegistry, pipelineRegistry } from '../jobs/pipeline';
+import { type CatalogPipelines, catalogRegistry, type PipelineRegistry } from '../jobs/pipeline';
 import { assetsDerivePipeline } from './assets-derive';
 import { type RenderDeps, renderVideoPipeline } from './render';
 import { sceneFramePipeline, sceneVariationsPipeline } from './scene-frames';
 
-/** Every pipeline this worker runs, by job type; render and frames need the runtime's models. */
+/** Every catalog pipeline, by job type; render and frames take the runtime's models. */
+export function catalogPipelines(deps: {
+  store: BlobStore;
+  render: Omit<RenderDeps, 'store'>;
+}): CatalogPipelines {
+  const render = { ...deps.render, store: deps.store };
+  return {
+    'assets.derive': assetsDerivePipeline(deps),
+    'render.video': renderVideoPipeline(render),
+    'scene.frame': sceneFramePipeline(render),
+    'scene.variations': sceneVariationsPipeline(render),
+  };
+}
+
+/** The registry a worker runs: the whole catalog. */
 export function builtInPipelines(deps: {
   store: BlobStore;
-  render?: Omit<RenderDeps, 'store'>;
+  render: Omit<RenderDeps, 'store'>;
 }): PipelineRegistry {
-  const render = deps.render ? { ...deps.render, store: deps.store } : null;
-  return pipelineRegistry([
-    assetsDerivePipeline(deps) as Pipeline<never>,
-    ...(render
-      ? [
-          renderVideoPipeline(render) as Pipeline<never>,
-          sceneFramePipeline(render) as Pipeline<never>,
-          sceneVariationsPipeline(render) as Pipeline<never>,
-        ]
-      : []),
-  ]);
+  return catalogRegistry(catalogPipelines(deps));
 }

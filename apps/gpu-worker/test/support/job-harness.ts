@@ -1,11 +1,12 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Sql } from '@clapboard/server/db';
-import { buildFlow, createJobQueues, type JobQueues } from '@clapboard/server/jobs';
+import { buildFlow, createJobQueues, type JobQueues, jobStore } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { jobRoom } from '@clapboard/shared/events';
+import { estimatePlan, sequentialPlan } from '@clapboard/shared/job-plan';
 import { JOB_CATALOG, type JobFinished, type JobProgress, type JobType } from '@clapboard/shared/jobs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
@@ -74,20 +75,30 @@ export async function createJobHarness(): Promise<JobHarness> {
     userId: user!.id,
     async enqueue(type, params) {
       const def = TEST_DEFINITIONS[type] ?? JOB_CATALOG[type as JobType];
-      const [row] = await (db.sql as Sql)<{ id: string }[]>`
-        insert into jobs (project_id, type, params, priority, created_by) values (${project!.id}, ${type}, ${db.sql.json(params as never)}, ${def.priority}, ${user!.id}) returning id`;
+      const plan = sequentialPlan(def.steps);
+      const estimate = estimatePlan(type, plan, { definition: def });
+      const row = await jobStore.insertJob(db.sql as Sql, {
+        projectId: project!.id,
+        userId: user!.id,
+        type,
+        params,
+        priority: def.priority,
+        estimate,
+      });
       await queues.flows.add(
         buildFlow({
-          jobId: row!.id,
+          jobId: row.id,
           projectId: project!.id,
           type,
           run: 1,
           params,
           priority: def.priority,
           definition: def,
+          plan,
+          estimate,
         }),
       );
-      return row!.id;
+      return row.id;
     },
     createWorker(options) {
       return createWorker({

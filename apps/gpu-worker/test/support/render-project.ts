@@ -1,5 +1,6 @@
 import type { Sql } from '@clapboard/server/db';
-import { buildFlow, renderVideoPlan } from '@clapboard/server/jobs';
+import { buildFlow, jobStore, PlanUnavailableError, planFor } from '@clapboard/server/jobs';
+import { estimatePlan, renderVideoPlan } from '@clapboard/shared/job-plan';
 import { JOB_CATALOG } from '@clapboard/shared/jobs';
 import * as Y from 'yjs';
 import type { JobHarness } from './job-harness';
@@ -69,7 +70,7 @@ export async function writeDocument(
 
 /**
  * Pins the document as a version and enqueues a render of it, as the API does at submit time:
- * the job row names the version, the flow follows `renderVideoPlan`.
+ * the job row names the version, the flow and the estimate follow the job service's `planFor`.
  */
 export async function enqueueRender(
   h: JobHarness,
@@ -82,19 +83,35 @@ export async function enqueueRender(
     insert into doc_versions (project_id, name, state, source, created_by)
     values (${projectId}, 'Render', ${Buffer.from(buildDocument(project))}, 'render', ${h.userId}) returning id`;
   const def = JOB_CATALOG['render.video'];
-  const [row] = await sql<{ id: string }[]>`
-    insert into jobs (project_id, type, params, priority, created_by, version_id)
-    values (${projectId}, 'render.video', ${sql.json(params as never)}, ${def.priority}, ${h.userId}, ${version!.id}) returning id`;
+  // A document past the render bounds (which the API refuses) still gets a plan, so the tests can
+  // show that the worker checks again.
+  const planned = await planFor(sql, { type: 'render.video', params, versionId: version!.id }).catch(
+    (err: unknown) => {
+      if (!(err instanceof PlanUnavailableError)) throw err;
+      const plan = renderVideoPlan(project.scenes.map((s) => s.durationSec ?? 4));
+      return { plan, estimate: estimatePlan('render.video', plan) };
+    },
+  );
+  const row = await jobStore.insertJob(sql, {
+    projectId,
+    userId: h.userId,
+    type: 'render.video',
+    params,
+    priority: def.priority,
+    versionId: version!.id,
+    estimate: planned.estimate,
+  });
   await h.queues.flows.add(
     buildFlow({
-      jobId: row!.id,
+      jobId: row.id,
       projectId,
       type: 'render.video',
       run: 1,
       params,
       priority: def.priority,
-      plan: renderVideoPlan(Math.max(1, project.scenes.length)),
+      plan: planned.plan,
+      estimate: planned.estimate,
     }),
   );
-  return { jobId: row!.id, versionId: version!.id };
+  return { jobId: row.id, versionId: version!.id };
 }

@@ -16,7 +16,10 @@ export const TEST_DEFINITIONS: Record<string, JobDefinition> = {
     attempts: 3,
     backoffMs: 200,
     steps: ['prepare', 'encode'],
-    estimateSec: { prepare: 1, encode: 5 },
+    work: {
+      prepare: { unit: 'step', baseSec: 0.1, secPerUnit: 0 },
+      encode: { unit: 'step', baseSec: 5, secPerUnit: 0 },
+    },
   },
 };
 

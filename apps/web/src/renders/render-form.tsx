@@ -1,9 +1,9 @@
 import { ASPECT_RATIOS, RESOLUTIONS } from '@clapboard/shared/document';
+import { estimatePlan, planJob } from '@clapboard/shared/job-plan';
 import type { BudgetFigures } from '@clapboard/shared/jobs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
-import { estimateCost } from '../lib/estimate-cost';
 import { formatUsd } from '../lib/format';
 import { useProject } from '../lib/project-context';
 import { budgetFiguresOf, submitJob } from '../lib/submit-job';
@@ -55,7 +55,11 @@ export function RenderForm({ sceneCount }: { sceneCount: number }) {
   const [resolution, setResolution] = useState<string>(project?.settings.resolution ?? '720p');
   const [aspect, setAspect] = useState<string>(project?.settings.aspectRatio ?? '16:9');
   const [burn, setBurn] = useState(false);
-  const estimate = estimateCost('render.video', { sceneCount });
+  // The job service's own plan and estimate (shared with the API), at a 4 s shot per scene.
+  const estimate = estimatePlan(
+    'render.video',
+    planJob('render.video', {}, { sceneSec: Array.from({ length: Math.max(1, sceneCount) }, () => 4) }),
+  );
   const start = useMutation({
     mutationFn: () =>
       submitJob(projectId, 'render.video', {

@@ -2,30 +2,30 @@ import type { JobFinished, JobOutput } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
 import { createNotifications } from '../notifications/create-notifications';
 import { emitFinished, type JobEmitter } from './job-events';
+import type { ProgressTracker } from './job-progress';
+import { endJob } from './job-store';
 
 /**
  * Moves a job to a terminal status exactly once. Only the caller whose update wins (the job was
- * still queued or running) emits `job:finished` (and, for a render, notifies its requester);
- * everyone else gets `false`. Actual cost is
- * summed from the ledger at this moment.
+ * still queued or running) emits `job:finished` (after the final 100 % `job:progress` for a
+ * completed job, when a tracker is given) and, for a render, notifies its requester; everyone
+ * else gets `false`. The actual cost is summed from the ledger at this moment.
  */
 export async function finishJob(
   sql: Sql,
   emitter: JobEmitter | undefined,
   jobId: string,
   outcome: { status: JobFinished['status']; error?: string; outputs?: JobOutput[] },
+  tracker?: { progress: ProgressTracker; run: number; projectId: string },
 ): Promise<boolean> {
   const outputs = outcome.outputs ?? [];
-  const [row] = await sql<{ project_id: string; type: string; created_by: string | null }[]>`
-    update jobs set
-      status = ${outcome.status},
-      error = ${outcome.error ?? null},
-      outputs = ${sql.json(outputs as never)},
-      finished_at = now(),
-      cost_actual_usd = (select coalesce(sum(amount_usd), 0) from cost_ledger where job_id = ${jobId})
-    where id = ${jobId} and status in ('queued', 'running')
-    returning project_id, type, created_by`;
+  const final =
+    outcome.status === 'completed' && tracker
+      ? { jobId, stage: 'completed', progress: 100, etaSec: 0, message: 'Done' }
+      : undefined;
+  const row = await endJob(sql, jobId, { ...outcome, outputs, progress: final });
   if (!row) return false;
+  if (final && tracker) await tracker.progress.complete(jobId, tracker.projectId, tracker.run);
   emitter &&
     emitFinished(emitter, row.project_id, {
       jobId,

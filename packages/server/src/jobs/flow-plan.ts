@@ -1,21 +1,7 @@
+import { estimatePlan, type JobEstimate, type PlanNode, sequentialPlan } from '@clapboard/shared/job-plan';
 import { JOB_CATALOG, type JobDefinition, type JobType, QUEUE_NAMES } from '@clapboard/shared/jobs';
 import type { FlowJob } from 'bullmq';
 import { bullJobId, FINALIZE_STEP, type StepData } from './step-data';
-
-/** One step node before it becomes a BullMQ flow node. */
-export interface PlannedStep {
-  step: string;
-  item?: Record<string, unknown>;
-  /** Steps that must finish first (run as BullMQ children). */
-  after?: PlannedStep[];
-}
-
-/** Default plan: the catalog's steps in order, each waiting for the one before. */
-export function sequentialPlan(steps: readonly string[]): PlannedStep[] {
-  let prev: PlannedStep | undefined;
-  for (const step of steps) prev = { step, after: prev ? [prev] : [] };
-  return prev ? [prev] : [];
-}
 
 export interface FlowInput {
   jobId: string;
@@ -26,38 +12,52 @@ export interface FlowInput {
   definition?: JobDefinition;
   params: Record<string, unknown>;
   priority: number;
-  /** Last steps of the plan (the root waits for them); default: the catalog's steps in order. */
-  plan?: PlannedStep[];
+  /** The plan (`planFor`); default the catalog's steps in order. */
+  plan?: PlanNode[];
+  /** The plan's estimate; its per-step seconds weight the progress. Default: the cold-start model. */
+  estimate?: JobEstimate;
 }
 
 /**
  * Builds the BullMQ flow for one job run: a root `__finalize` node whose children are the plan's
  * final steps, each with its prerequisites as children. Every node has a deterministic id, the
- * catalog's attempts and exponential backoff, and fails its parent when it fails for good, so a
- * failure reaches the root and the job ends exactly once.
+ * catalog's attempts and exponential backoff, carries its expected seconds (its progress weight)
+ * and fails its parent when it fails for good, so a failure reaches the root and the job ends
+ * exactly once.
  */
 export function buildFlow(input: FlowInput): FlowJob {
   const def = input.definition ?? JOB_CATALOG[input.type as JobType];
   const queueName = QUEUE_NAMES[def.resourceClass];
+  const plan = input.plan ?? sequentialPlan(def.steps);
+  const estimate = input.estimate ?? estimatePlan(input.type, plan, { definition: def });
+  const weights = new Map(estimate.steps.map((s) => [s.step, s.seconds]));
   const base = {
     jobId: input.jobId,
     projectId: input.projectId,
     type: input.type,
     run: input.run,
     params: input.params,
+    totalWeight: estimate.seconds,
   };
-  const node = (p: PlannedStep): FlowJob => ({
+  const keep = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 14 * 24 * 3600 } };
+  const node = (p: PlanNode): FlowJob => ({
     name: p.step,
     queueName,
-    data: { ...base, step: p.step, item: p.item } satisfies StepData,
+    data: {
+      ...base,
+      step: p.step,
+      item: p.item,
+      kind: p.kind,
+      units: p.units,
+      weight: weights.get(p.step) ?? 0,
+    } satisfies StepData,
     opts: {
       jobId: bullJobId(input.jobId, input.run, p.step),
       attempts: def.attempts,
       backoff: { type: 'exponential', delay: def.backoffMs },
       priority: input.priority,
       failParentOnFailure: true,
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 14 * 24 * 3600 },
+      ...keep,
     },
     children: (p.after ?? []).map(node),
   });
@@ -70,11 +70,15 @@ export function buildFlow(input: FlowInput): FlowJob {
       attempts: 3,
       backoff: { type: 'exponential', delay: 1_000 },
       priority: input.priority,
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 14 * 24 * 3600 },
+      ...keep,
     },
-    children: (input.plan ?? sequentialPlan(def.steps)).map(node),
+    children: plan.map(node),
   };
+}
+
+/** The BullMQ id of a run's root node. */
+export function rootJobId(jobId: string, run: number): string {
+  return bullJobId(jobId, run, FINALIZE_STEP);
 }
 
 /** Every BullMQ job id in a flow, root first. */

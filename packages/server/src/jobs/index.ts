@@ -1,8 +1,14 @@
 export { budgetFigures } from './budget';
 export { cancelChannel, publishCancel } from './cancel-channel';
-export { type CostEstimate, estimateCost, workerCost } from './estimate-cost';
 export { finishJob } from './finish-job';
-export { buildFlow, type FlowInput, flowJobIds, type PlannedStep, sequentialPlan } from './flow-plan';
+export { buildFlow, type FlowInput, flowJobIds, rootJobId } from './flow-plan';
+export {
+  CAPABILITY_CACHE_MS,
+  type Capabilities,
+  CapabilityMissingError,
+  createCapabilities,
+  type JobCapabilities,
+} from './job-capabilities';
 export {
   createJobEmitter,
   DEFAULT_SOCKET_KEY,
@@ -11,15 +17,26 @@ export {
   emitProjectEvent,
   type JobEmitter,
 } from './job-events';
+export {
+  createProgressTracker,
+  type ProgressTracker,
+  STEP_PROGRESS_CAP,
+  type StepAdvance,
+} from './job-progress';
 export { createJobQueues, type JobQueues } from './job-queues';
 export { type JobRow, rowToJob } from './job-row';
-export { countRenderScenes, pinRenderVersion, versionSceneCount } from './pin-render-version';
-export { renderVideoPlan } from './render-plan';
+export * as jobStore from './job-store';
+export { forgetLearnedWork, LEARN_WINDOW, learnedWork } from './learned-work';
+export { pinRenderVersion, versionShotSeconds } from './pin-render-version';
+export { type PlannedJob, PlanUnavailableError, planFor } from './plan-for';
+export { reconcileQueuedJobs } from './reconcile-jobs';
 export { bullJobId, FINALIZE_STEP, type StepData, stepDataSchema } from './step-data';
 export {
   BudgetExceededError,
+  checkBudget,
   EnqueueFailedError,
-  reconcileQueuedJobs,
+  NotRetryableError,
+  retryJob,
   type SubmitJobInput,
   type SubmitJobResult,
   submitJob,

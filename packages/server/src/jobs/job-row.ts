@@ -14,6 +14,8 @@ export interface JobRow {
   error: string | null;
   cost_estimate_usd: number;
   cost_actual_usd: number;
+  estimate: { seconds: number; steps: Array<{ step: string; kind: string; units: number; seconds: number }> };
+  actual_sec: number;
   version_id: string | null;
   created_by: string | null;
   created_at: Date;
@@ -38,6 +40,8 @@ export function rowToJob(row: JobRow): Job {
     error: row.error,
     costEstimateUsd: Number(row.cost_estimate_usd),
     costActualUsd: Number(row.cost_actual_usd),
+    estimatedSec: Number(row.estimate?.seconds ?? 0),
+    actualSec: Math.round(Number(row.actual_sec ?? 0) * 1000) / 1000,
     versionId: row.version_id,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),

@@ -1,23 +1,10 @@
-import { DOC_KEYS, type ProjectSettings } from '@clapboard/shared/document';
-import * as Y from 'yjs';
+import type { ProjectSettings } from '@clapboard/shared/document';
+import { transitionSeconds } from '@clapboard/shared/render-timing';
 import type { Sql } from '../db/connect-db';
 import { loadDocumentState } from '../documents/load-document';
 import { checkRenderBounds } from '../render/check-render-bounds';
+import { estimateRenderLength } from '../render/estimate-render-length';
 import { readRenderDocumentState } from '../render/read-render-document';
-
-/** Scenes a render shows: scene maps in `scenes` not marked removed (what the worker renders). */
-export function countRenderScenes(state: Uint8Array): number {
-  const doc = new Y.Doc();
-  try {
-    Y.applyUpdate(doc, state);
-    return doc
-      .getArray<unknown>(DOC_KEYS.scenes)
-      .toArray()
-      .filter((s) => s instanceof Y.Map && s.get('removed') !== true).length;
-  } finally {
-    doc.destroy();
-  }
-}
 
 /**
  * Checks the project document as it is now against what a render accepts (valid scenes and
@@ -35,7 +22,14 @@ export async function pinRenderVersion(
   projectId: string,
   userId: string,
   options: { transition?: ProjectSettings['transition'] } = {},
-): Promise<{ versionId: string; sceneCount: number; estimatedSec: number; warnings: string[] }> {
+): Promise<{
+  versionId: string;
+  sceneCount: number;
+  estimatedSec: number;
+  /** Each scene's estimated on-screen seconds, the render plan's work units. */
+  shotSec: number[];
+  warnings: string[];
+}> {
   const { state } = await loadDocumentState(sql, projectId);
   const content = readRenderDocumentState(state);
   const report = checkRenderBounds(content, options.transition ?? content.settings.transition);
@@ -47,12 +41,28 @@ export async function pinRenderVersion(
     versionId: row!.id,
     sceneCount: content.scenes.length,
     estimatedSec: report.totalSec,
+    shotSec: report.shots,
     warnings: report.warnings,
   };
 }
 
-/** Scenes in a stored version (0 when it is gone), to plan a retry of the same render. */
-export async function versionSceneCount(sql: Sql, versionId: string): Promise<number> {
+/**
+ * Each scene's estimated on-screen seconds in a stored version, to plan a retry or a recovery of
+ * the render that pinned it; empty when the version is gone or has no scenes.
+ */
+export async function versionShotSeconds(
+  sql: Sql,
+  versionId: string,
+  transition?: ProjectSettings['transition'],
+): Promise<number[]> {
   const [row] = await sql<{ state: Buffer }[]>`select state from doc_versions where id = ${versionId}`;
-  return row ? countRenderScenes(row.state) : 0;
+  if (!row) return [];
+  const content = readRenderDocumentState(row.state);
+  if (!content.scenes.length) return [];
+  const fps = content.settings.fps;
+  return estimateRenderLength(
+    content.scenes,
+    transitionSeconds(transition ?? content.settings.transition, fps),
+    fps,
+  ).shots;
 }

@@ -12,6 +12,12 @@ export const stepDataSchema = z.object({
   params: z.record(z.string(), z.unknown()),
   /** Extra input for per-item steps (e.g. the scene index). */
   item: z.record(z.string(), z.unknown()).optional(),
+  /** The catalog step it runs and its work units (for the measured timings). */
+  kind: z.string().min(1).max(100).optional(),
+  units: z.number().min(0).optional(),
+  /** Expected worker-seconds of this step and of the whole run: its share of the progress bar. */
+  weight: z.number().min(0).optional(),
+  totalWeight: z.number().min(0).optional(),
 });
 export type StepData = z.infer<typeof stepDataSchema>;
 

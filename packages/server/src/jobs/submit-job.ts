@@ -1,11 +1,13 @@
-import { type BudgetFigures, JOB_CATALOG, type Job, type JobType } from '@clapboard/shared/jobs';
+import type { BudgetFigures, Job, JobType } from '@clapboard/shared/jobs';
+import { JOB_CATALOG } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
 import { budgetFigures } from './budget';
-import { estimateCost } from './estimate-cost';
-import { buildFlow, type PlannedStep } from './flow-plan';
+import { buildFlow } from './flow-plan';
 import { emitProjectEvent, type JobEmitter } from './job-events';
 import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
+import { deleteUnqueuedJob, insertJob, restartJob } from './job-store';
+import { type PlannedJob, planFor } from './plan-for';
 
 export interface SubmitJobInput {
   projectId: string;
@@ -15,11 +17,10 @@ export interface SubmitJobInput {
   params: Record<string, unknown>;
   priority?: number;
   idempotencyKey?: string;
-  /** Scenes in the document, for per-scene cost. */
-  sceneCount?: number;
+  /** The version a render shows (pinned by `pinRenderVersion`). */
   versionId?: string | null;
-  /** Custom flow plan (render pipelines); default the catalog's steps in order. */
-  plan?: PlannedStep[];
+  /** A render's per-scene seconds from the pin, so the plan does not read the version again. */
+  shotSec?: number[];
   /** Sentences for the user found while preparing the job (stored with it, before budget ones). */
   warnings?: string[];
 }
@@ -48,11 +49,79 @@ export class EnqueueFailedError extends Error {
 }
 
 /**
- * Creates a job: estimates its cost, refuses past the hard budget, writes the `jobs` row and
- * enqueues its BullMQ flow. Submissions to one project are serialized (row lock) so two jobs
- * cannot both squeeze under the budget (only when a hard limit is set). The row is committed before the flow is added (so a worker
- * never sees a step before its row); if adding fails, the row is deleted again. A crash between
- * the two is repaired by `reconcileQueuedJobs`, whose deterministic BullMQ ids make it idempotent.
+ * Checks `estimateUsd` against the project's budget inside the caller's transaction. With a hard
+ * limit the project row is locked first, so two jobs (submitted or retried) cannot both squeeze
+ * under it; without one, submissions proceed in parallel.
+ *
+ * @throws BudgetExceededError past the hard limit
+ * @returns the figures and, past the soft limit, the warning sentence
+ */
+export async function checkBudget(
+  tx: Sql,
+  projectId: string,
+  estimateUsd: number,
+): Promise<{ figures: BudgetFigures; warning: string | null }> {
+  const [limits] = await tx<
+    { hard: number | null }[]
+  >`select hard_limit_usd as hard from budgets where project_id = ${projectId}`;
+  if (limits?.hard !== null && limits?.hard !== undefined)
+    await tx`select id from projects where id = ${projectId} for update`;
+  const figures = await budgetFigures(tx, projectId, estimateUsd);
+  const committed = figures.spentUsd + figures.reservedUsd + estimateUsd;
+  if (figures.hardLimitUsd !== null && committed > figures.hardLimitUsd)
+    throw new BudgetExceededError(figures);
+  const warning =
+    figures.softLimitUsd !== null && committed > figures.softLimitUsd
+      ? `Soft budget passed: spent $${figures.spentUsd.toFixed(4)} + reserved $${figures.reservedUsd.toFixed(4)} + this job $${estimateUsd.toFixed(4)} > $${figures.softLimitUsd.toFixed(4)}.`
+      : null;
+  return { figures, warning };
+}
+
+/** Adds the run's flow; on failure `onFail` undoes the row change and the error says nothing was queued. */
+async function enqueueRun(queues: JobQueues, row: JobRow, planned: PlannedJob, onFail: () => Promise<void>) {
+  try {
+    await queues.flows.add(
+      buildFlow({
+        jobId: row.id,
+        projectId: row.project_id,
+        type: row.type,
+        run: row.run,
+        params: row.params,
+        priority: row.priority,
+        plan: planned.plan,
+        estimate: planned.estimate,
+      }),
+    );
+  } catch (err) {
+    await onFail();
+    throw new EnqueueFailedError(
+      `Could not queue the job (${err instanceof Error ? err.message : String(err)}). Nothing was created; try again.`,
+    );
+  }
+}
+
+function warnBudget(
+  emitter: JobEmitter | undefined,
+  projectId: string,
+  jobId: string,
+  message: string,
+  figures: BudgetFigures,
+) {
+  if (!emitter) return;
+  emitProjectEvent(emitter, 'budget:warning', {
+    projectId,
+    type: 'budget:warning',
+    payload: { jobId, message, figures },
+    at: new Date().toISOString(),
+  });
+}
+
+/**
+ * Creates a job: plans it (`planFor`), estimates its cost, refuses past the hard budget, writes the
+ * `jobs` row and enqueues its BullMQ flow. The row is committed before the flow is added (so a
+ * worker never sees a step before its row); if adding fails, the row is deleted again. A crash
+ * between the two is repaired by `reconcileQueuedJobs`, whose deterministic BullMQ ids make it
+ * idempotent.
  */
 export async function submitJob(
   sql: Sql,
@@ -61,17 +130,10 @@ export async function submitJob(
   input: SubmitJobInput,
 ): Promise<SubmitJobResult> {
   const def = JOB_CATALOG[input.type];
-  const estimate = estimateCost(input.type, input.params, { sceneCount: input.sceneCount });
+  const planned = await planFor(sql, input);
   const priority = input.priority ?? def.priority;
 
   const outcome = await sql.begin(async (tx) => {
-    // Only a hard budget needs submissions serialized (two jobs must not both squeeze under it);
-    // without one, concurrent submissions to a project proceed in parallel.
-    const [limits] = await tx<
-      { hard: number | null }[]
-    >`select hard_limit_usd as hard from budgets where project_id = ${input.projectId}`;
-    if (limits?.hard !== null && limits?.hard !== undefined)
-      await tx`select id from projects where id = ${input.projectId} for update`;
     if (input.idempotencyKey) {
       const [existing] = await tx<JobRow[]>`
         select * from jobs where project_id = ${input.projectId} and idempotency_key = ${input.idempotencyKey}`;
@@ -84,53 +146,33 @@ export async function submitJob(
           budgetWarning: null,
         };
     }
-    const figures = await budgetFigures(tx as unknown as Sql, input.projectId, estimate.totalUsd);
-    const committed = figures.spentUsd + figures.reservedUsd + estimate.totalUsd;
-    if (figures.hardLimitUsd !== null && committed > figures.hardLimitUsd)
-      throw new BudgetExceededError(figures);
-    const budgetWarning =
-      figures.softLimitUsd !== null && committed > figures.softLimitUsd
-        ? `Soft budget passed: spent $${figures.spentUsd.toFixed(4)} + reserved $${figures.reservedUsd.toFixed(4)} + this job $${estimate.totalUsd.toFixed(4)} > $${figures.softLimitUsd.toFixed(4)}.`
-        : null;
-    const warnings = [...(input.warnings ?? []), ...(budgetWarning ? [budgetWarning] : [])];
-    const [row] = await tx<JobRow[]>`
-      insert into jobs (project_id, type, params, priority, idempotency_key, version_id, cost_estimate_usd, created_by, warnings)
-      values (${input.projectId}, ${input.type}, ${tx.json(input.params as never)}, ${priority}, ${input.idempotencyKey ?? null},
-              ${input.versionId ?? null}, ${estimate.totalUsd}, ${input.userId}, ${tx.json(warnings)})
-      returning *`;
+    const { figures, warning } = await checkBudget(
+      tx as unknown as Sql,
+      input.projectId,
+      planned.estimate.usd,
+    );
+    const warnings = [...(input.warnings ?? []), ...(warning ? [warning] : [])];
+    const row = await insertJob(tx as unknown as Sql, {
+      projectId: input.projectId,
+      userId: input.userId,
+      type: input.type,
+      params: input.params,
+      priority,
+      idempotencyKey: input.idempotencyKey,
+      versionId: input.versionId,
+      estimate: planned.estimate,
+      warnings,
+    });
     await tx`
       insert into audit_log (project_id, actor_id, action, target_type, target_id, details)
-      values (${input.projectId}, ${input.userId}, 'job.created', 'job', ${row!.id}, ${tx.json({ type: input.type, estimateUsd: estimate.totalUsd })})`;
-    return { row: row!, replayed: false, figures, warnings, budgetWarning };
+      values (${input.projectId}, ${input.userId}, 'job.created', 'job', ${row.id}, ${tx.json({ type: input.type, estimateUsd: planned.estimate.usd })})`;
+    return { row, replayed: false, figures, warnings, budgetWarning: warning };
   });
 
   if (!outcome.replayed) {
-    try {
-      await queues.flows.add(
-        buildFlow({
-          jobId: outcome.row.id,
-          projectId: input.projectId,
-          type: input.type,
-          run: 1,
-          params: input.params,
-          priority,
-          plan: input.plan,
-        }),
-      );
-    } catch (err) {
-      await sql`delete from jobs where id = ${outcome.row.id}`;
-      throw new EnqueueFailedError(
-        `Could not queue the job (${err instanceof Error ? err.message : String(err)}). Nothing was created; try again.`,
-      );
-    }
-    if (outcome.budgetWarning && emitter) {
-      emitProjectEvent(emitter, 'budget:warning', {
-        projectId: input.projectId,
-        type: 'budget:warning',
-        payload: { jobId: outcome.row.id, message: outcome.budgetWarning, figures: outcome.figures },
-        at: new Date().toISOString(),
-      });
-    }
+    await enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id));
+    if (outcome.budgetWarning)
+      warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, outcome.figures);
   }
   return {
     job: rowToJob(outcome.row),
@@ -140,35 +182,51 @@ export async function submitJob(
   };
 }
 
+/** Only failed or cancelled jobs can run again. */
+export class NotRetryableError extends Error {
+  override name = 'NotRetryableError';
+}
+
 /**
- * Re-enqueues queued jobs older than `olderThanSec` whose root BullMQ job is missing (the API
- * died between writing the row and adding the flow). Safe to run from every API instance.
- * Returns the ids it re-enqueued.
+ * Starts the next run of a failed or cancelled job: the same plan as submit (`planFor`, a render
+ * over the version it pinned), the same estimate, checked against the budget under the same
+ * project lock, then the new run's flow. Finished steps are reused by their content address.
+ *
+ * @throws NotRetryableError when the job is not failed or cancelled (or changed meanwhile)
+ * @throws BudgetExceededError past the hard budget
+ * @throws PlanUnavailableError when a render's version is gone
  */
-export async function reconcileQueuedJobs(
+export async function retryJob(
   sql: Sql,
   queues: JobQueues,
-  olderThanSec = 30,
-  plans?: (row: JobRow) => PlannedStep[] | undefined,
-): Promise<string[]> {
-  const rows = await sql<JobRow[]>`
-    select * from jobs where status = 'queued' and created_at < now() - make_interval(secs => ${olderThanSec}) limit 500`;
-  const fixed: string[] = [];
-  for (const row of rows) {
-    const type = row.type as JobType;
-    const flow = buildFlow({
-      jobId: row.id,
-      projectId: row.project_id,
-      type,
-      run: row.run,
-      params: row.params,
-      priority: row.priority,
-      plan: plans?.(row),
-    });
-    const queue = queues.queues[JOB_CATALOG[type].resourceClass];
-    if (await queue.getJob(flow.opts!.jobId!)) continue;
-    await queues.flows.add(flow);
-    fixed.push(row.id);
-  }
-  return fixed;
+  emitter: JobEmitter | undefined,
+  input: { jobId: string; userId: string },
+): Promise<{ job: Job; figures: BudgetFigures }> {
+  const [current] = await sql<JobRow[]>`select * from jobs where id = ${input.jobId}`;
+  if (!current) throw new NotRetryableError('The job no longer exists.');
+  if (current.status !== 'failed' && current.status !== 'cancelled')
+    throw new NotRetryableError(
+      `Only failed or cancelled jobs can be retried; this one is ${current.status}.`,
+    );
+  const planned = await planFor(sql, {
+    type: current.type as JobType,
+    params: current.params,
+    versionId: current.version_id,
+  });
+  const outcome = await sql.begin(async (tx) => {
+    const { figures, warning } = await checkBudget(
+      tx as unknown as Sql,
+      current.project_id,
+      planned.estimate.usd,
+    );
+    const row = await restartJob(tx as unknown as Sql, input.jobId, planned.estimate);
+    if (!row) throw new NotRetryableError('The job changed while retrying; reload it.');
+    await tx`insert into audit_log (project_id, actor_id, action, target_type, target_id, details) values (${row.project_id}, ${input.userId}, 'job.retry', 'job', ${row.id}, ${tx.json({ run: row.run, estimateUsd: planned.estimate.usd })})`;
+    return { row, figures, warning };
+  });
+  // If the flow cannot be added now, the run stays queued and reconciliation adds it later.
+  await enqueueRun(queues, outcome.row, planned, async () => {}).catch(() => {});
+  if (outcome.warning)
+    warnBudget(emitter, outcome.row.project_id, outcome.row.id, outcome.warning, outcome.figures);
+  return { job: rowToJob(outcome.row), figures: outcome.figures };
 }

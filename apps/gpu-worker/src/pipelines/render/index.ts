@@ -1,4 +1,4 @@
 export { defaultRenderDeps, RENDER_QUALITY } from './default-render-deps';
 export type { RenderDeps } from './render-context';
 export type { RenderModels } from './render-models';
-export { renderStepDefinition, renderVideoPipeline } from './render-video';
+export { renderVideoPipeline } from './render-video';

@@ -6,13 +6,11 @@ import type { RenderDeps, RenderParams } from './render-context';
 import { shotStep } from './shot-step';
 import { voiceStep } from './voice-step';
 
-/** `scene-3/voice` → `voice`: per-scene steps share one definition. */
-export const renderStepDefinition = (stepKey: string) => stepKey.replace(/^scene-\d+\//, '');
-
 /**
  * `render.video`: per scene frame → voice → shot (frame and voice in parallel, spread across
- * workers), a music bed, then assembly. The flow's shape comes from `renderVideoPlan` at submit
- * time; every step is content-addressed, so a re-render redoes only what changed.
+ * workers), a music bed, then assembly. The flow's shape comes from `renderVideoPlan` (the
+ * shared job plan) at submit time; every step is content-addressed, so a re-render redoes only
+ * what changed.
  */
 export function renderVideoPipeline(deps: RenderDeps): Pipeline<RenderParams> {
   return {
@@ -24,7 +22,6 @@ export function renderVideoPipeline(deps: RenderDeps): Pipeline<RenderParams> {
       music: musicStep(deps),
       assemble: assembleStep(deps),
     },
-    definitionOf: renderStepDefinition,
     // The job's outputs are the finished film and its companions, not the intermediates.
     collect: (results) => results.assemble?.outputs ?? [],
   };

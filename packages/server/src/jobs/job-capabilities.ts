@@ -1,0 +1,76 @@
+import { JOB_CATALOG, JOB_TYPES, type JobType } from '@clapboard/shared/jobs';
+import type { Redis } from 'ioredis';
+import { readModelsReport } from '../models-report';
+
+/** How long one process trusts what it read of the workers' reports (ms). */
+export const CAPABILITY_CACHE_MS = 2_000;
+
+/** Which catalog types some live worker runs now, and why the others cannot run. */
+export interface JobCapabilities {
+  runnable: ReadonlySet<JobType>;
+  /** A sentence for a person, per type nobody runs. */
+  missing: ReadonlyMap<JobType, string>;
+}
+
+/** No live worker runs this job type; the API answers 503 and reserves nothing. */
+export class CapabilityMissingError extends Error {
+  override name = 'CapabilityMissingError';
+  constructor(
+    readonly type: JobType,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * Reads the job types live workers announce in their models reports (a worker lists a type when
+ * it has the pipeline and consumes the type's queue; a report expires when its worker stops
+ * publishing). Cached per process for CAPABILITY_CACHE_MS.
+ */
+export function createCapabilities(redis: Redis, redisPrefix = 'clapboard') {
+  let cached: { at: number; value: Promise<JobCapabilities> } | null = null;
+  const read = async (): Promise<JobCapabilities> => {
+    const reports = await readModelsReport(redis, redisPrefix);
+    const runnable = new Set<JobType>();
+    for (const r of reports) for (const t of r.pipelines) if (t in JOB_CATALOG) runnable.add(t as JobType);
+    const missing = new Map<JobType, string>();
+    for (const t of JOB_TYPES)
+      if (!runnable.has(t))
+        missing.set(
+          t,
+          reports.length === 0
+            ? `No worker is running, so "${JOB_CATALOG[t].title}" (${t}) cannot run now. Start one (npm start starts one; or npm run dev -w @clapboard/gpu-worker).`
+            : `None of the ${reports.length} running worker(s) runs "${JOB_CATALOG[t].title}" (${t}) on the ${JOB_CATALOG[t].resourceClass} queue. Start a worker with WORKER_QUEUES including ${JOB_CATALOG[t].resourceClass}.`,
+        );
+    return { runnable, missing };
+  };
+  return {
+    /** The current capabilities (cached briefly). */
+    get(): Promise<JobCapabilities> {
+      if (cached && Date.now() - cached.at < CAPABILITY_CACHE_MS) return cached.value;
+      const value = read();
+      cached = { at: Date.now(), value };
+      value.catch(() => {
+        cached = null;
+      });
+      return value;
+    },
+    /**
+     * @throws CapabilityMissingError when no live worker runs `type` (a cached "no" is read again
+     *   first, so a worker that just started is seen at once)
+     */
+    async require(type: JobType): Promise<void> {
+      let caps = await this.get();
+      if (caps.runnable.has(type)) return;
+      cached = null;
+      caps = await this.get();
+      if (!caps.runnable.has(type)) throw new CapabilityMissingError(type, caps.missing.get(type) ?? type);
+    },
+    /** Drops the cache (tests that start or stop workers). */
+    forget(): void {
+      cached = null;
+    },
+  };
+}
+export type Capabilities = ReturnType<typeof createCapabilities>;

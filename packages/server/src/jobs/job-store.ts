@@ -1,0 +1,207 @@
+import type { JobEstimate } from '@clapboard/shared/job-plan';
+import type { JobOutput, JobProgress, JobStatus, JobType, ResourceClass } from '@clapboard/shared/jobs';
+import type { Sql } from '../db/connect-db';
+import type { JobRow } from './job-row';
+
+/**
+ * The job store: the only code that writes `jobs`, `job_steps`, `step_timings` and the job
+ * charges in `cost_ledger`. Every status change is a guarded UPDATE that names the statuses it
+ * leaves, so the legal transitions below are the whole state machine and a racing caller simply
+ * finds nothing to update.
+ */
+export const JOB_TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
+  queued: ['running', 'completed', 'failed', 'cancelled'],
+  running: ['completed', 'failed', 'cancelled'],
+  completed: [],
+  failed: ['queued'],
+  cancelled: ['queued'],
+};
+
+/** Statuses that may move to `to` (the WHERE clause of that transition). */
+export function statusesInto(to: JobStatus): JobStatus[] {
+  return (Object.keys(JOB_TRANSITIONS) as JobStatus[]).filter((from) => JOB_TRANSITIONS[from].includes(to));
+}
+
+export type StepStatus = 'running' | 'completed' | 'reused' | 'failed' | 'cancelled';
+
+/** Stored form of a plan's estimate (per-step seconds are the progress weights). */
+function estimateJson(estimate: JobEstimate) {
+  return {
+    seconds: estimate.seconds,
+    steps: estimate.steps.map((s) => ({ step: s.step, kind: s.kind, units: s.units, seconds: s.seconds })),
+  };
+}
+
+export interface NewJob {
+  projectId: string;
+  userId: string | null;
+  type: JobType | string;
+  params: Record<string, unknown>;
+  priority: number;
+  idempotencyKey?: string | null;
+  versionId?: string | null;
+  estimate: JobEstimate;
+  warnings?: string[];
+}
+
+/** Inserts a queued job (inside the caller's transaction when `sql` is one). */
+export async function insertJob(sql: Sql, job: NewJob): Promise<JobRow> {
+  const [row] = await sql<JobRow[]>`
+    insert into jobs (project_id, type, params, priority, idempotency_key, version_id, cost_estimate_usd, estimate, created_by, warnings)
+    values (${job.projectId}, ${job.type}, ${sql.json(job.params as never)}, ${job.priority}, ${job.idempotencyKey ?? null},
+            ${job.versionId ?? null}, ${job.estimate.usd}, ${sql.json(estimateJson(job.estimate) as never)}, ${job.userId},
+            ${sql.json(job.warnings ?? [])})
+    returning *`;
+  return row!;
+}
+
+/** Removes a job that never reached the queue (enqueueing failed right after the insert). */
+export async function deleteUnqueuedJob(sql: Sql, jobId: string): Promise<void> {
+  await sql`delete from jobs where id = ${jobId} and status = 'queued' and started_at is null`;
+}
+
+/**
+ * Starts the next run of a failed or cancelled job with a fresh estimate (what was already
+ * charged stays charged). Returns null when the job is no longer failed or cancelled.
+ */
+export async function restartJob(sql: Sql, jobId: string, estimate: JobEstimate): Promise<JobRow | null> {
+  const [row] = await sql<JobRow[]>`
+    update jobs set status = 'queued', run = run + 1, error = null, finished_at = null, started_at = null,
+      cancel_requested_at = null, progress = null, outputs = '[]'::jsonb,
+      cost_estimate_usd = cost_actual_usd + ${estimate.usd}, estimate = ${sql.json(estimateJson(estimate) as never)}
+    where id = ${jobId} and status in ${sql(statusesInto('queued'))} returning *`;
+  return row ?? null;
+}
+
+/** Marks a cancel request (kept until the job ends); null when the job already ended. */
+export async function requestCancel(sql: Sql, jobId: string): Promise<JobRow | null> {
+  const [row] = await sql<JobRow[]>`
+    update jobs set cancel_requested_at = coalesce(cancel_requested_at, now())
+    where id = ${jobId} and status in ${sql(statusesInto('cancelled'))} returning *`;
+  return row ?? null;
+}
+
+export async function setJobPriority(sql: Sql, jobId: string, priority: number): Promise<JobRow | null> {
+  const [row] = await sql<JobRow[]>`update jobs set priority = ${priority} where id = ${jobId} returning *`;
+  return row ?? null;
+}
+
+/**
+ * Records that a step attempt started: the job becomes running (once), the step row is created
+ * or its attempt counted.
+ */
+export async function startStep(sql: Sql, jobId: string, run: number, step: string): Promise<void> {
+  await sql`update jobs set status = 'running', started_at = coalesce(started_at, now()) where id = ${jobId} and status = 'queued'`;
+  await sql`
+    insert into job_steps (job_id, run, name, status, attempts, started_at)
+    values (${jobId}, ${run}, ${step}, 'running', 1, now())
+    on conflict (job_id, run, name) do update set status = 'running', attempts = job_steps.attempts + 1, started_at = now(), error = null`;
+}
+
+/** Ends a step attempt: completed or reused (with what it made), failed or cancelled (with why). */
+export async function endStep(
+  sql: Sql,
+  jobId: string,
+  run: number,
+  step: string,
+  outcome:
+    | { status: 'completed' | 'reused'; outputs: readonly JobOutput[] }
+    | { status: 'failed' | 'cancelled'; error: string },
+): Promise<void> {
+  if ('outputs' in outcome)
+    await sql`
+      update job_steps set status = ${outcome.status}, progress = 100, finished_at = now(),
+        outputs = ${sql.json(outcome.outputs as never)}
+      where job_id = ${jobId} and run = ${run} and name = ${step}`;
+  else
+    await sql`update job_steps set status = ${outcome.status}, error = ${outcome.error.slice(0, 2000)} where job_id = ${jobId} and run = ${run} and name = ${step}`;
+}
+
+/**
+ * Keeps the latest progress for polling clients. Never moves the stored job progress backwards
+ * (events from parallel steps may land out of order).
+ */
+export async function saveProgress(sql: Sql, run: number, event: JobProgress): Promise<void> {
+  await sql`
+    update jobs set progress = ${sql.json(event as never)}
+    where id = ${event.jobId} and status = 'running' and run = ${run}
+      and coalesce((progress->>'progress')::real, 0) <= ${event.progress}`;
+  if (event.step)
+    await sql`update job_steps set progress = ${event.stepProgress ?? 0} where job_id = ${event.jobId} and run = ${run} and name = ${event.step} and status = 'running'`;
+}
+
+/** Adds warnings (once each) to the job's list shown beside its result. */
+export async function addJobWarnings(sql: Sql, jobId: string, warnings: readonly string[]): Promise<void> {
+  if (!warnings.length) return;
+  await sql`
+    update jobs set warnings = (
+      select coalesce(jsonb_agg(distinct w), '[]'::jsonb)
+      from jsonb_array_elements(warnings || ${sql.json([...warnings])}) as w)
+    where id = ${jobId}`;
+}
+
+/**
+ * Charges a finished step to the ledger and remembers how long its work took, in one transaction.
+ * The ledger's unique (job, step) means a retried or re-delivered step is charged (and measured)
+ * once.
+ *
+ * @returns false when this step was already charged
+ */
+export async function chargeStep(
+  sql: Sql,
+  entry: {
+    projectId: string;
+    jobId: string;
+    jobType: string;
+    /** Ledger key: the step, prefixed with the run after the first. */
+    ledgerStep: string;
+    resourceClass: ResourceClass;
+    seconds: number;
+    amountUsd: number;
+    /** Catalog step and its work units, for the learned estimates; omit to not learn. */
+    timing?: { kind: string; units: number };
+  },
+): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const rows = await tx`
+      insert into cost_ledger (project_id, job_id, step, resource_class, seconds, amount_usd)
+      values (${entry.projectId}, ${entry.jobId}, ${entry.ledgerStep}, ${entry.resourceClass}, ${entry.seconds}, ${entry.amountUsd})
+      on conflict (job_id, step) do nothing
+      returning id`;
+    if (rows.length !== 1) return false;
+    await tx`update jobs set cost_actual_usd = cost_actual_usd + ${entry.amountUsd}, actual_sec = actual_sec + ${entry.seconds} where id = ${entry.jobId}`;
+    if (entry.timing)
+      await tx`
+        insert into step_timings (job_type, step_kind, units, seconds, job_id)
+        values (${entry.jobType}, ${entry.timing.kind}, ${entry.timing.units}, ${entry.seconds}, ${entry.jobId})`;
+    return true;
+  }) as Promise<boolean>;
+}
+
+/**
+ * Moves a job to a terminal status once; the actual cost is summed from the ledger at this moment.
+ * Returns the row when this call made the change, null when the job had already ended.
+ */
+export async function endJob(
+  sql: Sql,
+  jobId: string,
+  outcome: {
+    status: 'completed' | 'failed' | 'cancelled';
+    error?: string;
+    outputs: readonly JobOutput[];
+    progress?: JobProgress;
+  },
+): Promise<JobRow | null> {
+  const [row] = await sql<JobRow[]>`
+    update jobs set
+      status = ${outcome.status},
+      error = ${outcome.error ?? null},
+      outputs = ${sql.json(outcome.outputs as never)},
+      finished_at = now(),
+      progress = ${outcome.progress ? sql.json(outcome.progress as never) : sql`progress`},
+      cost_actual_usd = (select coalesce(sum(amount_usd), 0) from cost_ledger where job_id = ${jobId}),
+      actual_sec = (select coalesce(sum(seconds), 0) from cost_ledger where job_id = ${jobId})
+    where id = ${jobId} and status in ${sql(statusesInto(outcome.status))}
+    returning *`;
+  return row ?? null;
+}

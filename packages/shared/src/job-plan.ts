@@ -1,0 +1,227 @@
+import {
+  DEFAULT_RATES_USD_PER_SEC,
+  JOB_CATALOG,
+  type JobDefinition,
+  type JobType,
+  type ResourceClass,
+  type StepWorkModel,
+} from './jobs';
+
+/**
+ * One step of a job's flow before it becomes a queue node: its key, the catalog step it runs, how
+ * much work it holds, and the steps that must finish first. The same plan drives the queue flow,
+ * the cost estimate and the progress weights, so the three cannot disagree.
+ */
+export interface PlanNode {
+  /** Step key within the job, e.g. `probe` or `scene-2/voice`. */
+  step: string;
+  /** The catalog step it runs (`voice` for `scene-2/voice`). */
+  kind: string;
+  /** Units of the step's work model (seconds of video, frames); 1 for fixed work. */
+  units: number;
+  /** Extra input for per-item steps (e.g. the scene index). */
+  item?: Record<string, unknown>;
+  /** Steps that must finish first. */
+  after?: PlanNode[];
+}
+
+/** What a plan needs beyond the payload. */
+export interface PlanInput {
+  /** A render's estimated on-screen seconds per scene of the pinned document, in order. */
+  sceneSec?: readonly number[];
+}
+
+/** The catalog's steps in order, each waiting for the one before, one unit each. */
+export function sequentialPlan(steps: readonly string[]): PlanNode[] {
+  let prev: PlanNode | undefined;
+  for (const step of steps) prev = { step, kind: step, units: 1, after: prev ? [prev] : [] };
+  return prev ? [prev] : [];
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * The flow of a `render.video` job: per scene a `shot` that waits for its `frame` and `voice`
+ * (which run in parallel), a `music` bed over the film, and `assemble` waiting for all of them.
+ * Step keys are `scene-<i>/<step>`; `item.scene` is the scene's index in the pinned document.
+ *
+ * @throws RangeError for fewer than one scene
+ */
+export function renderVideoPlan(sceneSec: readonly number[]): PlanNode[] {
+  if (sceneSec.length < 1) throw new RangeError('A render needs at least one scene.');
+  const filmSec = round3(sceneSec.reduce((s, x) => s + Math.max(0, x), 0));
+  const shots: PlanNode[] = sceneSec.map((sec, i) => {
+    const item = { scene: i };
+    const units = round3(Math.max(0, sec));
+    return {
+      step: `scene-${i}/shot`,
+      kind: 'shot',
+      units,
+      item,
+      after: [
+        { step: `scene-${i}/frame`, kind: 'frame', units: 1, item },
+        { step: `scene-${i}/voice`, kind: 'voice', units, item },
+      ],
+    };
+  });
+  return [
+    {
+      step: 'assemble',
+      kind: 'assemble',
+      units: filmSec,
+      after: [...shots, { step: 'music', kind: 'music', units: filmSec }],
+    },
+  ];
+}
+
+/**
+ * The plan of any catalog job: the final steps (the job ends when they have), each with its
+ * prerequisites. One function for submit, retry and recovery, so all three build the same flow.
+ *
+ * @throws RangeError when a render has no `input.sceneSec`
+ */
+export function planJob(type: JobType, params: Record<string, unknown>, input: PlanInput = {}): PlanNode[] {
+  switch (type) {
+    case 'render.video':
+      return renderVideoPlan(input.sceneSec ?? []);
+    case 'scene.variations':
+      return [{ step: 'frame', kind: 'frame', units: Math.max(1, Number(params.count ?? 1)) }];
+    case 'scene.frame':
+      return [{ step: 'frame', kind: 'frame', units: 1 }];
+    default:
+      return sequentialPlan(JOB_CATALOG[type].steps);
+  }
+}
+
+/** Every distinct node of a plan (a prerequisite shared by two steps counts once), prerequisites first. */
+export function planNodes(plan: readonly PlanNode[]): PlanNode[] {
+  const seen = new Map<string, PlanNode>();
+  const walk = (n: PlanNode) => {
+    if (seen.has(n.step)) return;
+    for (const a of n.after ?? []) walk(a);
+    seen.set(n.step, n);
+  };
+  for (const n of plan) walk(n);
+  return [...seen.values()];
+}
+
+/**
+ * Work models measured on this deployment's workers, by catalog step, replacing the catalog's
+ * cold-start model for the steps that have history.
+ */
+export type LearnedWork = Readonly<Partial<Record<string, StepWorkModel & { samples: number }>>>;
+
+export interface StepEstimate {
+  step: string;
+  kind: string;
+  units: number;
+  /** Expected worker-seconds. */
+  seconds: number;
+  usd: number;
+  /** True when the model came from measured history. */
+  learned: boolean;
+}
+
+export interface JobEstimate {
+  /** Expected worker-seconds of the whole job. */
+  seconds: number;
+  usd: number;
+  steps: StepEstimate[];
+}
+
+/** Expected seconds of `units` under a work model (never below 10 ms, so every step has weight). */
+export function workSeconds(model: Pick<StepWorkModel, 'baseSec' | 'secPerUnit'>, units: number): number {
+  return Math.max(0.01, model.baseSec + model.secPerUnit * units);
+}
+
+/**
+ * The cost estimate of a plan: each step's expected worker-seconds (learned model when the
+ * deployment has one, else the catalog's) × the USD-per-second rate of the job's resource class.
+ * The API charges against budgets with it, the worker weights progress with the same seconds and
+ * the web shows it before submitting.
+ *
+ * @param definition catalog entry; looked up by type when omitted (tests pass their own)
+ */
+export function estimatePlan(
+  type: JobType | string,
+  plan: readonly PlanNode[],
+  options: {
+    learned?: LearnedWork;
+    rates?: Readonly<Record<ResourceClass, number>>;
+    definition?: JobDefinition;
+  } = {},
+): JobEstimate {
+  const def = options.definition ?? JOB_CATALOG[type as JobType];
+  const rate = (options.rates ?? DEFAULT_RATES_USD_PER_SEC)[def.resourceClass];
+  const steps = planNodes(plan).map((n): StepEstimate => {
+    const learned = options.learned?.[n.kind];
+    const model = learned ?? def.work[n.kind] ?? { unit: 'step', baseSec: 1, secPerUnit: 0 };
+    const seconds = round3(workSeconds(model, n.units));
+    return {
+      step: n.step,
+      kind: n.kind,
+      units: n.units,
+      seconds,
+      usd: roundUsd(seconds * rate),
+      learned: !!learned,
+    };
+  });
+  const seconds = round3(steps.reduce((s, x) => s + x.seconds, 0));
+  return { seconds, usd: roundUsd(seconds * rate), steps };
+}
+
+/** Cost of `seconds` of worker time on a resource class (USD, rounded to a millionth). */
+export function workerCost(
+  seconds: number,
+  cls: ResourceClass,
+  rates: Readonly<Record<ResourceClass, number>> = DEFAULT_RATES_USD_PER_SEC,
+): number {
+  return roundUsd(seconds * rates[cls]);
+}
+
+/** USD rounded to a millionth of a dollar, the ledger's precision. */
+export function roundUsd(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+/** One measured step: how much work it held and how long it took. */
+export interface WorkSample {
+  units: number;
+  seconds: number;
+}
+
+/**
+ * Fits `seconds = baseSec + secPerUnit × units` to measured samples (least squares, both terms
+ * kept non-negative). With one sample, or samples that all hold the same work, the mean seconds
+ * per unit is used with no base.
+ *
+ * @returns null for no samples
+ */
+export function fitWorkModel(
+  unit: StepWorkModel['unit'],
+  samples: readonly WorkSample[],
+): (StepWorkModel & { samples: number }) | null {
+  const valid = samples.filter(
+    (s) => Number.isFinite(s.units) && Number.isFinite(s.seconds) && s.seconds >= 0,
+  );
+  if (!valid.length) return null;
+  const n = valid.length;
+  const mu = valid.reduce((s, x) => s + x.units, 0) / n;
+  const ms = valid.reduce((s, x) => s + x.seconds, 0) / n;
+  const varU = valid.reduce((s, x) => s + (x.units - mu) ** 2, 0);
+  if (unit === 'step' || varU < 1e-9 * Math.max(1, mu * mu) * n) {
+    if (unit === 'step' || mu <= 0) return { unit, baseSec: ms, secPerUnit: 0, samples: n };
+    return { unit, baseSec: 0, secPerUnit: ms / mu, samples: n };
+  }
+  const cov = valid.reduce((s, x) => s + (x.units - mu) * (x.seconds - ms), 0);
+  let secPerUnit = Math.max(0, cov / varU);
+  let baseSec = ms - secPerUnit * mu;
+  if (baseSec < 0) {
+    // Through the origin instead: the best fit with no fixed part.
+    baseSec = 0;
+    const su = valid.reduce((s, x) => s + x.units * x.seconds, 0);
+    const uu = valid.reduce((s, x) => s + x.units * x.units, 0);
+    secPerUnit = uu > 0 ? su / uu : 0;
+  }
+  return { unit, baseSec, secPerUnit, samples: n };
+}
