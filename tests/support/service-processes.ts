@@ -16,6 +16,10 @@ export interface RunningServices {
   output(): string;
   /** SIGTERM to each, then waits for them to exit. */
   stop(): Promise<void>;
+  /** Sends `signal` to one service and waits for it to exit. */
+  kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped service again with the same environment and port, and waits until ready. */
+  restart(name: ServiceName): Promise<void>;
 }
 
 const ENTRIES: Record<ServiceName, string> = {
@@ -60,7 +64,7 @@ export async function startServices(opts: {
   };
   const wanted = opts.only ?? (['api', 'realtime', 'worker'] as ServiceName[]);
   let out = '';
-  const children: ChildProcess[] = wanted.map((name) => {
+  const launch = (name: ServiceName) => {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, ENTRIES[name])], {
       cwd: ROOT,
       env,
@@ -72,6 +76,12 @@ export async function startServices(opts: {
     child.stderr!.on('data', (d: Buffer) => {
       out += d.toString();
     });
+    return child;
+  };
+  const byName = new Map<ServiceName, ChildProcess>();
+  const children: ChildProcess[] = wanted.map((name) => {
+    const child = launch(name);
+    byName.set(name, child);
     return child;
   });
   const stop = async () => {
@@ -90,21 +100,24 @@ export async function startServices(opts: {
       ),
     );
   };
-  const deadline = Date.now() + 60_000;
-  for (const name of wanted) {
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${ports[name]}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
-        await stop();
-        throw new Error(`services did not become ready:\n${out}`);
+  const waitReady = async (names: ServiceName[]) => {
+    const deadline = Date.now() + 60_000;
+    for (const name of names) {
+      for (;;) {
+        const ok = await fetch(`http://127.0.0.1:${ports[name]}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) break;
+        if (Date.now() > deadline || names.some((n) => byName.get(n)?.exitCode !== null)) {
+          await stop();
+          throw new Error(`services did not become ready:\n${out}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 100));
     }
-  }
+  };
+  await waitReady(wanted);
   const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
   return {
     apiUrl: url('api'),
@@ -113,5 +126,18 @@ export async function startServices(opts: {
     env,
     output: () => out,
     stop,
+    async kill(name, signal = 'SIGKILL') {
+      const child = byName.get(name);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    },
+    async restart(name) {
+      const child = launch(name);
+      byName.set(name, child);
+      children.push(child);
+      await waitReady([name]);
+    },
   };
 }

@@ -25,6 +25,10 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Behind a reverse proxy we run: take the client IP from the last X-Forwarded-For entry. */
     TRUST_PROXY: bool.default(false),
+    /** Queued jobs older than this (s) without a queue entry are enqueued again (a crash between row and flow). */
+    JOB_RECONCILE_AFTER_SEC: z.coerce.number().int().min(1).max(86_400).default(30),
+    /** How often (s) each API instance looks for such jobs. */
+    JOB_RECONCILE_EVERY_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
     /** Login attempts per minute, per account and per client IP. */
     LOGIN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).default(20),

@@ -67,11 +67,11 @@ await runMain('api', async () => {
 
   // Repairs jobs whose row was written but whose flow was never added (a crash in between).
   const reconcile = () =>
-    reconcileQueuedJobs(sql, queues).then(
+    reconcileQueuedJobs(sql, queues, env.JOB_RECONCILE_AFTER_SEC, emitter).then(
       (fixed) => fixed.length > 0 && log.warn({ fixed }, 're-enqueued jobs that had no queue entry'),
       (err: unknown) => log.error({ err }, 'job reconciliation failed'),
     );
-  const reconcileTimer = setInterval(reconcile, 60_000);
+  const reconcileTimer = setInterval(reconcile, env.JOB_RECONCILE_EVERY_SEC * 1000);
   reconcileTimer.unref();
   void reconcile();
 

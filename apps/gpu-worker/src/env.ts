@@ -18,6 +18,8 @@ const schema = z.object({
     .pipe(z.array(z.enum(['gpu', 'cpu'])).min(1)),
   /** Jobs processed at once per queue. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** A step's lock (ms): a crashed worker's running step is taken over by another after about this long. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Cached step outputs (and their assets) unused this many days are deleted; 0 keeps them forever. */
   STEP_CACHE_TTL_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** Folder of user-supplied models with manifests. */

@@ -65,6 +65,7 @@ await runMain('gpu-worker', async () => {
     log,
     queues: env.WORKER_QUEUES,
     concurrency: env.WORKER_CONCURRENCY,
+    lockDurationMs: env.WORKER_LOCK_MS,
     store,
     pipelines: builtInPipelines({
       store,

@@ -190,10 +190,18 @@ export interface WorkSample {
   seconds: number;
 }
 
+const median = (xs: number[]): number => {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+};
+
 /**
- * Fits `seconds = baseSec + secPerUnit × units` to measured samples (least squares, both terms
- * kept non-negative). With one sample, or samples that all hold the same work, the mean seconds
- * per unit is used with no base.
+ * Fits `seconds = baseSec + secPerUnit × units` to measured samples with the Theil–Sen estimator
+ * (the median of pairwise slopes, then the median intercept), both terms kept non-negative. Medians
+ * keep a worker's first run (a model loading, a speech engine starting) from skewing every later
+ * estimate, as a least-squares fit would. Fixed-work steps, and samples that all hold the same
+ * work, take the median seconds (per unit).
  *
  * @returns null for no samples
  */
@@ -202,26 +210,25 @@ export function fitWorkModel(
   samples: readonly WorkSample[],
 ): (StepWorkModel & { samples: number }) | null {
   const valid = samples.filter(
-    (s) => Number.isFinite(s.units) && Number.isFinite(s.seconds) && s.seconds >= 0,
+    (s) => Number.isFinite(s.units) && Number.isFinite(s.seconds) && s.seconds >= 0 && s.units >= 0,
   );
   if (!valid.length) return null;
   const n = valid.length;
-  const mu = valid.reduce((s, x) => s + x.units, 0) / n;
-  const ms = valid.reduce((s, x) => s + x.seconds, 0) / n;
-  const varU = valid.reduce((s, x) => s + (x.units - mu) ** 2, 0);
-  if (unit === 'step' || varU < 1e-9 * Math.max(1, mu * mu) * n) {
-    if (unit === 'step' || mu <= 0) return { unit, baseSec: ms, secPerUnit: 0, samples: n };
-    return { unit, baseSec: 0, secPerUnit: ms / mu, samples: n };
+  if (unit === 'step')
+    return { unit, baseSec: median(valid.map((s) => s.seconds)), secPerUnit: 0, samples: n };
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const du = valid[j]!.units - valid[i]!.units;
+      if (Math.abs(du) > 1e-9) slopes.push((valid[j]!.seconds - valid[i]!.seconds) / du);
+    }
+  if (!slopes.length) {
+    const perUnit = valid.filter((s) => s.units > 0).map((s) => s.seconds / s.units);
+    return perUnit.length
+      ? { unit, baseSec: 0, secPerUnit: median(perUnit), samples: n }
+      : { unit, baseSec: median(valid.map((s) => s.seconds)), secPerUnit: 0, samples: n };
   }
-  const cov = valid.reduce((s, x) => s + (x.units - mu) * (x.seconds - ms), 0);
-  let secPerUnit = Math.max(0, cov / varU);
-  let baseSec = ms - secPerUnit * mu;
-  if (baseSec < 0) {
-    // Through the origin instead: the best fit with no fixed part.
-    baseSec = 0;
-    const su = valid.reduce((s, x) => s + x.units * x.seconds, 0);
-    const uu = valid.reduce((s, x) => s + x.units * x.units, 0);
-    secPerUnit = uu > 0 ? su / uu : 0;
-  }
+  const secPerUnit = Math.max(0, median(slopes));
+  const baseSec = Math.max(0, median(valid.map((s) => s.seconds - secPerUnit * s.units)));
   return { unit, baseSec, secPerUnit, samples: n };
 }

@@ -98,12 +98,13 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     attempts: 3,
     backoffMs: 5_000,
     steps: ['frame', 'voice', 'shot', 'music', 'assemble'],
+    // Measured on a 2-core x86 worker with CPU models (warm): docs/benchmarks.md, bench:jobs.
     work: {
-      frame: { unit: 'frame', baseSec: 0, secPerUnit: 0.6 },
-      voice: { unit: 'scene-sec', baseSec: 0.3, secPerUnit: 0.1 },
-      shot: { unit: 'scene-sec', baseSec: 0.3, secPerUnit: 0.25 },
-      music: { unit: 'film-sec', baseSec: 0.2, secPerUnit: 0.02 },
-      assemble: { unit: 'film-sec', baseSec: 0.5, secPerUnit: 0.1 },
+      frame: { unit: 'frame', baseSec: 0, secPerUnit: 0.2 },
+      voice: { unit: 'scene-sec', baseSec: 0.15, secPerUnit: 0.08 },
+      shot: { unit: 'scene-sec', baseSec: 0.15, secPerUnit: 0.14 },
+      music: { unit: 'film-sec', baseSec: 0.45, secPerUnit: 0.005 },
+      assemble: { unit: 'film-sec', baseSec: 0.6, secPerUnit: 0.1 },
     },
   },
   'scene.frame': {

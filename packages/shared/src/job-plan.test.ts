@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { estimatePlan, fitWorkModel, planJob, planNodes, renderVideoPlan } from './job-plan';
+import { JOB_CATALOG } from './jobs';
+
+describe('job plan', () => {
+  it('a render plans frame and voice per scene before its shot, music, then assembly', () => {
+    const nodes = planNodes(renderVideoPlan([2, 5]));
+    expect(nodes.map((n) => n.step)).toEqual([
+      'scene-0/frame',
+      'scene-0/voice',
+      'scene-0/shot',
+      'scene-1/frame',
+      'scene-1/voice',
+      'scene-1/shot',
+      'music',
+      'assemble',
+    ]);
+    expect(nodes.find((n) => n.step === 'scene-1/shot')).toMatchObject({
+      kind: 'shot',
+      units: 5,
+      item: { scene: 1 },
+    });
+    expect(nodes.find((n) => n.step === 'assemble')!.units).toBe(7);
+    expect(() => renderVideoPlan([])).toThrow(RangeError);
+  });
+
+  it('the estimate is the sum of each step’s work model × the class rate, learned models first', () => {
+    const plan = planJob('render.video', {}, { sceneSec: [4, 4] });
+    const cold = estimatePlan('render.video', plan);
+    const w = JOB_CATALOG['render.video'].work;
+    const shot = w.shot!.baseSec + w.shot!.secPerUnit * 4;
+    expect(cold.steps.find((s) => s.step === 'scene-0/shot')!.seconds).toBeCloseTo(shot, 3);
+    expect(cold.usd).toBeCloseTo(cold.seconds * 0.0008, 6);
+    const learned = estimatePlan('render.video', plan, {
+      learned: { shot: { unit: 'scene-sec', baseSec: 1, secPerUnit: 1, samples: 3 } },
+    });
+    expect(learned.steps.find((s) => s.step === 'scene-0/shot')).toMatchObject({ seconds: 5, learned: true });
+    expect(learned.seconds - cold.seconds).toBeCloseTo(2 * (5 - shot), 3);
+    expect(estimatePlan('scene.variations', planJob('scene.variations', { count: 3 })).steps[0]!.units).toBe(
+      3,
+    );
+  });
+
+  it('fits base and rate robustly: a first run that loads a model does not skew the fit', () => {
+    const samples = [2, 4, 6, 8, 10].map((u) => ({ units: u, seconds: 0.5 + 0.25 * u }));
+    const fit = fitWorkModel('scene-sec', [...samples, { units: 4, seconds: 9 }])!;
+    expect(fit.secPerUnit).toBeCloseTo(0.25, 2);
+    expect(fit.baseSec).toBeCloseTo(0.5, 1);
+    expect(fit.samples).toBe(6);
+    expect(
+      fitWorkModel('step', [
+        { units: 1, seconds: 2 },
+        { units: 1, seconds: 3 },
+        { units: 1, seconds: 30 },
+      ]),
+    ).toMatchObject({
+      baseSec: 3,
+      secPerUnit: 0,
+    });
+    expect(
+      fitWorkModel('frame', [
+        { units: 2, seconds: 1 },
+        { units: 2, seconds: 3 },
+      ]),
+    ).toMatchObject({
+      baseSec: 0,
+      secPerUnit: 1,
+    });
+    expect(fitWorkModel('frame', [])).toBeNull();
+  });
+});
