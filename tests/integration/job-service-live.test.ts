@@ -52,8 +52,8 @@ describe('job service across real processes: truthful progress, recovery from SI
   const heard = new Map<string, Heard>();
   const times = new Map<string, number[]>();
   const of = (jobId: string): Heard => {
-    let h = heard.get(jobId);
-    if (!h) heard.set(jobId, (h = { at: Date.now(), progress: [], finished: [] }));
+    const h = heard.get(jobId) ?? { at: Date.now(), progress: [], finished: [] };
+    heard.set(jobId, h);
     return h;
   };
 
