@@ -13,6 +13,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFlow, createJobEmitter, createJobQueues, emitProgress } from '@clapboard/server/jobs';
+import { publishModelsReport } from '@clapboard/server/models-report';
 import { createRedis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
 import { createTestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
@@ -25,6 +26,8 @@ import { writeBenchSection } from '../../infra/bench/report';
 import { startServices } from '../support/service-processes';
 
 const DURATION_MS = 8_000;
+/** The API process runs under --cpu-prof; its profile is summarised into the report. */
+const PROFILE_DIR = mkdtempSync(join(tmpdir(), 'clapboard-bench-jobs-prof-'));
 const CONCURRENCY = 16;
 const WATCHERS = 1_000;
 const EVENTS = 60;
@@ -61,7 +64,30 @@ const redis = createRedis(redisUrl);
 
 try {
   // ---------- (a) enqueue throughput ----------
-  const apiSvc = await startServices({ databaseUrl: db.url, redisUrl, dataDir: dir, only: ['api'] });
+  const apiSvc = await startServices({
+    databaseUrl: db.url,
+    redisUrl,
+    dataDir: dir,
+    only: ['api'],
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`],
+  });
+  // The API accepts only job types a live worker announces; no worker runs here (the jobs stay
+  // queued), so the bench publishes the report a worker that runs assets.derive would.
+  await publishModelsReport(
+    redis,
+    {
+      workerId: 'bench-worker',
+      device: 'cpu',
+      activeProvider: 'cpu',
+      deviceReason: null,
+      updatedAt: new Date().toISOString(),
+      models: [],
+      voices: [],
+      pipelines: ['assets.derive'],
+    },
+    600,
+    apiSvc.env.REDIS_PREFIX,
+  );
   const reg = await fetch(`${apiSvc.apiUrl}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

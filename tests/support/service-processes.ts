@@ -40,6 +40,8 @@ export async function startServices(opts: {
   env?: NodeJS.ProcessEnv;
   /** Which services to start; default all three. */
   only?: ServiceName[];
+  /** Extra Node flags for every service, e.g. `--cpu-prof` for a benchmark's profile. */
+  nodeArgs?: string[];
   /** Ports chosen by the caller (e.g. to bake the realtime URL into a web build); default free ones. */
   ports?: Partial<Record<ServiceName, number>>;
 }): Promise<RunningServices> {
@@ -65,7 +67,7 @@ export async function startServices(opts: {
   const wanted = opts.only ?? (['api', 'realtime', 'worker'] as ServiceName[]);
   let out = '';
   const launch = (name: ServiceName) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, ENTRIES[name])], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', resolve(ROOT, ENTRIES[name])], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
