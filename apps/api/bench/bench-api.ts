@@ -89,8 +89,15 @@ function table(head: string[], rows: (string | number)[][]): string {
   return [line(head), rule, ...cells.slice(1).map(line)].join('\n');
 }
 
-const load = (url: string, headers: Record<string, string> = {}, durationSec = DURATION_SEC) =>
-  runLoad(url, { connections: CONNECTIONS, durationSec, headers });
+/** A load run plus this process's CPU time (user + system, all threads) per request served. */
+type Measured = LoadResult & { cpuUs: number };
+
+async function load(url: string, headers: Record<string, string> = {}, durationSec = DURATION_SEC) {
+  const before = process.cpuUsage();
+  const result = await runLoad(url, { connections: CONNECTIONS, durationSec, headers });
+  const cpu = process.cpuUsage(before);
+  return { ...result, cpuUs: (cpu.user + cpu.system) / result.total } satisfies Measured;
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -98,12 +105,13 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Median req/s and latency percentiles over the rounds; requests summed. */
-function summarise(rounds: LoadResult[]): LoadResult {
+/** Median req/s, latency percentiles and CPU per request over the rounds; requests summed. */
+function summarise(rounds: Measured[]): Measured {
   return {
     rps: median(rounds.map((r) => r.rps)),
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
+    cpuUs: median(rounds.map((r) => r.cpuUs)),
     total: rounds.reduce((n, r) => n + r.total, 0),
   };
 }
@@ -152,8 +160,8 @@ try {
   await load(`${api.url}/api/v1/projects`, authHeaders, 2);
   // Alternate the targets, round by round: on a shared 2-core box a neighbour's burst then lands
   // on both sides of a round's ratio instead of on one target only.
-  const bareRounds: LoadResult[] = [];
-  const apiRounds: LoadResult[] = [];
+  const bareRounds: Measured[] = [];
+  const apiRounds: Measured[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     bareRounds.push(await load(`${bare.url}/`));
     apiRounds.push(await load(`${api.url}/api/v1/projects`, authHeaders));
@@ -186,20 +194,28 @@ autocannon in a child process (so the load generator does not share the servers'
 \`GET /api/v1/projects\`: bearer JWT verified (HS256 via jose: alg allowlist, iss, aud, exp), keyset query over ${PROJECTS} projects in real Postgres 15, JSON response (~${Math.round(JSON.stringify(page).length / 1024)} KiB), access log at info level (to /dev/null).
 
 ${table(
-  ['target', 'req/s (median)', 'p50 ms', 'p99 ms', 'requests'],
+  ['target', 'req/s (median)', 'p50 ms', 'p99 ms', 'server CPU µs / request', 'requests'],
   [
-    ['bare Hono `GET /` (hello world)', baseline.rps.toFixed(0), baseline.p50, baseline.p99, baseline.total],
+    [
+      'bare Hono `GET /` (hello world)',
+      baseline.rps.toFixed(0),
+      baseline.p50,
+      baseline.p99,
+      baseline.cpuUs.toFixed(0),
+      baseline.total,
+    ],
     [
       '`GET /api/v1/projects` (authenticated)',
       projects.rps.toFixed(0),
       projects.p50,
       projects.p99,
+      projects.cpuUs.toFixed(0),
       projects.total,
     ],
   ],
 )}
 
-The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughput (median of the rounds' ratios: ${ratios.map((x) => `${x.toFixed(1)} %`).join(', ')}; ×${(100 / ratio).toFixed(1)} slower). The load generator, Postgres and the server share the ${cpus().length} cores, so absolute numbers are lower bounds.
+The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughput (median of the rounds' ratios: ${ratios.map((x) => `${x.toFixed(1)} %`).join(', ')}; ×${(100 / ratio).toFixed(1)} slower). The load generator, Postgres and the server share the ${cpus().length} cores (and, on a shared box, any neighbour's work), so absolute numbers are lower bounds; server CPU per request (the bench process's user + system time, all its threads, ÷ requests) moves less with neighbours than req/s does.
 
 ### Where an authenticated request spends its time
 
