@@ -1,12 +1,17 @@
 /**
  * `npm run bench:api`: authenticated `GET /api/v1/projects` over real HTTP (@hono/node-server on
  * port 0, real Postgres and Redis, access log on at info level into /dev/null) beside a bare Hono
- * hello-world server in the same process and run, both driven by autocannon with the same
- * connections and duration. Writes its section of docs/benchmarks.md.
+ * hello-world server in the same process and run, both driven by autocannon (in a child process,
+ * so the load generator does not share the servers' thread) with the same connections and
+ * duration. Then one more, profiled run of the project list: V8's sampling profiler on the server
+ * thread and postgres.js's statement hook say where one authenticated request spends its time.
+ * Writes its section of docs/benchmarks.md.
  *
  * Needs DATABASE_URL and REDIS_URL (as the tests do); creates and drops its own database.
+ * BENCH_DURATION_SEC shortens the runs while iterating; BENCH_CPU_PROFILE=<file.cpuprofile> also
+ * keeps the raw profile (open it in Chrome DevTools or speedscope).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -18,16 +23,51 @@ import { createRedis } from '@clapboard/server/redis';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { createTestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { serve } from '@hono/node-server';
-import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import pino from 'pino';
 import { writeBenchSection } from '../../../infra/bench/report.ts';
 import { createApp } from '../src/app';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
+import { type Area, profileWhile, timeByArea } from './cpu-profile';
+import { type LoadResult, runLoad } from './load';
 
-const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10);
+const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 10;
 const PROJECTS = 20;
+const PROFILE_SEC = Math.min(DURATION_SEC, 5);
+
+/** Where a frame's code lives, most specific first; see timeByArea for how samples are assigned. */
+const has =
+  (...parts: string[]) =>
+  (url: string) =>
+    parts.some((p) => url.includes(p));
+const AREAS: Area[] = [
+  {
+    name: 'JWT verify (jose, WebCrypto HMAC, key derivation)',
+    match: has('/node_modules/jose/', '/src/auth/access-token.ts', '/server/src/tickets.ts'),
+  },
+  { name: 'auth middleware (bearer parsing)', match: has('/src/auth/require-user.ts') },
+  {
+    name: 'access log and request context (pino)',
+    match: has(
+      '/node_modules/pino/',
+      '/node_modules/@pinojs/',
+      '/node_modules/sonic-boom/',
+      'request-context.ts',
+    ),
+  },
+  { name: 'Postgres client (postgres.js: query, protocol, rows)', match: has('/node_modules/postgres/') },
+  { name: 'zod (query validation, settings defaults)', match: has('/node_modules/zod/', '/@hono/zod-') },
+  {
+    name: 'JSON serialisation (c.json)',
+    match: (url, fn) => fn === 'json' && url.includes('/node_modules/hono/dist/context.js'),
+  },
+  { name: 'Hono routing, compose, context', match: has('/node_modules/hono/') },
+  { name: 'route handler and app code', match: has('/apps/api/src/', '/packages/') },
+  { name: 'HTTP adapter (@hono/node-server, Request/Response)', match: has('/@hono/node-server/') },
+];
+const NODE_CORE = 'Node core (http parser, sockets, event loop)';
 
 function listenOn(
   fetch: (req: Request) => Response | Promise<Response>,
@@ -49,15 +89,30 @@ function table(head: string[], rows: (string | number)[][]): string {
   return [line(head), rule, ...cells.slice(1).map(line)].join('\n');
 }
 
-async function load(url: string, headers: Record<string, string> = {}) {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SEC, headers });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+/** A load run plus this process's CPU time (user + system, all threads) per request served. */
+type Measured = LoadResult & { cpuUs: number };
+
+async function load(url: string, headers: Record<string, string> = {}, durationSec = DURATION_SEC) {
+  const before = process.cpuUsage();
+  const result = await runLoad(url, { connections: CONNECTIONS, durationSec, headers });
+  const cpu = process.cpuUsage(before);
+  return { ...result, cpuUs: (cpu.user + cpu.system) / result.total } satisfies Measured;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Median req/s, latency percentiles and CPU per request over the rounds; requests summed. */
+function summarise(rounds: Measured[]): Measured {
   return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    total: result.requests.total,
+    rps: median(rounds.map((r) => r.rps)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    cpuUs: median(rounds.map((r) => r.cpuUs)),
+    total: rounds.reduce((n, r) => n + r.total, 0),
   };
 }
 
@@ -101,39 +156,76 @@ try {
   if (check.status !== 200 || page.items.length !== PROJECTS) throw new Error('setup failed');
 
   // Warm both servers (JIT, connection pools) before measuring.
-  await autocannon({ url: `${bare.url}/`, connections: CONNECTIONS, duration: 2 });
-  await autocannon({
-    url: `${api.url}/api/v1/projects`,
-    connections: CONNECTIONS,
-    duration: 2,
-    headers: authHeaders,
-  });
-  const baseline = await load(`${bare.url}/`);
-  const projects = await load(`${api.url}/api/v1/projects`, authHeaders);
+  await load(`${bare.url}/`, {}, 2);
+  await load(`${api.url}/api/v1/projects`, authHeaders, 2);
+  // Alternate the targets, round by round: on a shared 2-core box a neighbour's burst then lands
+  // on both sides of a round's ratio instead of on one target only.
+  const bareRounds: Measured[] = [];
+  const apiRounds: Measured[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    bareRounds.push(await load(`${bare.url}/`));
+    apiRounds.push(await load(`${api.url}/api/v1/projects`, authHeaders));
+  }
+  const baseline = summarise(bareRounds);
+  const projects = summarise(apiRounds);
+  const ratios = apiRounds.map((a, r) => (a.rps / bareRounds[r]!.rps) * 100);
+  const ratio = median(ratios);
+
+  // Profiled run (not the measured one: sampling costs throughput). postgres.js calls `debug` once
+  // per statement it sends, which counts database round trips per request.
+  let statements = 0;
+  db.sql.options.debug = () => {
+    statements++;
+  };
+  const { result: profiled, profile } = await profileWhile(() =>
+    load(`${api.url}/api/v1/projects`, authHeaders, PROFILE_SEC),
+  );
+  db.sql.options.debug = false;
+  if (process.env.BENCH_CPU_PROFILE) writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile));
+  const spent = timeByArea(profile, AREAS, NODE_CORE, has('/apps/api/bench/'));
+  const perRequestUs = (ms: number) => ((ms * 1000) / profiled.total).toFixed(0);
 
   const date = new Date().toISOString().slice(0, 10);
-  const ratio = (projects.rps / baseline.rps) * 100;
+  const wallMs = (profile.endTime - profile.startTime) / 1000;
   const md = `## API: authenticated project list vs bare Hono
 
 Command: \`npm run bench:api\` (apps/api/bench/bench-api.ts), run ${date} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}.
-autocannon, ${CONNECTIONS} connections, ${DURATION_SEC} s per target after a 2 s warm-up, both servers in one process on @hono/node-server (port 0), loopback HTTP/1.1 keep-alive.
-\`GET /api/v1/projects\`: bearer JWT verified (HS256), keyset query over ${PROJECTS} projects in real Postgres 15, JSON response (~${Math.round(JSON.stringify(page).length / 1024)} KiB), access log at info level (to /dev/null).
+autocannon in a child process (so the load generator does not share the servers' thread), ${CONNECTIONS} connections; after a 2 s warm-up each, ${ROUNDS} rounds of ${DURATION_SEC} s per target, the targets alternating; medians over the rounds. Both servers in the bench process on @hono/node-server (port 0), loopback HTTP/1.1 keep-alive.
+\`GET /api/v1/projects\`: bearer JWT verified (HS256 via jose: alg allowlist, iss, aud, exp), keyset query over ${PROJECTS} projects in real Postgres 15, JSON response (~${Math.round(JSON.stringify(page).length / 1024)} KiB), access log at info level (to /dev/null).
 
 ${table(
-  ['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'requests'],
+  ['target', 'req/s (median)', 'p50 ms', 'p99 ms', 'server CPU µs / request', 'requests'],
   [
-    ['bare Hono `GET /` (hello world)', baseline.rps.toFixed(0), baseline.p50, baseline.p99, baseline.total],
+    [
+      'bare Hono `GET /` (hello world)',
+      baseline.rps.toFixed(0),
+      baseline.p50,
+      baseline.p99,
+      baseline.cpuUs.toFixed(0),
+      baseline.total,
+    ],
     [
       '`GET /api/v1/projects` (authenticated)',
       projects.rps.toFixed(0),
       projects.p50,
       projects.p99,
+      projects.cpuUs.toFixed(0),
       projects.total,
     ],
   ],
 )}
 
-The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughput (×${(baseline.rps / projects.rps).toFixed(1)} slower); the difference is JWT verification, one Postgres round trip and JSON serialisation. The load generator shares the ${cpus().length} cores, so absolute numbers are lower bounds.`;
+The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughput (median of the rounds' ratios: ${ratios.map((x) => `${x.toFixed(1)} %`).join(', ')}; ×${(100 / ratio).toFixed(1)} slower). The load generator, Postgres and the server share the ${cpus().length} cores (and, on a shared box, any neighbour's work), so absolute numbers are lower bounds; server CPU per request (the bench process's user + system time, all its threads, ÷ requests) moves less with neighbours than req/s does.
+
+### Where an authenticated request spends its time
+
+A further ${PROFILE_SEC} s run of the project list under V8's sampling profiler (node:inspector, the same data as \`node --cpu-prof\`; ${profiled.rps.toFixed(0)} req/s while sampled): self time on the server's main thread, each sample charged to the innermost frame an area claims (so WebCrypto and socket work count for the library that asked for them). The server thread was busy ${((spent.busyMs / wallMs) * 100).toFixed(0)} % of the run, ${perRequestUs(spent.busyMs)} µs per request; Postgres round trips per request: **${(statements / profiled.total).toFixed(2)}** (statements postgres.js sent ÷ requests).
+
+${table(
+  ['area', 'self time %', 'µs / request'],
+  spent.areas.map((a) => [a.name, a.percent.toFixed(1), perRequestUs(a.ms)]),
+)}
+`;
   // writeBenchSection expects docs/ to exist; on a fresh checkout it may not yet.
   mkdirSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs'), { recursive: true });
   writeBenchSection('api', md);

@@ -40,6 +40,27 @@ describe('projects and members', () => {
     expect(await auditCount(p.id, 'project.create')).toBe(1);
   });
 
+  it('gives createdAt and updatedAt as the stored timestamps in Date#toISOString() form', async () => {
+    const p = await createProject(h, owner, 'Stamped');
+    // Microseconds and a far-from-UTC offset: the ISO text is UTC, milliseconds truncated as a Date does.
+    await h.db.sql`
+      update projects set created_at = '2026-03-29 01:30:00.123987+13:45', updated_at = '2026-11-01 23:59:59.9999-07'
+      where id = ${p.id}`;
+    const [row] = await h.db.sql<{ created_at: Date; updated_at: Date }[]>`
+      select created_at, updated_at from projects where id = ${p.id}`;
+    const expected = { createdAt: row!.created_at.toISOString(), updatedAt: row!.updated_at.toISOString() };
+    expect(expected).toEqual({
+      createdAt: '2026-03-28T11:45:00.123Z',
+      updatedAt: '2026-11-02T06:59:59.999Z',
+    });
+    const one = (await (await req(owner, 'GET', `/api/v1/projects/${p.id}`)).json()) as Project;
+    expect(one).toMatchObject(expected);
+    const page = (await (await req(owner, 'GET', '/api/v1/projects?limit=100')).json()) as {
+      items: Project[];
+    };
+    expect(page.items.find((x) => x.id === p.id)).toMatchObject(expected);
+  });
+
   it('lists only my projects, newest first, through a cursor', async () => {
     const mine = await registerUser(h, 'lister');
     const ids: string[] = [];

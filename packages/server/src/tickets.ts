@@ -15,6 +15,28 @@ async function keyFor(secret: string, purpose: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
 }
 
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+const hmacKeys = new Map<string, Promise<HmacKey>>();
+
+/**
+ * The purpose's derived key as a non-extractable HMAC-SHA256 CryptoKey (sign and verify), derived
+ * and imported once per secret and purpose. Hot paths (every bearer token, every ticket, every
+ * signed URL) then skip a SHA-256 and a key import per call; jose checks the key's algorithm
+ * against the token's `alg` as it does for raw bytes.
+ */
+export function hmacKey(secret: string, purpose: string): Promise<HmacKey> {
+  const id = `${purpose}\0${secret}`;
+  let key = hmacKeys.get(id);
+  if (!key) {
+    key = keyFor(secret, purpose).then((raw) =>
+      crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+    );
+    key.catch(() => hmacKeys.delete(id));
+    hmacKeys.set(id, key);
+  }
+  return key;
+}
+
 /**
  * Signs a realtime ticket (JWT HS256, audience `clapboard-realtime`) valid for `ttlSec` (default 60).
  * The realtime server verifies it locally with the same secret; it never calls the API.
@@ -32,7 +54,7 @@ export async function signTicket(
     .setAudience(TICKET_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(await keyFor(secret, 'ticket'));
+    .sign(await hmacKey(secret, 'ticket'));
   return { ticket, expiresAt };
 }
 
@@ -45,7 +67,7 @@ export async function verifyTicket(
 ): Promise<TicketVerdict> {
   if (!ticket || ticket.length > 4096) return { ok: false, reason: 'invalid' };
   try {
-    const { payload } = await jwtVerify(ticket, await keyFor(secret, 'ticket'), {
+    const { payload } = await jwtVerify(ticket, await hmacKey(secret, 'ticket'), {
       algorithms: ALGORITHMS,
       issuer: TOKEN_ISSUER,
       audience: TICKET_AUDIENCE,

@@ -1,18 +1,5 @@
-import { deriveKey } from '@clapboard/server/tickets';
+import { hmacKey } from '@clapboard/server/tickets';
 import type { AssetVariant } from '@clapboard/shared/api';
-
-type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
-const keys = new Map<string, Promise<HmacKey>>();
-function hmacKey(secret: string): Promise<HmacKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = deriveKey(secret, 'asset-url').then((raw) =>
-      crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
-    );
-    keys.set(secret, key);
-  }
-  return key;
-}
 
 const message = (assetId: string, variant: AssetVariant, exp: number) =>
   new TextEncoder().encode(`${assetId}:${variant}:${exp}`);
@@ -41,7 +28,9 @@ export async function signAssetUrl(
   variant: AssetVariant,
   exp: number,
 ): Promise<string> {
-  const sig = toB64u(await crypto.subtle.sign('HMAC', await hmacKey(secret), message(assetId, variant, exp)));
+  const sig = toB64u(
+    await crypto.subtle.sign('HMAC', await hmacKey(secret, 'asset-url'), message(assetId, variant, exp)),
+  );
   const base = publicUrl.replace(/\/+$/, '');
   return `${base}/api/v1/assets/${assetId}/${variant}?exp=${exp}&sig=${sig}`;
 }
@@ -59,7 +48,12 @@ export async function verifyAssetUrl(
 ): Promise<'ok' | 'invalid' | 'expired'> {
   const bytes = fromB64u(sig);
   if (bytes?.length !== 32) return 'invalid';
-  const ok = await crypto.subtle.verify('HMAC', await hmacKey(secret), bytes, message(assetId, variant, exp));
+  const ok = await crypto.subtle.verify(
+    'HMAC',
+    await hmacKey(secret, 'asset-url'),
+    bytes,
+    message(assetId, variant, exp),
+  );
   if (!ok) return 'invalid';
   return exp * 1000 < Date.now() ? 'expired' : 'ok';
 }

@@ -1,4 +1,4 @@
-import { deriveKey, TOKEN_ISSUER } from '@clapboard/server/tickets';
+import { hmacKey, TOKEN_ISSUER } from '@clapboard/server/tickets';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 
 /** Access tokens live 15 minutes; the refresh cookie renews them. */
@@ -26,7 +26,7 @@ export async function signAccessToken(
     .setAudience(ACCESS_TOKEN_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(await deriveKey(secret, 'access'));
+    .sign(await hmacKey(secret, 'access'));
   return { token, expiresAt };
 }
 
@@ -39,7 +39,7 @@ export type AccessVerdict = { ok: true; claims: AccessClaims } | { ok: false; re
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessVerdict> {
   if (token.length > 4096) return { ok: false, reason: 'invalid' };
   try {
-    const { payload } = await jwtVerify(token, await deriveKey(secret, 'access'), {
+    const { payload } = await jwtVerify(token, await hmacKey(secret, 'access'), {
       algorithms: ALGORITHMS,
       issuer: TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,

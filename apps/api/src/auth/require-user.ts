@@ -1,3 +1,4 @@
+import { lazyChild } from '@clapboard/server/logger';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
 import { HttpError, unauthorized } from '../errors/http-error';
@@ -19,7 +20,7 @@ export function requireUser(jwtSecret: string): MiddlewareHandler<AppEnv> {
       throw unauthorized('Your access token is not valid. Sign in again.');
     }
     c.set('userId', verdict.claims.userId);
-    c.set('log', c.var.log.child({ userId: verdict.claims.userId }));
+    c.set('log', lazyChild(c.var.log, { userId: verdict.claims.userId }));
     await next();
   };
 }

@@ -1,8 +1,22 @@
 import type { Logger } from '@clapboard/server/logger';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/**
+ * Sets a header on the finished response in place. `c.header()` after `next()` rebuilds the
+ * response to stay safe with immutable headers (a fetched or `Response.error()` one), which makes
+ * @hono/node-server trade its lightweight response for a full WHATWG one on every request; only
+ * responses whose headers refuse the change take that path here.
+ */
+function setResponseHeader(c: Context<AppEnv>, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value);
+  }
+}
 
 /**
  * Gives each request an id (a valid incoming `x-request-id` is kept), a child logger carrying it,
@@ -17,7 +31,7 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
     c.set('log', child);
     const started = performance.now();
     await next();
-    c.header('x-request-id', requestId);
+    setResponseHeader(c, 'x-request-id', requestId);
     const path = new URL(c.req.url).pathname;
     if (path !== '/healthz') {
       child.info(

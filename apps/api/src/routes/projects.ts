@@ -85,8 +85,9 @@ type ProjectRow = {
   name: string;
   settings: Record<string, unknown>;
   require_approval_for_final: boolean;
-  created_at: Date;
-  updated_at: Date;
+  /** Already in `Date#toISOString()` form; see projectColumns. */
+  created_at: string;
+  updated_at: string;
   role: Role;
   cursor_ts: string;
 };
@@ -98,8 +99,8 @@ const toProject = (r: ProjectRow): Project => ({
   // Stored settings are partial; defaults fill the rest so clients always get a full object.
   settings: projectSettingsSchema.parse(r.settings ?? {}),
   requireApprovalForFinal: r.require_approval_for_final,
-  createdAt: r.created_at.toISOString(),
-  updatedAt: r.updated_at.toISOString(),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 /** Projects: list (mine), create, read, update, soft delete. Every check reads the permission table. */
@@ -107,9 +108,21 @@ export function projectRoutes(deps: AppDeps) {
   const { sql } = deps;
   const ipOf = (c: Parameters<typeof clientIp>[0]) => clientIp(c, deps.peerAddress, deps.trustProxy ?? false);
 
+  /**
+   * The columns toProject reads (`p` projects, `m` the caller's membership). Postgres writes the
+   * timestamps in `Date#toISOString()` form (UTC, milliseconds truncated as a JS Date does), so a
+   * page does not parse 40 dates into Date objects only to print them again; `cursor_ts` keeps the
+   * microseconds for the keyset cursor.
+   */
+  const projectColumns = () => sql`
+    p.id, p.name, p.settings, p.require_approval_for_final, m.role,
+    to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+    to_char(p.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at,
+    p.created_at::text as cursor_ts`;
+
   async function loadProject(projectId: string, userId: string): Promise<Project> {
     const [row] = await sql<ProjectRow[]>`
-      select p.*, m.role, p.created_at::text as cursor_ts from projects p
+      select ${projectColumns()} from projects p
       join project_members m on m.project_id = p.id and m.user_id = ${userId}
       where p.id = ${projectId} and p.deleted_at is null`;
     if (!row) throw notFound('Project');
@@ -124,7 +137,7 @@ export function projectRoutes(deps: AppDeps) {
     const { limit, cursor: rawCursor } = c.req.valid('query');
     const cursor = decodeCursor(rawCursor);
     const rows = await sql<ProjectRow[]>`
-      select p.*, m.role, p.created_at::text as cursor_ts from project_members m
+      select ${projectColumns()} from project_members m
       join projects p on p.id = m.project_id
       where m.user_id = ${currentUserId(c)} and p.deleted_at is null
         ${cursor ? sql`and (p.created_at, p.id) < (${cursor.createdAt}::text::timestamptz, ${cursor.id}::uuid)` : sql``}
