@@ -24,18 +24,32 @@ const apiCall = <T>(path: string, init?: Parameters<typeof callApi>[2]) =>
 const register = (name: string) => registerAccount(stack.baseUrl, name);
 const tmp = mkdtempSync(join(tmpdir(), 'clapboard-e2e-media-'));
 
-/** Records every value a progress bar matching `selector` shows, from the moment it appears. */
-async function recordProgressBar(page: Page, selector: string): Promise<{ seen(): Promise<number[]> }> {
+/**
+ * Records every value a progress bar matching `selector` shows, from the moment it appears, with
+ * the status its `.job-progress` showed at that moment.
+ */
+async function recordProgressBar(
+  page: Page,
+  selector: string,
+): Promise<{ seen(): Promise<number[]>; states(): Promise<Array<{ value: number; status: string }>> }> {
   await page.evaluate((sel) => {
-    const w = window as unknown as { barSeen: number[] };
+    const w = window as unknown as { barSeen: Array<{ value: number; status: string }> };
     w.barSeen = [];
     const record = () => {
       const bar = document.querySelector<HTMLProgressElement>(sel);
-      if (bar && w.barSeen.at(-1) !== bar.value) w.barSeen.push(bar.value);
+      const status = bar?.closest('.job-progress')?.getAttribute('data-status') ?? '';
+      const last = w.barSeen.at(-1);
+      if (bar && (last?.value !== bar.value || last.status !== status))
+        w.barSeen.push({ value: bar.value, status });
     };
     new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true });
   }, selector);
-  return { seen: () => page.evaluate(() => (window as unknown as { barSeen: number[] }).barSeen) };
+  const states = () =>
+    page.evaluate(() => (window as unknown as { barSeen: Array<{ value: number; status: string }> }).barSeen);
+  return {
+    states,
+    seen: async () => (await states()).map((s) => s.value).filter((v, i, all) => i === 0 || all[i - 1] !== v),
+  };
 }
 
 /** A <video>'s duration once its metadata has loaded (seconds). */
@@ -302,6 +316,11 @@ describe('the studio in Chromium', () => {
     await alice.getByRole('heading', { name: 'New render' }).waitFor();
     await alice.locator('#render-resolution').selectOption('480p');
     await alice.locator('#render-aspect').selectOption('16:9');
+    // Nothing rendered on this deployment yet: the estimate says it is a first one.
+    await alice
+      .getByTestId('render-estimate')
+      .getByText(/first estimate/)
+      .waitFor();
     // Record every value any render progress bar shows, from the moment it appears.
     const bar = await recordProgressBar(alice, '.render-row progress');
     await alice.getByRole('button', { name: 'Start render' }).click();
@@ -311,6 +330,17 @@ describe('the studio in Chromium', () => {
     expect(seen.at(-1)).toBe(100);
     // The bar moved: it showed values strictly between 0 and 100 before finishing.
     expect(new Set(seen.filter((v) => v > 0 && v < 100)).size).toBeGreaterThan(1);
+    // 100 only ever shows beside the status completed.
+    const at100 = (await bar.states()).filter((s) => s.value === 100);
+    expect(at100.length).toBeGreaterThan(0);
+    expect(at100.every((s) => s.status === 'completed')).toBe(true);
+    // The finished row shows the estimate and the measured actual, cost and worker-seconds.
+    const cost = row.getByTestId('job-cost');
+    await expect
+      .poll(() => cost.textContent(), { timeout: 10_000 })
+      .toMatch(/^est\. <?\$\d+\.\d{4} · [\d.]+ s — actual <?\$\d+\.\d{4} · [\d.]+ s$/);
+    const actualSec = Number(/actual <?\$[\d.]+ · ([\d.]+) s/.exec((await cost.textContent())!)![1]);
+    expect(actualSec).toBeGreaterThan(0);
 
     const jobId = (await row.getAttribute('data-job-id'))!;
     const detail = await apiCall<{
@@ -346,6 +376,20 @@ describe('the studio in Chromium', () => {
     await alice.getByRole('heading', { name: 'Review', exact: true }).waitFor();
     await alice.getByRole('link', { name: 'Jobs' }).click();
     await alice.getByRole('link', { name: 'Thumbnails and preview strip' }).waitFor();
+    // Every job here has finished: 100 % exactly for the completed ones, each with its actual.
+    await alice.getByRole('link', { name: 'Render video' }).first().waitFor();
+    const rows = await alice.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        status: tr.getAttribute('data-status'),
+        percent: tr.querySelector('[data-percent]')?.getAttribute('data-percent'),
+        cost: tr.textContent ?? '',
+      })),
+    );
+    expect(rows.some((r) => r.status === 'completed')).toBe(true);
+    for (const r of rows) {
+      expect(r.percent === '100').toBe(r.status === 'completed');
+      if (r.status === 'completed') expect(r.cost).toMatch(/est\. <?\$[\d.]+ · [\d.]+ s — actual <?\$[\d.]+/);
+    }
     await screenshot(alice, 'jobs');
     await alice.goBack();
     await alice.getByRole('heading', { name: 'Review', exact: true }).waitFor();

@@ -1,21 +1,33 @@
 import type { Job } from '@clapboard/shared/jobs';
 import { formatDuration } from '../lib/format';
+import { shownPercent, stepLabel } from '../lib/job-display';
 import type { WatchedJob } from '../lib/use-job-watch';
 
-/** Progress bar with stage, percent and ETA for one watched job. */
+/**
+ * Progress bar of one watched job: stage and message, the job's percent (100 only once it
+ * completed), the current step with its own percent, and the ETA from observed throughput.
+ */
 export function JobProgress({ watched, label }: { watched: WatchedJob; label: string }) {
   const { job, progress } = watched;
-  const pct = job.status === 'completed' ? 100 : Math.round(progress?.progress ?? 0);
+  const pct = shownPercent(job, progress);
   const active = job.status === 'queued' || job.status === 'running';
+  const step = active && progress?.step ? progress.step : null;
   return (
-    <div className="job-progress" data-status={job.status}>
+    <div className="job-progress" data-status={job.status} data-percent={pct}>
       <div className="row spread small">
         <span>
           <StatusBadge status={job.status} /> {active ? (progress?.stage ?? 'Waiting for a worker') : ''}
           {active && progress?.message ? ` · ${progress.message}` : ''}
         </span>
         <span className="muted">
-          {pct}%{active && progress?.etaSec != null ? ` · ${formatDuration(progress.etaSec)} left` : ''}
+          <span className="job-percent">{pct}%</span>
+          {step && (
+            <span className="job-step">
+              {' · '}
+              {stepLabel(step)} {Math.floor(progress?.stepProgress ?? 0)}%
+            </span>
+          )}
+          {active && progress?.etaSec != null ? ` · ${formatDuration(progress.etaSec)} left` : ''}
         </span>
       </div>
       <progress max={100} value={pct} aria-label={`${label} progress`} aria-valuetext={`${pct}%`} />

@@ -1,6 +1,10 @@
-/** `$0.0123`: budgets are small sums of worker-seconds, so show cents and fractions of them. */
+/**
+ * `$0.0123`: budgets are small sums of worker-seconds, so show cents and fractions of them. A sum
+ * too small for four decimals reads `<$0.0001`, not `$0.0000`: it was not free.
+ */
 export function formatUsd(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
+  if (n > 0 && Number(n.toFixed(4)) === 0) return '<$0.0001';
   return `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`;
 }
 

@@ -1,5 +1,5 @@
 import type { BudgetFigures, Job, JobType } from '@clapboard/shared/jobs';
-import { api } from './api-client';
+import { ApiError, api } from './api-client';
 
 export interface SubmittedJob {
   job: Job;
@@ -9,7 +9,8 @@ export interface SubmittedJob {
 
 /**
  * Starts a job. The API checks the cost first: past the hard budget it answers 402 and this throws
- * an ApiError whose `details` are the BudgetFigures (see `budgetFiguresOf`).
+ * an ApiError whose `details` are the BudgetFigures (see `budgetFiguresOf`). When no live worker
+ * runs the type it answers 503 `capability_missing` (see `isCapabilityMissing`) and creates nothing.
  */
 export function submitJob(
   projectId: string,
@@ -24,4 +25,9 @@ export function budgetFiguresOf(details: unknown): BudgetFigures | null {
   if (!details || typeof details !== 'object') return null;
   const d = details as Partial<BudgetFigures>;
   return typeof d.estimateUsd === 'number' && typeof d.spentUsd === 'number' ? (d as BudgetFigures) : null;
+}
+
+/** A 503 `capability_missing`: no live worker runs the job type; its message says what to start. */
+export function isCapabilityMissing(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.status === 503 && err.code === 'capability_missing';
 }

@@ -1,23 +1,21 @@
-import type { Job, JobProgress } from '@clapboard/shared/jobs';
+import type { Job, JobFinished, JobProgress } from '@clapboard/shared/jobs';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { applyFinished, applyProgress, initialWatch, takeRecord, type WatchedJob } from './job-watch-state';
 import type { ProjectSocket } from './project-socket';
+import { JOB_TYPES_QUERY_KEY } from './use-job-types';
 
-export interface WatchedJob {
-  job: Job;
-  /** Latest live progress (also kept in `job.progress`). */
-  progress: JobProgress | null;
-  /** Preview assets in the order they arrived. */
-  previews: string[];
-  /** The step names seen in progress events, with their latest percent. */
-  steps: Record<string, number>;
-}
+export type { WatchedJob } from './job-watch-state';
 
 /**
  * Follows one job live over Socket.IO: emits `job:watch` (on every connect, since rooms do not
  * survive a reconnect) and takes the ack's job as the current state, then applies `job:progress`
- * and `job:finished`. Finishing invalidates the job lists so other views catch up.
+ * and `job:finished` as they come (see job-watch-state.ts for what is taken when). Finishing
+ * invalidates the job lists so other views, and this one's costs, catch up, and the job types so
+ * estimates use the work just measured.
  *
+ * @param initial the job record from the page; a newer one (after a refetch, retry or cancel) is
+ *   taken when it changes
  * @param onFinished called once when the job reaches a terminal status while watched
  */
 export function useJobWatch(
@@ -26,12 +24,7 @@ export function useJobWatch(
   onFinished?: (job: Job) => void,
 ): WatchedJob {
   const qc = useQueryClient();
-  const [state, setState] = useState<WatchedJob>(() => ({
-    job: initial,
-    progress: initial.progress,
-    previews: initial.progress?.previewAssetId ? [initial.progress.previewAssetId] : [],
-    steps: {},
-  }));
+  const [state, setState] = useState<WatchedJob>(() => initialWatch(initial));
   const latest = useRef(state);
   const finished = useRef(onFinished);
   finished.current = onFinished;
@@ -40,52 +33,29 @@ export function useJobWatch(
   const terminal =
     initial.status === 'completed' || initial.status === 'failed' || initial.status === 'cancelled';
 
-  // A retry or cancel from this page changes the job record: take the newer one.
+  // A refetch (costs after a finish), a retry or a cancel from this page brings a newer record.
   useEffect(() => {
-    setState((s) =>
-      s.job.status !== initial.status || s.job.id !== initial.id ? { ...s, job: initial } : s,
-    );
+    setState((s) => takeRecord(s, initial));
   }, [initial]);
 
   useEffect(() => {
     if (terminal) return;
     const watch = () =>
       socket.emit('job:watch', { jobId }, (res) => {
-        if (res.ok) setState((s) => ({ ...s, job: res.job, progress: res.job.progress ?? s.progress }));
+        if (res.ok) setState((s) => takeRecord(s, res.job));
       });
     const onProgress = (p: JobProgress) => {
-      if (p.jobId !== jobId) return;
-      setState((s) => {
-        // Parallel steps report on a shared scale; the bar only ever moves forward.
-        const shown = Math.max(p.progress, s.progress?.progress ?? 0);
-        const q = shown === p.progress ? p : { ...p, progress: shown };
-        return {
-          ...s,
-          job: { ...s.job, status: s.job.status === 'queued' ? 'running' : s.job.status, progress: q },
-          progress: q,
-          previews:
-            p.previewAssetId && !s.previews.includes(p.previewAssetId)
-              ? [...s.previews, p.previewAssetId]
-              : s.previews,
-          steps: { ...s.steps, [p.step ?? p.stage]: p.stepProgress ?? p.progress },
-        };
-      });
+      if (p.jobId === jobId) setState((s) => applyProgress(s, p));
     };
-    const onFinished_ = (f: {
-      jobId: string;
-      status: Job['status'];
-      error?: string;
-      outputs: Job['outputs'];
-    }) => {
+    const onFinished_ = (f: JobFinished) => {
       if (f.jobId !== jobId) return;
-      const job = { ...latest.current.job, status: f.status, error: f.error ?? null, outputs: f.outputs };
-      setState((s) => ({
-        ...s,
-        job: { ...s.job, status: f.status, error: f.error ?? null, outputs: f.outputs },
-      }));
-      finished.current?.(job);
+      const next = applyFinished(latest.current, f);
+      setState((s) => applyFinished(s, f));
+      finished.current?.(next.job);
       void qc.invalidateQueries({ queryKey: ['jobs'] });
       void qc.invalidateQueries({ queryKey: ['job', jobId] });
+      // Its steps' timings are this deployment's measured work now (the API caches fits ~10 s).
+      void qc.invalidateQueries({ queryKey: JOB_TYPES_QUERY_KEY });
     };
     socket.on('connect', watch);
     socket.on('job:progress', onProgress);

@@ -1,13 +1,16 @@
 import { ASPECT_RATIOS, RESOLUTIONS } from '@clapboard/shared/document';
-import { estimatePlan, planJob } from '@clapboard/shared/job-plan';
 import type { BudgetFigures } from '@clapboard/shared/jobs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { UnavailableNote } from '../components/unavailable-note';
 import { ApiError, api } from '../lib/api-client';
 import { formatUsd } from '../lib/format';
+import { formatWorkSeconds } from '../lib/job-display';
+import { estimateBasis, estimateBasisText, filmSeconds, renderEstimate } from '../lib/job-estimate';
 import { useProject } from '../lib/project-context';
-import { budgetFiguresOf, submitJob } from '../lib/submit-job';
+import { budgetFiguresOf, isCapabilityMissing, submitJob } from '../lib/submit-job';
 import { useToasts } from '../lib/toasts';
+import { useJobType } from '../lib/use-job-types';
 
 export interface Budget {
   softLimitUsd: number | null;
@@ -45,21 +48,22 @@ function Figures({ f }: { f: BudgetFigures }) {
 
 /**
  * Render settings (resolution, aspect, burned-in subtitles) with the cost estimate and the budget
- * shown before anything is spent. A 402 shows the API's figures and says what to do.
+ * shown before anything is spent. The estimate is the job service's own (shared plan over each
+ * scene's seconds, this deployment's measured work where it has some). With no worker running
+ * renders the button is disabled and says why; a 402 shows the API's figures and says what to do.
+ *
+ * @param sceneSec each scene's `durationSec`, in document order
  */
-export function RenderForm({ sceneCount }: { sceneCount: number }) {
+export function RenderForm({ sceneSec }: { sceneSec: readonly number[] }) {
   const { projectId, project } = useProject();
   const qc = useQueryClient();
   const toasts = useToasts();
   const budget = useBudget(projectId);
+  const renderType = useJobType('render.video');
   const [resolution, setResolution] = useState<string>(project?.settings.resolution ?? '720p');
   const [aspect, setAspect] = useState<string>(project?.settings.aspectRatio ?? '16:9');
   const [burn, setBurn] = useState(false);
-  // The job service's own plan and estimate (shared with the API), at a 4 s shot per scene.
-  const estimate = estimatePlan(
-    'render.video',
-    planJob('render.video', {}, { sceneSec: Array.from({ length: Math.max(1, sceneCount) }, () => 4) }),
-  );
+  const estimate = renderEstimate(sceneSec, renderType.info);
   const start = useMutation({
     mutationFn: () =>
       submitJob(projectId, 'render.video', {
@@ -71,17 +75,26 @@ export function RenderForm({ sceneCount }: { sceneCount: number }) {
       void qc.invalidateQueries({ queryKey: ['jobs', projectId] });
       void qc.invalidateQueries({ queryKey: ['budget', projectId] });
     },
+    // The workers changed since the last look: ask again so the button says so too.
+    onError: (err) => {
+      if (isCapabilityMissing(err)) renderType.recheck();
+    },
   });
   const refused =
     start.error instanceof ApiError && start.error.status === 402
       ? budgetFiguresOf(start.error.details)
       : null;
+  const missing = isCapabilityMissing(start.error) ? start.error : null;
+  const unavailable = renderType.availability.state === 'unavailable' ? renderType.availability.reason : null;
+  const noScenes = sceneSec.length === 0;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    start.mutate();
+    if (!unavailable && !noScenes) start.mutate();
   };
   const b = budget.data;
-  const over = b?.hardLimitUsd != null && b.spentUsd + b.reservedUsd + estimate.usd > b.hardLimitUsd;
+  const over =
+    estimate && b?.hardLimitUsd != null && b.spentUsd + b.reservedUsd + estimate.usd > b.hardLimitUsd;
+  const n = sceneSec.length;
   return (
     <form className="card render-form" onSubmit={submit} aria-labelledby="render-form-title">
       <h2 id="render-form-title">New render</h2>
@@ -107,9 +120,16 @@ export function RenderForm({ sceneCount }: { sceneCount: number }) {
           subtitles
         </label>
       </div>
-      <p className="small" data-testid="render-estimate">
-        Estimated cost <strong>{formatUsd(estimate.usd)}</strong> for {Math.max(1, sceneCount)} scene
-        {sceneCount === 1 ? '' : 's'} (about {Math.round(estimate.seconds)} worker-seconds).{' '}
+      <p className="small" data-testid="render-estimate" data-basis={estimate ? estimateBasis(estimate) : ''}>
+        {estimate ? (
+          <>
+            Estimated cost <strong>{formatUsd(estimate.usd)}</strong> for {n} scene{n === 1 ? '' : 's'},{' '}
+            {formatWorkSeconds(filmSeconds(sceneSec))} of film: about {formatWorkSeconds(estimate.seconds)} of
+            worker time ({estimateBasisText(estimate)}).{' '}
+          </>
+        ) : (
+          'No scenes to render yet: sync them from the script in the Storyboard tab. '
+        )}
         {b && (
           <span className="muted">
             Spent {formatUsd(b.spentUsd)}
@@ -128,12 +148,29 @@ export function RenderForm({ sceneCount }: { sceneCount: number }) {
           <Figures f={refused} />
         </div>
       )}
-      {start.error && !refused && (
+      {missing && !unavailable && (
+        <p className="error small" role="alert">
+          {missing.message}
+        </p>
+      )}
+      {start.error && !refused && !missing && (
         <p className="error small" role="alert">
           {start.error instanceof ApiError ? start.error.message : 'Could not start the render.'}
         </p>
       )}
-      <button type="submit" disabled={start.isPending}>
+      {unavailable && (
+        <UnavailableNote
+          id="render-unavailable"
+          reason={unavailable}
+          onRecheck={renderType.recheck}
+          checking={renderType.checking}
+        />
+      )}
+      <button
+        type="submit"
+        disabled={start.isPending || !!unavailable || noScenes}
+        aria-describedby={unavailable ? 'render-unavailable' : undefined}
+      >
         {start.isPending ? 'Starting…' : 'Start render'}
       </button>
     </form>

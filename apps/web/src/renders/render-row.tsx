@@ -2,7 +2,8 @@ import type { Job } from '@clapboard/shared/jobs';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { JobProgress } from '../components/job-progress';
 import { ApiError, api } from '../lib/api-client';
-import { formatTime, formatUsd } from '../lib/format';
+import { formatTime } from '../lib/format';
+import { costLine, stepLabel } from '../lib/job-display';
 import { useCan, useProject } from '../lib/project-context';
 import { useToasts } from '../lib/toasts';
 import { useAsset } from '../lib/use-asset';
@@ -48,8 +49,7 @@ export function RenderRow({ job: initial }: { job: Job }) {
           {preset.burnSubtitles ? ' · subtitles burned in' : ''}
         </strong>
         <span className="muted small">
-          {formatTime(job.createdAt)} · est. {formatUsd(job.costEstimateUsd)}
-          {job.costActualUsd > 0 ? ` · actual ${formatUsd(job.costActualUsd)}` : ''}
+          {formatTime(job.createdAt)} · <span data-testid="job-cost">{costLine(job)}</span>
         </span>
       </div>
       <JobProgress watched={watched} label="Render" />
@@ -57,7 +57,7 @@ export function RenderRow({ job: initial }: { job: Job }) {
         <ul className="steps small" aria-label="Steps">
           {Object.entries(watched.steps).map(([step, pct]) => (
             <li key={step}>
-              {step} <span className="muted">{Math.round(pct)}%</span>
+              {stepLabel(step)} <span className="muted">{Math.floor(pct)}%</span>
             </li>
           ))}
         </ul>

@@ -4,10 +4,22 @@ import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { StatusBadge } from '../components/job-progress';
 import { api } from '../lib/api-client';
-import { formatTime, formatUsd } from '../lib/format';
+import { formatDuration, formatTime } from '../lib/format';
+import { costLine, shownPercent, stepLabel } from '../lib/job-display';
 import type { Page } from '../lib/page';
 
 const ACTIVE: readonly JobStatus[] = ['queued', 'running'];
+
+/** What a running job is doing: its stage, current step with that step's percent, and the ETA. */
+function ActiveDetail({ p }: { p: NonNullable<Job['progress']> }) {
+  return (
+    <span className="muted small">
+      {p.stage ? ` · ${p.stage}` : ''}
+      {p.step ? ` · ${stepLabel(p.step)} ${Math.floor(p.stepProgress ?? 0)}%` : ''}
+      {p.etaSec != null ? ` · ${formatDuration(p.etaSec)} left` : ''}
+    </span>
+  );
+}
 
 /** Job history across every project I belong to, newest first, filterable by status. */
 export function JobsPage() {
@@ -53,7 +65,7 @@ export function JobsPage() {
         </p>
       )}
       {jobs.data && items.length === 0 && (
-        <p className="muted">No jobs yet. Renders, frame generations and exports appear here.</p>
+        <p className="muted">No jobs yet. Renders, frame generations and asset previews appear here.</p>
       )}
       {items.length > 0 && (
         <table className="table">
@@ -62,13 +74,13 @@ export function JobsPage() {
               <th scope="col">Job</th>
               <th scope="col">Status</th>
               <th scope="col">Progress</th>
-              <th scope="col">Cost</th>
+              <th scope="col">Cost and worker time</th>
               <th scope="col">Started</th>
             </tr>
           </thead>
           <tbody>
             {items.map((j) => (
-              <tr key={j.id}>
+              <tr key={j.id} data-job-id={j.id} data-status={j.status}>
                 <td>
                   <Link
                     to="/projects/$projectId/$tab"
@@ -83,11 +95,11 @@ export function JobsPage() {
                 <td>
                   <StatusBadge status={j.status} />
                 </td>
-                <td>
-                  {j.status === 'completed' ? 100 : Math.round(j.progress?.progress ?? 0)}%
-                  {j.progress?.stage && ACTIVE.includes(j.status) ? ` · ${j.progress.stage}` : ''}
+                <td data-percent={shownPercent(j, j.progress)}>
+                  {shownPercent(j, j.progress)}%
+                  {ACTIVE.includes(j.status) && j.progress ? <ActiveDetail p={j.progress} /> : null}
                 </td>
-                <td>{formatUsd(j.costActualUsd || j.costEstimateUsd)}</td>
+                <td className="small">{costLine(j)}</td>
                 <td>{formatTime(j.startedAt ?? j.createdAt)}</td>
               </tr>
             ))}

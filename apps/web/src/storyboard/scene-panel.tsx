@@ -2,12 +2,14 @@ import { CAMERA_MOVES, MAX_SCENE_DURATION_SEC, SHOTS } from '@clapboard/shared/d
 import type { Job } from '@clapboard/shared/jobs';
 import { useState } from 'react';
 import { JobProgress } from '../components/job-progress';
+import { UnavailableNote } from '../components/unavailable-note';
 import { VoiceSelect, voiceHint } from '../components/voice-select';
 import { ApiError } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';
-import { submitJob } from '../lib/submit-job';
+import { isCapabilityMissing, submitJob } from '../lib/submit-job';
 import { useToasts } from '../lib/toasts';
 import { useAsset } from '../lib/use-asset';
+import { useJobType } from '../lib/use-job-types';
 import { useJobWatch } from '../lib/use-job-watch';
 import { useVoices } from '../lib/use-voices';
 import type { SceneView } from './use-scenes';
@@ -91,6 +93,12 @@ export function ScenePanel({ scene, onClose }: { scene: SceneView; onClose: () =
   const [error, setError] = useState<string | null>(null);
   const voices = useVoices();
   const hint = voiceHint(voices);
+  const frameType = useJobType('scene.frame');
+  const variationsType = useJobType('scene.variations');
+  const reasonOf = (t: typeof frameType) =>
+    t.availability.state === 'unavailable' ? t.availability.reason : null;
+  const frameReason = reasonOf(frameType);
+  const variationsReason = reasonOf(variationsType);
   const set = (key: string, value: unknown) => scene.map.set(key, value);
   const start = async (type: 'scene.frame' | 'scene.variations') => {
     setError(null);
@@ -102,6 +110,8 @@ export function ScenePanel({ scene, onClose }: { scene: SceneView; onClose: () =
       );
       setJob(res.job);
     } catch (err) {
+      // No worker runs it after all: ask again, so the buttons say so too.
+      if (isCapabilityMissing(err)) (type === 'scene.frame' ? frameType : variationsType).recheck();
       setError(err instanceof ApiError ? err.message : 'Could not start the job.');
     }
   };
@@ -203,14 +213,37 @@ export function ScenePanel({ scene, onClose }: { scene: SceneView; onClose: () =
           <button
             type="button"
             onClick={() => void start('scene.frame')}
-            disabled={job?.status === 'running'}
+            disabled={job?.status === 'running' || !!frameReason}
+            aria-describedby={frameReason ? id('frame-unavailable') : undefined}
           >
             Regenerate frame
           </button>
-          <button type="button" className="ghost" onClick={() => void start('scene.variations')}>
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => void start('scene.variations')}
+            disabled={!!variationsReason}
+            aria-describedby={variationsReason ? id('variations-unavailable') : undefined}
+          >
             4 variations
           </button>
         </div>
+      )}
+      {canRun && frameReason && (
+        <UnavailableNote
+          id={id('frame-unavailable')}
+          reason={frameReason}
+          onRecheck={frameType.recheck}
+          checking={frameType.checking}
+        />
+      )}
+      {canRun && variationsReason && variationsReason !== frameReason && (
+        <UnavailableNote
+          id={id('variations-unavailable')}
+          reason={variationsReason}
+          onRecheck={variationsType.recheck}
+          checking={variationsType.checking}
+        />
       )}
       {error && (
         <p className="error small" role="alert">

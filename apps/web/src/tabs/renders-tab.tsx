@@ -18,7 +18,7 @@ export function RendersTab() {
   });
   return (
     <div className="renders">
-      {canRender && <RenderForm sceneCount={scenes.length} />}
+      {canRender && <RenderForm sceneSec={scenes.map((s) => s.durationSec)} />}
       <h2>Renders</h2>
       {jobs.isPending && <p className="muted">Loading renders…</p>}
       {jobs.error && (
