@@ -67,11 +67,15 @@ export async function startServices(opts: {
   const wanted = opts.only ?? (['api', 'realtime', 'worker'] as ServiceName[]);
   let out = '';
   const launch = (name: ServiceName) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', resolve(ROOT, ENTRIES[name])], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(opts.nodeArgs ?? []), '--import', 'tsx', resolve(ROOT, ENTRIES[name])],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
     });

@@ -29,7 +29,10 @@ export function hmacKey(secret: string, purpose: string): Promise<HmacKey> {
   let key = hmacKeys.get(id);
   if (!key) {
     key = keyFor(secret, purpose).then((raw) =>
-      crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+      crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+        'verify',
+      ]),
     );
     key.catch(() => hmacKeys.delete(id));
     hmacKeys.set(id, key);
