@@ -25,10 +25,16 @@ import { createTestDatabase, testPrefix, testServices } from '@clapboard/server/
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import pino from 'pino';
+import {
+  API_AREAS as AREAS,
+  has,
+  NODE_CORE,
+  profileWhile,
+  timeByArea,
+} from '../../../infra/bench/cpu-profile.ts';
 import { writeBenchSection } from '../../../infra/bench/report.ts';
 import { createApp } from '../src/app';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
-import { type Area, profileWhile, timeByArea } from './cpu-profile';
 import { type LoadResult, runLoad } from './load';
 
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 5);
@@ -36,38 +42,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 10;
 const PROJECTS = 20;
 const PROFILE_SEC = Math.min(DURATION_SEC, 5);
-
-/** Where a frame's code lives, most specific first; see timeByArea for how samples are assigned. */
-const has =
-  (...parts: string[]) =>
-  (url: string) =>
-    parts.some((p) => url.includes(p));
-const AREAS: Area[] = [
-  {
-    name: 'JWT verify (jose, WebCrypto HMAC, key derivation)',
-    match: has('/node_modules/jose/', '/src/auth/access-token.ts', '/server/src/tickets.ts'),
-  },
-  { name: 'auth middleware (bearer parsing)', match: has('/src/auth/require-user.ts') },
-  {
-    name: 'access log and request context (pino)',
-    match: has(
-      '/node_modules/pino/',
-      '/node_modules/@pinojs/',
-      '/node_modules/sonic-boom/',
-      'request-context.ts',
-    ),
-  },
-  { name: 'Postgres client (postgres.js: query, protocol, rows)', match: has('/node_modules/postgres/') },
-  { name: 'zod (query validation, settings defaults)', match: has('/node_modules/zod/', '/@hono/zod-') },
-  {
-    name: 'JSON serialisation (c.json)',
-    match: (url, fn) => fn === 'json' && url.includes('/node_modules/hono/dist/context.js'),
-  },
-  { name: 'Hono routing, compose, context', match: has('/node_modules/hono/') },
-  { name: 'route handler and app code', match: has('/apps/api/src/', '/packages/') },
-  { name: 'HTTP adapter (@hono/node-server, Request/Response)', match: has('/@hono/node-server/') },
-];
-const NODE_CORE = 'Node core (http parser, sockets, event loop)';
 
 function listenOn(
   fetch: (req: Request) => Response | Promise<Response>,

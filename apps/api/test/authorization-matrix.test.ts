@@ -474,6 +474,12 @@ describe('authorization matrix: every route × role', () => {
       }),
     },
     {
+      route: 'GET /api/v1/job-types',
+      label: 'job types this deployment runs now (any signed-in user)',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'GET', path: '/api/v1/job-types' }),
+    },
+    {
       route: 'GET /api/v1/models',
       label: 'models on live workers (any signed-in user)',
       expect: { ...all(200), anonymous: 401 },

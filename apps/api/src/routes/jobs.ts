@@ -228,24 +228,39 @@ export function jobRoutes(deps: JobRouteDeps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const userId = c.var.userId!;
-      await authorizeProject(deps.sql, id, userId, 'jobs:create');
+      // Where a submit spends its time, for the caller (Server-Timing) and bench:jobs.
+      const spans: string[] = [];
+      const span = (name: string, ms: number) => spans.push(`${name};dur=${ms.toFixed(2)}`);
+      const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+        const t = performance.now();
+        try {
+          return await fn();
+        } finally {
+          span(name, performance.now() - t);
+        }
+      };
+      await timed('authorize', () => authorizeProject(deps.sql, id, userId, 'jobs:create'));
       const payload = jobPayloadSchemas[body.type].safeParse(body.params);
       if (!payload.success)
         throw validationFailed(payload.error.issues, `Invalid parameters for ${body.type}.`);
-      await assertAssetsInProject(deps.sql, id, payload.data as Record<string, unknown>);
+      await timed('assets', () =>
+        assertAssetsInProject(deps.sql, id, payload.data as Record<string, unknown>),
+      );
       if (body.type === 'render.video' && (payload.data as { final?: boolean }).final)
         await assertFinalRenderAllowed(deps.sql, id);
       const key = c.req.valid('header')['idempotency-key'] ?? body.idempotencyKey;
       try {
         // A type no live worker runs is refused before anything is pinned, written or reserved.
-        await capabilities.require(body.type);
+        await timed('capability', () => capabilities.require(body.type));
         // A render shows the document as it is now: check it against the render bounds (with the
         // worker's timing rules), pin it as a version and plan one branch per scene.
         const render =
           body.type === 'render.video'
-            ? await pinRenderVersion(deps.sql, id, userId, {
-                transition: (payload.data as JobPayload<'render.video'>).preset.transition,
-              })
+            ? await timed('pin', () =>
+                pinRenderVersion(deps.sql, id, userId, {
+                  transition: (payload.data as JobPayload<'render.video'>).preset.transition,
+                }),
+              )
             : null;
         const result = await submitJob(deps.sql, deps.queues, deps.emitter, {
           projectId: id,

@@ -1,5 +1,5 @@
 import { estimatePlan, planJob } from '@clapboard/shared/job-plan';
-import type { JobTypeInfo } from '@clapboard/shared/jobs';
+import { JOB_CATALOG, type JobTypeInfo } from '@clapboard/shared/jobs';
 import { MIN_SHOT_SEC } from '@clapboard/shared/render-timing';
 import { describe, expect, it } from 'vitest';
 import { estimateBasis, estimateBasisText, renderEstimate } from './job-estimate';
@@ -74,6 +74,8 @@ describe('estimate basis', () => {
 
   it('ignores a cold model however far it is from the catalog', () => {
     const odd = { ...info({}), work: { ...info({}).work, frame: { ...cold(99), unit: 'frame' as const } } };
-    expect(renderEstimate([4], odd)!.steps.find((s) => s.kind === 'frame')?.seconds).toBe(0.6);
+    expect(renderEstimate([4], odd)!.steps.find((s) => s.kind === 'frame')?.seconds).toBe(
+      JOB_CATALOG['render.video'].work.frame!.secPerUnit,
+    );
   });
 });

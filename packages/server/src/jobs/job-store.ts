@@ -42,16 +42,28 @@ export interface NewJob {
   versionId?: string | null;
   estimate: JobEstimate;
   warnings?: string[];
+  /** Audit entry written by the same statement (`job.created` by the submitting user). */
+  audit?: { actorId: string; details: Record<string, unknown> };
 }
 
-/** Inserts a queued job (inside the caller's transaction when `sql` is one). */
+/**
+ * Inserts a queued job, and its audit entry in the same statement (inside the caller's
+ * transaction when `sql` is one).
+ */
 export async function insertJob(sql: Sql, job: NewJob): Promise<JobRow> {
-  const [row] = await sql<JobRow[]>`
+  const insert = sql`
     insert into jobs (project_id, type, params, priority, idempotency_key, version_id, cost_estimate_usd, estimate, created_by, warnings)
     values (${job.projectId}, ${job.type}, ${sql.json(job.params as never)}, ${job.priority}, ${job.idempotencyKey ?? null},
             ${job.versionId ?? null}, ${job.estimate.usd}, ${sql.json(estimateJson(job.estimate) as never)}, ${job.userId},
             ${sql.json(job.warnings ?? [])})
     returning *`;
+  if (!job.audit) return ((await insert) as unknown as JobRow[])[0]!;
+  const [row] = await sql<JobRow[]>`
+    with j as (${insert}),
+    a as (
+      insert into audit_log (project_id, actor_id, action, target_type, target_id, details)
+      select project_id, ${job.audit.actorId}, 'job.created', 'job', id, ${sql.json(job.audit.details as never)} from j)
+    select * from j`;
   return row!;
 }
 

@@ -48,6 +48,19 @@ export class EnqueueFailedError extends Error {
   override name = 'EnqueueFailedError';
 }
 
+export interface BudgetLimits {
+  soft: number | null;
+  hard: number | null;
+}
+
+/** The project's soft and hard limits (null when unset). */
+export async function budgetLimits(sql: Sql, projectId: string): Promise<BudgetLimits> {
+  const [row] = await sql<{ soft: string | null; hard: string | null }[]>`
+    select soft_limit_usd as soft, hard_limit_usd as hard from budgets where project_id = ${projectId}`;
+  const num = (v: string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  return { soft: num(row?.soft), hard: num(row?.hard) };
+}
+
 /**
  * Checks `estimateUsd` against the project's budget inside the caller's transaction. With a hard
  * limit the project row is locked first, so two jobs (submitted or retried) cannot both squeeze
@@ -60,12 +73,10 @@ export async function checkBudget(
   tx: Sql,
   projectId: string,
   estimateUsd: number,
+  known?: BudgetLimits,
 ): Promise<{ figures: BudgetFigures; warning: string | null }> {
-  const [limits] = await tx<
-    { hard: number | null }[]
-  >`select hard_limit_usd as hard from budgets where project_id = ${projectId}`;
-  if (limits?.hard !== null && limits?.hard !== undefined)
-    await tx`select id from projects where id = ${projectId} for update`;
+  const limits = known ?? (await budgetLimits(tx, projectId));
+  if (limits.hard !== null) await tx`select id from projects where id = ${projectId} for update`;
   const figures = await budgetFigures(tx, projectId, estimateUsd);
   const committed = figures.spentUsd + figures.reservedUsd + estimateUsd;
   if (figures.hardLimitUsd !== null && committed > figures.hardLimitUsd)
@@ -128,56 +139,95 @@ export async function submitJob(
   queues: JobQueues,
   emitter: JobEmitter | undefined,
   input: SubmitJobInput,
+  /** Called with each phase's wall time (ms): `plan`, `record`, `enqueue` (Server-Timing). */
+  onSpan?: (name: string, ms: number) => void,
 ): Promise<SubmitJobResult> {
-  const def = JOB_CATALOG[input.type];
-  const planned = await planFor(sql, input);
-  const priority = input.priority ?? def.priority;
-
-  const outcome = await sql.begin(async (tx) => {
-    if (input.idempotencyKey) {
-      const [existing] = await tx<JobRow[]>`
-        select * from jobs where project_id = ${input.projectId} and idempotency_key = ${input.idempotencyKey}`;
-      if (existing)
-        return {
-          row: existing,
-          replayed: true,
-          figures: await budgetFigures(tx as unknown as Sql, input.projectId, 0),
-          warnings: [] as string[],
-          budgetWarning: null,
-        };
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      onSpan?.(name, performance.now() - t);
     }
-    const { figures, warning } = await checkBudget(
-      tx as unknown as Sql,
-      input.projectId,
-      planned.estimate.usd,
-    );
-    const warnings = [...(input.warnings ?? []), ...(warning ? [warning] : [])];
-    const row = await insertJob(tx as unknown as Sql, {
-      projectId: input.projectId,
-      userId: input.userId,
-      type: input.type,
-      params: input.params,
-      priority,
-      idempotencyKey: input.idempotencyKey,
-      versionId: input.versionId,
-      estimate: planned.estimate,
-      warnings,
-    });
-    await tx`
-      insert into audit_log (project_id, actor_id, action, target_type, target_id, details)
-      values (${input.projectId}, ${input.userId}, 'job.created', 'job', ${row.id}, ${tx.json({ type: input.type, estimateUsd: planned.estimate.usd })})`;
-    return { row, replayed: false, figures, warnings, budgetWarning: warning };
+  };
+  const def = JOB_CATALOG[input.type];
+  const planned = await timed('plan', () => planFor(sql, input));
+  const priority = input.priority ?? def.priority;
+  const newJob = (warnings: string[]) => ({
+    projectId: input.projectId,
+    userId: input.userId,
+    type: input.type,
+    params: input.params,
+    priority,
+    idempotencyKey: input.idempotencyKey,
+    versionId: input.versionId,
+    estimate: planned.estimate,
+    warnings,
+    audit: { actorId: input.userId, details: { type: input.type, estimateUsd: planned.estimate.usd } },
   });
 
+  const outcome = await timed('record', async () => {
+    const limits = await budgetLimits(sql, input.projectId);
+    // No limit and no idempotency key: nothing to check or serialise, so the row and its audit
+    // entry are one statement and the figures are read while the flow is added.
+    if (limits.hard === null && limits.soft === null && !input.idempotencyKey) {
+      const row = await insertJob(sql, newJob(input.warnings ?? []));
+      return { row, replayed: false, figures: null, warnings: input.warnings ?? [], budgetWarning: null };
+    }
+    return sql.begin(async (tx) => {
+      if (input.idempotencyKey) {
+        const [existing] = await tx<JobRow[]>`
+          select * from jobs where project_id = ${input.projectId} and idempotency_key = ${input.idempotencyKey}`;
+        if (existing)
+          return {
+            row: existing,
+            replayed: true,
+            figures: await budgetFigures(tx as unknown as Sql, input.projectId, 0),
+            warnings: [] as string[],
+            budgetWarning: null,
+          };
+      }
+      const { figures, warning } = await checkBudget(
+        tx as unknown as Sql,
+        input.projectId,
+        planned.estimate.usd,
+        limits,
+      );
+      const warnings = [...(input.warnings ?? []), ...(warning ? [warning] : [])];
+      const row = await insertJob(tx as unknown as Sql, newJob(warnings));
+      return {
+        row,
+        replayed: false,
+        figures: figures as BudgetFigures | null,
+        warnings,
+        budgetWarning: warning,
+      };
+    });
+  });
+
+  let figures = outcome.figures;
   if (!outcome.replayed) {
-    await enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id));
+    const [, read] = await timed('enqueue', () =>
+      Promise.all([
+        enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id)),
+        figures ? Promise.resolve(figures) : budgetFigures(sql, input.projectId, planned.estimate.usd),
+      ]),
+    );
+    // Read after the insert, the reserve includes this job's own estimate; the figures describe the
+    // project beside it, as the in-transaction reading does.
+    figures = outcome.figures
+      ? read
+      : {
+          ...read,
+          reservedUsd: Math.max(0, Math.round((read.reservedUsd - planned.estimate.usd) * 1e6) / 1e6),
+        };
     if (outcome.budgetWarning)
-      warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, outcome.figures);
+      warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, read);
   }
   return {
     job: rowToJob(outcome.row),
     replayed: outcome.replayed,
-    figures: outcome.figures,
+    figures: figures!,
     warnings: outcome.warnings,
   };
 }

@@ -19,3 +19,4 @@ create index step_timings_recent_idx on step_timings (job_type, step_kind, id de
 
 -- Keyset pages over jobs order by (created_at, id) at full precision.
 create index jobs_project_cursor_idx on jobs (project_id, created_at desc, id desc);
+create index jobs_project_live_idx on jobs (project_id) where status in ('queued', 'running');

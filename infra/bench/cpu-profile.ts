@@ -96,3 +96,45 @@ export function timeByArea(
     idleMs: idleUs / 1000,
   };
 }
+
+/** Where a frame's code lives, most specific first; see timeByArea for how samples are assigned. */
+export const has =
+  (...parts: string[]) =>
+  (url: string) =>
+    parts.some((p) => url.includes(p));
+/** The areas of an API request, most specific first (bench:api and bench:jobs). */
+export const API_AREAS: Area[] = [
+  {
+    name: 'JWT verify (jose, WebCrypto HMAC, key derivation)',
+    match: has('/node_modules/jose/', '/src/auth/access-token.ts', '/server/src/tickets.ts'),
+  },
+  { name: 'auth middleware (bearer parsing)', match: has('/src/auth/require-user.ts') },
+  {
+    name: 'access log and request context (pino)',
+    match: has(
+      '/node_modules/pino/',
+      '/node_modules/@pinojs/',
+      '/node_modules/sonic-boom/',
+      'request-context.ts',
+    ),
+  },
+  { name: 'Postgres client (postgres.js: query, protocol, rows)', match: has('/node_modules/postgres/') },
+  { name: 'zod (query validation, settings defaults)', match: has('/node_modules/zod/', '/@hono/zod-') },
+  {
+    name: 'JSON serialisation (c.json)',
+    match: (url, fn) => fn === 'json' && url.includes('/node_modules/hono/dist/context.js'),
+  },
+  { name: 'Hono routing, compose, context', match: has('/node_modules/hono/') },
+  {
+    name: 'Redis client and BullMQ (flow add, worker reports)',
+    match: has(
+      '/node_modules/ioredis/',
+      '/node_modules/bullmq/',
+      '/node_modules/msgpackr/',
+      '/node_modules/@ioredis/',
+    ),
+  },
+  { name: 'route handler and app code', match: has('/apps/api/src/', '/packages/') },
+  { name: 'HTTP adapter (@hono/node-server, Request/Response)', match: has('/@hono/node-server/') },
+];
+export const NODE_CORE = 'Node core (http parser, sockets, event loop)';
