@@ -47,7 +47,10 @@ async function saturate(op: () => Promise<number>, ms: number, concurrency: numb
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
         const t = performance.now();
-        items += await op();
+        // Not `items += await op()`: that reads `items` before the await and loses the other
+        // callers' counts (it undercounted every row of this table until 2026-12).
+        const done = await op();
+        items += done;
         latencies.push(performance.now() - t);
       }
     }),

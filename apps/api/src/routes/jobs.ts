@@ -262,17 +262,24 @@ export function jobRoutes(deps: JobRouteDeps) {
                 }),
               )
             : null;
-        const result = await submitJob(deps.sql, deps.queues, deps.emitter, {
-          projectId: id,
-          userId,
-          type: body.type,
-          params: payload.data as Record<string, unknown>,
-          priority: body.priority,
-          idempotencyKey: key,
-          ...(render
-            ? { versionId: render.versionId, shotSec: render.shotSec, warnings: render.warnings }
-            : {}),
-        });
+        const result = await submitJob(
+          deps.sql,
+          deps.queues,
+          deps.emitter,
+          {
+            projectId: id,
+            userId,
+            type: body.type,
+            params: payload.data as Record<string, unknown>,
+            priority: body.priority,
+            idempotencyKey: key,
+            ...(render
+              ? { versionId: render.versionId, shotSec: render.shotSec, warnings: render.warnings }
+              : {}),
+          },
+          span,
+        );
+        c.header('Server-Timing', spans.join(', '));
         if (result.replayed) c.header('Idempotent-Replayed', 'true');
         return c.json({ job: result.job, warnings: result.warnings, budget: result.figures }, 202);
       } catch (err) {

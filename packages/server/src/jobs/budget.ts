@@ -2,17 +2,38 @@ import type { BudgetFigures } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
 
 /**
+ * `spent` (the project's ledger) and `reserved` (estimates of its live jobs not yet charged) as
+ * one select list, for `budgetFigures` and for statements that read them beside a write.
+ */
+export function budgetSumsSql(sql: Sql, projectId: string) {
+  return sql`
+      (select coalesce(sum(amount_usd), 0) from cost_ledger where project_id = ${projectId}) as spent,
+      (select coalesce(sum(greatest(j.cost_estimate_usd - coalesce(l.charged, 0), 0)), 0)
+         from jobs j
+         left join (select job_id, sum(amount_usd) as charged from cost_ledger where project_id = ${projectId} group by job_id) l on l.job_id = j.id
+         where j.project_id = ${projectId} and j.status in ('queued', 'running')) as reserved`;
+}
+
+/** The figures when a project has no limits: what `budgetFigures` returns from its sums. */
+export function unlimitedFigures(estimateUsd: number, spent: unknown, reserved: unknown): BudgetFigures {
+  return {
+    estimateUsd,
+    spentUsd: Number(spent ?? 0),
+    reservedUsd: Number(reserved ?? 0),
+    softLimitUsd: null,
+    hardLimitUsd: null,
+    remainingUsd: null,
+  };
+}
+
+/**
  * Budget figures for a project if a job costing `estimateUsd` were added: spent (ledger),
  * reserved (estimates of live jobs not yet charged), limits, and what remains under the hard one.
  */
 export async function budgetFigures(sql: Sql, projectId: string, estimateUsd = 0): Promise<BudgetFigures> {
   const [row] = await sql<{ spent: number; reserved: number; soft: number | null; hard: number | null }[]>`
     select
-      (select coalesce(sum(amount_usd), 0) from cost_ledger where project_id = ${projectId}) as spent,
-      (select coalesce(sum(greatest(j.cost_estimate_usd - coalesce(l.charged, 0), 0)), 0)
-         from jobs j
-         left join (select job_id, sum(amount_usd) as charged from cost_ledger where project_id = ${projectId} group by job_id) l on l.job_id = j.id
-         where j.project_id = ${projectId} and j.status in ('queued', 'running')) as reserved,
+      ${budgetSumsSql(sql, projectId)},
       b.soft_limit_usd as soft,
       b.hard_limit_usd as hard
     from (select 1) one left join budgets b on b.project_id = ${projectId}`;

@@ -1,6 +1,7 @@
 import type { JobEstimate } from '@clapboard/shared/job-plan';
 import type { JobOutput, JobProgress, JobStatus, JobType, ResourceClass } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
+import { budgetSumsSql } from './budget';
 import type { JobRow } from './job-row';
 
 /**
@@ -65,6 +66,34 @@ export async function insertJob(sql: Sql, job: NewJob): Promise<JobRow> {
       select project_id, ${job.audit.actorId}, 'job.created', 'job', id, ${sql.json(job.audit.details as never)} from j)
     select * from j`;
   return row!;
+}
+
+/**
+ * Inserts a queued job with its audit entry only when the project has no budget limit, and reads
+ * the project's spent and reserved sums (without this job) in the same statement: a submission
+ * with nothing to check or serialise costs one round trip. Null when the project has a limit (the
+ * caller checks the budget under the project lock instead).
+ */
+export async function insertUnlimitedJob(
+  sql: Sql,
+  job: NewJob & { audit: NonNullable<NewJob['audit']> },
+): Promise<{ row: JobRow; spent: unknown; reserved: unknown } | null> {
+  const [row] = await sql<(JobRow & { spent: unknown; reserved: unknown })[]>`
+    with j as (
+      insert into jobs (project_id, type, params, priority, idempotency_key, version_id, cost_estimate_usd, estimate, created_by, warnings)
+      select ${job.projectId}, ${job.type}, ${sql.json(job.params as never)}, ${job.priority}, ${job.idempotencyKey ?? null},
+             ${job.versionId ?? null}, ${job.estimate.usd}, ${sql.json(estimateJson(job.estimate) as never)}, ${job.userId},
+             ${sql.json(job.warnings ?? [])}
+      where not exists (
+        select 1 from budgets where project_id = ${job.projectId} and (soft_limit_usd is not null or hard_limit_usd is not null))
+      returning *),
+    a as (
+      insert into audit_log (project_id, actor_id, action, target_type, target_id, details)
+      select project_id, ${job.audit.actorId}, 'job.created', 'job', id, ${sql.json(job.audit.details as never)} from j)
+    select j.*, ${budgetSumsSql(sql, job.projectId)} from j`;
+  if (!row) return null;
+  const { spent, reserved, ...rest } = row;
+  return { row: rest as JobRow, spent, reserved };
 }
 
 /** Removes a job that never reached the queue (enqueueing failed right after the insert). */

@@ -1,12 +1,12 @@
 import type { BudgetFigures, Job, JobType } from '@clapboard/shared/jobs';
 import { JOB_CATALOG } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
-import { budgetFigures } from './budget';
+import { budgetFigures, unlimitedFigures } from './budget';
 import { buildFlow } from './flow-plan';
 import { emitProjectEvent, type JobEmitter } from './job-events';
 import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
-import { deleteUnqueuedJob, insertJob, restartJob } from './job-store';
+import { deleteUnqueuedJob, insertJob, insertUnlimitedJob, restartJob } from './job-store';
 import { type PlannedJob, planFor } from './plan-for';
 
 export interface SubmitJobInput {
@@ -73,9 +73,8 @@ export async function checkBudget(
   tx: Sql,
   projectId: string,
   estimateUsd: number,
-  known?: BudgetLimits,
 ): Promise<{ figures: BudgetFigures; warning: string | null }> {
-  const limits = known ?? (await budgetLimits(tx, projectId));
+  const limits = await budgetLimits(tx, projectId);
   if (limits.hard !== null) await tx`select id from projects where id = ${projectId} for update`;
   const figures = await budgetFigures(tx, projectId, estimateUsd);
   const committed = figures.spentUsd + figures.reservedUsd + estimateUsd;
@@ -167,12 +166,18 @@ export async function submitJob(
   });
 
   const outcome = await timed('record', async () => {
-    const limits = await budgetLimits(sql, input.projectId);
-    // No limit and no idempotency key: nothing to check or serialise, so the row and its audit
-    // entry are one statement and the figures are read while the flow is added.
-    if (limits.hard === null && limits.soft === null && !input.idempotencyKey) {
-      const row = await insertJob(sql, newJob(input.warnings ?? []));
-      return { row, replayed: false, figures: null, warnings: input.warnings ?? [], budgetWarning: null };
+    // No idempotency key and (found by the statement itself) no budget limit: nothing to check or
+    // serialise, so the row, its audit entry and the budget sums are one statement.
+    if (!input.idempotencyKey) {
+      const fast = await insertUnlimitedJob(sql, newJob(input.warnings ?? []));
+      if (fast)
+        return {
+          row: fast.row,
+          replayed: false,
+          figures: unlimitedFigures(planned.estimate.usd, fast.spent, fast.reserved),
+          warnings: input.warnings ?? [],
+          budgetWarning: null,
+        };
     }
     return sql.begin(async (tx) => {
       if (input.idempotencyKey) {
@@ -191,43 +196,24 @@ export async function submitJob(
         tx as unknown as Sql,
         input.projectId,
         planned.estimate.usd,
-        limits,
       );
       const warnings = [...(input.warnings ?? []), ...(warning ? [warning] : [])];
       const row = await insertJob(tx as unknown as Sql, newJob(warnings));
-      return {
-        row,
-        replayed: false,
-        figures: figures as BudgetFigures | null,
-        warnings,
-        budgetWarning: warning,
-      };
+      return { row, replayed: false, figures, warnings, budgetWarning: warning };
     });
   });
 
-  let figures = outcome.figures;
   if (!outcome.replayed) {
-    const [, read] = await timed('enqueue', () =>
-      Promise.all([
-        enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id)),
-        figures ? Promise.resolve(figures) : budgetFigures(sql, input.projectId, planned.estimate.usd),
-      ]),
+    await timed('enqueue', () =>
+      enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id)),
     );
-    // Read after the insert, the reserve includes this job's own estimate; the figures describe the
-    // project beside it, as the in-transaction reading does.
-    figures = outcome.figures
-      ? read
-      : {
-          ...read,
-          reservedUsd: Math.max(0, Math.round((read.reservedUsd - planned.estimate.usd) * 1e6) / 1e6),
-        };
     if (outcome.budgetWarning)
-      warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, read);
+      warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, outcome.figures);
   }
   return {
     job: rowToJob(outcome.row),
     replayed: outcome.replayed,
-    figures: figures!,
+    figures: outcome.figures,
     warnings: outcome.warnings,
   };
 }
