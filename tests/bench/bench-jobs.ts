@@ -13,10 +13,9 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFlow, createJobEmitter, createJobQueues, emitProgress } from '@clapboard/server/jobs';
-import { publishModelsReport } from '@clapboard/server/models-report';
 import { createRedis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
-import { createTestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
+import { announceWorker, createTestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { signTicket } from '@clapboard/server/tickets';
 import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
 import { QUEUE_NAMES } from '@clapboard/shared/jobs';
@@ -77,21 +76,7 @@ try {
   });
   // The API accepts only job types a live worker announces; no worker runs here (the jobs stay
   // queued), so the bench publishes the report a worker that runs assets.derive would.
-  await publishModelsReport(
-    redis,
-    {
-      workerId: 'bench-worker',
-      device: 'cpu',
-      activeProvider: 'cpu',
-      deviceReason: null,
-      updatedAt: new Date().toISOString(),
-      models: [],
-      voices: [],
-      pipelines: ['assets.derive'],
-    },
-    600,
-    apiSvc.env.REDIS_PREFIX,
-  );
+  await announceWorker(redis, apiSvc.env.REDIS_PREFIX!, ['assets.derive'], 'bench-worker');
   const reg = await fetch(`${apiSvc.apiUrl}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

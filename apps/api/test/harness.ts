@@ -3,42 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJobEmitter, createJobQueues, type JobQueues } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
-import { publishModelsReport } from '@clapboard/server/models-report';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createLocalBlobStore } from '@clapboard/server/storage';
-import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
+import {
+  announceWorker,
+  createTestDatabase,
+  type TestDatabase,
+  testPrefix,
+  testServices,
+} from '@clapboard/server/testing';
+
+export { announceWorker };
+
 import { JOB_TYPES, type JobType } from '@clapboard/shared/jobs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type App, type AppDeps, createApp } from '../src/app';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
-
-/**
- * Publishes a models report for a worker that runs `types`, as a worker process does at start
- * (the API accepts only job types some live worker announces). Returns the worker id.
- */
-export async function announceWorker(
-  redis: Redis,
-  redisPrefix: string,
-  types: readonly JobType[] = JOB_TYPES,
-  workerId = 'api-test-worker',
-): Promise<string> {
-  await publishModelsReport(
-    redis,
-    {
-      workerId,
-      device: 'cpu',
-      activeProvider: 'cpu',
-      deviceReason: null,
-      updatedAt: new Date().toISOString(),
-      models: [],
-      voices: [],
-      pipelines: [...types],
-    },
-    600,
-    redisPrefix,
-  );
-  return workerId;
-}
 
 export interface Harness {
   app: App;
@@ -72,7 +52,7 @@ export async function createHarness(
   const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-api-'));
   const prefix = testPrefix('api');
   const redisPrefix = overrides.redisPrefix ?? testPrefix('api');
-  if (workerTypes.length) await announceWorker(redis, redisPrefix, workerTypes);
+  if (workerTypes.length) await announceWorker(redis, redisPrefix, workerTypes, 'api-test-worker');
   const queues = createJobQueues(redis, prefix);
   const deps: AppDeps = {
     queues,
