@@ -27,6 +27,11 @@ export async function authorizeProject(
 ): Promise<Role> {
   const role = await projectRole(sql, projectId, userId);
   if (!role) throw notFound('Project');
-  if (!can(role, permission)) throw forbidden(`Your role (${role}) cannot do this (${permission}).`);
+  if (!can(role, permission)) throw roleForbidden(role, permission);
   return role;
+}
+
+/** The 403 for a member whose role lacks `permission`. */
+export function roleForbidden(role: Role, permission: Permission) {
+  return forbidden(`Your role (${role}) cannot do this (${permission}).`);
 }

@@ -1,17 +1,20 @@
 import type { BudgetFigures } from '@clapboard/shared/jobs';
+import type postgres from 'postgres';
 import type { Sql } from '../db/connect-db';
 
 /**
  * `spent` (the project's ledger) and `reserved` (estimates of its live jobs not yet charged) as
  * one select list, for `budgetFigures` and for statements that read them beside a write.
+ * `project` is the project id: a value, or a column of the caller's statement (a fragment).
+ * A job's charges are kept on its row (`cost_actual_usd`, written with each ledger entry), so
+ * `reserved` reads only the project's live jobs, through their partial index.
  */
-export function budgetSumsSql(sql: Sql, projectId: string) {
+export function budgetSumsSql(sql: Sql, project: string | postgres.PendingQuery<postgres.Row[]>) {
+  const id = typeof project === 'string' ? sql`${project}::uuid` : project;
   return sql`
-      (select coalesce(sum(amount_usd), 0) from cost_ledger where project_id = ${projectId}) as spent,
-      (select coalesce(sum(greatest(j.cost_estimate_usd - coalesce(l.charged, 0), 0)), 0)
-         from jobs j
-         left join (select job_id, sum(amount_usd) as charged from cost_ledger where project_id = ${projectId} group by job_id) l on l.job_id = j.id
-         where j.project_id = ${projectId} and j.status in ('queued', 'running')) as reserved`;
+      (select coalesce(sum(amount_usd), 0) from cost_ledger where project_id = ${id}) as spent,
+      (select coalesce(sum(greatest(lj.cost_estimate_usd - lj.cost_actual_usd, 0)), 0) from jobs lj
+         where lj.project_id = ${id} and lj.status in ('queued', 'running')) as reserved`;
 }
 
 /** The figures when a project has no limits: what `budgetFigures` returns from its sums. */

@@ -32,6 +32,14 @@ export { type PlannedJob, PlanUnavailableError, planFor } from './plan-for';
 export { reconcileQueuedJobs } from './reconcile-jobs';
 export { bullJobId, FINALIZE_STEP, type StepData, stepDataSchema } from './step-data';
 export {
+  type BatchedOutcome,
+  type BatchedSubmit,
+  createSubmitBatcher,
+  SUBMIT_BATCH_IN_FLIGHT,
+  SUBMIT_BATCH_MAX,
+  type SubmitBatcher,
+} from './submit-batch';
+export {
   BudgetExceededError,
   checkBudget,
   EnqueueFailedError,

@@ -29,7 +29,10 @@ export class CapabilityMissingError extends Error {
  * publishing). Cached per process for CAPABILITY_CACHE_MS.
  */
 export function createCapabilities(redis: Redis, redisPrefix = 'clapboard') {
-  let cached: { at: number; value: Promise<JobCapabilities> } | null = null;
+  let cached: { at: number; value: Promise<JobCapabilities>; settled?: JobCapabilities } | null = null;
+  let refreshing: Promise<void> | null = null;
+  /** Bumped whenever the cache is dropped, so a background read begun before cannot bring it back. */
+  let generation = 0;
   const read = async (): Promise<JobCapabilities> => {
     const reports = await readModelsReport(redis, redisPrefix);
     const runnable = new Set<JobType>();
@@ -50,10 +53,16 @@ export function createCapabilities(redis: Redis, redisPrefix = 'clapboard') {
     get(): Promise<JobCapabilities> {
       if (cached && Date.now() - cached.at < CAPABILITY_CACHE_MS) return cached.value;
       const value = read();
-      cached = { at: Date.now(), value };
-      value.catch(() => {
-        cached = null;
-      });
+      const entry: NonNullable<typeof cached> = { at: Date.now(), value };
+      cached = entry;
+      value.then(
+        (caps) => {
+          entry.settled = caps;
+        },
+        () => {
+          if (cached === entry) cached = null;
+        },
+      );
       return value;
     },
     /**
@@ -64,12 +73,38 @@ export function createCapabilities(redis: Redis, redisPrefix = 'clapboard') {
       let caps = await this.get();
       if (caps.runnable.has(type)) return;
       cached = null;
+      generation++;
       caps = await this.get();
       if (!caps.runnable.has(type)) throw new CapabilityMissingError(type, caps.missing.get(type) ?? type);
+    },
+    /**
+     * Whether the cached capabilities, still fresh, say a live worker runs `type`; false when
+     * unknown (then `require` decides). Lets a hot path skip the await without trusting stale data.
+     */
+    runsNow(type: JobType): boolean {
+      if (!cached?.settled) return false;
+      const age = Date.now() - cached.at;
+      // Past half its life the entry is read again in the background while still answered from,
+      // so a steady stream of submissions never finds it expired.
+      if (age >= CAPABILITY_CACHE_MS / 2 && !refreshing) {
+        const started = generation;
+        refreshing = read().then(
+          (caps) => {
+            if (started === generation)
+              cached = { at: Date.now(), value: Promise.resolve(caps), settled: caps };
+          },
+          () => {},
+        );
+        void refreshing.finally(() => {
+          refreshing = null;
+        });
+      }
+      return age < CAPABILITY_CACHE_MS && cached.settled.runnable.has(type);
     },
     /** Drops the cache (tests that start or stop workers). */
     forget(): void {
       cached = null;
+      generation++;
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { JobEstimate } from '@clapboard/shared/job-plan';
 import type { JobOutput, JobProgress, JobStatus, JobType, ResourceClass } from '@clapboard/shared/jobs';
+import type { Role } from '@clapboard/shared/roles';
 import type { Sql } from '../db/connect-db';
 import { budgetSumsSql } from './budget';
 import type { JobRow } from './job-row';
@@ -26,7 +27,7 @@ export function statusesInto(to: JobStatus): JobStatus[] {
 export type StepStatus = 'running' | 'completed' | 'reused' | 'failed' | 'cancelled';
 
 /** Stored form of a plan's estimate (per-step seconds are the progress weights). */
-function estimateJson(estimate: JobEstimate) {
+export function estimateJson(estimate: JobEstimate) {
   return {
     seconds: estimate.seconds,
     steps: estimate.steps.map((s) => ({ step: s.step, kind: s.kind, units: s.units, seconds: s.seconds })),
@@ -245,4 +246,116 @@ export async function endJob(
     where id = ${jobId} and status in ${sql(statusesInto(outcome.status))}
     returning *`;
   return row ?? null;
+}
+
+/** One submission of `insertJobBatch`: the job, who asks, and what the statement must check. */
+export interface BatchedNewJob {
+  /** The job's id, chosen by the caller so it can match the answer to its submission. */
+  id: string;
+  projectId: string;
+  userId: string;
+  type: JobType;
+  params: Record<string, unknown>;
+  priority: number;
+  estimate: JobEstimate;
+  /** Roles that may submit (the caller's role in the live project must be one of them). */
+  roles: readonly Role[];
+  /** Asset ids the payload names; each must be a live asset of the project. */
+  assetIds: readonly string[];
+}
+
+/** What `insertJobBatch` found for one submission; `row` is set when it was inserted. */
+export interface BatchedInsert {
+  id: string;
+  /** The caller's role in the live project; null when not a member or the project is gone. */
+  role: Role | null;
+  /** Payload asset ids that are not live assets of the project (null when all are). */
+  missing: string[] | null;
+  /** The project has a budget limit: not inserted here (the caller serialises it instead). */
+  limited: boolean;
+  row: JobRow | null;
+  /** The project's spent and reserved sums before this statement (set when `row` is). */
+  spent: unknown;
+  reserved: unknown;
+}
+
+/**
+ * The batch statement: per submission, its caller's role in the live project, the asset ids that
+ * are not live assets of the project, and whether the project has a budget limit; the submissions
+ * that pass all three inserted (with their `job.created` audit entries), and the budget sums of
+ * their projects as they stood before the statement. One answer per submission, in input order.
+ */
+export async function insertJobBatch(sql: Sql, jobs: readonly BatchedNewJob[]): Promise<BatchedInsert[]> {
+  const items = jobs.map((j, ord) => ({
+    ord,
+    id: j.id,
+    project_id: j.projectId,
+    user_id: j.userId,
+    roles: j.roles,
+    asset_ids: j.assetIds,
+    type: j.type,
+    params: j.params,
+    priority: j.priority,
+    estimate_usd: j.estimate.usd,
+    estimate: estimateJson(j.estimate),
+    audit: { type: j.type, estimateUsd: j.estimate.usd },
+  }));
+  const rows = await sql<
+    (JobRow & {
+      batch_id: string;
+      batch_role: Role | null;
+      batch_missing: string[] | null;
+      batch_limited: boolean;
+      batch_spent: unknown;
+      batch_reserved: unknown;
+    })[]
+  >`
+    with x as (
+      select * from jsonb_to_recordset(${sql.json(items as never)}) as x(
+        ord int, id uuid, project_id uuid, user_id uuid, roles text[], asset_ids uuid[], type text,
+        params jsonb, priority int, estimate_usd numeric, estimate jsonb, audit jsonb)),
+    c as (
+      select x.*, m.role,
+        (select array_agg(wanted::text) from unnest(x.asset_ids) wanted
+          where not exists (
+            select 1 from assets a where a.id = wanted and a.project_id = x.project_id and a.deleted_at is null)) as missing,
+        exists (
+          select 1 from budgets b
+          where b.project_id = x.project_id and (b.soft_limit_usd is not null or b.hard_limit_usd is not null)) as limited
+      from x
+      left join projects p on p.id = x.project_id and p.deleted_at is null
+      left join project_members m on m.project_id = p.id and m.user_id = x.user_id),
+    ok as (select * from c where role = any(roles) and missing is null and not limited),
+    s as (
+      select d.project_id, ${budgetSumsSql(sql, sql`d.project_id`)}
+      from (select distinct project_id from ok) d),
+    j as (
+      insert into jobs (id, project_id, type, params, priority, cost_estimate_usd, estimate, created_by, warnings)
+      select id, project_id, type, params, priority, estimate_usd, estimate, user_id, '[]'::jsonb from ok order by ord
+      returning *),
+    a as (
+      insert into audit_log (project_id, actor_id, action, target_type, target_id, details)
+      select ok.project_id, ok.user_id, 'job.created', 'job', ok.id, ok.audit from ok order by ord)
+    select c.id::text as batch_id, c.role as batch_role, c.missing as batch_missing, c.limited as batch_limited,
+      s.spent as batch_spent, s.reserved as batch_reserved, j.*
+    from c left join j on j.id = c.id left join s on s.project_id = c.project_id
+    order by c.ord`;
+  return rows.map((r) => {
+    const { batch_id, batch_role, batch_missing, batch_limited, batch_spent, batch_reserved, ...row } = r;
+    return {
+      id: batch_id,
+      role: batch_role,
+      missing: batch_missing,
+      limited: batch_limited,
+      row: row.id ? (row as JobRow) : null,
+      spent: batch_spent,
+      reserved: batch_reserved,
+    };
+  });
+}
+
+/** Removes jobs that never reached the queue (their batch's flows could not be added). */
+export async function deleteUnqueuedJobs(sql: Sql, jobIds: readonly string[]): Promise<void> {
+  if (jobIds.length === 0) return;
+  await sql`delete from jobs where id in ${sql(jobIds)} and status = 'queued' and started_at is null`;
 }
