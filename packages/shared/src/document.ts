@@ -10,6 +10,8 @@ export const DOC_KEYS = {
   characters: 'characters',
   /** Y.Map: project render settings. */
   settings: 'settings',
+  /** Y.Map: lesson id → Y.Map of a lesson's content (see `@clapboard/shared/lessons`). */
+  lessons: 'lessons',
 } as const;
 
 export const SHOTS = ['wide', 'medium', 'close'] as const;

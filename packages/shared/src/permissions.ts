@@ -33,6 +33,13 @@ export const PERMISSIONS = {
   'budget:read': ['owner', 'editor', 'reviewer', 'viewer'],
   'budget:manage': ['owner'],
   'exports:create': ['owner', 'editor', 'reviewer'],
+  /** Lessons: create, rename, delete (their content is a document write). */
+  'lessons:write': ['owner', 'editor'],
+  /** Consent records for a likeness: everyone sees them; owners and editors record and revoke. */
+  'consents:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'consents:write': ['owner', 'editor'],
+  /** Share links that play a lesson without sign-in. */
+  'shares:manage': ['owner', 'editor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

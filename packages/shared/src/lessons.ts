@@ -1,0 +1,293 @@
+import { z } from 'zod';
+import { aspectRatioSchema, resolutionSchema } from './document';
+
+/**
+ * Portrait lessons: a portrait and a text become a narrated, talking-presenter lesson that plays in
+ * any LMS.
+ *
+ * Where each part lives:
+ * - the lesson's identity (id, title, deleted or not) is a Postgres row (`lessons`), because shares,
+ *   jobs and consents point at it and must see it deleted;
+ * - its content (sections, slides, quiz, voice and layout choices, wizard step) lives in the
+ *   project's Y.Doc under `lessons` (`DOC_KEYS.lessons`), one Y.Map per lesson id, so teammates
+ *   co-edit it live and a render pins exactly what it shows (as `render.video` pins the storyboard);
+ * - consents for a likeness (a portrait or a voice sample) are Postgres rows that carry authority;
+ * - renders are `portrait.lesson` jobs, packages are `export.lms` jobs, share links are
+ *   `lesson_shares` rows served without sign-in until they expire.
+ */
+
+/** Bounds on a lesson, checked by the API at submit and again by the worker. */
+export const LESSON_LIMITS = {
+  maxTitleChars: 200,
+  maxSections: 40,
+  maxSectionTitleChars: 200,
+  /** Narration of one section (characters). */
+  maxNarrationChars: 4_000,
+  /** All narration together: about 30 minutes of speech at a presenter's pace. */
+  maxTotalNarrationChars: 30_000,
+  maxBullets: 8,
+  maxBulletChars: 200,
+  maxQuizQuestions: 20,
+  maxChoiceChars: 300,
+} as const;
+
+/** The wizard's steps, in order; the lesson remembers where its team is. */
+export const LESSON_STEPS = ['portrait', 'voice', 'script', 'preview', 'render', 'export'] as const;
+export const lessonStepSchema = z.enum(LESSON_STEPS);
+export type LessonStep = z.infer<typeof lessonStepSchema>;
+
+/**
+ * How the presenter and the slides share the frame: `presenter` (the talking portrait alone, over
+ * the background), `presenter-and-slides` (slide on the left, presenter on the right),
+ * `slides-with-inset` (slide full frame, presenter in a corner inset).
+ */
+export const LESSON_LAYOUTS = ['presenter', 'presenter-and-slides', 'slides-with-inset'] as const;
+export const lessonLayoutSchema = z.enum(LESSON_LAYOUTS);
+export type LessonLayout = z.infer<typeof lessonLayoutSchema>;
+
+export const lessonSlideSchema = z.object({
+  title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
+  bullets: z.array(z.string().max(LESSON_LIMITS.maxBulletChars)).max(LESSON_LIMITS.maxBullets).default([]),
+});
+export type LessonSlide = z.infer<typeof lessonSlideSchema>;
+
+/** One section: what the presenter says, and optionally the slide shown meanwhile (a chapter). */
+export const lessonSectionSchema = z.object({
+  id: z.string().min(1).max(64),
+  title: z.string().max(LESSON_LIMITS.maxSectionTitleChars).default(''),
+  narration: z.string().max(LESSON_LIMITS.maxNarrationChars).default(''),
+  slide: lessonSlideSchema.nullable().default(null),
+});
+export type LessonSection = z.infer<typeof lessonSectionSchema>;
+
+export const quizQuestionSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    prompt: z.string().min(1).max(1000),
+    choices: z.array(z.string().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
+    /** Index of the right choice. */
+    answer: z.number().int().min(0),
+  })
+  .refine((q) => q.answer < q.choices.length, {
+    message: 'answer must index one of the choices',
+    path: ['answer'],
+  });
+export type QuizQuestion = z.infer<typeof quizQuestionSchema>;
+
+/** An optional end-of-lesson quiz; passing it is part of completion when present. */
+export const lessonQuizSchema = z.object({
+  questions: z.array(quizQuestionSchema).min(1).max(LESSON_LIMITS.maxQuizQuestions),
+  /** Share of right answers needed to pass, in percent. */
+  passPercent: z.number().int().min(1).max(100).default(80),
+});
+export type LessonQuiz = z.infer<typeof lessonQuizSchema>;
+
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #1f2937');
+
+/**
+ * A lesson's content as stored in the project document (`lessons` → lesson id → Y.Map with these
+ * keys; `sections` is a Y.Array of Y.Maps, `quiz` a plain JSON value). Parse `yMap.toJSON()` with it.
+ */
+export const lessonContentSchema = z.object({
+  title: z.string().max(LESSON_LIMITS.maxTitleChars).default(''),
+  step: lessonStepSchema.default('portrait'),
+  portraitAssetId: z.string().uuid().nullable().default(null),
+  /** The consent that covers the portrait's likeness; required to render. */
+  portraitConsentId: z.string().uuid().nullable().default(null),
+  /**
+   * A voice a worker publishes (`GET /api/v1/models` voices: bundled festival/flite/espeak ids, or
+   * `provider:<name>`), or `clone:<consentId>` for a voice cloned from a consented sample.
+   */
+  voice: z.string().max(100).default('kal'),
+  voiceSampleAssetId: z.string().uuid().nullable().default(null),
+  /** The consent that covers the voice sample; required for a cloned voice. */
+  voiceConsentId: z.string().uuid().nullable().default(null),
+  sections: z.array(lessonSectionSchema).max(LESSON_LIMITS.maxSections).default([]),
+  quiz: lessonQuizSchema.nullable().default(null),
+  layout: lessonLayoutSchema.default('presenter-and-slides'),
+  aspectRatio: aspectRatioSchema.default('16:9'),
+  resolution: resolutionSchema.default('720p'),
+  background: hexColor.default('#1f2937'),
+  burnCaptions: z.boolean().default(false),
+  /** The latest preview and final render jobs, so a teammate opening the lesson sees them. */
+  previewJobId: z.string().uuid().nullable().default(null),
+  finalJobId: z.string().uuid().nullable().default(null),
+});
+export type LessonContent = z.infer<typeof lessonContentSchema>;
+
+/** Characters of narration across the sections (what LESSON_LIMITS.maxTotalNarrationChars bounds). */
+export function narrationChars(content: Pick<LessonContent, 'sections'>): number {
+  return content.sections.reduce((n, s) => n + s.narration.length, 0);
+}
+
+// ---------- Postgres-backed objects and their API bodies ----------
+
+/** A lesson as the API returns it (identity only; the content is in the project document). */
+export const lessonSchema = z.object({
+  id: z.string().uuid(),
+  projectId: z.string().uuid(),
+  title: z.string(),
+  createdBy: z.string().uuid().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Lesson = z.infer<typeof lessonSchema>;
+
+export const createLessonBodySchema = z.object({
+  title: z.string().trim().min(1).max(LESSON_LIMITS.maxTitleChars),
+});
+export const updateLessonBodySchema = createLessonBodySchema;
+
+/** What a consent covers: the likeness in a portrait, or a voice cloned from a sample. */
+export const CONSENT_KINDS = ['portrait', 'voice'] as const;
+export const consentKindSchema = z.enum(CONSENT_KINDS);
+export type ConsentKind = z.infer<typeof consentKindSchema>;
+
+/**
+ * A consent record: who consented, to what, when, with their statement (typed, or an uploaded
+ * signed document). Renders name it; revoking it blocks new renders (past ones keep the record).
+ */
+export const consentSchema = z.object({
+  id: z.string().uuid(),
+  projectId: z.string().uuid(),
+  kind: consentKindSchema,
+  /** The person whose likeness or voice it is. */
+  subjectName: z.string(),
+  /** The portrait (image) or voice sample (audio) asset it covers. */
+  assetId: z.string().uuid(),
+  /** What the consent allows, in the subject's terms (e.g. "internal training videos, 2027"). */
+  scope: z.string(),
+  statementText: z.string().nullable(),
+  statementAssetId: z.string().uuid().nullable(),
+  recordedBy: z.string().uuid().nullable(),
+  recordedAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type Consent = z.infer<typeof consentSchema>;
+
+export const createConsentBodySchema = z
+  .object({
+    kind: consentKindSchema,
+    subjectName: z.string().trim().min(1).max(200),
+    assetId: z.string().uuid(),
+    scope: z.string().trim().min(1).max(1_000),
+    statementText: z.string().trim().min(1).max(10_000).optional(),
+    statementAssetId: z.string().uuid().optional(),
+  })
+  .refine((b) => !!b.statementText !== !!b.statementAssetId, {
+    message: 'give the statement as text or as an uploaded document (one of the two)',
+    path: ['statementText'],
+  });
+export type CreateConsentBody = z.infer<typeof createConsentBodySchema>;
+
+/** Longest a share link may live (hours): 90 days. */
+export const MAX_SHARE_HOURS = 24 * 90;
+
+/** A link that plays a finished lesson render without sign-in, until it expires or is revoked. */
+export const lessonShareSchema = z.object({
+  id: z.string().uuid(),
+  lessonId: z.string().uuid(),
+  /** The completed `portrait.lesson` (final) job whose video it plays. */
+  jobId: z.string().uuid(),
+  /** The player page; the token in it is shown once, when the share is created. */
+  url: z.string().nullable(),
+  /** `<iframe …>` snippet for the player page (with the url; null after creation). */
+  embedHtml: z.string().nullable(),
+  expiresAt: z.string(),
+  createdBy: z.string().uuid().nullable(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type LessonShare = z.infer<typeof lessonShareSchema>;
+
+export const createLessonShareBodySchema = z.object({
+  jobId: z.string().uuid(),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SHARE_HOURS)
+    .default(24 * 7),
+});
+
+// ---------- job payloads (joined into jobPayloadSchemas when their pipelines land) ----------
+
+/**
+ * `portrait.lesson`: render the lesson as pinned at submit. `preview` is the cheap pass (the still
+ * portrait, the voice and the slides); `final` animates the presenter (mouth, jaw, blinks, head
+ * motion) and writes captions and chapters.
+ */
+export const portraitLessonPayloadSchema = z.object({
+  lessonId: z.string().uuid(),
+  mode: z.enum(['preview', 'final']).default('final'),
+});
+export type PortraitLessonPayload = z.infer<typeof portraitLessonPayloadSchema>;
+
+export const LMS_FORMATS = ['scorm12', 'scorm2004', 'cmi5'] as const;
+export const lmsFormatSchema = z.enum(LMS_FORMATS);
+export type LmsFormat = z.infer<typeof lmsFormatSchema>;
+
+/**
+ * `export.lms`: package a completed final `portrait.lesson` job as a self-contained zip for an LMS
+ * (video, captions, player, the quiz when the lesson has one; no network requests).
+ */
+export const exportLmsPayloadSchema = z.object({
+  lessonJobId: z.string().uuid(),
+  format: lmsFormatSchema,
+  /** Share of the video a learner must watch for completion, in percent. */
+  completionPercent: z.number().int().min(10).max(100).default(90),
+  /** Include the lesson's quiz (when it has one); passing it is then part of completion. */
+  includeQuiz: z.boolean().default(true),
+});
+export type ExportLmsPayload = z.infer<typeof exportLmsPayloadSchema>;
+
+/** Tones a drafted lesson can take. */
+export const LESSON_TONES = ['friendly', 'formal', 'energetic', 'calm'] as const;
+
+/**
+ * `lesson.draft`: ask the configured LLM provider (OpenAI-compatible or Ollama) for a lesson script.
+ * Offered only where a worker has a chat provider; the result is a job output (`draft`, a
+ * `LessonDraft`) the team reviews and applies to the lesson, never written over it unasked.
+ */
+export const lessonDraftPayloadSchema = z.object({
+  lessonId: z.string().uuid(),
+  topic: z.string().trim().min(3).max(500),
+  audience: z.string().trim().min(1).max(200).default('adult learners'),
+  /** Target length of the narration, in minutes. */
+  minutes: z.number().min(0.5).max(30).default(3),
+  tone: z.enum(LESSON_TONES).default('friendly'),
+  /** Ask for an end-of-lesson quiz too. */
+  withQuiz: z.boolean().default(false),
+});
+export type LessonDraftPayload = z.infer<typeof lessonDraftPayloadSchema>;
+
+/** What the LLM must return (validated before anyone sees it); ids are added on apply. */
+export const lessonDraftSchema = z.object({
+  title: z.string().min(1).max(LESSON_LIMITS.maxTitleChars),
+  sections: z
+    .array(
+      z.object({
+        title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
+        narration: z.string().min(1).max(LESSON_LIMITS.maxNarrationChars),
+        slide: lessonSlideSchema.nullable().default(null),
+      }),
+    )
+    .min(1)
+    .max(LESSON_LIMITS.maxSections),
+  quiz: z
+    .object({
+      questions: z
+        .array(
+          z.object({
+            prompt: z.string().min(1).max(1000),
+            choices: z.array(z.string().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
+            answer: z.number().int().min(0),
+          }),
+        )
+        .min(1)
+        .max(LESSON_LIMITS.maxQuizQuestions),
+    })
+    .nullable()
+    .default(null),
+});
+export type LessonDraft = z.infer<typeof lessonDraftSchema>;
