@@ -10,11 +10,11 @@ import {
   type JobEmitter,
   type JobQueues,
   type JobRow,
+  jobInputsOf,
   jobStore,
   learnedWork,
   NotRetryableError,
   PlanUnavailableError,
-  pinRenderVersion,
   publishCancel,
   retryJob,
   rootJobId,
@@ -31,7 +31,6 @@ import {
   JOB_CATALOG,
   JOB_TYPES,
   type JobOutput,
-  type JobPayload,
   type JobType,
   jobPayloadSchemas,
   jobSchema,
@@ -255,7 +254,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       // and writes the row, one addBulk queues the flow, shared with whatever else arrived in
       // the same turn of the event loop. A project with a budget limit falls through to the
       // serialised path below, and so does anything the batch cannot decide.
-      if (parsed.success && !key && body.type !== 'render.video' && capabilities.runsNow(body.type)) {
+      if (parsed.success && !key && !jobInputsOf(body.type) && capabilities.runsNow(body.type)) {
         const params = parsed.data as Record<string, unknown>;
         const batchStart = performance.now();
         try {
@@ -304,16 +303,14 @@ export function jobRoutes(deps: JobRouteDeps) {
       try {
         // A type no live worker runs is refused before anything is pinned, written or reserved.
         await timed('capability', () => capabilities.require(body.type));
-        // A render shows the document as it is now: check it against the render bounds (with the
-        // worker's timing rules), pin it as a version and plan one branch per scene.
-        const render =
-          body.type === 'render.video'
-            ? await timed('pin', () =>
-                pinRenderVersion(deps.sql, id, userId, {
-                  transition: (payload.data as JobPayload<'render.video'>).preset.transition,
-                }),
-              )
-            : null;
+        // A type that reads more than its payload (a render: the document as it is now) checks and
+        // pins it here, before anything is written.
+        const inputs = jobInputsOf(body.type);
+        const prepared = inputs
+          ? await timed('pin', () =>
+              inputs.prepare(deps.sql, { projectId: id, userId, params: payload.data as never }),
+            )
+          : null;
         const result = await submitJob(
           deps.sql,
           deps.queues,
@@ -325,8 +322,8 @@ export function jobRoutes(deps: JobRouteDeps) {
             params: payload.data as Record<string, unknown>,
             priority: body.priority,
             idempotencyKey: key,
-            ...(render
-              ? { versionId: render.versionId, shotSec: render.shotSec, warnings: render.warnings }
+            ...(prepared
+              ? { versionId: prepared.versionId, planInput: prepared.planInput, warnings: prepared.warnings }
               : {}),
           },
           span,

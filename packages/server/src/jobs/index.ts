@@ -18,6 +18,13 @@ export {
   type JobEmitter,
 } from './job-events';
 export {
+  JOB_INPUTS,
+  type JobInputs,
+  jobInputsOf,
+  PlanUnavailableError,
+  type PreparedInputs,
+} from './job-inputs';
+export {
   createProgressTracker,
   type ProgressTracker,
   STEP_PROGRESS_CAP,
@@ -28,7 +35,7 @@ export { type JobRow, rowToJob } from './job-row';
 export * as jobStore from './job-store';
 export { forgetLearnedWork, LEARN_WINDOW, learnedWork } from './learned-work';
 export { pinRenderVersion, versionShotSeconds } from './pin-render-version';
-export { type PlannedJob, PlanUnavailableError, planFor } from './plan-for';
+export { type PlannedJob, planFor } from './plan-for';
 export { reconcileQueuedJobs } from './reconcile-jobs';
 export { bullJobId, FINALIZE_STEP, type StepData, stepDataSchema } from './step-data';
 export {

@@ -1,3 +1,4 @@
+import type { PlanInput } from '@clapboard/shared/job-plan';
 import type { BudgetFigures, Job, JobType } from '@clapboard/shared/jobs';
 import { JOB_CATALOG } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
@@ -19,8 +20,8 @@ export interface SubmitJobInput {
   idempotencyKey?: string;
   /** The version a render shows (pinned by `pinRenderVersion`). */
   versionId?: string | null;
-  /** A render's per-scene seconds from the pin, so the plan does not read the version again. */
-  shotSec?: number[];
+  /** The plan input from `JobInputs.prepare`, so the plan does not read the pinned inputs again. */
+  planInput?: PlanInput;
   /** Sentences for the user found while preparing the job (stored with it, before budget ones). */
   warnings?: string[];
 }

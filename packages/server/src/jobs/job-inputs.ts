@@ -1,0 +1,74 @@
+import type { PlanInput } from '@clapboard/shared/job-plan';
+import type { JobPayload, JobType } from '@clapboard/shared/jobs';
+import type { Sql } from '../db/connect-db';
+import { RenderDocumentError } from '../render/render-document-error';
+import { pinRenderVersion, versionShotSeconds } from './pin-render-version';
+
+/** What a job needs beyond its payload, found at submit. */
+export interface PreparedInputs {
+  /** The document version the job shows (pinned at submit), or null. */
+  versionId: string | null;
+  /** What its plan is made from (e.g. a render's seconds per scene). */
+  planInput: PlanInput;
+  /** Sentences for the user found while preparing (stored with the job). */
+  warnings: string[];
+}
+
+/**
+ * The inputs of a job type that reads more than its payload (the project document, other jobs'
+ * outputs): checked and pinned once at submit, and read back from what was pinned when the job is
+ * retried or recovered, so the three plan the same flow. Types without an entry plan from their
+ * payload alone.
+ */
+export interface JobInputs<T extends JobType> {
+  /**
+   * At submit, before anything is written: checks what the job will use and pins it.
+   * @throws a domain error the API maps to 4xx (e.g. RenderDocumentError → 422); nothing is written then
+   */
+  prepare(
+    sql: Sql,
+    ctx: { projectId: string; userId: string; params: JobPayload<T> },
+  ): Promise<PreparedInputs>;
+  /**
+   * At retry and recovery: the plan input from what `prepare` pinned.
+   * @throws PlanUnavailableError when it is gone or no longer valid
+   */
+  planInput(sql: Sql, job: { params: JobPayload<T>; versionId: string | null }): Promise<PlanInput>;
+}
+
+/** The plan cannot be made: what the job pinned at submit is gone or no longer valid. */
+export class PlanUnavailableError extends Error {
+  override name = 'PlanUnavailableError';
+}
+
+const renderInputs: JobInputs<'render.video'> = {
+  async prepare(sql, { projectId, userId, params }) {
+    // A render shows the document as it is now: check it against the render bounds (with the
+    // worker's timing rules), pin it as a version and plan one branch per scene.
+    const pin = await pinRenderVersion(sql, projectId, userId, { transition: params.preset.transition });
+    return { versionId: pin.versionId, planInput: { sceneSec: pin.shotSec }, warnings: pin.warnings };
+  },
+  async planInput(sql, { params, versionId }) {
+    let sceneSec: number[];
+    try {
+      sceneSec = versionId ? await versionShotSeconds(sql, versionId, params.preset?.transition) : [];
+    } catch (err) {
+      if (err instanceof RenderDocumentError)
+        throw new PlanUnavailableError(`The version this render shows cannot be rendered: ${err.message}`);
+      throw err;
+    }
+    if (!sceneSec.length)
+      throw new PlanUnavailableError('The version this render shows no longer exists; start a new render.');
+    return { sceneSec };
+  },
+};
+
+/** Job types whose inputs are prepared at submit (see `JobInputs`). */
+export const JOB_INPUTS: { readonly [K in JobType]?: JobInputs<K> } = {
+  'render.video': renderInputs,
+};
+
+/** The entry for `type`, typed loosely for callers that hold an unparsed type. */
+export function jobInputsOf(type: JobType): JobInputs<JobType> | undefined {
+  return JOB_INPUTS[type] as JobInputs<JobType> | undefined;
+}
