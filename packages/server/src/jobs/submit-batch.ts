@@ -3,7 +3,7 @@ import { JOB_CATALOG } from '@clapboard/shared/jobs';
 import { PERMISSIONS, type Permission } from '@clapboard/shared/permissions';
 import type { Role } from '@clapboard/shared/roles';
 import type { Sql } from '../db/connect-db';
-import { budgetSumsSql, unlimitedFigures } from './budget';
+import { unlimitedFigures } from './budget';
 import { buildFlow } from './flow-plan';
 import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
