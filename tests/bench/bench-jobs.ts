@@ -23,6 +23,7 @@ import { QUEUE_NAMES } from '@clapboard/shared/jobs';
 import { Queue } from 'bullmq';
 import { io, type Socket } from 'socket.io-client';
 import { API_AREAS, type CpuProfile, NODE_CORE, timeByArea } from '../../infra/bench/cpu-profile';
+import { cpuMeter } from '../../infra/bench/process-cpu';
 import { writeBenchSection } from '../../infra/bench/report';
 import { startServices } from '../support/service-processes';
 
@@ -170,11 +171,21 @@ try {
   spans.clear();
   callMs = 0;
   apiCalls = 0;
-  const rounds: Array<{
-    api: Awaited<ReturnType<typeof saturate>>;
-    raw: Awaited<ReturnType<typeof saturate>>;
-  }> = [];
-  for (let r = 0; r < ROUNDS; r++) rounds.push({ api: await viaApiRound(), raw: await rawFlowRound() });
+  type Round = Awaited<ReturnType<typeof saturate>> & { cpu: Record<string, number> };
+  // CPU seconds of every process involved, per round: where the 2 cores' time goes per item.
+  const metered = async (round: () => ReturnType<typeof saturate>): Promise<Round> => {
+    const stop = cpuMeter({
+      api: [apiSvc.pid('api')!],
+      postgres: 'postgres',
+      redis: 'redis-server',
+      'bench (callers)': 'self',
+    });
+    const result = await round();
+    return { ...result, cpu: stop() };
+  };
+  const rounds: Array<{ api: Round; raw: Round }> = [];
+  for (let r = 0; r < ROUNDS; r++)
+    rounds.push({ api: await metered(viaApiRound), raw: await metered(rawFlowRound) });
   agent.destroy();
   await apiSvc.stop();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -280,6 +291,17 @@ try {
   await rt.stop();
   latencies.sort((a, b) => a - b);
 
+  const perItemMs = (side: 'api' | 'raw', k: string) =>
+    (rounds.reduce((sum, r) => sum + (r[side].cpu[k] ?? 0), 0) * 1000) /
+    Math.max(
+      1,
+      rounds.reduce((sum, r) => sum + r[side].items, 0),
+    );
+  const cpuRows: Array<[string, number, number]> = Object.keys(rounds[0]!.api.cpu).map((k) => [
+    k,
+    perItemMs('api', k),
+    perItemMs('raw', k),
+  ]);
   const date = new Date().toISOString().slice(0, 10);
   const md = `## Jobs: enqueue throughput and progress fan-out
 
@@ -296,6 +318,25 @@ Command: \`npm run bench:jobs\` · ${date} · ${cpus().length} cores · Postgres
 The API reaches **${fmt(ratio * 100)} %** of raw flow submission (median of the rounds' ratios: ${ratios.map((r) => `${fmt(r * 100)} %`).join(', ')}; target ≥ 25 %: **${ratio >= 0.25 ? 'met' : 'missed'}**) and ${fmt((viaApi.perSec / raw.perSec) * 100, 2)} % of raw \`addBulk\` job throughput.
 
 How a submit runs: the common case (no idempotency key, no version to pin, a type the cached worker reports say runs) joins the submissions that arrived in the same turn of the API's event loop; one statement checks each caller's role and assets, inserts the rows that pass with their audit entries and reads the budget sums, then one \`FlowProducer.addBulk\` queues their flows (all or none; on failure the rows are deleted and every caller gets 503). A project with a budget limit is not written by that statement: its submissions are serialised on the project row, so two jobs cannot both squeeze under it. All processes share the 2 cores (Postgres, Redis, the API and this benchmark's callers), so absolute numbers are lower bounds.
+
+Each round (items/s of the API and of raw flow add, and their ratio):
+
+| round | API jobs/s | raw flows/s | ratio |
+| ---: | ---: | ---: | ---: |
+${rounds.map((r, i) => `| ${i + 1} | ${fmt(r.api.perSec)} | ${fmt(r.raw.perSec)} | ${fmt((r.api.perSec / r.raw.perSec) * 100)} % |`).join('\n')}
+
+Where the machine's CPU goes per item, by process (CPU ms per job or flow, summed over the measured rounds; Postgres counts every backend, Redis the server):
+
+| process | API submit | raw flow add |
+| --- | ---: | ---: |
+${cpuRows.map(([k, api, rawMs]) => `| ${k} | ${fmt(api, 3)} | ${fmt(rawMs, 3)} |`).join('\n')}
+| all | ${fmt(
+    cpuRows.reduce((s, r) => s + r[1], 0),
+    3,
+  )} | ${fmt(
+    cpuRows.reduce((s, r) => s + r[2], 0),
+    3,
+  )} |
 
 Where a submit spends its wall time (the API's \`Server-Timing\` spans, mean per call over ${viaApi.items} calls; the rest of the call is auth, routing, validation, HTTP and queueing for the event loop under ${CONCURRENCY} concurrent callers):
 

@@ -90,6 +90,20 @@ describe('job service across real processes: truthful progress, recovery from SI
     expect(ledger.map((l) => l.step)).toEqual(
       steps.filter((s) => s.status === 'completed').map((s) => s.name),
     );
+    // The project's running cost totals (kept by triggers) still equal the sums over its rows
+    // after crashes, retried steps and re-deliveries.
+    const [totals] = await db.sql<
+      { kept: string; summed: string; kept_spent: string; summed_spent: string }[]
+    >`
+      select
+        (select reserved_usd from project_cost_totals t where t.project_id = j.project_id) as kept,
+        (select coalesce(sum(greatest(cost_estimate_usd - cost_actual_usd, 0)), 0) from jobs l
+          where l.project_id = j.project_id and l.status in ('queued', 'running')) as summed,
+        (select spent_usd from project_cost_totals t where t.project_id = j.project_id) as kept_spent,
+        (select coalesce(sum(amount_usd), 0) from cost_ledger c where c.project_id = j.project_id) as summed_spent
+      from jobs j where j.id = ${jobId}`;
+    expect(Number(totals!.kept)).toBe(Number(totals!.summed));
+    expect(Number(totals!.kept_spent)).toBe(Number(totals!.summed_spent));
     return steps;
   };
   const setScenes = (scenes: Array<{ id: string; heading: string; durationSec: number; lines: string[] }>) =>

@@ -20,6 +20,8 @@ export interface RunningServices {
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a stopped service again with the same environment and port, and waits until ready. */
   restart(name: ServiceName): Promise<void>;
+  /** The running process id of a service (benchmarks read its CPU time). */
+  pid(name: ServiceName): number | undefined;
 }
 
 const ENTRIES: Record<ServiceName, string> = {
@@ -139,6 +141,7 @@ export async function startServices(opts: {
       child.kill(signal);
       await exited;
     },
+    pid: (name) => byName.get(name)?.pid,
     async restart(name) {
       const child = launch(name);
       byName.set(name, child);

@@ -1,6 +1,11 @@
 import type { WorkerModelsReport } from '@clapboard/shared/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODELS_REPORT_PREFIX, publishModelsReport, readModelsReport } from './models-report';
+import {
+  MODELS_REPORT_PREFIX,
+  modelsReportIndexKey,
+  publishModelsReport,
+  readModelsReport,
+} from './models-report';
 import { createRedis, type Redis } from './redis';
 import { testServices } from './testing';
 
@@ -67,5 +72,7 @@ describe('models report over real Redis', () => {
       await new Promise((r) => setTimeout(r, 200));
     } while (Date.now() < deadline);
     expect(ids).toEqual([]);
+    // The index that replaced the keyspace SCAN forgets the expired worker too.
+    expect(await redis.zscore(modelsReportIndexKey('clapboard'), `${id}-a`)).toBeNull();
   });
 });

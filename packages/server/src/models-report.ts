@@ -9,6 +9,15 @@ export function modelsReportKeyPrefix(redisPrefix: string): string {
   return `${redisPrefix}:models:`;
 }
 
+/**
+ * Key of the index of live reports under a deployment's REDIS_PREFIX: a sorted set of worker ids
+ * scored by when their report expires (ms), so a reader finds the workers without a SCAN over the
+ * whole keyspace (which grows with every queued job: BullMQ keeps a hash per job).
+ */
+export function modelsReportIndexKey(redisPrefix: string): string {
+  return `${redisPrefix}:models-index`;
+}
+
 /** Default lifetime of a worker's report: a worker that stops publishing drops out after this. */
 export const MODELS_REPORT_TTL_SEC = 60;
 
@@ -29,12 +38,20 @@ export async function publishModelsReport(
   const { models, ...meta } = report;
   const fields: Record<string, string> = { meta: JSON.stringify(meta) };
   for (const m of models) fields[`model:${m.name}`] = JSON.stringify(m);
-  await redis.multi().del(key).hset(key, fields).expire(key, ttlSec).exec();
+  await redis
+    .multi()
+    .del(key)
+    .hset(key, fields)
+    .expire(key, ttlSec)
+    .zadd(modelsReportIndexKey(redisPrefix), Date.now() + ttlSec * 1000, report.workerId)
+    .exec();
 }
 
 /**
- * Reads every live worker's models report (SCAN over `clapboard:models:*`). Hashes that fail to
- * parse (written by an incompatible worker version) are skipped rather than failing the caller.
+ * Reads every live worker's models report: the workers named in the index whose reports have not
+ * expired (expired index entries are dropped on the way), each hash read in one pipeline. Costs
+ * O(workers), whatever else the Redis holds. Hashes that fail to parse (written by an
+ * incompatible worker version) are skipped rather than failing the caller.
  *
  * @returns reports sorted by worker id; empty when no worker published within its TTL
  */
@@ -42,23 +59,21 @@ export async function readModelsReport(
   redis: Redis,
   redisPrefix = 'clapboard',
 ): Promise<WorkerModelsReport[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(
-      cursor,
-      'MATCH',
-      `${modelsReportKeyPrefix(redisPrefix)}*`,
-      'COUNT',
-      200,
-    );
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
+  const index = modelsReportIndexKey(redisPrefix);
+  const [, live] = (await redis
+    .multi()
+    .zremrangebyscore(index, '-inf', String(Date.now()))
+    .zrange(index, '0', '-1')
+    .exec()) as [[Error | null, number], [Error | null, string[]]];
+  if (live[0]) throw live[0];
+  const workerIds = [...live[1]].sort();
+  if (workerIds.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const id of workerIds) pipeline.hgetall(modelsReportKeyPrefix(redisPrefix) + id);
+  const hashes = ((await pipeline.exec()) ?? []) as Array<[Error | null, Record<string, string>]>;
   const reports: WorkerModelsReport[] = [];
-  for (const key of [...new Set(keys)].sort()) {
-    const hash = await redis.hgetall(key);
-    if (!hash.meta) continue; // expired between SCAN and HGETALL
+  for (const [err, hash] of hashes) {
+    if (err || !hash.meta) continue; // expired between the index read and HGETALL
     try {
       const models = Object.entries(hash)
         .filter(([field]) => field.startsWith('model:'))

@@ -6,15 +6,16 @@ import type { Sql } from '../db/connect-db';
  * `spent` (the project's ledger) and `reserved` (estimates of its live jobs not yet charged) as
  * one select list, for `budgetFigures` and for statements that read them beside a write.
  * `project` is the project id: a value, or a column of the caller's statement (a fragment).
- * A job's charges are kept on its row (`cost_actual_usd`, written with each ledger entry), so
- * `reserved` reads only the project's live jobs, through their partial index.
+ * Both are running totals in `project_cost_totals`, kept exact by triggers on `jobs` and
+ * `cost_ledger` (migration 0007), so reading them costs one index lookup however many jobs and
+ * ledger entries the project has. They are as of the statement's snapshot: callers that must not
+ * race (a hard limit) read them after locking the project row.
  */
 export function budgetSumsSql(sql: Sql, project: string | postgres.PendingQuery<postgres.Row[]>) {
   const id = typeof project === 'string' ? sql`${project}::uuid` : project;
   return sql`
-      (select coalesce(sum(amount_usd), 0) from cost_ledger where project_id = ${id}) as spent,
-      (select coalesce(sum(greatest(lj.cost_estimate_usd - lj.cost_actual_usd, 0)), 0) from jobs lj
-         where lj.project_id = ${id} and lj.status in ('queued', 'running')) as reserved`;
+      coalesce((select t.spent_usd from project_cost_totals t where t.project_id = ${id}), 0) as spent,
+      coalesce((select t.reserved_usd from project_cost_totals t where t.project_id = ${id}), 0) as reserved`;
 }
 
 /** The figures when a project has no limits: what `budgetFigures` returns from its sums. */

@@ -205,6 +205,9 @@ export async function chargeStep(
   },
 ): Promise<boolean> {
   return sql.begin(async (tx) => {
+    // The job's row first: every writer takes a job row before its project's cost totals (which
+    // the ledger and jobs triggers update), so a charge and a job ending cannot deadlock.
+    await tx`select 1 from jobs where id = ${entry.jobId} for update`;
     const rows = await tx`
       insert into cost_ledger (project_id, job_id, step, resource_class, seconds, amount_usd)
       values (${entry.projectId}, ${entry.jobId}, ${entry.ledgerStep}, ${entry.resourceClass}, ${entry.seconds}, ${entry.amountUsd})
