@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageSchema, paginationQuerySchema } from './api';
 import { aspectRatioSchema, resolutionSchema } from './document';
 
 /**
@@ -137,6 +138,9 @@ export const createLessonBodySchema = z.object({
   title: z.string().trim().min(1).max(LESSON_LIMITS.maxTitleChars),
 });
 export const updateLessonBodySchema = createLessonBodySchema;
+/** `GET /api/v1/projects/:id/lessons`: newest first, keyset cursor over (created_at, id). */
+export const listLessonsQuerySchema = paginationQuerySchema;
+export const lessonPageSchema = pageSchema(lessonSchema);
 
 /** What a consent covers: the likeness in a portrait, or a voice cloned from a sample. */
 export const CONSENT_KINDS = ['portrait', 'voice'] as const;
@@ -179,6 +183,23 @@ export const createConsentBodySchema = z
     path: ['statementText'],
   });
 export type CreateConsentBody = z.infer<typeof createConsentBodySchema>;
+
+/** `GET /api/v1/projects/:id/consents`: newest first, optionally of one asset or kind, live only. */
+export const listConsentsQuerySchema = paginationQuerySchema.extend({
+  assetId: z.string().uuid().optional(),
+  kind: consentKindSchema.optional(),
+  /** `true`: only consents not revoked. */
+  live: z.enum(['true', 'false']).optional(),
+});
+export const consentPageSchema = pageSchema(consentSchema);
+
+/** Asset kinds a consent may cover, by consent kind: a portrait is an image, a voice sample audio. */
+export const CONSENT_ASSET_KINDS = { portrait: 'image', voice: 'audio' } as const satisfies Record<
+  ConsentKind,
+  string
+>;
+/** Asset kinds an uploaded consent statement may be: a signed PDF (`document`) or a photo of it. */
+export const CONSENT_STATEMENT_ASSET_KINDS = ['document', 'image'] as const;
 
 /** Longest a share link may live (hours): 90 days. */
 export const MAX_SHARE_HOURS = 24 * 90;

@@ -1,0 +1,35 @@
+import type { Sql } from '@clapboard/server/db';
+import type { Lesson } from '@clapboard/shared/lessons';
+
+/** A `lessons` row as the routes select it (see LESSON_COLUMNS). */
+export interface LessonRow {
+  id: string;
+  project_id: string;
+  title: string;
+  created_by: string | null;
+  /** Already in `Date#toISOString()` form. */
+  created_at: string;
+  updated_at: string;
+  deleted_at: Date | null;
+  /** `created_at` at Postgres' full precision, for the keyset cursor. */
+  cursor_ts: string;
+}
+
+/**
+ * The columns `toLesson` reads (`l` is `lessons`): timestamps come out already in ISO form, and
+ * `cursor_ts` keeps the microseconds a JS Date would drop (see pagination/cursor.ts).
+ */
+export const lessonColumns = (sql: Sql) => sql`
+  l.id, l.project_id, l.title, l.created_by, l.deleted_at,
+  to_char(l.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+  to_char(l.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at,
+  l.created_at::text as cursor_ts`;
+
+export const toLesson = (r: LessonRow): Lesson => ({
+  id: r.id,
+  projectId: r.project_id,
+  title: r.title,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
