@@ -117,7 +117,7 @@ export const lessonContentSchema = z.object({
 export type LessonContent = z.infer<typeof lessonContentSchema>;
 
 /** Characters of narration across the sections (what LESSON_LIMITS.maxTotalNarrationChars bounds). */
-export function narrationChars(content: Pick<LessonContent, 'sections'>): number {
+export function narrationChars(content: { sections: ReadonlyArray<{ narration: string }> }): number {
   return content.sections.reduce((n, s) => n + s.narration.length, 0);
 }
 
@@ -283,32 +283,42 @@ export const lessonDraftPayloadSchema = z.object({
 export type LessonDraftPayload = z.infer<typeof lessonDraftPayloadSchema>;
 
 /** What the LLM must return (validated before anyone sees it); ids are added on apply. */
-export const lessonDraftSchema = z.object({
-  title: z.string().min(1).max(LESSON_LIMITS.maxTitleChars),
-  sections: z
-    .array(
-      z.object({
-        title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
-        narration: z.string().min(1).max(LESSON_LIMITS.maxNarrationChars),
-        slide: lessonSlideSchema.nullable().default(null),
-      }),
-    )
-    .min(1)
-    .max(LESSON_LIMITS.maxSections),
-  quiz: z
-    .object({
-      questions: z
-        .array(
-          z.object({
-            prompt: z.string().min(1).max(1000),
-            choices: z.array(z.string().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
-            answer: z.number().int().min(0),
-          }),
-        )
-        .min(1)
-        .max(LESSON_LIMITS.maxQuizQuestions),
-    })
-    .nullable()
-    .default(null),
-});
+export const lessonDraftSchema = z
+  .object({
+    title: z.string().min(1).max(LESSON_LIMITS.maxTitleChars),
+    sections: z
+      .array(
+        z.object({
+          title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
+          narration: z.string().min(1).max(LESSON_LIMITS.maxNarrationChars),
+          slide: lessonSlideSchema.nullable().default(null),
+        }),
+      )
+      .min(1)
+      .max(LESSON_LIMITS.maxSections),
+    quiz: z
+      .object({
+        questions: z
+          .array(
+            z
+              .object({
+                prompt: z.string().min(1).max(1000),
+                choices: z.array(z.string().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
+                answer: z.number().int().min(0),
+              })
+              .refine((q) => q.answer < q.choices.length, {
+                message: 'answer must index one of the choices (0-based)',
+                path: ['answer'],
+              }),
+          )
+          .min(1)
+          .max(LESSON_LIMITS.maxQuizQuestions),
+      })
+      .nullable()
+      .default(null),
+  })
+  .refine((d) => narrationChars(d) <= LESSON_LIMITS.maxTotalNarrationChars, {
+    message: `all narration together must stay within ${LESSON_LIMITS.maxTotalNarrationChars} characters`,
+    path: ['sections'],
+  });
 export type LessonDraft = z.infer<typeof lessonDraftSchema>;
