@@ -182,7 +182,8 @@ export function LessonsTab() {
       <section className="card lesson-list" aria-labelledby="lessons-title">
         <div className="row spread">
           <h2 id="lessons-title">Lessons</h2>
-          {!canWrite && role && (
+          {/* The open wizard says it too; once is enough. */}
+          {!canWrite && role && !open && (
             <span className="badge" role="note">
               Read-only ({role})
             </span>
