@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launchChromium, screenshot } from '../support/browser';
+import { launchChromium, screenshot, signIn } from '../support/browser';
 import { type Account, apiCall as callApi, createProject, register } from '../support/e2e-api';
 import { type Stack, startStack } from '../support/start-stack';
 
@@ -43,15 +43,8 @@ const pages = {} as Record<Who, { page: Page; errors: string[] }>;
 
 /** Signs in and opens the project's Lessons tab. */
 async function openLessons(who: Who): Promise<Page> {
-  const account = accounts[who];
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await context.newPage();
-  pages[who] = { page, errors: collectErrors(page) };
-  await page.goto(`${stack.baseUrl}/login`);
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  pages[who] = await signIn(browser, stack.baseUrl, accounts[who]);
+  const { page } = pages[who];
   await page.goto(`${stack.baseUrl}/projects/${projectId}/lessons`);
   await page.getByRole('heading', { name: 'Lessons', exact: true }).waitFor();
   return page;

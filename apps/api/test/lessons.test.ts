@@ -1,14 +1,11 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { ProjectEvent } from '@clapboard/shared/events';
 import type { JobTypeInfo } from '@clapboard/shared/jobs';
 import type { Consent, Lesson } from '@clapboard/shared/lessons';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Server } from 'socket.io';
-import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceWorker, createHarness, type Harness } from './harness';
+import { listenToProject } from './project-events';
 import { type Actor, type Cast, createCast } from './support-members';
+
+type Listener = Awaited<ReturnType<typeof listenToProject>>;
 
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
 
@@ -23,9 +20,7 @@ describe('lessons and consents API', () => {
   let h: Harness;
   let cast: Cast;
   /** A Socket.IO client in the project's room (through the API's Redis emitter). */
-  let events: Array<{ name: string; event: ProjectEvent }>;
-  let client: Socket;
-  let closeSocket: () => Promise<void>;
+  let listener: Listener;
   const assets = {} as Record<'image' | 'audio' | 'video' | 'document' | 'otherImage', string>;
 
   const send = (method: string, path: string, actor: Actor, body?: unknown) =>
@@ -55,40 +50,18 @@ describe('lessons and consents API', () => {
       assets[key] = a!.id;
     }
 
-    const http = createServer();
-    const pub = h.redis.duplicate();
-    const sub = h.redis.duplicate();
-    const io = new Server(http, { adapter: createAdapter(pub, sub, { key: `${h.prefix}:sio` }) });
-    io.on('connection', (s) => void s.join(`project:${cast.projectId}`));
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
-    client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
-      transports: ['websocket'],
-    });
-    events = [];
-    for (const name of ['lesson:created', 'lesson:updated', 'lesson:deleted', 'consent:changed'] as const)
-      client.on(name, (event) => events.push({ name, event }));
-    await new Promise<void>((r) => client.once('connect', () => r()));
-    closeSocket = async () => {
-      client.close();
-      await new Promise<void>((r) => io.close(() => r()));
-      pub.disconnect();
-      sub.disconnect();
-    };
+    listener = await listenToProject(h, cast.projectId, [
+      'lesson:created',
+      'lesson:updated',
+      'lesson:deleted',
+      'consent:changed',
+    ]);
   });
   afterAll(async () => {
-    await closeSocket();
+    await listener.close();
     await h.close();
   });
-
-  async function waitForEvent(name: string, match: (e: ProjectEvent) => boolean) {
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      const found = events.find((e) => e.name === name && match(e.event));
-      if (found) return found.event;
-      if (Date.now() > deadline) throw new Error(`no ${name} event; got ${JSON.stringify(events)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const waitForEvent: Listener['waitFor'] = (name, match) => listener.waitFor(name, match);
 
   it('creates, lists, renames and soft-deletes a lesson, audited and broadcast', async () => {
     const created = await send('POST', `/api/v1/projects/${cast.projectId}/lessons`, 'editor', {

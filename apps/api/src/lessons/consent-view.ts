@@ -1,5 +1,6 @@
 import type { Sql } from '@clapboard/server/db';
 import type { Consent, ConsentKind } from '@clapboard/shared/lessons';
+import { isoTimestamp } from '../db/iso-timestamp';
 
 /** A `consents` row as the routes select it (see consentColumns). */
 export interface ConsentRow {
@@ -18,14 +19,12 @@ export interface ConsentRow {
   cursor_ts: string;
 }
 
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /** The columns `toConsent` reads (`k` is `consents`), timestamps in ISO form plus the cursor's. */
 export const consentColumns = (sql: Sql) => sql`
   k.id, k.project_id, k.kind, k.subject_name, k.asset_id, k.scope, k.statement_text,
   k.statement_asset_id, k.recorded_by,
-  ${sql.unsafe(iso('k.created_at'))} as recorded_at,
-  ${sql.unsafe(iso('k.revoked_at'))} as revoked_at,
+  ${isoTimestamp(sql, 'k.created_at')} as recorded_at,
+  ${isoTimestamp(sql, 'k.revoked_at')} as revoked_at,
   k.created_at::text as cursor_ts`;
 
 export const toConsent = (r: ConsentRow): Consent => ({

@@ -1,7 +1,8 @@
 import type { Sql } from '@clapboard/server/db';
 import type { Lesson } from '@clapboard/shared/lessons';
+import { isoTimestamp } from '../db/iso-timestamp';
 
-/** A `lessons` row as the routes select it (see LESSON_COLUMNS). */
+/** A `lessons` row as the routes select it (see lessonColumns). */
 export interface LessonRow {
   id: string;
   project_id: string;
@@ -21,8 +22,8 @@ export interface LessonRow {
  */
 export const lessonColumns = (sql: Sql) => sql`
   l.id, l.project_id, l.title, l.created_by, l.deleted_at,
-  to_char(l.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
-  to_char(l.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at,
+  ${isoTimestamp(sql, 'l.created_at')} as created_at,
+  ${isoTimestamp(sql, 'l.updated_at')} as updated_at,
   l.created_at::text as cursor_ts`;
 
 export const toLesson = (r: LessonRow): Lesson => ({

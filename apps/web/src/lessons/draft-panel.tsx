@@ -8,8 +8,6 @@ import {
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import type * as Y from 'yjs';
-import { UnavailableNote } from '../components/unavailable-note';
-import { ApiError } from '../lib/api-client';
 import { useProject } from '../lib/project-context';
 import { isCapabilityMissing } from '../lib/submit-job';
 import { useToasts } from '../lib/toasts';
@@ -17,6 +15,7 @@ import { useJobTypes } from '../lib/use-job-types';
 import { applyDraft } from './lesson-doc';
 import { LiveJob, submitLessonJob } from './lesson-job';
 import { actionAvailability } from './lesson-readiness';
+import { WhyNot } from './why-not';
 
 /** The draft a finished `lesson.draft` job made, validated again here with the shared schema. */
 function draftOf(job: Job): LessonDraft | null {
@@ -166,19 +165,15 @@ export function DraftPanel(props: { doc: Y.Doc; lessonId: string; lessonTitle: s
       {!params.success && topic.trim().length < 3 && (
         <p className="muted small">Give a topic of at least 3 characters.</p>
       )}
-      {unavailable && (
-        <UnavailableNote
-          id={`${id}-why`}
-          reason={unavailable}
-          onRecheck={() => void types.refetch()}
-          checking={types.isFetching}
-        />
-      )}
-      {start.error && !(isCapabilityMissing(start.error) && unavailable) && (
-        <p className="error small" role="alert">
-          {start.error instanceof ApiError ? start.error.message : 'Could not start the draft.'}
-        </p>
-      )}
+      <WhyNot
+        id={`${id}-why`}
+        unavailable={unavailable}
+        blocker={null}
+        onRecheck={() => void types.refetch()}
+        checking={types.isFetching}
+        error={start.error}
+        failed="Could not start the draft."
+      />
       {job && !dismissed && (
         <LiveJob
           key={job.id}

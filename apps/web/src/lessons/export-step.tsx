@@ -8,8 +8,7 @@ import {
 } from '@clapboard/shared/lessons';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { UnavailableNote } from '../components/unavailable-note';
-import { ApiError, api } from '../lib/api-client';
+import { api } from '../lib/api-client';
 import { formatBytes, formatTime } from '../lib/format';
 import type { Page } from '../lib/page';
 import { useCan, useProject } from '../lib/project-context';
@@ -18,6 +17,7 @@ import { useJobTypes } from '../lib/use-job-types';
 import { LiveJob, submitLessonJob, useJob } from './lesson-job';
 import { actionAvailability } from './lesson-readiness';
 import { SharePanel } from './share-panel';
+import { WhyNot } from './why-not';
 
 const FORMAT_LABELS: Record<LmsFormat, string> = {
   scorm12: 'SCORM 1.2',
@@ -148,25 +148,15 @@ export function ExportStep(props: { lessonId: string; content: LessonContent; ca
           </button>
         )}
       </form>
-      {unavailable ? (
-        <UnavailableNote
-          id={`${id}-why`}
-          reason={unavailable}
-          onRecheck={() => void types.refetch()}
-          checking={types.isFetching}
-        />
-      ) : (
-        blocker && (
-          <p id={`${id}-why`} className="muted small" role="status">
-            {blocker}
-          </p>
-        )
-      )}
-      {start.error && !isCapabilityMissing(start.error) && (
-        <p className="error small" role="alert">
-          {start.error instanceof ApiError ? start.error.message : 'Could not start the export.'}
-        </p>
-      )}
+      <WhyNot
+        id={`${id}-why`}
+        unavailable={unavailable}
+        blocker={blocker}
+        onRecheck={() => void types.refetch()}
+        checking={types.isFetching}
+        error={start.error}
+        failed="Could not start the export."
+      />
       <ul className="plain">
         {mine.map((j) => (
           <li key={j.id} className="card inset">

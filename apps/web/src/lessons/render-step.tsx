@@ -1,8 +1,6 @@
 import { type LessonContent, portraitLessonPayloadSchema } from '@clapboard/shared/lessons';
 import { useMutation } from '@tanstack/react-query';
 import { useId } from 'react';
-import { UnavailableNote } from '../components/unavailable-note';
-import { ApiError } from '../lib/api-client';
 import { formatUsd } from '../lib/format';
 import { useCan, useProject } from '../lib/project-context';
 import { isCapabilityMissing } from '../lib/submit-job';
@@ -13,6 +11,7 @@ import { setLessonFields } from './lesson-doc';
 import { LessonJob, submitLessonJob } from './lesson-job';
 import { actionAvailability, renderBlocker } from './lesson-readiness';
 import { useConsents } from './use-consents';
+import { WhyNot } from './why-not';
 
 const TEXT = {
   preview: {
@@ -81,25 +80,15 @@ export function RenderStep(props: {
           {text.button}
         </button>
       )}
-      {unavailable ? (
-        <UnavailableNote
-          id={`${id}-why`}
-          reason={unavailable}
-          onRecheck={() => void types.refetch()}
-          checking={types.isFetching}
-        />
-      ) : (
-        blocker && (
-          <p id={`${id}-why`} className="error small" role="status">
-            {blocker}
-          </p>
-        )
-      )}
-      {start.error && !isCapabilityMissing(start.error) && (
-        <p className="error small" role="alert">
-          {start.error instanceof ApiError ? start.error.message : 'Could not start the render.'}
-        </p>
-      )}
+      <WhyNot
+        id={`${id}-why`}
+        unavailable={unavailable}
+        blocker={blocker}
+        onRecheck={() => void types.refetch()}
+        checking={types.isFetching}
+        error={start.error}
+        failed="Could not start the render."
+      />
       <LessonJob jobId={props.content[jobKey]} label={text.label}>
         {(job) => (job.status === 'completed' ? <RenderPlayer job={job} /> : null)}
       </LessonJob>

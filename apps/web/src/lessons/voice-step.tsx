@@ -1,12 +1,11 @@
 import type { LessonContent } from '@clapboard/shared/lessons';
 import { useId } from 'react';
 import { VoiceSelect, voiceHint } from '../components/voice-select';
-import { useCan, useProject } from '../lib/project-context';
+import { useProject } from '../lib/project-context';
 import { useAsset } from '../lib/use-asset';
 import { useVoices } from '../lib/use-voices';
-import { AssetUpload } from './asset-upload';
-import { ConsentPanel } from './consent-panel';
 import { setLessonFields } from './lesson-doc';
+import { LikenessAsset } from './likeness-asset';
 
 /** An uploaded voice sample, playable (through its signed URL). */
 function SamplePlayer({ assetId }: { assetId: string }) {
@@ -31,11 +30,10 @@ function SamplePlayer({ assetId }: { assetId: string }) {
  * step says so rather than offering it.
  */
 export function VoiceStep(props: { lessonId: string; content: LessonContent; canEdit: boolean }) {
-  const { projectId, connection } = useProject();
+  const { connection } = useProject();
   const voices = useVoices();
   const hint = voiceHint(voices);
   const id = useId();
-  const canUpload = useCan('assets:write') && props.canEdit;
   const { content } = props;
   return (
     <div className="lesson-step voice-step">
@@ -61,36 +59,7 @@ export function VoiceStep(props: { lessonId: string; content: LessonContent; can
         No worker here offers voice cloning, so the lesson speaks with the voice chosen above. You can keep a
         voice sample and its consent with the lesson for when a cloning provider is configured.
       </p>
-      <div className="row wrap">
-        {content.voiceSampleAssetId ? <SamplePlayer assetId={content.voiceSampleAssetId} /> : null}
-        {canUpload && (
-          <AssetUpload
-            projectId={projectId}
-            label="Voice sample file"
-            buttonText={content.voiceSampleAssetId ? 'Replace voice sample' : 'Upload a voice sample'}
-            accept="audio/wav,audio/mpeg,audio/ogg,audio/flac"
-            kinds={['audio']}
-            wrongKind="a voice sample is a recording (WAV, MP3, OGG or FLAC)."
-            onUploaded={(asset) =>
-              setLessonFields(connection.doc, props.lessonId, {
-                voiceSampleAssetId: asset.id,
-                voiceConsentId: null,
-              })
-            }
-          />
-        )}
-      </div>
-      {content.voiceSampleAssetId && (
-        <ConsentPanel
-          kind="voice"
-          assetId={content.voiceSampleAssetId}
-          consentId={content.voiceConsentId}
-          canEdit={props.canEdit}
-          onChoose={(consentId) =>
-            setLessonFields(connection.doc, props.lessonId, { voiceConsentId: consentId })
-          }
-        />
-      )}
+      <LikenessAsset kind="voice" {...props} preview={(assetId) => <SamplePlayer assetId={assetId} />} />
     </div>
   );
 }
