@@ -27,11 +27,29 @@ export async function listenToProject(h: Harness, projectId: string, names: read
   const events: Array<{ name: ProjectEventName; event: ProjectEvent }> = [];
   for (const name of names) client.on(name, ((event: ProjectEvent) => events.push({ name, event })) as never);
   await new Promise<void>((r) => client.once('connect', () => r()));
+  // The adapter subscribes to Redis in the background: until it has, an emitted event is lost.
+  // Probe through the API's own emitter until one arrives, so no event the test waits for is.
+  const probe = `probe-${crypto.randomUUID()}`;
+  let heard = false;
+  client.on('member:changed', (e: ProjectEvent) => {
+    if (e.type === probe) heard = true;
+  });
+  const until = Date.now() + 10_000;
+  while (!heard) {
+    if (Date.now() > until) throw new Error('the project room never heard the probe event');
+    h.deps.emitter?.to(`project:${projectId}`).emit('member:changed', {
+      projectId,
+      type: probe,
+      payload: null,
+      at: new Date().toISOString(),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return {
     events,
-    /** The first `name` event that `match` accepts, waiting up to 5 s. */
+    /** The first `name` event that `match` accepts, waiting up to 10 s. */
     async waitFor(name: ProjectEventName, match: (e: ProjectEvent) => boolean): Promise<ProjectEvent> {
-      const deadline = Date.now() + 5_000;
+      const deadline = Date.now() + 10_000;
       for (;;) {
         const found = events.find((e) => e.name === name && match(e.event));
         if (found) return found.event;
