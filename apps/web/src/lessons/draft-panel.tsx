@@ -71,7 +71,18 @@ function DraftReview(props: {
  * run by the configured LLM provider; its progress shows, then the draft for review, applied to
  * the lesson only on click. Disabled, with the server's reason, where no worker has a provider.
  */
-export function DraftPanel(props: { doc: Y.Doc; lessonId: string; lessonTitle: string; sections: number }) {
+export function DraftPanel(props: {
+  doc: Y.Doc;
+  lessonId: string;
+  lessonTitle: string;
+  sections: number;
+  /**
+   * The draft job this person is following, held by the wizard so it survives the team moving to
+   * another step and back; null once applied or discarded.
+   */
+  job: Job | null;
+  onJob: (job: Job | null) => void;
+}) {
   const { projectId } = useProject();
   const toasts = useToasts();
   const id = useId();
@@ -82,8 +93,7 @@ export function DraftPanel(props: { doc: Y.Doc; lessonId: string; lessonTitle: s
   const [minutes, setMinutes] = useState(3);
   const [tone, setTone] = useState<(typeof LESSON_TONES)[number]>('friendly');
   const [withQuiz, setWithQuiz] = useState(false);
-  const [job, setJob] = useState<Job | null>(null);
-  const [dismissed, setDismissed] = useState(false);
+  const { job, onJob: setJob } = props;
   const params = lessonDraftPayloadSchema.safeParse({
     lessonId: props.lessonId,
     topic,
@@ -94,10 +104,7 @@ export function DraftPanel(props: { doc: Y.Doc; lessonId: string; lessonTitle: s
   });
   const start = useMutation({
     mutationFn: () => submitLessonJob(projectId, 'lesson.draft', params.success ? params.data : {}),
-    onSuccess: (res) => {
-      setDismissed(false);
-      setJob(res.job);
-    },
+    onSuccess: (res) => setJob(res.job),
     onError: (err) => {
       if (isCapabilityMissing(err)) void types.refetch();
     },
@@ -174,7 +181,7 @@ export function DraftPanel(props: { doc: Y.Doc; lessonId: string; lessonTitle: s
         error={start.error}
         failed="Could not start the draft."
       />
-      {job && !dismissed && (
+      {job && (
         <LiveJob
           key={job.id}
           job={job}
@@ -195,10 +202,10 @@ export function DraftPanel(props: { doc: Y.Doc; lessonId: string; lessonTitle: s
                 replaces={props.sections}
                 onApply={() => {
                   applyDraft(props.doc, props.lessonId, draft);
-                  setDismissed(true);
+                  setJob(null);
                   toasts.push('success', 'Draft applied to the script.');
                 }}
-                onDiscard={() => setDismissed(true)}
+                onDiscard={() => setJob(null)}
               />
             );
           }}

@@ -1,3 +1,4 @@
+import type { Job } from '@clapboard/shared/jobs';
 import { LESSON_STEPS, type Lesson, type LessonStep } from '@clapboard/shared/lessons';
 import { useState } from 'react';
 import { useCan, useProject, useRole } from '../lib/project-context';
@@ -30,6 +31,8 @@ export function LessonWizard({ lesson }: { lesson: Lesson }) {
   const canEdit = useCan('document:write');
   const role = useRole();
   const [browsing, setBrowsing] = useState<LessonStep | null>(null);
+  // Kept here, not in the script step: a teammate may move the team to another step meanwhile.
+  const [draftJob, setDraftJob] = useState<Job | null>(null);
   const step = canEdit ? content.step : (browsing ?? content.step);
   const at = LESSON_STEPS.indexOf(step);
   const go = (next: LessonStep) =>
@@ -72,7 +75,9 @@ export function LessonWizard({ lesson }: { lesson: Lesson }) {
       <h3>{STEP_LABELS[step]}</h3>
       {step === 'portrait' && <PortraitStep {...props} />}
       {step === 'voice' && <VoiceStep {...props} />}
-      {step === 'script' && <ScriptStep {...props} lessonTitle={lesson.title} />}
+      {step === 'script' && (
+        <ScriptStep {...props} lessonTitle={lesson.title} draftJob={draftJob} onDraftJob={setDraftJob} />
+      )}
       {step === 'preview' && <RenderStep {...props} mode="preview" />}
       {step === 'render' && <RenderStep {...props} mode="final" />}
       {step === 'export' && <ExportStep {...props} />}

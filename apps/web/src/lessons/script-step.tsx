@@ -1,3 +1,4 @@
+import type { Job } from '@clapboard/shared/jobs';
 import { LESSON_LIMITS, type LessonContent, narrationChars } from '@clapboard/shared/lessons';
 import { useId } from 'react';
 import { useCan, useProject } from '../lib/project-context';
@@ -19,6 +20,9 @@ export function ScriptStep(props: {
   lessonTitle: string;
   content: LessonContent;
   canEdit: boolean;
+  /** The draft job being followed (see DraftPanel). */
+  draftJob: Job | null;
+  onDraftJob: (job: Job | null) => void;
 }) {
   const { connection } = useProject();
   const doc = connection.doc;
@@ -55,6 +59,8 @@ export function ScriptStep(props: {
           lessonId={props.lessonId}
           lessonTitle={props.lessonTitle}
           sections={content.sections.length}
+          job={props.draftJob}
+          onJob={props.onDraftJob}
         />
       )}
       <p className="small" data-testid="narration-total">
