@@ -214,7 +214,7 @@ export function ConsentPanel(props: {
   canEdit: boolean;
 }) {
   const { projectId, socket } = useProject();
-  const consents = useConsents(projectId, socket);
+  const consents = useConsents(projectId, socket, [props.consentId]);
   const canRecord = useCan('consents:write') && props.canEdit;
   const what = WHAT[props.kind];
   const { consent, problem } = consentStatus(consents.data, props.consentId, props.assetId, what);

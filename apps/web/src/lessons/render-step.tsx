@@ -43,7 +43,10 @@ export function RenderStep(props: {
   const toasts = useToasts();
   const id = useId();
   const types = useJobTypes();
-  const consents = useConsents(projectId, socket);
+  const consents = useConsents(projectId, socket, [
+    props.content.portraitConsentId,
+    props.content.voiceConsentId,
+  ]);
   const canRender = useCan('jobs:create') && props.canEdit;
   const text = TEXT[props.mode];
   const availability = actionAvailability(types.data, 'portrait.lesson');
