@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Account } from './e2e-api';
 import { ROOT } from './spawn-launcher';
 
 /** Where screenshots go (gitignored). */
@@ -43,4 +44,26 @@ export function collectErrors(page: Page): string[] {
   });
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
+}
+
+/**
+ * Signs `account` in through the login form in a fresh browser context (its own cookies and
+ * storage, as a second person's browser) and waits for the project list.
+ * @returns the page and the console errors it collects from the start
+ */
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  account: Pick<Account, 'email' | 'password'>,
+  viewport = { width: 1366, height: 900 },
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  return { page, errors };
 }

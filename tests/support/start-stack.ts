@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '@clapboard/server/local-services';
 import { createTestDatabase, testServices } from '@clapboard/server/testing';
 import { buildWebIfStale } from '../../infra/local/build-web';
-import { startServices } from './service-processes';
+import { type RunningServices, startServices } from './service-processes';
 
 export interface Stack {
   /** Where the browser opens the app (the API serving the built web app). */
@@ -12,6 +12,11 @@ export interface Stack {
   realtimeUrl: string;
   /** Everything the three apps printed, for failure messages. */
   output(): string;
+  /**
+   * Starts one more worker process on the same database, Redis prefix and secret, with `env` on
+   * top (e.g. a provider's URL), and waits until it is ready. Stopped by `close()`.
+   */
+  startWorker(env: NodeJS.ProcessEnv): Promise<RunningServices>;
   close(): Promise<void>;
 }
 
@@ -50,11 +55,26 @@ export async function startStack(): Promise<Stack> {
       ports,
       env: { WEB_DIST: webDist, WORKER_DEVICE: 'cpu', NODE_ENV: 'test' },
     });
+    const extra: RunningServices[] = [];
     return {
       baseUrl: svc.apiUrl,
       realtimeUrl,
-      output: svc.output,
+      output: () => [svc.output(), ...extra.map((w) => w.output())].join('\n'),
+      async startWorker(env) {
+        // Everything the stack's services share, but a port of its own.
+        const { WORKER_PORT: _, ...shared } = svc.env;
+        const worker = await startServices({
+          databaseUrl: db.url,
+          redisUrl: services.redisUrl,
+          dataDir,
+          only: ['worker'],
+          env: { ...shared, ...env },
+        });
+        extra.push(worker);
+        return worker;
+      },
       close: async () => {
+        await Promise.all(extra.map((w) => w.stop()));
         await svc.stop();
         await cleanup();
       },

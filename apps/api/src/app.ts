@@ -18,9 +18,11 @@ import { assetRoutes } from './routes/assets';
 import { authRoutes, type LoginRateLimit } from './routes/auth';
 import { budgetRoutes } from './routes/budget';
 import { commentRoutes } from './routes/comments';
+import { consentRoutes } from './routes/consents';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { lessonRoutes } from './routes/lessons';
 import { memberRoutes } from './routes/members';
 import { modelRoutes } from './routes/models';
 import { notificationRoutes } from './routes/notifications';
@@ -117,6 +119,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', approvalRoutes(deps));
   app.route('/', notificationRoutes(deps));
   app.route('/', reviewExportRoutes(deps));
+  app.route('/', lessonRoutes(deps));
+  app.route('/', consentRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

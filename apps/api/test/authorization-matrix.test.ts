@@ -126,6 +126,20 @@ describe('authorization matrix: every route × role', () => {
       insert into comments (project_id, author_id, body) values (${projectId}, ${authorId}, 'note') returning id`;
     return c!.id;
   }
+  /** A live lesson in `projectId` (inserted directly). */
+  async function freshLesson(projectId: string): Promise<string> {
+    const [l] = await h.db.sql<{ id: string }[]>`
+      insert into lessons (project_id, title) values (${projectId}, 'Lesson') returning id`;
+    return l!.id;
+  }
+  /** A live portrait consent in `projectId` over `assetId` (inserted directly). */
+  async function freshConsent(projectId: string, assetId: string): Promise<string> {
+    const [k] = await h.db.sql<{ id: string }[]>`
+      insert into consents (project_id, kind, subject_name, asset_id, scope, statement_text)
+      values (${projectId}, 'portrait', 'Subject', ${assetId}, 'Lessons', 'I agree.') returning id`;
+    return k!.id;
+  }
+
   /** The comment's author for actor-own cases: the actor (anonymous has none; the owner stands in). */
   const authorOf = (actor: Actor) => users[actor === 'anonymous' ? 'owner' : actor].id;
 
@@ -635,6 +649,140 @@ describe('authorization matrix: every route × role', () => {
       label: "IDOR: project B's review report",
       expect: { ...all(404), nonMember: 200, anonymous: 401 },
       request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/review/report.pdf` }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/lessons',
+      label: 'create a lesson (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/lessons`,
+        body: { title: 'Intro' },
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/lessons',
+      label: "list a project's lessons",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/lessons` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/lessons',
+      label: "IDOR: list project B's lessons",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/lessons` }),
+    },
+    {
+      route: 'GET /api/v1/lessons/{lessonId}',
+      label: 'read a lesson',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({ method: 'GET', path: `/api/v1/lessons/${await freshLesson(projectA)}` }),
+    },
+    {
+      route: 'GET /api/v1/lessons/{lessonId}',
+      label: "IDOR: read project B's lesson",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({ method: 'GET', path: `/api/v1/lessons/${await freshLesson(projectB)}` }),
+    },
+    {
+      route: 'PATCH /api/v1/lessons/{lessonId}',
+      label: 'rename a lesson (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/lessons/${await freshLesson(projectA)}`,
+        body: { title: 'Renamed' },
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/lessons/{lessonId}',
+      label: "IDOR: rename project B's lesson",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/lessons/${await freshLesson(projectB)}`,
+        body: { title: 'Mine' },
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/lessons/{lessonId}',
+      label: 'delete a lesson (owners, editors)',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/lessons/${await freshLesson(projectA)}` }),
+    },
+    {
+      route: 'DELETE /api/v1/lessons/{lessonId}',
+      label: "IDOR: delete project B's lesson",
+      expect: { ...all(404), nonMember: 204, anonymous: 401 },
+      request: async () => ({ method: 'DELETE', path: `/api/v1/lessons/${await freshLesson(projectB)}` }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/consents',
+      label: 'record a consent for a portrait (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/consents`,
+        body: {
+          kind: 'portrait',
+          subjectName: 'Ada',
+          assetId: assetA.id,
+          scope: 'Training lessons',
+          statementText: 'I agree.',
+        },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/consents',
+      label: "IDOR: a consent in project A for project B's asset",
+      expect: { owner: 422, editor: 422, reviewer: 403, viewer: 403, nonMember: 404, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/consents`,
+        body: { kind: 'portrait', subjectName: 'B', assetId: assetB.id, scope: 'x', statementText: 'y' },
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/consents',
+      label: "list a project's consents",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/consents` }),
+    },
+    {
+      route: 'GET /api/v1/consents/{consentId}',
+      label: 'read a consent',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/consents/${await freshConsent(projectA, assetA.id)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/consents/{consentId}',
+      label: "IDOR: read project B's consent",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/consents/${await freshConsent(projectB, assetB.id)}`,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/consents/{consentId}',
+      label: 'revoke a consent (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/consents/${await freshConsent(projectA, assetA.id)}`,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/consents/{consentId}',
+      label: "IDOR: revoke project B's consent",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/consents/${await freshConsent(projectB, assetB.id)}`,
+      }),
     },
   ];
 

@@ -38,6 +38,7 @@ describe('GET /api/v1/models', () => {
         },
       ] as WorkerModelsReport['models'],
       pipelines: [],
+      unavailable: [],
       voices: [
         { id: 'provider:alloy', label: 'Alloy (openai)', source: 'provider' },
         { id: 'flite-slt', label: 'Flite, US female (slt)', source: 'bundled' },

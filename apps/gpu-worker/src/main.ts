@@ -70,6 +70,7 @@ await runMain('gpu-worker', async () => {
     pipelines: builtInPipelines({
       store,
       render: defaultRenderDeps({ registry, images, music: providers.music, speech }),
+      chat: providers.chat,
     }),
     prefix: redisNames(env.REDIS_PREFIX).queuePrefix,
     socketKey: redisNames(env.REDIS_PREFIX).socketKey,
@@ -83,6 +84,7 @@ await runMain('gpu-worker', async () => {
     workerId,
     voices: castVoices(speech),
     pipelines: worker.jobTypes,
+    unavailable: worker.declined,
     log,
     intervalMs: env.MODELS_REPORT_INTERVAL_MS,
   });

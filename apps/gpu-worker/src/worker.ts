@@ -24,7 +24,7 @@ import { type Job, Worker } from 'bullmq';
 import { CancelRegistry } from './jobs/cancel-registry';
 import { handleStepFailure } from './jobs/handle-step-failure';
 import type { PipelineRegistry } from './jobs/pipeline';
-import { processStep } from './jobs/process-step';
+import { processStep, type StepProcessorDeps } from './jobs/process-step';
 
 export interface WorkerDeps {
   redis: Redis;
@@ -45,6 +45,8 @@ export interface WorkerDeps {
   scratchRoot?: string;
   /** Where job outputs are stored; partial outputs of failed steps are deleted from it. */
   store?: BlobStore;
+  /** How steps of pipelines this worker cannot run are handed back (tests shorten it). */
+  handback?: StepProcessorDeps['handback'];
   /**
    * How long a step's lock lasts without renewal (ms). A killed worker's step is picked up by
    * another worker after about this long (BullMQ stalled-job check). Default 30 000.
@@ -56,8 +58,13 @@ export interface ClapboardWorker {
   workers: Worker[];
   cancels: CancelRegistry;
   emitter: JobEmitter;
-  /** Catalog job types this worker runs: it has the pipeline and consumes the type's queue. */
+  /**
+   * Catalog job types this worker runs: it has the pipeline, can run it as configured, and
+   * consumes the type's queue.
+   */
   jobTypes: JobType[];
+  /** Types whose pipeline and queue it has but cannot run as configured, with the reason. */
+  declined: Array<{ type: JobType; reason: string }>;
   /** Resolves when every BullMQ worker and the cancel listener are connected. */
   ready(): Promise<void>;
   /** Idempotent: stops taking jobs and lets running steps finish. */
@@ -74,9 +81,14 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
   const emitter = createJobEmitter(deps.redis, socketKey);
   const tracker = createProgressTracker(deps.redis, deps.prefix, socketKey);
   const queues = deps.queues ?? ['gpu', 'cpu'];
-  const jobTypes = (Object.keys(JOB_CATALOG) as JobType[]).filter(
+  const consumed = (Object.keys(JOB_CATALOG) as JobType[]).filter(
     (t) => pipelines.has(t) && queues.includes(JOB_CATALOG[t].resourceClass),
   );
+  const jobTypes = consumed.filter((t) => !pipelines.get(t)?.unavailable);
+  const declined = consumed.flatMap((t) => {
+    const reason = pipelines.get(t)?.unavailable;
+    return reason ? [{ type: t, reason }] : [];
+  });
   const cancels = new CancelRegistry(deps.log);
   const scratchRoot = deps.scratchRoot ?? join(tmpdir(), 'clapboard-steps');
   mkdirSync(scratchRoot, { recursive: true });
@@ -96,6 +108,7 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
     scratchRoot,
     removeAsset: dropAsset,
     definitions: deps.definitions,
+    handback: deps.handback,
   };
   const lockDuration = deps.lockDurationMs ?? 30_000;
 
@@ -104,14 +117,18 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
   const workers = queues.map((cls) => {
     const connection = deps.redis.duplicate();
     connections.push(connection);
-    const worker = new Worker(QUEUE_NAMES[cls], (job: Job) => processStep(job, stepDeps), {
-      connection,
-      concurrency: deps.concurrency ?? 2,
-      prefix: deps.prefix,
-      lockDuration,
-      stalledInterval: Math.max(1_000, Math.round(lockDuration / 2)),
-      maxStalledCount: 2,
-    });
+    const worker = new Worker(
+      QUEUE_NAMES[cls],
+      (job: Job, token?: string) => processStep(job, stepDeps, token),
+      {
+        connection,
+        concurrency: deps.concurrency ?? 2,
+        prefix: deps.prefix,
+        lockDuration,
+        stalledInterval: Math.max(1_000, Math.round(lockDuration / 2)),
+        maxStalledCount: 2,
+      },
+    );
     worker.on('failed', (job, err) => {
       deps.log.warn(
         { bullId: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message },
@@ -130,6 +147,7 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
     cancels,
     emitter,
     jobTypes,
+    declined,
     ready: async () => {
       await Promise.all([...workers.map((w) => w.waitUntilReady()), listening]);
     },

@@ -49,7 +49,15 @@ const accountRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/account'), 'AccountPage'),
 });
 
-export const WORKSPACE_TABS = ['script', 'storyboard', 'review', 'renders', 'assets', 'settings'] as const;
+export const WORKSPACE_TABS = [
+  'script',
+  'storyboard',
+  'review',
+  'renders',
+  'lessons',
+  'assets',
+  'settings',
+] as const;
 export type WorkspaceTab = (typeof WORKSPACE_TABS)[number];
 
 const projectRoute = createRoute({

@@ -31,6 +31,7 @@ function report(workerId: string): WorkerModelsReport {
       },
     ],
     pipelines: ['render.video'],
+    unavailable: [{ type: 'lesson.draft', reason: 'No LLM provider is configured on this worker.' }],
     voices: [{ id: 'festival-kal', label: 'Festival, US male (kal diphone)', source: 'bundled' }],
   };
 }

@@ -28,6 +28,12 @@ export interface ServerToClientEvents {
   'approval:changed': (event: ProjectEvent) => void;
   'budget:warning': (event: ProjectEvent) => void;
   'member:changed': (event: ProjectEvent) => void;
+  /** A lesson was created, renamed or deleted (payload `{ lesson }`, a `Lesson`). */
+  'lesson:created': (event: ProjectEvent) => void;
+  'lesson:updated': (event: ProjectEvent) => void;
+  'lesson:deleted': (event: ProjectEvent) => void;
+  /** A consent was recorded or revoked (payload `{ consent }`, a `Consent`). */
+  'consent:changed': (event: ProjectEvent) => void;
   'notification:new': (event: {
     id: string;
     kind: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
+import { lessonDraftPayloadSchema } from './lessons';
 
 /** Every job ends in exactly one of completed, failed, cancelled. */
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -31,6 +32,7 @@ export const jobPayloadSchemas = {
   'render.video': z.object({ preset: renderPresetSchema.prefault({}), final: z.boolean().default(false) }),
   'scene.frame': z.object({ sceneId: z.string().min(1).max(64) }),
   'scene.variations': z.object({ sceneId: z.string().min(1).max(64), count: z.number().int().min(1).max(8) }),
+  'lesson.draft': lessonDraftPayloadSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;
@@ -126,6 +128,20 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     backoffMs: 2_000,
     steps: ['frame'],
     work: { frame: { unit: 'frame', baseSec: 0, secPerUnit: 0.8 } },
+  },
+  'lesson.draft': {
+    title: 'Draft a lesson script',
+    // The worker only waits on the LLM provider's HTTP answer: no GPU, little CPU.
+    resourceClass: 'cpu',
+    priority: 3,
+    // Two provider requests at most (a first answer and one correction), each bounded by the
+    // worker's PROVIDER_TIMEOUT_MS (120 s by default).
+    timeoutSec: 300,
+    attempts: 2,
+    backoffMs: 5_000,
+    steps: ['draft'],
+    // A cold guess for a hosted model writing a few minutes of narration; measured runs replace it.
+    work: { draft: { unit: 'step', baseSec: 20, secPerUnit: 0 } },
   },
 };
 

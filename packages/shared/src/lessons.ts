@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageSchema, paginationQuerySchema } from './api';
 import { aspectRatioSchema, resolutionSchema } from './document';
 
 /**
@@ -116,7 +117,7 @@ export const lessonContentSchema = z.object({
 export type LessonContent = z.infer<typeof lessonContentSchema>;
 
 /** Characters of narration across the sections (what LESSON_LIMITS.maxTotalNarrationChars bounds). */
-export function narrationChars(content: Pick<LessonContent, 'sections'>): number {
+export function narrationChars(content: { sections: ReadonlyArray<{ narration: string }> }): number {
   return content.sections.reduce((n, s) => n + s.narration.length, 0);
 }
 
@@ -137,6 +138,9 @@ export const createLessonBodySchema = z.object({
   title: z.string().trim().min(1).max(LESSON_LIMITS.maxTitleChars),
 });
 export const updateLessonBodySchema = createLessonBodySchema;
+/** `GET /api/v1/projects/:id/lessons`: newest first, keyset cursor over (created_at, id). */
+export const listLessonsQuerySchema = paginationQuerySchema;
+export const lessonPageSchema = pageSchema(lessonSchema);
 
 /** What a consent covers: the likeness in a portrait, or a voice cloned from a sample. */
 export const CONSENT_KINDS = ['portrait', 'voice'] as const;
@@ -179,6 +183,23 @@ export const createConsentBodySchema = z
     path: ['statementText'],
   });
 export type CreateConsentBody = z.infer<typeof createConsentBodySchema>;
+
+/** `GET /api/v1/projects/:id/consents`: newest first, optionally of one asset or kind, live only. */
+export const listConsentsQuerySchema = paginationQuerySchema.extend({
+  assetId: z.string().uuid().optional(),
+  kind: consentKindSchema.optional(),
+  /** `true`: only consents not revoked. */
+  live: z.enum(['true', 'false']).optional(),
+});
+export const consentPageSchema = pageSchema(consentSchema);
+
+/** Asset kinds a consent may cover, by consent kind: a portrait is an image, a voice sample audio. */
+export const CONSENT_ASSET_KINDS = { portrait: 'image', voice: 'audio' } as const satisfies Record<
+  ConsentKind,
+  string
+>;
+/** Asset kinds an uploaded consent statement may be: a signed PDF (`document`) or a photo of it. */
+export const CONSENT_STATEMENT_ASSET_KINDS = ['document', 'image'] as const;
 
 /** Longest a share link may live (hours): 90 days. */
 export const MAX_SHARE_HOURS = 24 * 90;
@@ -262,32 +283,42 @@ export const lessonDraftPayloadSchema = z.object({
 export type LessonDraftPayload = z.infer<typeof lessonDraftPayloadSchema>;
 
 /** What the LLM must return (validated before anyone sees it); ids are added on apply. */
-export const lessonDraftSchema = z.object({
-  title: z.string().min(1).max(LESSON_LIMITS.maxTitleChars),
-  sections: z
-    .array(
-      z.object({
-        title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
-        narration: z.string().min(1).max(LESSON_LIMITS.maxNarrationChars),
-        slide: lessonSlideSchema.nullable().default(null),
-      }),
-    )
-    .min(1)
-    .max(LESSON_LIMITS.maxSections),
-  quiz: z
-    .object({
-      questions: z
-        .array(
-          z.object({
-            prompt: z.string().min(1).max(1000),
-            choices: z.array(z.string().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
-            answer: z.number().int().min(0),
-          }),
-        )
-        .min(1)
-        .max(LESSON_LIMITS.maxQuizQuestions),
-    })
-    .nullable()
-    .default(null),
-});
+export const lessonDraftSchema = z
+  .object({
+    title: z.string().min(1).max(LESSON_LIMITS.maxTitleChars),
+    sections: z
+      .array(
+        z.object({
+          title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
+          narration: z.string().min(1).max(LESSON_LIMITS.maxNarrationChars),
+          slide: lessonSlideSchema.nullable().default(null),
+        }),
+      )
+      .min(1)
+      .max(LESSON_LIMITS.maxSections),
+    quiz: z
+      .object({
+        questions: z
+          .array(
+            z
+              .object({
+                prompt: z.string().min(1).max(1000),
+                choices: z.array(z.string().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
+                answer: z.number().int().min(0),
+              })
+              .refine((q) => q.answer < q.choices.length, {
+                message: 'answer must index one of the choices (0-based)',
+                path: ['answer'],
+              }),
+          )
+          .min(1)
+          .max(LESSON_LIMITS.maxQuizQuestions),
+      })
+      .nullable()
+      .default(null),
+  })
+  .refine((d) => narrationChars(d) <= LESSON_LIMITS.maxTotalNarrationChars, {
+    message: `all narration together must stay within ${LESSON_LIMITS.maxTotalNarrationChars} characters`,
+    path: ['sections'],
+  });
 export type LessonDraft = z.infer<typeof lessonDraftSchema>;

@@ -152,5 +152,14 @@ export const workerModelsReportSchema = z.object({
    * and accepts only types some live worker announces here.
    */
   pipelines: z.array(z.string().max(100)).max(100).default([]),
+  /**
+   * Job types this worker has a pipeline for and whose queue it consumes, but cannot run as it is
+   * configured (e.g. `lesson.draft` without an LLM provider), each with the reason for a person.
+   * The API names the reason when no live worker runs the type.
+   */
+  unavailable: z
+    .array(z.object({ type: z.string().max(100), reason: z.string().max(500) }))
+    .max(100)
+    .default([]),
 });
 export type WorkerModelsReport = z.infer<typeof workerModelsReportSchema>;

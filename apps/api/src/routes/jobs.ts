@@ -8,6 +8,7 @@ import {
   EnqueueFailedError,
   finishJob,
   type JobEmitter,
+  JobInputError,
   type JobQueues,
   type JobRow,
   jobInputsOf,
@@ -336,6 +337,7 @@ export function jobRoutes(deps: JobRouteDeps) {
           throw new HttpError(503, 'capability_missing', err.message, { type: err.type });
         if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
         if (err instanceof RenderDocumentError) throw unprocessable(err.message, err.details);
+        if (err instanceof JobInputError) throw unprocessable(err.message, err.details);
         if (err instanceof EnqueueFailedError) throw new HttpError(503, 'unavailable', err.message);
         throw err;
       }

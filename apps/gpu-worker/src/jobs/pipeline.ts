@@ -63,6 +63,13 @@ export interface Pipeline<P = Record<string, unknown>> {
   steps: Record<string, StepDefinition<P>>;
   /** Job outputs from all step results; default: every step's outputs concatenated. */
   collect?: (results: Record<string, StepResult>) => JobOutput[];
+  /**
+   * Set when this worker has the pipeline but cannot run it as configured (e.g. `lesson.draft`
+   * without an LLM provider): a sentence for a person saying what to configure. The worker then
+   * does not announce the type, reports this reason instead, and hands steps of the type that
+   * reach it back to the queue for a worker that can run them.
+   */
+  unavailable?: string;
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   type JobType,
   jobPayloadSchemas,
 } from '@clapboard/shared/jobs';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { CANCELLED, type CancelRegistry } from './cancel-registry';
 import type { Pipeline, PipelineRegistry, StepContext, StepResult } from './pipeline';
 import { createProgressReporter } from './progress-reporter';
@@ -46,7 +46,21 @@ export interface StepProcessorDeps {
   removeAsset: (assetId: string) => Promise<void>;
   /** Catalog entries for test pipelines that are not in the shared catalog. */
   definitions?: Record<string, JobDefinition>;
+  /** How steps of a pipeline this worker cannot run are handed back; see DEFAULT_HANDBACK. */
+  handback?: Partial<Handback>;
 }
+
+/**
+ * A step of a type this worker has but cannot run (its pipeline is `unavailable`: a provider is
+ * not configured here) goes back to the queue after `delayMs`, for a worker that can run it;
+ * workers take jobs by queue, not by type, so one may well reach us. Once the step is older than
+ * `limitMs` it fails with the pipeline's reason instead (every worker that can run it is gone).
+ */
+export interface Handback {
+  delayMs: number;
+  limitMs: number;
+}
+export const DEFAULT_HANDBACK: Handback = { delayMs: 1_000, limitMs: 60_000 };
 
 /** The message a cancelled step fails with; the failure handler turns it into status `cancelled`. */
 export const CANCELLED_MESSAGE = 'Job was cancelled.';
@@ -89,6 +103,8 @@ async function gatherInputs(job: Job): Promise<Record<string, StepResult>> {
 export async function processStep(
   job: Job,
   deps: StepProcessorDeps,
+  /** The worker's lock token, needed to hand a step back (see Handback). */
+  token?: string,
 ): Promise<StepReturn | { outputs: JobOutput[] }> {
   const parsed = stepDataSchema.safeParse(job.data);
   if (!parsed.success)
@@ -112,6 +128,16 @@ export async function processStep(
   if (row.cancel_requested_at || row.status === 'cancelled') throw new UnrecoverableError(CANCELLED_MESSAGE);
   if (row.status !== 'queued' && row.status !== 'running')
     throw new UnrecoverableError(`The job is already ${row.status}.`);
+
+  // Collecting outputs (the finalize node) needs no provider; every other step does.
+  if (pipeline.unavailable && data.step !== FINALIZE_STEP) {
+    const handback = { ...DEFAULT_HANDBACK, ...deps.handback };
+    if (!token || Date.now() - job.timestamp > handback.limitMs)
+      throw new UnrecoverableError(pipeline.unavailable);
+    log.info({ delayMs: handback.delayMs }, 'step handed back: this worker cannot run it as configured');
+    await job.moveToDelayed(Date.now() + handback.delayMs, token);
+    throw new DelayedError();
+  }
 
   const inputs = await gatherInputs(job);
   if (data.step === FINALIZE_STEP) {

@@ -10,6 +10,7 @@ export function buildModelsReport(
   workerId: string,
   voices: readonly VoiceOption[] = [],
   pipelines: readonly string[] = [],
+  unavailable: ReadonlyArray<{ type: string; reason: string }> = [],
 ): WorkerModelsReport {
   return {
     workerId,
@@ -20,6 +21,7 @@ export function buildModelsReport(
     models: registry.report(),
     voices: [...voices],
     pipelines: [...pipelines],
+    unavailable: unavailable.map((u) => ({ type: u.type, reason: u.reason })),
   };
 }
 
@@ -40,6 +42,8 @@ export function startModelsReport(deps: {
   voices?: readonly VoiceOption[];
   /** Job types the worker runs, so the API offers and accepts only those. */
   pipelines?: readonly string[];
+  /** Types it has a pipeline for but declines as configured, with the reason the API passes on. */
+  unavailable?: ReadonlyArray<{ type: string; reason: string }>;
   log: Logger;
   intervalMs?: number;
 }): { publishNow(): Promise<void>; stop(): void } {
@@ -48,7 +52,7 @@ export function startModelsReport(deps: {
   const publishNow = () =>
     publishModelsReport(
       deps.redis,
-      buildModelsReport(deps.registry, deps.workerId, deps.voices, deps.pipelines),
+      buildModelsReport(deps.registry, deps.workerId, deps.voices, deps.pipelines, deps.unavailable),
       ttlSec,
       deps.redisPrefix,
     ).catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not publish the models report'));

@@ -1,27 +1,32 @@
 import type { BlobStore } from '@clapboard/server/storage';
 import { type CatalogPipelines, catalogRegistry, type PipelineRegistry } from '../jobs/pipeline';
+import type { ChatModel } from '../providers/task-interfaces';
 import { assetsDerivePipeline } from './assets-derive';
+import { lessonDraftPipeline } from './lesson-draft';
 import { type RenderDeps, renderVideoPipeline } from './render';
 import { sceneFramePipeline, sceneVariationsPipeline } from './scene-frames';
 
-/** Every catalog pipeline, by job type; render and frames take the runtime's models. */
-export function catalogPipelines(deps: {
+/** What the catalog's pipelines run with. */
+export interface CatalogPipelineDeps {
   store: BlobStore;
   render: Omit<RenderDeps, 'store'>;
-}): CatalogPipelines {
+  /** The configured LLM provider; without one `lesson.draft` is present but unavailable. */
+  chat?: ChatModel;
+}
+
+/** Every catalog pipeline, by job type; render and frames take the runtime's models. */
+export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
   const render = { ...deps.render, store: deps.store };
   return {
     'assets.derive': assetsDerivePipeline(deps),
     'render.video': renderVideoPipeline(render),
     'scene.frame': sceneFramePipeline(render),
     'scene.variations': sceneVariationsPipeline(render),
+    'lesson.draft': lessonDraftPipeline({ chat: deps.chat }),
   };
 }
 
 /** The registry a worker runs: the whole catalog. */
-export function builtInPipelines(deps: {
-  store: BlobStore;
-  render: Omit<RenderDeps, 'store'>;
-}): PipelineRegistry {
+export function builtInPipelines(deps: CatalogPipelineDeps): PipelineRegistry {
   return catalogRegistry(catalogPipelines(deps));
 }

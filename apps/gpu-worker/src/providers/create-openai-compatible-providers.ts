@@ -4,7 +4,13 @@ import { ffprobe } from '../media/ffmpeg';
 import type { RecognizedWord } from '../speech/recognize-speech';
 import { ProviderError } from './provider-error';
 import { readJson, requestProvider } from './request-provider';
-import type { ChatModel, ImageGenerator, SpeechSynthesizer, SpeechTranscriber } from './task-interfaces';
+import type {
+  ChatMessage,
+  ChatModel,
+  ImageGenerator,
+  SpeechSynthesizer,
+  SpeechTranscriber,
+} from './task-interfaces';
 
 export interface OpenAiCompatibleConfig {
   /** e.g. `https://api.openai.com/v1`, `http://vllm:8000/v1`, `http://localai:8080/v1`. */
@@ -19,7 +25,8 @@ export interface OpenAiCompatibleConfig {
 }
 
 /**
- * Adapters for a server speaking OpenAI's API: chat completions, image generations (`b64_json`),
+ * Adapters for a server speaking OpenAI's API: chat completions (structured answers through
+ * `response_format: { type: 'json_schema' }`), image generations (`b64_json`),
  * audio transcriptions (`verbose_json` with word timestamps) and audio speech (WAV).
  */
 export function createOpenAiCompatibleProviders(config: OpenAiCompatibleConfig): {
@@ -37,27 +44,45 @@ export function createOpenAiCompatibleProviders(config: OpenAiCompatibleConfig):
     timeoutMs: config.timeoutMs,
   });
   const source = (model: string) => `openai-compatible ${base} (${model})`;
+  const chatCompletion = async (
+    messages: ChatMessage[],
+    responseFormat: Record<string, unknown> | undefined,
+    options: { signal?: AbortSignal; temperature?: number },
+  ): Promise<string> => {
+    const url = `${base}/chat/completions`;
+    const res = await requestProvider(url, {
+      ...json({
+        model: config.chatModel,
+        messages,
+        temperature: options.temperature ?? 0.7,
+        stream: false,
+        ...(responseFormat ? { response_format: responseFormat } : {}),
+      }),
+      signal: options.signal,
+    });
+    const body = await readJson<{
+      choices?: Array<{ message?: { content?: unknown; refusal?: unknown } }>;
+    }>(res, url);
+    const message = body.choices?.[0]?.message;
+    // Structured outputs answer a refusal in its own field instead of content.
+    if (typeof message?.refusal === 'string' && message.refusal)
+      throw new ProviderError('rejected', `${url}: the model refused: ${message.refusal.slice(0, 300)}`);
+    if (typeof message?.content !== 'string')
+      throw new ProviderError('bad_response', `${url}: no choices[0].message.content`);
+    return message.content;
+  };
 
   return {
     chat: {
       source: source(config.chatModel),
-      async complete(messages, options = {}) {
-        const url = `${base}/chat/completions`;
-        const res = await requestProvider(url, {
-          ...json({
-            model: config.chatModel,
-            messages,
-            temperature: options.temperature ?? 0.7,
-            stream: false,
-          }),
-          signal: options.signal,
-        });
-        const body = await readJson<{ choices?: Array<{ message?: { content?: unknown } }> }>(res, url);
-        const content = body.choices?.[0]?.message?.content;
-        if (typeof content !== 'string')
-          throw new ProviderError('bad_response', `${url}: no choices[0].message.content`);
-        return content;
-      },
+      complete: (messages, options = {}) => chatCompletion(messages, undefined, options),
+      completeJson: (messages, format, options = {}) =>
+        chatCompletion(
+          messages,
+          // Strict: servers that support it constrain decoding to the schema.
+          { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: true } },
+          options,
+        ),
     },
     images: {
       source: source(config.imageModel),

@@ -11,11 +11,32 @@ export interface ChatMessage {
   content: string;
 }
 
+/**
+ * A JSON Schema the answer must follow (structured output), with a name for providers that want
+ * one. Keep it to what providers' constrained decoding understands: see `toProviderJsonSchema`.
+ */
+export interface JsonAnswerFormat {
+  /** `^[a-zA-Z0-9_-]{1,64}$`, e.g. `lesson_draft`. */
+  name: string;
+  schema: Record<string, unknown>;
+}
+
 export interface ChatModel {
   readonly source: string;
   /** @throws ProviderError */
   complete(
     messages: ChatMessage[],
+    options?: { signal?: AbortSignal; temperature?: number },
+  ): Promise<string>;
+  /**
+   * Asks for an answer constrained to `format` (OpenAI `response_format: json_schema`, Ollama
+   * `format: <schema>`). Returns the raw text: providers differ in how closely they follow the
+   * schema, so the caller parses and validates it.
+   * @throws ProviderError
+   */
+  completeJson(
+    messages: ChatMessage[],
+    format: JsonAnswerFormat,
     options?: { signal?: AbortSignal; temperature?: number },
   ): Promise<string>;
 }

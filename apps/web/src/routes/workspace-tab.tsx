@@ -10,6 +10,7 @@ const TABS: Record<Tab, React.LazyExoticComponent<() => React.JSX.Element>> = {
   storyboard: lazy(() => import('../tabs/storyboard-tab').then((m) => ({ default: m.StoryboardTab }))),
   review: lazy(() => import('../tabs/review-tab').then((m) => ({ default: m.ReviewTab }))),
   renders: lazy(() => import('../tabs/renders-tab').then((m) => ({ default: m.RendersTab }))),
+  lessons: lazy(() => import('../tabs/lessons-tab').then((m) => ({ default: m.LessonsTab }))),
   assets: lazy(() => import('../tabs/assets-tab').then((m) => ({ default: m.AssetsTab }))),
   settings: lazy(() => import('../tabs/settings-tab').then((m) => ({ default: m.SettingsTab }))),
 };
@@ -19,6 +20,7 @@ const LABELS: Record<Tab, string> = {
   storyboard: 'Storyboard',
   review: 'Review',
   renders: 'Renders',
+  lessons: 'Lessons',
   assets: 'Assets',
   settings: 'Settings',
 };

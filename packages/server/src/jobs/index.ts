@@ -19,6 +19,7 @@ export {
 } from './job-events';
 export {
   JOB_INPUTS,
+  JobInputError,
   type JobInputs,
   jobInputsOf,
   PlanUnavailableError,

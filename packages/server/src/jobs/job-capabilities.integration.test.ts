@@ -38,4 +38,28 @@ describe('capabilities from the workers reports in real Redis', () => {
     expect(caps.runsNow('assets.derive')).toBe(true);
     await redis.del(`${prefix}:models:caps-worker`);
   });
+
+  it('passes on the reason a worker gives for declining a type, until some worker runs it', async () => {
+    const prefix = testPrefix('caps');
+    const reason =
+      'No worker has an LLM provider configured (set OPENAI_BASE_URL or OLLAMA_BASE_URL on a worker).';
+    await announceWorker(redis, prefix, ['assets.derive'], 'plain', 600, [{ type: 'lesson.draft', reason }]);
+    const caps = createCapabilities(redis, prefix);
+    const before = await caps.get();
+    expect(before.runnable.has('lesson.draft')).toBe(false);
+    expect(before.missing.get('lesson.draft')).toBe(reason);
+    // Types nobody declined keep the generic reason.
+    expect(before.missing.get('render.video')).toMatch(/None of the 1 running worker/);
+    await expect(caps.require('lesson.draft')).rejects.toMatchObject({
+      message: reason,
+      type: 'lesson.draft',
+    });
+
+    // A second worker with a provider runs it: the type is runnable whatever the first one says.
+    await announceWorker(redis, prefix, ['lesson.draft'], 'with-llm');
+    caps.forget();
+    await caps.require('lesson.draft');
+    expect((await caps.get()).missing.has('lesson.draft')).toBe(false);
+    await redis.del(`${prefix}:models:plain`, `${prefix}:models:with-llm`);
+  });
 });

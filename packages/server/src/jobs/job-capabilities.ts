@@ -25,8 +25,10 @@ export class CapabilityMissingError extends Error {
 
 /**
  * Reads the job types live workers announce in their models reports (a worker lists a type when
- * it has the pipeline and consumes the type's queue; a report expires when its worker stops
- * publishing). Cached per process for CAPABILITY_CACHE_MS.
+ * it has the pipeline, can run it as configured and consumes the type's queue; a report expires
+ * when its worker stops publishing). For a type nobody runs, the reason a worker gave for
+ * declining it (e.g. no LLM provider configured) is passed on; otherwise the reason says which
+ * worker to start. Cached per process for CAPABILITY_CACHE_MS.
  */
 export function createCapabilities(redis: Redis, redisPrefix = 'clapboard') {
   let cached: { at: number; value: Promise<JobCapabilities>; settled?: JobCapabilities } | null = null;
@@ -37,14 +39,19 @@ export function createCapabilities(redis: Redis, redisPrefix = 'clapboard') {
     const reports = await readModelsReport(redis, redisPrefix);
     const runnable = new Set<JobType>();
     for (const r of reports) for (const t of r.pipelines) if (t in JOB_CATALOG) runnable.add(t as JobType);
+    // A worker that has a pipeline it cannot run as configured says why; that reason beats ours.
+    const declined = new Map<string, string>();
+    for (const r of reports)
+      for (const u of r.unavailable) if (!declined.has(u.type)) declined.set(u.type, u.reason);
     const missing = new Map<JobType, string>();
     for (const t of JOB_TYPES)
       if (!runnable.has(t))
         missing.set(
           t,
-          reports.length === 0
-            ? `No worker is running, so "${JOB_CATALOG[t].title}" (${t}) cannot run now. Start one (npm start starts one; or npm run dev -w @clapboard/gpu-worker).`
-            : `None of the ${reports.length} running worker(s) runs "${JOB_CATALOG[t].title}" (${t}) on the ${JOB_CATALOG[t].resourceClass} queue. Start a worker with WORKER_QUEUES including ${JOB_CATALOG[t].resourceClass}.`,
+          declined.get(t) ??
+            (reports.length === 0
+              ? `No worker is running, so "${JOB_CATALOG[t].title}" (${t}) cannot run now. Start one (npm start starts one; or npm run dev -w @clapboard/gpu-worker).`
+              : `None of the ${reports.length} running worker(s) runs "${JOB_CATALOG[t].title}" (${t}) on the ${JOB_CATALOG[t].resourceClass} queue. Start a worker with WORKER_QUEUES including ${JOB_CATALOG[t].resourceClass}.`),
         );
     return { runnable, missing };
   };

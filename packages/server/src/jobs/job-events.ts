@@ -32,7 +32,11 @@ export function emitProjectEvent(
     | 'approval:changed'
     | 'comment:created'
     | 'comment:updated'
-    | 'comment:deleted',
+    | 'comment:deleted'
+    | 'lesson:created'
+    | 'lesson:updated'
+    | 'lesson:deleted'
+    | 'consent:changed',
   event: ProjectEvent,
 ): void {
   emitter.to(projectRoom(event.projectId)).emit(name, event);

@@ -41,6 +41,39 @@ export class PlanUnavailableError extends Error {
   override name = 'PlanUnavailableError';
 }
 
+/**
+ * What a job names is not there or not usable (a deleted lesson, one of another project): the API
+ * answers 422 with `details` and writes nothing.
+ */
+export class JobInputError extends Error {
+  override name = 'JobInputError';
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The lesson a lesson job names must be a live lesson of the job's project. */
+async function isLiveLesson(sql: Sql, projectId: string, lessonId: string): Promise<boolean> {
+  const [row] = await sql`
+    select 1 from lessons where id = ${lessonId} and project_id = ${projectId} and deleted_at is null`;
+  return !!row;
+}
+
+const lessonDraftInputs: JobInputs<'lesson.draft'> = {
+  async prepare(sql, { projectId, params }) {
+    if (!(await isLiveLesson(sql, projectId, params.lessonId)))
+      throw new JobInputError('lessonId does not name a lesson of this project.', { field: 'lessonId' });
+    return { versionId: null, planInput: {}, warnings: [] };
+  },
+  async planInput() {
+    // The draft reads nothing but its payload; a lesson deleted meanwhile fails in the worker.
+    return {};
+  },
+};
+
 const renderInputs: JobInputs<'render.video'> = {
   async prepare(sql, { projectId, userId, params }) {
     // A render shows the document as it is now: check it against the render bounds (with the
@@ -66,6 +99,7 @@ const renderInputs: JobInputs<'render.video'> = {
 /** Job types whose inputs are prepared at submit (see `JobInputs`). */
 export const JOB_INPUTS: { readonly [K in JobType]?: JobInputs<K> } = {
   'render.video': renderInputs,
+  'lesson.draft': lessonDraftInputs,
 };
 
 /** The entry for `type`, typed loosely for callers that hold an unparsed type. */

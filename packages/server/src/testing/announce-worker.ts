@@ -15,6 +15,8 @@ export async function announceWorker(
   types: readonly JobType[] = JOB_TYPES,
   workerId = 'test-worker',
   ttlSec = 600,
+  /** Types the worker has a pipeline for but declines as configured, with its reason. */
+  unavailable: ReadonlyArray<{ type: string; reason: string }> = [],
 ): Promise<string> {
   await publishModelsReport(
     redis,
@@ -27,6 +29,7 @@ export async function announceWorker(
       models: [],
       voices: [],
       pipelines: [...types],
+      unavailable: [...unavailable],
     },
     ttlSec,
     redisPrefix,

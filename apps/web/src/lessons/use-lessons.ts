@@ -1,0 +1,39 @@
+import type { Lesson } from '@clapboard/shared/lessons';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { api } from '../lib/api-client';
+import type { Page } from '../lib/page';
+import type { ProjectSocket } from '../lib/project-socket';
+
+export const lessonsKey = (projectId: string) => ['lessons', projectId] as const;
+
+/**
+ * The project's lessons, newest first, 50 a page; refetched when any member creates, renames or
+ * deletes one (`lesson:*` on the project room), so every open studio follows.
+ */
+export function useLessons(projectId: string, socket: ProjectSocket) {
+  const qc = useQueryClient();
+  useEffect(() => {
+    const refresh = () => void qc.invalidateQueries({ queryKey: lessonsKey(projectId) });
+    socket.on('lesson:created', refresh);
+    socket.on('lesson:updated', refresh);
+    socket.on('lesson:deleted', refresh);
+    // Events sent while disconnected are lost: read the list again on every reconnect.
+    socket.on('connect', refresh);
+    return () => {
+      socket.off('lesson:created', refresh);
+      socket.off('lesson:updated', refresh);
+      socket.off('lesson:deleted', refresh);
+      socket.off('connect', refresh);
+    };
+  }, [socket, projectId, qc]);
+  return useInfiniteQuery({
+    queryKey: lessonsKey(projectId),
+    queryFn: ({ pageParam }) =>
+      api<Page<Lesson>>(
+        `/projects/${projectId}/lessons?limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+      ),
+    initialPageParam: '' as string,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
