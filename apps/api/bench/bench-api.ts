@@ -18,13 +18,12 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJobQueues } from '@clapboard/server/jobs';
-import { createLogger } from '@clapboard/server/logger';
+import { bufferedDestination, createLogger } from '@clapboard/server/logger';
 import { createRedis } from '@clapboard/server/redis';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { createTestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import pino from 'pino';
 import {
   API_AREAS as AREAS,
   has,
@@ -98,7 +97,7 @@ const queues = createJobQueues(redis, testPrefix('bench-q'));
 const app = createApp({
   sql: db.sql,
   redis,
-  log: createLogger('api-bench', { level: 'info', destination: pino.destination('/dev/null') }),
+  log: createLogger('api-bench', { level: 'info', destination: bufferedDestination('/dev/null') }),
   jwtSecret: 'bench-secret-0123456789-0123456789-abcdef',
   dataDir,
   publicUrl: 'http://localhost:8787',

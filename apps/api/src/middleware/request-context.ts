@@ -1,4 +1,4 @@
-import type { Logger } from '@clapboard/server/logger';
+import { type Logger, lazyChild } from '@clapboard/server/logger';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
 
@@ -26,16 +26,23 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-    const child = log.child({ reqId: requestId });
+    // Built only if the request logs something itself (most do not); the access line below
+    // carries the same reqId field through the parent.
     c.set('requestId', requestId);
-    c.set('log', child);
+    c.set('log', lazyChild(log, { reqId: requestId }));
     const started = performance.now();
     await next();
     setResponseHeader(c, 'x-request-id', requestId);
-    const path = new URL(c.req.url).pathname;
+    const path = c.req.path;
     if (path !== '/healthz') {
-      child.info(
-        { method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      log.info(
+        {
+          reqId: requestId,
+          method: c.req.method,
+          path,
+          status: c.res.status,
+          ms: Math.round(performance.now() - started),
+        },
         'request',
       );
     }
