@@ -157,6 +157,37 @@ describe('job service: capabilities, catalog, retry under the budget lock, exact
     });
   });
 
+  it('a retry of a type no live worker runs is refused with 503 like a submit: the job is left as it was', async () => {
+    // A frame job that failed while a GPU worker was around; none is now.
+    const row = await jobStore.insertJob(h.db.sql, {
+      projectId: cast.projectId,
+      userId: cast.userIds.editor,
+      type: 'scene.frame',
+      params: { sceneId: 's1' },
+      priority: 3,
+      estimate: estimatePlan('scene.frame', planJob('scene.frame', { sceneId: 's1' })),
+    });
+    await jobStore.endJob(h.db.sql, row.id, { status: 'failed', error: 'worker lost', outputs: [] });
+    // The GPU worker an earlier test announced has gone; wait until the API's cached reports say so.
+    const frameAvailable = async () =>
+      ((await (await get('/api/v1/job-types', 'viewer')).json()) as { items: JobTypeInfo[] }).items.find(
+        (i) => i.type === 'scene.frame',
+      )!.available;
+    const deadline = Date.now() + 10_000;
+    while ((await frameAvailable()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await frameAvailable()).toBe(false);
+    const before = await ledgerState(h, cast.projectId);
+    const res = await post(`/api/v1/jobs/${row.id}/retry`, 'editor');
+    expect(res.status).toBe(503);
+    const err = (await res.json()) as { error: { code: string; details: { type: string } } };
+    expect(err.error).toMatchObject({ code: 'capability_missing', details: { type: 'scene.frame' } });
+    const [after] = await h.db.sql<
+      { run: number; status: string }[]
+    >`select run, status from jobs where id = ${row.id}`;
+    expect(after).toEqual({ run: 1, status: 'failed' });
+    expect(await ledgerState(h, cast.projectId)).toEqual(before);
+  });
+
   it('pages over 1,050 jobs created in the same instant return every job exactly once', async () => {
     const [project] = await h.db.sql<
       { id: string }[]

@@ -475,17 +475,26 @@ export function jobRoutes(deps: JobRouteDeps) {
           description: 'Only failed or cancelled jobs can be retried',
           content: { 'application/json': { schema: errorBodySchema } },
         },
+        503: {
+          description:
+            'No live worker runs this job type now (`capability_missing`, naming it); nothing changed',
+          content: { 'application/json': { schema: errorBodySchema } },
+        },
         ...errors,
       },
     }),
     async (c) => {
       const { jobId } = c.req.valid('param');
-      await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:create');
+      const row = await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:create');
       try {
+        // As at submit: a type no live worker runs is refused before anything changes.
+        await capabilities.require(row.type as JobType);
         // The same plan, estimate and budget lock as submit (the job service's retryJob).
         const { job } = await retryJob(deps.sql, deps.queues, deps.emitter, { jobId, userId: c.var.userId! });
         return c.json({ job }, 202);
       } catch (err) {
+        if (err instanceof CapabilityMissingError)
+          throw new HttpError(503, 'capability_missing', err.message, { type: err.type });
         if (err instanceof NotRetryableError) throw conflict(err.message);
         if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
         if (err instanceof PlanUnavailableError) throw conflict(err.message);
