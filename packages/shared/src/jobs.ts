@@ -162,6 +162,8 @@ export const jobProgressSchema = z.object({
   message: z.string().max(500),
   previewAssetId: uuid.optional(),
   step: z.string().max(100).optional(),
+  /** The run this event belongs to (1, then one more per retry); a watcher drops older runs' events. */
+  run: z.number().int().min(1).optional(),
   /** Percent of `step` itself, 0 to 100 (`progress` is the whole job's). */
   stepProgress: z.number().min(0).max(100).optional(),
 });
@@ -180,6 +182,8 @@ export const jobFinishedSchema = z.object({
   status: z.enum(['completed', 'failed', 'cancelled']),
   error: z.string().max(2000).optional(),
   outputs: z.array(jobOutputSchema),
+  /** The run that ended (see `jobProgressSchema.run`). */
+  run: z.number().int().min(1).optional(),
 });
 export type JobFinished = z.infer<typeof jobFinishedSchema>;
 
@@ -189,6 +193,8 @@ export const jobSchema = z.object({
   projectId: uuid,
   type: jobTypeSchema,
   status: jobStatusSchema,
+  /** 1 for the first run, one more per retry; progress and finish events name theirs. */
+  run: z.number().int().min(1),
   params: z.record(z.string(), z.unknown()),
   priority: z.number().int(),
   progress: jobProgressSchema.nullable(),

@@ -8,6 +8,7 @@ const job = (over: Partial<Job> = {}): Job => ({
   projectId: '00000000-0000-4000-8000-000000000002',
   type: 'render.video',
   status: 'running',
+  run: 1,
   params: {},
   priority: 10,
   progress: null,
@@ -83,17 +84,41 @@ describe('takeRecord', () => {
   it('starts over for a retry: the new run begins at its own progress', () => {
     let s = applyProgress(initialWatch(job()), ev(80, { step: 'assemble', stepProgress: 3 }));
     s = applyFinished(s, { jobId: ID, status: 'failed', error: 'boom', outputs: [] });
-    const retried = job({ status: 'queued', startedAt: null, progress: null });
+    const retried = job({ run: 2, status: 'queued', startedAt: null, progress: null });
     expect(isNewRun(s.job, retried)).toBe(true);
     s = takeRecord(s, retried);
     expect(s.progress).toBeNull();
     expect(s.steps).toEqual({});
-    expect(applyProgress(s, ev(4)).progress?.progress).toBe(4);
+    expect(applyProgress(s, ev(4, { run: 2 })).progress?.progress).toBe(4);
   });
 
-  it('tells a later run by its start time even without seeing the failure', () => {
-    const s = applyProgress(initialWatch(job()), ev(80));
-    const later = job({ startedAt: '2030-01-01T00:05:00.000Z', progress: ev(10) });
-    expect(takeRecord(s, later).progress?.progress).toBe(10);
+  it('tells a later run by its number even without seeing the failure, and ignores an older record', () => {
+    const s = applyProgress(initialWatch(job()), ev(80, { run: 1 }));
+    const later = job({ run: 2, startedAt: '2030-01-01T00:05:00.000Z', progress: ev(10, { run: 2 }) });
+    const now = takeRecord(s, later);
+    expect(now.progress?.progress).toBe(10);
+    // A list fetched before the retry arrives late: it is run 1, the bar stays on run 2.
+    expect(takeRecord(now, job({ run: 1, status: 'failed', progress: ev(80, { run: 1 }) }))).toBe(now);
+  });
+});
+
+describe('runs on the wire', () => {
+  it("drops an earlier run's late events and finish, and starts over on a later run's first event", () => {
+    let s = applyProgress(initialWatch(job({ run: 2 })), ev(30, { run: 2 }));
+    // The cancelled run 1's last step reports once more, then its finish arrives late.
+    expect(applyProgress(s, ev(90, { run: 1 }))).toBe(s);
+    expect(applyFinished(s, { jobId: ID, status: 'cancelled', outputs: [], run: 1 })).toBe(s);
+    // Run 3 (retried elsewhere) reports before this page refetched: the bar restarts with it.
+    s = applyProgress(s, ev(5, { run: 3, step: 'probe', stepProgress: 50 }));
+    expect(s.job).toMatchObject({ run: 3, status: 'running' });
+    expect(s.progress?.progress).toBe(5);
+    expect(s.steps).toEqual({ probe: 50 });
+  });
+
+  it('a finished run 1 takes run 2 events once they come (the retry seen first on the wire)', () => {
+    let s = applyFinished(initialWatch(job()), { jobId: ID, status: 'failed', outputs: [], run: 1 });
+    s = applyProgress(s, ev(12, { run: 2 }));
+    expect(s.job).toMatchObject({ run: 2, status: 'running' });
+    expect(s.progress?.progress).toBe(12);
   });
 });

@@ -23,14 +23,9 @@ export function initialWatch(job: Job): WatchedJob {
   };
 }
 
-/**
- * Whether `record` is a later run of the job we know (a retry): it was finished and is queued or
- * running again, or it started at another time (a retry resets `startedAt`). The wire carries no
- * run number, so these are the signs there are.
- */
+/** Whether `record` is a later run of the job we know (a retry): its run number is higher. */
 export function isNewRun(known: Job, record: Job): boolean {
-  if (isTerminal(known.status) && !isTerminal(record.status)) return true;
-  return known.startedAt !== null && record.startedAt !== null && known.startedAt !== record.startedAt;
+  return record.run > known.run;
 }
 
 /**
@@ -44,6 +39,8 @@ export function isNewRun(known: Job, record: Job): boolean {
 export function takeRecord(s: WatchedJob, record: Job): WatchedJob {
   if (record === s.job) return s;
   if (record.id !== s.job.id || isNewRun(s.job, record)) return initialWatch(record);
+  // An older record (fetched before a retry) says nothing about the run we show.
+  if (record.run < s.job.run) return s;
   const live = s.progress;
   const progress =
     !record.progress || (live && live.progress > record.progress.progress) ? live : record.progress;
@@ -52,12 +49,17 @@ export function takeRecord(s: WatchedJob, record: Job): WatchedJob {
 
 /**
  * Applies a `job:progress` event as it comes: the server sends a run's events in order and never
- * lower than the last, so a step that is slower than expected shows as it is. The one guard: an
- * event that arrives while the job is finished here belongs to a run that has ended (a cancelled
- * step reporting once more before it stops) and is dropped.
+ * lower than the last, so a step that is slower than expected shows as it is. Events name their
+ * run: an earlier run's (a cancelled step reporting once more before it stops) is dropped, a later
+ * run's starts the bar over (a retry this page has not refetched yet). An event without a run
+ * (an older server) that arrives while the job is finished here is dropped too.
  */
 export function applyProgress(s: WatchedJob, p: JobProgress): WatchedJob {
-  if (p.jobId !== s.job.id || isTerminal(s.job.status)) return s;
+  if (p.jobId !== s.job.id) return s;
+  if (p.run !== undefined && p.run < s.job.run) return s;
+  if (p.run !== undefined && p.run > s.job.run)
+    s = initialWatch({ ...s.job, run: p.run, status: 'running', progress: null, outputs: [], error: null });
+  else if (isTerminal(s.job.status)) return s;
   return {
     ...s,
     job: { ...s.job, status: s.job.status === 'queued' ? 'running' : s.job.status, progress: p },
@@ -72,6 +74,6 @@ export function applyProgress(s: WatchedJob, p: JobProgress): WatchedJob {
 
 /** Applies `job:finished`: the terminal status, error and outputs (costs come with the refetch). */
 export function applyFinished(s: WatchedJob, f: JobFinished): WatchedJob {
-  if (f.jobId !== s.job.id) return s;
+  if (f.jobId !== s.job.id || (f.run !== undefined && f.run < s.job.run)) return s;
   return { ...s, job: { ...s.job, status: f.status, error: f.error ?? null, outputs: f.outputs } };
 }

@@ -21,7 +21,7 @@ export async function finishJob(
   const outputs = outcome.outputs ?? [];
   const final =
     outcome.status === 'completed' && tracker
-      ? { jobId, stage: 'completed', progress: 100, etaSec: 0, message: 'Done' }
+      ? { jobId, stage: 'completed', progress: 100, etaSec: 0, message: 'Done', run: tracker.run }
       : undefined;
   const row = await endJob(sql, jobId, { ...outcome, outputs, progress: final });
   if (!row) return false;
@@ -31,6 +31,7 @@ export async function finishJob(
       jobId,
       status: outcome.status,
       outputs,
+      run: row.run,
       ...(outcome.error ? { error: outcome.error } : {}),
     });
   // A finished render lands in its requester's inbox; other job types are watched where they start.

@@ -170,6 +170,7 @@ export function createProgressTracker(
         etaSec,
         message: u.message.slice(0, 500),
         step: u.step.slice(0, 100),
+        run: u.run,
         stepProgress: Math.round(fraction * 1000) / 10,
         ...(u.previewAssetId ? { previewAssetId: u.previewAssetId } : {}),
       };
@@ -182,6 +183,7 @@ export function createProgressTracker(
         progress: 100,
         etaSec: 0,
         message: 'Done',
+        run,
       };
       await publish(jobId, projectId, run, event);
       return event;

@@ -33,6 +33,7 @@ export function rowToJob(row: JobRow): Job {
     projectId: row.project_id,
     type: row.type as JobType,
     status: row.status,
+    run: row.run,
     params: row.params,
     priority: row.priority,
     progress: row.progress,
