@@ -15,8 +15,10 @@ const PROPAGATED = /^child (\S+) failed$/;
 /**
  * Called from the worker's `failed` event. On a final failure ends the job exactly once:
  * `cancelled` when a cancel was requested, else `failed` with a human reason naming the step.
- * A parent failed by a child defers briefly to the child's own handler (which has the reason) and
- * only acts when that handler did not run (e.g. its worker died), reading the child's reason.
+ * A parent failed by a child reads the child's step and reason: BullMQ stores the child's failure
+ * in the same script that fails the parent (failParentOnFailure), so it is there when this runs,
+ * and whichever of the two handlers ends the job writes the same sentence. The other finds the job
+ * ended and does nothing (also when the child's worker died before its handler ran).
  */
 export async function handleStepFailure(
   job: Job | undefined,
@@ -30,7 +32,6 @@ export async function handleStepFailure(
   let reason = err.message;
   const propagated = PROPAGATED.exec(err.message);
   if (propagated?.[1]) {
-    await new Promise((r) => setTimeout(r, 1_000));
     const childId = propagated[1].slice(propagated[1].lastIndexOf(':') + 1);
     const child = await Job.fromId(deps.worker, childId).catch(() => undefined);
     step = (child?.data as { step?: string } | undefined)?.step ?? step;
