@@ -12,6 +12,8 @@ export const DOC_KEYS = {
   settings: 'settings',
   /** Y.Map: lesson id → Y.Map of a lesson's content (see `@clapboard/shared/lessons`). */
   lessons: 'lessons',
+  /** Y.Map: lecture id → Y.Map of the team's steering (see `@clapboard/shared/highlights`). */
+  highlights: 'highlights',
 } as const;
 
 export const SHOTS = ['wide', 'medium', 'close'] as const;

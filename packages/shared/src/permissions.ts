@@ -38,6 +38,8 @@ export const PERMISSIONS = {
   /** Consent records for a likeness: everyone sees them; owners and editors record and revoke. */
   'consents:read': ['owner', 'editor', 'reviewer', 'viewer'],
   'consents:write': ['owner', 'editor'],
+  /** Lectures: upload, create, rename, delete (analysis and clips are jobs: `jobs:create`). */
+  'lectures:write': ['owner', 'editor'],
   /** Share links that play a lesson without sign-in. */
   'shares:manage': ['owner', 'editor'],
 } as const satisfies Record<string, readonly Role[]>;
