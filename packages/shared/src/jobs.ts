@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
+import { exportLmsPayloadSchema } from './lessons';
 
 /** Every job ends in exactly one of completed, failed, cancelled. */
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -23,14 +24,15 @@ export const renderPresetSchema = z.object({
 /**
  * Job type → payload schema. The API parses before enqueueing; the worker parses again on pick-up.
  * Only types a pipeline implements are here: the worker's registry is typed over these keys, so a
- * type without a pipeline does not compile (`highlights.extract`, `portrait.lesson` and
- * `export.lms` join when their pipelines land).
+ * type without a pipeline does not compile (`highlights.extract` and `portrait.lesson` join when
+ * their pipelines land).
  */
 export const jobPayloadSchemas = {
   'assets.derive': z.object({ assetId: uuid, stripFrames: z.number().int().min(1).max(24).default(8) }),
   'render.video': z.object({ preset: renderPresetSchema.prefault({}), final: z.boolean().default(false) }),
   'scene.frame': z.object({ sceneId: z.string().min(1).max(64) }),
   'scene.variations': z.object({ sceneId: z.string().min(1).max(64), count: z.number().int().min(1).max(8) }),
+  'export.lms': exportLmsPayloadSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;
@@ -126,6 +128,19 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     backoffMs: 2_000,
     steps: ['frame'],
     work: { frame: { unit: 'frame', baseSec: 0, secPerUnit: 0.8 } },
+  },
+  'export.lms': {
+    title: 'Export for an LMS (SCORM, cmi5)',
+    resourceClass: 'cpu',
+    priority: 6,
+    timeoutSec: 600,
+    attempts: 3,
+    backoffMs: 2_000,
+    steps: ['package'],
+    // One zip of the lesson's video, captions, poster, player and manifest: reading the video from
+    // the store and writing it into the zip grows with its length (units: seconds of the video).
+    // MEASURE_PLACEHOLDER
+    work: { package: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.002 } },
   },
 };
 

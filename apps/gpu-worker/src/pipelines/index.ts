@@ -1,6 +1,7 @@
 import type { BlobStore } from '@clapboard/server/storage';
 import { type CatalogPipelines, catalogRegistry, type PipelineRegistry } from '../jobs/pipeline';
 import { assetsDerivePipeline } from './assets-derive';
+import { exportLmsPipeline } from './export-lms';
 import { type RenderDeps, renderVideoPipeline } from './render';
 import { sceneFramePipeline, sceneVariationsPipeline } from './scene-frames';
 
@@ -15,6 +16,7 @@ export function catalogPipelines(deps: {
     'render.video': renderVideoPipeline(render),
     'scene.frame': sceneFramePipeline(render),
     'scene.variations': sceneVariationsPipeline(render),
+    'export.lms': exportLmsPipeline(deps),
   };
 }
 
