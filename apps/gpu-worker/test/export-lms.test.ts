@@ -10,6 +10,7 @@ import {
   type LessonRenderFixture,
   makeLessonMedia,
   readZip,
+  unpackZip,
 } from '@clapboard/server/testing';
 import type { LessonQuiz, LmsFormat } from '@clapboard/shared/lessons';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { ffprobe } from '../src/media/ffmpeg';
 import { exportLmsPipeline, packageSchemaFiles } from '../src/pipelines/export-lms';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
-import { extractTo, missingReferences, outsideUrls, validateManifest } from './support/lms-package-checks';
+import { missingReferences, outsideUrls, validateManifest } from './support/lms-package-checks';
 
 const dir = mkdtempSync(join(tmpdir(), 'clapboard-lms-'));
 const store = createLocalBlobStore(join(dir, 'blobs'));
@@ -80,7 +81,7 @@ describe('export.lms through the real queue and worker', () => {
     await downloadAsset(store, asset!.storage_key, zipFile);
     const files = await readZip(zipFile);
     const unpacked = join(dir, `unpacked-${jobId}`);
-    extractTo(files, unpacked);
+    unpackZip(files, unpacked);
     return { finished, files, unpacked, watcher, asset: asset!, output: out };
   }
 

@@ -1,17 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import type { LmsFormat } from '@clapboard/shared/lessons';
 import { SCHEMA_DIR } from '../../src/pipelines/export-lms';
-
-/** Writes every file of an unpacked zip under `dir`, as an LMS unpacks a package. */
-export function extractTo(files: Map<string, Buffer>, dir: string): void {
-  for (const [name, bytes] of files) {
-    const target = join(dir, name);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, bytes);
-  }
-}
 
 /** The five SCORM 2004 namespaces in one schema, so xmllint checks every element, not just IMS CP's. */
 const SCORM2004_ALL = `<?xml version="1.0"?>

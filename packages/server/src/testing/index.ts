@@ -5,6 +5,6 @@ export {
   type LessonRenderFixture,
   type LessonRenderFixtureInput,
 } from './lesson-render-fixture';
-export { readZip } from './read-zip';
+export { readZip, unpackZip } from './read-zip';
 export { createTestDatabase, type TestDatabase, testPrefix } from './test-database';
 export { type TestServices, testServices } from './test-services';

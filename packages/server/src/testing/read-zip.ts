@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import yauzl from 'yauzl';
 
 /**
@@ -18,4 +20,14 @@ export async function readZip(file: string): Promise<Map<string, Buffer>> {
     zip.close();
   }
   return files;
+}
+
+/** Writes the files of a read zip under `dir`, as an LMS unpacks a package. */
+export function unpackZip(files: ReadonlyMap<string, Buffer>, dir: string): void {
+  for (const [name, bytes] of files) {
+    const target = join(dir, name);
+    if (!target.startsWith(join(dir, '/'))) throw new Error(`zip entry outside the folder: ${name}`);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+  }
 }
