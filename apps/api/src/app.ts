@@ -21,6 +21,8 @@ import { commentRoutes } from './routes/comments';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { type EmbedRateLimit, lessonEmbedRoutes } from './routes/lesson-embed';
+import { lessonShareRoutes } from './routes/lesson-shares';
 import { memberRoutes } from './routes/members';
 import { modelRoutes } from './routes/models';
 import { notificationRoutes } from './routes/notifications';
@@ -49,6 +51,8 @@ export interface AppDeps {
   uploadLimits?: { maxBytes?: Partial<Record<AssetKind, number>>; maxImagePixels?: number };
   /** Login attempts per window; default 5 per account and 20 per IP per 60 s. */
   loginRateLimit?: Partial<LoginRateLimit>;
+  /** Requests per IP per window on the public share-link routes; default 600 per 60 s. */
+  embedRateLimit?: Partial<EmbedRateLimit>;
   /** Lifetime of signed asset URLs (seconds); default 3600. */
   assetUrlTtlSec?: number;
   /** The peer address from the runtime (Node: the socket), for rate limits and the audit log. */
@@ -117,6 +121,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', approvalRoutes(deps));
   app.route('/', notificationRoutes(deps));
   app.route('/', reviewExportRoutes(deps));
+  app.route('/', lessonShareRoutes(deps));
+  app.route('/', lessonEmbedRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -32,7 +32,8 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     setResponseHeader(c, 'x-request-id', requestId);
-    const path = new URL(c.req.url).pathname;
+    // A share link's token is its authorization: keep it out of the logs.
+    const path = new URL(c.req.url).pathname.replace(/^\/embed\/[^/]+/, '/embed/<token>');
     if (path !== '/healthz') {
       child.info(
         { method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) },
