@@ -139,8 +139,9 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     steps: ['package'],
     // One zip of the lesson's video, captions, poster, player and manifest: reading the video from
     // the store and writing it into the zip grows with its length (units: seconds of the video).
-    // MEASURE_PLACEHOLDER
-    work: { package: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.002 } },
+    // Measured on a 2-core x86 worker, 720p at ~1.5 Mb/s, 4–180 s (`npm run bench:lms -w
+    // @clapboard/gpu-worker`): 0.07–0.16 s at 4 s, 0.8–1.0 s at 180 s; Theil–Sen fit 0.05 + 0.0046/s.
+    work: { package: { unit: 'film-sec', baseSec: 0.05, secPerUnit: 0.005 } },
   },
 };
 
