@@ -85,6 +85,7 @@ describe('job service: capabilities, catalog, retry under the budget lock, exact
       ['render.video', false],
       ['scene.frame', false],
       ['scene.variations', false],
+      ['export.lms', false],
     ]);
     const render = items.find((i) => i.type === 'render.video')!;
     expect(render.reason).toMatch(/gpu/);
