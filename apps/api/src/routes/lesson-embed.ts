@@ -186,32 +186,28 @@ export function lessonEmbedRoutes(deps: LessonEmbedRouteDeps) {
 
   router.openapi(videoRoute, async (c) => {
     const render = await resolveOrJson(c, c.req.valid('param').token);
-    return streamBlob(c, deps.blobStore, render.video.storageKey, mediaHeaders(render.video.mime)) as never;
+    return streamBlob(c, deps.blobStore, render.video.storageKey, mediaHeaders(render.video.mime));
   });
   router.openapi(captionsRoute, async (c) => {
     const render = await resolveOrJson(c, c.req.valid('param').token);
     if (!render.captions) throw notFound('Captions');
-    return streamBlob(
-      c,
-      deps.blobStore,
-      render.captions.storageKey,
-      mediaHeaders('text/vtt; charset=utf-8'),
-    ) as never;
+    return streamBlob(c, deps.blobStore, render.captions.storageKey, mediaHeaders('text/vtt; charset=utf-8'));
   });
   router.openapi(posterRoute, async (c) => {
     const render = await resolveOrJson(c, c.req.valid('param').token);
     if (!render.poster) throw notFound('Poster');
-    return streamBlob(c, deps.blobStore, render.poster.storageKey, mediaHeaders(render.poster.mime)) as never;
+    return streamBlob(c, deps.blobStore, render.poster.storageKey, mediaHeaders(render.poster.mime));
   });
 
-  const playerFile = (name: LessonPlayerFile, type: string) => async (c: Context<AppEnv>) => {
-    await resolveOrJson(c, c.req.param('token') ?? '');
-    return c.body(lessonPlayerFile(name), 200, {
-      ...mediaHeaders(type),
-      'cache-control': 'private, max-age=300',
-    });
-  };
-  router.openapi(scriptRoute, playerFile('player.js', 'text/javascript; charset=utf-8') as never);
-  router.openapi(styleRoute, playerFile('player.css', 'text/css; charset=utf-8') as never);
+  const playerFile = (c: Context<AppEnv>, name: LessonPlayerFile, type: string) =>
+    c.body(lessonPlayerFile(name), 200, { ...mediaHeaders(type), 'cache-control': 'private, max-age=300' });
+  router.openapi(scriptRoute, async (c) => {
+    await resolveOrJson(c, c.req.valid('param').token);
+    return playerFile(c, 'player.js', 'text/javascript; charset=utf-8');
+  });
+  router.openapi(styleRoute, async (c) => {
+    await resolveOrJson(c, c.req.valid('param').token);
+    return playerFile(c, 'player.css', 'text/css; charset=utf-8');
+  });
   return router;
 }
