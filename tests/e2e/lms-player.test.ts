@@ -389,6 +389,47 @@ describe('cmi5 package against an LRS stand-in', () => {
     await s.page.context().close();
   });
 
+  it('a relaunch in the same registration resumes where the learner paused (xAPI state)', async () => {
+    const registration = randomUUID();
+    const open = async () => {
+      const { query } = lrs.prepareLaunch({ activityId: auId, actor, registration, moveOn: 'Completed' });
+      const s = await openPage();
+      await s.page.goto(`${server.url}/pkg/cmi5/index.html?${query}`);
+      await s.page.waitForSelector('body[data-ready="true"][data-runtime="cmi5"]', { state: 'attached' });
+      return s;
+    };
+    const first = await open();
+    await first.page.evaluate(async () => {
+      const v = document.getElementById('lesson-video') as HTMLVideoElement;
+      v.muted = true;
+      await v.play();
+    });
+    await first.page.waitForFunction(
+      () => (document.getElementById('lesson-video') as HTMLVideoElement).currentTime > 1.2,
+    );
+    const paused = await first.page.evaluate(() => {
+      const v = document.getElementById('lesson-video') as HTMLVideoElement;
+      v.pause();
+      return v.currentTime;
+    });
+    await first.page.goto('about:blank');
+    await expect
+      .poll(() =>
+        lrs.statements
+          .filter((st) => st.context?.registration === registration)
+          .map((st) => st.verb.id.split('/').pop()),
+      )
+      .toEqual(['initialized', 'terminated']);
+    await first.page.context().close();
+
+    const second = await open();
+    const at = await second.page.evaluate(
+      () => (document.getElementById('lesson-video') as HTMLVideoElement).currentTime,
+    );
+    expect(Math.abs(at - paused)).toBeLessThan(0.2);
+    await second.page.context().close();
+  });
+
   it('with a quiz: the pass is a passed statement with the score and the mastery score', async () => {
     const registration = randomUUID();
     const { query } = lrs.prepareLaunch({
