@@ -22,6 +22,8 @@ import { consentRoutes } from './routes/consents';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { type EmbedRateLimit, lessonEmbedRoutes } from './routes/lesson-embed';
+import { lessonShareRoutes } from './routes/lesson-shares';
 import { lessonRoutes } from './routes/lessons';
 import { memberRoutes } from './routes/members';
 import { modelRoutes } from './routes/models';
@@ -51,6 +53,8 @@ export interface AppDeps {
   uploadLimits?: { maxBytes?: Partial<Record<AssetKind, number>>; maxImagePixels?: number };
   /** Login attempts per window; default 5 per account and 20 per IP per 60 s. */
   loginRateLimit?: Partial<LoginRateLimit>;
+  /** Requests per IP per window on the public share-link routes; default 600 per 60 s. */
+  embedRateLimit?: Partial<EmbedRateLimit>;
   /** Lifetime of signed asset URLs (seconds); default 3600. */
   assetUrlTtlSec?: number;
   /** The peer address from the runtime (Node: the socket), for rate limits and the audit log. */
@@ -121,6 +125,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', reviewExportRoutes(deps));
   app.route('/', lessonRoutes(deps));
   app.route('/', consentRoutes(deps));
+  app.route('/', lessonShareRoutes(deps));
+  app.route('/', lessonEmbedRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

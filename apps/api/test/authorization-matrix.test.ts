@@ -1,3 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { insertLessonRender, type LessonRenderFixture, makeLessonMedia } from '@clapboard/server/testing';
 import type { Asset } from '@clapboard/shared/api';
 import { ROLES, type Role } from '@clapboard/shared/roles';
 import sharp from 'sharp';
@@ -58,6 +63,10 @@ describe('authorization matrix: every route × role', () => {
   let assetA: Asset;
   let assetB: Asset;
   let onlyInB: TestUser;
+  let lessonA: LessonRenderFixture;
+  let lessonB: LessonRenderFixture;
+  let shareToken: string;
+  const mediaDir = mkdtempSync(join(tmpdir(), 'clapboard-matrix-'));
 
   beforeAll(async () => {
     h = await createHarness({ loginRateLimit: { perAccount: 1000, perIp: 1000 } });
@@ -80,8 +89,35 @@ describe('authorization matrix: every route × role', () => {
     projectR = await freshProject();
     await writeScenes(h.db.sql, projectR, [{ id: 's1', heading: 'INT. ROOM - DAY', dialogue: 'Hello.' }]);
     await writeScenes(h.db.sql, projectB, [{ id: 's1', heading: 'EXT. YARD - NIGHT', dialogue: 'Psst.' }]);
+    // A finished lesson render in A and in B (lessons, share links, the public player).
+    const media = makeLessonMedia(mediaDir, 2);
+    const lessonRender = (projectId: string, userId: string) =>
+      insertLessonRender(h.db.sql, h.deps.blobStore, {
+        projectId,
+        userId,
+        files: media,
+        videoDurationSec: media.durationSec,
+        chapters: media.chapters,
+      });
+    lessonA = await lessonRender(projectA, users.owner.id);
+    lessonB = await lessonRender(projectB, users.nonMember.id);
+    shareToken = await freshShare(lessonA, true);
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    await h.close();
+    rmSync(mediaDir, { recursive: true, force: true });
+  });
+
+  /** A share of `render` (inserted directly); returns its token, or its id when `token` is false. */
+  async function freshShare(render: LessonRenderFixture, token = false): Promise<string> {
+    const secret = randomBytes(32).toString('base64url');
+    const [row] = await h.db.sql<{ id: string; project_id: string }[]>`
+      insert into lesson_shares (project_id, lesson_id, job_id, token_sha256, expires_at)
+      select l.project_id, l.id, ${render.jobId}, ${createHash('sha256').update(secret).digest()}, now() + interval '1 day'
+      from lessons l where l.id = ${render.lessonId}
+      returning id, project_id`;
+    return token ? secret : row!.id;
+  }
 
   /** A project owned by `owner` with editor, reviewer and viewer members (inserted directly for speed). */
   async function freshProject(): Promise<string> {
@@ -783,6 +819,73 @@ describe('authorization matrix: every route × role', () => {
         method: 'DELETE',
         path: `/api/v1/consents/${await freshConsent(projectB, assetB.id)}`,
       }),
+    },
+    {
+      route: 'POST /api/v1/lessons/{id}/shares',
+      label: 'share a finished lesson render',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/lessons/${lessonA.lessonId}/shares`,
+        body: { jobId: lessonA.jobId, expiresInHours: 2 },
+      }),
+    },
+    {
+      route: 'POST /api/v1/lessons/{id}/shares',
+      label: "IDOR: share project B's lesson",
+      expect: { ...all(404), nonMember: 201, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/lessons/${lessonB.lessonId}/shares`,
+        body: { jobId: lessonB.jobId },
+      }),
+    },
+    {
+      route: 'GET /api/v1/lessons/{id}/shares',
+      label: "a lesson's share links",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lessons/${lessonA.lessonId}/shares` }),
+    },
+    {
+      route: 'GET /api/v1/lessons/{id}/shares',
+      label: "IDOR: project B's lesson's share links",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lessons/${lessonB.lessonId}/shares` }),
+    },
+    {
+      route: 'DELETE /api/v1/shares/{shareId}',
+      label: 'revoke a share link',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/shares/${await freshShare(lessonA)}` }),
+    },
+    {
+      route: 'DELETE /api/v1/shares/{shareId}',
+      label: "IDOR: revoke project B's share link",
+      expect: { ...all(404), nonMember: 204, anonymous: 401 },
+      request: async () => ({ method: 'DELETE', path: `/api/v1/shares/${await freshShare(lessonB)}` }),
+    },
+    ...(
+      [
+        ['', 'the shared player page'],
+        ['/video', 'the shared video'],
+        ['/captions.vtt', 'the shared captions'],
+        ['/poster', 'the shared poster'],
+        ['/player.js', 'the shared player script'],
+        ['/player.css', 'the shared player stylesheet'],
+      ] as const
+    ).map(
+      ([suffix, label]): Case => ({
+        route: `GET /embed/{token}${suffix}`,
+        label: `${label} (public: the token is the authorization)`,
+        expect: all(200),
+        request: () => ({ method: 'GET', path: `/embed/${shareToken}${suffix}` }),
+      }),
+    ),
+    {
+      route: 'GET /embed/{token}',
+      label: 'a share link that does not exist (public, 404 for everyone)',
+      expect: all(404),
+      request: () => ({ method: 'GET', path: `/embed/${randomBytes(32).toString('base64url')}` }),
     },
   ];
 

@@ -86,6 +86,7 @@ describe('job service: capabilities, catalog, retry under the budget lock, exact
       ['scene.frame', false],
       ['scene.variations', false],
       ['lesson.draft', false],
+      ['export.lms', false],
     ]);
     const render = items.find((i) => i.type === 'render.video')!;
     expect(render.reason).toMatch(/gpu/);

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'conflict',
+  /** Existed, but no longer answers (an expired or revoked share link): 410. */
+  'gone',
   'payment_required',
   'payload_too_large',
   'unsupported_media_type',

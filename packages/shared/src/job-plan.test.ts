@@ -24,6 +24,14 @@ describe('job plan', () => {
     expect(() => renderVideoPlan([])).toThrow(RangeError);
   });
 
+  it('an LMS export is one package step whose work is the lesson video’s length', () => {
+    const plan = planJob('export.lms', {}, { filmSec: 180 });
+    expect(planNodes(plan)).toEqual([{ step: 'package', kind: 'package', units: 180 }]);
+    const w = JOB_CATALOG['export.lms'].work.package!;
+    expect(estimatePlan('export.lms', plan).seconds).toBeCloseTo(w.baseSec + w.secPerUnit * 180, 3);
+    expect(planNodes(planJob('export.lms', {}))[0]!.units).toBe(0);
+  });
+
   it('the estimate is the sum of each step’s work model × the class rate, learned models first', () => {
     const plan = planJob('render.video', {}, { sceneSec: [4, 4] });
     const cold = estimatePlan('render.video', plan);

@@ -29,6 +29,8 @@ export interface PlanNode {
 export interface PlanInput {
   /** A render's estimated on-screen seconds per scene of the pinned document, in order. */
   sceneSec?: readonly number[];
+  /** Seconds of video a job works through as a whole (an LMS export: its lesson video's length). */
+  filmSec?: number;
 }
 
 /** The catalog's steps in order, each waiting for the one before, one unit each. */
@@ -88,6 +90,8 @@ export function planJob(type: JobType, params: Record<string, unknown>, input: P
       return [{ step: 'frame', kind: 'frame', units: Math.max(1, Number(params.count ?? 1)) }];
     case 'scene.frame':
       return [{ step: 'frame', kind: 'frame', units: 1 }];
+    case 'export.lms':
+      return [{ step: 'package', kind: 'package', units: round3(Math.max(0, input.filmSec ?? 0)) }];
     default:
       return sequentialPlan(JOB_CATALOG[type].steps);
   }

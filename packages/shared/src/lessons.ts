@@ -244,6 +244,15 @@ export const portraitLessonPayloadSchema = z.object({
 });
 export type PortraitLessonPayload = z.infer<typeof portraitLessonPayloadSchema>;
 
+/** A chapter marker of a rendered lesson (the `chapters` output of `portrait.lesson`): one per section. */
+export const lessonChapterSchema = z.object({
+  title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
+  /** Where the chapter starts in the video, in seconds. */
+  startSec: z.number().min(0),
+});
+export type LessonChapter = z.infer<typeof lessonChapterSchema>;
+export const lessonChaptersSchema = z.array(lessonChapterSchema).max(LESSON_LIMITS.maxSections);
+
 export const LMS_FORMATS = ['scorm12', 'scorm2004', 'cmi5'] as const;
 export const lmsFormatSchema = z.enum(LMS_FORMATS);
 export type LmsFormat = z.infer<typeof lmsFormatSchema>;

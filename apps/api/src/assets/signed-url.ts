@@ -8,7 +8,7 @@ const toB64u = (b: ArrayBuffer) =>
     .replaceAll('+', '-')
     .replaceAll('/', '_')
     .replace(/=+$/, '');
-function fromB64u(s: string): Uint8Array | null {
+function fromB64u(s: string): Uint8Array<ArrayBuffer> | null {
   try {
     return Uint8Array.from(atob(s.replaceAll('-', '+').replaceAll('_', '/')), (ch) => ch.charCodeAt(0));
   } catch {

@@ -29,6 +29,7 @@ export const forbidden = (message = 'You do not have permission to do that.') =>
 export const notFound = (what = 'Resource') => new HttpError(404, 'not_found', `${what} not found.`);
 export const conflict = (message: string, details?: unknown) =>
   new HttpError(409, 'conflict', message, details);
+export const gone = (message: string) => new HttpError(410, 'gone', message);
 export const paymentRequired = (message: string, details?: unknown) =>
   new HttpError(402, 'payment_required', message, details);
 export const payloadTooLarge = (message: string) => new HttpError(413, 'payload_too_large', message);

@@ -33,7 +33,8 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     setResponseHeader(c, 'x-request-id', requestId);
-    const path = c.req.path;
+    // A share link's token is its authorization: keep it out of the logs.
+    const path = c.req.path.replace(/^\/embed\/[^/]+/, '/embed/<token>');
     if (path !== '/healthz') {
       log.info(
         {

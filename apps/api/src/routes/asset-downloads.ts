@@ -8,9 +8,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
-import { parseRange } from '../assets/parse-range';
 import { verifyAssetUrl } from '../assets/signed-url';
-import { forbidden, HttpError, notFound } from '../errors/http-error';
+import { streamBlob } from '../assets/stream-blob';
+import { forbidden, notFound } from '../errors/http-error';
 import { createRouter } from './create-router';
 import { errorsFor } from './error-responses';
 
@@ -74,36 +74,12 @@ export function assetDownloadRoutes(deps: AppDeps) {
       return c.redirect(url, 302);
     }
 
-    const head = await store.head(key);
-    if (!head) throw notFound('Asset');
-    const range = parseRange(c.req.header('range'), head.size);
-    if (range === 'unsatisfiable') {
-      throw new HttpError(
-        416,
-        'range_not_satisfiable',
-        'The requested range is outside the file.',
-        undefined,
-        {
-          'content-range': `bytes */${head.size}`,
-        },
-      );
-    }
-    const obj = await store.get(key, range ?? undefined);
-    if (!obj) throw notFound('Asset');
-    const headers: Record<string, string> = {
+    return streamBlob(c, store, key, {
       'content-type': contentType,
-      'accept-ranges': 'bytes',
       'content-disposition': disposition,
       'cache-control': `private, max-age=${cacheSec}`,
       'x-content-type-options': 'nosniff',
-    };
-    if (range) {
-      headers['content-range'] = `bytes ${range.start}-${range.end}/${obj.size}`;
-      headers['content-length'] = String(range.end - range.start + 1);
-      return c.body(obj.body, 206, headers);
-    }
-    headers['content-length'] = String(obj.size);
-    return c.body(obj.body, 200, headers);
+    });
   }
 
   for (const variant of ['content', 'thumbnail'] as const) {

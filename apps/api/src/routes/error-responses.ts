@@ -12,6 +12,7 @@ export const errorResponses = {
   403: error('Signed in, but your role may not do this'),
   404: error('Not found, or not visible to you'),
   409: error('Conflicts with the current state'),
+  410: error('Existed, but no longer answers (an expired or revoked link)'),
   413: error('Upload larger than the limit for its kind'),
   415: error('File type not accepted'),
   416: error('Requested range not satisfiable'),

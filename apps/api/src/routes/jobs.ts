@@ -22,6 +22,7 @@ import {
   rowToJob,
   submitJob,
 } from '@clapboard/server/jobs';
+import { LessonRenderError } from '@clapboard/server/lessons';
 import type { Redis } from '@clapboard/server/redis';
 import { RenderDocumentError } from '@clapboard/server/render';
 import { errorBodySchema } from '@clapboard/shared/errors';
@@ -222,12 +223,12 @@ export function jobRoutes(deps: JobRouteDeps) {
         },
         409: {
           description:
-            'A final render while the project requires approvals and some scenes are not approved; details list them',
+            'A final render while the project requires approvals and some scenes are not approved (details list them); an LMS export of a lesson render that has not completed',
           content: { 'application/json': { schema: errorBodySchema } },
         },
         422: {
           description:
-            'A render the document cannot give: no scenes, an invalid scene or setting, too many scenes, or a scene or film past its length limit (estimated with the render timing rules); details name the scene and the limit',
+            'A render the document cannot give: no scenes, an invalid scene or setting, too many scenes, or a scene or film past its length limit (estimated with the render timing rules); details name the scene and the limit. An LMS export whose `lessonJobId` is not a final lesson render of this project, or whose lesson was deleted.',
           content: { 'application/json': { schema: errorBodySchema } },
         },
         ...errors,
@@ -338,6 +339,8 @@ export function jobRoutes(deps: JobRouteDeps) {
         if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
         if (err instanceof RenderDocumentError) throw unprocessable(err.message, err.details);
         if (err instanceof JobInputError) throw unprocessable(err.message, err.details);
+        if (err instanceof LessonRenderError)
+          throw err.kind === 'not-ready' ? conflict(err.message) : unprocessable(err.message);
         if (err instanceof EnqueueFailedError) throw new HttpError(503, 'unavailable', err.message);
         throw err;
       }

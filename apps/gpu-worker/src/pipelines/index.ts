@@ -2,6 +2,7 @@ import type { BlobStore } from '@clapboard/server/storage';
 import { type CatalogPipelines, catalogRegistry, type PipelineRegistry } from '../jobs/pipeline';
 import type { ChatModel } from '../providers/task-interfaces';
 import { assetsDerivePipeline } from './assets-derive';
+import { exportLmsPipeline } from './export-lms';
 import { lessonDraftPipeline } from './lesson-draft';
 import { type RenderDeps, renderVideoPipeline } from './render';
 import { sceneFramePipeline, sceneVariationsPipeline } from './scene-frames';
@@ -23,6 +24,7 @@ export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
     'scene.frame': sceneFramePipeline(render),
     'scene.variations': sceneVariationsPipeline(render),
     'lesson.draft': lessonDraftPipeline({ chat: deps.chat }),
+    'export.lms': exportLmsPipeline(deps),
   };
 }
 

@@ -1,6 +1,9 @@
 import type { PlanInput } from '@clapboard/shared/job-plan';
 import type { JobPayload, JobType } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
+import { findLessonRender } from '../lessons/find-lesson-render';
+import { LessonRenderError } from '../lessons/lesson-render-error';
+import { loadRenderLesson } from '../lessons/load-render-lesson';
 import { RenderDocumentError } from '../render/render-document-error';
 import { pinRenderVersion, versionShotSeconds } from './pin-render-version';
 
@@ -96,10 +99,37 @@ const renderInputs: JobInputs<'render.video'> = {
   },
 };
 
+const exportLmsInputs: JobInputs<'export.lms'> = {
+  async prepare(sql, { projectId, params }) {
+    // The package plays a finished final render: check it here (LessonRenderError → 422/409) and
+    // pin the version that render showed, which holds the lesson's quiz.
+    const render = await findLessonRender(sql, { projectId, jobId: params.lessonJobId });
+    const warnings: string[] = [];
+    if (params.includeQuiz && !(await loadRenderLesson(sql, render))?.quiz)
+      warnings.push('The lesson has no quiz: the package completes when the learner has watched enough.');
+    return { versionId: render.versionId, planInput: { filmSec: render.video.durationSec ?? 0 }, warnings };
+  },
+  async planInput(sql, { params }) {
+    const [job] = await sql<
+      { project_id: string }[]
+    >`select project_id from jobs where id = ${params.lessonJobId}`;
+    try {
+      if (!job) throw new LessonRenderError('missing', 'The lesson render no longer exists.');
+      const render = await findLessonRender(sql, { projectId: job.project_id, jobId: params.lessonJobId });
+      return { filmSec: render.video.durationSec ?? 0 };
+    } catch (err) {
+      if (err instanceof LessonRenderError)
+        throw new PlanUnavailableError(`This export cannot run again: ${err.message}`);
+      throw err;
+    }
+  },
+};
+
 /** Job types whose inputs are prepared at submit (see `JobInputs`). */
 export const JOB_INPUTS: { readonly [K in JobType]?: JobInputs<K> } = {
   'render.video': renderInputs,
   'lesson.draft': lessonDraftInputs,
+  'export.lms': exportLmsInputs,
 };
 
 /** The entry for `type`, typed loosely for callers that hold an unparsed type. */

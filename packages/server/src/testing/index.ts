@@ -1,3 +1,10 @@
 export { announceWorker } from './announce-worker';
+export { type LessonMedia, makeLessonMedia } from './lesson-media-fixture';
+export {
+  insertLessonRender,
+  type LessonRenderFixture,
+  type LessonRenderFixtureInput,
+} from './lesson-render-fixture';
+export { readZip, unpackZip } from './read-zip';
 export { createTestDatabase, type TestDatabase, testPrefix } from './test-database';
 export { type TestServices, testServices } from './test-services';
