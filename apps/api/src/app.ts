@@ -30,7 +30,9 @@ import { projectRoutes } from './routes/projects';
 import { realtimeTicketRoutes } from './routes/realtime-tickets';
 import { reviewExportRoutes } from './routes/review-exports';
 import { serveWeb } from './routes/serve-web';
+import { uploadRoutes } from './routes/uploads';
 import { versionRoutes } from './routes/versions';
+import type { ResumableLimits } from './uploads/resumable-limits';
 
 /** Everything the API needs from outside; tests pass real ones of their own. */
 export interface AppDeps {
@@ -49,6 +51,8 @@ export interface AppDeps {
   probe: MediaProbe;
   /** Per-kind byte limits and the image pixel limit; defaults in DEFAULT_UPLOAD_LIMITS. */
   uploadLimits?: { maxBytes?: Partial<Record<AssetKind, number>>; maxImagePixels?: number };
+  /** Resumable (tus) upload bounds; defaults in DEFAULT_RESUMABLE_LIMITS (4 GiB, 3 open per user, 24 h). */
+  resumableLimits?: Partial<ResumableLimits>;
   /** Login attempts per window; default 5 per account and 20 per IP per 60 s. */
   loginRateLimit?: Partial<LoginRateLimit>;
   /** Lifetime of signed asset URLs (seconds); default 3600. */
@@ -112,6 +116,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', realtimeTicketRoutes(deps));
   app.route('/', assetRoutes(deps));
   app.route('/', assetDownloadRoutes(deps));
+  app.route('/', uploadRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', versionRoutes(deps));
   app.route('/', modelRoutes(deps));

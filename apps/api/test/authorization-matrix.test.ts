@@ -18,6 +18,9 @@ interface Req {
   upload?: boolean;
   /** Do not send the bearer token even for signed-in actors (signed-URL routes). */
   noAuth?: boolean;
+  /** Extra headers (tus), and a raw body sent as is instead of JSON. */
+  headers?: Record<string, string>;
+  raw?: Uint8Array;
 }
 
 interface Case {
@@ -47,6 +50,7 @@ const byRole = (allowed: readonly Role[], ok: number): Record<Actor, number> => 
   anonymous: 401,
 });
 const EVERY_ROLE = ROLES;
+const TUS = { 'tus-resumable': '1.0.0' };
 
 describe('authorization matrix: every route × role', () => {
   let h: Harness;
@@ -60,7 +64,10 @@ describe('authorization matrix: every route × role', () => {
   let onlyInB: TestUser;
 
   beforeAll(async () => {
-    h = await createHarness({ loginRateLimit: { perAccount: 1000, perIp: 1000 } });
+    h = await createHarness({
+      loginRateLimit: { perAccount: 1000, perIp: 1000 },
+      resumableLimits: { maxOpenPerUser: 1000 },
+    });
     png = new Uint8Array(
       await sharp({ create: { width: 16, height: 16, channels: 3, background: '#123' } })
         .png()
@@ -125,6 +132,14 @@ describe('authorization matrix: every route × role', () => {
     const [c] = await h.db.sql<{ id: string }[]>`
       insert into comments (project_id, author_id, body) values (${projectId}, ${authorId}, 'note') returning id`;
     return c!.id;
+  }
+  /** An open resumable upload of `length` bytes by `actor` (the owner for anonymous), inserted directly. */
+  async function freshUpload(projectId: string, actor: Actor, length = png.length): Promise<string> {
+    const by = actor === 'anonymous' ? users.owner.id : users[actor].id;
+    const [u] = await h.db.sql<{ id: string }[]>`
+      insert into uploads (project_id, created_by, upload_length, expires_at)
+      values (${projectId}, ${by}, ${length}, now() + interval '1 hour') returning id`;
+    return u!.id;
   }
   /** A live lesson in `projectId` (inserted directly). */
   async function freshLesson(projectId: string): Promise<string> {
@@ -275,6 +290,102 @@ describe('authorization matrix: every route × role', () => {
       label: 'upload to project A',
       expect: byRole(['owner', 'editor'], 201),
       request: () => ({ method: 'POST', path: `/api/v1/projects/${projectA}/assets`, upload: true }),
+    },
+    {
+      route: 'OPTIONS /api/v1/uploads',
+      label: 'tus discovery is public',
+      expect: all(204),
+      request: () => ({ method: 'OPTIONS', path: '/api/v1/uploads' }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/uploads',
+      label: 'start a resumable upload in project A (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/uploads`,
+        headers: { ...TUS, 'upload-length': '100' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/uploads',
+      label: 'IDOR: start a resumable upload in project B',
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 201, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectB}/uploads`,
+        headers: { ...TUS, 'upload-length': '100' },
+      }),
+    },
+    {
+      route: 'HEAD /api/v1/uploads/{uploadId}',
+      label: 'resume point of your own upload (needs assets:write still)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async (actor) => ({
+        method: 'HEAD',
+        path: `/api/v1/uploads/${await freshUpload(projectA, actor)}`,
+        headers: TUS,
+      }),
+    },
+    {
+      route: 'GET /api/v1/uploads/{uploadId}',
+      label: 'your own upload as JSON',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async (actor) => ({
+        method: 'GET',
+        path: `/api/v1/uploads/${await freshUpload(projectA, actor)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/uploads/{uploadId}',
+      label: "IDOR: someone else's upload (the owner's) does not exist for anyone else",
+      expect: { owner: 200, editor: 404, reviewer: 404, viewer: 404, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/uploads/${await freshUpload(projectA, 'owner')}`,
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/uploads/{uploadId}',
+      label: 'append (here: all) bytes of your own upload; it becomes an asset',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async (actor) => ({
+        method: 'PATCH',
+        path: `/api/v1/uploads/${await freshUpload(projectA, actor)}`,
+        headers: { ...TUS, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' },
+        raw: png,
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/uploads/{uploadId}',
+      label: "IDOR: append to the owner's upload",
+      expect: { owner: 204, editor: 404, reviewer: 404, viewer: 404, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/uploads/${await freshUpload(projectA, 'owner')}`,
+        headers: { ...TUS, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' },
+        raw: png,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/uploads/{uploadId}',
+      label: 'cancel your own upload',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async (actor) => ({
+        method: 'DELETE',
+        path: `/api/v1/uploads/${await freshUpload(projectA, actor)}`,
+        headers: TUS,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/uploads/{uploadId}',
+      label: "IDOR: cancel the owner's upload",
+      expect: { owner: 204, editor: 404, reviewer: 404, viewer: 404, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/uploads/${await freshUpload(projectA, 'owner')}`,
+        headers: TUS,
+      }),
     },
     {
       route: 'GET /api/v1/projects/{id}/assets',
@@ -798,10 +909,12 @@ describe('authorization matrix: every route × role', () => {
         body: form.body,
       });
     }
+    if (r.raw)
+      return h.app.request(r.path, { method: r.method, headers: { ...headers, ...r.headers }, body: r.raw });
     if (r.body !== undefined) headers['content-type'] = 'application/json';
     return h.app.request(r.path, {
       method: r.method,
-      headers,
+      headers: { ...headers, ...r.headers },
       body: r.body === undefined ? undefined : JSON.stringify(r.body),
     });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assetSchema, pageSchema, paginationQuerySchema } from './api';
 
 /**
  * Lecture highlights: a long recorded lecture in, ranked and explained highlight clips out.
@@ -249,6 +250,59 @@ export const createLectureBodySchema = z.object({
   title: z.string().trim().min(1).max(LECTURE_LIMITS.maxTitleChars),
   assetId: z.string().uuid(),
 });
+
+/** `PATCH /api/v1/lectures/:id`: rename. */
+export const updateLectureBodySchema = z.object({
+  title: z.string().trim().min(1).max(LECTURE_LIMITS.maxTitleChars),
+});
+/** `GET /api/v1/projects/:id/lectures`: newest first, keyset cursor over (created_at, id). */
+export const listLecturesQuerySchema = paginationQuerySchema;
+export const lecturePageSchema = pageSchema(lectureSchema);
+
+/** Where an analysis result came from: the completed `highlights.extract` job and its output asset. */
+export const analysisSourceSchema = z.object({
+  jobId: z.string().uuid(),
+  assetId: z.string().uuid(),
+  finishedAt: z.string().nullable(),
+});
+
+/**
+ * `GET /api/v1/lectures/:id/candidates`: the analysis' candidates ranked by `rankCandidates` with
+ * the team's current weights from the project document (`weights`: what was applied, defaults
+ * filled in), each with its score, rank and per-signal contributions.
+ */
+export const rankedCandidatesResponseSchema = z.object({
+  source: analysisSourceSchema,
+  weights: z.record(signalSchema, z.number()),
+  minClipSec: z.number(),
+  maxClipSec: z.number(),
+  items: z.array(
+    z.object({
+      candidate: candidateSchema,
+      score: z.number(),
+      rank: z.number().int().min(1),
+      contributions: z.array(
+        z.object({ signal: signalSchema, value: z.number(), weight: z.number(), points: z.number() }),
+      ),
+    }),
+  ),
+});
+export type RankedCandidatesResponse = z.infer<typeof rankedCandidatesResponseSchema>;
+
+/** `GET /api/v1/lectures/:id/clips`: the lecture's completed `highlights.clips` jobs, newest first. */
+export const lectureClipsResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      jobId: z.string().uuid(),
+      finishedAt: z.string().nullable(),
+      /** The job's payload as submitted (clips, aspects, layout). */
+      params: z.record(z.string(), z.unknown()),
+      /** Every output that is an asset, with signed download URLs. */
+      outputs: z.array(z.object({ name: z.string(), asset: assetSchema })),
+    }),
+  ),
+});
+export type LectureClipsResponse = z.infer<typeof lectureClipsResponseSchema>;
 
 // ---------- job payloads ----------
 
