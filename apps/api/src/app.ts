@@ -22,6 +22,7 @@ import { consentRoutes } from './routes/consents';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { lectureRoutes } from './routes/lectures';
 import { lessonRoutes } from './routes/lessons';
 import { memberRoutes } from './routes/members';
 import { modelRoutes } from './routes/models';
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', notificationRoutes(deps));
   app.route('/', reviewExportRoutes(deps));
   app.route('/', lessonRoutes(deps));
+  app.route('/', lectureRoutes(deps));
   app.route('/', consentRoutes(deps));
 
   app.doc31('/api/openapi.json', {

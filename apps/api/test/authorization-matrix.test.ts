@@ -1,3 +1,4 @@
+import { sampleLectureAnalysis, seedLectureAnalysis, seedLectureClips } from '@clapboard/server/testing';
 import type { Asset } from '@clapboard/shared/api';
 import { ROLES, type Role } from '@clapboard/shared/roles';
 import sharp from 'sharp';
@@ -62,6 +63,8 @@ describe('authorization matrix: every route × role', () => {
   let assetA: Asset;
   let assetB: Asset;
   let onlyInB: TestUser;
+  let lectureA: string;
+  let lectureB: string;
 
   beforeAll(async () => {
     h = await createHarness({
@@ -87,6 +90,8 @@ describe('authorization matrix: every route × role', () => {
     projectR = await freshProject();
     await writeScenes(h.db.sql, projectR, [{ id: 's1', heading: 'INT. ROOM - DAY', dialogue: 'Hello.' }]);
     await writeScenes(h.db.sql, projectB, [{ id: 's1', heading: 'EXT. YARD - NIGHT', dialogue: 'Psst.' }]);
+    lectureA = await analysedLecture(projectA, users.owner.id);
+    lectureB = await analysedLecture(projectB, users.nonMember.id);
   });
   afterAll(() => h.close());
 
@@ -140,6 +145,40 @@ describe('authorization matrix: every route × role', () => {
       insert into uploads (project_id, created_by, upload_length, expires_at)
       values (${projectId}, ${by}, ${length}, now() + interval '1 hour') returning id`;
     return u!.id;
+  }
+  /** A one-minute video asset row in `projectId` (inserted directly: lecture routes read the row only). */
+  async function freshVideo(projectId: string): Promise<string> {
+    const [a] = await h.db.sql<{ id: string }[]>`
+      insert into assets (project_id, kind, mime, byte_size, sha256, storage_key, duration_sec)
+      values (${projectId}, 'video', 'video/mp4', 1000, 'x', ${`projects/${projectId}/assets/${crypto.randomUUID()}/original`}, 60)
+      returning id`;
+    return a!.id;
+  }
+  /** A live lecture in `projectId` over a fresh video (inserted directly). */
+  async function freshLecture(projectId: string): Promise<string> {
+    const [l] = await h.db.sql<{ id: string }[]>`
+      insert into lectures (project_id, title, asset_id) values (${projectId}, 'Lecture', ${await freshVideo(projectId)})
+      returning id`;
+    return l!.id;
+  }
+  /** A lecture with a completed analysis (stand-in written through the job store) and a clips job. */
+  async function analysedLecture(projectId: string, ownerId: string): Promise<string> {
+    const lectureId = await freshLecture(projectId);
+    const { jobId } = await seedLectureAnalysis(h.db.sql, h.deps.blobStore, {
+      projectId,
+      lectureId,
+      userId: ownerId,
+      results: sampleLectureAnalysis(20),
+    });
+    await seedLectureClips(h.db.sql, {
+      projectId,
+      lectureId,
+      analysisJobId: jobId,
+      userId: ownerId,
+      clips: [{ candidateId: 'c-summary', startSec: 12.5, endSec: 15.7 }],
+      outputs: [],
+    });
+    return lectureId;
   }
   /** A live lesson in `projectId` (inserted directly). */
   async function freshLesson(projectId: string): Promise<string> {
@@ -826,6 +865,178 @@ describe('authorization matrix: every route × role', () => {
       label: "IDOR: delete project B's lesson",
       expect: { ...all(404), nonMember: 204, anonymous: 401 },
       request: async () => ({ method: 'DELETE', path: `/api/v1/lessons/${await freshLesson(projectB)}` }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/lectures',
+      label: 'create a lecture from a video of A (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/lectures`,
+        body: { title: 'Talk', assetId: await freshVideo(projectA) },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/lectures',
+      label: "IDOR: a lecture in A over project B's video",
+      expect: { owner: 422, editor: 422, reviewer: 403, viewer: 403, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/lectures`,
+        body: { title: 'Theirs', assetId: await freshVideo(projectB) },
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/lectures',
+      label: "list a project's lectures",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/lectures` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/lectures',
+      label: "IDOR: list project B's lectures",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/lectures` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}',
+      label: 'read a lecture',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({ method: 'GET', path: `/api/v1/lectures/${await freshLecture(projectA)}` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}',
+      label: "IDOR: read project B's lecture",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}` }),
+    },
+    {
+      route: 'PATCH /api/v1/lectures/{lectureId}',
+      label: 'rename a lecture (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/lectures/${await freshLecture(projectA)}`,
+        body: { title: 'Renamed' },
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/lectures/{lectureId}',
+      label: "IDOR: rename project B's lecture",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/lectures/${await freshLecture(projectB)}`,
+        body: { title: 'Renamed' },
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/lectures/{lectureId}',
+      label: 'delete a lecture (owners, editors)',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/lectures/${await freshLecture(projectA)}` }),
+    },
+    {
+      route: 'DELETE /api/v1/lectures/{lectureId}',
+      label: "IDOR: delete project B's lecture",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 204, anonymous: 401 },
+      request: async () => ({ method: 'DELETE', path: `/api/v1/lectures/${await freshLecture(projectB)}` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript',
+      label: 'analysis result: transcript',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/transcript` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript',
+      label: "IDOR: project B's transcript",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/transcript` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript.srt',
+      label: 'analysis result: transcript.srt',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/transcript.srt` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript.srt',
+      label: "IDOR: project B's transcript.srt",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/transcript.srt` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript.vtt',
+      label: 'analysis result: transcript.vtt',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/transcript.vtt` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript.vtt',
+      label: "IDOR: project B's transcript.vtt",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/transcript.vtt` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/speech',
+      label: 'analysis result: speech',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/speech` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/speech',
+      label: "IDOR: project B's speech",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/speech` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/layout',
+      label: 'analysis result: layout',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/layout` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/layout',
+      label: "IDOR: project B's layout",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/layout` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/topics',
+      label: 'analysis result: topics',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/topics` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/topics',
+      label: "IDOR: project B's topics",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/topics` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/candidates',
+      label: 'analysis result: candidates',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/candidates` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/candidates',
+      label: "IDOR: project B's candidates",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/candidates` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/clips',
+      label: 'analysis result: clips',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/clips` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/clips',
+      label: "IDOR: project B's clips",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/clips` }),
     },
     {
       route: 'POST /api/v1/projects/{id}/consents',

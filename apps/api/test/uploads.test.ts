@@ -265,9 +265,9 @@ describe('resumable uploads (tus 1.0)', () => {
   });
 
   it('limits unfinished uploads per user (429) and lets a cancelled one make room', async () => {
-    const [{ n }] = await h.db.sql<{ n: number }[]>`
+    const [open] = await h.db.sql<{ n: number }[]>`
       select count(*)::int as n from uploads where created_by = ${editor.id} and status <> 'completed'`;
-    expect(n).toBe(0);
+    expect(open?.n).toBe(0);
     const made: string[] = [];
     for (let i = 0; i < 4; i++) made.push(await createOk(editor, 100));
     const refused = await create(editor, 100);

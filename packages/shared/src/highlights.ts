@@ -218,6 +218,42 @@ export const lectureSteeringSchema = z.object({
 });
 export type LectureSteering = z.infer<typeof lectureSteeringSchema>;
 
+/** The `layout` result file: the spans in time order (a bare array is read as the spans too). */
+export const layoutResultSchema = z.preprocess(
+  (v) => (Array.isArray(v) ? { spans: v } : v),
+  z.object({ spans: z.array(layoutSpanSchema) }),
+);
+export type LayoutResult = z.infer<typeof layoutResultSchema>;
+
+/** The `topics` result file: the topics in time order (a bare array is read as the topics too). */
+export const topicsResultSchema = z.preprocess(
+  (v) => (Array.isArray(v) ? { topics: v } : v),
+  z.object({ topics: z.array(topicSchema) }),
+);
+export type TopicsResult = z.infer<typeof topicsResultSchema>;
+
+/**
+ * Reads the steering of one lecture from the plain value of its Y.Map (`map.toJSON()`), keeping
+ * every valid weight and pick and dropping the rest, so one bad entry written by an old client
+ * never hides the team's other choices.
+ */
+export function readSteering(value: unknown): LectureSteering {
+  const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const weights: SignalWeights = {};
+  const rawWeights = (v.weights && typeof v.weights === 'object' ? v.weights : {}) as Record<string, unknown>;
+  for (const s of SIGNALS) {
+    const w = rawWeights[s];
+    if (typeof w === 'number' && w >= 0 && w <= 1) weights[s] = w;
+  }
+  const picks: LectureSteering['picks'] = {};
+  const rawPicks = (v.picks && typeof v.picks === 'object' ? v.picks : {}) as Record<string, unknown>;
+  for (const [id, pick] of Object.entries(rawPicks)) {
+    const parsed = lectureSteeringSchema.shape.picks.unwrap().valueType.safeParse(pick ?? {});
+    if (id.length <= 64 && parsed.success) picks[id] = parsed.data;
+  }
+  return { weights, picks };
+}
+
 /** The JSON results a `highlights.extract` job names in its outputs (each an asset, JSON). */
 export const HIGHLIGHT_OUTPUTS = {
   speech: 'speech-regions',
