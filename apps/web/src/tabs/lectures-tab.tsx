@@ -127,6 +127,7 @@ function LectureItem(props: { lecture: Lecture; open: boolean; canWrite: boolean
  */
 export function LecturesTab() {
   const { projectId, socket } = useProject();
+  const qc = useQueryClient();
   const canWrite = useCan('lectures:write');
   const canUpload = useCan('assets:write');
   const role = useRole();
@@ -153,7 +154,15 @@ export function LecturesTab() {
           A long recorded lecture in; the few best minutes out as clips, ranked by signals you can see and
           steer together.
         </p>
-        {canWrite && canUpload && <LectureUpload onCreated={(l) => setOpenId(l.id)} />}
+        {canWrite && canUpload && (
+          <LectureUpload
+            onCreated={(l) => {
+              // Refetch first: the open lecture must be in the list, or the effect below closes it.
+              void qc.invalidateQueries({ queryKey: lecturesKey(projectId) });
+              setOpenId(l.id);
+            }}
+          />
+        )}
         {lectures.isPending && <p className="muted">Loading lectures…</p>}
         {lectures.error && (
           <p className="error" role="alert">
