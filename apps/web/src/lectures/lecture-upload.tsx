@@ -33,6 +33,8 @@ export function LectureUpload({ onCreated }: { onCreated: (lecture: Lecture) => 
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [unfinished, setUnfinished] = useState<PreviousUpload[]>([]);
+  // A new key clears the file input after a lecture is made (a file input cannot be set to empty).
+  const [inputKey, setInputKey] = useState(0);
   const handle = useRef<ResumableUploadHandle | null>(null);
 
   useEffect(() => {
@@ -57,6 +59,7 @@ export function LectureUpload({ onCreated }: { onCreated: (lecture: Lecture) => 
       ensureSteeringMap(connection.doc, lecture.id);
       setPhase('idle');
       setFile(null);
+      setInputKey((k) => k + 1);
       setTitle('');
       setSent({ bytes: 0, total: 0 });
       setNote(null);
@@ -106,6 +109,7 @@ export function LectureUpload({ onCreated }: { onCreated: (lecture: Lecture) => 
         <label className="grow">
           Lecture video
           <input
+            key={inputKey}
             type="file"
             accept="video/*"
             disabled={busy}
