@@ -41,18 +41,24 @@ export function forgetUpload(previous: PreviousUpload): Promise<void> {
   return defaultOptions.urlStorage.removeUpload(previous.urlStorageKey);
 }
 
+/** How often (every 2 s) to ask whether a complete upload is an asset yet: 15 minutes in all. */
+const ASSEMBLY_POLLS = 450;
+
 /** The asset a finished upload became, asking the API while it is still being assembled. */
 async function assetOf(uploadUrl: string, header: string | undefined): Promise<string> {
   if (header) return header;
   const path = new URL(uploadUrl, location.href).pathname.replace(/^\/api\/v1/, '');
-  for (let i = 0; i < 120; i++) {
+  // Joining and hashing 4 GiB takes minutes on a small server; a proxy may have cut the last PATCH.
+  for (let i = 0; i < ASSEMBLY_POLLS; i++) {
     const upload = await api<ResumableUpload>(path);
     if (upload.assetId) return upload.assetId;
     if (upload.status === 'open')
       throw new Error('The upload finished but did not become an asset; upload it again.');
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 2000));
   }
-  throw new Error('The upload is taking long to become an asset; reload the page in a minute.');
+  throw new Error(
+    'The upload is taking long to become an asset; look for it in the Assets tab in a few minutes.',
+  );
 }
 
 /**
