@@ -357,7 +357,7 @@ describe('resumable uploads on the S3-compatible blob store', () => {
         sent = true;
       },
     });
-    const patch = (offset: number, body: BodyInit) =>
+    const patch = async (offset: number, body: RequestInit['body']) =>
       h.app.request(location, {
         method: 'PATCH',
         headers: {
