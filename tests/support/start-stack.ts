@@ -10,6 +10,9 @@ export interface Stack {
   /** Where the browser opens the app (the API serving the built web app). */
   baseUrl: string;
   realtimeUrl: string;
+  /** The stack's own database, and its data folder (the local blob store is `<dataDir>/blobs`). */
+  databaseUrl: string;
+  dataDir: string;
   /** Everything the three apps printed, for failure messages. */
   output(): string;
   /**
@@ -59,6 +62,8 @@ export async function startStack(): Promise<Stack> {
     return {
       baseUrl: svc.apiUrl,
       realtimeUrl,
+      databaseUrl: db.url,
+      dataDir,
       output: () => [svc.output(), ...extra.map((w) => w.output())].join('\n'),
       async startWorker(env) {
         // Everything the stack's services share, but a port of its own.

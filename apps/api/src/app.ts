@@ -22,6 +22,7 @@ import { consentRoutes } from './routes/consents';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { lectureRoutes } from './routes/lectures';
 import { type EmbedRateLimit, lessonEmbedRoutes } from './routes/lesson-embed';
 import { lessonShareRoutes } from './routes/lesson-shares';
 import { lessonRoutes } from './routes/lessons';
@@ -32,7 +33,9 @@ import { projectRoutes } from './routes/projects';
 import { realtimeTicketRoutes } from './routes/realtime-tickets';
 import { reviewExportRoutes } from './routes/review-exports';
 import { serveWeb } from './routes/serve-web';
+import { uploadRoutes } from './routes/uploads';
 import { versionRoutes } from './routes/versions';
+import type { ResumableLimits } from './uploads/resumable-limits';
 
 /** Everything the API needs from outside; tests pass real ones of their own. */
 export interface AppDeps {
@@ -51,6 +54,8 @@ export interface AppDeps {
   probe: MediaProbe;
   /** Per-kind byte limits and the image pixel limit; defaults in DEFAULT_UPLOAD_LIMITS. */
   uploadLimits?: { maxBytes?: Partial<Record<AssetKind, number>>; maxImagePixels?: number };
+  /** Resumable (tus) upload bounds; defaults in DEFAULT_RESUMABLE_LIMITS (4 GiB, 3 open per user, 24 h). */
+  resumableLimits?: Partial<ResumableLimits>;
   /** Login attempts per window; default 5 per account and 20 per IP per 60 s. */
   loginRateLimit?: Partial<LoginRateLimit>;
   /** Requests per IP per window on the public share-link routes; default 600 per 60 s. */
@@ -116,6 +121,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', realtimeTicketRoutes(deps));
   app.route('/', assetRoutes(deps));
   app.route('/', assetDownloadRoutes(deps));
+  app.route('/', uploadRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', versionRoutes(deps));
   app.route('/', modelRoutes(deps));
@@ -124,6 +130,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', notificationRoutes(deps));
   app.route('/', reviewExportRoutes(deps));
   app.route('/', lessonRoutes(deps));
+  app.route('/', lectureRoutes(deps));
   app.route('/', consentRoutes(deps));
   app.route('/', lessonShareRoutes(deps));
   app.route('/', lessonEmbedRoutes(deps));

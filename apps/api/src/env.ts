@@ -1,6 +1,7 @@
 import { jwtSecretSchema, parseEnv, portSchema, serviceEnvShape } from '@clapboard/server/config';
 import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
+import { DEFAULT_RESUMABLE_LIMITS } from './uploads/resumable-limits';
 
 const MiB = 1024 * 1024;
 const megabytes = (fallback: number) =>
@@ -37,6 +38,24 @@ const schema = z
     UPLOAD_MAX_VIDEO_MB: megabytes(2048),
     UPLOAD_MAX_AUDIO_MB: megabytes(500),
     UPLOAD_MAX_DOCUMENT_MB: megabytes(100),
+    /** Largest resumable (tus) upload in MiB: video may use all of it (a long lecture), other kinds keep theirs. */
+    RESUMABLE_UPLOAD_MAX_MB: megabytes(DEFAULT_RESUMABLE_LIMITS.maxBytes / MiB),
+    /** Unfinished resumable uploads one user may have at once. */
+    RESUMABLE_UPLOADS_PER_USER: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(DEFAULT_RESUMABLE_LIMITS.maxOpenPerUser),
+    /** A resumable upload untouched this long (s) expires; its bytes are swept. */
+    RESUMABLE_UPLOAD_EXPIRY_SEC: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .default(DEFAULT_RESUMABLE_LIMITS.expirySec),
+    /** How often (s) each API instance sweeps expired uploads. */
+    UPLOAD_SWEEP_EVERY_SEC: z.coerce.number().int().min(1).max(86_400).default(300),
     UPLOAD_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
     /** Lifetime of signed asset download URLs (seconds). */
     ASSET_URL_TTL_SEC: z.coerce

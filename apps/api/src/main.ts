@@ -14,6 +14,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { loadEnv } from './env';
 import { createNodeMediaProbe } from './media/node-media-probe';
+import { sweepExpiredUploads } from './uploads/sweep-expired-uploads';
 
 await runMain('api', async () => {
   const env = loadEnv();
@@ -54,6 +55,11 @@ await runMain('api', async () => {
       },
       maxImagePixels: env.UPLOAD_MAX_IMAGE_PIXELS,
     },
+    resumableLimits: {
+      maxBytes: env.RESUMABLE_UPLOAD_MAX_MB,
+      maxOpenPerUser: env.RESUMABLE_UPLOADS_PER_USER,
+      expirySec: env.RESUMABLE_UPLOAD_EXPIRY_SEC,
+    },
     loginRateLimit: { perAccount: env.LOGIN_RATE_PER_ACCOUNT, perIp: env.LOGIN_RATE_PER_IP },
     assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
     // The socket's address; conninfo is the Node adapter's, so the app itself stays runtime-neutral.
@@ -75,8 +81,17 @@ await runMain('api', async () => {
   reconcileTimer.unref();
   void reconcile();
 
+  // Abandoned resumable uploads (nobody PATCHed them before they expired) give their bytes back.
+  const sweep = () =>
+    sweepExpiredUploads(sql, blobStore).then(
+      (n) => n > 0 && log.info({ uploads: n }, 'swept expired uploads'),
+      (err: unknown) => log.error({ err }, 'upload sweep failed'),
+    );
+  const sweepTimer = setInterval(sweep, env.UPLOAD_SWEEP_EVERY_SEC * 1000);
+  sweepTimer.unref();
   const close = once(async () => {
     clearInterval(reconcileTimer);
+    clearInterval(sweepTimer);
     await closeServer(server);
     await queues.close();
     redis.disconnect();

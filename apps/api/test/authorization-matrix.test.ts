@@ -2,7 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { insertLessonRender, type LessonRenderFixture, makeLessonMedia } from '@clapboard/server/testing';
+import {
+  insertLessonRender,
+  type LessonRenderFixture,
+  makeLessonMedia,
+  sampleLectureAnalysis,
+  seedLectureAnalysis,
+  seedLectureClips,
+} from '@clapboard/server/testing';
 import type { Asset } from '@clapboard/shared/api';
 import { ROLES, type Role } from '@clapboard/shared/roles';
 import sharp from 'sharp';
@@ -23,6 +30,9 @@ interface Req {
   upload?: boolean;
   /** Do not send the bearer token even for signed-in actors (signed-URL routes). */
   noAuth?: boolean;
+  /** Extra headers (tus), and a raw body sent as is instead of JSON. */
+  headers?: Record<string, string>;
+  raw?: Uint8Array;
 }
 
 interface Case {
@@ -52,6 +62,7 @@ const byRole = (allowed: readonly Role[], ok: number): Record<Actor, number> => 
   anonymous: 401,
 });
 const EVERY_ROLE = ROLES;
+const TUS = { 'tus-resumable': '1.0.0' };
 
 describe('authorization matrix: every route × role', () => {
   let h: Harness;
@@ -67,9 +78,14 @@ describe('authorization matrix: every route × role', () => {
   let lessonB: LessonRenderFixture;
   let shareToken: string;
   const mediaDir = mkdtempSync(join(tmpdir(), 'clapboard-matrix-'));
+  let lectureA: string;
+  let lectureB: string;
 
   beforeAll(async () => {
-    h = await createHarness({ loginRateLimit: { perAccount: 1000, perIp: 1000 } });
+    h = await createHarness({
+      loginRateLimit: { perAccount: 1000, perIp: 1000 },
+      resumableLimits: { maxOpenPerUser: 1000 },
+    });
     png = new Uint8Array(
       await sharp({ create: { width: 16, height: 16, channels: 3, background: '#123' } })
         .png()
@@ -102,6 +118,8 @@ describe('authorization matrix: every route × role', () => {
     lessonA = await lessonRender(projectA, users.owner.id);
     lessonB = await lessonRender(projectB, users.nonMember.id);
     shareToken = await freshShare(lessonA, true);
+    lectureA = await analysedLecture(projectA, users.owner.id);
+    lectureB = await analysedLecture(projectB, users.nonMember.id);
   });
   afterAll(async () => {
     await h.close();
@@ -161,6 +179,48 @@ describe('authorization matrix: every route × role', () => {
     const [c] = await h.db.sql<{ id: string }[]>`
       insert into comments (project_id, author_id, body) values (${projectId}, ${authorId}, 'note') returning id`;
     return c!.id;
+  }
+  /** An open resumable upload of `length` bytes by `actor` (the owner for anonymous), inserted directly. */
+  async function freshUpload(projectId: string, actor: Actor, length = png.length): Promise<string> {
+    const by = actor === 'anonymous' ? users.owner.id : users[actor].id;
+    const [u] = await h.db.sql<{ id: string }[]>`
+      insert into uploads (project_id, created_by, upload_length, expires_at)
+      values (${projectId}, ${by}, ${length}, now() + interval '1 hour') returning id`;
+    return u!.id;
+  }
+  /** A one-minute video asset row in `projectId` (inserted directly: lecture routes read the row only). */
+  async function freshVideo(projectId: string): Promise<string> {
+    const [a] = await h.db.sql<{ id: string }[]>`
+      insert into assets (project_id, kind, mime, byte_size, sha256, storage_key, duration_sec)
+      values (${projectId}, 'video', 'video/mp4', 1000, 'x', ${`projects/${projectId}/assets/${crypto.randomUUID()}/original`}, 60)
+      returning id`;
+    return a!.id;
+  }
+  /** A live lecture in `projectId` over a fresh video (inserted directly). */
+  async function freshLecture(projectId: string): Promise<string> {
+    const [l] = await h.db.sql<{ id: string }[]>`
+      insert into lectures (project_id, title, asset_id) values (${projectId}, 'Lecture', ${await freshVideo(projectId)})
+      returning id`;
+    return l!.id;
+  }
+  /** A lecture with a completed analysis (stand-in written through the job store) and a clips job. */
+  async function analysedLecture(projectId: string, ownerId: string): Promise<string> {
+    const lectureId = await freshLecture(projectId);
+    const { jobId } = await seedLectureAnalysis(h.db.sql, h.deps.blobStore, {
+      projectId,
+      lectureId,
+      userId: ownerId,
+      results: sampleLectureAnalysis(20),
+    });
+    await seedLectureClips(h.db.sql, {
+      projectId,
+      lectureId,
+      analysisJobId: jobId,
+      userId: ownerId,
+      clips: [{ candidateId: 'c-summary', startSec: 12.5, endSec: 15.7 }],
+      outputs: [],
+    });
+    return lectureId;
   }
   /** A live lesson in `projectId` (inserted directly). */
   async function freshLesson(projectId: string): Promise<string> {
@@ -311,6 +371,102 @@ describe('authorization matrix: every route × role', () => {
       label: 'upload to project A',
       expect: byRole(['owner', 'editor'], 201),
       request: () => ({ method: 'POST', path: `/api/v1/projects/${projectA}/assets`, upload: true }),
+    },
+    {
+      route: 'OPTIONS /api/v1/uploads',
+      label: 'tus discovery is public',
+      expect: all(204),
+      request: () => ({ method: 'OPTIONS', path: '/api/v1/uploads' }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/uploads',
+      label: 'start a resumable upload in project A (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/uploads`,
+        headers: { ...TUS, 'upload-length': '100' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/uploads',
+      label: 'IDOR: start a resumable upload in project B',
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 201, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectB}/uploads`,
+        headers: { ...TUS, 'upload-length': '100' },
+      }),
+    },
+    {
+      route: 'HEAD /api/v1/uploads/{uploadId}',
+      label: 'resume point of your own upload (needs assets:write still)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async (actor) => ({
+        method: 'HEAD',
+        path: `/api/v1/uploads/${await freshUpload(projectA, actor)}`,
+        headers: TUS,
+      }),
+    },
+    {
+      route: 'GET /api/v1/uploads/{uploadId}',
+      label: 'your own upload as JSON',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async (actor) => ({
+        method: 'GET',
+        path: `/api/v1/uploads/${await freshUpload(projectA, actor)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/uploads/{uploadId}',
+      label: "IDOR: someone else's upload (the owner's) does not exist for anyone else",
+      expect: { owner: 200, editor: 404, reviewer: 404, viewer: 404, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/uploads/${await freshUpload(projectA, 'owner')}`,
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/uploads/{uploadId}',
+      label: 'append (here: all) bytes of your own upload; it becomes an asset',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async (actor) => ({
+        method: 'PATCH',
+        path: `/api/v1/uploads/${await freshUpload(projectA, actor)}`,
+        headers: { ...TUS, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' },
+        raw: png,
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/uploads/{uploadId}',
+      label: "IDOR: append to the owner's upload",
+      expect: { owner: 204, editor: 404, reviewer: 404, viewer: 404, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/uploads/${await freshUpload(projectA, 'owner')}`,
+        headers: { ...TUS, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' },
+        raw: png,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/uploads/{uploadId}',
+      label: 'cancel your own upload',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async (actor) => ({
+        method: 'DELETE',
+        path: `/api/v1/uploads/${await freshUpload(projectA, actor)}`,
+        headers: TUS,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/uploads/{uploadId}',
+      label: "IDOR: cancel the owner's upload",
+      expect: { owner: 204, editor: 404, reviewer: 404, viewer: 404, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/uploads/${await freshUpload(projectA, 'owner')}`,
+        headers: TUS,
+      }),
     },
     {
       route: 'GET /api/v1/projects/{id}/assets',
@@ -753,6 +909,178 @@ describe('authorization matrix: every route × role', () => {
       request: async () => ({ method: 'DELETE', path: `/api/v1/lessons/${await freshLesson(projectB)}` }),
     },
     {
+      route: 'POST /api/v1/projects/{id}/lectures',
+      label: 'create a lecture from a video of A (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/lectures`,
+        body: { title: 'Talk', assetId: await freshVideo(projectA) },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/lectures',
+      label: "IDOR: a lecture in A over project B's video",
+      expect: { owner: 422, editor: 422, reviewer: 403, viewer: 403, nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/lectures`,
+        body: { title: 'Theirs', assetId: await freshVideo(projectB) },
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/lectures',
+      label: "list a project's lectures",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/lectures` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/lectures',
+      label: "IDOR: list project B's lectures",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/lectures` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}',
+      label: 'read a lecture',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({ method: 'GET', path: `/api/v1/lectures/${await freshLecture(projectA)}` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}',
+      label: "IDOR: read project B's lecture",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}` }),
+    },
+    {
+      route: 'PATCH /api/v1/lectures/{lectureId}',
+      label: 'rename a lecture (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/lectures/${await freshLecture(projectA)}`,
+        body: { title: 'Renamed' },
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/lectures/{lectureId}',
+      label: "IDOR: rename project B's lecture",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/lectures/${await freshLecture(projectB)}`,
+        body: { title: 'Renamed' },
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/lectures/{lectureId}',
+      label: 'delete a lecture (owners, editors)',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/lectures/${await freshLecture(projectA)}` }),
+    },
+    {
+      route: 'DELETE /api/v1/lectures/{lectureId}',
+      label: "IDOR: delete project B's lecture",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 204, anonymous: 401 },
+      request: async () => ({ method: 'DELETE', path: `/api/v1/lectures/${await freshLecture(projectB)}` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript',
+      label: 'analysis result: transcript',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/transcript` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript',
+      label: "IDOR: project B's transcript",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/transcript` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript.srt',
+      label: 'analysis result: transcript.srt',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/transcript.srt` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript.srt',
+      label: "IDOR: project B's transcript.srt",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/transcript.srt` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript.vtt',
+      label: 'analysis result: transcript.vtt',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/transcript.vtt` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/transcript.vtt',
+      label: "IDOR: project B's transcript.vtt",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/transcript.vtt` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/speech',
+      label: 'analysis result: speech',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/speech` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/speech',
+      label: "IDOR: project B's speech",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/speech` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/layout',
+      label: 'analysis result: layout',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/layout` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/layout',
+      label: "IDOR: project B's layout",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/layout` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/topics',
+      label: 'analysis result: topics',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/topics` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/topics',
+      label: "IDOR: project B's topics",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/topics` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/candidates',
+      label: 'analysis result: candidates',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/candidates` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/candidates',
+      label: "IDOR: project B's candidates",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/candidates` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/clips',
+      label: 'analysis result: clips',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureA}/clips` }),
+    },
+    {
+      route: 'GET /api/v1/lectures/{lectureId}/clips',
+      label: "IDOR: project B's clips",
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/lectures/${lectureB}/clips` }),
+    },
+    {
       route: 'POST /api/v1/projects/{id}/consents',
       label: 'record a consent for a portrait (owners, editors)',
       expect: byRole(['owner', 'editor'], 201),
@@ -901,10 +1229,12 @@ describe('authorization matrix: every route × role', () => {
         body: form.body,
       });
     }
+    if (r.raw)
+      return h.app.request(r.path, { method: r.method, headers: { ...headers, ...r.headers }, body: r.raw });
     if (r.body !== undefined) headers['content-type'] = 'application/json';
     return h.app.request(r.path, {
       method: r.method,
-      headers,
+      headers: { ...headers, ...r.headers },
       body: r.body === undefined ? undefined : JSON.stringify(r.body),
     });
   }

@@ -55,6 +55,21 @@ const ROUTES: Array<{ name: string; sources: string[]; budgetKb: number }> = [
     ],
     budgetKb: 500,
   },
+  {
+    name: 'workspace lectures',
+    sources: ['src/routes/workspace.tsx', 'src/routes/workspace-tab.tsx', 'src/tabs/lectures-tab.tsx'],
+    budgetKb: 500,
+  },
+  {
+    name: 'lecture page (opened)',
+    sources: [
+      'src/routes/workspace.tsx',
+      'src/routes/workspace-tab.tsx',
+      'src/tabs/lectures-tab.tsx',
+      'src/lectures/lecture-page.tsx',
+    ],
+    budgetKb: 500,
+  },
 ];
 
 const gz = new Map<string, number>();

@@ -55,6 +55,7 @@ export const WORKSPACE_TABS = [
   'review',
   'renders',
   'lessons',
+  'lectures',
   'assets',
   'settings',
 ] as const;

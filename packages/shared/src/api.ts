@@ -134,6 +134,41 @@ export type Asset = z.infer<typeof assetSchema>;
 export const assetPageSchema = pageSchema(assetSchema);
 export const assetParamsSchema = z.object({ id: z.string().uuid() });
 export const listAssetsQuerySchema = paginationQuerySchema.extend({ kind: assetKindSchema.optional() });
+
+/**
+ * Resumable uploads (tus 1.0: core, creation, termination, expiration, checksum). `POST
+ * /api/v1/projects/:id/uploads` creates one; `HEAD`/`PATCH`/`DELETE /api/v1/uploads/:id` resume,
+ * append and cancel it; a complete upload becomes an ordinary asset of the project.
+ */
+export const TUS = {
+  version: '1.0.0',
+  extensions: ['creation', 'termination', 'expiration', 'checksum'],
+  /** Algorithms accepted in `Upload-Checksum` (per PATCH). */
+  checksumAlgorithms: ['sha1', 'sha256'],
+  /** Content type of a PATCH body. */
+  patchContentType: 'application/offset+octet-stream',
+} as const;
+
+export const UPLOAD_STATUSES = ['open', 'assembling', 'completed'] as const;
+
+/** `GET /api/v1/uploads/:id` (JSON; `HEAD` answers with the tus headers alone). */
+export const resumableUploadSchema = z.object({
+  id: z.string().uuid(),
+  projectId: z.string().uuid(),
+  /** Sanitised file name from the `filename` metadata; display only. */
+  filename: z.string().nullable(),
+  /** Declared size (bytes) and bytes received so far. */
+  length: z.number().int(),
+  offset: z.number().int(),
+  status: z.enum(UPLOAD_STATUSES),
+  /** Decided from the first bytes, once they arrived. */
+  kind: assetKindSchema.nullable(),
+  /** The asset it became, once complete. */
+  assetId: z.string().uuid().nullable(),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+});
+export type ResumableUpload = z.infer<typeof resumableUploadSchema>;
 /** Query of a signed download URL: expiry (unix seconds) and the HMAC over id, variant and expiry. */
 export const signedUrlQuerySchema = z.object({
   exp: z.coerce.number().int().positive(),

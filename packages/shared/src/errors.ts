@@ -16,6 +16,12 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'unprocessable',
   'range_not_satisfiable',
+  /** tus: a required precondition (`Tus-Resumable: 1.0.0`) is missing (412). */
+  'precondition_failed',
+  /** tus checksum extension: the PATCH body does not match its `Upload-Checksum` (460). */
+  'checksum_mismatch',
+  /** A resumable upload that expired (410). */
+  'gone',
   'rate_limited',
   'not_implemented',
   'unavailable',

@@ -32,6 +32,10 @@ export interface ServerToClientEvents {
   'lesson:created': (event: ProjectEvent) => void;
   'lesson:updated': (event: ProjectEvent) => void;
   'lesson:deleted': (event: ProjectEvent) => void;
+  /** A lecture was created, renamed or deleted (payload `{ lecture }`, a `Lecture`). */
+  'lecture:created': (event: ProjectEvent) => void;
+  'lecture:updated': (event: ProjectEvent) => void;
+  'lecture:deleted': (event: ProjectEvent) => void;
   /** A consent was recorded or revoked (payload `{ consent }`, a `Consent`). */
   'consent:changed': (event: ProjectEvent) => void;
   'notification:new': (event: {

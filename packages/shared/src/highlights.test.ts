@@ -54,3 +54,19 @@ describe('rankCandidates', () => {
     );
   });
 });
+
+describe('readSteering', () => {
+  it('keeps valid weights and picks and drops the rest', async () => {
+    const { readSteering } = await import('./highlights');
+    const steering = readSteering({
+      weights: { cue: 0.8, keyphrase: 2, emphasis: 'x', nonsense: 0.5 },
+      picks: { c1000: { trimStartSec: -2 }, c2000: { trimEndSec: 99 }, c3000: {} },
+    });
+    expect(steering.weights).toEqual({ cue: 0.8 });
+    expect(steering.picks).toEqual({
+      c1000: { trimStartSec: -2, trimEndSec: 0 },
+      c3000: { trimStartSec: 0, trimEndSec: 0 },
+    });
+    expect(readSteering(undefined)).toEqual({ weights: {}, picks: {} });
+  });
+});

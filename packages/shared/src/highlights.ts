@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assetSchema, pageSchema, paginationQuerySchema } from './api';
 
 /**
  * Lecture highlights: a long recorded lecture in, ranked and explained highlight clips out.
@@ -217,6 +218,42 @@ export const lectureSteeringSchema = z.object({
 });
 export type LectureSteering = z.infer<typeof lectureSteeringSchema>;
 
+/** The `layout` result file: the spans in time order (a bare array is read as the spans too). */
+export const layoutResultSchema = z.preprocess(
+  (v) => (Array.isArray(v) ? { spans: v } : v),
+  z.object({ spans: z.array(layoutSpanSchema) }),
+);
+export type LayoutResult = z.infer<typeof layoutResultSchema>;
+
+/** The `topics` result file: the topics in time order (a bare array is read as the topics too). */
+export const topicsResultSchema = z.preprocess(
+  (v) => (Array.isArray(v) ? { topics: v } : v),
+  z.object({ topics: z.array(topicSchema) }),
+);
+export type TopicsResult = z.infer<typeof topicsResultSchema>;
+
+/**
+ * Reads the steering of one lecture from the plain value of its Y.Map (`map.toJSON()`), keeping
+ * every valid weight and pick and dropping the rest, so one bad entry written by an old client
+ * never hides the team's other choices.
+ */
+export function readSteering(value: unknown): LectureSteering {
+  const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const weights: SignalWeights = {};
+  const rawWeights = (v.weights && typeof v.weights === 'object' ? v.weights : {}) as Record<string, unknown>;
+  for (const s of SIGNALS) {
+    const w = rawWeights[s];
+    if (typeof w === 'number' && w >= 0 && w <= 1) weights[s] = w;
+  }
+  const picks: LectureSteering['picks'] = {};
+  const rawPicks = (v.picks && typeof v.picks === 'object' ? v.picks : {}) as Record<string, unknown>;
+  for (const [id, pick] of Object.entries(rawPicks)) {
+    const parsed = lectureSteeringSchema.shape.picks.unwrap().valueType.safeParse(pick ?? {});
+    if (id.length <= 64 && parsed.success) picks[id] = parsed.data;
+  }
+  return { weights, picks };
+}
+
 /** The JSON results a `highlights.extract` job names in its outputs (each an asset, JSON). */
 export const HIGHLIGHT_OUTPUTS = {
   speech: 'speech-regions',
@@ -249,6 +286,59 @@ export const createLectureBodySchema = z.object({
   title: z.string().trim().min(1).max(LECTURE_LIMITS.maxTitleChars),
   assetId: z.string().uuid(),
 });
+
+/** `PATCH /api/v1/lectures/:id`: rename. */
+export const updateLectureBodySchema = z.object({
+  title: z.string().trim().min(1).max(LECTURE_LIMITS.maxTitleChars),
+});
+/** `GET /api/v1/projects/:id/lectures`: newest first, keyset cursor over (created_at, id). */
+export const listLecturesQuerySchema = paginationQuerySchema;
+export const lecturePageSchema = pageSchema(lectureSchema);
+
+/** Where an analysis result came from: the completed `highlights.extract` job and its output asset. */
+export const analysisSourceSchema = z.object({
+  jobId: z.string().uuid(),
+  assetId: z.string().uuid(),
+  finishedAt: z.string().nullable(),
+});
+
+/**
+ * `GET /api/v1/lectures/:id/candidates`: the analysis' candidates ranked by `rankCandidates` with
+ * the team's current weights from the project document (`weights`: what was applied, defaults
+ * filled in), each with its score, rank and per-signal contributions.
+ */
+export const rankedCandidatesResponseSchema = z.object({
+  source: analysisSourceSchema,
+  weights: z.record(signalSchema, z.number()),
+  minClipSec: z.number(),
+  maxClipSec: z.number(),
+  items: z.array(
+    z.object({
+      candidate: candidateSchema,
+      score: z.number(),
+      rank: z.number().int().min(1),
+      contributions: z.array(
+        z.object({ signal: signalSchema, value: z.number(), weight: z.number(), points: z.number() }),
+      ),
+    }),
+  ),
+});
+export type RankedCandidatesResponse = z.infer<typeof rankedCandidatesResponseSchema>;
+
+/** `GET /api/v1/lectures/:id/clips`: the lecture's completed `highlights.clips` jobs, newest first. */
+export const lectureClipsResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      jobId: z.string().uuid(),
+      finishedAt: z.string().nullable(),
+      /** The job's payload as submitted (clips, aspects, layout). */
+      params: z.record(z.string(), z.unknown()),
+      /** Every output that is an asset, with signed download URLs. */
+      outputs: z.array(z.object({ name: z.string(), asset: assetSchema })),
+    }),
+  ),
+});
+export type LectureClipsResponse = z.infer<typeof lectureClipsResponseSchema>;
 
 // ---------- job payloads ----------
 

@@ -11,8 +11,12 @@ export interface StoredUpload {
   sha256: string;
 }
 
+/** What a person reads when the first bytes are not an accepted type (415). */
+export const UNSUPPORTED_TYPE_MESSAGE =
+  'This file type is not accepted. Upload JPEG, PNG, WebP, GIF, MP4, MOV, WebM, WAV, MP3, OGG, FLAC or PDF.';
+
 /** Reads at least `n` bytes (or to the end) from the front of a stream. */
-async function readHead(
+export async function readHead(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   n: number,
 ): Promise<{ head: Uint8Array; ended: boolean }> {
@@ -36,6 +40,28 @@ function joinChunks(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+/** Puts a head read with `readHead` back in front of the rest of its stream. */
+export function prependHead(
+  head: Uint8Array,
+  ended: boolean,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (head.byteLength) controller.enqueue(head);
+      if (ended) controller.close();
+    },
+    async pull(controller) {
+      const r = await reader.read();
+      if (r.done) controller.close();
+      else controller.enqueue(r.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
 /**
  * Streams one uploaded file into the store under `key`: sniffs the type from the first bytes
  * (415 before anything is written), then pipes the rest through a meter that hashes and enforces
@@ -56,28 +82,12 @@ export async function storeUpload(
   const type = sniffType(head);
   if (!type) {
     await reader.cancel().catch(() => {});
-    throw unsupportedMediaType(
-      'This file type is not accepted. Upload JPEG, PNG, WebP, GIF, MP4, MOV, WebM, WAV, MP3, OGG, FLAC or PDF.',
-    );
+    throw unsupportedMediaType(UNSUPPORTED_TYPE_MESSAGE);
   }
   const maxBytes = limits.maxBytes[type.kind as AssetKind];
   if (head.byteLength > maxBytes)
     throw payloadTooLarge(`Files of kind ${type.kind} may be at most ${maxBytes} bytes.`);
-  // Put the sniffed head back in front of the rest of the stream.
-  const whole = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(head);
-      if (ended) controller.close();
-    },
-    async pull(controller) {
-      const r = await reader.read();
-      if (r.done) controller.close();
-      else controller.enqueue(r.value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
+  const whole = prependHead(head, ended, reader);
   const { stream, meter } = meterStream(
     whole,
     maxBytes,

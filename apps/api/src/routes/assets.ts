@@ -11,6 +11,7 @@ import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
 import { type AssetRow, toAsset } from '../assets/asset-view';
+import { assetKeys, finishUpload, SELECT_ASSET } from '../assets/finish-upload';
 import { multipartBoundary, parseMultipart } from '../assets/parse-multipart';
 import { sanitizeFilename } from '../assets/sanitize-filename';
 import { storeUpload } from '../assets/store-upload';
@@ -20,8 +21,7 @@ import { authorizeProject } from '../auth/authorize-project';
 import { clientIp } from '../auth/client-ip';
 import { currentUserId } from '../auth/current-user';
 import { requireUser } from '../auth/require-user';
-import { badRequest, notFound, payloadTooLarge, unprocessable } from '../errors/http-error';
-import { ProbeError } from '../media/media-probe';
+import { badRequest, notFound, payloadTooLarge } from '../errors/http-error';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { bearerSecurity, createRouter } from './create-router';
 import { errorsFor } from './error-responses';
@@ -89,9 +89,6 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errorsFor(400, 401, 403, 404) },
 });
 
-const SELECT_ASSET =
-  'id, project_id, kind, mime, byte_size, sha256, storage_key, original_name, width, height, duration_sec, probe, thumbnail_key, created_by, created_at, created_at::text as cursor_ts';
-
 /** Assets: streaming upload, list, get (with signed URLs), delete. */
 export function assetRoutes(deps: AppDeps) {
   const { sql, blobStore: store } = deps;
@@ -137,9 +134,7 @@ export function assetRoutes(deps: AppDeps) {
     if (!c.req.raw.body) throw badRequest('The upload has no body.');
 
     const assetId = crypto.randomUUID();
-    const prefix = `projects/${projectId}/assets/${assetId}`;
-    const key = `${prefix}/original`;
-    const thumbKey = `${prefix}/thumbnail.webp`;
+    const { key, thumbKey } = assetKeys(projectId, assetId);
     let wrote = false;
     try {
       for await (const part of parseMultipart(c.req.raw.body, boundary)) {
@@ -147,67 +142,16 @@ export function assetRoutes(deps: AppDeps) {
         const originalName = sanitizeFilename(part.filename);
         wrote = true;
         const stored = await storeUpload(store, key, part.body, limits);
-        let probed: Awaited<ReturnType<typeof deps.probe.probe>>;
-        try {
-          probed = await deps.probe.probe({
-            kind: stored.type.kind,
-            mime: stored.type.mime,
-            maxImagePixels: limits.maxImagePixels,
-            open: async () => (await store.get(key))!.body,
-          });
-        } catch (err) {
-          if (err instanceof ProbeError) throw unprocessable(err.message, { reason: err.reason });
-          throw err;
-        }
-        if (probed.thumbnail) {
-          const bytes = probed.thumbnail;
-          await store.put(
-            thumbKey,
-            new ReadableStream({
-              start(ctl) {
-                ctl.enqueue(bytes);
-                ctl.close();
-              },
-            }),
-            { contentType: 'image/webp' },
-          );
-        }
-        // An MP4 holding only audio is audio; keep the container's audio MIME in step.
-        const mime =
-          probed.kind === 'audio' && stored.type.mime === 'video/mp4' ? 'audio/mp4' : stored.type.mime;
-        const row = await sql.begin(async (tx) => {
-          const [inserted] = await tx.unsafe<AssetRow[]>(
-            `insert into assets (id, project_id, kind, mime, byte_size, sha256, storage_key, original_name,
-               width, height, duration_sec, probe, thumbnail_key, created_by)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-             returning ${SELECT_ASSET}`,
-            [
-              assetId,
-              projectId,
-              probed.kind,
-              mime,
-              stored.byteSize,
-              stored.sha256,
-              key,
-              originalName,
-              probed.width,
-              probed.height,
-              probed.durationSec,
-              tx.json(probed.details as never) as never,
-              probed.thumbnail ? thumbKey : null,
-              userId,
-            ],
-          );
-          await writeAudit(tx, {
-            projectId,
-            actorId: userId,
-            action: 'asset.upload',
-            targetType: 'asset',
-            targetId: assetId,
-            details: { kind: probed.kind, mime, byteSize: stored.byteSize, name: originalName },
-            ip: ipOf(c),
-          });
-          return inserted!;
+        const row = await finishUpload(deps, {
+          projectId,
+          userId,
+          assetId,
+          key,
+          thumbKey,
+          stored,
+          originalName,
+          maxImagePixels: limits.maxImagePixels,
+          ip: ipOf(c),
         });
         return c.json(await view(row), 201);
       }

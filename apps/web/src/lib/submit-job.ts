@@ -14,7 +14,8 @@ export interface SubmittedJob {
  */
 export function submitJob(
   projectId: string,
-  type: JobType,
+  /** A catalog type, or one this build does not know yet (the server parses and judges it). */
+  type: JobType | (string & {}),
   params: Record<string, unknown>,
 ): Promise<SubmittedJob> {
   return api<SubmittedJob>(`/projects/${projectId}/jobs`, { method: 'POST', json: { type, params } });

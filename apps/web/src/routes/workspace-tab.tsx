@@ -11,6 +11,7 @@ const TABS: Record<Tab, React.LazyExoticComponent<() => React.JSX.Element>> = {
   review: lazy(() => import('../tabs/review-tab').then((m) => ({ default: m.ReviewTab }))),
   renders: lazy(() => import('../tabs/renders-tab').then((m) => ({ default: m.RendersTab }))),
   lessons: lazy(() => import('../tabs/lessons-tab').then((m) => ({ default: m.LessonsTab }))),
+  lectures: lazy(() => import('../tabs/lectures-tab').then((m) => ({ default: m.LecturesTab }))),
   assets: lazy(() => import('../tabs/assets-tab').then((m) => ({ default: m.AssetsTab }))),
   settings: lazy(() => import('../tabs/settings-tab').then((m) => ({ default: m.SettingsTab }))),
 };
@@ -21,6 +22,7 @@ const LABELS: Record<Tab, string> = {
   review: 'Review',
   renders: 'Renders',
   lessons: 'Lessons',
+  lectures: 'Lectures',
   assets: 'Assets',
   settings: 'Settings',
 };

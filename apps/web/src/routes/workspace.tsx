@@ -18,6 +18,7 @@ const LABELS: Record<(typeof WORKSPACE_TABS)[number], string> = {
   review: 'Review',
   renders: 'Renders',
   lessons: 'Lessons',
+  lectures: 'Lectures',
   assets: 'Assets',
   settings: 'Settings',
 };

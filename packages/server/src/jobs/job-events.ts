@@ -36,6 +36,9 @@ export function emitProjectEvent(
     | 'lesson:created'
     | 'lesson:updated'
     | 'lesson:deleted'
+    | 'lecture:created'
+    | 'lecture:updated'
+    | 'lecture:deleted'
     | 'consent:changed',
   event: ProjectEvent,
 ): void {

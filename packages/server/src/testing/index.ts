@@ -6,5 +6,7 @@ export {
   type LessonRenderFixtureInput,
 } from './lesson-render-fixture';
 export { readZip, unpackZip } from './read-zip';
+export { sampleLectureAnalysis } from './sample-lecture-analysis';
+export { type AnalysisResults, seedLectureAnalysis, seedLectureClips } from './seed-lecture-analysis';
 export { createTestDatabase, type TestDatabase, testPrefix } from './test-database';
 export { type TestServices, testServices } from './test-services';

@@ -1,0 +1,40 @@
+import type { Lecture } from '@clapboard/shared/highlights';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { api } from '../lib/api-client';
+import type { Page } from '../lib/page';
+import type { ProjectSocket } from '../lib/project-socket';
+
+export const lecturesKey = (projectId: string) => ['lectures', projectId] as const;
+
+/**
+ * The project's lectures, newest first, 50 a page; refetched when any member creates, renames or
+ * deletes one (`lecture:*` on the project room) and when a job starts or ends (the lecture names
+ * its newest analysis), so every open studio follows.
+ */
+export function useLectures(projectId: string, socket: ProjectSocket) {
+  const qc = useQueryClient();
+  useEffect(() => {
+    const refresh = () => void qc.invalidateQueries({ queryKey: lecturesKey(projectId) });
+    const events = [
+      'lecture:created',
+      'lecture:updated',
+      'lecture:deleted',
+      'job:created',
+      'connect',
+    ] as const;
+    for (const e of events) socket.on(e, refresh);
+    return () => {
+      for (const e of events) socket.off(e, refresh);
+    };
+  }, [socket, projectId, qc]);
+  return useInfiniteQuery({
+    queryKey: lecturesKey(projectId),
+    queryFn: ({ pageParam }) =>
+      api<Page<Lecture>>(
+        `/projects/${projectId}/lectures?limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+      ),
+    initialPageParam: '' as string,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
