@@ -108,6 +108,22 @@ describe('projects and members', () => {
     );
   });
 
+  it('returns every known setting, defaults filled in, and never a stale stored key', async () => {
+    const p = await createProject(h, owner, 'Stale keys');
+    // A key an older version stored (or a hand edit) must not reach clients.
+    await h.db.sql`update projects set settings = '{"fps": 30, "oldKey": 1}'::jsonb where id = ${p.id}`;
+    const one = (await (await req(owner, 'GET', `/api/v1/projects/${p.id}`)).json()) as Project;
+    expect(one.settings).toEqual({
+      aspectRatio: '16:9',
+      resolution: '720p',
+      fps: 30,
+      musicPrompt: 'calm',
+      transition: 'crossfade',
+    });
+    const list = (await (await req(owner, 'GET', '/api/v1/projects?limit=100')).json()) as { items: Project[] };
+    expect(list.items.find((x) => x.id === p.id)?.settings).toEqual(one.settings);
+  });
+
   it('soft-deletes (owner only): the row stays, everyone then gets 404', async () => {
     const p = await createProject(h, owner, 'Doomed');
     await addMember(h, p.id, owner, editor, 'editor');
