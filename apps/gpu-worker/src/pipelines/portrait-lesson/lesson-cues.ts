@@ -64,7 +64,10 @@ export function sectionCues(
   for (let i = 0; i < pieces.length - 1; i++) {
     acc += pieces[i]!.length;
     let t = startSec + (span * acc) / total;
-    const near = pauses.reduce((best, p) => (Math.abs(p - t) < Math.abs(best - t) ? p : best), Number.NaN);
+    const near = pauses.reduce(
+      (best, p) => (Math.abs(p - t) < Math.abs(best - t) ? p : best),
+      Number.POSITIVE_INFINITY,
+    );
     if (Number.isFinite(near) && Math.abs(near - t) < span / pieces.length / 2 && near > bounds.at(-1)! + 0.3)
       t = near;
     bounds.push(Math.max(t, bounds.at(-1)! + 0.2));

@@ -18,14 +18,7 @@ export interface LessonFrameLayout {
   caption: Rect | null;
 }
 
-const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
-const rect = (x: number, y: number, width: number, height: number): Rect => ({
-  x: even(x),
-  y: even(y),
-  width: even(width),
-  height: even(height),
-});
-
+const even = (n: number) => Math.round(n / 2) * 2;
 /**
  * The frame layout of a lesson (`LESSON_LAYOUTS`): `presenter` (card centred, the section title
  * below it), `presenter-and-slides` (slide beside the card in landscape frames, above it in
@@ -33,6 +26,17 @@ const rect = (x: number, y: number, width: number, height: number): Rect => ({
  * card keeps a 3:4 aspect so one crop of the portrait serves every section.
  */
 export function lessonLayout(layout: LessonLayout, width: number, height: number): LessonFrameLayout {
+  // Even edges, kept inside the frame (rounding each edge, not the size, so nothing spills over).
+  const rect = (x: number, y: number, w: number, h: number): Rect => {
+    const x0 = Math.min(width - 2, even(x));
+    const y0 = Math.min(height - 2, even(y));
+    return {
+      x: x0,
+      y: y0,
+      width: Math.min(width, even(x + w)) - x0,
+      height: Math.min(height, even(y + h)) - y0,
+    };
+  };
   const landscape = width >= height;
   const m = Math.round(Math.min(width, height) * 0.04);
   if (layout === 'presenter') {
