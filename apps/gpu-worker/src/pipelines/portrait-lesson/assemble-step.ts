@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { ffprobe, runFfmpeg } from '../../media/ffmpeg';
-import { AAC_ARGS } from '../render/mix-soundtrack';
 import { fetchAsset, storeStepFile } from '../render/step-files';
 import { formatVtt } from '../render/subtitle-files';
 import { chapterMetadata } from './chapter-metadata';
@@ -11,7 +10,7 @@ import { inputValue, type PictureValue } from './picture-step';
 import type { VoiceValue } from './voice-step';
 
 /**
- * The finished lesson: the picture (stream-copied) and the voice (AAC) in one MP4 with a chapter
+ * The finished lesson: the picture and the voice (both stream-copied) in one MP4 with a chapter
  * per section in its chapter track; the captions as WebVTT; a poster (JPEG, a frame a second into
  * the first section). Outputs `video`, `captions`, `poster` and `chapters` (what LMS exports and
  * share links read), plus `warnings` when a voice was replaced.
@@ -27,7 +26,7 @@ export function assembleStep(deps: LessonDeps): StepDefinition<LessonParams> {
       const dir = ctx.scratchDir;
       ctx.report({ stage: 'assembling', progress: 2 });
       const pictureFile = join(dir, 'picture.mp4');
-      const voiceFile = join(dir, 'voice.wav');
+      const voiceFile = join(dir, 'voice.m4a');
       await fetchAsset(ctx as never, deps.store, picture.assetId!, pictureFile);
       await fetchAsset(ctx as never, deps.store, voice.assetId!, voiceFile);
       const v = voice.value;
@@ -54,12 +53,9 @@ export function assembleStep(deps: LessonDeps): StepDefinition<LessonParams> {
           '2',
           '-map_chapters',
           '2',
-          '-c:v',
+          // Both streams were encoded by their steps: the assembly only copies them.
+          '-c',
           'copy',
-          // Mono WAV has no channel layout: AAC needs one (and players expect 48 kHz stereo).
-          '-af',
-          'aformat=sample_rates=48000:channel_layouts=stereo',
-          ...AAC_ARGS,
           '-movflags',
           '+faststart',
           out,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LESSON_TIMING, type LessonChapter } from '@clapboard/shared/lessons';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { encodeWav } from '../../media/encode-wav';
+import { runFfmpeg } from '../../media/ffmpeg';
 import type { TimedPhone } from '../../speech/festival-segments';
 import { DEFAULT_VOICE, synthesizeSpeech, VOICES, type VoiceId } from '../../speech/synthesize-speech';
 import { PROVIDER_VOICE_PREFIX } from '../render/cast-voices';
@@ -19,6 +20,12 @@ import {
 } from './lesson-context';
 import { sectionCues } from './lesson-cues';
 import { mouthTrack } from './mouth-track';
+
+/**
+ * The narration's AAC: one voice needs no stereo, and 96 kb/s mono is transparent for speech
+ * (half the encode time of the render's 160 kb/s stereo mix).
+ */
+export const VOICE_AAC = ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '96k'] as const;
 
 /** What the voice step hands on to the picture and the assembly. */
 export interface VoiceValue {
@@ -60,7 +67,7 @@ export function lessonVoice(voice: string): { voice: string; warning?: string } 
  */
 export function voiceStep(deps: LessonDeps): StepDefinition<LessonParams> {
   return {
-    version: 1,
+    version: 2,
     cacheInput: async (ctx) => {
       const { content, sections } = await loadPinnedLesson(ctx);
       return {
@@ -132,13 +139,24 @@ export function voiceStep(deps: LessonDeps): StepDefinition<LessonParams> {
         cues.push(...sectionCues(sections[i]!.narration, startSec, endSec, own));
       });
       const mouth = mouthTrack(track, rate, LESSON_FPS, phones);
-      const file = join(ctx.scratchDir, 'voice.wav');
-      await writeFile(file, encodeWav({ samples: track, sampleRate: rate }));
+      // Encoded to AAC here, once: the assembly copies it, so a preview and a final render of the
+      // same narration share it (the voice step's output is reused) and the assembly stays a copy.
+      const wav = join(ctx.scratchDir, 'voice.wav');
+      await writeFile(wav, encodeWav({ samples: track, sampleRate: rate }));
+      const file = join(ctx.scratchDir, 'voice.m4a');
+      ctx.report({ stage: 'speaking', progress: 88, message: 'encoding the voice' });
+      await runFfmpeg(
+        ['-y', '-i', wav, '-af', `aformat=sample_rates=48000:channel_layouts=mono`, ...VOICE_AAC, file],
+        {
+          durationSec,
+          signal: ctx.signal,
+        },
+      );
       const stored = await storeStepFile(ctx as never, deps.store, {
         file,
         kind: 'audio',
-        mime: 'audio/wav',
-        name: 'lesson-voice.wav',
+        mime: 'audio/mp4',
+        name: 'lesson-voice.m4a',
         durationSec,
       });
       const titled = sections.map((s, i) => ({ id: s.id, title: sectionTitle(s, i), ...placed[i]! }));
