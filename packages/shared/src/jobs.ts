@@ -169,13 +169,15 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     // `check` finds the face before anything costly; a preview draws `still` frames (one per
     // section), a final render `animate`s the presenter. Units: seconds of the lesson video.
     steps: ['check', 'voice', 'still', 'animate', 'assemble'],
-    // Measured on a 2-core x86 worker, 720p 25 fps (docs/benchmarks.md, bench:lesson).
+    // Measured on a 2-core x86 worker shared with other work, a 186 s lesson at 720p (docs/benchmarks.md,
+    // bench:lesson): check 0.6–0.8 s, voice 2.4 s, still 6.8 s (5 fps), animate 62 s (25 fps),
+    // assemble 2.1 s.
     work: {
-      check: { unit: 'step', baseSec: 1.5, secPerUnit: 0 },
-      voice: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.02 },
-      still: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.02 },
-      animate: { unit: 'film-sec', baseSec: 0.5, secPerUnit: 0.3 },
-      assemble: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.01 },
+      check: { unit: 'step', baseSec: 0.8, secPerUnit: 0 },
+      voice: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.015 },
+      still: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.035 },
+      animate: { unit: 'film-sec', baseSec: 0.5, secPerUnit: 0.33 },
+      assemble: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.011 },
     },
   },
 };

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LESSON_TIMING, type LessonChapter } from '@clapboard/shared/lessons';
+import { inPool } from '../../jobs/in-pool';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { encodeWav } from '../../media/encode-wav';
 import { runFfmpeg } from '../../media/ffmpeg';
@@ -82,12 +83,15 @@ export function voiceStep(deps: LessonDeps): StepDefinition<LessonParams> {
       const { voice, warning } = lessonVoice(content.voice);
       const warnings = new Set<string>(warning ? [warning] : []);
       ctx.report({ stage: 'speaking', progress: 2, message: `${sections.length} sections to speak` });
-      const clips: Array<{ samples: Float32Array; phones: TimedPhone[] }> = [];
-      let rate = 0;
-      for (const [i, section] of sections.entries()) {
+      // The first section fixes the track's sample rate; the rest are spoken two at a time (festival
+      // keeps two sessions per voice, one per core).
+      const spoken: Array<{ wav: string; phones: TimedPhone[]; rate: number }> = [];
+      let done = 0;
+      await inPool(sections, 2, async (section, i) => {
         ctx.signal.throwIfAborted();
         const wav = join(ctx.scratchDir, `section-${i}.wav`);
         let phones: TimedPhone[] = [];
+        let sampleRate = 0;
         if (voice in VOICES) {
           const said = await synthesizeSpeech(section.narration, wav, {
             voice: voice as VoiceId,
@@ -95,23 +99,28 @@ export function voiceStep(deps: LessonDeps): StepDefinition<LessonParams> {
             phones: true,
           });
           phones = said.phones ?? [];
-          rate ||= said.sampleRate;
+          sampleRate = said.sampleRate;
         } else {
           const said = await deps.speak(section.narration, voice, wav, ctx.signal);
           if (said?.warning) warnings.add(said.warning);
         }
-        rate ||= 24_000;
-        const all = await readPcm(wav, ctx.scratchDir, { sampleRate: rate, signal: ctx.signal });
+        spoken[i] = { wav, phones, rate: sampleRate };
+        done++;
+        ctx.report({
+          stage: 'speaking',
+          progress: 5 + (done / sections.length) * 75,
+          message: `spoke section ${done} of ${sections.length}`,
+        });
+      });
+      const rate = spoken[0]?.rate || 24_000;
+      const clips: Array<{ samples: Float32Array; phones: TimedPhone[] }> = [];
+      for (const said of spoken) {
+        const all = await readPcm(said.wav, ctx.scratchDir, { sampleRate: rate, signal: ctx.signal });
         const samples = trimSilence(all);
         const skipped = (samples.byteOffset - all.byteOffset) / 4 / rate;
         clips.push({
           samples,
-          phones: phones.map((p) => ({ phone: p.phone, endSec: p.endSec - skipped })),
-        });
-        ctx.report({
-          stage: 'speaking',
-          progress: 5 + ((i + 1) / sections.length) * 80,
-          message: `spoke section ${i + 1} of ${sections.length}`,
+          phones: said.phones.map((p) => ({ phone: p.phone, endSec: p.endSec - skipped })),
         });
       }
       // Lay the sections on one track with their pauses; phones and cues move onto its clock.
