@@ -5,15 +5,22 @@
 // x264 settings). Needs DATABASE_URL and REDIS_URL. Writes the `lesson` section of docs/benchmarks.md.
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadAsset } from '@clapboard/server/assets';
 import { jobInputsOf, submitJob } from '@clapboard/server/jobs';
 import { createLocalBlobStore } from '@clapboard/server/storage';
+import { frameSize } from '@clapboard/shared/document';
 import { writeBenchSection } from '../../../infra/bench/report';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
 import { ffprobe, h264Args, runFfmpeg } from '../src/media/ffmpeg';
 import { LESSON_FPS, PREVIEW_FPS, portraitLessonPipeline } from '../src/pipelines/portrait-lesson';
+import { FaceAnimator } from '../src/pipelines/portrait-lesson/face-animator';
+import { faceRig } from '../src/pipelines/portrait-lesson/face-rig';
+import { lessonLayout } from '../src/pipelines/portrait-lesson/lesson-layout';
+import { normalizePortrait, portraitCard } from '../src/pipelines/portrait-lesson/portrait-card';
+import { presenterPoses } from '../src/pipelines/portrait-lesson/presenter-motion';
+import { writeRgbToYuv420 } from '../src/pipelines/portrait-lesson/yuv';
 import { defaultRenderDeps, RENDER_QUALITY } from '../src/pipelines/render';
 import { closeFestivalSessions } from '../src/speech/festival-session';
 import { synthesizeSpeech } from '../src/speech/synthesize-speech';
@@ -44,6 +51,7 @@ function narration(topic: string, tail: string): string {
 }
 
 async function main() {
+  const loadBefore = loadavg()[0]!;
   const dir = mkdtempSync(join(tmpdir(), 'clapboard-bench-lesson-'));
   const store = createLocalBlobStore(join(dir, 'blobs'));
   const h = await createJobHarness();
@@ -151,6 +159,29 @@ async function main() {
   const finalFloor = await floor(final.video, LESSON_FPS, RENDER_QUALITY.preset, final.durationSec);
   const previewFloor = await floor(preview.video, PREVIEW_FPS, 'ultrafast', preview.durationSec);
 
+  // Profile of `animate`: drawing alone (the warp of the card and its YUV conversion, per frame),
+  // without FFmpeg, on the same portrait and card size.
+  const { width, height } = frameSize('720p', '16:9');
+  const layout = lessonLayout('presenter-and-slides', width, height);
+  const portrait = await normalizePortrait(join(SKIMAGE, 'astronaut.png'));
+  const [face] = await (await sharedFaceDetector()).detect(portrait);
+  const card = await portraitCard(portrait, faceRig(face!), layout.card.width, layout.card.height);
+  const animator = new FaceAnimator(card.rgb, card.width, card.height, card.rig);
+  const poses = presenterPoses(
+    Float32Array.from({ length: 500 }, (_, i) => 0.5 + 0.5 * Math.sin(i / 3)),
+    LESSON_FPS,
+    card.height,
+    1,
+  );
+  const frame = new Uint8Array((width * height * 3) / 2);
+  const out = new Uint8Array(card.rgb);
+  const drawStart = performance.now();
+  for (const pose of poses) {
+    animator.render(pose, out);
+    writeRgbToYuv420(out, card.width, card.height, frame, width, height, layout.card, animator.changed);
+  }
+  const drawMs = (performance.now() - drawStart) / poses.length;
+
   const x = (sec: number, dur: number) => `${(sec / dur).toFixed(3)}×`;
   const stepsOf = (r: typeof final) => r.steps.map((s) => `${s.name} ${s.sec.toFixed(1)} s`).join(', ');
   const table = markdownTable(
@@ -192,6 +223,15 @@ Where the time goes (step wall times; the rest is queue hand-offs):
 
 - preview: ${stepsOf(preview)}
 - final: ${stepsOf(final)}
+- inside \`animate\`: drawing a frame (the card's ${animator.changed.width}×${animator.changed.height} moving region warped
+  and converted to YUV, in JavaScript) costs ${drawMs.toFixed(1)} ms, ${((drawMs * Math.round(final.durationSec * LESSON_FPS)) / 1000).toFixed(1)} s for the lesson's frames; x264 encoding the
+  same frames of a still costs the floor above (${finalFloor.toFixed(1)} s), and a moving face costs x264 more than a
+  still. The two run at once (FFmpeg on its threads, the drawing on the worker's), so on 2 cores they share the CPU.
+- preview: the still step is mostly piping raw frames and x264 \`ultrafast\`; the voice step is festival
+  (two sections at a time) and one AAC encode.
+
+Load average (1 min) at the start and end of the run: ${loadBefore.toFixed(2)} and ${loadavg()[0]!.toFixed(2)}
+(other work on the machine slows both the renders and the floor).
 
 The plan estimated ${final.estimate.toFixed(0)} s of video from the narration's length (${NARRATION_NOTE}).
 `;
