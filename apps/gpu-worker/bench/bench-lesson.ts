@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { downloadAsset } from '@clapboard/server/assets';
 import { jobInputsOf, submitJob } from '@clapboard/server/jobs';
 import { createLocalBlobStore } from '@clapboard/server/storage';
+import { seedLesson } from '@clapboard/server/testing';
 import { frameSize } from '@clapboard/shared/document';
 import { writeBenchSection } from '../../../infra/bench/report';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
@@ -26,7 +27,6 @@ import { closeFestivalSessions } from '../src/speech/festival-session';
 import { synthesizeSpeech } from '../src/speech/synthesize-speech';
 import { sharedFaceDetector } from '../src/vision/shared-face-detector';
 import { createJobHarness, waitFor } from '../test/support/job-harness';
-import { seedLesson } from '../test/support/lesson-project';
 import { markdownTable } from './markdown-table';
 
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { downloadAsset } from '@clapboard/server/assets';
 import { JobInputError, jobInputsOf, submitJob } from '@clapboard/server/jobs';
 import { createLocalBlobStore } from '@clapboard/server/storage';
+import { editLesson, seedLesson } from '@clapboard/server/testing';
 import { lessonChaptersSchema } from '@clapboard/shared/lessons';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
@@ -16,7 +17,6 @@ import { parseVtt } from '../src/pipelines/render/subtitle-files';
 import { sharedFaceDetector } from '../src/vision/shared-face-detector';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
-import { editLesson, seedLesson } from './support/lesson-project';
 import { mouthEnvelopeCorrelation } from './support/lesson-video-checks';
 
 const run = promisify(execFile);

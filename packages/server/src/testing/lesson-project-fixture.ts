@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { assetKey } from '@clapboard/server/assets';
-import type { Sql } from '@clapboard/server/db';
-import { appendUpdates, loadDocumentState } from '@clapboard/server/documents';
-import type { BlobStore } from '@clapboard/server/storage';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import type { LessonContent, LessonSection } from '@clapboard/shared/lessons';
-import sharp from 'sharp';
 import * as Y from 'yjs';
+import { assetKey } from '../assets/job-assets';
+import type { Sql } from '../db/connect-db';
+import { appendUpdates } from '../documents/append-updates';
+import { loadDocumentState } from '../documents/load-document';
+import type { BlobStore } from '../storage/blob-store';
 
 export interface SeededLesson {
   lessonId: string;
@@ -38,15 +38,13 @@ export async function seedLesson(
   const [lesson] = await sql<{ id: string }[]>`
     insert into lessons (project_id, title, created_by) values (${o.projectId}, ${title}, ${o.userId}) returning id`;
   const bytes = await readFile(o.portrait);
-  const meta = await sharp(bytes).metadata();
   const assetId = randomUUID();
   const key = assetKey(o.projectId, assetId);
   await store.put(key, new Blob([bytes]).stream(), { contentType: 'image/png' });
   await sql`
-    insert into assets (id, project_id, kind, mime, byte_size, sha256, storage_key, original_name, width, height, created_by)
+    insert into assets (id, project_id, kind, mime, byte_size, sha256, storage_key, original_name, created_by)
     values (${assetId}, ${o.projectId}, 'image', 'image/png', ${bytes.length},
-            ${createHash('sha256').update(bytes).digest('hex')}, ${key}, 'portrait.png', ${meta.width ?? null},
-            ${meta.height ?? null}, ${o.userId})`;
+            ${createHash('sha256').update(bytes).digest('hex')}, ${key}, 'portrait.png', ${o.userId})`;
   const [consent] = await sql<{ id: string }[]>`
     insert into consents (project_id, kind, subject_name, asset_id, scope, statement_text, recorded_by)
     values (${o.projectId}, 'portrait', 'The presenter', ${assetId}, 'Training videos', 'I agree.', ${o.userId})
