@@ -109,6 +109,7 @@ describe('portrait.lesson through the job service, BullMQ and the worker', () =>
       portrait: join(SKIMAGE, 'astronaut.png'),
       title: 'Fire drills',
       sections,
+      content: { burnCaptions: true },
     });
     const jobId = await submit(lesson.lessonId, 'final');
     const job = await finish(jobId);
@@ -156,6 +157,41 @@ describe('portrait.lesson through the job service, BullMQ and the worker', () =>
       expect(c.endSec).toBeLessThanOrEqual(probe.durationSec! + 0.05);
       if (i) expect(c.startSec).toBeGreaterThanOrEqual(cues[i - 1]!.endSec - 0.001);
     }
+    // The captions were burned into the picture too (the lesson asks for it): the strip where
+    // libass sets them (across the slide and the card) changes while a cue shows, against the lead-in before the first cue.
+    const [animate] = await h.db.sql<{ outputs: Array<{ value: { burnedCaptions: boolean } }> }[]>`
+      select outputs from job_steps where job_id = ${jobId} and name = 'animate'`;
+    expect(animate!.outputs[0]!.value.burnedCaptions).toBe(true);
+    const strip = async (t: number) =>
+      (
+        await run(
+          'ffmpeg',
+          [
+            '-v',
+            'error',
+            '-ss',
+            String(t),
+            '-i',
+            video,
+            '-frames:v',
+            '1',
+            '-vf',
+            'crop=1280:80:0:490,format=gray',
+            '-f',
+            'rawvideo',
+            '-',
+          ],
+          {
+            encoding: 'buffer',
+            maxBuffer: 1 << 24,
+          },
+        )
+      ).stdout;
+    const quiet = await strip(0.1);
+    const captioned = await strip((cues[0]!.startSec + cues[0]!.endSec) / 2);
+    let changed = 0;
+    for (let i = 0; i < quiet.length; i++) if (Math.abs(quiet[i]! - captioned[i]!) > 40) changed++;
+    expect(changed).toBeGreaterThan(500);
     const second = cues.find((c) => c.text.startsWith('When the alarm'))!;
     expect(second.startSec).toBeCloseTo(declared[1]!.startSec, 1);
 
