@@ -108,11 +108,14 @@ describe('the lesson studio in Chromium, two editors and a viewer', () => {
     await expect.poll(() => thumb.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     const portraitId = (await wizard(olive).locator('.lesson-portrait').getAttribute('data-asset-id'))!;
 
-    // Render steps say why they cannot run yet: no worker renders lessons on this branch's stack.
+    // Render steps say why they cannot run yet: the portrait has no consent on record (or, on a
+    // stack whose workers do not render lessons, that no worker does).
     await stepButton(olive, '4. Preview').click();
     await expect
       .poll(() => wizard(olive).locator('.render-step').textContent())
-      .toMatch(/does not run portrait\.lesson jobs yet|No worker/);
+      .toMatch(
+        /Record the consent of the person in the portrait|does not run portrait\.lesson jobs yet|No worker/,
+      );
     expect(await olive.getByRole('button', { name: 'Render preview' }).isDisabled()).toBe(true);
     await stepButton(olive, '1. Portrait').click();
 

@@ -77,6 +77,25 @@ export function renderVideoPlan(sceneSec: readonly number[]): PlanNode[] {
 }
 
 /**
+ * The flow of a `portrait.lesson` job: `check` (the portrait has a face) → `voice` → `still`
+ * (preview) or `animate` (final) → `assemble`, one after another, so a portrait without a face
+ * fails before anything costly runs. Units of all but `check`: the lesson's estimated seconds.
+ */
+export function portraitLessonPlan(mode: 'preview' | 'final', filmSec: number): PlanNode[] {
+  const units = round3(Math.max(0, filmSec));
+  const frames = mode === 'preview' ? 'still' : 'animate';
+  let prev: PlanNode | undefined;
+  for (const [step, u] of [
+    ['check', 1],
+    ['voice', units],
+    [frames, units],
+    ['assemble', units],
+  ] as const)
+    prev = { step, kind: step, units: u, after: prev ? [prev] : [] };
+  return [prev!];
+}
+
+/**
  * The plan of any catalog job: the final steps (the job ends when they have), each with its
  * prerequisites. One function for submit, retry and recovery, so all three build the same flow.
  *
@@ -92,6 +111,8 @@ export function planJob(type: JobType, params: Record<string, unknown>, input: P
       return [{ step: 'frame', kind: 'frame', units: 1 }];
     case 'export.lms':
       return [{ step: 'package', kind: 'package', units: round3(Math.max(0, input.filmSec ?? 0)) }];
+    case 'portrait.lesson':
+      return portraitLessonPlan(params.mode === 'preview' ? 'preview' : 'final', input.filmSec ?? 0);
     default:
       return sequentialPlan(JOB_CATALOG[type].steps);
   }

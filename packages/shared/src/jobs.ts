@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
-import { exportLmsPayloadSchema, lessonDraftPayloadSchema } from './lessons';
+import { exportLmsPayloadSchema, lessonDraftPayloadSchema, portraitLessonPayloadSchema } from './lessons';
 
 /** Every job ends in exactly one of completed, failed, cancelled. */
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -24,8 +24,7 @@ export const renderPresetSchema = z.object({
 /**
  * Job type → payload schema. The API parses before enqueueing; the worker parses again on pick-up.
  * Only types a pipeline implements are here: the worker's registry is typed over these keys, so a
- * type without a pipeline does not compile (`highlights.extract` and `portrait.lesson` join when
- * their pipelines land).
+ * type without a pipeline does not compile (`highlights.extract` joins when its pipeline lands).
  */
 export const jobPayloadSchemas = {
   'assets.derive': z.object({ assetId: uuid, stripFrames: z.number().int().min(1).max(24).default(8) }),
@@ -34,6 +33,7 @@ export const jobPayloadSchemas = {
   'scene.variations': z.object({ sceneId: z.string().min(1).max(64), count: z.number().int().min(1).max(8) }),
   'lesson.draft': lessonDraftPayloadSchema,
   'export.lms': exportLmsPayloadSchema,
+  'portrait.lesson': portraitLessonPayloadSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;
@@ -157,6 +157,28 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     // Measured on a 2-core x86 worker, 720p at ~1.5 Mb/s, 4–180 s (`npm run bench:lms -w
     // @clapboard/gpu-worker`): 0.07–0.16 s at 4 s, 0.8–1.0 s at 180 s; Theil–Sen fit 0.05 + 0.0046/s.
     work: { package: { unit: 'film-sec', baseSec: 0.05, secPerUnit: 0.005 } },
+  },
+  'portrait.lesson': {
+    title: 'Render a portrait lesson',
+    // Everything runs on CPU: the face model (TF.js WASM), festival, the warp in JS and libx264.
+    resourceClass: 'cpu',
+    priority: 8,
+    timeoutSec: 1_800,
+    attempts: 3,
+    backoffMs: 5_000,
+    // `check` finds the face before anything costly; a preview draws `still` frames (one per
+    // section), a final render `animate`s the presenter. Units: seconds of the lesson video.
+    steps: ['check', 'voice', 'still', 'animate', 'assemble'],
+    // Measured on a 2-core x86 worker shared with other work, a 186 s lesson at 720p (docs/benchmarks.md,
+    // bench:lesson): check 0.6–0.8 s, voice 2.4 s, still 6.8 s (5 fps), animate 62 s (25 fps),
+    // assemble 2.1 s.
+    work: {
+      check: { unit: 'step', baseSec: 0.8, secPerUnit: 0 },
+      voice: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.015 },
+      still: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.035 },
+      animate: { unit: 'film-sec', baseSec: 0.5, secPerUnit: 0.33 },
+      assemble: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.011 },
+    },
   },
 };
 

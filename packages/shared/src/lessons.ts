@@ -121,6 +121,28 @@ export function narrationChars(content: { sections: ReadonlyArray<{ narration: s
   return content.sections.reduce((n, s) => n + s.narration.length, 0);
 }
 
+/**
+ * The timing of a rendered lesson: silence before the first section, between sections (a chapter
+ * starts where its section's speech starts) and after the last one, in seconds.
+ */
+export const LESSON_TIMING = { leadSec: 0.4, sectionGapSec: 0.8, tailSec: 0.8 } as const;
+
+/**
+ * How fast the bundled festival voice speaks: characters of narration per second (measured on
+ * 2,500 characters of plain prose: 15.2). Plans and estimates use it before anything is spoken.
+ */
+export const NARRATION_CHARS_PER_SEC = 15;
+
+/** The lesson video's expected length in seconds, for the plan and the estimate of a render. */
+export function estimateLessonSeconds(content: { sections: ReadonlyArray<{ narration: string }> }): number {
+  const spoken = content.sections.filter((s) => s.narration.trim());
+  if (!spoken.length) return 0;
+  const speech = spoken.reduce((n, s) => n + s.narration.trim().length, 0) / NARRATION_CHARS_PER_SEC;
+  return (
+    LESSON_TIMING.leadSec + speech + (spoken.length - 1) * LESSON_TIMING.sectionGapSec + LESSON_TIMING.tailSec
+  );
+}
+
 // ---------- Postgres-backed objects and their API bodies ----------
 
 /** A lesson as the API returns it (identity only; the content is in the project document). */
@@ -231,7 +253,7 @@ export const createLessonShareBodySchema = z.object({
     .default(24 * 7),
 });
 
-// ---------- job payloads (joined into jobPayloadSchemas when their pipelines land) ----------
+// ---------- job payloads (joined into jobPayloadSchemas) ----------
 
 /**
  * `portrait.lesson`: render the lesson as pinned at submit. `preview` is the cheap pass (the still

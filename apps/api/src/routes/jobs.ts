@@ -338,7 +338,10 @@ export function jobRoutes(deps: JobRouteDeps) {
           throw new HttpError(503, 'capability_missing', err.message, { type: err.type });
         if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
         if (err instanceof RenderDocumentError) throw unprocessable(err.message, err.details);
-        if (err instanceof JobInputError) throw unprocessable(err.message, err.details);
+        if (err instanceof JobInputError)
+          throw err.status === 409
+            ? conflict(err.message, err.details)
+            : unprocessable(err.message, err.details);
         if (err instanceof LessonRenderError)
           throw err.kind === 'not-ready' ? conflict(err.message) : unprocessable(err.message);
         if (err instanceof EnqueueFailedError) throw new HttpError(503, 'unavailable', err.message);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 
 /** Progress parsed from `-progress pipe:1`. */
 export interface FfmpegProgress {
@@ -24,6 +25,12 @@ export interface RunFfmpegOptions {
   timeoutMs?: number;
   /** Receives stderr as it arrives (filters such as loudnorm and ebur128 print results there). */
   onStderr?: (chunk: string) => void;
+  /**
+   * Feeds FFmpeg's standard input (an input `pipe:0`, e.g. raw video frames): called with the
+   * stream once FFmpeg starts; it should respect back-pressure and end the stream when done. When
+   * it rejects, FFmpeg is killed and the run rejects with that error. Default: no input.
+   */
+  stdin?: (input: Writable) => Promise<void>;
 }
 
 /** FFmpeg failed: `message` is a human line from its stderr; `stderr` holds the tail. */
@@ -93,12 +100,13 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
       options.bin ?? 'ffmpeg',
       ['-hide_banner', '-nostdin', '-progress', 'pipe:1', '-nostats', ...args],
       {
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'],
         detached: true, // own process group: kill(-pid) reaches filters/helpers too
       },
     );
     let stderr = '';
     let aborted = false;
+    let feedError: unknown;
     let timedOut = false;
     let block = new Map<string, string>();
     let lastEmit = 0;
@@ -123,6 +131,14 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
         }, options.timeoutMs)
       : undefined;
 
+    if (options.stdin && child.stdin) {
+      // FFmpeg exiting early closes the pipe: its exit code and stderr say why, not EPIPE.
+      child.stdin.on('error', () => {});
+      options.stdin(child.stdin).catch((err: unknown) => {
+        feedError = err;
+        killGroup();
+      });
+    }
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk;
       const lines = pending.split('\n');
@@ -162,6 +178,7 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
       signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
       if (aborted) return reject(new FfmpegAbortedError());
+      if (feedError !== undefined) return reject(feedError);
       if (timedOut)
         return reject(
           new FfmpegError(`FFmpeg took longer than ${options.timeoutMs} ms and was stopped.`, code, stderr),

@@ -1,9 +1,11 @@
 import type { BlobStore } from '@clapboard/server/storage';
 import { type CatalogPipelines, catalogRegistry, type PipelineRegistry } from '../jobs/pipeline';
 import type { ChatModel } from '../providers/task-interfaces';
+import { sharedFaceDetector } from '../vision/shared-face-detector';
 import { assetsDerivePipeline } from './assets-derive';
 import { exportLmsPipeline } from './export-lms';
 import { lessonDraftPipeline } from './lesson-draft';
+import { portraitLessonPipeline } from './portrait-lesson';
 import { type RenderDeps, renderVideoPipeline } from './render';
 import { sceneFramePipeline, sceneVariationsPipeline } from './scene-frames';
 
@@ -25,6 +27,13 @@ export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
     'scene.variations': sceneVariationsPipeline(render),
     'lesson.draft': lessonDraftPipeline({ chat: deps.chat }),
     'export.lms': exportLmsPipeline(deps),
+    'portrait.lesson': portraitLessonPipeline({
+      store: deps.store,
+      speak: deps.render.models.speak,
+      faces: sharedFaceDetector,
+      encoder: deps.render.encoder,
+      quality: deps.render.quality,
+    }),
   };
 }
 

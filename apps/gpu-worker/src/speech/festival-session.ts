@@ -65,11 +65,14 @@ class FestivalSession {
     return this.pending;
   }
 
-  /** Speaks `text` into the WAV file `outFile` (16-bit RIFF at the voice's rate). */
-  say(text: string, outFile: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Speaks `text` into the WAV file `outFile` (16-bit RIFF at the voice's rate); with
+   * `segmentsFile`, also writes festival's segment (phone) end times there (`utt.save.segs`).
+   */
+  say(text: string, outFile: string, signal?: AbortSignal, segmentsFile?: string): Promise<void> {
     this.pending++;
     if (this.idle) clearTimeout(this.idle);
-    const run = this.queue.then(() => this.speak(text, outFile, signal));
+    const run = this.queue.then(() => this.speak(text, outFile, signal, segmentsFile));
     this.queue = run.catch(() => {});
     return run.finally(() => {
       this.pending--;
@@ -80,7 +83,12 @@ class FestivalSession {
     });
   }
 
-  private async speak(text: string, outFile: string, signal?: AbortSignal): Promise<void> {
+  private async speak(
+    text: string,
+    outFile: string,
+    signal?: AbortSignal,
+    segmentsFile?: string,
+  ): Promise<void> {
     signal?.throwIfAborted();
     if (this.dead) throw new Error('festival exited');
     const marker = `cb-done-${++this.serial}`;
@@ -92,7 +100,9 @@ class FestivalSession {
     signal?.addEventListener('abort', abort, { once: true });
     try {
       this.child.stdin.write(
-        `(utt.save.wave (utt.synth (Utterance Text ${schemeString(text)})) ${schemeString(outFile)} 'riff)\n(format t "${marker}\\n")\n(fflush nil)\n`,
+        `(set! cb_utt (utt.synth (Utterance Text ${schemeString(text)})))\n(utt.save.wave cb_utt ${schemeString(outFile)} 'riff)\n${
+          segmentsFile ? `(utt.save.segs cb_utt ${schemeString(segmentsFile)})\n` : ''
+        }(format t "${marker}\\n")\n(fflush nil)\n`,
       );
       await done;
     } finally {
@@ -127,7 +137,8 @@ const pools = new Map<string, FestivalSession[]>();
 
 /**
  * Speaks a line with a festival voice (`voice_kal_diphone`, …) through a pooled session, starting
- * one when all are busy and fewer than MAX_SESSIONS run.
+ * one when all are busy and fewer than MAX_SESSIONS run. With `segmentsFile`, festival also writes
+ * the end time of every phone there (read it with `readFestivalSegments`).
  *
  * @throws Error when festival cannot start, exits, times out or writes no audio (callers fall
  *   back to `text2wave`); the abort reason when `signal` aborts
@@ -137,6 +148,7 @@ export function sayWithFestival(
   text: string,
   outFile: string,
   signal?: AbortSignal,
+  segmentsFile?: string,
 ): Promise<void> {
   const pool = pools.get(voice) ?? [];
   pools.set(voice, pool);
@@ -154,7 +166,7 @@ export function sayWithFestival(
     pool.push(session);
   }
   session ??= live.reduce((a, b) => (b.busy < a.busy ? b : a));
-  return session.say(text, outFile, signal);
+  return session.say(text, outFile, signal, segmentsFile);
 }
 
 /** Ends every festival session (their processes exit once their lines are spoken). */

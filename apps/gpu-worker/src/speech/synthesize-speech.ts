@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ffprobe } from '../media/ffmpeg';
 import { wavInfo } from '../media/wav-info';
+import { parseFestivalSegments, type TimedPhone } from './festival-segments';
 import { sayWithFestival } from './festival-session';
 import { runProgram } from './run-program';
 import { synthesizeEspeak } from './synthesize-espeak';
@@ -28,6 +29,12 @@ export interface SynthesizedSpeech {
   voice: VoiceId;
   durationSec: number;
   sampleRate: number;
+  /**
+   * When asked for (`phones: true`) and the engine can tell: each phone and when it ends. Festival
+   * sessions give them; flite, eSpeak and festival's text2wave fallback do not (callers then go
+   * by the audio alone).
+   */
+  phones?: TimedPhone[];
 }
 
 /**
@@ -35,18 +42,20 @@ export interface SynthesizedSpeech {
  * shell, with the text in a file so any characters are safe; eSpeak NG runs in WASM in-process.
  *
  * @param voice one of VOICES; default `festival-kal`
+ * @param phones also return phone timings where the engine gives them (festival)
  * @throws ProgramError when festival/flite are missing (apt-get install festival festvox-kallpc16k flite)
  */
 export async function synthesizeSpeech(
   text: string,
   outFile: string,
-  options: { voice?: VoiceId; signal?: AbortSignal } = {},
+  options: { voice?: VoiceId; signal?: AbortSignal; phones?: boolean } = {},
 ): Promise<SynthesizedSpeech> {
   const voice = options.voice ?? DEFAULT_VOICE;
   const spec = VOICES[voice];
   if (!spec) throw new RangeError(`Unknown voice "${voice}"; known: ${Object.keys(VOICES).join(', ')}.`);
   const clean = text.replace(/\s+/g, ' ').trim();
   if (!clean) throw new RangeError('Nothing to say: the text is empty.');
+  let phones: TimedPhone[] | undefined;
   if (spec.engine === 'espeak') {
     await writeFile(outFile, await synthesizeEspeak(clean, spec.voice));
   } else {
@@ -56,10 +65,13 @@ export async function synthesizeSpeech(
       await writeFile(textFile, clean);
       if (spec.engine === 'festival') {
         // A pooled festival session first (no start-up per line); text2wave if it fails.
-        const spoken = await sayWithFestival(spec.voice, clean, outFile, options.signal).then(
+        const segments = options.phones ? join(dir, 'segments.lab') : undefined;
+        const spoken = await sayWithFestival(spec.voice, clean, outFile, options.signal, segments).then(
           () => true,
           () => false,
         );
+        if (spoken && segments)
+          phones = parseFestivalSegments(await readFile(segments, 'utf8').catch(() => ''));
         options.signal?.throwIfAborted();
         if (!spoken)
           await runProgram('text2wave', ['-o', outFile, '-eval', `(${spec.voice})`, textFile], {
@@ -77,8 +89,15 @@ export async function synthesizeSpeech(
   }
   // The engines write plain PCM WAV: its header says how long it is, without an ffprobe per line.
   const info = await wavInfo(outFile);
-  if (info) return { file: outFile, voice, ...info };
+  const extra = phones?.length ? { phones } : {};
+  if (info) return { file: outFile, voice, ...info, ...extra };
   const probe = await ffprobe(outFile);
   const audio = probe.streams.find((s) => s.codecType === 'audio');
-  return { file: outFile, voice, durationSec: probe.durationSec ?? 0, sampleRate: audio?.sampleRate ?? 0 };
+  return {
+    file: outFile,
+    voice,
+    durationSec: probe.durationSec ?? 0,
+    sampleRate: audio?.sampleRate ?? 0,
+    ...extra,
+  };
 }

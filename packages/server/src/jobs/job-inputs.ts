@@ -1,9 +1,13 @@
 import type { PlanInput } from '@clapboard/shared/job-plan';
 import type { JobPayload, JobType } from '@clapboard/shared/jobs';
+import { estimateLessonSeconds } from '@clapboard/shared/lessons';
 import type { Sql } from '../db/connect-db';
+import { loadDocumentState } from '../documents/load-document';
+import { checkLessonRenderable } from '../lessons/check-lesson-renderable';
 import { findLessonRender } from '../lessons/find-lesson-render';
 import { LessonRenderError } from '../lessons/lesson-render-error';
 import { loadRenderLesson } from '../lessons/load-render-lesson';
+import { readLessonContent } from '../lessons/read-lesson-content';
 import { RenderDocumentError } from '../render/render-document-error';
 import { pinRenderVersion, versionShotSeconds } from './pin-render-version';
 
@@ -46,13 +50,15 @@ export class PlanUnavailableError extends Error {
 
 /**
  * What a job names is not there or not usable (a deleted lesson, one of another project): the API
- * answers 422 with `details` and writes nothing.
+ * answers `status` (422 by default; 409 for what the team can fix first, such as a lesson without
+ * a consented portrait) with `details` and writes nothing.
  */
 export class JobInputError extends Error {
   override name = 'JobInputError';
   constructor(
     message: string,
     readonly details: Record<string, unknown> = {},
+    readonly status: 409 | 422 = 422,
   ) {
     super(message);
   }
@@ -125,11 +131,63 @@ const exportLmsInputs: JobInputs<'export.lms'> = {
   },
 };
 
+const portraitLessonInputs: JobInputs<'portrait.lesson'> = {
+  async prepare(sql, { projectId, userId, params }) {
+    // A render shows the lesson as it is now: check it can be rendered (a consented portrait,
+    // narration), then pin the document as a version so edits made meanwhile do not leak in.
+    if (!(await isLiveLesson(sql, projectId, params.lessonId)))
+      throw new JobInputError('lessonId does not name a lesson of this project.', { field: 'lessonId' });
+    const { state } = await loadDocumentState(sql, projectId);
+    let content: ReturnType<typeof readLessonContent>;
+    try {
+      content = readLessonContent(state, params.lessonId);
+    } catch (err) {
+      throw new JobInputError(`The lesson cannot be read: ${(err as Error).message}.`, { field: 'lessonId' });
+    }
+    if (!content)
+      throw new JobInputError(
+        'The lesson has no content yet: add a portrait and a script first.',
+        { field: 'lessonId' },
+        409,
+      );
+    const problem = await checkLessonRenderable(sql, projectId, content);
+    if (problem)
+      throw new JobInputError(
+        problem.message,
+        { field: problem.field },
+        problem.kind === 'blocked' ? 409 : 422,
+      );
+    const warnings: string[] = [];
+    const silent = content.sections.filter((s) => !s.narration.trim()).length;
+    if (silent)
+      warnings.push(
+        `${silent} section${silent === 1 ? ' has' : 's have'} no narration and will be left out of the video.`,
+      );
+    const [row] = await sql<{ id: string }[]>`
+      insert into doc_versions (project_id, name, state, source, created_by)
+      values (${projectId}, ${`Lesson ${params.mode} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`},
+              ${Buffer.from(state)}, 'render', ${userId})
+      returning id`;
+    return { versionId: row!.id, planInput: { filmSec: estimateLessonSeconds(content) }, warnings };
+  },
+  async planInput(sql, { params, versionId }) {
+    const content = versionId
+      ? await loadRenderLesson(sql, { versionId, lessonId: params.lessonId }).catch(() => null)
+      : null;
+    if (!content)
+      throw new PlanUnavailableError(
+        'The lesson as it was pinned for this render is gone; start a new render.',
+      );
+    return { filmSec: estimateLessonSeconds(content) };
+  },
+};
+
 /** Job types whose inputs are prepared at submit (see `JobInputs`). */
 export const JOB_INPUTS: { readonly [K in JobType]?: JobInputs<K> } = {
   'render.video': renderInputs,
   'lesson.draft': lessonDraftInputs,
   'export.lms': exportLmsInputs,
+  'portrait.lesson': portraitLessonInputs,
 };
 
 /** The entry for `type`, typed loosely for callers that hold an unparsed type. */

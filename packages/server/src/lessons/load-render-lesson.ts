@@ -11,7 +11,10 @@ import { readLessonContent } from './read-lesson-content';
  *
  * @throws LessonRenderError (`invalid`) when the pinned lesson does not parse
  */
-export async function loadRenderLesson(sql: Sql, render: LessonRender): Promise<LessonContent | null> {
+export async function loadRenderLesson(
+  sql: Sql,
+  render: Pick<LessonRender, 'versionId' | 'lessonId'>,
+): Promise<LessonContent | null> {
   if (!render.versionId) return null;
   const [row] = await sql<{ state: Buffer }[]>`select state from doc_versions where id = ${render.versionId}`;
   if (!row) return null;

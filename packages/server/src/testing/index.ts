@@ -1,5 +1,6 @@
 export { announceWorker } from './announce-worker';
 export { type LessonMedia, makeLessonMedia } from './lesson-media-fixture';
+export { editLesson, type SeededLesson, seedLesson } from './lesson-project-fixture';
 export {
   insertLessonRender,
   type LessonRenderFixture,
