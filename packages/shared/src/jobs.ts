@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
+import { highlightsExtractPayloadSchema } from './highlights';
 import { exportLmsPayloadSchema, lessonDraftPayloadSchema } from './lessons';
 
 /** Every job ends in exactly one of completed, failed, cancelled. */
@@ -24,8 +25,7 @@ export const renderPresetSchema = z.object({
 /**
  * Job type → payload schema. The API parses before enqueueing; the worker parses again on pick-up.
  * Only types a pipeline implements are here: the worker's registry is typed over these keys, so a
- * type without a pipeline does not compile (`highlights.extract` and `portrait.lesson` join when
- * their pipelines land).
+ * type without a pipeline does not compile (`portrait.lesson` joins when its pipeline lands).
  */
 export const jobPayloadSchemas = {
   'assets.derive': z.object({ assetId: uuid, stripFrames: z.number().int().min(1).max(24).default(8) }),
@@ -34,6 +34,7 @@ export const jobPayloadSchemas = {
   'scene.variations': z.object({ sceneId: z.string().min(1).max(64), count: z.number().int().min(1).max(8) }),
   'lesson.draft': lessonDraftPayloadSchema,
   'export.lms': exportLmsPayloadSchema,
+  'highlights.extract': highlightsExtractPayloadSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;
@@ -65,9 +66,10 @@ export interface JobDefinition {
 
 /**
  * What a step's duration grows with: `step` (fixed work), `scene-sec` / `film-sec` (seconds of
- * video in its scene / the whole film), `frame` (images drawn).
+ * video in its scene / the whole film), `frame` (images drawn), `media-sec` (seconds of an uploaded
+ * recording a job analyses, e.g. a lecture).
  */
-export const WORK_UNITS = ['step', 'scene-sec', 'film-sec', 'frame'] as const;
+export const WORK_UNITS = ['step', 'scene-sec', 'film-sec', 'frame', 'media-sec'] as const;
 export type WorkUnit = (typeof WORK_UNITS)[number];
 
 /** Expected worker-seconds of one step: `baseSec + secPerUnit × units`. */
@@ -157,6 +159,27 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     // Measured on a 2-core x86 worker, 720p at ~1.5 Mb/s, 4–180 s (`npm run bench:lms -w
     // @clapboard/gpu-worker`): 0.07–0.16 s at 4 s, 0.8–1.0 s at 180 s; Theil–Sen fit 0.05 + 0.0046/s.
     work: { package: { unit: 'film-sec', baseSec: 0.05, secPerUnit: 0.005 } },
+  },
+  'highlights.extract': {
+    title: 'Analyse a lecture for highlights',
+    // Models run on the CPU here (Silero VAD, PocketSphinx, PP-OCR, face detection) and FFmpeg
+    // decodes; a GPU worker takes cpu work when idle.
+    resourceClass: 'cpu',
+    priority: 7,
+    // A 3-hour lecture at the measured rates stays well inside an hour per step.
+    timeoutSec: 3_600,
+    attempts: 2,
+    backoffMs: 10_000,
+    steps: ['speech', 'transcript', 'layout', 'topics', 'candidates'],
+    // Units: seconds of the lecture. Cold models from `npm run bench:highlights` (2-core x86, a
+    // 20-minute 640×360 synthetic lecture); measured runs replace them (docs/benchmarks.md).
+    work: {
+      speech: { unit: 'media-sec', baseSec: 1, secPerUnit: 0.012 },
+      transcript: { unit: 'media-sec', baseSec: 1, secPerUnit: 0.09 },
+      layout: { unit: 'media-sec', baseSec: 2, secPerUnit: 0.03 },
+      topics: { unit: 'media-sec', baseSec: 0.3, secPerUnit: 0.0005 },
+      candidates: { unit: 'media-sec', baseSec: 0.5, secPerUnit: 0.003 },
+    },
   },
 };
 

@@ -3,6 +3,7 @@ import { type CatalogPipelines, catalogRegistry, type PipelineRegistry } from '.
 import type { ChatModel } from '../providers/task-interfaces';
 import { assetsDerivePipeline } from './assets-derive';
 import { exportLmsPipeline } from './export-lms';
+import { type HighlightsExtractDeps, highlightsExtractPipeline } from './highlights-extract';
 import { lessonDraftPipeline } from './lesson-draft';
 import { type RenderDeps, renderVideoPipeline } from './render';
 import { sceneFramePipeline, sceneVariationsPipeline } from './scene-frames';
@@ -13,6 +14,11 @@ export interface CatalogPipelineDeps {
   render: Omit<RenderDeps, 'store'>;
   /** The configured LLM provider; without one `lesson.draft` is present but unavailable. */
   chat?: ChatModel;
+  /**
+   * What the lecture analysis runs with (the model registry, a transcription provider); without a
+   * registry `highlights.extract` is present but unavailable.
+   */
+  highlights?: Omit<HighlightsExtractDeps, 'store' | 'chat'>;
 }
 
 /** Every catalog pipeline, by job type; render and frames take the runtime's models. */
@@ -25,6 +31,11 @@ export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
     'scene.variations': sceneVariationsPipeline(render),
     'lesson.draft': lessonDraftPipeline({ chat: deps.chat }),
     'export.lms': exportLmsPipeline(deps),
+    'highlights.extract': highlightsExtractPipeline({
+      ...deps.highlights,
+      store: deps.store,
+      chat: deps.chat,
+    }),
   };
 }
 
