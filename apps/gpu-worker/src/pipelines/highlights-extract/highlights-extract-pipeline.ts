@@ -151,14 +151,15 @@ export function highlightsExtractPipeline(deps: HighlightsExtractDeps): Pipeline
     const { file } = await fetchLectureVideo(ctx, store);
     const audio = await decodeAudio(file, { signal: ctx.signal });
     ctx.report({ stage, progress: 5 });
+    const concurrency = local ? (deps.localConcurrency ?? availableParallelism()) : 2;
     let words: Transcript['words'];
     try {
       words = await transcribeLecture(audio, regions, transcriber, {
         dir: ctx.scratchDir,
-        // Short chunks spread PocketSphinx over the cores; a provider takes up to 10 minutes
-        // (about 19 MB of 16 kHz WAV, under the usual 25 MB upload limit).
-        maxChunkSec: local ? 60 : 600,
-        concurrency: local ? (deps.localConcurrency ?? availableParallelism()) : 2,
+        // PocketSphinx: chunks of 30–120 s spread over the cores (longer ones keep its context);
+        // a provider takes up to 10 minutes (19 MB of 16 kHz WAV, under the usual 25 MB limit).
+        maxChunkSec: local ? Math.min(120, Math.max(30, regions.durationSec / concurrency)) : 600,
+        concurrency,
         signal: ctx.signal,
         onProgress: (f) => ctx.report({ stage, progress: 5 + f * 88 }),
       });
@@ -327,7 +328,8 @@ export function highlightsExtractPipeline(deps: HighlightsExtractDeps): Pipeline
     steps: {
       speech: {
         version: VERSION,
-        cacheInput: async (ctx) => ({ video: await lectureKey(ctx) }),
+        // The transcriber is checked first: without it the job fails before any work.
+        cacheInput: async (ctx) => ({ asr: transcriberFor(ctx.params).source, video: await lectureKey(ctx) }),
         run: speech,
       },
       transcript: {
