@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@clapboard/server/logger';
 import { createLocalBlobStore } from '@clapboard/server/storage';
-import type { SpeechRegions, TranscriptSentence, TranscriptWord } from '@clapboard/shared/highlights';
+import type { TranscriptSentence, TranscriptWord } from '@clapboard/shared/highlights';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
 import { createModelRegistry } from '../src/models/model-registry';
