@@ -7,24 +7,26 @@ export const MAX_SENTENCE_SEC = 25;
 
 /**
  * Groups transcript words into sentences. A sentence ends at final punctuation when the
- * transcriber gives it (provider transcripts do), or at a pause of `SENTENCE_PAUSE_SEC` between
- * words or a VAD silence that long between them (PocketSphinx gives no punctuation, and a speaker
- * pauses at a full stop). Sentences longer than `MAX_SENTENCE_SEC` are split at their longest pause.
+ * transcriber gives it (provider transcripts do), or at a pause of `SENTENCE_PAUSE_SEC`: a VAD
+ * silence that long between the words when `silences` are given (recognizers stretch word
+ * timings over short pauses), else the gap between their timings. PocketSphinx gives no
+ * punctuation, and a speaker pauses longer at a full stop than inside a sentence. Sentences longer than `MAX_SENTENCE_SEC` are split at their longest pause.
  */
 export function splitSentences(
   words: readonly TranscriptWord[],
   silences: readonly TimeSpan[] = [],
 ): TranscriptSentence[] {
   const breaks: number[] = []; // index of the last word of each sentence
+  // Recognizers stretch word timings over short pauses, so VAD's silence is the better measure.
   const silenceBetween = (a: TranscriptWord, b: TranscriptWord) =>
     silences.some(
-      (s) => s.startSec >= a.endSec - 0.05 && s.endSec <= b.startSec + 0.05 && s.endSec > s.startSec,
+      (s) => s.endSec - s.startSec >= SENTENCE_PAUSE_SEC && s.startSec >= a.startSec && s.endSec <= b.endSec,
     );
   for (let i = 0; i < words.length - 1; i++) {
     const a = words[i]!;
     const b = words[i + 1]!;
-    if (/[.?!]["')\]]?$/.test(a.word) || b.startSec - a.endSec >= SENTENCE_PAUSE_SEC || silenceBetween(a, b))
-      breaks.push(i);
+    const paused = silences.length ? silenceBetween(a, b) : b.startSec - a.endSec >= SENTENCE_PAUSE_SEC;
+    if (/[.?!]["')\]]?$/.test(a.word) || paused) breaks.push(i);
   }
   if (words.length) breaks.push(words.length - 1);
   const sentences: TranscriptSentence[] = [];
