@@ -171,13 +171,14 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     attempts: 2,
     backoffMs: 10_000,
     steps: ['speech', 'transcript', 'layout', 'topics', 'candidates'],
-    // Units: seconds of the lecture. Cold models from `npm run bench:highlights` (2-core x86, a
-    // 20-minute 640×360 synthetic lecture); measured runs replace them (docs/benchmarks.md).
+    // Units: seconds of the lecture. Cold models from one `npm run bench:highlights` run (2-core
+    // x86 under load, a 20-minute 640×360 synthetic lecture with 60 scene spans: speech 0.024,
+    // transcript 0.247, layout 0.14, candidates 0.003 s per second); measured runs replace them.
     work: {
-      speech: { unit: 'media-sec', baseSec: 1, secPerUnit: 0.012 },
-      transcript: { unit: 'media-sec', baseSec: 1, secPerUnit: 0.09 },
-      layout: { unit: 'media-sec', baseSec: 2, secPerUnit: 0.03 },
-      topics: { unit: 'media-sec', baseSec: 0.3, secPerUnit: 0.0005 },
+      speech: { unit: 'media-sec', baseSec: 1, secPerUnit: 0.024 },
+      transcript: { unit: 'media-sec', baseSec: 1, secPerUnit: 0.25 },
+      layout: { unit: 'media-sec', baseSec: 2, secPerUnit: 0.14 },
+      topics: { unit: 'media-sec', baseSec: 0.2, secPerUnit: 0.0002 },
       candidates: { unit: 'media-sec', baseSec: 0.5, secPerUnit: 0.003 },
     },
   },
