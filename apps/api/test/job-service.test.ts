@@ -88,6 +88,7 @@ describe('job service: capabilities, catalog, retry under the budget lock, exact
       ['lesson.draft', false],
       ['export.lms', false],
       ['portrait.lesson', false],
+      ['highlights.extract', false],
     ]);
     const render = items.find((i) => i.type === 'render.video')!;
     expect(render.reason).toMatch(/gpu/);

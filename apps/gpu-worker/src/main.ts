@@ -20,7 +20,7 @@ import { userImageGenerator } from './models/user-image-generator';
 import { builtInPipelines } from './pipelines';
 import { defaultRenderDeps } from './pipelines/render';
 import { castVoices } from './pipelines/render/cast-voices';
-import { selectProviders } from './providers/select-providers';
+import { localTranscriber, selectProviders } from './providers/select-providers';
 import { closeFestivalSessions } from './speech/festival-session';
 import { createWorker } from './worker';
 
@@ -71,6 +71,10 @@ await runMain('gpu-worker', async () => {
       store,
       render: defaultRenderDeps({ registry, images, music: providers.music, speech }),
       chat: providers.chat,
+      highlights: {
+        registry,
+        remoteTranscriber: providers.transcriber === localTranscriber ? undefined : providers.transcriber,
+      },
     }),
     prefix: redisNames(env.REDIS_PREFIX).queuePrefix,
     socketKey: redisNames(env.REDIS_PREFIX).socketKey,

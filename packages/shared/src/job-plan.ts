@@ -31,6 +31,8 @@ export interface PlanInput {
   sceneSec?: readonly number[];
   /** Seconds of video a job works through as a whole (an LMS export: its lesson video's length). */
   filmSec?: number;
+  /** Seconds of an uploaded recording a job analyses (a lecture's length). */
+  mediaSec?: number;
 }
 
 /** The catalog's steps in order, each waiting for the one before, one unit each. */
@@ -96,6 +98,20 @@ export function portraitLessonPlan(mode: 'preview' | 'final', filmSec: number): 
 }
 
 /**
+ * The flow of a `highlights.extract` job over a lecture of `mediaSec` seconds: `speech` (VAD) then
+ * `transcript` (it splits the audio at the silences VAD found), `layout` beside them (it reads
+ * only the picture), `topics` once the transcript and layout are in, then `candidates`. Every step
+ * works through the whole lecture, so each counts its seconds.
+ */
+export function highlightsExtractPlan(mediaSec: number): PlanNode[] {
+  const units = round3(Math.max(0, mediaSec));
+  const node = (step: string, after: PlanNode[] = []): PlanNode => ({ step, kind: step, units, after });
+  const transcript = node('transcript', [node('speech')]);
+  const topics = node('topics', [transcript, node('layout')]);
+  return [node('candidates', [topics])];
+}
+
+/**
  * The plan of any catalog job: the final steps (the job ends when they have), each with its
  * prerequisites. One function for submit, retry and recovery, so all three build the same flow.
  *
@@ -113,6 +129,8 @@ export function planJob(type: JobType, params: Record<string, unknown>, input: P
       return [{ step: 'package', kind: 'package', units: round3(Math.max(0, input.filmSec ?? 0)) }];
     case 'portrait.lesson':
       return portraitLessonPlan(params.mode === 'preview' ? 'preview' : 'final', input.filmSec ?? 0);
+    case 'highlights.extract':
+      return highlightsExtractPlan(input.mediaSec ?? 0);
     default:
       return sequentialPlan(JOB_CATALOG[type].steps);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
+import { highlightsExtractPayloadSchema } from './highlights';
 import { exportLmsPayloadSchema, lessonDraftPayloadSchema, portraitLessonPayloadSchema } from './lessons';
 
 /** Every job ends in exactly one of completed, failed, cancelled. */
@@ -24,7 +25,7 @@ export const renderPresetSchema = z.object({
 /**
  * Job type → payload schema. The API parses before enqueueing; the worker parses again on pick-up.
  * Only types a pipeline implements are here: the worker's registry is typed over these keys, so a
- * type without a pipeline does not compile (`highlights.extract` joins when its pipeline lands).
+ * type without a pipeline does not compile.
  */
 export const jobPayloadSchemas = {
   'assets.derive': z.object({ assetId: uuid, stripFrames: z.number().int().min(1).max(24).default(8) }),
@@ -34,6 +35,7 @@ export const jobPayloadSchemas = {
   'lesson.draft': lessonDraftPayloadSchema,
   'export.lms': exportLmsPayloadSchema,
   'portrait.lesson': portraitLessonPayloadSchema,
+  'highlights.extract': highlightsExtractPayloadSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;
@@ -65,9 +67,10 @@ export interface JobDefinition {
 
 /**
  * What a step's duration grows with: `step` (fixed work), `scene-sec` / `film-sec` (seconds of
- * video in its scene / the whole film), `frame` (images drawn).
+ * video in its scene / the whole film), `frame` (images drawn), `media-sec` (seconds of an uploaded
+ * recording a job analyses, e.g. a lecture).
  */
-export const WORK_UNITS = ['step', 'scene-sec', 'film-sec', 'frame'] as const;
+export const WORK_UNITS = ['step', 'scene-sec', 'film-sec', 'frame', 'media-sec'] as const;
 export type WorkUnit = (typeof WORK_UNITS)[number];
 
 /** Expected worker-seconds of one step: `baseSec + secPerUnit × units`. */
@@ -178,6 +181,28 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
       still: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.035 },
       animate: { unit: 'film-sec', baseSec: 0.5, secPerUnit: 0.33 },
       assemble: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.011 },
+    },
+  },
+  'highlights.extract': {
+    title: 'Analyse a lecture for highlights',
+    // Models run on the CPU here (Silero VAD, PocketSphinx, PP-OCR, face detection) and FFmpeg
+    // decodes; a GPU worker takes cpu work when idle.
+    resourceClass: 'cpu',
+    priority: 7,
+    // A 3-hour lecture at the measured rates stays well inside an hour per step.
+    timeoutSec: 3_600,
+    attempts: 2,
+    backoffMs: 10_000,
+    steps: ['speech', 'transcript', 'layout', 'topics', 'candidates'],
+    // Units: seconds of the lecture. Cold models from one `npm run bench:highlights` run (2-core
+    // x86 under load, a 20-minute 640×360 synthetic lecture with 60 scene spans: speech 0.024,
+    // transcript 0.247, layout 0.14, candidates 0.003 s per second); measured runs replace them.
+    work: {
+      speech: { unit: 'media-sec', baseSec: 1, secPerUnit: 0.024 },
+      transcript: { unit: 'media-sec', baseSec: 1, secPerUnit: 0.25 },
+      layout: { unit: 'media-sec', baseSec: 2, secPerUnit: 0.14 },
+      topics: { unit: 'media-sec', baseSec: 0.2, secPerUnit: 0.0002 },
+      candidates: { unit: 'media-sec', baseSec: 0.5, secPerUnit: 0.003 },
     },
   },
 };

@@ -4,6 +4,7 @@ import type { ChatModel } from '../providers/task-interfaces';
 import { sharedFaceDetector } from '../vision/shared-face-detector';
 import { assetsDerivePipeline } from './assets-derive';
 import { exportLmsPipeline } from './export-lms';
+import { type HighlightsExtractDeps, highlightsExtractPipeline } from './highlights-extract';
 import { lessonDraftPipeline } from './lesson-draft';
 import { portraitLessonPipeline } from './portrait-lesson';
 import { type RenderDeps, renderVideoPipeline } from './render';
@@ -15,6 +16,11 @@ export interface CatalogPipelineDeps {
   render: Omit<RenderDeps, 'store'>;
   /** The configured LLM provider; without one `lesson.draft` is present but unavailable. */
   chat?: ChatModel;
+  /**
+   * What the lecture analysis runs with (the model registry, a transcription provider); without a
+   * registry `highlights.extract` is present but unavailable.
+   */
+  highlights?: Omit<HighlightsExtractDeps, 'store' | 'chat'>;
 }
 
 /** Every catalog pipeline, by job type; render and frames take the runtime's models. */
@@ -33,6 +39,11 @@ export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
       faces: sharedFaceDetector,
       encoder: deps.render.encoder,
       quality: deps.render.quality,
+    }),
+    'highlights.extract': highlightsExtractPipeline({
+      ...deps.highlights,
+      store: deps.store,
+      chat: deps.chat,
     }),
   };
 }

@@ -24,7 +24,8 @@ export interface TaskProviders {
   music?: MusicGenerator;
 }
 
-const localTranscriber: SpeechTranscriber = {
+/** PocketSphinx, bundled: what transcribes when no provider is configured (or asked for). */
+export const localTranscriber: SpeechTranscriber = {
   source: 'pocketsphinx (bundled)',
   transcribe: (file, options) => recognizeSpeech(file, options),
 };

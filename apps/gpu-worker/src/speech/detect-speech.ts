@@ -18,6 +18,8 @@ export interface DetectSpeechOptions {
   minSilenceMs?: number;
   /** Added on both sides of each span (clamped to neighbours); default 30 ms. */
   padMs?: number;
+  /** Called now and then with the share of the audio read, 0–1. */
+  onProgress?: (fraction: number) => void;
 }
 
 const SAMPLE_RATE = 16_000;
@@ -28,7 +30,11 @@ const SAMPLE_RATE = 16_000;
  *
  * @throws RangeError when the audio is not 16 kHz
  */
-export async function speechProbabilities(registry: ModelRegistry, audio: PcmAudio): Promise<Float32Array> {
+export async function speechProbabilities(
+  registry: ModelRegistry,
+  audio: PcmAudio,
+  onProgress?: (fraction: number) => void,
+): Promise<Float32Array> {
   if (audio.sampleRate !== SAMPLE_RATE)
     throw new RangeError(
       `Silero VAD needs 16 kHz audio, got ${audio.sampleRate} Hz; decode with decodeAudio().`,
@@ -52,6 +58,8 @@ export async function speechProbabilities(registry: ModelRegistry, audio: PcmAud
     if (!out.output || !out.stateN) throw new Error('Silero VAD returned no output/stateN.');
     probs[w] = (out.output.data as Float32Array)[0] ?? 0;
     state = Float32Array.from(out.stateN.data as Float32Array);
+    // Every ~10 s of audio.
+    if (onProgress && w % 312 === 311) onProgress(w / windows);
   }
   return probs;
 }
@@ -85,10 +93,37 @@ function trimQuietTail(samples: Float32Array, start: number, end: number): numbe
   return trimmed;
 }
 
+/** Silero's observed lag at the start of soft onsets (a glide or fricative): up to eight windows. */
+const MAX_HEAD_EXTEND = 8 * SILERO_WINDOW;
+/** A soft onset may be parted from the vowel by a dip this long (10 ms frames). */
+const MAX_ONSET_DIP_FRAMES = 5;
+
+/**
+ * Moves a span's start earlier to the first of the 10 ms frames before it that still carry voice
+ * (at least 5% of the span's median frame energy), across dips of up to 50 ms, by at most Silero's
+ * onset lag and never before `floor`. Soft onsets ("w", "f", "h") are audible 100–250 ms before
+ * the probability reaches the threshold, often with a short dip before the vowel.
+ */
+function extendSoftOnset(samples: Float32Array, start: number, end: number, floor: number): number {
+  const frames: number[] = [];
+  for (let i = start; i + FRAME <= end; i += FRAME) frames.push(rms(samples, i, i + FRAME));
+  if (frames.length < 4) return start;
+  const median = [...frames].sort((a, b) => a - b)[Math.floor(frames.length / 2)]!;
+  let extended = start;
+  let quiet = 0;
+  for (let at = start - FRAME; at >= floor && start - at <= MAX_HEAD_EXTEND; at -= FRAME) {
+    if (rms(samples, at, at + FRAME) >= 0.05 * median) {
+      extended = at;
+      quiet = 0;
+    } else if (++quiet > MAX_ONSET_DIP_FRAMES) break;
+  }
+  return extended;
+}
+
 /**
  * Finds the spans of speech in 16 kHz mono audio: Silero's probabilities with hysteresis (a span
  * closes after `minSilenceMs` below threshold − 0.15, ending at the last voiced window, quiet tail
- * trimmed), short blips dropped, spans padded. A port of
+ * trimmed, soft onsets taken in), short blips dropped, spans padded. A port of
  * Silero's `get_speech_timestamps`.
  */
 export async function detectSpeech(
@@ -101,7 +136,7 @@ export async function detectSpeech(
   const minSpeech = ((options.minSpeechMs ?? 250) * SAMPLE_RATE) / 1000;
   const minSilence = ((options.minSilenceMs ?? 100) * SAMPLE_RATE) / 1000;
   const pad = ((options.padMs ?? 30) * SAMPLE_RATE) / 1000;
-  const probs = await speechProbabilities(registry, audio);
+  const probs = await speechProbabilities(registry, audio, options.onProgress);
   const total = audio.samples.length;
 
   const spans: Array<{ start: number; end: number }> = [];
@@ -132,7 +167,10 @@ export async function detectSpeech(
   });
   if (triggered && lastVoiced - start >= minSpeech) spans.push({ start, end: Math.min(total, lastVoiced) });
 
-  for (const span of spans) span.end = trimQuietTail(audio.samples, span.start, span.end);
+  for (const [i, span] of spans.entries()) {
+    span.end = trimQuietTail(audio.samples, span.start, span.end);
+    span.start = extendSoftOnset(audio.samples, span.start, span.end, spans[i - 1]?.end ?? 0);
+  }
 
   // Pad each span, splitting the gap between neighbours when the pads would overlap.
   return spans.map((s, i) => {

@@ -57,6 +57,9 @@ export async function recognizeSpeech(
       ['-infile', wav, '-time', 'yes', '-logfn', '/dev/null'],
       {
         signal: options.signal,
+        // It decodes at roughly 0.2–0.5× real time on one busy core: a lecture's two-minute chunk
+        // can take minutes. Cancelling goes through `signal`.
+        timeoutMs: 30 * 60_000,
         installHint: 'Install it with "apt-get install pocketsphinx pocketsphinx-en-us".',
       },
     );

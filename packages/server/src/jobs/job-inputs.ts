@@ -4,6 +4,7 @@ import { estimateLessonSeconds } from '@clapboard/shared/lessons';
 import type { Sql } from '../db/connect-db';
 import { loadDocumentState } from '../documents/load-document';
 import { checkLessonRenderable } from '../lessons/check-lesson-renderable';
+import { findLectureVideo, LectureVideoError } from '../lectures/find-lecture-video';
 import { findLessonRender } from '../lessons/find-lesson-render';
 import { LessonRenderError } from '../lessons/lesson-render-error';
 import { loadRenderLesson } from '../lessons/load-render-lesson';
@@ -182,12 +183,43 @@ const portraitLessonInputs: JobInputs<'portrait.lesson'> = {
   },
 };
 
+const highlightsExtractInputs: JobInputs<'highlights.extract'> = {
+  async prepare(sql, { projectId, params }) {
+    // The analysis reads the lecture's video: a deleted lecture or a missing video is refused
+    // here (422) rather than failing in a worker; the plan counts the lecture's seconds.
+    try {
+      const video = await findLectureVideo(sql, { projectId, lectureId: params.lectureId });
+      return { versionId: null, planInput: { mediaSec: video.durationSec ?? 0 }, warnings: [] };
+    } catch (err) {
+      if (err instanceof LectureVideoError) throw new JobInputError(err.message, { field: 'lectureId' });
+      throw err;
+    }
+  },
+  async planInput(sql, { params }) {
+    const [lecture] = await sql<{ project_id: string }[]>`
+      select project_id from lectures where id = ${params.lectureId}`;
+    try {
+      if (!lecture) throw new LectureVideoError('missing', 'The lecture no longer exists.');
+      const video = await findLectureVideo(sql, {
+        projectId: lecture.project_id,
+        lectureId: params.lectureId,
+      });
+      return { mediaSec: video.durationSec ?? 0 };
+    } catch (err) {
+      if (err instanceof LectureVideoError)
+        throw new PlanUnavailableError(`This analysis cannot run again: ${err.message}`);
+      throw err;
+    }
+  },
+};
+
 /** Job types whose inputs are prepared at submit (see `JobInputs`). */
 export const JOB_INPUTS: { readonly [K in JobType]?: JobInputs<K> } = {
   'render.video': renderInputs,
   'lesson.draft': lessonDraftInputs,
   'export.lms': exportLmsInputs,
   'portrait.lesson': portraitLessonInputs,
+  'highlights.extract': highlightsExtractInputs,
 };
 
 /** The entry for `type`, typed loosely for callers that hold an unparsed type. */

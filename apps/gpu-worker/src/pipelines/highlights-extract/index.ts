@@ -1,0 +1,6 @@
+export {
+  type HighlightsExtractDeps,
+  highlightsExtractPipeline,
+  NO_TRANSCRIPTION_PROVIDER_REASON,
+} from './highlights-extract-pipeline';
+export { transcribeLecture } from './transcribe-lecture';

@@ -1,0 +1,1 @@
+export { findLectureVideo, type LectureVideo, LectureVideoError } from './find-lecture-video';
