@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
+import { highlightsClipsPayloadSchema } from './highlights';
 import { exportLmsPayloadSchema, lessonDraftPayloadSchema } from './lessons';
 
 /** Every job ends in exactly one of completed, failed, cancelled. */
@@ -34,6 +35,7 @@ export const jobPayloadSchemas = {
   'scene.variations': z.object({ sceneId: z.string().min(1).max(64), count: z.number().int().min(1).max(8) }),
   'lesson.draft': lessonDraftPayloadSchema,
   'export.lms': exportLmsPayloadSchema,
+  'highlights.clips': highlightsClipsPayloadSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;
@@ -65,9 +67,10 @@ export interface JobDefinition {
 
 /**
  * What a step's duration grows with: `step` (fixed work), `scene-sec` / `film-sec` (seconds of
- * video in its scene / the whole film), `frame` (images drawn).
+ * video in its scene / the whole film), `frame` (images drawn), `clip-sec` (seconds of one lecture
+ * clip).
  */
-export const WORK_UNITS = ['step', 'scene-sec', 'film-sec', 'frame'] as const;
+export const WORK_UNITS = ['step', 'scene-sec', 'film-sec', 'frame', 'clip-sec'] as const;
 export type WorkUnit = (typeof WORK_UNITS)[number];
 
 /** Expected worker-seconds of one step: `baseSec + secPerUnit × units`. */
@@ -157,6 +160,25 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     // Measured on a 2-core x86 worker, 720p at ~1.5 Mb/s, 4–180 s (`npm run bench:lms -w
     // @clapboard/gpu-worker`): 0.07–0.16 s at 4 s, 0.8–1.0 s at 180 s; Theil–Sen fit 0.05 + 0.0046/s.
     work: { package: { unit: 'film-sec', baseSec: 0.05, secPerUnit: 0.005 } },
+  },
+  'highlights.clips': {
+    title: 'Render lecture clips',
+    // FFmpeg decode/encode and face detection on the CPU (H100/H200 have no NVENC): any worker.
+    resourceClass: 'cpu',
+    priority: 6,
+    // One step is one clip (≤ 180 s) in up to three aspects.
+    timeoutSec: 1_800,
+    attempts: 3,
+    backoffMs: 5_000,
+    // Per clip: `prepare` (face track on sampled frames, loudness measured), then `encode` of every
+    // aspect (crop/layout, captions, loudness-normalised H.264/AAC, sidecars, thumbnail).
+    steps: ['prepare', 'encode'],
+    // Units: seconds of the clip (`encode`: × the number of aspects). Measured on the 2-core
+    // development machine (docs/highlights.md).
+    work: {
+      prepare: { unit: 'clip-sec', baseSec: 1, secPerUnit: 0.15 },
+      encode: { unit: 'clip-sec', baseSec: 1, secPerUnit: 0.5 },
+    },
   },
 };
 

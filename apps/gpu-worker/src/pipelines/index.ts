@@ -3,6 +3,7 @@ import { type CatalogPipelines, catalogRegistry, type PipelineRegistry } from '.
 import type { ChatModel } from '../providers/task-interfaces';
 import { assetsDerivePipeline } from './assets-derive';
 import { exportLmsPipeline } from './export-lms';
+import { highlightsClipsPipeline } from './highlights-clips';
 import { lessonDraftPipeline } from './lesson-draft';
 import { type RenderDeps, renderVideoPipeline } from './render';
 import { sceneFramePipeline, sceneVariationsPipeline } from './scene-frames';
@@ -25,6 +26,7 @@ export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
     'scene.variations': sceneVariationsPipeline(render),
     'lesson.draft': lessonDraftPipeline({ chat: deps.chat }),
     'export.lms': exportLmsPipeline(deps),
+    'highlights.clips': highlightsClipsPipeline(deps),
   };
 }
 

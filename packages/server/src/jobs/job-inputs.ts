@@ -1,6 +1,7 @@
 import type { PlanInput } from '@clapboard/shared/job-plan';
 import type { JobPayload, JobType } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
+import { findLectureAnalysis, LectureAnalysisError } from '../lectures/find-lecture-analysis';
 import { findLessonRender } from '../lessons/find-lesson-render';
 import { LessonRenderError } from '../lessons/lesson-render-error';
 import { loadRenderLesson } from '../lessons/load-render-lesson';
@@ -125,11 +126,35 @@ const exportLmsInputs: JobInputs<'export.lms'> = {
   },
 };
 
+const highlightsClipsInputs: JobInputs<'highlights.clips'> = {
+  async prepare(sql, { projectId, params }) {
+    // Clips are cut from a completed analysis of a live lecture, inside the lecture: checked here
+    // (LectureAnalysisError → 422, 409 while the analysis runs, 400 past the lecture's end). The
+    // plan comes from the payload's spans alone.
+    await findLectureAnalysis(sql, { projectId, ...params });
+    return { versionId: null, planInput: {}, warnings: [] };
+  },
+  async planInput(sql, { params }) {
+    const [lecture] = await sql<{ project_id: string }[]>`
+      select project_id from lectures where id = ${params.lectureId}`;
+    try {
+      if (!lecture) throw new LectureAnalysisError('missing', 'The lecture no longer exists.');
+      await findLectureAnalysis(sql, { projectId: lecture.project_id, ...params });
+      return {};
+    } catch (err) {
+      if (err instanceof LectureAnalysisError)
+        throw new PlanUnavailableError(`These clips cannot be rendered again: ${err.message}`);
+      throw err;
+    }
+  },
+};
+
 /** Job types whose inputs are prepared at submit (see `JobInputs`). */
 export const JOB_INPUTS: { readonly [K in JobType]?: JobInputs<K> } = {
   'render.video': renderInputs,
   'lesson.draft': lessonDraftInputs,
   'export.lms': exportLmsInputs,
+  'highlights.clips': highlightsClipsInputs,
 };
 
 /** The entry for `type`, typed loosely for callers that hold an unparsed type. */
