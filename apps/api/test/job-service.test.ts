@@ -87,6 +87,7 @@ describe('job service: capabilities, catalog, retry under the budget lock, exact
       ['scene.variations', false],
       ['lesson.draft', false],
       ['export.lms', false],
+      ['highlights.clips', false],
     ]);
     const render = items.find((i) => i.type === 'render.video')!;
     expect(render.reason).toMatch(/gpu/);

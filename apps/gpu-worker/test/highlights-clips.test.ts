@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadAsset, saveJobFile } from '@clapboard/server/assets';
-import { jobInputsOf, submitJob } from '@clapboard/server/jobs';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { seedLectureAnalysis } from '@clapboard/server/testing';
 import type { HighlightsClipsPayload } from '@clapboard/shared/highlights';
-import { type JobOutput, jobPayloadSchemas } from '@clapboard/shared/jobs';
+import type { JobOutput } from '@clapboard/shared/jobs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
@@ -18,7 +17,7 @@ import { parseVtt } from '../src/pipelines/render/subtitle-files';
 import type { FaceDetector } from '../src/vision/detect-faces';
 import { sharedFaceDetector } from '../src/vision/shared-face-detector';
 import type { ClapboardWorker } from '../src/worker';
-import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
+import { createJobHarness, type JobHarness, submitAsApi, waitFor } from './support/job-harness';
 import { buildLectureFixture, type LectureFixture } from './support/lecture-fixture';
 
 const SENTENCES = [
@@ -110,32 +109,20 @@ describe('highlights.clips through submit, the queue and the worker', () => {
 
   /** Submits as the API does (the type's input checks, then the job service) and waits for the end. */
   async function render(params: Partial<HighlightsClipsPayload>) {
-    const parsed = jobPayloadSchemas['highlights.clips'].parse({ lectureId, analysisJobId, ...params });
-    const prepared = await jobInputsOf('highlights.clips')!.prepare(h.db.sql, {
-      projectId: h.projectId,
-      userId: h.userId,
-      params: parsed as never,
-    });
-    const { job } = await submitJob(h.db.sql, h.queues, undefined, {
-      projectId: h.projectId,
-      userId: h.userId,
-      type: 'highlights.clips',
-      params: parsed,
-      planInput: prepared.planInput,
-    });
+    const jobId = await submitAsApi(h, 'highlights.clips', { lectureId, analysisJobId, ...params });
     const row = await waitFor(
       async () =>
         (
           await h.db.sql<
             { status: string; outputs: JobOutput[]; error: string | null; warnings: string[] }[]
           >`
-            select status, outputs, error, warnings from jobs where id = ${job.id}`
+            select status, outputs, error, warnings from jobs where id = ${jobId}`
         )[0]!,
       (r) => ['completed', 'failed', 'cancelled'].includes(r.status),
       60_000,
     ).catch(async (e) => {
       console.log(
-        await h.db.sql`select name, status, progress, error from job_steps where job_id = ${job.id}`,
+        await h.db.sql`select name, status, progress, error from job_steps where job_id = ${jobId}`,
       );
       throw e;
     });
@@ -147,12 +134,12 @@ describe('highlights.clips through submit, the queue and the worker', () => {
         select storage_key, original_name from assets where id = ${o.assetId!}`;
       const file = join(
         dir,
-        `${job.id}-${o.name}${a!.original_name.slice(a!.original_name.lastIndexOf('.'))}`,
+        `${jobId}-${o.name}${a!.original_name.slice(a!.original_name.lastIndexOf('.'))}`,
       );
       await downloadAsset(store, a!.storage_key, file);
       files.set(o.name, file);
     }
-    return { jobId: job.id, outputs: row.outputs, files, warnings: row.warnings };
+    return { jobId, outputs: row.outputs, files, warnings: row.warnings };
   }
 
   /** A frame of a video at `t` seconds as raw RGB. */

@@ -173,11 +173,12 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     // Per clip: `prepare` (face track on sampled frames, loudness measured), then `encode` of every
     // aspect (crop/layout, captions, loudness-normalised H.264/AAC, sidecars, thumbnail).
     steps: ['prepare', 'encode'],
-    // Units: seconds of the clip (`encode`: × the number of aspects). Measured on the 2-core
-    // development machine (docs/highlights.md).
+    // Units: seconds of the clip (`encode`: × the number of aspects). Measured on a 2-core x86
+    // worker, 20 s of a 720p lecture (`npm run bench:clips -w @clapboard/gpu-worker`): prepare
+    // 2.9 s tracked, 0.9 s not; encode 3.6–7.3 s per aspect (docs/highlights.md).
     work: {
-      prepare: { unit: 'clip-sec', baseSec: 1, secPerUnit: 0.15 },
-      encode: { unit: 'clip-sec', baseSec: 1, secPerUnit: 0.5 },
+      prepare: { unit: 'clip-sec', baseSec: 0.5, secPerUnit: 0.15 },
+      encode: { unit: 'clip-sec', baseSec: 0.5, secPerUnit: 0.3 },
     },
   },
 };
