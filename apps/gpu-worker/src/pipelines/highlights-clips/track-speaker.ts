@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Box } from '@clapboard/shared/highlights';
-import { runFfmpeg } from '../../media/ffmpeg';
+import { FfmpegAbortedError, runFfmpeg } from '../../media/ffmpeg';
 import type { FaceDetector } from '../../vision/detect-faces';
 import { type FaceSample, slideBox } from './clip-geometry';
 
@@ -65,7 +65,7 @@ export async function trackSpeaker(
   const samples: FaceSample[] = [];
   let previous: Box | null = null;
   for (const [i, f] of files.entries()) {
-    if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
+    if (o.signal?.aborted) throw new FfmpegAbortedError();
     const faces = (await o.detector.detect(join(o.dir, f))).filter((d) => d.score >= 0.5);
     const boxes = faces.map((d) => ({
       x: region.x + d.box.x * scale,
