@@ -89,6 +89,7 @@ describe('job service: capabilities, catalog, retry under the budget lock, exact
       ['export.lms', false],
       ['portrait.lesson', false],
       ['highlights.extract', false],
+      ['highlights.clips', false],
     ]);
     const render = items.find((i) => i.type === 'render.video')!;
     expect(render.reason).toMatch(/gpu/);

@@ -120,7 +120,9 @@ describe('projects and members', () => {
       musicPrompt: 'calm',
       transition: 'crossfade',
     });
-    const list = (await (await req(owner, 'GET', '/api/v1/projects?limit=100')).json()) as { items: Project[] };
+    const list = (await (await req(owner, 'GET', '/api/v1/projects?limit=100')).json()) as {
+      items: Project[];
+    };
     expect(list.items.find((x) => x.id === p.id)?.settings).toEqual(one.settings);
   });
 

@@ -362,6 +362,8 @@ export const highlightsExtractPayloadSchema = z
 export type HighlightsExtractPayload = z.infer<typeof highlightsExtractPayloadSchema>;
 
 export const CLIP_ASPECTS = ['9:16', '1:1', '16:9'] as const;
+/** File-name form of an aspect (`9:16` → `9x16`), as in the clips' output names `clip-<n>-9x16`. */
+export const clipAspectKey = (aspect: string) => aspect.replace(':', 'x');
 /**
  * `speaker`: a smoothed face-tracked crop of the speaker; `split`: the slide above the speaker;
  * `slide`: the slide alone.
@@ -373,15 +375,31 @@ export const highlightsClipsPayloadSchema = z.object({
   lectureId: z.string().uuid(),
   /** The completed `highlights.extract` job whose results the clips are cut from. */
   analysisJobId: z.string().uuid(),
+  /** Each within the lecture (checked at submit) and `LECTURE_LIMITS.minClipSec`–`maxClipSec` long. */
   clips: z
     .array(
-      timeSpanSchema.extend({
-        candidateId: z.string().max(64),
-      }),
+      timeSpanSchema
+        .extend({
+          candidateId: z.string().max(64),
+        })
+        .refine(
+          (c) =>
+            c.endSec - c.startSec >= LECTURE_LIMITS.minClipSec - 1e-6 &&
+            c.endSec - c.startSec <= LECTURE_LIMITS.maxClipSec + 1e-6,
+          {
+            message: `A clip must be ${LECTURE_LIMITS.minClipSec}–${LECTURE_LIMITS.maxClipSec} s long (endSec after startSec).`,
+            path: ['endSec'],
+          },
+        ),
     )
     .min(1)
     .max(LECTURE_LIMITS.maxClipsPerJob),
-  aspects: z.array(z.enum(CLIP_ASPECTS)).min(1).max(3).default(['9:16']),
+  aspects: z
+    .array(z.enum(CLIP_ASPECTS))
+    .min(1)
+    .max(3)
+    .refine((a) => new Set(a).size === a.length, { message: 'Each aspect at most once.' })
+    .default(['9:16']),
   layout: z.enum(CLIP_LAYOUTS).default('speaker'),
   burnCaptions: z.boolean().default(true),
 });

@@ -32,6 +32,31 @@ describe('job plan', () => {
     expect(planNodes(planJob('export.lms', {}))[0]!.units).toBe(0);
   });
 
+  it('lecture clips: per clip a prepare step, then one encode of every aspect waiting for it', () => {
+    const params = {
+      clips: [
+        { candidateId: 'a', startSec: 10, endSec: 40 },
+        { candidateId: 'b', startSec: 100, endSec: 112.5 },
+      ],
+      aspects: ['9:16', '16:9'],
+    };
+    const nodes = planNodes(planJob('highlights.clips', params));
+    expect(nodes.map((n) => [n.step, n.kind, n.units])).toEqual([
+      ['clip-1/prepare', 'prepare', 30],
+      ['clip-1/encode', 'encode', 60],
+      ['clip-2/prepare', 'prepare', 12.5],
+      ['clip-2/encode', 'encode', 25],
+    ]);
+    expect(nodes[1]!.item).toEqual({ clip: 0 });
+    const w = JOB_CATALOG['highlights.clips'].work;
+    const expected = (sec: number) =>
+      w.prepare!.baseSec + w.prepare!.secPerUnit * sec + w.encode!.baseSec + w.encode!.secPerUnit * 2 * sec;
+    expect(estimatePlan('highlights.clips', planJob('highlights.clips', params)).seconds).toBeCloseTo(
+      expected(30) + expected(12.5),
+      3,
+    );
+  });
+
   it('the estimate is the sum of each step’s work model × the class rate, learned models first', () => {
     const plan = planJob('render.video', {}, { sceneSec: [4, 4] });
     const cold = estimatePlan('render.video', plan);

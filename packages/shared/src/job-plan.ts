@@ -112,6 +112,31 @@ export function highlightsExtractPlan(mediaSec: number): PlanNode[] {
 }
 
 /**
+ * The flow of a `highlights.clips` job: per clip (1-based `n`, in payload order) a
+ * `clip-<n>/prepare` (face track and loudness of the span, in the clip's seconds) and, waiting for
+ * it, `clip-<n>/encode` (every aspect of the clip: its units are the clip's seconds × the number of
+ * aspects). Flows are trees, so the aspects of one clip share their prepare by being one step.
+ * `item.clip` is the clip's 0-based index.
+ */
+export function highlightsClipsPlan(params: Record<string, unknown>): PlanNode[] {
+  const clips = Array.isArray(params.clips)
+    ? (params.clips as Array<{ startSec: number; endSec: number }>)
+    : [];
+  const aspects = Array.isArray(params.aspects) && params.aspects.length ? params.aspects.length : 1;
+  return clips.map((clip, i) => {
+    const sec = Math.max(0, Number(clip.endSec) - Number(clip.startSec));
+    const item = { clip: i };
+    return {
+      step: `clip-${i + 1}/encode`,
+      kind: 'encode',
+      units: round3(sec * aspects),
+      item,
+      after: [{ step: `clip-${i + 1}/prepare`, kind: 'prepare', units: round3(sec), item }],
+    };
+  });
+}
+
+/**
  * The plan of any catalog job: the final steps (the job ends when they have), each with its
  * prerequisites. One function for submit, retry and recovery, so all three build the same flow.
  *
@@ -131,6 +156,8 @@ export function planJob(type: JobType, params: Record<string, unknown>, input: P
       return portraitLessonPlan(params.mode === 'preview' ? 'preview' : 'final', input.filmSec ?? 0);
     case 'highlights.extract':
       return highlightsExtractPlan(input.mediaSec ?? 0);
+    case 'highlights.clips':
+      return highlightsClipsPlan(params);
     default:
       return sequentialPlan(JOB_CATALOG[type].steps);
   }

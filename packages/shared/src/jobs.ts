@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
-import { highlightsExtractPayloadSchema } from './highlights';
+import { highlightsClipsPayloadSchema, highlightsExtractPayloadSchema } from './highlights';
 import { exportLmsPayloadSchema, lessonDraftPayloadSchema, portraitLessonPayloadSchema } from './lessons';
 
 /** Every job ends in exactly one of completed, failed, cancelled. */
@@ -36,6 +36,7 @@ export const jobPayloadSchemas = {
   'export.lms': exportLmsPayloadSchema,
   'portrait.lesson': portraitLessonPayloadSchema,
   'highlights.extract': highlightsExtractPayloadSchema,
+  'highlights.clips': highlightsClipsPayloadSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;
@@ -68,9 +69,9 @@ export interface JobDefinition {
 /**
  * What a step's duration grows with: `step` (fixed work), `scene-sec` / `film-sec` (seconds of
  * video in its scene / the whole film), `frame` (images drawn), `media-sec` (seconds of an uploaded
- * recording a job analyses, e.g. a lecture).
+ * recording a job analyses, e.g. a lecture), `clip-sec` (seconds of one lecture clip).
  */
-export const WORK_UNITS = ['step', 'scene-sec', 'film-sec', 'frame', 'media-sec'] as const;
+export const WORK_UNITS = ['step', 'scene-sec', 'film-sec', 'frame', 'media-sec', 'clip-sec'] as const;
 export type WorkUnit = (typeof WORK_UNITS)[number];
 
 /** Expected worker-seconds of one step: `baseSec + secPerUnit × units`. */
@@ -203,6 +204,26 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
       layout: { unit: 'media-sec', baseSec: 2, secPerUnit: 0.14 },
       topics: { unit: 'media-sec', baseSec: 0.2, secPerUnit: 0.0002 },
       candidates: { unit: 'media-sec', baseSec: 0.5, secPerUnit: 0.003 },
+    },
+  },
+  'highlights.clips': {
+    title: 'Render lecture clips',
+    // FFmpeg decode/encode and face detection on the CPU (H100/H200 have no NVENC): any worker.
+    resourceClass: 'cpu',
+    priority: 6,
+    // One step is one clip (≤ 180 s) in up to three aspects.
+    timeoutSec: 1_800,
+    attempts: 3,
+    backoffMs: 5_000,
+    // Per clip: `prepare` (face track on sampled frames, loudness measured), then `encode` of every
+    // aspect (crop/layout, captions, loudness-normalised H.264/AAC, sidecars, thumbnail).
+    steps: ['prepare', 'encode'],
+    // Units: seconds of the clip (`encode`: × the number of aspects). Measured on a 2-core x86
+    // worker, 20 s of a 720p lecture (`npm run bench:clips -w @clapboard/gpu-worker`): prepare
+    // 2.9 s tracked, 0.9 s not; encode 3.6–7.3 s per aspect (docs/highlights.md).
+    work: {
+      prepare: { unit: 'clip-sec', baseSec: 0.5, secPerUnit: 0.15 },
+      encode: { unit: 'clip-sec', baseSec: 0.5, secPerUnit: 0.3 },
     },
   },
 };

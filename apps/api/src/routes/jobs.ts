@@ -22,6 +22,7 @@ import {
   rowToJob,
   submitJob,
 } from '@clapboard/server/jobs';
+import { LectureAnalysisError } from '@clapboard/server/lectures';
 import { LessonRenderError } from '@clapboard/server/lessons';
 import type { Redis } from '@clapboard/server/redis';
 import { RenderDocumentError } from '@clapboard/server/render';
@@ -48,6 +49,7 @@ import type { AppEnv } from '../app-env';
 import { authorizeProject, roleForbidden } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
 import {
+  badRequest,
   conflict,
   HttpError,
   notFound,
@@ -223,12 +225,12 @@ export function jobRoutes(deps: JobRouteDeps) {
         },
         409: {
           description:
-            'A final render while the project requires approvals and some scenes are not approved (details list them); an LMS export of a lesson render that has not completed',
+            'A final render while the project requires approvals and some scenes are not approved (details list them); an LMS export of a lesson render that has not completed; lecture clips from an analysis that has not completed',
           content: { 'application/json': { schema: errorBodySchema } },
         },
         422: {
           description:
-            'A render the document cannot give: no scenes, an invalid scene or setting, too many scenes, or a scene or film past its length limit (estimated with the render timing rules); details name the scene and the limit. An LMS export whose `lessonJobId` is not a final lesson render of this project, or whose lesson was deleted.',
+            'A render the document cannot give: no scenes, an invalid scene or setting, too many scenes, or a scene or film past its length limit (estimated with the render timing rules); details name the scene and the limit. An LMS export whose `lessonJobId` is not a final lesson render of this project, or whose lesson was deleted. Lecture clips whose lecture is deleted or whose `analysisJobId` is not an analysis of that lecture.',
           content: { 'application/json': { schema: errorBodySchema } },
         },
         ...errors,
@@ -344,6 +346,12 @@ export function jobRoutes(deps: JobRouteDeps) {
             : unprocessable(err.message, err.details);
         if (err instanceof LessonRenderError)
           throw err.kind === 'not-ready' ? conflict(err.message) : unprocessable(err.message);
+        if (err instanceof LectureAnalysisError)
+          throw err.kind === 'not-ready'
+            ? conflict(err.message, err.details)
+            : err.kind === 'out-of-range'
+              ? badRequest(err.message, err.details)
+              : unprocessable(err.message, err.details);
         if (err instanceof EnqueueFailedError) throw new HttpError(503, 'unavailable', err.message);
         throw err;
       }

@@ -4,6 +4,7 @@ import type { ChatModel } from '../providers/task-interfaces';
 import { sharedFaceDetector } from '../vision/shared-face-detector';
 import { assetsDerivePipeline } from './assets-derive';
 import { exportLmsPipeline } from './export-lms';
+import { highlightsClipsPipeline } from './highlights-clips';
 import { type HighlightsExtractDeps, highlightsExtractPipeline } from './highlights-extract';
 import { lessonDraftPipeline } from './lesson-draft';
 import { portraitLessonPipeline } from './portrait-lesson';
@@ -45,6 +46,7 @@ export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
       store: deps.store,
       chat: deps.chat,
     }),
+    'highlights.clips': highlightsClipsPipeline(deps),
   };
 }
 

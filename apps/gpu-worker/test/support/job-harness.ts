@@ -1,13 +1,26 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Sql } from '@clapboard/server/db';
-import { buildFlow, createJobQueues, type JobQueues, jobStore } from '@clapboard/server/jobs';
+import {
+  buildFlow,
+  createJobQueues,
+  type JobQueues,
+  jobInputsOf,
+  jobStore,
+  submitJob,
+} from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { jobRoom } from '@clapboard/shared/events';
 import { estimatePlan, sequentialPlan } from '@clapboard/shared/job-plan';
-import { JOB_CATALOG, type JobFinished, type JobProgress, type JobType } from '@clapboard/shared/jobs';
+import {
+  JOB_CATALOG,
+  type JobFinished,
+  type JobProgress,
+  type JobType,
+  jobPayloadSchemas,
+} from '@clapboard/shared/jobs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -139,6 +152,32 @@ export async function createJobHarness(): Promise<JobHarness> {
       await db.drop();
     },
   };
+}
+
+/**
+ * Submits a job the way the API does after authorising: the payload parsed with its schema, the
+ * type's input checks (`JOB_INPUTS`, whose errors the API maps to 4xx), then the job service's
+ * `submitJob` (the real plan, estimate and flow). Returns the job id.
+ */
+export async function submitAsApi<T extends JobType>(
+  h: JobHarness,
+  type: T,
+  params: Record<string, unknown>,
+): Promise<string> {
+  const parsed = jobPayloadSchemas[type].parse(params) as Record<string, unknown>;
+  const prepared = await jobInputsOf(type)?.prepare(h.db.sql as Sql, {
+    projectId: h.projectId,
+    userId: h.userId,
+    params: parsed as never,
+  });
+  const { job } = await submitJob(h.db.sql as Sql, h.queues, undefined, {
+    projectId: h.projectId,
+    userId: h.userId,
+    type,
+    params: parsed,
+    ...(prepared ? { planInput: prepared.planInput, versionId: prepared.versionId } : {}),
+  });
+  return job.id;
 }
 
 /** Polls `read` until `done(value)` or the deadline. */

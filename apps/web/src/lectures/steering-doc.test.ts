@@ -68,8 +68,8 @@ describe('lecture steering in the project document', () => {
     expect(clips).toEqual([
       // 4.5−10 clamps to 0, 7.7−3 = 4.7 is under the 5 s minimum: stretched to 5 s.
       { candidateId: 'c-keyidea', startSec: 0, endSec: 5 },
-      // 15.7 + 10 clamps to the lecture's 16 s.
-      { candidateId: 'c-summary', startSec: 12, endSec: 16 },
+      // 15.7 + 10 clamps to the lecture's 16 s; 4 s is under the minimum, so it reaches back to 5 s.
+      { candidateId: 'c-summary', startSec: 11, endSec: 16 },
     ]);
   });
 });

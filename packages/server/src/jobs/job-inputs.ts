@@ -3,8 +3,9 @@ import type { JobPayload, JobType } from '@clapboard/shared/jobs';
 import { estimateLessonSeconds } from '@clapboard/shared/lessons';
 import type { Sql } from '../db/connect-db';
 import { loadDocumentState } from '../documents/load-document';
-import { checkLessonRenderable } from '../lessons/check-lesson-renderable';
+import { findLectureAnalysis, LectureAnalysisError } from '../lectures/find-lecture-analysis';
 import { findLectureVideo, LectureVideoError } from '../lectures/find-lecture-video';
+import { checkLessonRenderable } from '../lessons/check-lesson-renderable';
 import { findLessonRender } from '../lessons/find-lesson-render';
 import { LessonRenderError } from '../lessons/lesson-render-error';
 import { loadRenderLesson } from '../lessons/load-render-lesson';
@@ -213,6 +214,29 @@ const highlightsExtractInputs: JobInputs<'highlights.extract'> = {
   },
 };
 
+const highlightsClipsInputs: JobInputs<'highlights.clips'> = {
+  async prepare(sql, { projectId, params }) {
+    // Clips are cut from a completed analysis of a live lecture, inside the lecture: checked here
+    // (LectureAnalysisError → 422, 409 while the analysis runs, 400 past the lecture's end). The
+    // plan comes from the payload's spans alone.
+    await findLectureAnalysis(sql, { projectId, ...params });
+    return { versionId: null, planInput: {}, warnings: [] };
+  },
+  async planInput(sql, { params }) {
+    const [lecture] = await sql<{ project_id: string }[]>`
+      select project_id from lectures where id = ${params.lectureId}`;
+    try {
+      if (!lecture) throw new LectureAnalysisError('missing', 'The lecture no longer exists.');
+      await findLectureAnalysis(sql, { projectId: lecture.project_id, ...params });
+      return {};
+    } catch (err) {
+      if (err instanceof LectureAnalysisError)
+        throw new PlanUnavailableError(`These clips cannot be rendered again: ${err.message}`);
+      throw err;
+    }
+  },
+};
+
 /** Job types whose inputs are prepared at submit (see `JobInputs`). */
 export const JOB_INPUTS: { readonly [K in JobType]?: JobInputs<K> } = {
   'render.video': renderInputs,
@@ -220,6 +244,7 @@ export const JOB_INPUTS: { readonly [K in JobType]?: JobInputs<K> } = {
   'export.lms': exportLmsInputs,
   'portrait.lesson': portraitLessonInputs,
   'highlights.extract': highlightsExtractInputs,
+  'highlights.clips': highlightsClipsInputs,
 };
 
 /** The entry for `type`, typed loosely for callers that hold an unparsed type. */

@@ -1,0 +1,1 @@
+export { highlightsClipsPipeline } from './highlights-clips-pipeline';
