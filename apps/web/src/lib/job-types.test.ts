@@ -69,8 +69,6 @@ describe('availabilityOf', () => {
 describe('jobTypesResponseSchema', () => {
   it('parses the API answer and refuses one that breaks the contract', () => {
     expect(jobTypesResponseSchema.parse({ items: [render] }).items[0]?.type).toBe('render.video');
-    expect(() =>
-      jobTypesResponseSchema.parse({ items: [{ ...render, type: 'campaign.plan' }] }),
-    ).toThrow();
+    expect(() => jobTypesResponseSchema.parse({ items: [{ ...render, type: 'campaign.plan' }] })).toThrow();
   });
 });
