@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { downloadAsset } from '@clapboard/server/assets';
-import { JobInputError, jobInputsOf, submitJob } from '@clapboard/server/jobs';
+import { JobInputError, jobInputsOf } from '@clapboard/server/jobs';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { editLesson, seedLesson } from '@clapboard/server/testing';
 import { lessonChaptersSchema } from '@clapboard/shared/lessons';
@@ -16,7 +16,7 @@ import { defaultRenderDeps } from '../src/pipelines/render';
 import { parseVtt } from '../src/pipelines/render/subtitle-files';
 import { sharedFaceDetector } from '../src/vision/shared-face-detector';
 import type { ClapboardWorker } from '../src/worker';
-import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
+import { createJobHarness, type JobHarness, submitAsApi, waitFor } from './support/job-harness';
 import { mouthEnvelopeCorrelation } from './support/lesson-video-checks';
 
 const run = promisify(execFile);
@@ -63,22 +63,7 @@ describe('portrait.lesson through the job service, BullMQ and the worker', () =>
 
   /** Prepares (checks and pins) and submits a render as the API does; returns the job id. */
   async function submit(lessonId: string, mode: 'preview' | 'final') {
-    const params = { lessonId, mode };
-    const prepared = await jobInputsOf('portrait.lesson')!.prepare(h.db.sql, {
-      projectId: h.projectId,
-      userId: h.userId,
-      params,
-    });
-    const { job } = await submitJob(h.db.sql, h.queues, undefined, {
-      projectId: h.projectId,
-      userId: h.userId,
-      type: 'portrait.lesson',
-      params,
-      versionId: prepared.versionId,
-      planInput: prepared.planInput,
-      warnings: prepared.warnings,
-    });
-    return job.id;
+    return submitAsApi(h, 'portrait.lesson', { lessonId, mode });
   }
 
   async function finish(jobId: string, timeoutMs = 60_000) {

@@ -175,7 +175,9 @@ export async function submitAsApi<T extends JobType>(
     userId: h.userId,
     type,
     params: parsed,
-    ...(prepared ? { planInput: prepared.planInput, versionId: prepared.versionId } : {}),
+    ...(prepared
+      ? { planInput: prepared.planInput, versionId: prepared.versionId, warnings: prepared.warnings }
+      : {}),
   });
   return job.id;
 }
