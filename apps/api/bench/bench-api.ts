@@ -34,6 +34,7 @@ import {
 import { writeBenchSection } from '../../../infra/bench/report.ts';
 import { createApp } from '../src/app';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
+import { createProjectListCache } from '../src/projects/project-list-cache';
 import { type LoadResult, runLoad } from './load';
 
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 5);
@@ -72,6 +73,37 @@ async function load(url: string, headers: Record<string, string> = {}, durationS
   return { ...result, cpuUs: (cpu.user + cpu.system) / result.total } satisfies Measured;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `measure` while renaming the given projects in turn, one PATCH every 50 ms. */
+async function whileRenaming<T>(
+  url: string,
+  headers: Record<string, string>,
+  projectIds: string[],
+  measure: () => Promise<T>,
+): Promise<T> {
+  let stop = false;
+  let n = 0;
+  const writer = (async () => {
+    while (!stop) {
+      const id = projectIds[n % projectIds.length]!;
+      const res = await fetch(`${url}/api/v1/projects/${id}`, {
+        method: 'PATCH',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Project ${n++}` }),
+      });
+      if (!res.ok) throw new Error(`rename failed: ${res.status}`);
+      await sleep(50);
+    }
+  })();
+  try {
+    return await measure();
+  } finally {
+    stop = true;
+    await writer;
+  }
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -94,7 +126,9 @@ const db = await createTestDatabase(databaseUrl);
 const redis = createRedis(redisUrl);
 const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-bench-'));
 const queues = createJobQueues(redis, testPrefix('bench-q'));
-const app = createApp({
+// As main.ts runs it by default (PROJECT_LIST_CACHE_MB=8), and with the cache off (=0) beside it.
+const projectListCache = createProjectListCache({ databaseUrl: db.url });
+const appDeps = {
   sql: db.sql,
   redis,
   log: createLogger('api-bench', { level: 'info', destination: bufferedDestination('/dev/null') }),
@@ -105,8 +139,9 @@ const app = createApp({
   probe: createNodeMediaProbe(),
   redisPrefix: testPrefix('bench'),
   queues,
-});
-const api = await listenOn(app.fetch);
+};
+const api = await listenOn(createApp({ ...appDeps, projectListCache }).fetch);
+const uncached = await listenOn(createApp(appDeps).fetch);
 const bare = await listenOn(new Hono().get('/', (c) => c.text('Hello Hono!')).fetch);
 
 try {
@@ -128,21 +163,41 @@ try {
   const page = (await check.json()) as { items: unknown[] };
   if (check.status !== 200 || page.items.length !== PROJECTS) throw new Error('setup failed');
 
-  // Warm both servers (JIT, connection pools) before measuring.
+  const projectIds = (page.items as { id: string }[]).map((p) => p.id);
+  for (let i = 0; i < 100 && !projectListCache.stats().live; i++) await sleep(50);
+  if (!projectListCache.stats().live) throw new Error('the project-list cache never started listening');
+
+  // Warm every server (JIT, connection pools) before measuring.
   await load(`${bare.url}/`, {}, 2);
   await load(`${api.url}/api/v1/projects`, authHeaders, 2);
+  await load(`${uncached.url}/api/v1/projects`, authHeaders, 2);
   // Alternate the targets, round by round: on a shared 2-core box a neighbour's burst then lands
-  // on both sides of a round's ratio instead of on one target only.
+  // on every side of a round's ratios instead of on one target only.
   const bareRounds: Measured[] = [];
   const apiRounds: Measured[] = [];
+  const uncachedRounds: Measured[] = [];
+  const writingRounds: Measured[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     bareRounds.push(await load(`${bare.url}/`));
     apiRounds.push(await load(`${api.url}/api/v1/projects`, authHeaders));
+    uncachedRounds.push(await load(`${uncached.url}/api/v1/projects`, authHeaders));
+    // The same list while a teammate renames one of its projects every 50 ms (through the API):
+    // each rename's NOTIFY drops the page, so some reads go to Postgres again.
+    writingRounds.push(
+      await whileRenaming(api.url, authHeaders, projectIds, () =>
+        load(`${api.url}/api/v1/projects`, authHeaders),
+      ),
+    );
   }
   const baseline = summarise(bareRounds);
   const projects = summarise(apiRounds);
-  const ratios = apiRounds.map((a, r) => (a.rps / bareRounds[r]!.rps) * 100);
+  const projectsUncached = summarise(uncachedRounds);
+  const projectsWriting = summarise(writingRounds);
+  const ratioOf = (rounds: Measured[]) => rounds.map((a, r) => (a.rps / bareRounds[r]!.rps) * 100);
+  const ratios = ratioOf(apiRounds);
   const ratio = median(ratios);
+  const uncachedRatio = median(ratioOf(uncachedRounds));
+  const writingRatio = median(ratioOf(writingRounds));
 
   // Profiled run (not the measured one: sampling costs throughput). postgres.js calls `debug` once
   // per statement it sends, which counts database round trips per request.
@@ -177,18 +232,17 @@ ${table(
       baseline.cpuUs.toFixed(0),
       baseline.total,
     ],
-    [
-      '`GET /api/v1/projects` (authenticated)',
-      projects.rps.toFixed(0),
-      projects.p50,
-      projects.p99,
-      projects.cpuUs.toFixed(0),
-      projects.total,
-    ],
+    ...(
+      [
+        ['`GET /api/v1/projects` (authenticated, as deployed)', projects],
+        ['… with a project renamed every 50 ms', projectsWriting],
+        ['… page cache off (`PROJECT_LIST_CACHE_MB=0`)', projectsUncached],
+      ] as const
+    ).map(([name, m]) => [name, m.rps.toFixed(0), m.p50, m.p99, m.cpuUs.toFixed(0), m.total]),
   ],
 )}
 
-The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughput (median of the rounds' ratios: ${ratios.map((x) => `${x.toFixed(1)} %`).join(', ')}; ×${(100 / ratio).toFixed(1)} slower). The load generator, Postgres and the server share the ${cpus().length} cores (and, on a shared box, any neighbour's work), so absolute numbers are lower bounds; server CPU per request (the bench process's user + system time, all its threads, ÷ requests) moves less with neighbours than req/s does.
+The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughput (median of the rounds' ratios: ${ratios.map((x) => `${x.toFixed(1)} %`).join(', ')}; ×${(100 / ratio).toFixed(1)} slower); ${writingRatio.toFixed(1)} % while a project of the page is renamed every 50 ms, and ${uncachedRatio.toFixed(1)} % with the page cache off (every request reads Postgres). As deployed, an API instance keeps each finished page per user and query and drops it when Postgres announces a change to one of its projects or to the user's memberships (LISTEN/NOTIFY from triggers; apps/api/src/projects/project-list-cache.ts); the author of a write through the instance never reads their pages from before it. The load generator, Postgres and the server share the ${cpus().length} cores (and, on a shared box, any neighbour's work), so absolute numbers are lower bounds; server CPU per request (the bench process's user + system time, all its threads, ÷ requests) moves less with neighbours than req/s does.
 
 ### Where an authenticated request spends its time
 
@@ -204,10 +258,11 @@ ${table(
   writeBenchSection('api', md);
   process.stdout.write(`${md}\n`);
 } finally {
-  api.server.close();
-  bare.server.close();
-  api.server.closeAllConnections?.();
-  bare.server.closeAllConnections?.();
+  for (const { server } of [api, uncached, bare]) {
+    server.close();
+    server.closeAllConnections?.();
+  }
+  await projectListCache.close();
   await queues.close();
   redis.disconnect();
   await db.drop();

@@ -10,7 +10,9 @@ import type { PeerAddress } from './auth/client-ip';
 import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
 import type { MediaProbe } from './media/media-probe';
+import { evictWritersPages } from './middleware/evict-writers-pages';
 import { requestContext } from './middleware/request-context';
+import type { ProjectListCache } from './projects/project-list-cache';
 import { adminQueueRoutes } from './routes/admin-queues';
 import { approvalRoutes } from './routes/approvals';
 import { assetDownloadRoutes } from './routes/asset-downloads';
@@ -78,6 +80,8 @@ export interface AppDeps {
   emitter?: JobEmitter;
   /** Static file serving of the runtime (Node's in main.ts); enables the /admin/queues dashboard. */
   serveStatic?: Parameters<typeof adminQueueRoutes>[0]['serveStatic'];
+  /** Kept project-list pages, dropped on Postgres notifications; without it every list reads Postgres. */
+  projectListCache?: ProjectListCache;
 }
 
 /**
@@ -93,6 +97,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.use('*', requestContext(deps.log));
+  if (deps.projectListCache) app.use('*', evictWritersPages(deps.projectListCache));
   app.onError(createErrorHandler(deps.log));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -30,6 +30,11 @@ const schema = z
     JOB_RECONCILE_AFTER_SEC: z.coerce.number().int().min(1).max(86_400).default(30),
     /** How often (s) each API instance looks for such jobs. */
     JOB_RECONCILE_EVERY_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
+    /**
+     * MiB of project-list pages each API instance keeps, dropped on Postgres notifications
+     * (needs a session connection for LISTEN: set 0 behind a transaction pooler). 0 turns it off.
+     */
+    PROJECT_LIST_CACHE_MB: z.coerce.number().min(0).max(1024).default(8),
     /** Login attempts per minute, per account and per client IP. */
     LOGIN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).default(20),

@@ -14,6 +14,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { loadEnv } from './env';
 import { createNodeMediaProbe } from './media/node-media-probe';
+import { createProjectListCache } from './projects/project-list-cache';
 import { sweepExpiredUploads } from './uploads/sweep-expired-uploads';
 
 await runMain('api', async () => {
@@ -32,6 +33,14 @@ await runMain('api', async () => {
   const queues = createJobQueues(redis, names.queuePrefix);
   const emitter = createJobEmitter(redis, names.socketKey);
   const blobStore = createBlobStoreFromEnv(env);
+  const projectListCache =
+    env.PROJECT_LIST_CACHE_MB > 0
+      ? createProjectListCache({
+          databaseUrl: env.DATABASE_URL,
+          log,
+          maxBytes: Math.round(env.PROJECT_LIST_CACHE_MB * 1024 * 1024),
+        })
+      : undefined;
   const app = createApp({
     sql,
     redis,
@@ -65,6 +74,7 @@ await runMain('api', async () => {
     // The socket's address; conninfo is the Node adapter's, so the app itself stays runtime-neutral.
     peerAddress: (c) => getConnInfo(c).remote.address,
     trustProxy: env.TRUST_PROXY,
+    projectListCache,
   });
 
   const server = createServer(getRequestListener(app.fetch));
@@ -94,6 +104,7 @@ await runMain('api', async () => {
     clearInterval(sweepTimer);
     await closeServer(server);
     await queues.close();
+    await projectListCache?.close();
     redis.disconnect();
     await sql.end({ timeout: 5 });
   });

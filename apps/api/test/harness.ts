@@ -19,6 +19,7 @@ import { JOB_TYPES, type JobType } from '@clapboard/shared/jobs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type App, type AppDeps, createApp } from '../src/app';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
+import { createProjectListCache } from '../src/projects/project-list-cache';
 
 export interface Harness {
   app: App;
@@ -68,6 +69,8 @@ export async function createHarness(
     probe: createNodeMediaProbe(),
     peerAddress: peerFromEnv,
     redisPrefix,
+    // As main.ts runs it: every API test reads the project list through the cache.
+    projectListCache: createProjectListCache({ databaseUrl: db.url }),
     ...overrides,
   };
   return {
@@ -85,6 +88,7 @@ export async function createHarness(
         queues.queues.gpu.obliterate({ force: true }),
       ]).catch(() => {});
       await queues.close();
+      await deps.projectListCache?.close();
       redis.disconnect();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -133,14 +133,21 @@ export function projectRoutes(deps: AppDeps) {
 
   router.openapi(list, async (c) => {
     const { limit, cursor: rawCursor } = c.req.valid('query');
+    const userId = currentUserId(c);
+    const query = `${limit} ${rawCursor ?? ''}`;
+    const cache = deps.projectListCache;
+    const kept = cache?.get(userId, query);
+    if (kept !== undefined) return c.body(kept, 200, { 'content-type': 'application/json' }) as never;
+    const generation = cache?.generation() ?? 0;
     const cursor = decodeCursor(rawCursor);
     // One row: the page's items as JSON text, and the keyset cursor after them when a further
     // project exists (`cursor_ts` keeps the microseconds a JS Date would drop).
     const [page] = await sql<
-      { items: string; last_ts: string | null; last_id: string | null; more: boolean }[]
+      { items: string; ids: string[]; last_ts: string | null; last_id: string | null; more: boolean }[]
     >`
       select
         coalesce(json_agg(x.project order by x.n) filter (where x.n <= ${limit}), '[]'::json)::text as items,
+        coalesce(array_agg(x.id::text) filter (where x.n <= ${limit}), '{}') as ids,
         max(x.cursor_ts) filter (where x.n = ${limit}) as last_ts,
         max(x.id::text) filter (where x.n = ${limit}) as last_id,
         count(*) > ${limit} as more
@@ -149,7 +156,7 @@ export function projectRoutes(deps: AppDeps) {
           row_number() over (order by p.created_at desc, p.id desc) as n
         from project_members m
         join projects p on p.id = m.project_id
-        where m.user_id = ${currentUserId(c)} and p.deleted_at is null
+        where m.user_id = ${userId} and p.deleted_at is null
           ${cursor ? sql`and (p.created_at, p.id) < (${cursor.createdAt}::text::timestamptz, ${cursor.id}::uuid)` : sql``}
         order by p.created_at desc, p.id desc
         limit ${limit + 1}) x`;
@@ -159,6 +166,7 @@ export function projectRoutes(deps: AppDeps) {
         : null;
     // Already JSON (Postgres wrote the items); the body is the route's documented page shape.
     const body = `{"items":${page?.items ?? '[]'},"nextCursor":${JSON.stringify(nextCursor)}}`;
+    cache?.set(userId, query, body, page?.ids ?? [], generation);
     return c.body(body, 200, { 'content-type': 'application/json' }) as never;
   });
 

@@ -1,20 +1,12 @@
-import type { Sql } from '@clapboard/server/db';
+import {
+  memberChangedSchema,
+  PROJECT_CHANNELS,
+  parseNotification as parse,
+  projectEventSchema,
+  type Sql,
+} from '@clapboard/server/db';
 import type { Logger } from '@clapboard/server/logger';
-import { type Role, roleSchema } from '@clapboard/shared/roles';
-import { z } from 'zod';
-
-/** Postgres NOTIFY channels raised by triggers in the schema (0001_init.sql). */
-export const MEMBERSHIP_CHANNELS = {
-  memberChanged: 'clapboard_member_changed',
-  projectDeleted: 'clapboard_project_deleted',
-} as const;
-
-const memberChangedSchema = z.object({
-  projectId: z.string(),
-  userId: z.string(),
-  role: roleSchema.nullable(),
-});
-const projectDeletedSchema = z.object({ projectId: z.string() });
+import type { Role } from '@clapboard/shared/roles';
 
 export interface MembershipHandlers {
   /** A member was added, changed role (`role`) or removed (`role` null). */
@@ -42,22 +34,14 @@ export async function watchMembership(
 ): Promise<MembershipWatch> {
   const generations = new Map<string, number>();
   const bump = (key: string) => generations.set(key, (generations.get(key) ?? 0) + 1);
-  const parse = <T>(schema: z.ZodType<T>, payload: string): T | null => {
-    try {
-      const result = schema.safeParse(JSON.parse(payload));
-      return result.success ? result.data : null;
-    } catch {
-      return null;
-    }
-  };
-  const member = await sql.listen(MEMBERSHIP_CHANNELS.memberChanged, (payload) => {
+  const member = await sql.listen(PROJECT_CHANNELS.memberChanged, (payload) => {
     const event = parse(memberChangedSchema, payload);
     if (!event) return log.warn({ payload }, 'ignored a malformed member notification');
     bump(`${event.projectId}:${event.userId}`);
     handlers.onMemberChanged(event.projectId, event.userId, event.role);
   });
-  const deleted = await sql.listen(MEMBERSHIP_CHANNELS.projectDeleted, (payload) => {
-    const event = parse(projectDeletedSchema, payload);
+  const deleted = await sql.listen(PROJECT_CHANNELS.projectDeleted, (payload) => {
+    const event = parse(projectEventSchema, payload);
     if (!event) return log.warn({ payload }, 'ignored a malformed project notification');
     bump(event.projectId);
     handlers.onProjectDeleted(event.projectId);

@@ -1,2 +1,14 @@
 export { type ConnectDbOptions, connectDb, createSql, pingDb, type Sql } from './connect-db';
+export {
+  type ChannelHandlers,
+  type ChannelListener,
+  type ListenChannelsOptions,
+  listenChannels,
+} from './listen-channels';
 export { loadMigrations, MIGRATIONS_DIR, type Migration, migrate } from './migrate';
+export {
+  memberChangedSchema,
+  PROJECT_CHANNELS,
+  parseNotification,
+  projectEventSchema,
+} from './project-notifications';
