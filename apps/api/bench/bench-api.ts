@@ -199,22 +199,34 @@ try {
   const uncachedRatio = median(ratioOf(uncachedRounds));
   const writingRatio = median(ratioOf(writingRounds));
 
-  // Profiled run (not the measured one: sampling costs throughput). postgres.js calls `debug` once
-  // per statement it sends, which counts database round trips per request.
-  let statements = 0;
-  db.sql.options.debug = () => {
-    statements++;
+  // Profiled runs (not the measured ones: sampling costs throughput), as deployed and with the
+  // cache off. postgres.js calls `debug` once per statement it sends, which counts database round
+  // trips per request.
+  const profiledRun = async (url: string, file?: string) => {
+    let statements = 0;
+    db.sql.options.debug = () => {
+      statements++;
+    };
+    const { result, profile } = await profileWhile(() =>
+      load(`${url}/api/v1/projects`, authHeaders, PROFILE_SEC),
+    );
+    db.sql.options.debug = false;
+    if (file) writeFileSync(file, JSON.stringify(profile));
+    const spent = timeByArea(profile, AREAS, NODE_CORE, has('/apps/api/bench/'));
+    const perRequestUs = (ms: number) => ((ms * 1000) / result.total).toFixed(0);
+    const wallMs = (profile.endTime - profile.startTime) / 1000;
+    const text = `${result.rps.toFixed(0)} req/s while sampled; the server thread was busy ${((spent.busyMs / wallMs) * 100).toFixed(0)} % of the run, ${perRequestUs(spent.busyMs)} µs per request; Postgres round trips per request: **${(statements / result.total).toFixed(2)}** (statements postgres.js sent ÷ requests).
+
+${table(
+  ['area', 'self time %', 'µs / request'],
+  spent.areas.map((a) => [a.name, a.percent.toFixed(1), perRequestUs(a.ms)]),
+)}`;
+    return text;
   };
-  const { result: profiled, profile } = await profileWhile(() =>
-    load(`${api.url}/api/v1/projects`, authHeaders, PROFILE_SEC),
-  );
-  db.sql.options.debug = false;
-  if (process.env.BENCH_CPU_PROFILE) writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile));
-  const spent = timeByArea(profile, AREAS, NODE_CORE, has('/apps/api/bench/'));
-  const perRequestUs = (ms: number) => ((ms * 1000) / profiled.total).toFixed(0);
+  const cachedProfile = await profiledRun(api.url, process.env.BENCH_CPU_PROFILE);
+  const uncachedProfile = await profiledRun(uncached.url);
 
   const date = new Date().toISOString().slice(0, 10);
-  const wallMs = (profile.endTime - profile.startTime) / 1000;
   const md = `## API: authenticated project list vs bare Hono
 
 Command: \`npm run bench:api\` (apps/api/bench/bench-api.ts), run ${date} on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}.
@@ -246,12 +258,11 @@ The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughp
 
 ### Where an authenticated request spends its time
 
-A further ${PROFILE_SEC} s run of the project list under V8's sampling profiler (node:inspector, the same data as \`node --cpu-prof\`; ${profiled.rps.toFixed(0)} req/s while sampled): self time on the server's main thread, each sample charged to the innermost frame an area claims (so WebCrypto and socket work count for the library that asked for them). The server thread was busy ${((spent.busyMs / wallMs) * 100).toFixed(0)} % of the run, ${perRequestUs(spent.busyMs)} µs per request; Postgres round trips per request: **${(statements / profiled.total).toFixed(2)}** (statements postgres.js sent ÷ requests).
+Two further ${PROFILE_SEC} s runs of the project list under V8's sampling profiler (node:inspector, the same data as \`node --cpu-prof\`): self time on the server's main thread, each sample charged to the innermost frame an area claims (so WebCrypto and socket work count for the library that asked for them; the socket write of a Postgres query counts for postgres.js).
 
-${table(
-  ['area', 'self time %', 'µs / request'],
-  spent.areas.map((a) => [a.name, a.percent.toFixed(1), perRequestUs(a.ms)]),
-)}
+As deployed (pages served from the cache): ${cachedProfile}
+
+With the page cache off (every request reads Postgres): ${uncachedProfile}
 `;
   // writeBenchSection expects docs/ to exist; on a fresh checkout it may not yet.
   mkdirSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs'), { recursive: true });
