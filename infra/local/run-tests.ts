@@ -1,6 +1,9 @@
 /**
  * `npm test`: every suite, against real Postgres and Redis.
  *
+ * First makes sure the system packages the suites use are installed (infra/system-packages.txt:
+ * apt-get as root on Debian/Ubuntu, otherwise it stops and prints the one command to run).
+ *
  * Uses DATABASE_URL / REDIS_URL when set (CI sets them to the machine's services); otherwise starts
  * an embedded Postgres and a local redis-server under `.data/test-services` for the run. Then runs
  * each workspace's `test` script through turbo and prints one closing line "N passed, N failed".
@@ -9,7 +12,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StartupError } from '@clapboard/server/config';
-import { startEmbeddedPostgres, startLocalRedis } from '@clapboard/server/local-services';
+import {
+  ensureSystemPackages,
+  startEmbeddedPostgres,
+  startLocalRedis,
+} from '@clapboard/server/local-services';
 import { loadLauncherEnv, ROOT } from './launcher-env';
 
 const REPORT = '.vitest-report.json';
@@ -32,6 +39,14 @@ function reports(): string[] {
 
 async function main(): Promise<number> {
   const env = loadLauncherEnv();
+  // What the suites run for real (infra/system-packages.txt): installed here as root on
+  // Debian/Ubuntu; otherwise stop before any suite, with the one command that installs them.
+  const system = ensureSystemPackages('test', { root: ROOT, path: env.PATH, log: say });
+  if (system.command) {
+    throw new StartupError(
+      `The tests need system packages that are missing: ${system.missing.map((p) => `${p.name} (${p.why})`).join('; ')}. Install them with: ${system.command}`,
+    );
+  }
   const stops: Array<() => Promise<void>> = [];
   let databaseUrl = env.DATABASE_URL;
   let redisUrl = env.REDIS_URL;

@@ -12,6 +12,8 @@ import { seedDemo } from '@clapboard/api/seed';
 import { StartupError } from '@clapboard/server/config';
 import { connectDb, migrate } from '@clapboard/server/db';
 import {
+  ensureSystemPackages,
+  ensureWritableFolder,
   isPortOpen,
   localJwtSecret,
   startEmbeddedPostgres,
@@ -34,6 +36,15 @@ interface Service {
 async function main(): Promise<void> {
   const env = loadLauncherEnv();
   const dataDir = resolve(ROOT, env.DATA_DIR);
+  ensureWritableFolder(dataDir, 'DATA_DIR');
+  // ffmpeg, the voices, transcription, fonts (infra/system-packages.txt): installed here when we
+  // are root on Debian/Ubuntu; otherwise the studio still starts, says what is missing and how to
+  // install it, and the worker reports those engines unavailable.
+  const system = ensureSystemPackages('start', { root: ROOT, path: env.PATH, log: say });
+  if (system.command) {
+    for (const p of system.missing) say(`missing system package ${p.name}: ${p.why}`);
+    say(`install them with: ${system.command}`);
+  }
   const stops: Array<() => Promise<void>> = [];
   const children: ChildProcess[] = [];
   let stopping = false;

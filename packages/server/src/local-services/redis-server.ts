@@ -1,19 +1,12 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { StartupError } from '../config';
 import { freePort, isPortOpen } from './free-port';
+import { aptInstall, canAptInstall, which } from './system-packages';
 
 export interface LocalRedis {
   url: string;
   stop(): Promise<void>;
-}
-
-/** Finds an executable on PATH (plus the sbin folders Debian uses). */
-export function which(name: string, path: string): string | undefined {
-  const dirs = [...path.split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/bin'];
-  return dirs.map((d) => join(d, name)).find((p) => existsSync(p));
 }
 
 const INSTALL_HINT =
@@ -26,17 +19,8 @@ const INSTALL_HINT =
 export function ensureRedisBinary(path: string, log: (m: string) => void = () => {}): string {
   const found = which('redis-server', path);
   if (found) return found;
-  const isDebian = existsSync('/etc/debian_version');
-  if (isDebian && userInfo().uid === 0 && which('apt-get', path)) {
-    log('redis-server not found; installing it with apt-get (running as root on Debian/Ubuntu)');
-    try {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-      execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'ignore' });
-    } catch {
-      throw new StartupError(
-        `redis-server is not installed and apt-get could not install it. ${INSTALL_HINT}`,
-      );
-    }
+  if (canAptInstall(path)) {
+    aptInstall(['redis-server'], log);
     const installed = which('redis-server', path);
     if (installed) return installed;
   }
