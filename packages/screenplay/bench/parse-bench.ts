@@ -259,7 +259,7 @@ Input: a generated 120-page screenplay (${lineCount} lines, ${(script.length / 1
 
 Ratio (fountain-js mean / ours mean): **${(b.mean / a.mean).toFixed(2)}×**.
 
-Spec elements handled, found by parsing one small fixture per element (from \`src/fixtures/spec-examples.ts\`) with each parser and checking its output (checks in \`bench/parse-bench.ts\`): ours ${oursCount}/${rows.length}, fountain-js ${theirsCount}/${rows.length}.
+Spec elements handled, found by parsing one small fixture per element (from \`packages/screenplay/src/fixtures/spec-examples.ts\`) with each parser and checking its output (checks in \`packages/screenplay/bench/parse-bench.ts\`): ours ${oursCount}/${rows.length}, fountain-js ${theirsCount}/${rows.length}.
 
 | element | ours | fountain-js |
 | --- | --- | --- |
