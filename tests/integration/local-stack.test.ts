@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ function pidAlive(pid: number): boolean {
 }
 
 describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
-  it('starts embedded Postgres, redis-server and all four apps, then stops everything on Ctrl-C', async () => {
+  it('starts embedded Postgres, redis-server and all four apps, renders the demo with voices, then stops everything on Ctrl-C', async () => {
     const [api, realtime, worker] = [await freePort(), await freePort(), await freePort()];
     const launched = spawnLauncher({
       ...cleanEnv(),
@@ -55,14 +56,70 @@ describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
     });
     expect(login.status).toBe(200);
     const { accessToken } = (await login.json()) as { accessToken: string };
+    const authed = { authorization: `Bearer ${accessToken}` };
     const projects = (await (
-      await fetch(`http://127.0.0.1:${api}/api/v1/projects`, {
-        headers: { authorization: `Bearer ${accessToken}` },
-      })
-    ).json()) as { items: Array<{ name: string; role: string }> };
+      await fetch(`http://127.0.0.1:${api}/api/v1/projects`, { headers: authed })
+    ).json()) as { items: Array<{ id: string; name: string; role: string }> };
     expect(projects.items).toEqual([
       expect.objectContaining({ name: 'The Lighthouse Keeper (demo)', role: 'owner' }),
     ]);
+
+    // The studio renders the demo storyboard (3 scenes, 19 s) to a video with voices, on this
+    // machine's worker, with nothing but what npm start set up.
+    const submit = await fetch(`http://127.0.0.1:${api}/api/v1/projects/${projects.items[0]!.id}/jobs`, {
+      method: 'POST',
+      headers: { ...authed, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'render.video', params: { preset: { resolution: '480p' } } }),
+    });
+    expect(submit.status, await submit.clone().text()).toBe(202);
+    const { job } = (await submit.json()) as { job: { id: string } };
+    type JobView = {
+      status: string;
+      error?: string;
+      outputs: Array<{ name: string; assetId?: string }>;
+      steps: Array<{ name: string; outputs: Array<{ value?: { lines?: Array<{ voice: string }> } }> }>;
+    };
+    let done: JobView | undefined;
+    const deadline = Date.now() + 240_000;
+    while (!done) {
+      const view = (await (
+        await fetch(`http://127.0.0.1:${api}/api/v1/jobs/${job.id}`, { headers: authed })
+      ).json()) as JobView;
+      if (['completed', 'failed', 'cancelled'].includes(view.status)) done = view;
+      else if (Date.now() > deadline) throw new Error(`render still ${view.status} after 240 s`);
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(done.status, done.error).toBe('completed');
+    const assetId = done.outputs.find((o) => o.name === 'video')?.assetId;
+    expect(assetId).toBeDefined();
+    const asset = (await (
+      await fetch(`http://127.0.0.1:${api}/api/v1/assets/${assetId}`, { headers: authed })
+    ).json()) as { urls: { content: string } };
+    const video = join(dataDir, 'demo-render.mp4');
+    const bytes = await fetch(new URL(asset.urls.content, `http://127.0.0.1:${api}`));
+    expect(bytes.status).toBe(200);
+    writeFileSync(video, Buffer.from(await bytes.arrayBuffer()));
+    const probe = JSON.parse(
+      execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', video], {
+        encoding: 'utf8',
+      }),
+    ) as { streams: Array<{ codec_type: string }>; format: { duration: string } };
+    expect(probe.streams.map((st) => st.codec_type).sort()).toEqual(['audio', 'video']);
+    expect(Number(probe.format.duration)).toBeGreaterThan(15);
+    // The dialogue was voiced (each voice step spoke its lines), and the soundtrack is far above silence.
+    const spoken = done.steps
+      .filter((st) => st.name.endsWith('/voice'))
+      .flatMap((st) => st.outputs.flatMap((o) => o.value?.lines ?? []));
+    expect(spoken.length).toBeGreaterThan(0);
+    const volume = spawnSync(
+      'ffmpeg',
+      ['-hide_banner', '-i', video, '-af', 'volumedetect', '-f', 'null', '-'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const mean = Number(/mean_volume: (-?[\d.]+) dB/.exec(volume.stderr)?.[1]);
+    expect(mean).toBeGreaterThan(-40);
 
     const pgPid = Number(readFileSync(join(dataDir, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0]);
     expect(pidAlive(pgPid)).toBe(true);
@@ -75,7 +132,7 @@ describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
     expect(pidAlive(pgPid)).toBe(false);
     expect(existsSync(join(dataDir, 'postgres/data/postmaster.pid'))).toBe(false);
     expect(pidAlive(appPids)).toBe(false);
-  });
+  }, 420_000);
 });
 
 describe('bad configuration ends start-up with one clear line', () => {

@@ -34,5 +34,11 @@ describe('first-run demo seed', () => {
         .toArray()
         .map((m) => m.get('heading')),
     ).toHaveLength(3);
+    // The scenes carry the script's dialogue, so a render voices it before anyone opens the script.
+    const spoken = doc
+      .getArray<Y.Map<unknown>>('scenes')
+      .toArray()
+      .map((m) => ((m.get('dialogue') ?? []) as Array<{ character: string }>).map((l) => l.character));
+    expect(spoken).toEqual([['MARA'], ['RADIO', 'MARA'], ['TOMAS']]);
   });
 });

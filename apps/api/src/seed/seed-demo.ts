@@ -1,4 +1,5 @@
 import type { Sql } from '@clapboard/server/db';
+import { syncScenesFromScript } from '@clapboard/screenplay';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import { hash } from '@node-rs/argon2';
 import * as Y from 'yjs';
@@ -7,23 +8,29 @@ import { DEMO_SCENES, DEMO_SCRIPT } from './demo-script';
 export const DEMO_EMAIL = 'demo@clapboard.local';
 export const DEMO_PASSWORD = 'clapboard-demo';
 
-/** Encodes the demo project's first document state: script, scenes and settings. */
+/**
+ * Encodes the demo project's first document state: the script, its scenes made by the same sync the
+ * editor runs (so their dialogue is there and a render voices it before anyone opens the script),
+ * each with the demo's shot, camera, duration and seed, and the settings.
+ */
 export function demoDocumentUpdate(): Uint8Array {
   const doc = new Y.Doc();
   doc.transact(() => {
     doc.getText(DOC_KEYS.script).insert(0, DEMO_SCRIPT);
-    const scenes = doc.getArray<Y.Map<unknown>>(DOC_KEYS.scenes);
-    scenes.push(
-      DEMO_SCENES.map((s, i) => {
-        const m = new Y.Map<unknown>();
-        m.set('id', `demo-scene-${i + 1}`);
-        for (const [k, v] of Object.entries(s)) m.set(k, v);
-        m.set('synopsis', '');
-        m.set('notes', '');
+    syncScenesFromScript(doc);
+    doc
+      .getArray<Y.Map<unknown>>(DOC_KEYS.scenes)
+      .toArray()
+      .forEach((m, i) => {
+        const demo = DEMO_SCENES.find((s) => s.heading === m.get('heading'));
+        if (!demo) throw new Error(`the demo script's scene ${m.get('heading')} has no DEMO_SCENES entry`);
+        m.set('shot', demo.shot);
+        m.set('camera', demo.camera);
+        m.set('durationSec', demo.durationSec);
         m.set('seed', 1000 + i);
-        return m;
-      }),
-    );
+        if (!m.has('synopsis')) m.set('synopsis', '');
+        if (!m.has('notes')) m.set('notes', '');
+      });
     const settings = doc.getMap(DOC_KEYS.settings);
     settings.set('aspectRatio', '16:9');
     settings.set('resolution', '720p');
