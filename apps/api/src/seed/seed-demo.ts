@@ -1,5 +1,5 @@
-import type { Sql } from '@clapboard/server/db';
 import { syncScenesFromScript } from '@clapboard/screenplay';
+import type { Sql } from '@clapboard/server/db';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import { hash } from '@node-rs/argon2';
 import * as Y from 'yjs';
