@@ -4,7 +4,7 @@ import {
   memberChangedSchema,
   PROJECT_CHANNELS,
   parseNotification,
-  projectEventSchema,
+  projectNotificationSchema,
 } from '@clapboard/server/db';
 import type { Logger } from '@clapboard/server/logger';
 
@@ -150,7 +150,7 @@ export function createProjectListCache(options: ProjectListCacheOptions): Projec
           // Unreadable: we cannot tell whose pages it touches, so drop them all.
           return event ? cache.evictUser(event.userId) : clear();
         }
-        const event = parseNotification(projectEventSchema, payload);
+        const event = parseNotification(projectNotificationSchema, payload);
         return event ? cache.evictProject(event.projectId) : clear();
       },
       onLive(next) {

@@ -2,7 +2,7 @@ import {
   memberChangedSchema,
   PROJECT_CHANNELS,
   parseNotification as parse,
-  projectEventSchema,
+  projectNotificationSchema,
   type Sql,
 } from '@clapboard/server/db';
 import type { Logger } from '@clapboard/server/logger';
@@ -41,7 +41,7 @@ export async function watchMembership(
     handlers.onMemberChanged(event.projectId, event.userId, event.role);
   });
   const deleted = await sql.listen(PROJECT_CHANNELS.projectDeleted, (payload) => {
-    const event = parse(projectEventSchema, payload);
+    const event = parse(projectNotificationSchema, payload);
     if (!event) return log.warn({ payload }, 'ignored a malformed project notification');
     bump(event.projectId);
     handlers.onProjectDeleted(event.projectId);

@@ -10,5 +10,5 @@ export {
   memberChangedSchema,
   PROJECT_CHANNELS,
   parseNotification,
-  projectEventSchema,
+  projectNotificationSchema,
 } from './project-notifications';

@@ -18,7 +18,7 @@ export const memberChangedSchema = z.object({
   /** The new role; null when the member was removed. */
   role: roleSchema.nullable(),
 });
-export const projectEventSchema = z.object({ projectId: z.string() });
+export const projectNotificationSchema = z.object({ projectId: z.string() });
 
 /** A notification payload parsed with its schema; null when it is not JSON or not that shape. */
 export function parseNotification<T>(schema: z.ZodType<T>, payload: string): T | null {
