@@ -11,3 +11,13 @@ export {
   oneLine,
   type RenderCut,
 } from './render-cut';
+export {
+  buildRenderDeliverable,
+  RENDER_DELIVERABLE_KINDS,
+  RENDER_DELIVERABLES,
+  type RenderDeliverable,
+  type RenderDeliverableKind,
+  type RenderDeliverableSource,
+  renderDeliverableKindSchema,
+  renderDeliverableQuerySchema,
+} from './render-deliverables';

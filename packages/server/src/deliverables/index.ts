@@ -1,0 +1,6 @@
+export {
+  type CompletedRender,
+  commentMarkers,
+  loadRenderDeliverableSource,
+  MAX_RENDER_MARKERS,
+} from './load-render-deliverable-source';
