@@ -59,7 +59,7 @@ export function renderDeliverableRoutes(deps: { sql: Sql; jwtSecret: string; blo
       await authorizeProject(sql, id, c.var.userId!, 'jobs:read');
       const [job] = await sql<Pick<JobRow, 'id' | 'project_id' | 'type' | 'status' | 'outputs'>[]>`
         select id, project_id, type, status, outputs from jobs where id = ${jobId} and project_id = ${id}`;
-      if (!job || job.type !== 'render.video') throw notFound('Render');
+      if (job?.type !== 'render.video') throw notFound('Render');
       if (job.status !== 'completed')
         throw conflict(`This render is ${job.status}; its deliverables exist once it has completed.`, {
           status: job.status,
