@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ffprobe } from '@clapboard/gpu-worker/testing';
 import { appendUpdates } from '@clapboard/server/documents';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { OTIO_SCHEMAS } from '@clapboard/shared/deliverables';
 import type { Job } from '@clapboard/shared/jobs';
 import type { RenderVideoValue } from '@clapboard/shared/render-result';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,16 +210,8 @@ describe('render deliverables from a finished render', () => {
     const { body, type } = await deliverable('otio', '?fps=29.97');
     expect(type).toMatch(/^application\/json/);
     const otio = JSON.parse(body);
-    const known = [
-      'Timeline.1',
-      'Stack.1',
-      'Track.1',
-      'Clip.2',
-      'ExternalReference.1',
-      'RationalTime.1',
-      'TimeRange.1',
-      'Marker.2',
-    ];
+    // The builder's names, each checked against OpenTimelineIO's own in build-otio.test.ts.
+    const known: readonly string[] = OTIO_SCHEMAS;
     const walk = (v: unknown): string[] =>
       Array.isArray(v)
         ? v.flatMap(walk)
@@ -262,23 +256,8 @@ describe('render deliverables from a finished render', () => {
     const [row] = await db.sql<
       { storage_key: string }[]
     >`select storage_key from assets where id = ${assetId}`;
-    const probed = Number(
-      execFileSync(
-        'ffprobe',
-        [
-          '-v',
-          'error',
-          '-show_entries',
-          'format=duration',
-          '-of',
-          'csv=p=0',
-          join(dir, 'blobs', row!.storage_key),
-        ],
-        {
-          encoding: 'utf8',
-        },
-      ),
-    );
-    expect(Math.abs(probed - value.scenes!.at(-1)!.endFrame / 24)).toBeLessThan(0.1);
+    const { durationSec: probed } = await ffprobe(join(dir, 'blobs', row!.storage_key));
+    expect(probed).not.toBeNull();
+    expect(Math.abs(probed! - value.scenes!.at(-1)!.endFrame / 24)).toBeLessThan(0.1);
   });
 });

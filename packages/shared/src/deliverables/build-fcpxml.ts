@@ -1,7 +1,7 @@
 import { type FrameRate, framesToRational, secondsToFrames } from '../timecode';
 import { cutEvents, markerText, oneLine, type RenderCut } from './render-cut';
 
-/** The FCPXML version written: 1.9 is the first with `media-rep` and is read by FCP 10.4.9+ and Resolve. */
+/** The FCPXML version written: 1.9 is the first with `media-rep` and is read by Final Cut Pro 10.5+ and DaVinci Resolve. */
 export const FCPXML_VERSION = '1.9';
 
 const escapeXml = (text: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frameRate } from '../timecode';
-import { buildOtio } from './build-otio';
+import { buildOtio, OTIO_SCHEMAS } from './build-otio';
 import { TEST_RATES, testCut } from './test-cut';
 
 /** Schema names and versions OpenTimelineIO itself serializes (its C++ `Schema` structs). */
@@ -34,6 +34,10 @@ function* objects(value: unknown): Generator<Obj> {
 }
 
 describe('OpenTimelineIO timeline of a render', () => {
+  it('declares only schema names OpenTimelineIO serializes', () => {
+    expect(OTIO_SCHEMAS.filter((n) => !OTIO_KNOWN.has(n))).toEqual([]);
+  });
+
   for (const { fps, exact } of TEST_RATES) {
     it(`at ${fps} fps: known schemas, one clip per scene trimmed frame-exactly, durations add up`, () => {
       const cut = testCut();
