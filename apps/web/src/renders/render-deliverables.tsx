@@ -23,8 +23,8 @@ export function RenderDeliverables({ jobId, fps }: { jobId: string; fps: number 
     );
   };
   return (
-    <div className="row small render-deliverables" aria-label="Deliverables">
-      <span className="muted">Download</span>
+    <fieldset className="row small render-deliverables">
+      <legend className="muted">Download</legend>
       {RENDER_DELIVERABLE_KINDS.map((kind) => (
         <button
           key={kind}
@@ -48,6 +48,6 @@ export function RenderDeliverables({ jobId, fps }: { jobId: string; fps: number 
           ))}
         </select>
       </label>
-    </div>
+    </fieldset>
   );
 }
