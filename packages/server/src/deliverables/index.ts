@@ -1,6 +1,6 @@
+export { type CommentMarkerRow, commentMarkers } from './comment-markers';
 export {
   type CompletedRender,
-  commentMarkers,
   loadRenderDeliverableSource,
   MAX_RENDER_MARKERS,
 } from './load-render-deliverable-source';

@@ -1,9 +1,9 @@
-import { commentPlainText } from '@clapboard/shared/comment-markup';
-import type { CutMarker, RenderCut, RenderDeliverableSource } from '@clapboard/shared/deliverables';
+import type { RenderCut, RenderDeliverableSource } from '@clapboard/shared/deliverables';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { renderScenes, renderVideoValueSchema } from '@clapboard/shared/render-result';
 import type { Sql } from '../db';
 import type { BlobStore } from '../storage';
+import { type CommentMarkerRow, commentMarkers } from './comment-markers';
 
 /** Most review comments one list carries as markers (oldest first). */
 export const MAX_RENDER_MARKERS = 1000;
@@ -15,14 +15,6 @@ export interface CompletedRender {
   id: string;
   project_id: string;
   outputs: JobOutput[];
-}
-
-interface CommentMarkerRow {
-  body: string;
-  anchor: { kind: string; jobId?: string; sceneId?: string; startSec?: number; endSec?: number };
-  scene_id: string | null;
-  resolved_at: Date | null;
-  author_name: string | null;
 }
 
 async function readText(
@@ -38,40 +30,6 @@ async function readText(
   if (!obj) return null;
   if (obj.size > MAX_SUBTITLE_BYTES) throw new Error(`Subtitle asset ${assetId} is ${obj.size} bytes.`);
   return new Response(obj.body).text();
-}
-
-/**
- * Review comments that point into this render, as markers: a comment on a time of this render at
- * that time (its range, cut at the video's end); a comment on a scene (scene, script or another
- * render's time with a scene) at that scene's start. Project-wide comments and replies are not
- * markers. Deleted ones are left out; resolved ones are marked so.
- */
-export function commentMarkers(
-  rows: readonly CommentMarkerRow[],
-  cut: Omit<RenderCut, 'markers'>,
-  jobId: string,
-) {
-  const sceneStart = new Map(
-    cut.scenes.flatMap((s) => (s.sceneId ? [[s.sceneId, s.startSec] as const] : [])),
-  );
-  const markers: CutMarker[] = [];
-  for (const r of rows) {
-    const base = {
-      text: commentPlainText(r.body),
-      author: r.author_name,
-      resolved: r.resolved_at !== null,
-    };
-    const a = r.anchor;
-    if (a.kind === 'media' && a.jobId === jobId && typeof a.startSec === 'number') {
-      const at = Math.min(a.startSec, cut.media.durationSec);
-      const end = Math.min(a.endSec ?? at, cut.media.durationSec);
-      markers.push({ ...base, atSec: at, durationSec: Math.max(0, end - at) });
-      continue;
-    }
-    const start = sceneStart.get(r.scene_id ?? a.sceneId ?? '');
-    if (start !== undefined) markers.push({ ...base, atSec: start, durationSec: 0 });
-  }
-  return markers.sort((x, y) => x.atSec - y.atSec);
 }
 
 /**
