@@ -10,6 +10,7 @@ import type { Job } from '@clapboard/shared/jobs';
 import type { RenderVideoValue } from '@clapboard/shared/render-result';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { apiCall, register } from '../support/e2e-api';
 import { type RunningServices, startServices } from '../support/service-processes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,16 +76,13 @@ describe('render deliverables from a finished render', () => {
       only: ['api', 'worker'],
       env: { LOG_LEVEL: 'warn' },
     });
-    const reg = await fetch(`${svc.apiUrl}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'editor@deliverables.test', password: 'a long password', name: 'Edie' }),
-    });
-    token = ((await reg.json()) as { accessToken: string }).accessToken;
+    token = (await register(svc.apiUrl, 'Edie')).token;
     projectId = (
-      (await (await api('/projects', { method: 'POST', json: { name: 'Harbour' } })).json()) as {
-        id: string;
-      }
+      await apiCall<{ id: string }>(svc.apiUrl, '/projects', {
+        method: 'POST',
+        json: { name: 'Harbour' },
+        token,
+      })
     ).id;
     // The storyboard, stored as the realtime server stores an edit.
     const doc = new Y.Doc();
