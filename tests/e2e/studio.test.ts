@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -357,6 +357,16 @@ describe('the studio in Chromium', () => {
     const duration = await videoDuration(row.locator('video'));
     expect(Math.abs(duration - expected!)).toBeLessThan(0.1);
     expect(await row.locator('track[kind="subtitles"]').count()).toBe(1);
+    // The finished row offers its deliverables: an EDL at 29.97 comes down with drop-frame timecode.
+    await row.getByLabel('timeline fps').selectOption('29.97');
+    const [download] = await Promise.all([
+      alice.waitForEvent('download'),
+      row.getByRole('button', { name: '.edl' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`-render-${jobId.slice(0, 8)}\\.edl$`));
+    const edl = readFileSync((await download.path())!, 'utf8');
+    expect(edl).toContain('FCM: DROP FRAME');
+    expect(edl).toMatch(/^001 {2}AX +B +C +00:00:00;00 /m);
     await screenshot(alice, 'render-finished');
   });
 

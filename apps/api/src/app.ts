@@ -33,6 +33,7 @@ import { modelRoutes } from './routes/models';
 import { notificationRoutes } from './routes/notifications';
 import { projectRoutes } from './routes/projects';
 import { realtimeTicketRoutes } from './routes/realtime-tickets';
+import { renderDeliverableRoutes } from './routes/render-deliverables';
 import { reviewExportRoutes } from './routes/review-exports';
 import { serveWeb } from './routes/serve-web';
 import { uploadRoutes } from './routes/uploads';
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', approvalRoutes(deps));
   app.route('/', notificationRoutes(deps));
   app.route('/', reviewExportRoutes(deps));
+  app.route('/', renderDeliverableRoutes(deps));
   app.route('/', lessonRoutes(deps));
   app.route('/', lectureRoutes(deps));
   app.route('/', consentRoutes(deps));

@@ -174,6 +174,30 @@ describe('authorization matrix: every route × role', () => {
     return j!.id;
   }
 
+  /** A render job in `projectId` with a video output recording two scenes (inserted directly). */
+  async function freshRender(projectId: string, status: 'completed' | 'running'): Promise<string> {
+    const value = {
+      versionId: '00000000-0000-4000-8000-000000000001',
+      durationSec: 4,
+      width: 640,
+      height: 360,
+      fps: 24,
+      shots: [2, 2],
+      transitionSec: 0,
+      scenes: [
+        { sceneId: 's1', heading: 'INT. ROOM - DAY', startFrame: 0, endFrame: 48 },
+        { sceneId: 's2', heading: 'EXT. YARD - NIGHT', startFrame: 48, endFrame: 96 },
+      ],
+    };
+    const outputs = status === 'completed' ? [{ name: 'video', value }] : [];
+    const [j] = await h.db.sql<{ id: string }[]>`
+      insert into jobs (project_id, type, params, status, outputs, finished_at)
+      values (${projectId}, 'render.video', ${h.db.sql.json({})}, ${status}, ${h.db.sql.json(outputs)},
+        ${status === 'completed' ? new Date() : null})
+      returning id`;
+    return j!.id;
+  }
+
   /** A comment in `projectId` written by `authorId` (inserted directly). */
   async function freshComment(projectId: string, authorId: string): Promise<string> {
     const [c] = await h.db.sql<{ id: string }[]>`
@@ -576,6 +600,42 @@ describe('authorization matrix: every route × role', () => {
       label: "IDOR: project B's job through A's members",
       expect: { ...all(404), nonMember: 200, anonymous: 401 },
       request: async () => ({ method: 'GET', path: `/api/v1/jobs/${await freshJob(projectB, 'queued')}` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/renders/{jobId}/deliverables/{kind}',
+      label: "a completed render's EDL",
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectA}/renders/${await freshRender(projectA, 'completed')}/deliverables/edl?fps=25`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/renders/{jobId}/deliverables/{kind}',
+      label: 'a render still running: 409 for those who may see it',
+      expect: byRole(EVERY_ROLE, 409),
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectA}/renders/${await freshRender(projectA, 'running')}/deliverables/otio`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/renders/{jobId}/deliverables/{kind}',
+      label: "IDOR: project B's render under project A",
+      expect: byRole(EVERY_ROLE, 404),
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectA}/renders/${await freshRender(projectB, 'completed')}/deliverables/fcpxml`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/renders/{jobId}/deliverables/{kind}',
+      label: "project B's render through A's members",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectB}/renders/${await freshRender(projectB, 'completed')}/deliverables/edl`,
+      }),
     },
     {
       route: 'POST /api/v1/jobs/{jobId}/cancel',

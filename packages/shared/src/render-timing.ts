@@ -85,3 +85,29 @@ export function layoutTimeline(shotDurations: readonly number[], transitionSec: 
   const totalSec = shotDurations.length ? at + transitionSec : 0;
   return { offsets, totalSec };
 }
+
+/** A scene's part of the finished video, in whole frames at the render's rate. */
+export interface SceneSpan {
+  /** First frame on which the scene shows (its incoming transition starts here). */
+  startFrame: number;
+  /** First frame after the scene: the next scene's `startFrame`, or the video's length. */
+  endFrame: number;
+}
+
+/**
+ * Scene spans that tile the video: each scene runs from where its shot starts to where the next
+ * one starts (so a transition belongs to the outgoing scene), the last to the end. Shot lengths
+ * and the transition are whole frames at `fps`, so the spans are exact.
+ */
+export function sceneSpans(
+  shotDurations: readonly number[],
+  transitionSec: number,
+  fps: number,
+): SceneSpan[] {
+  const { offsets, totalSec } = layoutTimeline(shotDurations, transitionSec);
+  const frame = (sec: number) => Math.round(sec * fps);
+  return offsets.map((start, i) => ({
+    startFrame: frame(start),
+    endFrame: frame(offsets[i + 1] ?? totalSec),
+  }));
+}

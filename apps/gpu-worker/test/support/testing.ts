@@ -1,3 +1,4 @@
+export { ffprobe } from '../../src/media/ffmpeg';
 export { wordErrorRate } from '../quality';
 export {
   buildSyntheticLecture,

@@ -8,6 +8,7 @@ import { useCan, useProject } from '../lib/project-context';
 import { useToasts } from '../lib/toasts';
 import { useAsset } from '../lib/use-asset';
 import { useJobWatch } from '../lib/use-job-watch';
+import { RenderDeliverables } from './render-deliverables';
 import { RenderPlayer } from './render-player';
 import { RenderWarnings } from './render-warnings';
 
@@ -93,6 +94,12 @@ export function RenderRow({ job: initial }: { job: Job }) {
       </div>
       <RenderWarnings job={job} />
       {job.status === 'completed' && <RenderPlayer job={job} />}
+      {job.status === 'completed' && (
+        <RenderDeliverables
+          jobId={job.id}
+          fps={(job.outputs.find((o) => o.name === 'video')?.value as { fps?: number } | undefined)?.fps}
+        />
+      )}
     </li>
   );
 }

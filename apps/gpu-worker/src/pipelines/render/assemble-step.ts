@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveJobFile } from '@clapboard/server/assets';
 import type { JobOutput } from '@clapboard/shared/jobs';
-import { layoutTimeline, transitionSeconds } from '@clapboard/shared/render-timing';
+import type { RenderVideoValue } from '@clapboard/shared/render-result';
+import { layoutTimeline, sceneSpans, transitionSeconds } from '@clapboard/shared/render-timing';
 import { inPool } from '../../jobs/in-pool';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { readCachedStep, stepCacheKey, writeCachedStep } from '../../jobs/step-cache';
@@ -127,7 +128,8 @@ async function previousGainDb(ctx: RenderStepContext): Promise<number | undefine
  */
 export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
   return {
-    version: 2,
+    // 3: the video's value records each scene's span (`scenes`).
+    version: 3,
     cacheInput: async (ctx) => {
       const { doc, scenes, music, transitionSec, fps } = await inputsOf(ctx);
       return {
@@ -333,6 +335,11 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
               fps,
               shots: voices.map((v) => v.durationSec),
               transitionSec,
+              scenes: sceneSpans(
+                voices.map((v) => v.durationSec),
+                transitionSec,
+                fps,
+              ).map((span, i) => ({ sceneId: doc.scenes[i]!.id, heading: doc.scenes[i]!.heading, ...span })),
               loudness: {
                 measuredLufs: loudness.integratedLufs,
                 gainDb: loudness.gainDb,
@@ -341,7 +348,7 @@ export function assembleStep(deps: RenderDeps): StepDefinition<RenderParams> {
                 reusedSpans: loudness.reusedSpans,
                 targetLufs: -16,
               },
-            },
+            } satisfies RenderVideoValue,
           },
           { name: 'subtitles.vtt', assetId: vttAsset.assetId, value: { cues: cues.length } },
           { name: 'subtitles.srt', assetId: srtAsset.assetId },

@@ -1,0 +1,6 @@
+export { type CommentMarkerRow, commentMarkers } from './comment-markers';
+export {
+  type CompletedRender,
+  loadRenderDeliverableSource,
+  MAX_RENDER_MARKERS,
+} from './load-render-deliverable-source';

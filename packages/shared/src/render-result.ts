@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { sceneSpans } from './render-timing';
+
+/**
+ * What a finished `render.video` job records in its `video` output's `value`: enough to place
+ * every scene in the video frame-exactly (edit decision lists, subtitles, review markers).
+ */
+
+/** One scene of a render: which storyboard scene, and the frames it spans at the render's rate. */
+export const renderSceneSchema = z.object({
+  sceneId: z.string().min(1).max(64),
+  heading: z.string().max(500),
+  /** First frame of the scene (its incoming transition starts here). */
+  startFrame: z.number().int().min(0),
+  /** First frame after it: the next scene's start, or the video's frame count. */
+  endFrame: z.number().int().min(0),
+});
+export type RenderScene = z.infer<typeof renderSceneSchema>;
+
+export const renderVideoValueSchema = z.looseObject({
+  /** The pinned document version the render shows. */
+  versionId: z.string().uuid(),
+  durationSec: z.number().min(0),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** The render's frame rate (the project's setting when it rendered). */
+  fps: z.number().int().positive(),
+  /** Length of each shot before transitions overlap them (seconds, whole frames). */
+  shots: z.array(z.number().min(0)),
+  /** Overlap of two shots at each join (seconds, whole frames; 0 for cuts). */
+  transitionSec: z.number().min(0),
+  /** Scenes in order with their spans; renders assembled before this was recorded lack it. */
+  scenes: z.array(renderSceneSchema).optional(),
+});
+export type RenderVideoValue = z.infer<typeof renderVideoValueSchema>;
+
+/**
+ * The scenes of a render with their spans: as recorded, or for an older render (no `scenes`)
+ * laid out again from its shots with the same rules, each named "Scene N" without a scene id.
+ */
+export function renderScenes(
+  value: RenderVideoValue,
+): Array<Omit<RenderScene, 'sceneId'> & { sceneId: string | null }> {
+  if (value.scenes) return value.scenes;
+  return sceneSpans(value.shots, value.transitionSec, value.fps).map((span, i) => ({
+    ...span,
+    sceneId: null,
+    heading: `Scene ${i + 1}`,
+  }));
+}
