@@ -51,7 +51,7 @@ describe('render deliverables from a finished render', () => {
     });
   };
   const deliverable = async (kind: string, query = '') => {
-    const res = await api(`/projects/${projectId}/renders/${jobId}/deliverables/${kind}${query}`);
+    const res = await api(`/projects/${projectId}/renders/${jobId}/export.${kind}${query}`);
     const body = await res.text();
     expect(res.status, body).toBe(200);
     return {
@@ -108,7 +108,7 @@ describe('render deliverables from a finished render', () => {
     expect(submit.status, await submit.clone().text()).toBe(202);
     jobId = ((await submit.json()) as { job: Job }).job.id;
     // A render still running has no deliverables yet.
-    const early = await api(`/projects/${projectId}/renders/${jobId}/deliverables/edl`);
+    const early = await api(`/projects/${projectId}/renders/${jobId}/export.edl`);
     if (early.status !== 200) expect(early.status).toBe(409);
     let job: Job;
     for (const deadline = Date.now() + 240_000; ; await sleep(250)) {

@@ -602,39 +602,39 @@ describe('authorization matrix: every route × role', () => {
       request: async () => ({ method: 'GET', path: `/api/v1/jobs/${await freshJob(projectB, 'queued')}` }),
     },
     {
-      route: 'GET /api/v1/projects/{id}/renders/{jobId}/deliverables/{kind}',
+      route: 'GET /api/v1/projects/{id}/renders/{jobId}/export.{kind}',
       label: "a completed render's EDL",
       expect: byRole(EVERY_ROLE, 200),
       request: async () => ({
         method: 'GET',
-        path: `/api/v1/projects/${projectA}/renders/${await freshRender(projectA, 'completed')}/deliverables/edl?fps=25`,
+        path: `/api/v1/projects/${projectA}/renders/${await freshRender(projectA, 'completed')}/export.edl?fps=25`,
       }),
     },
     {
-      route: 'GET /api/v1/projects/{id}/renders/{jobId}/deliverables/{kind}',
+      route: 'GET /api/v1/projects/{id}/renders/{jobId}/export.{kind}',
       label: 'a render still running: 409 for those who may see it',
       expect: byRole(EVERY_ROLE, 409),
       request: async () => ({
         method: 'GET',
-        path: `/api/v1/projects/${projectA}/renders/${await freshRender(projectA, 'running')}/deliverables/otio`,
+        path: `/api/v1/projects/${projectA}/renders/${await freshRender(projectA, 'running')}/export.otio`,
       }),
     },
     {
-      route: 'GET /api/v1/projects/{id}/renders/{jobId}/deliverables/{kind}',
+      route: 'GET /api/v1/projects/{id}/renders/{jobId}/export.{kind}',
       label: "IDOR: project B's render under project A",
       expect: byRole(EVERY_ROLE, 404),
       request: async () => ({
         method: 'GET',
-        path: `/api/v1/projects/${projectA}/renders/${await freshRender(projectB, 'completed')}/deliverables/fcpxml`,
+        path: `/api/v1/projects/${projectA}/renders/${await freshRender(projectB, 'completed')}/export.fcpxml`,
       }),
     },
     {
-      route: 'GET /api/v1/projects/{id}/renders/{jobId}/deliverables/{kind}',
+      route: 'GET /api/v1/projects/{id}/renders/{jobId}/export.{kind}',
       label: "project B's render through A's members",
       expect: { ...all(404), nonMember: 200, anonymous: 401 },
       request: async () => ({
         method: 'GET',
-        path: `/api/v1/projects/${projectB}/renders/${await freshRender(projectB, 'completed')}/deliverables/edl`,
+        path: `/api/v1/projects/${projectB}/renders/${await freshRender(projectB, 'completed')}/export.edl`,
       }),
     },
     {

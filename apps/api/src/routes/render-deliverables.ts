@@ -12,7 +12,7 @@ import {
 import { createRoute, z } from '@hono/zod-openapi';
 import { authorizeProject } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
-import { conflict, notFound } from '../errors/http-error';
+import { conflict, notFound, validationFailed } from '../errors/http-error';
 import { bearerSecurity, createRouter } from './create-router';
 import { errorsFor } from './error-responses';
 
@@ -29,15 +29,19 @@ const params = z.object({
  */
 export function renderDeliverableRoutes(deps: { sql: Sql; jwtSecret: string; blobStore: BlobStore }) {
   const { sql } = deps;
-  return createRouter().openapi(
+  const router = createRouter();
+  // Documented as `…/export.{kind}` (the contract's `export.srt`, `export.edl`…) and registered by
+  // hand: @hono/zod-openapi only turns whole `/{param}` segments into Hono parameters, and Hono's
+  // trie router matches a parameter inside a segment only as a whole-segment pattern. Parameters and
+  // query are validated with the same schemas, as `openapi()` would.
+  router.openAPIRegistry.registerPath(
     createRoute({
       method: 'get',
-      path: `${API_PREFIX}/projects/{id}/renders/{jobId}/deliverables/{kind}`,
+      path: `${API_PREFIX}/projects/{id}/renders/{jobId}/export.{kind}`,
       tags: ['jobs'],
       summary: 'A deliverable of a completed render: srt, vtt, edl, otio or fcpxml',
       description:
         'Subtitles are the files the render wrote. EDL, OTIO and FCPXML place one clip per scene of the render at frame-exact times, with review comments as markers; `fps` (24, 25 or 29.97 drop-frame) sets their timeline rate, default the render’s own. 409 while the render is not completed.',
-      middleware: [requireUser(deps.jwtSecret)] as const,
       security: bearerSecurity,
       request: { params, query: renderDeliverableQuerySchema },
       responses: {
@@ -53,9 +57,18 @@ export function renderDeliverableRoutes(deps: { sql: Sql; jwtSecret: string; blo
         ...errorsFor(400, 401, 403, 404, 409),
       },
     }),
+  );
+  router.get(
+    `${API_PREFIX}/projects/:id/renders/:jobId/:file{export\\.[a-z]+}`,
+    requireUser(deps.jwtSecret),
     async (c) => {
-      const { id, jobId, kind } = c.req.valid('param');
-      const { fps } = c.req.valid('query');
+      const { file: fileName, ...rest } = c.req.param();
+      const param = params.safeParse({ ...rest, kind: fileName.slice('export.'.length) });
+      if (!param.success) throw validationFailed(param.error.issues);
+      const query = renderDeliverableQuerySchema.safeParse(c.req.query());
+      if (!query.success) throw validationFailed(query.error.issues);
+      const { id, jobId, kind } = param.data;
+      const { fps } = query.data;
       await authorizeProject(sql, id, c.var.userId!, 'jobs:read');
       const [job] = await sql<Pick<JobRow, 'id' | 'project_id' | 'type' | 'status' | 'outputs'>[]>`
         select id, project_id, type, status, outputs from jobs where id = ${jobId} and project_id = ${id}`;
@@ -73,4 +86,5 @@ export function renderDeliverableRoutes(deps: { sql: Sql; jwtSecret: string; blo
       });
     },
   );
+  return router;
 }

@@ -17,7 +17,7 @@ export function RenderDeliverables({ jobId, fps }: { jobId: string; fps: number 
   const [rate, setRate] = useState('');
   const download = (kind: RenderDeliverableKind) => {
     const timed = kind !== 'srt' && kind !== 'vtt' && rate;
-    const path = `/projects/${projectId}/renders/${jobId}/deliverables/${kind}${timed ? `?fps=${rate}` : ''}`;
+    const path = `/projects/${projectId}/renders/${jobId}/export.${kind}${timed ? `?fps=${rate}` : ''}`;
     downloadExport(path, `render.${RENDER_DELIVERABLES[kind].extension}`).catch((err: Error) =>
       toasts.push('error', err.message),
     );
