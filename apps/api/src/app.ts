@@ -19,6 +19,7 @@ import { authRoutes, type LoginRateLimit } from './routes/auth';
 import { budgetRoutes } from './routes/budget';
 import { commentRoutes } from './routes/comments';
 import { consentRoutes } from './routes/consents';
+import { deliverableRoutes } from './routes/deliverables';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', approvalRoutes(deps));
   app.route('/', notificationRoutes(deps));
   app.route('/', reviewExportRoutes(deps));
+  app.route('/', deliverableRoutes(deps));
   app.route('/', lessonRoutes(deps));
   app.route('/', lectureRoutes(deps));
   app.route('/', consentRoutes(deps));
