@@ -843,6 +843,51 @@ describe('authorization matrix: every route × role', () => {
       request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/review/report.pdf` }),
     },
     {
+      route: 'GET /api/v1/projects/{id}/deliverables/{kind}',
+      label: 'download a deliverable of the current version (every member)',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectR}/deliverables/fountain?version=current`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/deliverables/{kind}',
+      label: 'download a deliverable of a named version (every member)',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectR}/deliverables/screenplay.pdf?version=${await freshVersion(projectR)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/deliverables/{kind}',
+      label: "IDOR: project B's version through project R's deliverables",
+      expect: { ...byRole(EVERY_ROLE, 404), nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectR}/deliverables/fdx?version=${await freshVersion(projectB)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/deliverables/{kind}',
+      label: "IDOR: project B's shot list",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/deliverables/shotlist.csv` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/deliverables/handover.zip',
+      label: 'download the handover bundle (every member)',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectR}/deliverables/handover.zip` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/deliverables/handover.zip',
+      label: "IDOR: project B's handover bundle",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/deliverables/handover.zip` }),
+    },
+    {
       route: 'POST /api/v1/projects/{id}/lessons',
       label: 'create a lesson (owners, editors)',
       expect: byRole(['owner', 'editor'], 201),

@@ -13,7 +13,10 @@ import { addMember, auth, createProject, registerUser, type TestUser, upload } f
 import { createHarness, type Harness } from './harness';
 import { changeDocument } from './review-fixtures';
 
-const LONG_SPEECH = Array.from({ length: 16 }, (_, i) => `This is sentence ${i + 1} of the long speech.`).join(' ');
+const LONG_SPEECH = Array.from(
+  { length: 16 },
+  (_, i) => `This is sentence ${i + 1} of the long speech.`,
+).join(' ');
 /** A script whose long speech starts near the foot of page 1, so it must cross onto page 2. */
 const SCRIPT_V1 = `Title: Harbour Lights
 Author: Ana Test
@@ -133,7 +136,9 @@ describe('deliverables of a pinned version', () => {
   it('Fountain: the named version, stamped with its id, reads back to the same script', async () => {
     const res = await get(viewer, `fountain?version=${v1}`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="harbour-lights-${v1}.fountain"`);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="harbour-lights-${v1}.fountain"`,
+    );
     const back = parseFountain(await res.text());
     expect(back.titlePage.find((e) => e.key === 'Version')?.values).toEqual([v1]);
     const withoutStamp = { ...back, titlePage: back.titlePage.filter((e) => e.key !== 'Version') };
@@ -152,7 +157,7 @@ describe('deliverables of a pinned version', () => {
     expect(back.titlePage.flatMap((e) => e.values).join('\n')).toContain(v1);
   });
 
-  it('screenplay PDF: Courier, scene numbers both sides, page numbers, (MORE)/(CONT\'D), version stamp', async () => {
+  it("screenplay PDF: Courier, scene numbers both sides, page numbers, (MORE)/(CONT'D), version stamp", async () => {
     const res = await get(viewer, `screenplay.pdf?version=${v1}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
@@ -171,14 +176,22 @@ describe('deliverables of a pinned version', () => {
     expect(pages[2]).toMatch(/^\s*3\s+INT\. CAFE - DAY\s+3\s*$/m);
     expect(pages[1]).not.toMatch(/^\s*1\.\s*$/m);
     expect(pages[2]!.trimStart().split('\n')[0]!.trim()).toBe('2.');
-    const p1 = pages[1]!.split('\n').map((l) => l.trim()).filter(Boolean);
-    const p2 = pages[2]!.split('\n').map((l) => l.trim()).filter(Boolean);
+    const p1 = pages[1]!
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const p2 = pages[2]!
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     // (MORE) is the last script line of page 1 (the footer follows), CONT'D the first of page 2.
     expect(p1.at(-2)).toBe('(MORE)');
     expect(p2[1]).toBe("MARGARET (CONT'D)");
     for (const p of [p1, p2]) expect(p.at(-1)).toContain(`version Lock 1 (${v1})`);
     // The whole speech is there once, split across the two pages.
-    const speech = [...p1, ...p2].filter((l) => /sentence|speech\.$|^\d+ of the/.test(l) || /^of the long/.test(l));
+    const speech = [...p1, ...p2].filter(
+      (l) => /sentence|speech\.$|^\d+ of the/.test(l) || /^of the long/.test(l),
+    );
     expect(speech.join(' ').replace(/\s+/g, ' ')).toContain('This is sentence 1 of the long speech.');
     expect(speech.join(' ')).toContain('sentence 16 of the long speech.');
   });
@@ -216,11 +229,16 @@ describe('deliverables of a pinned version', () => {
     const rows = JSON.parse(
       run(
         'python3',
-        ['-c', 'import csv,io,json,sys; t=sys.stdin.read(); print(json.dumps(list(csv.DictReader(io.StringIO(t.split("\\r\\n",1)[1], newline="")))))'],
+        [
+          '-c',
+          'import csv,io,json,sys; t=sys.stdin.read(); print(json.dumps(list(csv.DictReader(io.StringIO(t.split("\\r\\n",1)[1], newline="")))))',
+        ],
         text,
       ),
     ) as Record<string, string>[];
-    expect(rows.map((r) => [r.scene_number, r.heading, r.shot, r.camera, r.duration_sec, r.start_sec])).toEqual([
+    expect(
+      rows.map((r) => [r.scene_number, r.heading, r.shot, r.camera, r.duration_sec, r.start_sec]),
+    ).toEqual([
       ['1', 'INT. LIGHTHOUSE - NIGHT', 'wide', 'pan-left', '12.5', '0'],
       ['2', 'EXT. HARBOUR - DAWN', 'close', 'zoom-in', '4', '12.5'],
       ['3', 'INT. CAFE - DAY', 'medium', 'static', '3', '16.5'],
@@ -247,9 +265,7 @@ describe('deliverables of a pinned version', () => {
         file,
       ]),
     ) as Record<string, [number, string]>;
-    const manifest = handoverManifestSchema.parse(
-      JSON.parse(run('unzip', ['-p', file, 'manifest.json'])),
-    );
+    const manifest = handoverManifestSchema.parse(JSON.parse(run('unzip', ['-p', file, 'manifest.json'])));
     expect(manifest.version.id).toBe(v1);
     expect(manifest.files.map((f) => f.kind)).toEqual([
       'fountain',
@@ -258,7 +274,9 @@ describe('deliverables of a pinned version', () => {
       'storyboard.pdf',
       'shotlist.csv',
     ]);
-    expect(Object.keys(listing).sort()).toEqual([...manifest.files.map((f) => f.path), 'manifest.json'].sort());
+    expect(Object.keys(listing).sort()).toEqual(
+      [...manifest.files.map((f) => f.path), 'manifest.json'].sort(),
+    );
     for (const f of manifest.files) expect(listing[f.path]).toEqual([f.bytes, f.sha256]);
     // The zipped Fountain is byte for byte what the single-file route returns.
     const single = await bytes(await get(viewer, `fountain?version=${v1}`));
@@ -290,9 +308,9 @@ describe('deliverables of a pinned version', () => {
           get(viewer, `shotlist.csv?version=${v1}`).then((r) => r.text()),
         ]);
         const back = parseFountain(fountain);
-        expect(serializeFountain({ ...back, titlePage: back.titlePage.filter((e) => e.key !== 'Version') })).toBe(
-          expected,
-        );
+        expect(
+          serializeFountain({ ...back, titlePage: back.titlePage.filter((e) => e.key !== 'Version') }),
+        ).toBe(expected);
         expect(csv).not.toContain('INT. EDIT');
         expect(csv.trim().split('\r\n')).toHaveLength(5);
       }
