@@ -74,7 +74,7 @@ describe('deliverables of a pinned version', () => {
   let v1: string;
   const tmp = mkdtempSync(join(tmpdir(), 'clapboard-deliverables-'));
 
-  const get = (user: TestUser, path: string) =>
+  const get = async (user: TestUser, path: string): Promise<Response> =>
     h.app.request(`/api/v1/projects/${project}/deliverables/${path}`, { headers: auth(user.token, false) });
   const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
   const save = (name: string, data: Buffer) => {
