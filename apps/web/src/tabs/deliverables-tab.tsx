@@ -98,6 +98,10 @@ export function DeliverablesTab() {
           </button>
         </li>
       </ul>
+      {/* Render-based files (subtitles, edit decision lists) join this list once renders offer them. */}
+      <p className="muted small">
+        Subtitles and edit decision lists are made from a finished render, not from a version of the script.
+      </p>
     </div>
   );
 }
