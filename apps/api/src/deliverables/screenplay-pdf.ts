@@ -1,5 +1,5 @@
 import type { PaginatedScreenplay } from '@clapboard/screenplay';
-import { createPdf } from '../pdf/create-pdf';
+import { createPdf, winAnsiEncodable } from '../pdf/create-pdf';
 
 /** US Letter in points, Courier 12 pt: 10 characters (7.2 pt each) and 6 lines (12 pt) an inch. */
 export const SCREENPLAY_PDF_LAYOUT = {
@@ -40,7 +40,7 @@ export function screenplayPdf(
 ): Promise<Buffer> {
   const P = SCREENPLAY_PDF_LAYOUT;
   const stamp = `${options.title} · version ${options.versionName} (${options.versionId})`;
-  const { pdf, finish } = createPdf({
+  const { pdf, finish, monoFallback } = createPdf({
     size: [P.pageWidth, P.pageHeight],
     margin: 0,
     autoFirstPage: false,
@@ -54,10 +54,15 @@ export function screenplayPdf(
   // Column 0 of a line is the scene-number gutter, left of the action margin.
   const left = P.actionLeft - 6 * P.charWidth;
   const line = (text: string, y: number) => {
-    if (text) pdf.text(text, left, y, { lineBreak: false });
+    if (!text) return;
+    // Courier's encoding is Windows-1252; other scripts take a Unicode face with the same advance.
+    if (winAnsiEncodable(text)) pdf.text(text, left, y, { lineBreak: false });
+    else pdf.font(monoFallback()).text(text, left, y, { lineBreak: false }).font('Courier');
   };
   const footer = () => {
-    pdf.fontSize(8).text(stamp, P.actionLeft, P.footerTop, { lineBreak: false }).fontSize(P.fontSize);
+    pdf.fontSize(8);
+    line(stamp, P.footerTop);
+    pdf.fontSize(P.fontSize);
   };
   const newPage = () => {
     pdf.addPage({ size: [P.pageWidth, P.pageHeight], margin: 0 });
