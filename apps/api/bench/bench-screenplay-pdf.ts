@@ -4,7 +4,7 @@
  * generated script as the parse benchmark and on one that prints exactly 120 pages. Writes its
  * section of docs/benchmarks.md right after the parser's. Target: under 2 s for 120 pages.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { paginateScreenplay, parseFountain } from '@clapboard/screenplay';
 import { writeBenchSection } from '../../../infra/bench/report.ts';
 import { generateScreenplay } from '../../../packages/screenplay/bench/generate-screenplay.ts';
@@ -63,7 +63,7 @@ const worst = max(total(rows[0]!));
 
 const markdown = `## Screenplay PDF (\`apps/api/src/deliverables/screenplay-pdf.ts\`)
 
-Command: \`npm run bench:screenplay\` (runs \`bench:screenplay-pdf\` of \`@clapboard/api\` after the parser) · run ${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} CPUs · ${ITERATIONS} runs after ${WARMUP} warm-up runs.
+Command: \`npm run bench:screenplay\` (runs \`bench:screenplay-pdf\` of \`@clapboard/api\` after the parser) · run ${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} CPUs (1-minute load average ${loadavg()[0]!.toFixed(1)} at the end) · ${ITERATIONS} runs after ${WARMUP} warm-up runs.
 
 Parse + \`paginateScreenplay\` (Courier 12 pt layout, (MORE)/(CONT'D)), then pdfkit drawing every line, as \`GET …/deliverables/screenplay.pdf\` does (without the database read).
 
