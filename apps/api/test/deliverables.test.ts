@@ -201,7 +201,9 @@ describe('deliverables of a pinned version', () => {
     const res = await get(owner, `storyboard.pdf?version=${v1}&perPage=2`);
     expect(res.status).toBe(200);
     const file = save('storyboard.pdf', await bytes(res));
-    expect(run('pdfinfo', [file])).toMatch(/^Pages:\s+2$/m);
+    const info = run('pdfinfo', [file]);
+    expect(info).toMatch(/^Pages:\s+2$/m);
+    expect(info).toContain(`clapboard-version:${v1}`);
     const pages = run('pdftotext', ['-layout', file, '-']).split('\f');
     const all = pages.join('\n');
     for (const expected of [
