@@ -46,6 +46,15 @@ describe('paginateScreenplay', () => {
     expect(pages.at(-1)!.lines).toContain(cueAt('BOB'));
   });
 
+  it('never leaves a scene heading as the last thing on a page', () => {
+    // 25 one-line actions fill 49 of 52 lines; the next heading would land on line 51.
+    const text = `INT. A - DAY\n\n${'Line.\n\n'.repeat(24)}EXT. B - NIGHT\n\nRain.\n\nMore rain.\n`;
+    const pages = paginateScreenplay(parseFountain(text)).pages;
+    expect(pages).toHaveLength(2);
+    expect(pages[0]!.lines.some((l) => l.includes('EXT. B'))).toBe(false);
+    expect(pages[1]!.lines[0]).toMatch(/^2\s+EXT\. B - NIGHT\s+2$/);
+  });
+
   it('does not end a page on a parenthetical', () => {
     const text = `INT. A - DAY\n\n${'Line.\n\n'.repeat(23)}BOB\nOne two three four five six seven eight nine ten eleven.\n(beat)\nAnd then more words that go on and on and on and on and on for a while.\n`;
     const pages = paginateScreenplay(parseFountain(text)).pages;

@@ -33,6 +33,8 @@ interface Block {
   /** For speeches: whether each line is a parenthetical (a page never ends on one). */
   parenthetical?: boolean[];
   pageBreak?: boolean;
+  /** Scene headings: never the last thing on a page (two lines of what follows must fit too). */
+  keepWithNext?: boolean;
 }
 
 const pad = ' '.repeat(L.gutter);
@@ -51,7 +53,7 @@ function blocksOf(doc: FountainDocument, options: PaginateOptions): Block[] {
         const [first = '', ...rest] = wrapText(plainText(el.text).toUpperCase(), L.actionWidth - 2);
         const left = num.padEnd(L.gutter);
         const right = num ? ' '.repeat(Math.max(2, L.actionWidth + 2 - first.length)) + num : '';
-        blocks.push({ lines: [left + first + right, ...indent(0, rest)] });
+        blocks.push({ lines: [left + first + right, ...indent(0, rest)], keepWithNext: true });
         break;
       }
       case 'action':
@@ -106,8 +108,8 @@ function blocksOf(doc: FountainDocument, options: PaginateOptions): Block[] {
  * `PAGE_LINES` lines a page including the page number line. An element that fits on one page is
  * never split; a speech that does not fit in what is left of a page is split between lines, with
  * `(MORE)` at the foot of the page and `CHARACTER (CONT'D)` at the top of the next, keeping at
- * least two of its lines on each side (otherwise it moves whole). Notes, boneyard, sections and
- * synopses are not printed.
+ * least two of its lines on each side (otherwise it moves whole). A scene heading moves to the next
+ * page unless two lines after it fit below it. Notes, boneyard, sections and synopses are not printed.
  */
 export function paginateScreenplay(
   doc: FountainDocument,
@@ -128,7 +130,8 @@ export function paginateScreenplay(
       continue;
     }
     const gap = page.length > 0 ? 1 : 0;
-    if (page.length + gap + block.lines.length <= body) {
+    const keep = block.keepWithNext ? 1 + MIN_SPLIT_LINES : 0;
+    if (page.length + gap + block.lines.length + keep <= body) {
       if (gap) page.push('');
       page.push(...block.lines);
       continue;
