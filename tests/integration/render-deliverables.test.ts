@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/
 import { OTIO_SCHEMAS } from '@clapboard/shared/deliverables';
 import type { Job } from '@clapboard/shared/jobs';
 import type { RenderVideoValue } from '@clapboard/shared/render-result';
+import { handoverManifestSchema } from '@clapboard/shared/script-deliverables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { apiCall, register } from '../support/e2e-api';
@@ -257,5 +259,34 @@ describe('render deliverables from a finished render', () => {
     const { durationSec: probed } = await ffprobe(join(dir, 'blobs', row!.storage_key));
     expect(probed).not.toBeNull();
     expect(Math.abs(probed! - value.scenes!.at(-1)!.endFrame / 24)).toBeLessThan(0.1);
+  });
+
+  it('handover.zip of the version the render was made from carries its subtitles and lists, checksummed', async () => {
+    // Without `render`: the newest completed render made from that named version.
+    const res = await api(`/projects/${projectId}/handover.zip?version=${value.versionId}`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    const zip = join(dir, 'handover.zip');
+    writeFileSync(zip, Buffer.from(await res.arrayBuffer()));
+    const manifest = handoverManifestSchema.parse(
+      JSON.parse(execFileSync('unzip', ['-p', zip, 'manifest.json'], { encoding: 'utf8' })),
+    );
+    expect(manifest.render).toEqual({ jobId });
+    const renderFiles = manifest.files.filter((f) => f.path.startsWith('render/'));
+    expect(renderFiles.map((f) => f.kind)).toEqual(['srt', 'vtt', 'edl', 'otio', 'fcpxml']);
+    for (const f of renderFiles) {
+      const bytes = execFileSync('unzip', ['-p', zip, f.path]);
+      expect(createHash('sha256').update(bytes).digest('hex'), f.path).toBe(f.sha256);
+      expect(bytes.byteLength).toBe(f.bytes);
+    }
+    // The zipped EDL is the one the render's own route serves.
+    const edl = renderFiles.find((f) => f.kind === 'edl')!;
+    expect(execFileSync('unzip', ['-p', zip, edl.path], { encoding: 'utf8' })).toBe(
+      (await deliverable('edl')).body,
+    );
+    // Asked by id; a render of another project is not found.
+    const asked = await api(`/projects/${projectId}/handover.zip?version=current&render=${jobId}`);
+    expect(asked.status).toBe(200);
+    const foreign = await api(`/projects/${projectId}/handover.zip?render=${crypto.randomUUID()}`);
+    expect(foreign.status).toBe(404);
   });
 });

@@ -21,6 +21,7 @@ import { authRoutes, type LoginRateLimit } from './routes/auth';
 import { budgetRoutes } from './routes/budget';
 import { commentRoutes } from './routes/comments';
 import { consentRoutes } from './routes/consents';
+import { deliverableRoutes } from './routes/deliverables';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', approvalRoutes(deps));
   app.route('/', notificationRoutes(deps));
   app.route('/', reviewExportRoutes(deps));
+  app.route('/', deliverableRoutes(deps));
   app.route('/', renderDeliverableRoutes(deps));
   app.route('/', lessonRoutes(deps));
   app.route('/', lectureRoutes(deps));

@@ -903,6 +903,57 @@ describe('authorization matrix: every route × role', () => {
       request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/review/report.pdf` }),
     },
     {
+      route: 'GET /api/v1/projects/{id}/export.fountain',
+      label: 'download a deliverable of the current version (every member)',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectR}/export.fountain?version=current`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/export.pdf',
+      label: 'download a deliverable of a named version (every member)',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectR}/export.pdf?version=${await freshVersion(projectR)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/export.fdx',
+      label: "IDOR: project B's version through project R's deliverables",
+      expect: { ...byRole(EVERY_ROLE, 404), nonMember: 404, anonymous: 401 },
+      request: async () => ({
+        method: 'GET',
+        path: `/api/v1/projects/${projectR}/export.fdx?version=${await freshVersion(projectB)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/shotlist.csv',
+      label: "IDOR: project B's shot list",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/shotlist.csv` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/storyboard.pdf',
+      label: 'download the storyboard PDF of the current version, 2 frames a page (every member)',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectR}/storyboard.pdf?perPage=2` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/handover.zip',
+      label: 'download the handover bundle (every member)',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectR}/handover.zip` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/handover.zip',
+      label: "IDOR: project B's handover bundle",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/handover.zip` }),
+    },
+    {
       route: 'POST /api/v1/projects/{id}/lessons',
       label: 'create a lesson (owners, editors)',
       expect: byRole(['owner', 'editor'], 201),

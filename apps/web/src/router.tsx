@@ -54,6 +54,7 @@ export const WORKSPACE_TABS = [
   'storyboard',
   'review',
   'renders',
+  'deliverables',
   'lessons',
   'lectures',
   'assets',

@@ -27,6 +27,12 @@ export { formatTitlePage, PAGE_LINES, PAGE_WIDTH } from './format-title-page';
 export type * from './fountain-ast';
 export { importFdx } from './import-fdx';
 export { type CharacterSummary, listCharacters } from './list-characters';
+export {
+  type PaginatedScreenplay,
+  type PaginateOptions,
+  paginateScreenplay,
+  type ScreenplayPage,
+} from './paginate-screenplay';
 export { parseFountain } from './parse-fountain';
 export { type InlineNode, parseInline, plainText } from './parse-inline';
 export {
@@ -81,6 +87,8 @@ export {
   type ScriptRequest,
 } from './script-generator';
 export { serializeElement, serializeFountain } from './serialize-fountain';
+export { wrapText } from './shooting-script-layout';
+export { stampVersion, VERSION_KEY } from './stamp-version';
 export { previewSceneSync, syncScenesFromScript } from './sync-scenes-from-script';
 export { type CharacterPatch, updateCharacter } from './update-character';
 export { escapeXml, openTag } from './write-xml';

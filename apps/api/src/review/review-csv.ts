@@ -1,15 +1,6 @@
 import { commentPlainText } from '@clapboard/shared/comment-markup';
+import { toCsv } from '../csv/to-csv';
 import { describeAnchor, type ReviewFeedback } from './review-feedback';
-
-/**
- * One CSV cell. Quoted always; a leading = + - @ (or tab/CR) gets a ' so spreadsheets do not run
- * a comment as a formula (CSV injection).
- */
-function cell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replaceAll('"', '""')}"`;
-}
 
 const HEADER = [
   'scene_number',
@@ -59,5 +50,5 @@ export function reviewCsv(feedback: ReviewFeedback): string {
   for (const s of feedback.summary.scenes)
     if (!commented.has(s.sceneId))
       rows.push([...sceneCols(s.sceneId), null, null, null, null, null, null, null]);
-  return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+  return toCsv(rows);
 }

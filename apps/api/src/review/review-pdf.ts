@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { commentPlainText } from '@clapboard/shared/comment-markup';
-import PDFDocument from 'pdfkit';
+import { createPdf } from '../pdf/create-pdf';
 import { describeAnchor, type ReviewFeedback } from './review-feedback';
 
-const DEJAVU = '/usr/share/fonts/truetype/dejavu';
 const STATUS_LABEL = {
   approved: 'Approved',
   changes_requested: 'Changes requested',
@@ -25,24 +23,11 @@ const STATUS_COLOR = {
  * @param frames PNG or JPEG bytes of scene frames by scene id (missing ones are skipped)
  */
 export async function reviewPdf(feedback: ReviewFeedback, frames: Map<string, Buffer>): Promise<Buffer> {
-  const pdf = new PDFDocument({
+  const { pdf, font, finish } = createPdf({
     size: 'A4',
     margin: 50,
     info: { Title: `Review report — ${feedback.projectName}` },
   });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    pdf.on('end', resolve);
-    pdf.on('error', reject);
-  });
-  const dejavu = existsSync(`${DEJAVU}/DejaVuSans.ttf`);
-  if (dejavu) {
-    pdf.registerFont('body', `${DEJAVU}/DejaVuSans.ttf`);
-    pdf.registerFont('bold', `${DEJAVU}/DejaVuSans-Bold.ttf`);
-  }
-  const font = (kind: 'body' | 'bold') =>
-    pdf.font(dejavu ? kind : kind === 'bold' ? 'Helvetica-Bold' : 'Helvetica');
 
   font('bold').fontSize(20).text(`Review report: ${feedback.projectName}`);
   const { counts } = feedback.summary;
@@ -119,7 +104,5 @@ export async function reviewPdf(feedback: ReviewFeedback, frames: Map<string, Bu
         .fontSize(10)
         .text(`(removed scene) ${commentPlainText(c.body)}`);
   }
-  pdf.end();
-  await done;
-  return Buffer.concat(chunks);
+  return finish();
 }

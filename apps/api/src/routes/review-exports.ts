@@ -2,7 +2,7 @@ import type { Sql } from '@clapboard/server/db';
 import type { BlobStore } from '@clapboard/server/storage';
 import { API_PREFIX } from '@clapboard/shared/api';
 import { createRoute, z } from '@hono/zod-openapi';
-import sharp from 'sharp';
+import { loadFrameImages } from '../assets/load-frame-images';
 import { authorizeProject } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
 import { reviewCsv } from '../review/review-csv';
@@ -13,24 +13,6 @@ import { errorsFor } from './error-responses';
 
 const params = z.object({ id: z.string().uuid() });
 const safeName = (name: string) => name.replace(/[^\w.-]+/g, '-').slice(0, 80) || 'project';
-
-/** Frames of the scenes that have one, shrunk to PNG for the report; unreadable ones are skipped. */
-async function loadFrames(sql: Sql, store: BlobStore, projectId: string, assetIds: Map<string, string>) {
-  const frames = new Map<string, Buffer>();
-  if (assetIds.size === 0) return frames;
-  const rows = await sql<{ id: string; storage_key: string }[]>`
-    select id, storage_key from assets
-    where project_id = ${projectId} and kind = 'image' and deleted_at is null and id in ${sql([...assetIds.values()])}`;
-  const keys = new Map(rows.map((r) => [r.id, r.storage_key]));
-  for (const [sceneId, assetId] of assetIds) {
-    const key = keys.get(assetId);
-    const obj = key ? await store.get(key) : null;
-    if (!obj) continue;
-    const bytes = Buffer.from(await new Response(obj.body).arrayBuffer());
-    frames.set(sceneId, await sharp(bytes).resize({ width: 640, withoutEnlargement: true }).png().toBuffer());
-  }
-  return frames;
-}
 
 /**
  * Review feedback exports: CSV of every comment with its scene's status, and a PDF report with
@@ -87,7 +69,7 @@ export function reviewExportRoutes(deps: { sql: Sql; jwtSecret: string; blobStor
             s.frameAssetId ? [[s.sceneId, s.frameAssetId] as const] : [],
           ),
         );
-        const pdf = await reviewPdf(feedback, await loadFrames(sql, deps.blobStore, id, withFrames));
+        const pdf = await reviewPdf(feedback, await loadFrameImages(sql, deps.blobStore, id, withFrames));
         return c.body(new Uint8Array(pdf), 200, {
           'content-type': 'application/pdf',
           'content-disposition': `attachment; filename="${safeName(feedback.projectName)}-review.pdf"`,

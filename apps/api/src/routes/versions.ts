@@ -23,7 +23,7 @@ import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
 import { authorizeProject } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
-import { notFound } from '../errors/http-error';
+import { findVersion, toVersion, type VersionRow } from '../versions/version-rows';
 
 const uuid = z.string().uuid();
 const errors = {
@@ -42,26 +42,6 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
-interface VersionRow {
-  id: string;
-  project_id: string;
-  name: string;
-  source: Version['source'];
-  byte_size: number;
-  created_by: string | null;
-  created_at: Date;
-}
-
-const toVersion = (r: VersionRow): Version => ({
-  id: r.id,
-  projectId: r.project_id,
-  name: r.name,
-  source: r.source,
-  byteSize: r.byte_size,
-  createdBy: r.created_by,
-  createdAt: r.created_at.toISOString(),
-});
-
 async function insertVersion(
   sql: Sql,
   projectId: string,
@@ -75,14 +55,6 @@ async function insertVersion(
     values (${projectId}, ${name.slice(0, 200)}, ${Buffer.from(state)}, ${source}, ${userId})
     returning id, project_id, name, source, octet_length(state) as byte_size, created_by, created_at`;
   return toVersion(row!);
-}
-
-async function findVersion(sql: Sql, projectId: string, versionId: string) {
-  const [row] = await sql<(VersionRow & { state: Buffer })[]>`
-    select id, project_id, name, source, octet_length(state) as byte_size, created_by, created_at, state
-    from doc_versions where id = ${versionId} and project_id = ${projectId}`;
-  if (!row) throw notFound('Version');
-  return { version: toVersion(row), state: new Uint8Array(row.state) };
 }
 
 const base = '/api/v1/projects/{id}/versions';

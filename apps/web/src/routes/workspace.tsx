@@ -17,6 +17,7 @@ const LABELS: Record<(typeof WORKSPACE_TABS)[number], string> = {
   storyboard: 'Storyboard',
   review: 'Review',
   renders: 'Renders',
+  deliverables: 'Deliverables',
   lessons: 'Lessons',
   lectures: 'Lectures',
   assets: 'Assets',
