@@ -59,6 +59,7 @@ async function main() {
   const pipeline = portraitLessonPipeline({
     store,
     speak: render.models.speak,
+    engines: render.models.engines,
     faces: sharedFaceDetector,
     encoder: render.encoder,
     quality: render.quality,

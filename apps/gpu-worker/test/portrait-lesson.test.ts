@@ -48,6 +48,7 @@ describe('portrait.lesson through the job service, BullMQ and the worker', () =>
     const pipeline = portraitLessonPipeline({
       store,
       speak: render.models.speak,
+      engines: render.models.engines,
       faces: sharedFaceDetector,
       encoder: render.encoder,
       quality: render.quality,

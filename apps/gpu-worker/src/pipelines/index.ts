@@ -37,6 +37,7 @@ export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
     'portrait.lesson': portraitLessonPipeline({
       store: deps.store,
       speak: deps.render.models.speak,
+      engines: deps.render.models.engines,
       faces: sharedFaceDetector,
       encoder: deps.render.encoder,
       quality: deps.render.quality,
