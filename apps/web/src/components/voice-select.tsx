@@ -11,7 +11,8 @@ export function voiceHint(voices: Voices): string | null {
   const missing = voices.unavailable.length
     ? `Not offered: ${voices.unavailable.map((v) => `${v.label} (${v.reason})`).join('; ')}.`
     : '';
-  if (voices.status === 'none') return `Start a worker to choose voices.${missing ? ` ${missing}` : ''}`;
+  if (voices.status === 'none')
+    return missing ? `No live worker can speak a voice. ${missing}` : 'Start a worker to choose voices.';
   return missing || null;
 }
 
