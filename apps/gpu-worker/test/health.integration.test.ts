@@ -80,7 +80,12 @@ describe('worker health, metrics and models report (real ORT, Postgres, Redis)',
     expect(byName['human-face']).toMatchObject({ provider: 'wasm' });
     expect(byName['silero-vad']).toMatchObject({ status: 'ready', reason: null });
     // Speech engines: ready only where the smoke run passed; the missing one says why and the fix.
-    expect(byName.pocketsphinx).toMatchObject({ provider: 'native', warm: true, status: 'ready', reason: null });
+    expect(byName.pocketsphinx).toMatchObject({
+      provider: 'native',
+      warm: true,
+      status: 'ready',
+      reason: null,
+    });
     expect(byName.flite).toMatchObject({ status: 'ready', reason: null });
     expect(byName['espeak-ng']).toMatchObject({ status: 'ready', reason: null });
     expect(byName.festival).toMatchObject({
@@ -123,7 +128,10 @@ describe('worker health, metrics and models report (real ORT, Postgres, Redis)',
     });
     // What the web reads to offer voices: festival's unavailable with the reason, flite's offered.
     const voices = Object.fromEntries(mine!.voices.map((v) => [v.id, v]));
-    expect(voices['festival-kal']).toMatchObject({ available: false, reason: engines.state('festival').reason });
+    expect(voices['festival-kal']).toMatchObject({
+      available: false,
+      reason: engines.state('festival').reason,
+    });
     expect(voices['flite-slt']).toMatchObject({ available: true, gender: 'female', reason: null });
     expect(await redis.ttl(`clapboard:models:${workerId}`)).toBeGreaterThan(100);
   });

@@ -27,7 +27,9 @@ const ended = (h: JobHarness, id: string) =>
   );
 const voiceStepOf = (h: JobHarness, jobId: string) =>
   h.db.sql<{ outputs: JobOutput[] }[]>`
-    select outputs from job_steps where job_id = ${jobId} and name = 'scene-0/voice'`.then((r) => r[0]!.outputs[0]!);
+    select outputs from job_steps where job_id = ${jobId} and name = 'scene-0/voice'`.then(
+    (r) => r[0]!.outputs[0]!,
+  );
 const labelOf = (id: string) => VOICES[id as VoiceId]?.label ?? id;
 
 /**
@@ -85,7 +87,9 @@ describe('render.video voices: by the gender the script states, and eSpeak NG wh
     expect(row.error).toBeNull();
     expect(row.warnings).toEqual([]);
     const { value } = await voiceStepOf(h, jobId);
-    const spoken = Object.fromEntries((value as VoiceValue).lines.map((l) => [l.character, labelOf(l.voice)]));
+    const spoken = Object.fromEntries(
+      (value as VoiceValue).lines.map((l) => [l.character, labelOf(l.voice)]),
+    );
     expect(spoken).toEqual({ ANNA: 'Flite, US female (slt)', TOM: 'Festival, US male (kal diphone)' });
     await worker.close();
     worker = undefined;

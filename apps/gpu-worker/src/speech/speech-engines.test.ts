@@ -33,7 +33,8 @@ async function heard(file: string) {
 describe('speech engines: smoke runs on this machine (real festival, flite, eSpeak NG, PocketSphinx)', () => {
   it('reports every installed engine ready only after its smoke run, unchecked before', async () => {
     const engines = createSpeechEngines();
-    for (const e of SPEECH_ENGINES) expect(engines.state(e)).toMatchObject({ status: 'unchecked', reason: null });
+    for (const e of SPEECH_ENGINES)
+      expect(engines.state(e)).toMatchObject({ status: 'unchecked', reason: null });
     await engines.check();
     for (const e of SPEECH_ENGINES)
       expect({ e, ...engines.state(e) }).toMatchObject({ e, status: 'ready', reason: null });
@@ -56,10 +57,17 @@ describe('speech engines: smoke runs on this machine (real festival, flite, eSpe
     expect(engines.state('espeak-ng')).toMatchObject({ status: 'ready', reason: null });
 
     const log = createLogger('engines-test', { level: 'silent' });
-    const registry = createModelRegistry({ device: { requested: 'cpu', provider: 'cpu', reason: null }, log });
+    const registry = createModelRegistry({
+      device: { requested: 'cpu', provider: 'cpu', reason: null },
+      log,
+    });
     registerBundledModels(registry, engines);
     const report = Object.fromEntries(registry.report().map((m) => [m.name, m]));
-    expect(report.festival).toMatchObject({ status: 'unavailable', warm: false, reason: engines.state('festival').reason });
+    expect(report.festival).toMatchObject({
+      status: 'unavailable',
+      warm: false,
+      reason: engines.state('festival').reason,
+    });
     expect(report.flite).toMatchObject({ status: 'unavailable', warm: false });
     expect(report.pocketsphinx).toMatchObject({ status: 'unavailable', warm: false });
     expect(report['espeak-ng']).toMatchObject({ status: 'ready', warm: true, reason: null });
@@ -93,7 +101,9 @@ describe('speech engines: smoke runs on this machine (real festival, flite, eSpe
     const female = join(dir, 'slt.wav');
     const her = await speakBundled(engines, 'Then I will row it myself.', female, { voice: 'flite-slt' });
     expect(her.voice).toBe('espeak-en-us-f');
-    expect(her.warning).toMatch(/^Voice "Flite, US female \(slt\)" is unavailable .* eSpeak NG, US English female spoke instead\.$/);
+    expect(her.warning).toMatch(
+      /^Voice "Flite, US female \(slt\)" is unavailable .* eSpeak NG, US English female spoke instead\.$/,
+    );
     // Real speech: a sentence's length and a speaking level, not silence (FFmpeg measures).
     for (const file of [male, female]) {
       const h = await heard(file);
@@ -112,7 +122,9 @@ describe('speech engines: smoke runs on this machine (real festival, flite, eSpe
     const file = join(dir, 'rms.wav');
     const said = await speakBundled(engines, 'Hold the line.', file, { voice: 'flite-rms' });
     expect(said.voice).toBe('espeak-en-us');
-    expect(said.warning).toMatch(/^Voice "Flite, US male \(rms\)" is unavailable on this worker: flite not installed/);
+    expect(said.warning).toMatch(
+      /^Voice "Flite, US male \(rms\)" is unavailable on this worker: flite not installed/,
+    );
     expect(engines.state('flite')).toMatchObject({ status: 'unavailable' });
     expect((await heard(file)).durationSec).toBeGreaterThan(0.4);
   }, 60_000);

@@ -11,12 +11,19 @@ const voice = (id: string, available: boolean, reason: string | null = null): Vo
   available,
   reason,
 });
-const NO_FESTIVAL = 'festival not installed: apt-get install festival festvox-kallpc16k (no program "festival" on PATH)';
+const NO_FESTIVAL =
+  'festival not installed: apt-get install festival festvox-kallpc16k (no program "festival" on PATH)';
 
 describe('offeredVoices', () => {
   it('offers a voice only when some live worker can speak it; lists the rest with the reason', () => {
     const { offered, unavailable } = offeredVoices([
-      { voices: [voice('festival-kal', false, NO_FESTIVAL), voice('flite-slt', true), voice('flite-rms', false, 'x')] },
+      {
+        voices: [
+          voice('festival-kal', false, NO_FESTIVAL),
+          voice('flite-slt', true),
+          voice('flite-rms', false, 'x'),
+        ],
+      },
       // A second worker with flite installed can speak rms: offered.
       { voices: [voice('flite-rms', true), voice('espeak-en-us', true)] },
     ]);
