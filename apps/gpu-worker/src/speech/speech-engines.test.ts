@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@clapboard/server/logger';
@@ -127,6 +128,26 @@ describe('speech engines: smoke runs on this machine (real festival, flite, eSpe
     );
     expect(engines.state('flite')).toMatchObject({ status: 'unavailable' });
     expect((await heard(file)).durationSec).toBeGreaterThan(0.4);
+  }, 60_000);
+
+  it('installing the program later makes the engine ready again on a re-check, without a restart', async () => {
+    const bin = join(dir, 'later');
+    mkdirSync(bin);
+    const engines = createSpeechEngines({
+      programs: speechPrograms({ flite: join(bin, 'flite') }),
+      recheckMs: 0,
+    });
+    await engines.check(['flite']);
+    expect(engines.state('flite').status).toBe('unavailable');
+    // "apt-get install flite" happens: the program appears where the worker looks.
+    symlinkSync(execFileSync('which', ['flite'], { encoding: 'utf8' }).trim(), join(bin, 'flite'));
+    // A line asked for with it re-checks in the background and is spoken by eSpeak NG meanwhile.
+    const first = await speakBundled(engines, 'Ready now?', join(dir, 'later-1.wav'), { voice: 'flite-slt' });
+    expect(first.voice).toBe('espeak-en-us-f');
+    await expect.poll(() => engines.state('flite').status, { timeout: 20_000 }).toBe('ready');
+    const next = await speakBundled(engines, 'Ready now.', join(dir, 'later-2.wav'), { voice: 'flite-slt' });
+    expect(next.voice).toBe('flite-slt');
+    expect(next.warning).toBeUndefined();
   }, 60_000);
 
   it('an installed engine speaks its own voice, without a warning', async () => {
