@@ -14,6 +14,8 @@ import { ffprobe } from '../src/media/ffmpeg';
 import { LESSON_FPS, PREVIEW_FPS, portraitLessonPipeline } from '../src/pipelines/portrait-lesson';
 import { defaultRenderDeps } from '../src/pipelines/render';
 import { parseVtt } from '../src/pipelines/render/subtitle-files';
+import { createSpeechEngines } from '../src/speech/speech-engines';
+import { speechPrograms } from '../src/speech/speech-programs';
 import { sharedFaceDetector } from '../src/vision/shared-face-detector';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, submitAsApi, waitFor } from './support/job-harness';
@@ -286,4 +288,68 @@ describe('portrait.lesson through the job service, BullMQ and the worker', () =>
     expect((empty as JobInputError).status).toBe(409);
     expect((empty as JobInputError).message).toMatch(/no narration/);
   }, 30_000);
+});
+
+describe('portrait.lesson on a worker without festival', () => {
+  let h: JobHarness;
+  let worker: ClapboardWorker;
+
+  beforeAll(async () => {
+    h = await createJobHarness();
+    const engines = createSpeechEngines({
+      programs: speechPrograms({ festival: join(dir, 'not-installed', 'festival') }),
+    });
+    await engines.check(['festival']);
+    const render = defaultRenderDeps({ engines });
+    const pipeline = portraitLessonPipeline({
+      store,
+      speak: render.models.speak,
+      engines: render.models.engines,
+      faces: sharedFaceDetector,
+      encoder: render.encoder,
+      quality: render.quality,
+    });
+    worker = h.createWorker({ store, pipelines: pipelineRegistry([pipeline as Pipeline<never>]) });
+    await worker.ready();
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.close();
+    await h?.close();
+  });
+
+  it('the default festival voice is spoken by eSpeak NG, and the lesson says so', async () => {
+    const lesson = await seedLesson(h.db.sql, store, {
+      projectId: h.projectId,
+      userId: h.userId,
+      portrait: join(SKIMAGE, 'astronaut.png'),
+      title: 'Fire drills',
+      sections,
+    });
+    const jobId = await submitAsApi(h, 'portrait.lesson', { lessonId: lesson.lessonId, mode: 'preview' });
+    const job = await waitFor(
+      async () =>
+        (
+          await h.db.sql<{ status: string; error: string | null; warnings: string[]; outputs: never[] }[]>`
+          select status, error, warnings, outputs from jobs where id = ${jobId}`
+        )[0]!,
+      (j) => ['completed', 'failed', 'cancelled'].includes(j.status),
+      60_000,
+    );
+    expect(job.error).toBeNull();
+    expect(job.warnings).toEqual([
+      expect.stringMatching(
+        /^Voice "Festival, US male \(kal diphone\)" is unavailable on this worker: festival not installed: apt-get install festival festvox-kallpc16k .*\. eSpeak NG, US English spoke instead\.$/,
+      ),
+    ]);
+    const video = (job.outputs as Array<{ name: string; assetId?: string }>).find((o) => o.name === 'video')!;
+    const [row] = await h.db.sql<
+      { storage_key: string }[]
+    >`select storage_key from assets where id = ${video.assetId!}`;
+    const file = join(dir, 'fallback-preview.mp4');
+    await downloadAsset(store, row!.storage_key, file);
+    const probe = await ffprobe(file);
+    expect(probe.streams.some((s) => s.codecType === 'audio')).toBe(true);
+    // Both sections spoken: seconds of narration, not a silent stub.
+    expect(probe.durationSec!).toBeGreaterThan(6);
+  }, 120_000);
 });
