@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { launchChromium, screenshot, signIn } from '../support/browser';
-import { type Account, apiCall as callApi, createProject, register } from '../support/e2e-api';
+import { launchChromium, renderAt480p, screenshot, signIn } from '../support/browser';
+import { connectProjectDoc } from '../support/connect-project-doc';
+import { type Account, apiCall as callApi, createProject, register, renderVoices } from '../support/e2e-api';
 import { type Stack, startStack } from '../support/start-stack';
 
 /**
@@ -18,7 +17,7 @@ let browser: Browser;
 let olive: Account;
 let projectId: string;
 let doc: Y.Doc;
-let provider: WebsocketProvider;
+let closeDoc: (() => void) | undefined;
 let page: Page;
 const apiCall = <T>(path: string, init?: Parameters<typeof callApi>[2]) =>
   callApi<T>(stack.baseUrl, path, init);
@@ -37,19 +36,7 @@ beforeAll(async () => {
   ]);
   olive = await register(stack.baseUrl, 'olive');
   projectId = await createProject(stack.baseUrl, olive, 'No festival here');
-  const { ticket } = await apiCall<{ ticket: string }>('/realtime/tickets', {
-    method: 'POST',
-    json: { projectId },
-    token: olive.token,
-  });
-  doc = new Y.Doc();
-  provider = new WebsocketProvider(`${stack.realtimeUrl.replace(/^http/, 'ws')}/yjs`, projectId, doc, {
-    // biome-ignore lint/suspicious/noExplicitAny: ws implements the WebSocket surface the provider uses
-    WebSocketPolyfill: WebSocket as any,
-    params: { ticket },
-    disableBc: true,
-  });
-  await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+  ({ doc, close: closeDoc } = await connectProjectDoc(stack, olive.token, projectId));
   doc.transact(() => {
     const scene = new Y.Map<unknown>();
     scene.set('id', 'harbour');
@@ -66,8 +53,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  provider?.destroy();
-  doc?.destroy();
+  closeDoc?.();
   await browser?.close();
   await stack?.close();
 });
@@ -123,27 +109,13 @@ describe('a worker without festival, in Chromium', () => {
   });
 
   it('a render that asks for festival completes with eSpeak NG and shows the warning', async () => {
-    await page.getByRole('link', { name: 'Renders' }).click();
-    await page.getByRole('heading', { name: 'New render' }).waitFor();
-    await page.locator('#render-resolution').selectOption('480p');
-    await page.getByRole('button', { name: 'Start render' }).click();
-    const row = page.locator('.render-row[data-status="completed"]');
-    await row.locator('video').waitFor({ timeout: 120_000 });
+    const row = await renderAt480p(page);
     const warning = `Voice "${FESTIVAL}" is unavailable on this worker: ${NOT_INSTALLED}`;
     await row.getByRole('list', { name: 'Warnings' }).getByText(warning, { exact: false }).waitFor();
 
     const jobId = (await row.getAttribute('data-job-id'))!;
-    const detail = await apiCall<{
-      warnings: string[];
-      steps: Array<{
-        name: string;
-        outputs: Array<{ value?: { lines?: Array<{ character: string; voice: string }> } }>;
-      }>;
-    }>(`/jobs/${jobId}`, { token: olive.token });
-    expect(detail.warnings).toEqual([expect.stringMatching(/eSpeak NG, US English spoke instead\.$/)]);
-    const spoken = detail.steps
-      .filter((s) => s.name.endsWith('/voice'))
-      .flatMap((s) => s.outputs.flatMap((o) => o.value?.lines ?? []));
+    const { warnings, lines: spoken } = await renderVoices(stack.baseUrl, olive.token, jobId);
+    expect(warnings).toEqual([expect.stringMatching(/eSpeak NG, US English spoke instead\.$/)]);
     // ANNA, set female in the Cast panel, is handed a female voice; TOM keeps his (spoken by eSpeak NG).
     expect(Object.fromEntries(spoken.map((l) => [l.character, l.voice]))).toEqual({
       ANNA: 'flite-slt',
