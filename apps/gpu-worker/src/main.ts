@@ -87,6 +87,7 @@ await runMain('gpu-worker', async () => {
         registry,
         remoteTranscriber: providers.transcriber === localTranscriber ? undefined : providers.transcriber,
         localTranscriber: localTranscriberAt(speechEngines.programs.pocketsphinx),
+        localUnavailable: () => speechEngines.state('pocketsphinx').reason,
       },
     }),
     prefix: redisNames(env.REDIS_PREFIX).queuePrefix,
