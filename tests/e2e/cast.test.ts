@@ -5,15 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
+import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { collectErrors, launchChromium, screenshot } from '../support/browser';
+import { collectErrors, launchChromium, renderAt480p, screenshot } from '../support/browser';
+import { connectProjectDoc } from '../support/connect-project-doc';
 import {
   type Account,
   apiCall as callApi,
   createProject,
   register as registerAccount,
+  renderVoices,
 } from '../support/e2e-api';
 import { type Stack, startStack } from '../support/start-stack';
 
@@ -76,19 +77,7 @@ beforeAll(async () => {
   ]);
 
   // Two synced scenes in which BOB and Rita speak; RITA also has an entry whose voice no worker has.
-  const { ticket } = await apiCall<{ ticket: string }>('/realtime/tickets', {
-    method: 'POST',
-    json: { projectId },
-    token: accounts.olive.token,
-  });
-  doc = new Y.Doc();
-  provider = new WebsocketProvider(`${stack.realtimeUrl.replace(/^http/, 'ws')}/yjs`, projectId, doc, {
-    // biome-ignore lint/suspicious/noExplicitAny: ws implements the WebSocket surface the provider uses
-    WebSocketPolyfill: WebSocket as any,
-    params: { ticket },
-    disableBc: true,
-  });
-  await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+  ({ doc, provider } = await connectProjectDoc(stack, accounts.olive.token, projectId));
   doc.transact(() => {
     for (const [id, heading, lines] of [
       ['kitchen', 'INT. KITCHEN - DAY', [['BOB', 'Pass the salt.']]],
@@ -283,27 +272,13 @@ describe('the Cast panel in Chromium', () => {
     // The portrait goes from the library while the document still names it.
     await apiCall(`/assets/${ritaPortrait}`, { method: 'DELETE', token: accounts.eddie.token });
 
-    await eddie.getByRole('link', { name: 'Renders' }).click();
-    await eddie.getByRole('heading', { name: 'New render' }).waitFor();
-    await eddie.locator('#render-resolution').selectOption('480p');
-    await eddie.getByRole('button', { name: 'Start render' }).click();
-    const row = eddie.locator('.render-row[data-status="completed"]');
-    await row.locator('video').waitFor({ timeout: 120_000 });
+    const row = await renderAt480p(eddie);
     const warning = "RITA's portrait no longer exists; a silhouette stands in.";
     await row.getByRole('list', { name: 'Warnings' }).getByText(warning).waitFor();
 
     const jobId = (await row.getAttribute('data-job-id'))!;
-    const detail = await apiCall<{
-      warnings: string[];
-      steps: Array<{
-        name: string;
-        outputs: Array<{ value?: { lines?: Array<{ character: string; voice: string }> } }>;
-      }>;
-    }>(`/jobs/${jobId}`, { token: accounts.eddie.token });
-    expect(detail.warnings).toContain(warning);
-    const spoken = detail.steps
-      .filter((s) => s.name.endsWith('/voice'))
-      .flatMap((s) => s.outputs.flatMap((o) => o.value?.lines ?? []));
+    const { warnings, lines: spoken } = await renderVoices(stack.baseUrl, accounts.eddie.token, jobId);
+    expect(warnings).toContain(warning);
     expect(spoken.filter((l) => l.character === 'BOB').map((l) => l.voice)).toEqual([bundled.id, bundled.id]);
     await screenshot(eddie, 'render-with-warning');
   }, 180_000);

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { collectErrors, launchChromium, screenshot } from '../support/browser';
+import { connectProjectDoc } from '../support/connect-project-doc';
 import {
   type Account,
   apiCall as callApi,
@@ -47,19 +46,7 @@ async function signIn(key: 'bob' | 'rita'): Promise<Page> {
  * editor would, and waits until the API reads them back.
  */
 async function seedDocument(): Promise<void> {
-  const { ticket } = await apiCall<{ ticket: string }>('/realtime/tickets', {
-    method: 'POST',
-    json: { projectId },
-    token: accounts.bob.token,
-  });
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`${stack.realtimeUrl.replace(/^http/, 'ws')}/yjs`, projectId, doc, {
-    // biome-ignore lint/suspicious/noExplicitAny: ws implements the WebSocket surface the provider uses
-    WebSocketPolyfill: WebSocket as any,
-    params: { ticket },
-    disableBc: true,
-  });
-  await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+  const { doc, close } = await connectProjectDoc(stack, accounts.bob.token, projectId);
   doc.transact(() => {
     doc.getText('script').insert(0, SCRIPT);
     for (const [id, heading, character, text] of [
@@ -83,8 +70,7 @@ async function seedDocument(): Promise<void> {
     if (Date.now() > deadline) throw new Error('the seeded scenes never reached Postgres');
     await new Promise((r) => setTimeout(r, 100));
   }
-  provider.destroy();
-  doc.destroy();
+  close();
 }
 
 beforeAll(async () => {

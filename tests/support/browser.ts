@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import type { Account } from './e2e-api';
 import { ROOT } from './spawn-launcher';
 
@@ -66,4 +66,18 @@ export async function signIn(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Projects' }).waitFor();
   return { page, errors };
+}
+
+/**
+ * Starts a 480p render from the project's Renders tab and waits (up to 2 min) for it to complete.
+ * @returns the completed render's row (its `data-job-id` names the job)
+ */
+export async function renderAt480p(page: Page): Promise<Locator> {
+  await page.getByRole('link', { name: 'Renders' }).click();
+  await page.getByRole('heading', { name: 'New render' }).waitFor();
+  await page.locator('#render-resolution').selectOption('480p');
+  await page.getByRole('button', { name: 'Start render' }).click();
+  const row = page.locator('.render-row[data-status="completed"]');
+  await row.locator('video').waitFor({ timeout: 120_000 });
+  return row;
 }

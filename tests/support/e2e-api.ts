@@ -59,3 +59,22 @@ export async function createProject(
     });
   return id;
 }
+
+/** A render job's warnings and every line its voice steps spoke, with the voice each was given. */
+export async function renderVoices(
+  baseUrl: string,
+  token: string,
+  jobId: string,
+): Promise<{ warnings: string[]; lines: Array<{ character: string; voice: string }> }> {
+  const detail = await apiCall<{
+    warnings: string[];
+    steps: Array<{
+      name: string;
+      outputs: Array<{ value?: { lines?: Array<{ character: string; voice: string }> } }>;
+    }>;
+  }>(baseUrl, `/jobs/${jobId}`, { token });
+  const lines = detail.steps
+    .filter((s) => s.name.endsWith('/voice'))
+    .flatMap((s) => s.outputs.flatMap((o) => o.value?.lines ?? []));
+  return { warnings: detail.warnings, lines };
+}

@@ -27,8 +27,10 @@ export interface Stack {
  * The whole studio for browser tests: api, realtime and worker processes (startServices) against
  * a fresh database and a Redis prefix of their own, the API serving a copy of the built web app
  * whose `<meta name="clapboard-realtime">` points at this realtime port, as a deployment would.
+ *
+ * @param options.env extra environment for the three apps (e.g. `FESTIVAL_BIN` pointing nowhere)
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
   const services = testServices(process.env);
   const db = await createTestDatabase(services.databaseUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-e2e-'));
@@ -56,7 +58,7 @@ export async function startStack(): Promise<Stack> {
       redisUrl: services.redisUrl,
       dataDir,
       ports,
-      env: { WEB_DIST: webDist, WORKER_DEVICE: 'cpu', NODE_ENV: 'test' },
+      env: { WEB_DIST: webDist, WORKER_DEVICE: 'cpu', NODE_ENV: 'test', ...options.env },
     });
     const extra: RunningServices[] = [];
     return {

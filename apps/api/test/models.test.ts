@@ -35,13 +35,29 @@ describe('GET /api/v1/models', () => {
           fallbackReason: null,
           warm: true,
           runs: 3,
+          status: 'ready',
+          reason: null,
         },
       ] as WorkerModelsReport['models'],
       pipelines: [],
       unavailable: [],
       voices: [
-        { id: 'provider:alloy', label: 'Alloy (openai)', source: 'provider' },
-        { id: 'flite-slt', label: 'Flite, US female (slt)', source: 'bundled' },
+        {
+          id: 'provider:alloy',
+          label: 'Alloy (openai)',
+          source: 'provider',
+          gender: null,
+          available: true,
+          reason: null,
+        },
+        {
+          id: 'flite-slt',
+          label: 'Flite, US female (slt)',
+          source: 'bundled',
+          gender: 'female',
+          available: false,
+          reason: 'flite not installed (no program "flite"): apt-get install flite',
+        },
       ],
     };
     await publishModelsReport(h.redis, report, 30, h.deps.redisPrefix);

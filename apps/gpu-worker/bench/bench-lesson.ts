@@ -15,6 +15,7 @@ import { frameSize } from '@clapboard/shared/document';
 import { writeBenchSection } from '../../../infra/bench/report';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
 import { ffprobe, h264Args, runFfmpeg } from '../src/media/ffmpeg';
+import { lessonDeps } from '../src/pipelines';
 import { LESSON_FPS, PREVIEW_FPS, portraitLessonPipeline } from '../src/pipelines/portrait-lesson';
 import { FaceAnimator } from '../src/pipelines/portrait-lesson/face-animator';
 import { faceRig } from '../src/pipelines/portrait-lesson/face-rig';
@@ -56,13 +57,7 @@ async function main() {
   const store = createLocalBlobStore(join(dir, 'blobs'));
   const h = await createJobHarness();
   const render = defaultRenderDeps();
-  const pipeline = portraitLessonPipeline({
-    store,
-    speak: render.models.speak,
-    faces: sharedFaceDetector,
-    encoder: render.encoder,
-    quality: render.quality,
-  });
+  const pipeline = portraitLessonPipeline(lessonDeps(store, render));
   const worker = h.createWorker({ store, pipelines: pipelineRegistry([pipeline as Pipeline<never>]) });
   await worker.ready();
   // A running worker has its face model loaded and a festival session started: warm both, so the

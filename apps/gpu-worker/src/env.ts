@@ -1,6 +1,7 @@
 import { parseEnv, portSchema, serviceEnvShape } from '@clapboard/server/config';
 import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
+import { DEFAULT_SPEECH_PROGRAMS } from './speech/speech-programs';
 
 const schema = z.object({
   ...serviceEnvShape,
@@ -33,6 +34,13 @@ const schema = z.object({
   MODEL_CPU_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   /** How often the models report is written to Redis, in ms. */
   MODELS_REPORT_INTERVAL_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+  /**
+   * Speech programs, as names on PATH or absolute paths (`text2wave` is taken from festival's
+   * folder). Each is smoke-run at start-up; a missing one is reported unavailable with the fix.
+   */
+  FESTIVAL_BIN: z.string().min(1).default(DEFAULT_SPEECH_PROGRAMS.festival),
+  FLITE_BIN: z.string().min(1).default(DEFAULT_SPEECH_PROGRAMS.flite),
+  POCKETSPHINX_BIN: z.string().min(1).default(DEFAULT_SPEECH_PROGRAMS.pocketsphinx),
   /** OpenAI-compatible API (OpenAI, vLLM, LocalAI, LM Studio...): off unless the base URL is set. */
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_API_KEY: z.string().optional(),

@@ -20,8 +20,10 @@ import { userImageGenerator } from './models/user-image-generator';
 import { builtInPipelines } from './pipelines';
 import { defaultRenderDeps } from './pipelines/render';
 import { castVoices } from './pipelines/render/cast-voices';
-import { localTranscriber, selectProviders } from './providers/select-providers';
+import { localTranscriber, localTranscriberAt, selectProviders } from './providers/select-providers';
 import { closeFestivalSessions } from './speech/festival-session';
+import { createSpeechEngines } from './speech/speech-engines';
+import { speechPrograms } from './speech/speech-programs';
 import { createWorker } from './worker';
 
 await runMain('gpu-worker', async () => {
@@ -35,7 +37,17 @@ await runMain('gpu-worker', async () => {
     concurrency: { cpu: env.MODEL_CONCURRENCY_CPU, cuda: env.MODEL_CONCURRENCY_CUDA },
     cpuThreads: env.MODEL_CPU_THREADS || undefined,
   });
-  registerBundledModels(registry);
+  // Speech engines are smoke-run now (about 2 s): reports then say what really works here.
+  const speechEngines = createSpeechEngines({
+    programs: speechPrograms({
+      festival: env.FESTIVAL_BIN,
+      flite: env.FLITE_BIN,
+      pocketsphinx: env.POCKETSPHINX_BIN,
+    }),
+    log,
+  });
+  await speechEngines.check();
+  registerBundledModels(registry, speechEngines);
   const { models: userModels } = await loadUserModels(registry, env.MODELS_DIR, log);
   // Pipelines take these task implementations; selecting them here puts remote ones in the report.
   const providers = selectProviders(env, registry);
@@ -69,11 +81,13 @@ await runMain('gpu-worker', async () => {
     store,
     pipelines: builtInPipelines({
       store,
-      render: defaultRenderDeps({ registry, images, music: providers.music, speech }),
+      render: defaultRenderDeps({ registry, images, music: providers.music, speech, engines: speechEngines }),
       chat: providers.chat,
       highlights: {
         registry,
         remoteTranscriber: providers.transcriber === localTranscriber ? undefined : providers.transcriber,
+        localTranscriber: localTranscriberAt(speechEngines.programs.pocketsphinx),
+        localUnavailable: () => speechEngines.state('pocketsphinx').reason,
       },
     }),
     prefix: redisNames(env.REDIS_PREFIX).queuePrefix,
@@ -86,7 +100,7 @@ await runMain('gpu-worker', async () => {
     redisPrefix: redisNames(env.REDIS_PREFIX).prefix,
     registry,
     workerId,
-    voices: castVoices(speech),
+    voices: () => castVoices(speech, speechEngines),
     pipelines: worker.jobTypes,
     unavailable: worker.declined,
     log,

@@ -12,11 +12,15 @@ import { formatModelsMetrics } from '../src/models/models-metrics';
 import { registerBundledModels } from '../src/models/register-bundled-models';
 import { selectDevice } from '../src/models/select-device';
 import { startModelsReport } from '../src/models/start-models-report';
+import { castVoices } from '../src/pipelines/render/cast-voices';
+import { createSpeechEngines, type SpeechEngines } from '../src/speech/speech-engines';
+import { speechPrograms } from '../src/speech/speech-programs';
 
 describe('worker health, metrics and models report (real ORT, Postgres, Redis)', () => {
   let db: TestDatabase;
   let redis: Redis;
   let registry: ModelRegistry;
+  let engines: SpeechEngines;
   let server: Server;
   let base: string;
   const workerId = `health-test-${process.pid}-${Date.now()}`;
@@ -27,7 +31,10 @@ describe('worker health, metrics and models report (real ORT, Postgres, Redis)',
     redis = createRedis(redisUrl);
     const log = createLogger('health-test', { level: 'silent' });
     registry = createModelRegistry({ device: await selectDevice('auto', { log }), log });
-    registerBundledModels(registry);
+    // Festival is made missing (as on a machine without the Debian package); the rest is installed.
+    engines = createSpeechEngines({ programs: speechPrograms({ festival: '/nonexistent/bin/festival' }) });
+    await engines.check();
+    registerBundledModels(registry, engines);
     server = createHealthServer({
       sql: db.sql,
       redis,
@@ -71,7 +78,22 @@ describe('worker health, metrics and models report (real ORT, Postgres, Redis)',
     expect(byName['silero-vad']).toMatchObject({ provider: body.device.activeProvider, warm: true });
     expect(byName['imgly-isnet']).toMatchObject({ provider: body.device.activeProvider, warm: false });
     expect(byName['human-face']).toMatchObject({ provider: 'wasm' });
-    expect(byName.pocketsphinx).toMatchObject({ provider: 'native', warm: true });
+    expect(byName['silero-vad']).toMatchObject({ status: 'ready', reason: null });
+    // Speech engines: ready only where the smoke run passed; the missing one says why and the fix.
+    expect(byName.pocketsphinx).toMatchObject({
+      provider: 'native',
+      warm: true,
+      status: 'ready',
+      reason: null,
+    });
+    expect(byName.flite).toMatchObject({ status: 'ready', reason: null });
+    expect(byName['espeak-ng']).toMatchObject({ status: 'ready', reason: null });
+    expect(byName.festival).toMatchObject({
+      provider: 'native',
+      warm: false,
+      status: 'unavailable',
+      reason: expect.stringMatching(/^festival not installed: apt-get install festival festvox-kallpc16k /),
+    });
   });
 
   it('/metrics exposes the provider per model in Prometheus text', async () => {
@@ -89,6 +111,7 @@ describe('worker health, metrics and models report (real ORT, Postgres, Redis)',
       workerId,
       log: createLogger('x', { level: 'silent' }),
       intervalMs: 60_000,
+      voices: () => castVoices(undefined, engines),
     });
     await publisher.publishNow();
     publisher.stop();
@@ -99,6 +122,17 @@ describe('worker health, metrics and models report (real ORT, Postgres, Redis)',
       license: 'MIT',
       origin: 'bundled',
     });
+    expect(mine!.models.find((m) => m.name === 'festival')).toMatchObject({
+      status: 'unavailable',
+      reason: engines.state('festival').reason,
+    });
+    // What the web reads to offer voices: festival's unavailable with the reason, flite's offered.
+    const voices = Object.fromEntries(mine!.voices.map((v) => [v.id, v]));
+    expect(voices['festival-kal']).toMatchObject({
+      available: false,
+      reason: engines.state('festival').reason,
+    });
+    expect(voices['flite-slt']).toMatchObject({ available: true, gender: 'female', reason: null });
     expect(await redis.ttl(`clapboard:models:${workerId}`)).toBeGreaterThan(100);
   });
 });

@@ -11,10 +11,12 @@ import { lessonChaptersSchema } from '@clapboard/shared/lessons';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
 import { ffprobe } from '../src/media/ffmpeg';
+import { lessonDeps } from '../src/pipelines';
 import { LESSON_FPS, PREVIEW_FPS, portraitLessonPipeline } from '../src/pipelines/portrait-lesson';
 import { defaultRenderDeps } from '../src/pipelines/render';
 import { parseVtt } from '../src/pipelines/render/subtitle-files';
-import { sharedFaceDetector } from '../src/vision/shared-face-detector';
+import { createSpeechEngines } from '../src/speech/speech-engines';
+import { speechPrograms } from '../src/speech/speech-programs';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, submitAsApi, waitFor } from './support/job-harness';
 import { mouthEnvelopeCorrelation } from './support/lesson-video-checks';
@@ -38,22 +40,46 @@ const sections = [
   },
 ];
 
+/** The two-section fire-drill lesson on the astronaut portrait, with `content` on top. */
+function seedFireDrill(h: JobHarness, content?: Parameters<typeof seedLesson>[2]['content']) {
+  return seedLesson(h.db.sql, store, {
+    projectId: h.projectId,
+    userId: h.userId,
+    portrait: join(SKIMAGE, 'astronaut.png'),
+    title: 'Fire drills',
+    sections,
+    ...(content ? { content } : {}),
+  });
+}
+
+/** The job once it has ended, with its warnings and outputs. */
+function finished(h: JobHarness, jobId: string, timeoutMs = 60_000) {
+  return waitFor(
+    async () =>
+      (
+        await h.db.sql<{ status: string; error: string | null; warnings: string[]; outputs: never[] }[]>`
+        select status, error, warnings, outputs from jobs where id = ${jobId}`
+      )[0]!,
+    (j) => ['completed', 'failed', 'cancelled'].includes(j.status),
+    timeoutMs,
+  );
+}
+
+/** A ready worker running only the lesson pipeline with `render`'s speech and encoder. */
+async function lessonWorker(h: JobHarness, render: ReturnType<typeof defaultRenderDeps>) {
+  const pipeline = portraitLessonPipeline(lessonDeps(store, render));
+  const worker = h.createWorker({ store, pipelines: pipelineRegistry([pipeline as Pipeline<never>]) });
+  await worker.ready();
+  return worker;
+}
+
 describe('portrait.lesson through the job service, BullMQ and the worker', () => {
   let h: JobHarness;
   let worker: ClapboardWorker;
 
   beforeAll(async () => {
     h = await createJobHarness();
-    const render = defaultRenderDeps();
-    const pipeline = portraitLessonPipeline({
-      store,
-      speak: render.models.speak,
-      faces: sharedFaceDetector,
-      encoder: render.encoder,
-      quality: render.quality,
-    });
-    worker = h.createWorker({ store, pipelines: pipelineRegistry([pipeline as Pipeline<never>]) });
-    await worker.ready();
+    worker = await lessonWorker(h, defaultRenderDeps());
   }, 60_000);
   afterAll(async () => {
     await worker?.close();
@@ -66,17 +92,7 @@ describe('portrait.lesson through the job service, BullMQ and the worker', () =>
     return submitAsApi(h, 'portrait.lesson', { lessonId, mode });
   }
 
-  async function finish(jobId: string, timeoutMs = 60_000) {
-    return waitFor(
-      async () =>
-        (
-          await h.db.sql<{ status: string; error: string | null; outputs: never[] }[]>`
-          select status, error, outputs from jobs where id = ${jobId}`
-        )[0]!,
-      (j) => ['completed', 'failed', 'cancelled'].includes(j.status),
-      timeoutMs,
-    );
-  }
+  const finish = (jobId: string, timeoutMs?: number) => finished(h, jobId, timeoutMs);
 
   async function fileOf(assetId: string, name: string) {
     const [row] = await h.db.sql<
@@ -88,14 +104,7 @@ describe('portrait.lesson through the job service, BullMQ and the worker', () =>
   }
 
   it('renders a talking presenter whose mouth follows the speech, with voice, captions and chapters', async () => {
-    const lesson = await seedLesson(h.db.sql, store, {
-      projectId: h.projectId,
-      userId: h.userId,
-      portrait: join(SKIMAGE, 'astronaut.png'),
-      title: 'Fire drills',
-      sections,
-      content: { burnCaptions: true },
-    });
+    const lesson = await seedFireDrill(h, { burnCaptions: true });
     const jobId = await submit(lesson.lessonId, 'final');
     const job = await finish(jobId);
     expect(job.error).toBeNull();
@@ -285,4 +294,44 @@ describe('portrait.lesson through the job service, BullMQ and the worker', () =>
     expect((empty as JobInputError).status).toBe(409);
     expect((empty as JobInputError).message).toMatch(/no narration/);
   }, 30_000);
+});
+
+describe('portrait.lesson on a worker without festival', () => {
+  let h: JobHarness;
+  let worker: ClapboardWorker;
+
+  beforeAll(async () => {
+    h = await createJobHarness();
+    const engines = createSpeechEngines({
+      programs: speechPrograms({ festival: join(dir, 'not-installed', 'festival') }),
+    });
+    await engines.check(['festival']);
+    worker = await lessonWorker(h, defaultRenderDeps({ engines }));
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.close();
+    await h?.close();
+  });
+
+  it('the default festival voice is spoken by eSpeak NG, and the lesson says so', async () => {
+    const lesson = await seedFireDrill(h);
+    const jobId = await submitAsApi(h, 'portrait.lesson', { lessonId: lesson.lessonId, mode: 'preview' });
+    const job = await finished(h, jobId);
+    expect(job.error).toBeNull();
+    expect(job.warnings).toEqual([
+      expect.stringMatching(
+        /^Voice "Festival, US male \(kal diphone\)" is unavailable on this worker: festival not installed: apt-get install festival festvox-kallpc16k .*\. eSpeak NG, US English spoke instead\.$/,
+      ),
+    ]);
+    const video = (job.outputs as Array<{ name: string; assetId?: string }>).find((o) => o.name === 'video')!;
+    const [row] = await h.db.sql<
+      { storage_key: string }[]
+    >`select storage_key from assets where id = ${video.assetId!}`;
+    const file = join(dir, 'fallback-preview.mp4');
+    await downloadAsset(store, row!.storage_key, file);
+    const probe = await ffprobe(file);
+    expect(probe.streams.some((s) => s.codecType === 'audio')).toBe(true);
+    // Both sections spoken: seconds of narration, not a silent stub.
+    expect(probe.durationSec!).toBeGreaterThan(6);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 export { applySceneSync } from './apply-scene-sync';
 export { BRIEF_ASPECTS, type Brief, type BriefAspect, type BriefIssue, briefSchema } from './brief-schema';
+export { type CastGender, castGender, genderInText, introductionNotes } from './cast-gender';
 export { confirmRemoval } from './confirm-removal';
 export {
   type ChatMessage,

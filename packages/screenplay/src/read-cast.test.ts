@@ -33,6 +33,7 @@ describe('readCast', () => {
     const rita = new Y.Map<unknown>([
       ['portraitAssetId', '8d0f6c57-1d8b-4f0c-9a53-0b6c3e3f1a11'],
       ['voice', 'festival-kal'],
+      ['gender', 'female'],
     ]);
     charactersMap(doc).set('Rita', rita);
 
@@ -42,16 +43,27 @@ describe('readCast', () => {
         key: 'Rita',
         portraitAssetId: '8d0f6c57-1d8b-4f0c-9a53-0b6c3e3f1a11',
         voice: 'festival-kal',
+        gender: 'female',
         description: '',
         lines: 2,
         scenes: 1,
       },
-      { name: 'BOB', key: null, portraitAssetId: null, voice: '', description: '', lines: 2, scenes: 2 },
+      {
+        name: 'BOB',
+        key: null,
+        portraitAssetId: null,
+        voice: '',
+        gender: null,
+        description: '',
+        lines: 2,
+        scenes: 2,
+      },
       {
         name: 'ANNA',
         key: 'ANNA',
         portraitAssetId: null,
         voice: '',
+        gender: null,
         description: 'plain object',
         lines: 0,
         scenes: 0,
@@ -61,6 +73,7 @@ describe('readCast', () => {
         key: 'Zed',
         portraitAssetId: null,
         voice: 'flite-rms',
+        gender: null,
         description: '',
         lines: 0,
         scenes: 0,
@@ -76,7 +89,9 @@ describe('updateCharacter', () => {
     const bob = charactersMap(doc).get('BOB');
     expect(bob).toBeInstanceOf(Y.Map);
     expect((bob as Y.Map<unknown>).toJSON()).toEqual({ portraitAssetId: 'p1', voice: 'flite-slt' });
-    updateCharacter(doc, 'BOB', { voice: '' });
+    updateCharacter(doc, 'BOB', { voice: '', gender: 'male' });
+    expect(readCast(doc)[0]).toMatchObject({ name: 'BOB', gender: 'male' });
+    updateCharacter(doc, 'BOB', { gender: null });
     updateCharacter(doc, 'BOB', { portraitAssetId: null });
     expect((bob as Y.Map<unknown>).toJSON()).toEqual({});
     expect(readCast(doc)[0]).toMatchObject({ name: 'BOB', key: 'BOB', portraitAssetId: null, voice: '' });

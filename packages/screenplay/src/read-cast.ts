@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { CastGender } from './cast-gender';
 import { readScenes } from './scene-record';
 
 /** One character of a project's cast, as renders see it. */
@@ -11,6 +12,11 @@ export interface CastMember {
   portraitAssetId: string | null;
   /** Voice id chosen for the character; '' for automatic (the scene's, else one handed out). */
   voice: string;
+  /**
+   * Gender set on the cast entry; null when not set (renders then read it from the description or
+   * the script's introduction, see `castGender`). Automatic voices match it.
+   */
+  gender: CastGender | null;
   description: string;
   /** Dialogue lines in the storyboard's shown scenes. */
   lines: number;
@@ -58,7 +64,16 @@ export function readCast(doc: Y.Doc): CastMember[] {
   const entry = (name: string) => {
     let member = byName.get(name);
     if (!member) {
-      member = { name, key: null, portraitAssetId: null, voice: '', description: '', lines: 0, scenes: 0 };
+      member = {
+        name,
+        key: null,
+        portraitAssetId: null,
+        voice: '',
+        gender: null,
+        description: '',
+        lines: 0,
+        scenes: 0,
+      };
       byName.set(name, member);
     }
     return member;
@@ -86,6 +101,7 @@ export function readCast(doc: Y.Doc): CastMember[] {
     member.portraitAssetId =
       typeof fields.portraitAssetId === 'string' ? fields.portraitAssetId || null : null;
     member.voice = typeof fields.voice === 'string' ? fields.voice : '';
+    member.gender = fields.gender === 'female' || fields.gender === 'male' ? fields.gender : null;
     member.description = typeof fields.description === 'string' ? fields.description : '';
   }
   const all = [...byName.values()];

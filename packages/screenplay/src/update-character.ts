@@ -6,6 +6,8 @@ export interface CharacterPatch {
   portraitAssetId?: string | null;
   voice?: string | null;
   description?: string | null;
+  /** The character's gender, which automatic voices match; null clears it (not stated). */
+  gender?: 'female' | 'male' | null;
 }
 
 /**

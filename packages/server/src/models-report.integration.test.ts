@@ -28,11 +28,22 @@ function report(workerId: string): WorkerModelsReport {
         fallbackReason: null,
         warm: true,
         runs: 3,
+        status: 'ready',
+        reason: null,
       },
     ],
     pipelines: ['render.video'],
     unavailable: [{ type: 'lesson.draft', reason: 'No LLM provider is configured on this worker.' }],
-    voices: [{ id: 'festival-kal', label: 'Festival, US male (kal diphone)', source: 'bundled' }],
+    voices: [
+      {
+        id: 'festival-kal',
+        label: 'Festival, US male (kal diphone)',
+        source: 'bundled',
+        gender: 'male',
+        available: false,
+        reason: 'festival not installed (no program "festival"): apt-get install festival festvox-kallpc16k',
+      },
+    ],
   };
 }
 

@@ -67,6 +67,8 @@ export type Scene = z.infer<typeof sceneSchema>;
 
 export const characterSchema = z.object({
   description: z.string().max(2000).default(''),
+  /** Stated gender; automatic voices match it (else it is read from the description or the script). */
+  gender: z.enum(['female', 'male']).optional(),
   voice: z.string().max(100).optional(),
   portraitAssetId: z.string().uuid().nullable().optional(),
 });

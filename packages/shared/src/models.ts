@@ -110,6 +110,10 @@ export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export const modelProviderSchema = z.enum(['cuda', 'cpu', 'wasm', 'native', 'remote']);
 export type ModelProvider = z.infer<typeof modelProviderSchema>;
 
+/** A model's state on one worker; see `modelReportEntrySchema.status`. */
+export const MODEL_STATUSES = ['ready', 'unchecked', 'unavailable'] as const;
+export type ModelStatus = (typeof MODEL_STATUSES)[number];
+
 /** One installed model as a worker reports it. */
 export const modelReportEntrySchema = z.object({
   name: z.string(),
@@ -125,6 +129,14 @@ export const modelReportEntrySchema = z.object({
   /** Loaded and warmed up. */
   warm: z.boolean(),
   runs: z.number().int().min(0),
+  /**
+   * Whether it works on this worker: `ready` once a real run succeeded here (a speech engine's
+   * smoke run at start-up, an ONNX model's load and warm-up run), `unavailable` when that run
+   * failed (see `reason`), `unchecked` before the first run (ONNX models load on first use).
+   */
+  status: z.enum(MODEL_STATUSES).default('unchecked'),
+  /** Why it is unavailable, for a person, with the fix where there is one (e.g. the apt command). */
+  reason: z.string().max(500).nullable().default(null),
 });
 export type ModelReportEntry = z.infer<typeof modelReportEntrySchema>;
 
@@ -133,6 +145,15 @@ export const voiceOptionSchema = z.object({
   id: z.string().min(1).max(100),
   label: z.string().max(200),
   source: z.enum(['bundled', 'provider']),
+  /** The voice's register, used to give characters of a known gender a matching voice. */
+  gender: z.enum(['female', 'male']).nullable().default(null),
+  /**
+   * False when its engine failed its smoke run on this worker (e.g. festival not installed): the
+   * web does not offer it, and a render that asks for it speaks with eSpeak NG and says so.
+   */
+  available: z.boolean().default(true),
+  /** Why it is unavailable, for a person; null when available. */
+  reason: z.string().max(500).nullable().default(null),
 });
 export type VoiceOption = z.infer<typeof voiceOptionSchema>;
 

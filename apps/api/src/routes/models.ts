@@ -8,8 +8,9 @@ import { requireUser } from '../auth/require-user';
 
 /**
  * `GET /api/v1/models`: what every live worker has installed (task, version, license, device and
- * provider, warm or not), read from the reports workers publish to Redis with a TTL, so a worker
- * that died drops out within a minute.
+ * provider, warm or not, and whether it works there: `status` is `ready` only after a real run on
+ * that worker, `unavailable` with the reason), and its voices with their availability, read from
+ * the reports workers publish to Redis with a TTL, so a worker that died drops out within a minute.
  */
 export function modelRoutes(deps: { redis: Redis; jwtSecret: string; redisPrefix?: string }) {
   const app = new OpenAPIHono<AppEnv>();
@@ -19,7 +20,8 @@ export function modelRoutes(deps: { redis: Redis; jwtSecret: string; redisPrefix
       method: 'get',
       path: '/api/v1/models',
       tags: ['models'],
-      summary: 'Models installed on each live worker: task, version, license, device, warm',
+      summary:
+        'Models on each live worker: task, version, license, device, warm, status (ready after a real run, or unavailable with the reason); voices with availability',
       security: [{ bearerAuth: [] }],
       responses: {
         200: {

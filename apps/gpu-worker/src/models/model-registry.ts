@@ -1,5 +1,5 @@
 import type { Logger } from '@clapboard/server/logger';
-import type { ModelProvider, ModelReportEntry, ModelTask } from '@clapboard/shared/models';
+import type { ModelProvider, ModelReportEntry, ModelStatus, ModelTask } from '@clapboard/shared/models';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { createLimiter, type Limiter } from './create-limiter';
 import { createOrtSession, type DeviceSelection, type SessionFactory, shortReason } from './select-device';
@@ -33,6 +33,11 @@ export interface ExternalModelSpec {
   provider: ModelProvider;
   isWarm: () => boolean;
   runs?: () => number;
+  /**
+   * Whether it works here, from a real run (a smoke run at start-up); without it the model is
+   * `ready` once warm, else `unchecked`.
+   */
+  status?: () => { status: ModelStatus; reason: string | null };
 }
 
 export interface LoadedModel {
@@ -45,6 +50,8 @@ interface Entry {
   spec: OnnxModelSpec;
   loading?: Promise<LoadedModel>;
   loaded?: LoadedModel;
+  /** Why the last load failed; cleared by a load that succeeds. */
+  loadError?: string;
   runs: number;
   runSeconds: number;
 }
@@ -162,10 +169,12 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
         entry.loading = open(entry).then(
           (loaded) => {
             entry.loaded = loaded;
+            entry.loadError = undefined;
             return loaded;
           },
           (err) => {
             entry.loading = undefined; // a later call may retry (e.g. after freeing GPU memory)
+            entry.loadError = `${entry.spec.name} failed to load: ${shortReason(err)}`;
             throw err;
           },
         );
@@ -184,7 +193,7 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
       });
     },
     report() {
-      const onnx: ModelReportEntry[] = [...entries.values()].map(({ spec, loaded, runs }) => ({
+      const onnx: ModelReportEntry[] = [...entries.values()].map(({ spec, loaded, runs, loadError }) => ({
         name: spec.name,
         task: spec.task,
         version: spec.version,
@@ -195,6 +204,9 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
         fallbackReason: loaded ? loaded.fallbackReason : device.reason,
         warm: Boolean(loaded),
         runs,
+        // Loading includes the warm-up run: a loaded model has run here.
+        status: loaded ? 'ready' : loadError ? 'unavailable' : 'unchecked',
+        reason: loaded ? null : (loadError ?? null),
       }));
       const external: ModelReportEntry[] = [...externals.values()].map((spec) => ({
         name: spec.name,
@@ -207,6 +219,7 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
         fallbackReason: null,
         warm: spec.isWarm(),
         runs: spec.runs?.() ?? 0,
+        ...(spec.status?.() ?? { status: spec.isWarm() ? 'ready' : 'unchecked', reason: null }),
       }));
       return [...onnx, ...external].sort((a, b) => a.name.localeCompare(b.name));
     },

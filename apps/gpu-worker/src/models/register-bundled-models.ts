@@ -1,5 +1,6 @@
 import { rnnoiseRuns, rnnoiseWarm } from '../audio/suppress-noise';
 import { sileroVadSpec } from '../speech/silero-vad-model';
+import { defaultSpeechEngines, type SpeechEngine, type SpeechEngines } from '../speech/speech-engines';
 import { mattingSpec } from '../vision/matting-model';
 import { ppocrSpecs } from '../vision/ocr-models';
 import { faceDetectorRuns, faceDetectorWarm } from '../vision/shared-face-detector';
@@ -8,14 +9,17 @@ import type { ModelRegistry } from './model-registry';
 /**
  * Registers every model that ships inside an npm or Debian package: the ONNX ones (VAD, matting,
  * OCR) as registry sessions, the rest (TF.js WASM, native programs) as reported externals. Nothing is
- * loaded here; each loads on first use.
+ * loaded here; each loads on first use. The speech engines report what `engines`' smoke runs found.
+ *
+ * @param engines default the process's (`defaultSpeechEngines`)
  */
-export function registerBundledModels(registry: ModelRegistry): void {
+export function registerBundledModels(
+  registry: ModelRegistry,
+  engines: SpeechEngines = defaultSpeechEngines(),
+): void {
   registry.register(sileroVadSpec());
   registry.register(mattingSpec());
   for (const spec of ppocrSpecs()) registry.register(spec);
-  // Always available: programs and WASM modules start per call or in milliseconds.
-  const ready = () => true;
   registry.registerExternal({
     name: 'human-face',
     task: 'face-detection',
@@ -36,14 +40,31 @@ export function registerBundledModels(registry: ModelRegistry): void {
     isWarm: rnnoiseWarm,
     runs: rnnoiseRuns,
   });
+  // Speech engines are ready only once their smoke run passed on this machine (see SpeechEngines).
+  const smoke = (engine: SpeechEngine) => () => {
+    const { status, reason } = engines.state(engine);
+    return { status, reason };
+  };
+  const warm = (engine: SpeechEngine) => () => engines.state(engine).status === 'ready';
   registry.registerExternal({
     name: 'festival',
     task: 'speech-synthesis',
-    version: 'Festival 2.5 + kal diphone; Flite 2.2 (slt, rms, awb)',
-    license: 'X11-style (Festival, Flite, festvox-kallpc16k)',
-    source: 'Debian festival, festvox-kallpc16k, flite',
+    version: 'Festival 2.5 + kal diphone',
+    license: 'X11-style (Festival, festvox-kallpc16k)',
+    source: 'Debian festival, festvox-kallpc16k',
     provider: 'native',
-    isWarm: ready,
+    isWarm: warm('festival'),
+    status: smoke('festival'),
+  });
+  registry.registerExternal({
+    name: 'flite',
+    task: 'speech-synthesis',
+    version: 'Flite 2.2 (slt, rms, awb)',
+    license: 'X11-style (Flite)',
+    source: 'Debian flite',
+    provider: 'native',
+    isWarm: warm('flite'),
+    status: smoke('flite'),
   });
   registry.registerExternal({
     name: 'espeak-ng',
@@ -52,7 +73,8 @@ export function registerBundledModels(registry: ModelRegistry): void {
     license: 'GPL-3.0-or-later',
     source: 'npm espeak-ng 1.0.2',
     provider: 'wasm',
-    isWarm: ready,
+    isWarm: warm('espeak-ng'),
+    status: smoke('espeak-ng'),
   });
   registry.registerExternal({
     name: 'pocketsphinx',
@@ -61,6 +83,7 @@ export function registerBundledModels(registry: ModelRegistry): void {
     license: 'BSD-2-Clause',
     source: 'Debian pocketsphinx, pocketsphinx-en-us',
     provider: 'native',
-    isWarm: ready,
+    isWarm: warm('pocketsphinx'),
+    status: smoke('pocketsphinx'),
   });
 }

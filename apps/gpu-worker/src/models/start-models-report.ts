@@ -8,7 +8,7 @@ import type { ModelRegistry } from './model-registry';
 export function buildModelsReport(
   registry: ModelRegistry,
   workerId: string,
-  voices: readonly VoiceOption[] = [],
+  voices: readonly VoiceOption[] | (() => readonly VoiceOption[]) = [],
   pipelines: readonly string[] = [],
   unavailable: ReadonlyArray<{ type: string; reason: string }> = [],
 ): WorkerModelsReport {
@@ -19,7 +19,7 @@ export function buildModelsReport(
     deviceReason: registry.device.reason,
     updatedAt: new Date().toISOString(),
     models: registry.report(),
-    voices: [...voices],
+    voices: [...(typeof voices === 'function' ? voices() : voices)],
     pipelines: [...pipelines],
     unavailable: unavailable.map((u) => ({ type: u.type, reason: u.reason })),
   };
@@ -38,8 +38,8 @@ export function startModelsReport(deps: {
   redisPrefix?: string;
   registry: ModelRegistry;
   workerId: string;
-  /** Voices renders on this worker can speak with (see castVoices). */
-  voices?: readonly VoiceOption[];
+  /** Voices renders on this worker can speak with (see castVoices), read at each publish. */
+  voices?: readonly VoiceOption[] | (() => readonly VoiceOption[]);
   /** Job types the worker runs, so the API offers and accepts only those. */
   pipelines?: readonly string[];
   /** Types it has a pipeline for but declines as configured, with the reason the API passes on. */

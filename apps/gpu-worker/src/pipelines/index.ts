@@ -7,7 +7,7 @@ import { exportLmsPipeline } from './export-lms';
 import { highlightsClipsPipeline } from './highlights-clips';
 import { type HighlightsExtractDeps, highlightsExtractPipeline } from './highlights-extract';
 import { lessonDraftPipeline } from './lesson-draft';
-import { portraitLessonPipeline } from './portrait-lesson';
+import { type LessonDeps, portraitLessonPipeline } from './portrait-lesson';
 import { type RenderDeps, renderVideoPipeline } from './render';
 import { sceneFramePipeline, sceneVariationsPipeline } from './scene-frames';
 
@@ -24,6 +24,18 @@ export interface CatalogPipelineDeps {
   highlights?: Omit<HighlightsExtractDeps, 'store' | 'chat'>;
 }
 
+/** What lesson renders run with: the render's speech (and its engines), encoder and quality, the shared face detector. */
+export function lessonDeps(store: BlobStore, render: Omit<RenderDeps, 'store'>): LessonDeps {
+  return {
+    store,
+    speak: render.models.speak,
+    engines: render.models.engines,
+    faces: sharedFaceDetector,
+    encoder: render.encoder,
+    quality: render.quality,
+  };
+}
+
 /** Every catalog pipeline, by job type; render and frames take the runtime's models. */
 export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
   const render = { ...deps.render, store: deps.store };
@@ -34,13 +46,7 @@ export function catalogPipelines(deps: CatalogPipelineDeps): CatalogPipelines {
     'scene.variations': sceneVariationsPipeline(render),
     'lesson.draft': lessonDraftPipeline({ chat: deps.chat }),
     'export.lms': exportLmsPipeline(deps),
-    'portrait.lesson': portraitLessonPipeline({
-      store: deps.store,
-      speak: deps.render.models.speak,
-      faces: sharedFaceDetector,
-      encoder: deps.render.encoder,
-      quality: deps.render.quality,
-    }),
+    'portrait.lesson': portraitLessonPipeline(lessonDeps(deps.store, deps.render)),
     'highlights.extract': highlightsExtractPipeline({
       ...deps.highlights,
       store: deps.store,

@@ -25,10 +25,15 @@ export interface TaskProviders {
 }
 
 /** PocketSphinx, bundled: what transcribes when no provider is configured (or asked for). */
-export const localTranscriber: SpeechTranscriber = {
-  source: 'pocketsphinx (bundled)',
-  transcribe: (file, options) => recognizeSpeech(file, options),
-};
+export const localTranscriber: SpeechTranscriber = localTranscriberAt();
+
+/** PocketSphinx run from `program` (POCKETSPHINX_BIN; default on PATH). */
+export function localTranscriberAt(program?: string): SpeechTranscriber {
+  return {
+    source: 'pocketsphinx (bundled)',
+    transcribe: (file, options) => recognizeSpeech(file, { ...options, ...(program ? { program } : {}) }),
+  };
+}
 
 const localSynthesizer: SpeechSynthesizer = {
   source: 'festival/flite/espeak-ng (bundled)',

@@ -30,8 +30,9 @@ class FestivalSession {
   constructor(
     voice: string,
     private readonly onExit: (s: FestivalSession) => void,
+    bin = 'festival',
   ) {
-    this.child = spawn('festival', ['--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(bin, ['--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.setEncoding('utf8').on('data', (d: string) => {
       this.stdout = (this.stdout + d).slice(-4096);
       if (this.waiter && this.stdout.includes(this.waiter.marker)) {
@@ -140,6 +141,7 @@ const pools = new Map<string, FestivalSession[]>();
  * one when all are busy and fewer than MAX_SESSIONS run. With `segmentsFile`, festival also writes
  * the end time of every phone there (read it with `readFestivalSegments`).
  *
+ * @param bin the festival program (default `festival` on PATH); sessions are pooled per program and voice
  * @throws Error when festival cannot start, exits, times out or writes no audio (callers fall
  *   back to `text2wave`); the abort reason when `signal` aborts
  */
@@ -149,20 +151,26 @@ export function sayWithFestival(
   outFile: string,
   signal?: AbortSignal,
   segmentsFile?: string,
+  bin = 'festival',
 ): Promise<void> {
-  const pool = pools.get(voice) ?? [];
-  pools.set(voice, pool);
+  const key = `${bin}\u0000${voice}`;
+  const pool = pools.get(key) ?? [];
+  pools.set(key, pool);
   const live = pool.filter((s) => !s.dead);
   let session = live.find((s) => s.busy === 0);
   if (!session && live.length < MAX_SESSIONS) {
-    session = new FestivalSession(voice, (gone) => {
-      const list = pools.get(voice);
-      if (list)
-        pools.set(
-          voice,
-          list.filter((s) => s !== gone),
-        );
-    });
+    session = new FestivalSession(
+      voice,
+      (gone) => {
+        const list = pools.get(key);
+        if (list)
+          pools.set(
+            key,
+            list.filter((s) => s !== gone),
+          );
+      },
+      bin,
+    );
     pool.push(session);
   }
   session ??= live.reduce((a, b) => (b.busy < a.busy ? b : a));

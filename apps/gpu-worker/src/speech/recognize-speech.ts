@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFfmpeg } from '../media/ffmpeg';
 import { runProgram } from './run-program';
+import { DEFAULT_SPEECH_PROGRAMS, SPEECH_INSTALL_HINTS } from './speech-programs';
 
 /** A recognised word and when it was said, in seconds. */
 export interface RecognizedWord {
@@ -40,11 +41,12 @@ export function parsePocketsphinxTimes(stdout: string): RecognizedWord[] {
  * English speech recognition with word timings: CMU PocketSphinx (Debian `pocketsphinx` +
  * `pocketsphinx-en-us`, BSD-2-Clause) on audio FFmpeg converts to 16 kHz mono 16-bit WAV.
  *
+ * @param options.program the pocketsphinx_continuous program (default: on PATH)
  * @throws ProgramError when pocketsphinx is missing; FfmpegError when the file has no audio
  */
 export async function recognizeSpeech(
   file: string,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; program?: string } = {},
 ): Promise<Transcript> {
   const dir = await mkdtemp(join(tmpdir(), 'clapboard-asr-'));
   try {
@@ -53,14 +55,14 @@ export async function recognizeSpeech(
       signal: options.signal,
     });
     const out = await runProgram(
-      'pocketsphinx_continuous',
+      options.program ?? DEFAULT_SPEECH_PROGRAMS.pocketsphinx,
       ['-infile', wav, '-time', 'yes', '-logfn', '/dev/null'],
       {
         signal: options.signal,
         // It decodes at roughly 0.2–0.5× real time on one busy core: a lecture's two-minute chunk
         // can take minutes. Cancelling goes through `signal`.
         timeoutMs: 30 * 60_000,
-        installHint: 'Install it with "apt-get install pocketsphinx pocketsphinx-en-us".',
+        installHint: `Install it with "${SPEECH_INSTALL_HINTS.pocketsphinx}".`,
       },
     );
     const words = parsePocketsphinxTimes(out);

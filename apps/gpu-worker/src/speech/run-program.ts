@@ -6,6 +6,8 @@ export class ProgramError extends Error {
   constructor(
     message: string,
     readonly stderr: string,
+    /** The spawn error's code (`ENOENT`: no such program, `EACCES`: not executable), when it never ran. */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -42,6 +44,7 @@ export function runProgram(
         new ProgramError(
           `Could not run ${bin} (${e.message}).${options.installHint ? ` ${options.installHint}` : ''}`,
           err,
+          (e as NodeJS.ErrnoException).code,
         ),
       ),
     );

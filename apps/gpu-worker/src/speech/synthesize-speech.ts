@@ -6,6 +6,7 @@ import { wavInfo } from '../media/wav-info';
 import { parseFestivalSegments, type TimedPhone } from './festival-segments';
 import { sayWithFestival } from './festival-session';
 import { runProgram } from './run-program';
+import { DEFAULT_SPEECH_PROGRAMS, SPEECH_INSTALL_HINTS, type SpeechPrograms } from './speech-programs';
 import { synthesizeEspeak } from './synthesize-espeak';
 
 /** The voices this worker can speak with, each from a package that ships it. */
@@ -14,15 +15,24 @@ export const VOICES = {
     engine: 'festival',
     voice: 'voice_kal_diphone',
     label: 'Festival, US male (kal diphone)',
+    gender: 'male',
   },
-  'flite-slt': { engine: 'flite', voice: 'slt', label: 'Flite, US female (slt)' },
-  'flite-rms': { engine: 'flite', voice: 'rms', label: 'Flite, US male (rms)' },
-  'flite-awb': { engine: 'flite', voice: 'awb', label: 'Flite, Scottish male (awb)' },
-  'espeak-en-us': { engine: 'espeak', voice: 'en-us', label: 'eSpeak NG, US English' },
-  'espeak-en-gb': { engine: 'espeak', voice: 'en', label: 'eSpeak NG, British English' },
+  'flite-slt': { engine: 'flite', voice: 'slt', label: 'Flite, US female (slt)', gender: 'female' },
+  'flite-rms': { engine: 'flite', voice: 'rms', label: 'Flite, US male (rms)', gender: 'male' },
+  'flite-awb': { engine: 'flite', voice: 'awb', label: 'Flite, Scottish male (awb)', gender: 'male' },
+  'espeak-en-us': { engine: 'espeak', voice: 'en-us', label: 'eSpeak NG, US English', gender: 'male' },
+  'espeak-en-us-f': {
+    engine: 'espeak',
+    voice: 'en-us+f3',
+    label: 'eSpeak NG, US English female',
+    gender: 'female',
+  },
+  'espeak-en-gb': { engine: 'espeak', voice: 'en', label: 'eSpeak NG, British English', gender: 'male' },
 } as const;
 export type VoiceId = keyof typeof VOICES;
 export const DEFAULT_VOICE: VoiceId = 'festival-kal';
+/** The engine behind a bundled voice. */
+export type VoiceEngine = (typeof VOICES)[VoiceId]['engine'];
 
 export interface SynthesizedSpeech {
   file: string;
@@ -43,13 +53,15 @@ export interface SynthesizedSpeech {
  *
  * @param voice one of VOICES; default `festival-kal`
  * @param phones also return phone timings where the engine gives them (festival)
+ * @param programs where festival/text2wave/flite are (default: on PATH)
  * @throws ProgramError when festival/flite are missing (apt-get install festival festvox-kallpc16k flite)
  */
 export async function synthesizeSpeech(
   text: string,
   outFile: string,
-  options: { voice?: VoiceId; signal?: AbortSignal; phones?: boolean } = {},
+  options: { voice?: VoiceId; signal?: AbortSignal; phones?: boolean; programs?: SpeechPrograms } = {},
 ): Promise<SynthesizedSpeech> {
+  const programs = options.programs ?? DEFAULT_SPEECH_PROGRAMS;
   const voice = options.voice ?? DEFAULT_VOICE;
   const spec = VOICES[voice];
   if (!spec) throw new RangeError(`Unknown voice "${voice}"; known: ${Object.keys(VOICES).join(', ')}.`);
@@ -66,7 +78,14 @@ export async function synthesizeSpeech(
       if (spec.engine === 'festival') {
         // A pooled festival session first (no start-up per line); text2wave if it fails.
         const segments = options.phones ? join(dir, 'segments.lab') : undefined;
-        const spoken = await sayWithFestival(spec.voice, clean, outFile, options.signal, segments).then(
+        const spoken = await sayWithFestival(
+          spec.voice,
+          clean,
+          outFile,
+          options.signal,
+          segments,
+          programs.festival,
+        ).then(
           () => true,
           () => false,
         );
@@ -74,14 +93,14 @@ export async function synthesizeSpeech(
           phones = parseFestivalSegments(await readFile(segments, 'utf8').catch(() => ''));
         options.signal?.throwIfAborted();
         if (!spoken)
-          await runProgram('text2wave', ['-o', outFile, '-eval', `(${spec.voice})`, textFile], {
+          await runProgram(programs.text2wave, ['-o', outFile, '-eval', `(${spec.voice})`, textFile], {
             signal: options.signal,
-            installHint: 'Install it with "apt-get install festival festvox-kallpc16k".',
+            installHint: `Install it with "${SPEECH_INSTALL_HINTS.festival}".`,
           });
       } else
-        await runProgram('flite', ['-voice', spec.voice, '-f', textFile, '-o', outFile], {
+        await runProgram(programs.flite, ['-voice', spec.voice, '-f', textFile, '-o', outFile], {
           signal: options.signal,
-          installHint: 'Install it with "apt-get install flite".',
+          installHint: `Install it with "${SPEECH_INSTALL_HINTS.flite}".`,
         });
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -21,8 +21,13 @@ export interface TestScene {
 
 export interface TestProject {
   scenes: TestScene[];
-  characters?: Record<string, { portraitAssetId?: string | null; voice?: string }>;
+  characters?: Record<
+    string,
+    { portraitAssetId?: string | null; voice?: string; description?: string; gender?: string }
+  >;
   settings?: Record<string, unknown>;
+  /** The Fountain script (the `script` Y.Text), when the test needs one. */
+  script?: string;
 }
 
 /** A project document as the storyboard writes it: scene maps, character maps, settings map. */
@@ -42,6 +47,7 @@ export function buildDocument(p: TestProject): Uint8Array {
     for (const [k, v] of Object.entries(c)) map.set(k, v);
     characters.set(name, map);
   }
+  if (p.script) doc.getText('script').insert(0, p.script);
   const settings = doc.getMap<unknown>('settings');
   for (const [k, v] of Object.entries({
     fps: 24,

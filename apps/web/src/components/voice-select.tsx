@@ -1,12 +1,19 @@
 import type { VoiceOption } from '@clapboard/shared/models';
 import type { Voices } from '../lib/use-voices';
 
-/** The line under a voice picker that says why it cannot be used yet; null when it can. */
+/**
+ * The line under a voice picker that says why it cannot be used yet, or which voices it leaves
+ * out and why (their engine is not installed on any live worker); null when nothing to say.
+ */
 export function voiceHint(voices: Voices): string | null {
   if (voices.status === 'loading') return 'Loading voices…';
   if (voices.status === 'error') return `Could not list voices: ${voices.error?.message ?? 'unknown error'}`;
-  if (voices.status === 'none') return 'Start a worker to choose voices.';
-  return null;
+  const missing = voices.unavailable.length
+    ? `Not offered: ${voices.unavailable.map((v) => `${v.label} (${v.reason})`).join('; ')}.`
+    : '';
+  if (voices.status === 'none')
+    return missing ? `No live worker can speak a voice. ${missing}` : 'Start a worker to choose voices.';
+  return missing || null;
 }
 
 const GROUPS: Array<{ source: VoiceOption['source']; label: string }> = [
@@ -15,8 +22,9 @@ const GROUPS: Array<{ source: VoiceOption['source']; label: string }> = [
 ];
 
 /**
- * A voice picker over the workers' voices, with an empty "automatic" choice. A stored voice no
- * live worker offers stays selected and shows as "(unavailable) <id>" instead of being dropped.
+ * A voice picker over the voices live workers can speak with, with an empty "automatic" choice. A
+ * stored voice no live worker offers stays selected and shows as "(unavailable) <label>" instead
+ * of being dropped (a render that asks for it speaks with eSpeak NG and says so).
  * Disabled while no worker reports a voice (pair it with voiceHint through `describedBy`).
  */
 export function VoiceSelect(props: {
@@ -32,6 +40,7 @@ export function VoiceSelect(props: {
 }) {
   const { voices, value } = props;
   const unknown = value !== '' && !voices.voices.some((v) => v.id === value);
+  const known = voices.unavailable.find((v) => v.id === value);
   return (
     <select
       id={props.id}
@@ -42,7 +51,7 @@ export function VoiceSelect(props: {
       onChange={(e) => props.onChange(e.target.value)}
     >
       <option value="">{props.automaticLabel}</option>
-      {unknown && <option value={value}>(unavailable) {value}</option>}
+      {unknown && <option value={value}>(unavailable) {known?.label ?? value}</option>}
       {GROUPS.map((g) => {
         const options = voices.voices.filter((v) => v.source === g.source);
         if (options.length === 0) return null;

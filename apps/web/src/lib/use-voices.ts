@@ -1,25 +1,22 @@
 import type { VoiceOption, WorkerModelsReport } from '@clapboard/shared/models';
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api-client';
+import { offeredVoices, type UnavailableVoice } from './offered-voices';
 
 export interface Voices {
-  /** Every voice some live worker can speak with, once each (by id), in the workers' order. */
+  /** Every voice some live worker can speak with now, once each (by id), in the workers' order. */
   voices: VoiceOption[];
-  /** `loading` until the first answer; `none` when no live worker reports a voice. */
+  /** Voices the workers know but cannot speak with (engine not installed…), with the reason. */
+  unavailable: UnavailableVoice[];
+  /** `loading` until the first answer; `none` when no live worker offers a voice. */
   status: 'loading' | 'ready' | 'none' | 'error';
   error: Error | null;
 }
 
-/** The union of the voices in workers' reports, first label wins for an id two workers share. */
-function unionOfVoices(workers: readonly Pick<WorkerModelsReport, 'voices'>[]): VoiceOption[] {
-  const byId = new Map<string, VoiceOption>();
-  for (const w of workers) for (const v of w.voices ?? []) if (!byId.has(v.id)) byId.set(v.id, v);
-  return [...byId.values()];
-}
-
 /**
  * The voices renders can use now, from `GET /api/v1/models` (workers publish them with a one-minute
- * TTL), refreshed every 30 s so a worker started or stopped meanwhile shows up without a reload.
+ * TTL, each voice marked available only when its engine passed the worker's smoke run), refreshed
+ * every 30 s so a worker started or stopped meanwhile shows up without a reload.
  */
 export function useVoices(): Voices {
   const models = useQuery({
@@ -27,9 +24,9 @@ export function useVoices(): Voices {
     queryFn: () => api<{ workers: WorkerModelsReport[] }>('/models'),
     staleTime: 15_000,
     refetchInterval: 30_000,
-    select: (d) => unionOfVoices(d.workers),
+    select: (d) => offeredVoices(d.workers),
   });
-  const voices = models.data ?? [];
+  const voices = models.data?.offered ?? [];
   const status = models.isPending
     ? 'loading'
     : models.error && !models.data
@@ -37,5 +34,5 @@ export function useVoices(): Voices {
       : voices.length === 0
         ? 'none'
         : 'ready';
-  return { voices, status, error: models.error };
+  return { voices, unavailable: models.data?.unavailable ?? [], status, error: models.error };
 }

@@ -151,6 +151,24 @@ function CastCard(props: { member: CastMember; canEdit: boolean; voices: Voices;
             onChange={(voice) => updateCharacter(connection.doc, member.name, { voice })}
           />
         </label>
+        <label htmlFor={`${id}-gender`} className="small">
+          Gender
+          <select
+            id={`${id}-gender`}
+            aria-label={`Gender of ${member.name}`}
+            value={member.gender ?? ''}
+            disabled={!canEdit}
+            onChange={(e) =>
+              updateCharacter(connection.doc, member.name, {
+                gender: e.target.value === 'female' || e.target.value === 'male' ? e.target.value : null,
+              })
+            }
+          >
+            <option value="">Not stated (from the script)</option>
+            <option value="female">Female</option>
+            <option value="male">Male</option>
+          </select>
+        </label>
       </div>
     </li>
   );
@@ -185,7 +203,8 @@ export function CastPanel() {
       </div>
       <p className="muted small">
         Portraits are cut out for storyboard frames and renders; each character speaks in their voice
-        (Automatic: the scene's voice, else one handed out per character).
+        (Automatic: the scene's voice, else one handed out per character, of their gender when it is set here
+        or the script introduces them with it, e.g. "ANNA (30s, she/her)").
       </p>
       {hint && (
         <p id={hintId} className="muted small cast-hint">

@@ -1,3 +1,4 @@
+import { type CastGender, castGender } from '@clapboard/screenplay';
 import {
   type Character,
   characterSchema,
@@ -19,6 +20,11 @@ export interface RenderDocumentContent {
   settings: ProjectSettings;
   /** An uploaded music track chosen in settings (`musicAssetId`), if any. */
   musicAssetId?: string;
+  /**
+   * The gender of each cast member (upper-cased name) whose cast entry or script introduction
+   * states one (see `castGender`); automatic voices are matched to it. Absent names: not stated.
+   */
+  genders?: Record<string, CastGender>;
 }
 
 /** Text fields where an empty string is a real value, not "unset". */
@@ -80,6 +86,28 @@ export function readCharacters(doc: Y.Doc): Record<string, Character> {
   return characters;
 }
 
+/** The stated gender of everyone in the cast or speaking in `scenes`, from their entry or the script. */
+function castGenders(
+  doc: Y.Doc,
+  scenes: readonly Scene[],
+  characters: Record<string, Character>,
+): Record<string, CastGender> {
+  const script = doc.getText(DOC_KEYS.script).toString();
+  const names = new Set([
+    ...Object.keys(characters),
+    ...scenes.flatMap((s) => s.dialogue.map((l) => l.character)),
+  ]);
+  const genders: Record<string, CastGender> = {};
+  for (const raw of names) {
+    const name = raw.trim().toUpperCase();
+    if (!name || genders[name]) continue;
+    const own = characters[name];
+    const gender = castGender({ name, gender: own?.gender, description: own?.description, script });
+    if (gender) genders[name] = gender;
+  }
+  return genders;
+}
+
 /**
  * Decodes an encoded project document state into what a render needs, validating every scene,
  * character and setting the way the worker will use them. The API reads the document it pins
@@ -113,6 +141,7 @@ export function readRenderDocumentState(state: Uint8Array): RenderDocumentConten
       characters,
       settings: settings.data,
       ...(typeof music === 'string' ? { musicAssetId: music } : {}),
+      genders: castGenders(doc, scenes, characters),
     };
   } finally {
     doc.destroy();

@@ -56,6 +56,12 @@ export interface HighlightsExtractDeps {
   registry?: ModelRegistry;
   /** The bundled transcriber; default PocketSphinx. */
   localTranscriber?: SpeechTranscriber;
+  /**
+   * Why the bundled transcriber cannot run now (PocketSphinx failed its smoke run, e.g. not
+   * installed), or null when it can. A job asking for it then fails at once with this reason; a
+   * worker with neither it nor a transcription provider does not offer the analysis.
+   */
+  localUnavailable?: () => string | null;
   /** An OpenAI-compatible transcription endpoint, when configured. */
   remoteTranscriber?: SpeechTranscriber;
   /** The configured LLM, for the optional `llm` judgement. */
@@ -86,7 +92,11 @@ export function highlightsExtractPipeline(deps: HighlightsExtractDeps): Pipeline
   const faces = deps.faces ?? sharedFaceDetector;
 
   const transcriberFor = (params: Params): SpeechTranscriber => {
-    if (params.transcriber === 'local') return localAsr;
+    if (params.transcriber === 'local') {
+      const down = deps.localUnavailable?.();
+      if (down) throw new UnrecoverableError(`The bundled transcriber cannot run on this worker: ${down}.`);
+      return localAsr;
+    }
     if (!deps.remoteTranscriber) throw new UnrecoverableError(NO_TRANSCRIPTION_PROVIDER_REASON);
     return deps.remoteTranscriber;
   };
@@ -322,9 +332,15 @@ export function highlightsExtractPipeline(deps: HighlightsExtractDeps): Pipeline
     };
   };
 
+  const asrDown = deps.remoteTranscriber ? null : (deps.localUnavailable?.() ?? null);
+  const unavailable = !registry
+    ? NO_MODELS_REASON
+    : asrDown
+      ? `This worker cannot transcribe lectures: ${asrDown}; or configure a transcription provider (OPENAI_BASE_URL).`
+      : null;
   return {
     type: 'highlights.extract',
-    ...(registry ? {} : { unavailable: NO_MODELS_REASON }),
+    ...(unavailable ? { unavailable } : {}),
     steps: {
       speech: {
         version: VERSION,

@@ -16,6 +16,8 @@ export interface LessonDeps {
   store: BlobStore;
   /** Speech for voices that are not bundled festival ones (provider voices, flite, eSpeak). */
   speak: RenderModels['speak'];
+  /** The bundled engines: a bundled voice whose engine is unavailable falls back to eSpeak NG. */
+  engines: RenderModels['engines'];
   /** The process's face detector (Human's face model), loaded on first use. */
   faces: () => Promise<FaceDetector>;
   encoder: () => Promise<H264Encoder>;

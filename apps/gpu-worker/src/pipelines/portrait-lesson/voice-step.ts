@@ -6,7 +6,8 @@ import type { StepDefinition } from '../../jobs/pipeline';
 import { encodeWav } from '../../media/encode-wav';
 import { runFfmpeg } from '../../media/ffmpeg';
 import type { TimedPhone } from '../../speech/festival-segments';
-import { DEFAULT_VOICE, synthesizeSpeech, VOICES, type VoiceId } from '../../speech/synthesize-speech';
+import { speakBundled } from '../../speech/speak-bundled';
+import { DEFAULT_VOICE, VOICES, type VoiceId } from '../../speech/synthesize-speech';
 import { PROVIDER_VOICE_PREFIX } from '../render/cast-voices';
 import { readPcm } from '../render/pcm-wav';
 import { trimSilence } from '../render/speak-scene';
@@ -93,11 +94,12 @@ export function voiceStep(deps: LessonDeps): StepDefinition<LessonParams> {
         let phones: TimedPhone[] = [];
         let sampleRate = 0;
         if (voice in VOICES) {
-          const said = await synthesizeSpeech(section.narration, wav, {
+          const said = await speakBundled(deps.engines, section.narration, wav, {
             voice: voice as VoiceId,
             signal: ctx.signal,
             phones: true,
           });
+          if (said.warning) warnings.add(said.warning);
           phones = said.phones ?? [];
           sampleRate = said.sampleRate;
         } else {

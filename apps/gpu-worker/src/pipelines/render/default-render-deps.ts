@@ -1,7 +1,9 @@
 import { detectH264Encoder } from '../../media/ffmpeg';
 import type { ModelRegistry } from '../../models/model-registry';
 import type { ImageGenerator, MusicGenerator, SpeechSynthesizer } from '../../providers/task-interfaces';
-import { DEFAULT_VOICE, synthesizeSpeech, VOICES, type VoiceId } from '../../speech/synthesize-speech';
+import { speakBundled } from '../../speech/speak-bundled';
+import { defaultSpeechEngines, type SpeechEngines } from '../../speech/speech-engines';
+import { DEFAULT_VOICE, VOICES, type VoiceId } from '../../speech/synthesize-speech';
 import { MATTING } from '../../vision/matting-model';
 import { removeBackground } from '../../vision/remove-background';
 import { castVoices, PROVIDER_VOICE_PREFIX } from './cast-voices';
@@ -22,16 +24,19 @@ export function defaultRenderDeps(
     music?: MusicGenerator;
     /** A speech provider: its voices (`provider:<name>`) come first for characters. */
     speech?: SpeechSynthesizer;
+    /** The bundled engines and their smoke-run states; default the process's (programs on PATH). */
+    engines?: SpeechEngines;
   } = {},
 ): Omit<RenderDeps, 'store'> {
   const { registry, images, music, speech } = o;
+  const engines = o.engines ?? defaultSpeechEngines();
   const matting = registry?.has(MATTING) ? registry : undefined;
   return {
     models: {
       speak: async (text, voice, outFile, signal) => {
         if (!voice.startsWith(PROVIDER_VOICE_PREFIX) || !speech) {
-          await synthesizeSpeech(text, outFile, { voice: voice as VoiceId, signal });
-          return;
+          const said = await speakBundled(engines, text, outFile, { voice: voice as VoiceId, signal });
+          return said.warning ? { warning: said.warning } : undefined;
         }
         const name = voice.slice(PROVIDER_VOICE_PREFIX.length);
         try {
@@ -40,14 +45,16 @@ export function defaultRenderDeps(
         } catch (err) {
           signal.throwIfAborted();
           // A provider that is down must not fail the render: a bundled voice speaks instead.
-          await synthesizeSpeech(text, outFile, { voice: DEFAULT_VOICE, signal });
+          const said = await speakBundled(engines, text, outFile, { voice: DEFAULT_VOICE, signal });
           const reason = err instanceof Error ? err.message : String(err);
+          const spoke = VOICES[said.voice].label;
           return {
-            warning: `The speech provider could not speak with ${name} (${reason.slice(0, 160)}); ${VOICES[DEFAULT_VOICE].label} spoke instead.`,
+            warning: `The speech provider could not speak with ${name} (${reason.slice(0, 160)}); ${spoke} spoke instead.`,
           };
         }
       },
-      voices: castVoices(speech).map((v) => v.id),
+      voices: () => castVoices(speech, engines),
+      engines,
       ...(speech ? { speechSource: speech.source } : {}),
       ...(matting ? { cutout: (image: Buffer) => removeBackground(matting, image) } : {}),
       ...(images

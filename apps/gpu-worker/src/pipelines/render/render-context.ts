@@ -1,6 +1,7 @@
 import type { BlobStore } from '@clapboard/server/storage';
 import { frameSize, type Scene } from '@clapboard/shared/document';
 import type { JobPayload } from '@clapboard/shared/jobs';
+import type { VoiceOption } from '@clapboard/shared/models';
 import { UnrecoverableError } from 'bullmq';
 import type { StepContext } from '../../jobs/pipeline';
 import type { H264Encoder } from '../../media/ffmpeg';
@@ -47,15 +48,31 @@ export function charactersIn(scene: Scene): string[] {
 }
 
 /**
- * A character's voice: their own when the runtime has it, else the scene's, else one handed out
- * by the character's place in the cast (so two characters never share a voice by accident).
+ * A character's voice: their own when the runtime knows it, else the scene's, else one handed out
+ * from the available voices by the character's place in the cast (so two characters never share a
+ * voice by accident). A character whose gender the cast or script states (`doc.genders`) is handed
+ * a voice of that register, by their place among the cast of that gender. A chosen voice whose
+ * engine is unavailable is kept: speaking it falls back to eSpeak NG with a warning on the render.
  */
-export function voiceFor(doc: RenderDocument, name: string, scene: Scene, voices: readonly string[]): string {
+export function voiceFor(
+  doc: RenderDocument,
+  name: string,
+  scene: Scene,
+  voices: readonly VoiceOption[],
+): string {
+  const known = (id: string | undefined) => Boolean(id && voices.some((v) => v.id === id));
   const own = doc.characters[name]?.voice;
-  if (own && voices.includes(own)) return own;
-  if (scene.voice && voices.includes(scene.voice)) return scene.voice;
-  const cast = [...new Set([...Object.keys(doc.characters), ...doc.scenes.flatMap(charactersIn)])].sort();
-  return voices[Math.max(0, cast.indexOf(name)) % voices.length]!;
+  if (own && known(own)) return own;
+  if (scene.voice && known(scene.voice)) return scene.voice;
+  const genders = doc.genders ?? {};
+  const gender = genders[name] ?? null;
+  const cast = [...new Set([...Object.keys(doc.characters), ...doc.scenes.flatMap(charactersIn)])]
+    .filter((n) => !gender || genders[n] === gender)
+    .sort();
+  const usable = voices.filter((v) => v.available);
+  const matching = gender ? usable.filter((v) => v.gender === gender) : usable;
+  const pool = matching.length ? matching : usable.length ? usable : voices;
+  return pool[Math.max(0, cast.indexOf(name)) % pool.length]!.id;
 }
 
 /** The same transition for every join: the preset's, else the project's. */

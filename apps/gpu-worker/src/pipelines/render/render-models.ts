@@ -1,4 +1,6 @@
+import type { VoiceOption } from '@clapboard/shared/models';
 import type { MusicGenerator } from '../../providers/task-interfaces';
+import type { SpeechEngines } from '../../speech/speech-engines';
 
 /**
  * What the render takes from the worker runtime: speech, matting, and image and music generators
@@ -6,8 +8,9 @@ import type { MusicGenerator } from '../../providers/task-interfaces';
  */
 export interface RenderModels {
   /**
-   * Speaks `text` with `voice` into an audio file. Throws when the engine is missing; when a
-   * provider voice fails and a bundled one spoke instead, says so in `warning`.
+   * Speaks `text` with `voice` into an audio file. When the voice's engine is unavailable (or a
+   * provider voice fails) another voice speaks and `warning` says which and why; throws only when
+   * eSpeak NG, the last resort, fails too.
    */
   speak(
     text: string,
@@ -15,8 +18,13 @@ export interface RenderModels {
     outFile: string,
     signal: AbortSignal,
   ): Promise<{ warning?: string } | undefined>;
-  /** Voice ids, handed out to characters without a voice of their own, in order. */
-  voices: readonly string[];
+  /**
+   * The voices as they stand now (availability follows the engines' smoke runs), handed out to
+   * characters without a voice of their own, in order.
+   */
+  voices(): readonly VoiceOption[];
+  /** The bundled speech engines and their smoke-run states, which `speak` falls back from. */
+  engines: SpeechEngines;
   /** The speech provider behind `provider:` voices (part of the voice step's cache key), if any. */
   speechSource?: string;
   /** Cuts the subject out of a portrait: PNG with alpha at the source size. */

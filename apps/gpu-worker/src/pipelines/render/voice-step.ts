@@ -23,18 +23,19 @@ export interface VoiceValue {
   /** The shot's length: the scene's duration stretched to hold its dialogue (seconds). */
   durationSec: number;
   lines: Array<{ character: string; text: string; voice: string; startSec: number; endSec: number }>;
-  /** A provider voice that failed and the bundled voice that spoke instead, if any. */
+  /** Voices that could not speak here (a provider's that failed, an engine unavailable) and what spoke instead. */
   warnings?: string[];
 }
 
 async function inputsOf(ctx: RenderStepContext, deps: RenderDeps) {
   const doc = await loadRenderDocument(ctx.sql, ctx.jobId);
   const { scene, index } = sceneOf(ctx, doc);
+  const voices = deps.models.voices();
   const lines = scene.dialogue
     .filter((l) => l.text.trim())
     .map((l) => {
       const character = l.character.trim().toUpperCase();
-      return { character, text: l.text.trim(), voice: voiceFor(doc, character, scene, deps.models.voices) };
+      return { character, text: l.text.trim(), voice: voiceFor(doc, character, scene, voices) };
     });
   const fps = doc.settings.fps;
   return { scene, index, lines, fps, transitionSec: transitionSeconds(transitionOf(ctx, doc), fps) };
