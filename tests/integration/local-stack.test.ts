@@ -76,6 +76,7 @@ describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
     type JobView = {
       status: string;
       error?: string;
+      warnings: string[];
       outputs: Array<{ name: string; assetId?: string }>;
       steps: Array<{ name: string; outputs: Array<{ value?: { lines?: Array<{ voice: string }> } }> }>;
     };
@@ -111,6 +112,8 @@ describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
       .filter((st) => st.name.endsWith('/voice'))
       .flatMap((st) => st.outputs.flatMap((o) => o.value?.lines ?? []));
     expect(spoken.length).toBeGreaterThan(0);
+    // …in the bundled voices themselves: npm start installed their engines, so nothing fell back.
+    expect(done.warnings.filter((w) => /unavailable on this worker/.test(w))).toEqual([]);
     const volume = spawnSync(
       'ffmpeg',
       ['-hide_banner', '-i', video, '-af', 'volumedetect', '-f', 'null', '-'],
