@@ -14,6 +14,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { loadEnv } from './env';
 import { createNodeMediaProbe } from './media/node-media-probe';
+import { s3MediaOrigins } from './middleware/s3-media-origins';
 import { sweepExpiredUploads } from './uploads/sweep-expired-uploads';
 
 await runMain('api', async () => {
@@ -65,6 +66,7 @@ await runMain('api', async () => {
     // The socket's address; conninfo is the Node adapter's, so the app itself stays runtime-neutral.
     peerAddress: (c) => getConnInfo(c).remote.address,
     trustProxy: env.TRUST_PROXY,
+    mediaOrigins: s3MediaOrigins(env),
   });
 
   const server = createServer(getRequestListener(app.fetch));
