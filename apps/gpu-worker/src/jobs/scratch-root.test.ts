@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { claimScratchRoot } from './scratch-root';
+import { claimScratchRoot, DEFAULT_SCRATCH_BASE, processTempDir } from './scratch-root';
 
 const base = mkdtempSync(join(tmpdir(), 'clapboard-scratch-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -36,5 +36,11 @@ describe('claimScratchRoot', () => {
     writeFileSync(join(dir, 'in-use'), 'x');
     expect(claimScratchRoot(base).swept).toEqual([]);
     expect(existsSync(join(dir, 'in-use'))).toBe(true);
+  });
+
+  it('temporary files made outside a step go under this process run folder of the default base', () => {
+    const dir = processTempDir();
+    expect(dir).toBe(join(DEFAULT_SCRATCH_BASE, `run-${process.pid}`));
+    expect(existsSync(dir)).toBe(true);
   });
 });

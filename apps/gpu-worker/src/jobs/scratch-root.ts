@@ -1,7 +1,11 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const RUN_DIR = /^run-(\d+)$/;
+
+/** Where scratch folders live unless a worker is given another base. */
+export const DEFAULT_SCRATCH_BASE = join(tmpdir(), 'clapboard-steps');
 /** Step folders written straight under the root by workers before per-process folders existed. */
 const LEGACY_STEP_DIR = /^[0-9a-f-]{36}-/;
 const LEGACY_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -38,4 +42,15 @@ export function claimScratchRoot(base: string, pid = process.pid): { dir: string
   const dir = join(base, `run-${pid}`);
   mkdirSync(dir, { recursive: true });
   return { dir, swept };
+}
+
+/**
+ * This process's folder under the default base, for temporary files made outside a step's scratch
+ * folder (audio decoding, speech recognition and synthesis), so the start-up sweep also removes
+ * what a killed run left of them.
+ */
+export function processTempDir(): string {
+  const dir = join(DEFAULT_SCRATCH_BASE, `run-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
