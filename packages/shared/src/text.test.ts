@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSafeText, safeText } from './text';
 
@@ -14,5 +16,30 @@ describe('safeText', () => {
     expect(name.parse('  ok  ')).toBe('ok');
     expect(name.safeParse('o\u0000k').success).toBe(false);
     expect(name.safeParse('toolong').success).toBe(false);
+  });
+});
+
+describe('every shared contract uses safeText for its strings', () => {
+  // Document content (read from Y.Docs, not HTTP), the error body we send, and safeText itself.
+  const EXEMPT = new Set(['document.ts', 'errors.ts', 'text.ts']);
+  const root = import.meta.dirname;
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? sources(join(dir, e.name))
+        : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')
+          ? [join(dir, e.name)]
+          : [],
+    );
+
+  it('no bare z.string() outside the exempt files (use safeText() from ./text)', () => {
+    const offenders = sources(root)
+      .filter((f) => !EXEMPT.has(relative(root, f)))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (line.includes('z.string()') ? [`${relative(root, f)}:${i + 1}`] : [])),
+      );
+    expect(offenders).toEqual([]);
   });
 });
