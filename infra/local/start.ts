@@ -3,10 +3,10 @@
  *
  * Uses DATABASE_URL / REDIS_URL when set; otherwise starts an embedded Postgres and a local
  * redis-server with their data under DATA_DIR. Runs migrations, seeds a demo account on first run,
- * builds the web app when needed, starts api, realtime and worker, prints the URL, and stops every
- * child cleanly on Ctrl-C.
+ * builds the web app when needed, starts api, realtime and worker under a supervisor (a crashed
+ * service is restarted with backoff while the others keep serving), prints the URL, and stops every
+ * service gracefully on Ctrl-C (a second Ctrl-C forces).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { seedDemo } from '@clapboard/api/seed';
 import { StartupError } from '@clapboard/server/config';
@@ -23,6 +23,7 @@ import { connectRedis } from '@clapboard/server/redis';
 import { buildWebIfStale } from './build-web';
 import { loadLauncherEnv, ROOT } from './launcher-env';
 import { prefixLines } from './prefix-lines';
+import { type Supervisor, supervise } from './supervisor';
 
 const say = (line: string) => process.stdout.write(`[clapboard] ${line}\n`);
 
@@ -30,7 +31,6 @@ interface Service {
   name: string;
   entry: string;
   port: number;
-  child?: ChildProcess;
 }
 
 async function main(): Promise<void> {
@@ -46,27 +46,21 @@ async function main(): Promise<void> {
     say(`install them with: ${system.command}`);
   }
   const stops: Array<() => Promise<void>> = [];
-  const children: ChildProcess[] = [];
+  let supervisor: Supervisor | undefined;
   let stopping = false;
 
+  // First Ctrl-C (or SIGTERM): a graceful stop, each service closing itself (jobs drained,
+  // documents flushed). A second one forces. Services run in their own process groups, so the
+  // terminal's SIGINT reaches only this process and each service hears exactly one signal.
   const stopAll = async (code: number) => {
-    if (stopping) return;
+    if (stopping) {
+      say('second signal: killing the services now');
+      supervisor?.force();
+      return;
+    }
     stopping = true;
-    say('stopping…');
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((done) => {
-            if (c.exitCode !== null || c.signalCode !== null) return done();
-            const force = setTimeout(() => c.kill('SIGKILL'), 15_000);
-            c.once('exit', () => {
-              clearTimeout(force);
-              done();
-            });
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
+    say('stopping (waiting for jobs and documents to be saved; Ctrl-C again to force)…');
+    await supervisor?.stop();
     for (const stop of stops.reverse()) await stop().catch(() => {});
     say('stopped');
     process.exit(code);
@@ -133,24 +127,21 @@ async function main(): Promise<void> {
     WEB_DIST: webDist,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`,
   };
-  for (const s of services) {
-    // `node --import tsx` keeps each service a single process: the tsx CLI would sit in between and
-    // SIGKILL the service if it did not acknowledge a signal within 30 ms, skipping its shutdown.
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, s.entry)], {
+  // `node --import tsx` keeps each service a single process: the tsx CLI would sit in between and
+  // SIGKILL the service if it did not acknowledge a signal within 30 ms, skipping its shutdown.
+  supervisor = supervise(
+    services.map((s) => ({
+      name: s.name,
+      command: process.execPath,
+      args: ['--import', 'tsx', resolve(ROOT, s.entry)],
       env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    prefixLines(child.stdout!, s.name, process.stdout, env.LOG_FORMAT);
-    prefixLines(child.stderr!, s.name, process.stderr, env.LOG_FORMAT);
-    child.once('exit', (code, signal) => {
-      if (!stopping) {
-        say(`${s.name} exited (${signal ?? `code ${code}`}); stopping the studio`);
-        void stopAll(1);
-      }
-    });
-    s.child = child;
-    children.push(child);
-  }
+      onStart: (child) => {
+        prefixLines(child.stdout!, s.name, process.stdout, env.LOG_FORMAT);
+        prefixLines(child.stderr!, s.name, process.stderr, env.LOG_FORMAT);
+      },
+    })),
+    say,
+  );
 
   // Wait until every service answers its health check.
   const deadline = Date.now() + 90_000;

@@ -1,5 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +28,20 @@ function pidAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The pid of the child of `parent` whose command line contains `entry`, from /proc. */
+function childPidRunning(parent: number, entry: string): number {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(entry))
+        return Number(name);
+    } catch {}
+  }
+  throw new Error(`no child of ${parent} runs ${entry}`);
 }
 
 describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
@@ -123,6 +145,23 @@ describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
     );
     const mean = Number(/mean_volume: (-?[\d.]+) dB/.exec(volume.stderr)?.[1]);
     expect(mean).toBeGreaterThan(-40);
+    // A crashed service is restarted while the others keep serving (issue #17).
+    const realtimePid = childPidRunning(launched.child.pid!, 'apps/realtime/src/main.ts');
+    process.kill(realtimePid, 'SIGKILL');
+    await launched.waitFor(/realtime exited \(SIGKILL\); restarting it in/, 10_000);
+    expect((await fetch(`http://127.0.0.1:${api}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${worker}/healthz`)).status).toBe(200);
+    const restartDeadline = Date.now() + 60_000;
+    while (
+      (await fetch(`http://127.0.0.1:${realtime}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      )) !== 200
+    ) {
+      if (Date.now() > restartDeadline) throw new Error(`realtime did not come back:\n${launched.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(childPidRunning(launched.child.pid!, 'apps/realtime/src/main.ts')).not.toBe(realtimePid);
 
     const pgPid = Number(readFileSync(join(dataDir, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0]);
     expect(pidAlive(pgPid)).toBe(true);
@@ -130,6 +169,13 @@ describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
 
     launched.child.kill('SIGINT');
     expect(await launched.exited()).toBe(0);
+    // One Ctrl-C: every service shut down once, gracefully, none forced by a second signal.
+    const out = launched.output();
+    expect(out).not.toContain('second signal');
+    for (const service of ['api', 'realtime', 'gpu-worker'])
+      expect(out.match(new RegExp(`"service":"${service}"[^\\n]*"msg":"shutting down"`, 'g'))).toHaveLength(
+        1,
+      );
     // Nothing left behind: no app port open, Postgres gone.
     for (const port of [api, realtime, worker]) expect(await isPortOpen(port)).toBe(false);
     expect(pidAlive(pgPid)).toBe(false);

@@ -10,8 +10,10 @@ import type { PeerAddress } from './auth/client-ip';
 import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
 import type { MediaProbe } from './media/media-probe';
+import { bodyLimits } from './middleware/body-limits';
 import { evictWritersPages } from './middleware/evict-writers-pages';
 import { requestContext } from './middleware/request-context';
+import { securityHeaders } from './middleware/security-headers';
 import type { ProjectListCache } from './projects/project-list-cache';
 import { adminQueueRoutes } from './routes/admin-queues';
 import { approvalRoutes } from './routes/approvals';
@@ -64,6 +66,10 @@ export interface AppDeps {
   loginRateLimit?: Partial<LoginRateLimit>;
   /** Requests per IP per window on the public share-link routes; default 600 per 60 s. */
   embedRateLimit?: Partial<EmbedRateLimit>;
+  /** Origins besides this one that images and media may load from (an S3 bucket); default none. */
+  mediaOrigins?: readonly string[];
+  /** Largest JSON (buffered) request body in bytes; default BODY_LIMIT_DEFAULTS.jsonBytes (1 MiB). */
+  jsonBodyLimitBytes?: number;
   /** Lifetime of signed asset URLs (seconds); default 3600. */
   assetUrlTtlSec?: number;
   /** The peer address from the runtime (Node: the socket), for rate limits and the audit log. */
@@ -100,7 +106,10 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', requestContext(deps.log));
   if (deps.projectListCache) app.use('*', evictWritersPages(deps.projectListCache));
+  app.use('*', securityHeaders({ publicUrl: deps.publicUrl, mediaOrigins: deps.mediaOrigins }));
   app.onError(createErrorHandler(deps.log));
+  // Before any route: no handler or validator ever sees a body over its limit.
+  app.use('*', bodyLimits({ jsonBytes: deps.jsonBodyLimitBytes }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

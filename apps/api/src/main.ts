@@ -14,6 +14,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { loadEnv } from './env';
 import { createNodeMediaProbe } from './media/node-media-probe';
+import { s3MediaOrigins } from './middleware/s3-media-origins';
 import { createProjectListCache } from './projects/project-list-cache';
 import { sweepExpiredUploads } from './uploads/sweep-expired-uploads';
 
@@ -75,6 +76,7 @@ await runMain('api', async () => {
     peerAddress: (c) => getConnInfo(c).remote.address,
     trustProxy: env.TRUST_PROXY,
     projectListCache,
+    mediaOrigins: s3MediaOrigins(env),
   });
 
   const server = createServer(getRequestListener(app.fetch));

@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { removeAsset } from '@clapboard/server/assets';
 import type { Sql } from '@clapboard/server/db';
 import {
@@ -25,6 +22,7 @@ import { CancelRegistry } from './jobs/cancel-registry';
 import { handleStepFailure } from './jobs/handle-step-failure';
 import type { PipelineRegistry } from './jobs/pipeline';
 import { processStep, type StepProcessorDeps } from './jobs/process-step';
+import { claimScratchRoot, DEFAULT_SCRATCH_BASE } from './jobs/scratch-root';
 
 export interface WorkerDeps {
   redis: Redis;
@@ -90,8 +88,9 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
     return reason ? [{ type: t, reason }] : [];
   });
   const cancels = new CancelRegistry(deps.log);
-  const scratchRoot = deps.scratchRoot ?? join(tmpdir(), 'clapboard-steps');
-  mkdirSync(scratchRoot, { recursive: true });
+  // This process's own folder; folders of dead runs (SIGKILL mid-step) are swept first.
+  const { dir: scratchRoot, swept } = claimScratchRoot(deps.scratchRoot ?? DEFAULT_SCRATCH_BASE);
+  if (swept.length) deps.log.info({ swept }, 'removed scratch folders of dead worker runs');
   const store = deps.store;
   // Partial outputs of a failed step are removed: row and blobs.
   const dropAsset = async (id: string) => {

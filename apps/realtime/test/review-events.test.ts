@@ -108,7 +108,7 @@ describe('review events: inbox room and approvals going stale', () => {
     }
     await appendUpdates(db.sql, project, [Y.encodeStateAsUpdate(seed)]);
     const { doc } = await loadDocument(db.sql, project);
-    const hall = sceneReviewContents(readDocumentContent(doc)).find((s) => s.sceneId === 'hall')!;
+    const hall = (await sceneReviewContents(readDocumentContent(doc))).find((s) => s.sceneId === 'hall')!;
     const [approval] = await db.sql<{ id: string }[]>`
       insert into approvals (project_id, scene_id, status, content_hash, content, reviewer_id)
       values (${project}, 'hall', 'approved', ${hashSceneContent(hall.content)}, ${db.sql.json(hall.content as never)}, ${reviewer})

@@ -117,4 +117,21 @@ describe('Socket.IO job and project rooms', () => {
     expect(Date.now() - t0).toBeLessThan(1_000);
     expect(roomHas(projectRoom(project), ownerSocket.id!)).toBe(true);
   });
+
+  it('disconnects a client that sends a packet over 64 KiB; a normal one keeps its connection', async () => {
+    const user = await createUser(db.sql);
+    const projectId = await createProject(db.sql, { [user]: 'viewer' });
+    const big = await open(user, projectId);
+    const small = await open(user, projectId);
+    const reason = new Promise<string>((r) => big.once('disconnect', r));
+    // A watch request whose payload is 100 KB: refused by the transport before any handler parses it.
+    (big.emit as (ev: string, payload: unknown) => void)('project:watch', {
+      projectId,
+      pad: 'x'.repeat(100_000),
+    });
+    expect(await reason).toBe('transport close');
+    // The other connection still works: a real round trip.
+    expect(await small.emitWithAck('project:watch', { projectId })).toMatchObject({ ok: true });
+    expect(small.connected).toBe(true);
+  });
 });

@@ -1,34 +1,35 @@
 import { z } from 'zod';
 import { aspectRatioSchema, projectSettingsSchema, resolutionSchema, transitionSchema } from './document';
 import { roleSchema } from './roles';
+import { safeText } from './text';
 
 export const API_PREFIX = '/api/v1';
 
-export const emailSchema = z.string().trim().toLowerCase().email().max(254);
-export const passwordSchema = z.string().min(10, 'at least 10 characters').max(200);
+export const emailSchema = safeText().trim().toLowerCase().email().max(254);
+export const passwordSchema = safeText().min(10, 'at least 10 characters').max(200);
 
 export const registerBodySchema = z.object({
   email: emailSchema,
   password: passwordSchema,
-  name: z.string().trim().min(1).max(100),
+  name: safeText().trim().min(1).max(100),
 });
-export const loginBodySchema = z.object({ email: emailSchema, password: z.string().min(1).max(200) });
+export const loginBodySchema = z.object({ email: emailSchema, password: safeText().min(1).max(200) });
 
 export const userSchema = z.object({
-  id: z.string().uuid(),
-  email: z.string(),
-  name: z.string(),
+  id: safeText().uuid(),
+  email: safeText(),
+  name: safeText(),
   isAdmin: z.boolean(),
 });
 export type User = z.infer<typeof userSchema>;
 export const authResponseSchema = z.object({
-  accessToken: z.string(),
-  expiresAt: z.string(),
+  accessToken: safeText(),
+  expiresAt: safeText(),
   user: userSchema,
 });
 export type AuthResponse = z.infer<typeof authResponseSchema>;
 
-export const projectNameSchema = z.string().trim().min(1).max(200);
+export const projectNameSchema = safeText().trim().min(1).max(200);
 /**
  * A partial settings change. Not `projectSettingsSchema.partial()`: zod 4 still applies defaults
  * inside `.partial()`, so a PATCH of one field would reset every other field to its default.
@@ -37,7 +38,7 @@ export const projectSettingsPatchSchema = z.object({
   aspectRatio: aspectRatioSchema.optional(),
   resolution: resolutionSchema.optional(),
   fps: z.number().int().min(12).max(60).optional(),
-  musicPrompt: z.string().max(500).optional(),
+  musicPrompt: safeText().max(500).optional(),
   transition: transitionSchema.optional(),
 });
 export const createProjectBodySchema = z.object({
@@ -50,29 +51,29 @@ export const updateProjectBodySchema = z.object({
   requireApprovalForFinal: z.boolean().optional(),
 });
 export const projectSchema = z.object({
-  id: z.string().uuid(),
-  name: z.string(),
+  id: safeText().uuid(),
+  name: safeText(),
   role: roleSchema,
   settings: projectSettingsSchema,
   requireApprovalForFinal: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: safeText(),
+  updatedAt: safeText(),
 });
 export type Project = z.infer<typeof projectSchema>;
 
 export const paginationQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: safeText().max(200).optional(),
 });
 export const pageSchema = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+  z.object({ items: z.array(item), nextCursor: safeText().nullable() });
 
 export const memberSchema = z.object({
-  userId: z.string().uuid(),
-  email: z.string(),
-  name: z.string(),
+  userId: safeText().uuid(),
+  email: safeText(),
+  name: safeText(),
   role: roleSchema,
-  createdAt: z.string(),
+  createdAt: safeText(),
 });
 export type Member = z.infer<typeof memberSchema>;
 export const inviteMemberBodySchema = z.object({ email: emailSchema, role: roleSchema });
@@ -91,8 +92,8 @@ export const updateBudgetBodySchema = z.object({
 /** The signed-in user and their refresh session; `GET /api/v1/me`. */
 export const meResponseSchema = z.object({ user: userSchema });
 
-export const projectParamsSchema = z.object({ id: z.string().uuid() });
-export const memberParamsSchema = z.object({ id: z.string().uuid(), userId: z.string().uuid() });
+export const projectParamsSchema = z.object({ id: safeText().uuid() });
+export const memberParamsSchema = z.object({ id: safeText().uuid(), userId: safeText().uuid() });
 export const projectPageSchema = pageSchema(projectSchema);
 export const memberListSchema = z.object({ items: z.array(memberSchema) });
 
@@ -107,32 +108,32 @@ export const assetVariantSchema = z.enum(ASSET_VARIANTS);
 export type AssetVariant = z.infer<typeof assetVariantSchema>;
 
 export const assetSchema = z.object({
-  id: z.string().uuid(),
-  projectId: z.string().uuid(),
+  id: safeText().uuid(),
+  projectId: safeText().uuid(),
   kind: assetKindSchema,
-  mime: z.string(),
+  mime: safeText(),
   byteSize: z.number().int(),
-  sha256: z.string(),
+  sha256: safeText(),
   /** The uploader's file name, sanitised; display only (store keys never derive from it). */
-  originalName: z.string().nullable(),
+  originalName: safeText().nullable(),
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
   durationSec: z.number().nullable(),
   /** Probe summary: container format, streams (codec, size, rate), image format. */
-  probe: z.record(z.string(), z.unknown()),
+  probe: z.record(safeText(), z.unknown()),
   hasThumbnail: z.boolean(),
-  createdBy: z.string().uuid().nullable(),
-  createdAt: z.string(),
+  createdBy: safeText().uuid().nullable(),
+  createdAt: safeText(),
   /** Expiring signed URLs that work without headers (for `<img>` and `<video>`). */
   urls: z.object({
-    content: z.string(),
-    thumbnail: z.string().nullable(),
-    expiresAt: z.string(),
+    content: safeText(),
+    thumbnail: safeText().nullable(),
+    expiresAt: safeText(),
   }),
 });
 export type Asset = z.infer<typeof assetSchema>;
 export const assetPageSchema = pageSchema(assetSchema);
-export const assetParamsSchema = z.object({ id: z.string().uuid() });
+export const assetParamsSchema = z.object({ id: safeText().uuid() });
 export const listAssetsQuerySchema = paginationQuerySchema.extend({ kind: assetKindSchema.optional() });
 
 /**
@@ -153,10 +154,10 @@ export const UPLOAD_STATUSES = ['open', 'assembling', 'completed'] as const;
 
 /** `GET /api/v1/uploads/:id` (JSON; `HEAD` answers with the tus headers alone). */
 export const resumableUploadSchema = z.object({
-  id: z.string().uuid(),
-  projectId: z.string().uuid(),
+  id: safeText().uuid(),
+  projectId: safeText().uuid(),
   /** Sanitised file name from the `filename` metadata; display only. */
-  filename: z.string().nullable(),
+  filename: safeText().nullable(),
   /** Declared size (bytes) and bytes received so far. */
   length: z.number().int(),
   offset: z.number().int(),
@@ -164,13 +165,13 @@ export const resumableUploadSchema = z.object({
   /** Decided from the first bytes, once they arrived. */
   kind: assetKindSchema.nullable(),
   /** The asset it became, once complete. */
-  assetId: z.string().uuid().nullable(),
-  expiresAt: z.string(),
-  createdAt: z.string(),
+  assetId: safeText().uuid().nullable(),
+  expiresAt: safeText(),
+  createdAt: safeText(),
 });
 export type ResumableUpload = z.infer<typeof resumableUploadSchema>;
 /** Query of a signed download URL: expiry (unix seconds) and the HMAC over id, variant and expiry. */
 export const signedUrlQuerySchema = z.object({
   exp: z.coerce.number().int().positive(),
-  sig: z.string().regex(/^[\w-]{20,100}$/),
+  sig: safeText().regex(/^[\w-]{20,100}$/),
 });

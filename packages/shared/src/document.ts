@@ -113,3 +113,19 @@ export const DOC_LIMITS = {
   /** Most simultaneous connections to one document. */
   maxConnectionsPerDoc: 200,
 } as const;
+
+/**
+ * Presence (Yjs awareness) bounds per connection. A cursor and a name are a few hundred bytes, and
+ * editors send one update per selection change (the provider also renews every 15 s), so these are
+ * far above honest use and far below a flood: each update is relayed to every other connection.
+ */
+export const AWARENESS_LIMITS = {
+  /** Largest awareness update accepted (bytes); over it the connection is closed (awarenessFlood). */
+  maxUpdateBytes: 8 * 1024,
+  /** Sustained updates per second per connection (token bucket refill). */
+  updatesPerSec: 20,
+  /** Burst size of the bucket; past it the connection is closed (awarenessFlood). */
+  burst: 60,
+  /** Awareness client ids one connection may hold (the provider uses one: its doc's clientID). */
+  maxClientIdsPerConn: 2,
+} as const;

@@ -1,18 +1,19 @@
 import { z } from 'zod';
 import { type Job, type JobFinished, type JobProgress, jobSchema } from './jobs';
+import { safeText } from './text';
 
-export const jobWatchSchema = z.object({ jobId: z.string().uuid() });
-export const projectWatchSchema = z.object({ projectId: z.string().uuid() });
+export const jobWatchSchema = z.object({ jobId: safeText().uuid() });
+export const projectWatchSchema = z.object({ projectId: safeText().uuid() });
 
 /** Acknowledgement of a watch: the current state from Postgres, so a late joiner never shows stale data. */
 export type WatchAck<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
 
 /** A project-level event: comments, approvals, jobs, budget warnings. */
 export const projectEventSchema = z.object({
-  projectId: z.string().uuid(),
-  type: z.string().max(64),
+  projectId: safeText().uuid(),
+  type: safeText().max(64),
   payload: z.unknown(),
-  at: z.string(),
+  at: safeText(),
 });
 export type ProjectEvent = z.infer<typeof projectEventSchema>;
 

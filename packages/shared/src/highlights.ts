@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assetSchema, pageSchema, paginationQuerySchema } from './api';
+import { safeText } from './text';
 
 /**
  * Lecture highlights: a long recorded lecture in, ranked and explained highlight clips out.
@@ -53,7 +54,7 @@ export const speechRegionsSchema = z.object({
 export type SpeechRegions = z.infer<typeof speechRegionsSchema>;
 
 export const transcriptWordSchema = z.object({
-  word: z.string().max(100),
+  word: safeText().max(100),
   startSec: seconds,
   endSec: seconds,
   /** Recognizer confidence 0–1 when it gives one. */
@@ -63,7 +64,7 @@ export type TranscriptWord = z.infer<typeof transcriptWordSchema>;
 
 /** A sentence: its words are `words[firstWord .. lastWord]` (inclusive) of the transcript. */
 export const transcriptSentenceSchema = timeSpanSchema.extend({
-  text: z.string().max(5000),
+  text: safeText().max(5000),
   firstWord: z.number().int().min(0),
   lastWord: z.number().int().min(0),
 });
@@ -72,8 +73,8 @@ export type TranscriptSentence = z.infer<typeof transcriptSentenceSchema>;
 /** Step 2: the transcript with word timings, and which engine made it. */
 export const transcriptSchema = z.object({
   /** e.g. `pocketsphinx (bundled)` or `openai-compatible: whisper-1 at http://…`. */
-  engine: z.string().max(300),
-  language: z.string().max(20).default('en'),
+  engine: safeText().max(300),
+  language: safeText().max(20).default('en'),
   words: z.array(transcriptWordSchema),
   sentences: z.array(transcriptSentenceSchema),
 });
@@ -93,7 +94,7 @@ export const layoutSpanSchema = timeSpanSchema.extend({
   /** Share of the frame covered by recognised text, 0–1. */
   textDensity: z.number().min(0).max(1),
   /** The slide's text (PP-OCR), in reading order. */
-  slideText: z.string().max(5000),
+  slideText: safeText().max(5000),
 });
 export type LayoutSpan = z.infer<typeof layoutSpanSchema>;
 
@@ -101,7 +102,7 @@ export type LayoutSpan = z.infer<typeof layoutSpanSchema>;
 export const topicSchema = timeSpanSchema.extend({
   index: z.number().int().min(0),
   /** The terms that carry the topic, most distinctive first. */
-  keyphrases: z.array(z.string().max(100)).max(20),
+  keyphrases: z.array(safeText().max(100)).max(20),
 });
 export type Topic = z.infer<typeof topicSchema>;
 
@@ -121,15 +122,15 @@ export type Signal = z.infer<typeof signalSchema>;
 /** Steps 5 and 6: a candidate segment that starts and ends in pauses at sentence boundaries. */
 export const candidateSchema = timeSpanSchema.extend({
   /** Stable within one analysis: `c<startMs>-<endMs>`. */
-  id: z.string().min(1).max(64),
-  text: z.string().max(20_000),
+  id: safeText().min(1).max(64),
+  text: safeText().max(20_000),
   topicIndex: z.number().int().min(0),
   /** Each signal's value 0–1 (`llm` only when a provider judged it). */
   signals: z.partialRecord(signalSchema, z.number().min(0).max(1)),
   /** Why, in sentences a person reads: one per signal that stands out (e.g. says "in summary"). */
-  reasons: z.array(z.string().max(500)).max(12),
+  reasons: z.array(safeText().max(500)).max(12),
   /** The LLM's stated reason, when one judged it. */
-  llmReason: z.string().max(1000).nullable().default(null),
+  llmReason: safeText().max(1000).nullable().default(null),
 });
 export type Candidate = z.infer<typeof candidateSchema>;
 
@@ -208,7 +209,7 @@ export const lectureSteeringSchema = z.object({
   /** Candidates picked for clips, with the team's trim (seconds added to start/end; may be < 0). */
   picks: z
     .record(
-      z.string().max(64),
+      safeText().max(64),
       z.object({
         trimStartSec: z.number().min(-30).max(30).default(0),
         trimEndSec: z.number().min(-30).max(30).default(0),
@@ -269,27 +270,27 @@ export const HIGHLIGHT_OUTPUTS = {
 // ---------- Postgres-backed objects and their API bodies ----------
 
 export const lectureSchema = z.object({
-  id: z.string().uuid(),
-  projectId: z.string().uuid(),
-  title: z.string(),
+  id: safeText().uuid(),
+  projectId: safeText().uuid(),
+  title: safeText(),
   /** The uploaded video (an asset of the project). */
-  assetId: z.string().uuid(),
+  assetId: safeText().uuid(),
   durationSec: z.number().nullable(),
   /** The newest `highlights.extract` job, if any. */
-  analysisJobId: z.string().uuid().nullable(),
-  createdBy: z.string().uuid().nullable(),
-  createdAt: z.string(),
+  analysisJobId: safeText().uuid().nullable(),
+  createdBy: safeText().uuid().nullable(),
+  createdAt: safeText(),
 });
 export type Lecture = z.infer<typeof lectureSchema>;
 
 export const createLectureBodySchema = z.object({
-  title: z.string().trim().min(1).max(LECTURE_LIMITS.maxTitleChars),
-  assetId: z.string().uuid(),
+  title: safeText().trim().min(1).max(LECTURE_LIMITS.maxTitleChars),
+  assetId: safeText().uuid(),
 });
 
 /** `PATCH /api/v1/lectures/:id`: rename. */
 export const updateLectureBodySchema = z.object({
-  title: z.string().trim().min(1).max(LECTURE_LIMITS.maxTitleChars),
+  title: safeText().trim().min(1).max(LECTURE_LIMITS.maxTitleChars),
 });
 /** `GET /api/v1/projects/:id/lectures`: newest first, keyset cursor over (created_at, id). */
 export const listLecturesQuerySchema = paginationQuerySchema;
@@ -297,9 +298,9 @@ export const lecturePageSchema = pageSchema(lectureSchema);
 
 /** Where an analysis result came from: the completed `highlights.extract` job and its output asset. */
 export const analysisSourceSchema = z.object({
-  jobId: z.string().uuid(),
-  assetId: z.string().uuid(),
-  finishedAt: z.string().nullable(),
+  jobId: safeText().uuid(),
+  assetId: safeText().uuid(),
+  finishedAt: safeText().nullable(),
 });
 
 /**
@@ -329,12 +330,12 @@ export type RankedCandidatesResponse = z.infer<typeof rankedCandidatesResponseSc
 export const lectureClipsResponseSchema = z.object({
   items: z.array(
     z.object({
-      jobId: z.string().uuid(),
-      finishedAt: z.string().nullable(),
+      jobId: safeText().uuid(),
+      finishedAt: safeText().nullable(),
       /** The job's payload as submitted (clips, aspects, layout). */
-      params: z.record(z.string(), z.unknown()),
+      params: z.record(safeText(), z.unknown()),
       /** Every output that is an asset, with signed download URLs. */
-      outputs: z.array(z.object({ name: z.string(), asset: assetSchema })),
+      outputs: z.array(z.object({ name: safeText(), asset: assetSchema })),
     }),
   ),
 });
@@ -348,7 +349,7 @@ export const TRANSCRIBERS = ['local', 'provider'] as const;
 /** `highlights.extract`: analyse a lecture (steps 1–6) into ranked, explained candidates. */
 export const highlightsExtractPayloadSchema = z
   .object({
-    lectureId: z.string().uuid(),
+    lectureId: safeText().uuid(),
     transcriber: z.enum(TRANSCRIBERS).default('local'),
     minClipSec: z.number().min(LECTURE_LIMITS.minClipSec).max(LECTURE_LIMITS.maxClipSec).default(20),
     maxClipSec: z.number().min(LECTURE_LIMITS.minClipSec).max(LECTURE_LIMITS.maxClipSec).default(90),
@@ -372,15 +373,15 @@ export const CLIP_LAYOUTS = ['speaker', 'split', 'slide'] as const;
 
 /** `highlights.clips`: render chosen stretches of an analysed lecture as captioned clips. */
 export const highlightsClipsPayloadSchema = z.object({
-  lectureId: z.string().uuid(),
+  lectureId: safeText().uuid(),
   /** The completed `highlights.extract` job whose results the clips are cut from. */
-  analysisJobId: z.string().uuid(),
+  analysisJobId: safeText().uuid(),
   /** Each within the lecture (checked at submit) and `LECTURE_LIMITS.minClipSec`–`maxClipSec` long. */
   clips: z
     .array(
       timeSpanSchema
         .extend({
-          candidateId: z.string().max(64),
+          candidateId: safeText().max(64),
         })
         .refine(
           (c) =>

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
 import { highlightsClipsPayloadSchema, highlightsExtractPayloadSchema } from './highlights';
 import { exportLmsPayloadSchema, lessonDraftPayloadSchema, portraitLessonPayloadSchema } from './lessons';
+import { safeText } from './text';
 
 /** Every job ends in exactly one of completed, failed, cancelled. */
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -13,7 +14,7 @@ export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed
 export const resourceClassSchema = z.enum(['gpu', 'cpu']);
 export type ResourceClass = z.infer<typeof resourceClassSchema>;
 
-const uuid = z.string().uuid();
+const uuid = safeText().uuid();
 
 export const renderPresetSchema = z.object({
   resolution: resolutionSchema.default('720p'),
@@ -30,8 +31,8 @@ export const renderPresetSchema = z.object({
 export const jobPayloadSchemas = {
   'assets.derive': z.object({ assetId: uuid, stripFrames: z.number().int().min(1).max(24).default(8) }),
   'render.video': z.object({ preset: renderPresetSchema.prefault({}), final: z.boolean().default(false) }),
-  'scene.frame': z.object({ sceneId: z.string().min(1).max(64) }),
-  'scene.variations': z.object({ sceneId: z.string().min(1).max(64), count: z.number().int().min(1).max(8) }),
+  'scene.frame': z.object({ sceneId: safeText().min(1).max(64) }),
+  'scene.variations': z.object({ sceneId: safeText().min(1).max(64), count: z.number().int().min(1).max(8) }),
   'lesson.draft': lessonDraftPayloadSchema,
   'export.lms': exportLmsPayloadSchema,
   'portrait.lesson': portraitLessonPayloadSchema,
@@ -237,14 +238,14 @@ export const DEFAULT_RATES_USD_PER_SEC: Readonly<Record<ResourceClass, number>> 
 /** Live progress, emitted to `job:<id>` and `project:<id>` and kept in Postgres for polling clients. */
 export const jobProgressSchema = z.object({
   jobId: uuid,
-  stage: z.string().max(100),
+  stage: safeText().max(100),
   /** Percent complete, 0 to 100. */
   progress: z.number().min(0).max(100),
   /** Seconds left, when the worker can tell. */
   etaSec: z.number().min(0).nullable(),
-  message: z.string().max(500),
+  message: safeText().max(500),
   previewAssetId: uuid.optional(),
-  step: z.string().max(100).optional(),
+  step: safeText().max(100).optional(),
   /** The run this event belongs to (1, then one more per retry); a watcher drops older runs' events. */
   run: z.number().int().min(1).optional(),
   /** Percent of `step` itself, 0 to 100 (`progress` is the whole job's). */
@@ -253,7 +254,7 @@ export const jobProgressSchema = z.object({
 export type JobProgress = z.infer<typeof jobProgressSchema>;
 
 export const jobOutputSchema = z.object({
-  name: z.string(),
+  name: safeText(),
   assetId: uuid.optional(),
   value: z.unknown().optional(),
 });
@@ -263,7 +264,7 @@ export type JobOutput = z.infer<typeof jobOutputSchema>;
 export const jobFinishedSchema = z.object({
   jobId: uuid,
   status: z.enum(['completed', 'failed', 'cancelled']),
-  error: z.string().max(2000).optional(),
+  error: safeText().max(2000).optional(),
   outputs: z.array(jobOutputSchema),
   /** The run that ended (see `jobProgressSchema.run`). */
   run: z.number().int().min(1).optional(),
@@ -278,11 +279,11 @@ export const jobSchema = z.object({
   status: jobStatusSchema,
   /** 1 for the first run, one more per retry; progress and finish events name theirs. */
   run: z.number().int().min(1),
-  params: z.record(z.string(), z.unknown()),
+  params: z.record(safeText(), z.unknown()),
   priority: z.number().int(),
   progress: jobProgressSchema.nullable(),
   outputs: z.array(jobOutputSchema),
-  error: z.string().nullable(),
+  error: safeText().nullable(),
   costEstimateUsd: z.number(),
   costActualUsd: z.number(),
   /** Worker-seconds the estimate expected (its plan's steps), and what the ledger measured so far. */
@@ -290,24 +291,24 @@ export const jobSchema = z.object({
   actualSec: z.number(),
   versionId: uuid.nullable(),
   createdBy: uuid.nullable(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
+  createdAt: safeText(),
+  startedAt: safeText().nullable(),
+  finishedAt: safeText().nullable(),
 });
 export type Job = z.infer<typeof jobSchema>;
 
 /** `GET /api/v1/job-types`: what this deployment can run now, with the learned work models. */
 export const jobTypeInfoSchema = z.object({
   type: jobTypeSchema,
-  title: z.string(),
+  title: safeText(),
   resourceClass: resourceClassSchema,
   /** True when at least one live worker announces this pipeline on a queue it consumes. */
   available: z.boolean(),
   /** Why not, for a person, when unavailable. */
-  reason: z.string().nullable(),
+  reason: safeText().nullable(),
   /** Work model per catalog step: the deployment's measured one, else the catalog's cold start. */
   work: z.record(
-    z.string(),
+    safeText(),
     z.object({
       unit: z.enum(WORK_UNITS),
       baseSec: z.number(),
@@ -328,9 +329,9 @@ export const QUEUE_NAMES: Readonly<Record<ResourceClass, string>> = {
 /** `POST /api/v1/projects/:id/jobs`: the payload is parsed again against `jobPayloadSchemas[type]`. */
 export const createJobBodySchema = z.object({
   type: jobTypeSchema,
-  params: z.record(z.string(), z.unknown()).default({}),
+  params: z.record(safeText(), z.unknown()).default({}),
   /** Same key within a project → the same job is returned instead of a second one. */
-  idempotencyKey: z.string().min(1).max(200).optional(),
+  idempotencyKey: safeText().min(1).max(200).optional(),
   /** Override the catalog's priority (1 most urgent). */
   priority: z.number().int().min(1).max(1000).optional(),
 });
@@ -340,20 +341,20 @@ export const listJobsQuerySchema = z.object({
   status: jobStatusSchema.optional(),
   type: jobTypeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: safeText().max(200).optional(),
 });
 
 export const updateJobBodySchema = z.object({ priority: z.number().int().min(1).max(1000) });
 
 /** A step of a job as the API returns it. */
 export const jobStepSchema = z.object({
-  name: z.string(),
+  name: safeText(),
   status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'reused']),
   progress: z.number(),
   attempts: z.number().int(),
-  error: z.string().nullable(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
+  error: safeText().nullable(),
+  startedAt: safeText().nullable(),
+  finishedAt: safeText().nullable(),
   /** What the step made (or, when reused, what it stands for): frames, voice lines, shot parts. */
   outputs: z.array(jobOutputSchema),
 });

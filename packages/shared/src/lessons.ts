@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageSchema, paginationQuerySchema } from './api';
 import { aspectRatioSchema, resolutionSchema } from './document';
+import { safeText } from './text';
 
 /**
  * Portrait lessons: a portrait and a text become a narrated, talking-presenter lesson that plays in
@@ -47,25 +48,25 @@ export const lessonLayoutSchema = z.enum(LESSON_LAYOUTS);
 export type LessonLayout = z.infer<typeof lessonLayoutSchema>;
 
 export const lessonSlideSchema = z.object({
-  title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
-  bullets: z.array(z.string().max(LESSON_LIMITS.maxBulletChars)).max(LESSON_LIMITS.maxBullets).default([]),
+  title: safeText().max(LESSON_LIMITS.maxSectionTitleChars),
+  bullets: z.array(safeText().max(LESSON_LIMITS.maxBulletChars)).max(LESSON_LIMITS.maxBullets).default([]),
 });
 export type LessonSlide = z.infer<typeof lessonSlideSchema>;
 
 /** One section: what the presenter says, and optionally the slide shown meanwhile (a chapter). */
 export const lessonSectionSchema = z.object({
-  id: z.string().min(1).max(64),
-  title: z.string().max(LESSON_LIMITS.maxSectionTitleChars).default(''),
-  narration: z.string().max(LESSON_LIMITS.maxNarrationChars).default(''),
+  id: safeText().min(1).max(64),
+  title: safeText().max(LESSON_LIMITS.maxSectionTitleChars).default(''),
+  narration: safeText().max(LESSON_LIMITS.maxNarrationChars).default(''),
   slide: lessonSlideSchema.nullable().default(null),
 });
 export type LessonSection = z.infer<typeof lessonSectionSchema>;
 
 export const quizQuestionSchema = z
   .object({
-    id: z.string().min(1).max(64),
-    prompt: z.string().min(1).max(1000),
-    choices: z.array(z.string().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
+    id: safeText().min(1).max(64),
+    prompt: safeText().min(1).max(1000),
+    choices: z.array(safeText().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
     /** Index of the right choice. */
     answer: z.number().int().min(0),
   })
@@ -83,26 +84,26 @@ export const lessonQuizSchema = z.object({
 });
 export type LessonQuiz = z.infer<typeof lessonQuizSchema>;
 
-const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #1f2937');
+const hexColor = safeText().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #1f2937');
 
 /**
  * A lesson's content as stored in the project document (`lessons` → lesson id → Y.Map with these
  * keys; `sections` is a Y.Array of Y.Maps, `quiz` a plain JSON value). Parse `yMap.toJSON()` with it.
  */
 export const lessonContentSchema = z.object({
-  title: z.string().max(LESSON_LIMITS.maxTitleChars).default(''),
+  title: safeText().max(LESSON_LIMITS.maxTitleChars).default(''),
   step: lessonStepSchema.default('portrait'),
-  portraitAssetId: z.string().uuid().nullable().default(null),
+  portraitAssetId: safeText().uuid().nullable().default(null),
   /** The consent that covers the portrait's likeness; required to render. */
-  portraitConsentId: z.string().uuid().nullable().default(null),
+  portraitConsentId: safeText().uuid().nullable().default(null),
   /**
    * A voice a worker publishes (`GET /api/v1/models` voices: bundled festival/flite/espeak ids, or
    * `provider:<name>`), or `clone:<consentId>` for a voice cloned from a consented sample.
    */
-  voice: z.string().max(100).default('kal'),
-  voiceSampleAssetId: z.string().uuid().nullable().default(null),
+  voice: safeText().max(100).default('kal'),
+  voiceSampleAssetId: safeText().uuid().nullable().default(null),
   /** The consent that covers the voice sample; required for a cloned voice. */
-  voiceConsentId: z.string().uuid().nullable().default(null),
+  voiceConsentId: safeText().uuid().nullable().default(null),
   sections: z.array(lessonSectionSchema).max(LESSON_LIMITS.maxSections).default([]),
   quiz: lessonQuizSchema.nullable().default(null),
   layout: lessonLayoutSchema.default('presenter-and-slides'),
@@ -111,8 +112,8 @@ export const lessonContentSchema = z.object({
   background: hexColor.default('#1f2937'),
   burnCaptions: z.boolean().default(false),
   /** The latest preview and final render jobs, so a teammate opening the lesson sees them. */
-  previewJobId: z.string().uuid().nullable().default(null),
-  finalJobId: z.string().uuid().nullable().default(null),
+  previewJobId: safeText().uuid().nullable().default(null),
+  finalJobId: safeText().uuid().nullable().default(null),
 });
 export type LessonContent = z.infer<typeof lessonContentSchema>;
 
@@ -147,17 +148,17 @@ export function estimateLessonSeconds(content: { sections: ReadonlyArray<{ narra
 
 /** A lesson as the API returns it (identity only; the content is in the project document). */
 export const lessonSchema = z.object({
-  id: z.string().uuid(),
-  projectId: z.string().uuid(),
-  title: z.string(),
-  createdBy: z.string().uuid().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  id: safeText().uuid(),
+  projectId: safeText().uuid(),
+  title: safeText(),
+  createdBy: safeText().uuid().nullable(),
+  createdAt: safeText(),
+  updatedAt: safeText(),
 });
 export type Lesson = z.infer<typeof lessonSchema>;
 
 export const createLessonBodySchema = z.object({
-  title: z.string().trim().min(1).max(LESSON_LIMITS.maxTitleChars),
+  title: safeText().trim().min(1).max(LESSON_LIMITS.maxTitleChars),
 });
 export const updateLessonBodySchema = createLessonBodySchema;
 /** `GET /api/v1/projects/:id/lessons`: newest first, keyset cursor over (created_at, id). */
@@ -174,31 +175,31 @@ export type ConsentKind = z.infer<typeof consentKindSchema>;
  * signed document). Renders name it; revoking it blocks new renders (past ones keep the record).
  */
 export const consentSchema = z.object({
-  id: z.string().uuid(),
-  projectId: z.string().uuid(),
+  id: safeText().uuid(),
+  projectId: safeText().uuid(),
   kind: consentKindSchema,
   /** The person whose likeness or voice it is. */
-  subjectName: z.string(),
+  subjectName: safeText(),
   /** The portrait (image) or voice sample (audio) asset it covers. */
-  assetId: z.string().uuid(),
+  assetId: safeText().uuid(),
   /** What the consent allows, in the subject's terms (e.g. "internal training videos, 2027"). */
-  scope: z.string(),
-  statementText: z.string().nullable(),
-  statementAssetId: z.string().uuid().nullable(),
-  recordedBy: z.string().uuid().nullable(),
-  recordedAt: z.string(),
-  revokedAt: z.string().nullable(),
+  scope: safeText(),
+  statementText: safeText().nullable(),
+  statementAssetId: safeText().uuid().nullable(),
+  recordedBy: safeText().uuid().nullable(),
+  recordedAt: safeText(),
+  revokedAt: safeText().nullable(),
 });
 export type Consent = z.infer<typeof consentSchema>;
 
 export const createConsentBodySchema = z
   .object({
     kind: consentKindSchema,
-    subjectName: z.string().trim().min(1).max(200),
-    assetId: z.string().uuid(),
-    scope: z.string().trim().min(1).max(1_000),
-    statementText: z.string().trim().min(1).max(10_000).optional(),
-    statementAssetId: z.string().uuid().optional(),
+    subjectName: safeText().trim().min(1).max(200),
+    assetId: safeText().uuid(),
+    scope: safeText().trim().min(1).max(1_000),
+    statementText: safeText().trim().min(1).max(10_000).optional(),
+    statementAssetId: safeText().uuid().optional(),
   })
   .refine((b) => !!b.statementText !== !!b.statementAssetId, {
     message: 'give the statement as text or as an uploaded document (one of the two)',
@@ -208,7 +209,7 @@ export type CreateConsentBody = z.infer<typeof createConsentBodySchema>;
 
 /** `GET /api/v1/projects/:id/consents`: newest first, optionally of one asset or kind, live only. */
 export const listConsentsQuerySchema = paginationQuerySchema.extend({
-  assetId: z.string().uuid().optional(),
+  assetId: safeText().uuid().optional(),
   kind: consentKindSchema.optional(),
   /** `true`: only consents not revoked. */
   live: z.enum(['true', 'false']).optional(),
@@ -228,23 +229,23 @@ export const MAX_SHARE_HOURS = 24 * 90;
 
 /** A link that plays a finished lesson render without sign-in, until it expires or is revoked. */
 export const lessonShareSchema = z.object({
-  id: z.string().uuid(),
-  lessonId: z.string().uuid(),
+  id: safeText().uuid(),
+  lessonId: safeText().uuid(),
   /** The completed `portrait.lesson` (final) job whose video it plays. */
-  jobId: z.string().uuid(),
+  jobId: safeText().uuid(),
   /** The player page; the token in it is shown once, when the share is created. */
-  url: z.string().nullable(),
+  url: safeText().nullable(),
   /** `<iframe …>` snippet for the player page (with the url; null after creation). */
-  embedHtml: z.string().nullable(),
-  expiresAt: z.string(),
-  createdBy: z.string().uuid().nullable(),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
+  embedHtml: safeText().nullable(),
+  expiresAt: safeText(),
+  createdBy: safeText().uuid().nullable(),
+  createdAt: safeText(),
+  revokedAt: safeText().nullable(),
 });
 export type LessonShare = z.infer<typeof lessonShareSchema>;
 
 export const createLessonShareBodySchema = z.object({
-  jobId: z.string().uuid(),
+  jobId: safeText().uuid(),
   expiresInHours: z
     .number()
     .int()
@@ -261,14 +262,14 @@ export const createLessonShareBodySchema = z.object({
  * motion) and writes captions and chapters.
  */
 export const portraitLessonPayloadSchema = z.object({
-  lessonId: z.string().uuid(),
+  lessonId: safeText().uuid(),
   mode: z.enum(['preview', 'final']).default('final'),
 });
 export type PortraitLessonPayload = z.infer<typeof portraitLessonPayloadSchema>;
 
 /** A chapter marker of a rendered lesson (the `chapters` output of `portrait.lesson`): one per section. */
 export const lessonChapterSchema = z.object({
-  title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
+  title: safeText().max(LESSON_LIMITS.maxSectionTitleChars),
   /** Where the chapter starts in the video, in seconds. */
   startSec: z.number().min(0),
 });
@@ -284,7 +285,7 @@ export type LmsFormat = z.infer<typeof lmsFormatSchema>;
  * (video, captions, player, the quiz when the lesson has one; no network requests).
  */
 export const exportLmsPayloadSchema = z.object({
-  lessonJobId: z.string().uuid(),
+  lessonJobId: safeText().uuid(),
   format: lmsFormatSchema,
   /** Share of the video a learner must watch for completion, in percent. */
   completionPercent: z.number().int().min(10).max(100).default(90),
@@ -302,9 +303,9 @@ export const LESSON_TONES = ['friendly', 'formal', 'energetic', 'calm'] as const
  * `LessonDraft`) the team reviews and applies to the lesson, never written over it unasked.
  */
 export const lessonDraftPayloadSchema = z.object({
-  lessonId: z.string().uuid(),
-  topic: z.string().trim().min(3).max(500),
-  audience: z.string().trim().min(1).max(200).default('adult learners'),
+  lessonId: safeText().uuid(),
+  topic: safeText().trim().min(3).max(500),
+  audience: safeText().trim().min(1).max(200).default('adult learners'),
   /** Target length of the narration, in minutes. */
   minutes: z.number().min(0.5).max(30).default(3),
   tone: z.enum(LESSON_TONES).default('friendly'),
@@ -316,12 +317,12 @@ export type LessonDraftPayload = z.infer<typeof lessonDraftPayloadSchema>;
 /** What the LLM must return (validated before anyone sees it); ids are added on apply. */
 export const lessonDraftSchema = z
   .object({
-    title: z.string().min(1).max(LESSON_LIMITS.maxTitleChars),
+    title: safeText().min(1).max(LESSON_LIMITS.maxTitleChars),
     sections: z
       .array(
         z.object({
-          title: z.string().max(LESSON_LIMITS.maxSectionTitleChars),
-          narration: z.string().min(1).max(LESSON_LIMITS.maxNarrationChars),
+          title: safeText().max(LESSON_LIMITS.maxSectionTitleChars),
+          narration: safeText().min(1).max(LESSON_LIMITS.maxNarrationChars),
           slide: lessonSlideSchema.nullable().default(null),
         }),
       )
@@ -333,8 +334,8 @@ export const lessonDraftSchema = z
           .array(
             z
               .object({
-                prompt: z.string().min(1).max(1000),
-                choices: z.array(z.string().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
+                prompt: safeText().min(1).max(1000),
+                choices: z.array(safeText().min(1).max(LESSON_LIMITS.maxChoiceChars)).min(2).max(6),
                 answer: z.number().int().min(0),
               })
               .refine((q) => q.answer < q.choices.length, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './text';
 
 /**
  * What a model does, as the product uses it. Bundled models cover the first group; user models in
@@ -26,9 +27,9 @@ export type TensorDtype = z.infer<typeof tensorDtypeSchema>;
 
 /** One declared input or output: its graph name, element type and shape (a string = symbolic dim). */
 export const tensorSpecSchema = z.object({
-  name: z.string().min(1).max(200),
+  name: safeText().min(1).max(200),
   dtype: tensorDtypeSchema,
-  shape: z.array(z.union([z.number().int().min(1), z.string().min(1).max(50)])).max(8),
+  shape: z.array(z.union([z.number().int().min(1), safeText().min(1).max(50)])).max(8),
 });
 export type TensorSpec = z.infer<typeof tensorSpecSchema>;
 
@@ -37,11 +38,11 @@ const manifestBase = z.object({
   name: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-", at most 64'),
-  version: z.string().min(1).max(50).default('1'),
+  version: safeText().min(1).max(50).default('1'),
   /** SPDX id or a short licence name; shown to users before they use the model's output. */
-  license: z.string().min(1).max(100),
+  license: safeText().min(1).max(100),
   /** Where the weights came from (URL or a sentence), for provenance. */
-  source: z.string().min(1).max(500),
+  source: safeText().min(1).max(500),
   /** The ONNX file, relative to the manifest's folder. */
   file: z
     .string()
@@ -60,13 +61,13 @@ const manifestBase = z.object({
 export const textToImageManifestSchema = manifestBase.extend({
   task: z.literal('text-to-image'),
   io: z.object({
-    inputIds: z.string().min(1),
-    noise: z.string().min(1).optional(),
-    image: z.string().min(1),
+    inputIds: safeText().min(1),
+    noise: safeText().min(1).optional(),
+    image: safeText().min(1),
   }),
   tokenizer: z.discriminatedUnion('type', [
     z.object({ type: z.literal('bytes'), offset: z.number().int().min(0).default(0) }),
-    z.object({ type: z.literal('vocab'), file: z.string().min(1), unknownId: z.number().int().min(0) }),
+    z.object({ type: z.literal('vocab'), file: safeText().min(1), unknownId: z.number().int().min(0) }),
   ]),
   /** Length the ids are padded/truncated to. */
   maxTokens: z.number().int().min(1).max(4096),
@@ -84,16 +85,16 @@ export type TextToImageManifest = z.infer<typeof textToImageManifestSchema>;
 export const speechRecognitionManifestSchema = manifestBase.extend({
   task: z.literal('speech-recognition'),
   io: z.object({
-    features: z.string().min(1).default('input_features'),
-    maxLength: z.string().min(1).default('max_length'),
-    minLength: z.string().min(1).default('min_length'),
-    numBeams: z.string().min(1).default('num_beams'),
-    numReturnSequences: z.string().min(1).default('num_return_sequences'),
-    lengthPenalty: z.string().min(1).default('length_penalty'),
-    repetitionPenalty: z.string().min(1).default('repetition_penalty'),
-    sequences: z.string().min(1).default('sequences'),
+    features: safeText().min(1).default('input_features'),
+    maxLength: safeText().min(1).default('max_length'),
+    minLength: safeText().min(1).default('min_length'),
+    numBeams: safeText().min(1).default('num_beams'),
+    numReturnSequences: safeText().min(1).default('num_return_sequences'),
+    lengthPenalty: safeText().min(1).default('length_penalty'),
+    repetitionPenalty: safeText().min(1).default('repetition_penalty'),
+    sequences: safeText().min(1).default('sequences'),
   }),
-  vocab: z.string().min(1),
+  vocab: safeText().min(1),
   melBins: z.literal(80).or(z.literal(128)).default(80),
   maxTokens: z.number().int().min(1).max(448).default(200),
 });
@@ -116,16 +117,16 @@ export type ModelStatus = (typeof MODEL_STATUSES)[number];
 
 /** One installed model as a worker reports it. */
 export const modelReportEntrySchema = z.object({
-  name: z.string(),
+  name: safeText(),
   task: modelTaskSchema,
-  version: z.string(),
-  license: z.string(),
-  source: z.string(),
+  version: safeText(),
+  license: safeText(),
+  source: safeText(),
   origin: z.enum(['bundled', 'user', 'provider']),
   /** Where it runs now, or where it will run once loaded. */
   provider: modelProviderSchema,
   /** Why it is not on the requested device (e.g. CUDA failed to load), when it fell back. */
-  fallbackReason: z.string().nullable(),
+  fallbackReason: safeText().nullable(),
   /** Loaded and warmed up. */
   warm: z.boolean(),
   runs: z.number().int().min(0),
@@ -136,14 +137,14 @@ export const modelReportEntrySchema = z.object({
    */
   status: z.enum(MODEL_STATUSES).default('unchecked'),
   /** Why it is unavailable, for a person, with the fix where there is one (e.g. the apt command). */
-  reason: z.string().max(500).nullable().default(null),
+  reason: safeText().max(500).nullable().default(null),
 });
 export type ModelReportEntry = z.infer<typeof modelReportEntrySchema>;
 
 /** A voice a worker can speak dialogue with: bundled (`festival-kal`) or a provider's (`provider:alloy`). */
 export const voiceOptionSchema = z.object({
-  id: z.string().min(1).max(100),
-  label: z.string().max(200),
+  id: safeText().min(1).max(100),
+  label: safeText().max(200),
   source: z.enum(['bundled', 'provider']),
   /** The voice's register, used to give characters of a known gender a matching voice. */
   gender: z.enum(['female', 'male']).nullable().default(null),
@@ -153,18 +154,18 @@ export const voiceOptionSchema = z.object({
    */
   available: z.boolean().default(true),
   /** Why it is unavailable, for a person; null when available. */
-  reason: z.string().max(500).nullable().default(null),
+  reason: safeText().max(500).nullable().default(null),
 });
 export type VoiceOption = z.infer<typeof voiceOptionSchema>;
 
 /** A worker's whole report, published to Redis and read by the API for `GET /api/v1/models`. */
 export const workerModelsReportSchema = z.object({
-  workerId: z.string(),
+  workerId: safeText(),
   device: z.enum(['auto', 'cuda', 'cpu']),
   /** The provider sessions are created on: `cuda` when the GPU loaded, else `cpu`. */
   activeProvider: z.enum(['cuda', 'cpu']),
-  deviceReason: z.string().nullable(),
-  updatedAt: z.string(),
+  deviceReason: safeText().nullable(),
+  updatedAt: safeText(),
   models: z.array(modelReportEntrySchema),
   /** Voices for dialogue in renders, in the order characters are given them by default. */
   voices: z.array(voiceOptionSchema).default([]),
@@ -172,14 +173,14 @@ export const workerModelsReportSchema = z.object({
    * Job types this worker runs: it has their pipeline and consumes their queue. The API offers
    * and accepts only types some live worker announces here.
    */
-  pipelines: z.array(z.string().max(100)).max(100).default([]),
+  pipelines: z.array(safeText().max(100)).max(100).default([]),
   /**
    * Job types this worker has a pipeline for and whose queue it consumes, but cannot run as it is
    * configured (e.g. `lesson.draft` without an LLM provider), each with the reason for a person.
    * The API names the reason when no live worker runs the type.
    */
   unavailable: z
-    .array(z.object({ type: z.string().max(100), reason: z.string().max(500) }))
+    .array(z.object({ type: safeText().max(100), reason: safeText().max(500) }))
     .max(100)
     .default([]),
 });

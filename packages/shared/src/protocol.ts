@@ -25,6 +25,8 @@ export const CLOSE_CODES = {
   documentTooLarge: 4414,
   /** Too many connections to this document. */
   tooManyConnections: 4429,
+  /** Presence (awareness) updates too large or too frequent: see AWARENESS_LIMITS. */
+  awarenessFlood: 4430,
   /** Role changed; reconnect with a new ticket to get the new rights. */
   roleChanged: 4409,
   /** Server shutting down; reconnect (to another instance). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sceneSpans } from './render-timing';
+import { safeText } from './text';
 
 /**
  * What a finished `render.video` job records in its `video` output's `value`: enough to place
@@ -8,8 +9,8 @@ import { sceneSpans } from './render-timing';
 
 /** One scene of a render: which storyboard scene, and the frames it spans at the render's rate. */
 export const renderSceneSchema = z.object({
-  sceneId: z.string().min(1).max(64),
-  heading: z.string().max(500),
+  sceneId: safeText().min(1).max(64),
+  heading: safeText().max(500),
   /** First frame of the scene (its incoming transition starts here). */
   startFrame: z.number().int().min(0),
   /** First frame after it: the next scene's start, or the video's frame count. */
@@ -19,7 +20,7 @@ export type RenderScene = z.infer<typeof renderSceneSchema>;
 
 export const renderVideoValueSchema = z.looseObject({
   /** The pinned document version the render shows. */
-  versionId: z.string().uuid(),
+  versionId: safeText().uuid(),
   durationSec: z.number().min(0),
   width: z.number().int().positive(),
   height: z.number().int().positive(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './text';
 import { lineChangeSchema } from './versions';
 
 /**
@@ -7,8 +8,8 @@ import { lineChangeSchema } from './versions';
  * Postgres (they carry authority), never in the Y.Doc.
  */
 
-const uuid = z.string().uuid();
-const sceneId = z.string().min(1).max(64);
+const uuid = safeText().uuid();
+const sceneId = safeText().min(1).max(64);
 /** A normalized coordinate on a video frame: 0 is the left/top edge, 1 the right/bottom edge. */
 const unit = z.number().min(0).max(1);
 
@@ -22,7 +23,7 @@ export const drawingShapeSchema = z
       .array(z.tuple([unit, unit]))
       .min(1)
       .max(500),
-    color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a #rrggbb colour'),
+    color: safeText().regex(/^#[0-9a-fA-F]{6}$/, 'a #rrggbb colour'),
   })
   .refine((s) => s.kind === 'path' || s.points.length === 2, {
     message: 'line, arrow, rect and ellipse take exactly two points',
@@ -89,13 +90,13 @@ export const commentAnchorSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('script'),
     sceneId: sceneId.optional(),
-    start: z.string(),
-    end: z.string(),
+    start: safeText(),
+    end: safeText(),
     /** Current offsets in the script; null when the text it pointed at was deleted. */
     from: z.number().int().nullable(),
     to: z.number().int().nullable(),
     /** The text now between from and to (at most 200 characters). */
-    quote: z.string(),
+    quote: safeText(),
   }),
   mediaAnchor,
 ]);
@@ -103,12 +104,12 @@ export type CommentAnchor = z.infer<typeof commentAnchorSchema>;
 
 /** A piece of a rendered comment body. Clients render these as text nodes: nothing is HTML. */
 export const commentNodeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('bold'), text: z.string() }),
-  z.object({ type: z.literal('italic'), text: z.string() }),
-  z.object({ type: z.literal('code'), text: z.string() }),
-  z.object({ type: z.literal('link'), text: z.string(), href: z.string() }),
-  z.object({ type: z.literal('mention'), userId: uuid, name: z.string() }),
+  z.object({ type: z.literal('text'), text: safeText() }),
+  z.object({ type: z.literal('bold'), text: safeText() }),
+  z.object({ type: z.literal('italic'), text: safeText() }),
+  z.object({ type: z.literal('code'), text: safeText() }),
+  z.object({ type: z.literal('link'), text: safeText(), href: safeText() }),
+  z.object({ type: z.literal('mention'), userId: uuid, name: safeText() }),
   z.object({ type: z.literal('break') }),
 ]);
 export type CommentNode = z.infer<typeof commentNodeSchema>;
@@ -117,7 +118,7 @@ export const COMMENT_MAX_CHARS = 10_000;
 
 export const createCommentBodySchema = z.object({
   /** Markdown-lite: **bold**, *italic*, `code`, [text](https://…), mentions as @[Name](user:<id>). */
-  body: z.string().trim().min(1).max(COMMENT_MAX_CHARS),
+  body: safeText().trim().min(1).max(COMMENT_MAX_CHARS),
   /** Reply to this comment (replies of replies attach to the thread's first comment). */
   parentId: uuid.optional(),
   anchor: commentAnchorInputSchema.optional(),
@@ -127,7 +128,7 @@ export type CreateCommentBody = z.infer<typeof createCommentBodySchema>;
 /** Edit the text (author only) and/or resolve or reopen the thread (any commenter). */
 export const updateCommentBodySchema = z
   .object({
-    body: z.string().trim().min(1).max(COMMENT_MAX_CHARS).optional(),
+    body: safeText().trim().min(1).max(COMMENT_MAX_CHARS).optional(),
     resolved: z.boolean().optional(),
   })
   .refine((b) => b.body !== undefined || b.resolved !== undefined, { message: 'nothing to change' });
@@ -140,7 +141,7 @@ export const listCommentsQuerySchema = z.object({
   assetId: uuid.optional(),
 });
 
-export const commentAuthorSchema = z.object({ id: uuid, name: z.string() });
+export const commentAuthorSchema = z.object({ id: uuid, name: safeText() });
 
 export const commentSchema = z.object({
   id: uuid,
@@ -148,19 +149,19 @@ export const commentSchema = z.object({
   parentId: uuid.nullable(),
   author: commentAuthorSchema.nullable(),
   /** The raw text as written (empty once deleted). */
-  body: z.string(),
+  body: safeText(),
   /** The body parsed into safe pieces. */
   nodes: z.array(commentNodeSchema),
   /** The body as escaped HTML with only <strong>, <em>, <code>, <a href="http(s)…">, <br>. */
-  html: z.string(),
+  html: safeText(),
   anchor: commentAnchorSchema,
-  sceneId: z.string().nullable(),
+  sceneId: safeText().nullable(),
   mentions: z.array(uuid),
-  resolvedAt: z.string().nullable(),
+  resolvedAt: safeText().nullable(),
   resolvedBy: uuid.nullable(),
-  editedAt: z.string().nullable(),
-  deletedAt: z.string().nullable(),
-  createdAt: z.string(),
+  editedAt: safeText().nullable(),
+  deletedAt: safeText().nullable(),
+  createdAt: safeText(),
 });
 export type Comment = z.infer<typeof commentSchema>;
 
@@ -173,28 +174,28 @@ export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 export const createApprovalBodySchema = z.object({
   status: approvalDecisionSchema,
-  note: z.string().trim().max(5000).optional(),
+  note: safeText().trim().max(5000).optional(),
 });
 
 /** What an approval covers: the scene as the reviewer saw it. Hashed server-side. */
 export const sceneReviewContentSchema = z.object({
-  heading: z.string(),
-  synopsis: z.string(),
+  heading: safeText(),
+  synopsis: safeText(),
   /** The scene's part of the script, heading to the next heading. */
-  scriptText: z.string(),
+  scriptText: safeText(),
   dialogue: z.array(
-    z.object({ character: z.string(), text: z.string(), parenthetical: z.string().nullable().optional() }),
+    z.object({ character: safeText(), text: safeText(), parenthetical: safeText().nullable().optional() }),
   ),
-  frameAssetId: z.string().nullable(),
-  shot: z.string(),
-  camera: z.string(),
+  frameAssetId: safeText().nullable(),
+  shot: safeText(),
+  camera: safeText(),
   durationSec: z.number(),
 });
 export type SceneReviewContent = z.infer<typeof sceneReviewContentSchema>;
 
 /** One field that changed since an approval. */
 export const reviewChangeSchema = z.object({
-  field: z.string(),
+  field: safeText(),
   before: z.unknown(),
   after: z.unknown(),
 });
@@ -204,11 +205,11 @@ export const approvalSchema = z.object({
   projectId: uuid,
   sceneId,
   status: approvalDecisionSchema,
-  note: z.string().nullable(),
+  note: safeText().nullable(),
   reviewer: commentAuthorSchema.nullable(),
-  contentHash: z.string(),
+  contentHash: safeText(),
   content: sceneReviewContentSchema,
-  createdAt: z.string(),
+  createdAt: safeText(),
   /** The scene's current content hashes differently (or the scene is gone). */
   stale: z.boolean(),
   /** What changed since the decision, field by field (empty when not stale). */
@@ -225,8 +226,8 @@ export type SceneReviewStatus = z.infer<typeof sceneReviewStatusSchema>;
 export const sceneReviewSchema = z.object({
   sceneId,
   index: z.number().int(),
-  heading: z.string(),
-  frameAssetId: z.string().nullable(),
+  heading: safeText(),
+  frameAssetId: safeText().nullable(),
   status: sceneReviewStatusSchema,
   /** The newest decision on the scene, with its staleness. */
   approval: approvalSchema.nullable(),
@@ -258,9 +259,9 @@ export const notificationSchema = z.object({
   kind: notificationKindSchema,
   projectId: uuid.nullable(),
   /** Kind-specific: commentId, sceneId, status, jobId, actor name, a short excerpt. */
-  payload: z.record(z.string(), z.unknown()),
-  readAt: z.string().nullable(),
-  createdAt: z.string(),
+  payload: z.record(safeText(), z.unknown()),
+  readAt: safeText().nullable(),
+  createdAt: safeText(),
 });
 export type Notification = z.infer<typeof notificationSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './text';
 
 /**
  * Files made from one pinned version of a project's document (its script and storyboard), each
@@ -47,7 +48,7 @@ export const STORYBOARD_FRAMES_PER_PAGE = { default: 3, min: 1, max: 6 } as cons
  * request arrives (default). `?perPage=` sets storyboard frames per page (1–6).
  */
 export const deliverableQuerySchema = z.object({
-  version: z.union([z.literal('current'), z.string().uuid()]).default('current'),
+  version: z.union([z.literal('current'), safeText().uuid()]).default('current'),
   perPage: z.coerce
     .number()
     .int()
@@ -62,25 +63,25 @@ export type DeliverableQuery = z.infer<typeof deliverableQuerySchema>;
  * edit decision lists the bundle carries. Without it, the newest completed render made from that
  * named version is taken (none for `current`, which no render was made from).
  */
-export const handoverQuerySchema = deliverableQuerySchema.extend({ render: z.string().uuid().optional() });
+export const handoverQuerySchema = deliverableQuerySchema.extend({ render: safeText().uuid().optional() });
 export type HandoverQuery = z.infer<typeof handoverQuerySchema>;
 
 /** One file of a handover bundle, as `manifest.json` lists it. */
 export const handoverFileSchema = z.object({
-  path: z.string(),
-  kind: z.string(),
+  path: safeText(),
+  kind: safeText(),
   bytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: safeText().regex(/^[0-9a-f]{64}$/),
 });
 
 /** `manifest.json` at the root of `handover.zip`. */
 export const handoverManifestSchema = z.object({
-  project: z.object({ id: z.string().uuid(), name: z.string() }),
+  project: z.object({ id: safeText().uuid(), name: safeText() }),
   /** The pinned version: a named version's id, or the id minted for the `current` snapshot. */
-  version: z.object({ id: z.string(), name: z.string(), pinnedAt: z.string() }),
-  createdAt: z.string(),
+  version: z.object({ id: safeText(), name: safeText(), pinnedAt: safeText() }),
+  createdAt: safeText(),
   /** The render whose subtitles and edit decision lists are in the bundle; null when none. */
-  render: z.object({ jobId: z.string().uuid() }).nullable(),
+  render: z.object({ jobId: safeText().uuid() }).nullable(),
   files: z.array(handoverFileSchema),
 });
 export type HandoverManifest = z.infer<typeof handoverManifestSchema>;

@@ -1,26 +1,27 @@
 import { z } from 'zod';
 import { roleSchema } from './roles';
+import { safeText } from './text';
 
 /** Realtime tickets live 60 s: long enough to connect, short enough that a leaked one is useless. */
 export const TICKET_TTL_SEC = 60;
 /** JWT audience of realtime tickets; access tokens carry a different one so neither passes for the other. */
 export const TICKET_AUDIENCE = 'clapboard-realtime';
 
-export const ticketRequestSchema = z.object({ projectId: z.string().uuid() });
+export const ticketRequestSchema = z.object({ projectId: safeText().uuid() });
 export type TicketRequest = z.infer<typeof ticketRequestSchema>;
 
 export const ticketResponseSchema = z.object({
-  ticket: z.string(),
-  expiresAt: z.string(),
+  ticket: safeText(),
+  expiresAt: safeText(),
   role: roleSchema,
 });
 export type TicketResponse = z.infer<typeof ticketResponseSchema>;
 
 /** What a verified ticket says: who, which project, which role. */
 export const ticketClaimsSchema = z.object({
-  userId: z.string().uuid(),
-  name: z.string(),
-  projectId: z.string().uuid(),
+  userId: safeText().uuid(),
+  name: safeText(),
+  projectId: safeText().uuid(),
   role: roleSchema,
   expiresAt: z.number().int(),
 });

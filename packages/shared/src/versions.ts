@@ -1,36 +1,37 @@
 import { z } from 'zod';
+import { safeText } from './text';
 
 /** `POST /api/v1/projects/:id/versions`: name the current state of the document. */
-export const createVersionBodySchema = z.object({ name: z.string().trim().min(1).max(200) });
+export const createVersionBodySchema = z.object({ name: safeText().trim().min(1).max(200) });
 export type CreateVersionBody = z.infer<typeof createVersionBodySchema>;
 
 export const VERSION_SOURCES = ['manual', 'render', 'restore', 'import'] as const;
 
 /** A named version as listed (the encoded state itself is not sent). */
 export const versionSchema = z.object({
-  id: z.string().uuid(),
-  projectId: z.string().uuid(),
-  name: z.string(),
+  id: safeText().uuid(),
+  projectId: safeText().uuid(),
+  name: safeText(),
   source: z.enum(VERSION_SOURCES),
   /** Size of the stored encoded state in bytes. */
   byteSize: z.number().int(),
-  createdBy: z.string().uuid().nullable(),
-  createdAt: z.string(),
+  createdBy: safeText().uuid().nullable(),
+  createdAt: safeText(),
 });
 export type Version = z.infer<typeof versionSchema>;
 
 /** A scene as read from the document: plain JSON of its Y.Map (see `sceneSchema` for the fields). */
-export const versionSceneSchema = z.record(z.string(), z.unknown());
+export const versionSceneSchema = z.record(safeText(), z.unknown());
 
 /** `GET …/versions/:versionId`: what the version holds, readable. */
 export const versionPreviewSchema = z.object({
   version: versionSchema,
-  script: z.string(),
+  script: safeText(),
   scenes: z.array(versionSceneSchema),
 });
 export type VersionPreview = z.infer<typeof versionPreviewSchema>;
 
-export const lineChangeSchema = z.object({ op: z.enum(['equal', 'add', 'remove']), text: z.string() });
+export const lineChangeSchema = z.object({ op: z.enum(['equal', 'add', 'remove']), text: safeText() });
 
 /** `GET …/versions/:a/diff/:b`: what changed from version `a` to version `b`. */
 export const versionDiffSchema = z.object({
@@ -46,13 +47,13 @@ export const versionDiffSchema = z.object({
     removed: z.array(versionSceneSchema),
     changed: z.array(
       z.object({
-        id: z.string(),
-        fields: z.array(z.string()),
+        id: safeText(),
+        fields: z.array(safeText()),
         before: versionSceneSchema,
         after: versionSceneSchema,
       }),
     ),
-    moved: z.array(z.string()),
+    moved: z.array(safeText()),
   }),
 });
 export type VersionDiff = z.infer<typeof versionDiffSchema>;

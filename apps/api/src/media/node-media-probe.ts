@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { spawnTied } from '@clapboard/server/spawn-tied';
 import sharp, { type Metadata } from 'sharp';
 import { type MediaProbe, ProbeError, type ProbeInput, type ProbeResult } from './media-probe';
 
@@ -23,7 +23,7 @@ export interface NodeMediaProbeOptions {
 /** Runs a command, collecting stdout (capped at 64 MiB) and stderr; rejects on non-zero exit or timeout. */
 function run(cmd: string, args: string[], timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTied(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let outBytes = 0;
     let err = '';

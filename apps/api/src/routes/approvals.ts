@@ -78,7 +78,9 @@ export function approvalRoutes(deps: ApprovalRouteDeps) {
         const userId = c.var.userId!;
         await authorizeProject(sql, id, userId, 'approvals:write');
         const { doc } = await loadDocument(sql, id);
-        const scene = sceneReviewContents(readDocumentContent(doc)).find((s) => s.sceneId === sceneId);
+        const scene = (await sceneReviewContents(readDocumentContent(doc))).find(
+          (s) => s.sceneId === sceneId,
+        );
         doc.destroy();
         if (!scene) throw notFound('Scene');
         const [row] = await sql<ApprovalRow[]>`

@@ -52,7 +52,7 @@ async function storedAnchor(
   doc: () => Promise<Y.Doc>,
 ): Promise<StoredAnchor> {
   if ('sceneId' in anchor && anchor.sceneId !== undefined) {
-    const scenes = sceneReviewContents(readDocumentContent(await doc()));
+    const scenes = await sceneReviewContents(readDocumentContent(await doc()));
     if (!scenes.some((s) => s.sceneId === anchor.sceneId))
       throw unprocessable('The anchor names a scene this project does not have.', {
         sceneId: anchor.sceneId,

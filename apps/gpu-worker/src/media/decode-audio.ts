@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processTempDir } from '../jobs/scratch-root';
 import { runFfmpeg } from './ffmpeg';
 
 /** Mono float PCM in [-1, 1] at a known sample rate. */
@@ -21,7 +21,7 @@ export async function decodeAudio(
   options: { sampleRate?: number; signal?: AbortSignal } = {},
 ): Promise<PcmAudio> {
   const sampleRate = options.sampleRate ?? 16_000;
-  const dir = await mkdtemp(join(tmpdir(), 'clapboard-pcm-'));
+  const dir = await mkdtemp(join(processTempDir(), 'pcm-'));
   const out = join(dir, 'audio.f32');
   try {
     await runFfmpeg(['-y', '-i', file, '-vn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', out], {

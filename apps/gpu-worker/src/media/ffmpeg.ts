@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import { spawnTied } from '@clapboard/server/spawn-tied';
 
 /** Progress parsed from `-progress pipe:1`. */
 export interface FfmpegProgress {
@@ -96,7 +96,7 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(new FfmpegAbortedError());
   return new Promise((resolve, reject) => {
-    const child = spawn(
+    const child = spawnTied(
       options.bin ?? 'ffmpeg',
       ['-hide_banner', '-nostdin', '-progress', 'pipe:1', '-nostats', ...args],
       {
@@ -222,7 +222,7 @@ export function ffprobe(
   options: { signal?: AbortSignal; bin?: string; timeoutMs?: number } = {},
 ): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
+    const child = spawnTied(
       options.bin ?? 'ffprobe',
       ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
       {

@@ -1,5 +1,6 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { spawnTied } from '@clapboard/server/spawn-tied';
 
 /** Sessions per voice (a worker speaks at most this many lines at once with one voice). */
 const MAX_SESSIONS = 2;
@@ -32,7 +33,7 @@ class FestivalSession {
     private readonly onExit: (s: FestivalSession) => void,
     bin = 'festival',
   ) {
-    this.child = spawn(bin, ['--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawnTied(bin, ['--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.setEncoding('utf8').on('data', (d: string) => {
       this.stdout = (this.stdout + d).slice(-4096);
       if (this.waiter && this.stdout.includes(this.waiter.marker)) {

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processTempDir } from '../jobs/scratch-root';
 import { runFfmpeg } from '../media/ffmpeg';
 import { runProgram } from './run-program';
 import { DEFAULT_SPEECH_PROGRAMS, SPEECH_INSTALL_HINTS } from './speech-programs';
@@ -48,7 +48,7 @@ export async function recognizeSpeech(
   file: string,
   options: { signal?: AbortSignal; program?: string } = {},
 ): Promise<Transcript> {
-  const dir = await mkdtemp(join(tmpdir(), 'clapboard-asr-'));
+  const dir = await mkdtemp(join(processTempDir(), 'asr-'));
   try {
     const wav = join(dir, 'in.wav');
     await runFfmpeg(['-y', '-i', file, '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', wav], {

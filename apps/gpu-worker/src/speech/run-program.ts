@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnTied } from '@clapboard/server/spawn-tied';
 
 /** A native program (festival, flite, pocketsphinx) failed or could not start. */
 export class ProgramError extends Error {
@@ -26,7 +26,7 @@ export function runProgram(
   options: { stdin?: string; timeoutMs?: number; signal?: AbortSignal; installHint?: string } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
+    const child = spawnTied(bin, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 120_000,
       signal: options.signal,

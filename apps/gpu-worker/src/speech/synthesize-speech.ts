@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processTempDir } from '../jobs/scratch-root';
 import { ffprobe } from '../media/ffmpeg';
 import { wavInfo } from '../media/wav-info';
 import { parseFestivalSegments, type TimedPhone } from './festival-segments';
@@ -71,7 +71,7 @@ export async function synthesizeSpeech(
   if (spec.engine === 'espeak') {
     await writeFile(outFile, await synthesizeEspeak(clean, spec.voice));
   } else {
-    const dir = await mkdtemp(join(tmpdir(), 'clapboard-tts-'));
+    const dir = await mkdtemp(join(processTempDir(), 'tts-'));
     try {
       const textFile = join(dir, 'text.txt');
       await writeFile(textFile, clean);

@@ -9,7 +9,7 @@ import {
 } from '@clapboard/server/documents';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
-import { DOC_LIMITS } from '@clapboard/shared/document';
+import { AWARENESS_LIMITS, DOC_LIMITS } from '@clapboard/shared/document';
 import { can } from '@clapboard/shared/permissions';
 import { CLOSE_CODES, YJS_MESSAGE } from '@clapboard/shared/protocol';
 import type { Role } from '@clapboard/shared/roles';
@@ -18,6 +18,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { type AwarenessEntry, decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-guard';
 import type { DocConn } from './doc-conn';
 import type { PersistQueue } from './persist-queue';
 import type { RealtimeStats } from './realtime-stats';
@@ -135,11 +136,9 @@ export class DocRoom {
       switch (type) {
         case YJS_MESSAGE.sync:
           return this.handleSync(conn, decoder);
-        case YJS_MESSAGE.awareness: {
-          // Everyone may show presence, read-only members included.
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), conn);
-          return null;
-        }
+        case YJS_MESSAGE.awareness:
+          // Everyone may show presence, read-only members included, within bounds.
+          return this.handleAwareness(conn, decoding.readVarUint8Array(decoder));
         case YJS_MESSAGE.auth:
           // Authorization happens on connect from the ticket; in-band auth messages are ignored.
           return null;
@@ -153,6 +152,44 @@ export class DocRoom {
       if (err instanceof MalformedMessageError) throw err;
       throw new MalformedMessageError(err instanceof Error ? err.message : String(err));
     }
+  }
+
+  /**
+   * Applies the part of a presence update this connection may make: entries for client ids it
+   * holds, or new ones up to AWARENESS_LIMITS.maxClientIdsPerConn. The official provider echoes
+   * every change it hears back to the server, so an entry for someone else's id that is not newer
+   * than what we have is an echo and is skipped quietly; a newer one (an overwrite) or a removal of
+   * a present entry (an erase) is refused and counted. What remains must be small and not too
+   * frequent, else the connection is closed with awarenessFlood.
+   */
+  private handleAwareness(conn: DocConn, update: Uint8Array): number | null {
+    const states = this.awareness.getStates();
+    const own: AwarenessEntry[] = [];
+    let claimed = conn.awarenessIds.size;
+    let refused = false;
+    for (const e of decodeAwarenessEntries(update)) {
+      if (conn.awarenessIds.has(e.id)) {
+        own.push(e);
+        continue;
+      }
+      const known = this.awareness.meta.get(e.id)?.clock ?? -1;
+      const held = states.has(e.id) || [...this.conns.values()].some((c) => c.awarenessIds.has(e.id));
+      if (held) {
+        if (e.clock > known || (e.clock === known && e.state === 'null')) refused = true;
+      } else if (e.clock > known) {
+        if (++claimed <= AWARENESS_LIMITS.maxClientIdsPerConn) own.push(e);
+        else refused = true;
+      }
+    }
+    if (refused) this.deps.stats.awarenessForeignDropped++;
+    if (own.length === 0) return null;
+    const bytes = own.reduce((n, e) => n + e.state.length, 0);
+    if (bytes > AWARENESS_LIMITS.maxUpdateBytes || !conn.awarenessBudget.take()) {
+      this.deps.stats.awarenessFloodClosed++;
+      return CLOSE_CODES.awarenessFlood;
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), conn);
+    return null;
   }
 
   private handleSync(conn: DocConn, decoder: decoding.Decoder): number | null {

@@ -14,6 +14,10 @@ export interface RealtimeStats {
   maxPersistLatencyMs: number;
   /** Connections closed for malformed or oversized messages. */
   malformedClosed: number;
+  /** Connections closed for flooding presence (too large or too frequent awareness updates). */
+  awarenessFloodClosed: number;
+  /** Awareness updates dropped for touching a client id another connection holds. */
+  awarenessForeignDropped: number;
   /** Compactions that folded rows into a snapshot. */
   compactions: number;
 }
@@ -28,6 +32,8 @@ export function createRealtimeStats(): RealtimeStats {
     persistErrors: 0,
     maxPersistLatencyMs: 0,
     malformedClosed: 0,
+    awarenessFloodClosed: 0,
+    awarenessForeignDropped: 0,
     compactions: 0,
   };
 }

@@ -8,6 +8,7 @@ import { CLOSE_CODES } from '@clapboard/shared/protocol';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { projectAccess } from '../membership/project-role';
 import type { MembershipWatch } from '../membership/watch-membership';
+import { AwarenessBudget } from './awareness-guard';
 import type { DocConn } from './doc-conn';
 import type { DocRoom } from './doc-room';
 import { MalformedMessageError } from './doc-room';
@@ -126,7 +127,13 @@ export function createYjsEndpoint(deps: YjsEndpointDeps): YjsEndpoint {
       role = await checkAccess(ws, docId, userId);
       if (!role || ws.readyState !== ws.OPEN) return leave();
     }
-    const conn: DocConn = { ws, userId, role, awarenessIds: new Set() };
+    const conn: DocConn = {
+      ws,
+      userId,
+      role,
+      awarenessIds: new Set(),
+      awarenessBudget: new AwarenessBudget(),
+    };
     ws.on('close', leave);
     room.addConn(conn);
     deliver = (data) => {

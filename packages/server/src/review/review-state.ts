@@ -60,7 +60,7 @@ export async function assessDecisions(
   projectId: string,
   content: DocumentContent,
 ): Promise<{ scenes: ReviewableScene[]; approvals: Map<string, Approval> }> {
-  const scenes = sceneReviewContents(content);
+  const scenes = await sceneReviewContents(content);
   const byId = new Map(scenes.map((s) => [s.sceneId, s]));
   const approvals = new Map<string, Approval>();
   for (const row of await latestDecisions(sql, projectId))

@@ -1,6 +1,6 @@
-import { extractScenes, parseFountain } from '@clapboard/screenplay';
 import type { SceneReviewContent } from '@clapboard/shared/review';
 import type { DocumentContent } from '../documents/read-document-content';
+import { sceneHeadingKey as key, scriptSceneRanges } from './script-scene-ranges';
 
 /** A live scene of the storyboard with what a reviewer approves of it. */
 export interface ReviewableScene {
@@ -9,7 +9,6 @@ export interface ReviewableScene {
   content: SceneReviewContent;
 }
 
-const key = (heading: string) => heading.toUpperCase().replace(/\s+/g, ' ').trim();
 const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
 
 /**
@@ -17,15 +16,19 @@ const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback
  * the script. Scene maps do not store script offsets, so the script part is found by heading: the
  * k-th storyboard scene with a heading gets the k-th script scene with that heading (the storyboard
  * may be reordered; headings still pair up). A scene whose heading is not in the script has an
- * empty script part. Removed scenes are left out.
+ * empty script part. Removed scenes are left out. The script is parsed off the event loop when it
+ * is large (`scriptSceneRanges`).
  */
-export function sceneReviewContents(content: DocumentContent): ReviewableScene[] {
-  const scriptScenes = extractScenes(parseFountain(content.script));
+export async function sceneReviewContents(content: DocumentContent): Promise<ReviewableScene[]> {
+  const scriptScenes = await scriptSceneRanges(content.script);
+  // Only the headings the storyboard has are sliced out (a long script has tens of thousands).
+  const wanted = new Set(content.scenes.map((scene) => key(str(scene.heading))));
   const byHeading = new Map<string, string[]>();
   for (const s of scriptScenes) {
-    const list = byHeading.get(key(s.heading)) ?? [];
-    list.push(content.script.slice(s.range.start, s.range.end).trimEnd());
-    byHeading.set(key(s.heading), list);
+    if (!wanted.has(s.key)) continue;
+    const list = byHeading.get(s.key) ?? [];
+    list.push(content.script.slice(s.start, s.end).trimEnd());
+    byHeading.set(s.key, list);
   }
   const used = new Map<string, number>();
   const out: ReviewableScene[] = [];
