@@ -9,13 +9,15 @@ import type { AppEnv } from './app-env';
 import type { PeerAddress } from './auth/client-ip';
 import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
+import type { Mailer } from './mail/mailer';
 import type { MediaProbe } from './media/media-probe';
 import { requestContext } from './middleware/request-context';
+import { accountRoutes } from './routes/account';
 import { adminQueueRoutes } from './routes/admin-queues';
 import { approvalRoutes } from './routes/approvals';
 import { assetDownloadRoutes } from './routes/asset-downloads';
 import { assetRoutes } from './routes/assets';
-import { authRoutes, type LoginRateLimit } from './routes/auth';
+import { authRoutes, type LoginRateLimit, type RegisterRateLimit } from './routes/auth';
 import { budgetRoutes } from './routes/budget';
 import { commentRoutes } from './routes/comments';
 import { consentRoutes } from './routes/consents';
@@ -56,8 +58,16 @@ export interface AppDeps {
   uploadLimits?: { maxBytes?: Partial<Record<AssetKind, number>>; maxImagePixels?: number };
   /** Resumable (tus) upload bounds; defaults in DEFAULT_RESUMABLE_LIMITS (4 GiB, 3 open per user, 24 h). */
   resumableLimits?: Partial<ResumableLimits>;
-  /** Login attempts per window; default 5 per account and 20 per IP per 60 s. */
+  /** Sign-in limits; defaults in DEFAULT_LOGIN_RATE_LIMIT (20 per address per minute, backoff after 5 wrong passwords per address+account). */
   loginRateLimit?: Partial<LoginRateLimit>;
+  /** Registration and reset-request limits; defaults in DEFAULT_REGISTER_RATE_LIMIT (10 per address, 3 per email per hour). */
+  registerRateLimit?: Partial<RegisterRateLimit>;
+  /** Sends reset links and account notices; absent: no email, instance admins issue reset links. */
+  mailer?: Mailer;
+  /** Lifetime of password reset links (seconds); default 3600. */
+  passwordResetTtlSec?: number;
+  /** How long a just-rotated refresh token still yields its successor (concurrent tabs); default 10 s. */
+  refreshGraceSec?: number;
   /** Requests per IP per window on the public share-link routes; default 600 per 60 s. */
   embedRateLimit?: Partial<EmbedRateLimit>;
   /** Lifetime of signed asset URLs (seconds); default 3600. */
@@ -104,6 +114,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps));
+  app.route('/', accountRoutes(deps));
   app.route('/', projectRoutes(deps));
   app.route('/', jobRoutes(deps));
   app.route('/', budgetRoutes(deps));

@@ -13,6 +13,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { loadEnv } from './env';
+import { createSmtpMailer } from './mail/mailer';
 import { createNodeMediaProbe } from './media/node-media-probe';
 import { sweepExpiredUploads } from './uploads/sweep-expired-uploads';
 
@@ -60,7 +61,14 @@ await runMain('api', async () => {
       maxOpenPerUser: env.RESUMABLE_UPLOADS_PER_USER,
       expirySec: env.RESUMABLE_UPLOAD_EXPIRY_SEC,
     },
-    loginRateLimit: { perAccount: env.LOGIN_RATE_PER_ACCOUNT, perIp: env.LOGIN_RATE_PER_IP },
+    loginRateLimit: {
+      perIp: env.LOGIN_RATE_PER_IP,
+      perIpAccount: env.LOGIN_FAILURES_BEFORE_BACKOFF,
+      accountCeiling: env.LOGIN_ACCOUNT_FAILURE_CEILING,
+    },
+    registerRateLimit: { perIp: env.REGISTER_RATE_PER_IP, perEmail: env.REGISTER_RATE_PER_EMAIL },
+    mailer: env.SMTP_URL ? createSmtpMailer(env.SMTP_URL, env.SMTP_FROM) : undefined,
+    passwordResetTtlSec: env.PASSWORD_RESET_TTL_MIN * 60,
     assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
     // The socket's address; conninfo is the Node adapter's, so the app itself stays runtime-neutral.
     peerAddress: (c) => getConnInfo(c).remote.address,
@@ -69,7 +77,10 @@ await runMain('api', async () => {
 
   const server = createServer(getRequestListener(app.fetch));
   const port = await listen(server, env.API_PORT, env.API_HOST, 'API_PORT');
-  log.info({ port, publicUrl, blobStore: blobStore.kind }, 'api listening');
+  log.info(
+    { port, publicUrl, blobStore: blobStore.kind, passwordReset: env.SMTP_URL ? 'email' : 'admin' },
+    'api listening',
+  );
 
   // Repairs jobs whose row was written but whose flow was never added (a crash in between).
   const reconcile = () =>
