@@ -3,7 +3,7 @@ import {
   type OwnedProjectsBlocking,
   ownedProjectsBlockingSchema,
 } from '@clapboard/shared/api';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link } from '@tanstack/react-router';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
 import { useSession } from '../lib/session';
@@ -54,7 +54,6 @@ function ActionForm(props: {
 /** Account settings: password, sessions, deletion; instance admins also issue reset links. */
 export function AccountPage() {
   const { user, changePassword, signOutEverywhere, deleteAccount } = useSession();
-  const navigate = useNavigate();
   const [blocking, setBlocking] = useState<OwnedProjectsBlocking['projects']>([]);
   const [resetLink, setResetLink] = useState<string | null>(null);
   const field = (data: FormData, name: string) => String(data.get(name) ?? '');
@@ -93,8 +92,8 @@ export function AccountPage() {
         title="Sign out everywhere"
         submit="Sign out everywhere"
         action={async () => {
+          // The app shell's sign-in guard takes the page to /login once the session is gone.
           await signOutEverywhere();
-          await navigate({ to: '/login', search: { redirect: undefined } });
           return undefined;
         }}
       >
@@ -115,7 +114,6 @@ export function AccountPage() {
             if (parsed.success) setBlocking(parsed.data.projects);
             throw err;
           }
-          await navigate({ to: '/login', search: { redirect: undefined } });
           return undefined;
         }}
         extra={
