@@ -6,7 +6,7 @@ import {
   meResponseSchema,
   passwordChangeSchema,
 } from '@clapboard/shared/api';
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
@@ -26,16 +26,8 @@ import { clearRefreshCookie } from '../auth/refresh-cookie';
 import { requireUser } from '../auth/require-user';
 import { conflict, forbidden, notFound, unauthorized } from '../errors/http-error';
 import { toUser, type UserRow } from './auth';
-import { bearerSecurity, createRouter } from './create-router';
+import { bearerSecurity, createRouter, jsonBody, jsonResponse } from './create-router';
 import { errorsFor } from './error-responses';
-
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T extends z.ZodTypeAny>(schema: T) => ({
-  body: { required: true, content: { 'application/json': { schema } } },
-});
 
 const mePath = `${API_PREFIX}/me`;
 const me = createRoute({
@@ -44,7 +36,7 @@ const me = createRoute({
   tags: ['account'],
   summary: 'The signed-in user',
   security: bearerSecurity,
-  responses: { 200: json(meResponseSchema, 'The signed-in user'), ...errorsFor(401) },
+  responses: { 200: jsonResponse(meResponseSchema, 'The signed-in user'), ...errorsFor(401) },
 });
 const changePassword = createRoute({
   method: 'post',
@@ -52,7 +44,7 @@ const changePassword = createRoute({
   tags: ['account'],
   summary: 'Change my password (needs the current one); ends every other session at once',
   security: bearerSecurity,
-  request: body(passwordChangeSchema),
+  request: jsonBody(passwordChangeSchema),
   responses: { 204: { description: 'Changed' }, ...errorsFor(400, 401, 403, 429) },
 });
 const deleteAccount = createRoute({
@@ -62,7 +54,7 @@ const deleteAccount = createRoute({
   summary:
     'Delete my account (needs the password). Refused with 409 while I am the only owner of a project with other members; projects where I am the only member are deleted with it',
   security: bearerSecurity,
-  request: body(accountDeleteSchema),
+  request: jsonBody(accountDeleteSchema),
   responses: { 204: { description: 'Deleted; every session ended' }, ...errorsFor(400, 401, 403, 409, 429) },
 });
 const adminReset = createRoute({
@@ -72,9 +64,9 @@ const adminReset = createRoute({
   summary:
     "Issue a one-time reset link for a user's account (instance admins only; for instances without SMTP)",
   security: bearerSecurity,
-  request: body(adminPasswordResetSchema),
+  request: jsonBody(adminPasswordResetSchema),
   responses: {
-    201: json(adminPasswordResetResponseSchema, 'The link to hand to the user'),
+    201: jsonResponse(adminPasswordResetResponseSchema, 'The link to hand to the user'),
     ...errorsFor(400, 401, 403, 404),
   },
 });

@@ -10,7 +10,7 @@ import {
   registerResponseSchema,
   type User,
 } from '@clapboard/shared/api';
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
@@ -32,28 +32,20 @@ import { awaitGrace, REFRESH_GRACE_SEC, saveGrace } from '../auth/refresh-grace'
 import { issueRefreshToken, revokeByToken, revokeFamily, rotateRefreshToken } from '../auth/refresh-tokens';
 import { requireUser } from '../auth/require-user';
 import { badRequest, rateLimited, unauthorized } from '../errors/http-error';
-import { bearerSecurity, createRouter } from './create-router';
+import { bearerSecurity, createRouter, jsonBody, jsonResponse } from './create-router';
 import { errorsFor } from './error-responses';
 
 export { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit } from '../auth/login-throttle';
 export { DEFAULT_REGISTER_RATE_LIMIT, type RegisterRateLimit } from '../auth/rate-limit';
-
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T extends z.ZodTypeAny>(schema: T) => ({
-  body: { required: true, content: { 'application/json': { schema } } },
-});
 
 const register = createRoute({
   method: 'post',
   path: `${API_PREFIX}/auth/register`,
   tags: ['auth'],
   summary: 'Create an account; the same 202 answers a new and a taken email (then sign in)',
-  request: body(registerBodySchema),
+  request: jsonBody(registerBodySchema),
   responses: {
-    202: json(registerResponseSchema, 'Accepted: sign in with the password chosen'),
+    202: jsonResponse(registerResponseSchema, 'Accepted: sign in with the password chosen'),
     ...errorsFor(400, 429),
   },
 });
@@ -62,9 +54,9 @@ const login = createRoute({
   path: `${API_PREFIX}/auth/login`,
   tags: ['auth'],
   summary: 'Sign in with email and password (rate limited per address and per address+account)',
-  request: body(loginBodySchema),
+  request: jsonBody(loginBodySchema),
   responses: {
-    200: json(authResponseSchema, 'Signed in; access token and refresh cookie issued'),
+    200: jsonResponse(authResponseSchema, 'Signed in; access token and refresh cookie issued'),
     ...errorsFor(400, 401, 429),
   },
 });
@@ -74,7 +66,7 @@ const refresh = createRoute({
   tags: ['auth'],
   summary: 'Rotate the refresh cookie and get a new access token (safe from several tabs at once)',
   responses: {
-    200: json(authResponseSchema, 'New access token and rotated refresh cookie'),
+    200: jsonResponse(authResponseSchema, 'New access token and rotated refresh cookie'),
     ...errorsFor(401),
   },
 });
@@ -98,16 +90,16 @@ const options = createRoute({
   path: `${API_PREFIX}/auth/options`,
   tags: ['auth'],
   summary: 'How this instance resets forgotten passwords (emailed link, or link from an admin)',
-  responses: { 200: json(authOptionsSchema, 'Sign-in options') },
+  responses: { 200: jsonResponse(authOptionsSchema, 'Sign-in options') },
 });
 const resetRequest = createRoute({
   method: 'post',
   path: `${API_PREFIX}/auth/password-reset`,
   tags: ['auth'],
   summary: 'Ask for a reset link; the same 202 answers known and unknown emails',
-  request: body(passwordResetRequestSchema),
+  request: jsonBody(passwordResetRequestSchema),
   responses: {
-    202: json(passwordResetAcceptedSchema, 'Accepted; says how the link arrives on this instance'),
+    202: jsonResponse(passwordResetAcceptedSchema, 'Accepted; says how the link arrives on this instance'),
     ...errorsFor(400, 429),
   },
 });
@@ -116,7 +108,7 @@ const resetConfirm = createRoute({
   path: `${API_PREFIX}/auth/password-reset/confirm`,
   tags: ['auth'],
   summary: 'Set a new password with a one-time reset link; ends every session',
-  request: body(passwordResetConfirmSchema),
+  request: jsonBody(passwordResetConfirmSchema),
   responses: { 204: { description: 'Password set; sign in with it' }, ...errorsFor(400, 429) },
 });
 export type UserRow = { id: string; email: string; name: string; is_admin: boolean; password_hash: string };
