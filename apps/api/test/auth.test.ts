@@ -169,6 +169,19 @@ describe('accounts and tokens', () => {
     expect(rows[0]!.n).toBe(0);
   });
 
+  it('the just-rotated token, presented again inside the grace window, gets the same successor (no revocation)', async () => {
+    const user = await registerUser(h, 'two-tabs');
+    const a = await refresh(user.refreshCookie);
+    const b = await refresh(user.refreshCookie);
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(refreshCookieOf(b)).toBe(refreshCookieOf(a));
+    const [row] = await h.db.sql<{ live: number }[]>`
+      select count(*)::int as live from refresh_tokens where user_id = ${user.id} and revoked_at is null and rotated_at is null`;
+    expect(row!.live).toBe(1);
+    expect((await refresh(refreshCookieOf(b)!)).status).toBe(200);
+  });
+
   it('reuse of a rotated refresh token revokes the whole family, newest token included', async () => {
     const user = await registerUser(h, 'victim');
     const first = user.refreshCookie;
@@ -205,6 +218,18 @@ describe('accounts and tokens', () => {
     const [audit] = await h.db.sql<{ n: number }[]>`
       select count(*)::int as n from audit_log where actor_id = ${user.id} and action = 'user.logout'`;
     expect(audit!.n).toBe(1);
+  });
+
+  it('logout without the cookie ends the session its bearer token names (API clients)', async () => {
+    const user = await registerUser(h, 'api-client');
+    expect((await me(user.token)).status).toBe(200);
+    const out = await h.app.request('/api/v1/auth/logout', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    expect(out.status).toBe(204);
+    expect((await me(user.token)).status).toBe(401);
+    expect((await refresh(user.refreshCookie)).status).toBe(401);
   });
 });
 

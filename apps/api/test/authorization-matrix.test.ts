@@ -292,9 +292,13 @@ describe('authorization matrix: every route × role', () => {
     },
     {
       route: 'POST /api/v1/auth/logout',
-      label: 'logout (always succeeds)',
+      label: 'logout (always succeeds; a fresh account per actor: a bearer token names the session it ends)',
       expect: all(204),
-      request: () => ({ method: 'POST', path: '/api/v1/auth/logout' }),
+      request: async (actor) => ({
+        method: 'POST',
+        path: '/api/v1/auth/logout',
+        ...(await ownAccount(actor)),
+      }),
     },
     {
       route: 'POST /api/v1/auth/logout-all',

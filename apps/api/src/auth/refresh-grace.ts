@@ -37,15 +37,21 @@ async function keysFor(prefix: string, rotatedToken: string) {
   return { id, key };
 }
 
-/** Remembers `entry` as the successor of `rotatedToken` for REFRESH_GRACE_SEC. */
-export async function saveGrace(redis: Redis, prefix: string, rotatedToken: string, entry: GraceEntry) {
+/** Remembers `entry` as the successor of `rotatedToken` for `ttlSec` (the grace window). */
+export async function saveGrace(
+  redis: Redis,
+  prefix: string,
+  rotatedToken: string,
+  entry: GraceEntry,
+  ttlSec = REFRESH_GRACE_SEC,
+) {
   const { id, key } = await keysFor(prefix, rotatedToken);
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = new Uint8Array(
     await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, enc.encode(JSON.stringify(entry))),
   );
   const value = Buffer.concat([iv, sealed]);
-  await redis.set(id, value, 'EX', REFRESH_GRACE_SEC);
+  await redis.set(id, value, 'EX', Math.max(1, Math.ceil(ttlSec)));
 }
 
 /**

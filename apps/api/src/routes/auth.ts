@@ -15,7 +15,7 @@ import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
 import { writeAudit } from '../audit/write-audit';
-import { signAccessToken } from '../auth/access-token';
+import { signAccessToken, verifyAccessToken } from '../auth/access-token';
 import { clientIp } from '../auth/client-ip';
 import { currentUserId } from '../auth/current-user';
 import { endSessions } from '../auth/end-sessions';
@@ -160,6 +160,15 @@ export function authRoutes(deps: AppDeps) {
       .catch((err: unknown) => c.var.log.error({ err }, 'sending mail failed'));
   }
 
+  /** The session of a valid bearer token on this request, if any (logout without the cookie). */
+  async function bearerSession(c: Context<AppEnv>) {
+    const bearer = /^Bearer ([\w.-]+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!bearer) return null;
+    const verdict = await verifyAccessToken(deps.jwtSecret, bearer);
+    if (!verdict.ok || !verdict.claims.sessionId) return null;
+    return { userId: verdict.claims.userId, familyId: verdict.claims.sessionId };
+  }
+
   /** Issues the access token and a refresh token (new family) and sets the cookie. */
   async function startSession(c: Context<AppEnv>, user: User) {
     const rt = await issueRefreshToken(deps.sql, user.id, {
@@ -243,7 +252,14 @@ export function authRoutes(deps: AppDeps) {
     let next: { token: string; expiresAt: Date; familyId: string; userId: string } | null = null;
     if (result.ok) {
       next = { ...result.next, userId: result.userId };
-      await saveGrace(deps.redis, prefix, token, { ...next, expiresAt: next.expiresAt.toISOString() });
+      if (graceSec > 0)
+        await saveGrace(
+          deps.redis,
+          prefix,
+          token,
+          { ...next, expiresAt: next.expiresAt.toISOString() },
+          graceSec,
+        );
     } else if (result.reason === 'raced') {
       // Another tab rotated this token a moment ago: hand out the same successor.
       const entry = await awaitGrace(deps.redis, prefix, token);
@@ -273,19 +289,18 @@ export function authRoutes(deps: AppDeps) {
 
   router.openapi(logout, async (c) => {
     const token = readRefreshCookie(c);
-    if (token) {
-      const session = await revokeByToken(deps.sql, token);
-      if (session) {
-        await endSessions(deps, session.userId, { only: [session.familyId], reason: 'logout' });
-        await writeAudit(deps.sql, {
-          projectId: null,
-          actorId: session.userId,
-          action: 'user.logout',
-          targetType: 'user',
-          targetId: session.userId,
-          ip: ipOf(c),
-        });
-      }
+    // The cookie names the session; an API client without one may name it by its bearer token.
+    const session = token ? await revokeByToken(deps.sql, token) : await bearerSession(c);
+    if (session) {
+      await endSessions(deps, session.userId, { only: [session.familyId], reason: 'logout' });
+      await writeAudit(deps.sql, {
+        projectId: null,
+        actorId: session.userId,
+        action: 'user.logout',
+        targetType: 'user',
+        targetId: session.userId,
+        ip: ipOf(c),
+      });
     }
     clearRefreshCookie(c, deps.publicUrl);
     return c.body(null, 204);
