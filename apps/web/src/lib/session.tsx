@@ -1,10 +1,4 @@
-import {
-  authResponseSchema,
-  meResponseSchema,
-  type PasswordChange,
-  registerResponseSchema,
-  type User,
-} from '@clapboard/shared/api';
+import type { PasswordChange, User } from '@clapboard/shared/api';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, refreshSession, setAccessToken } from './api-client';
 
@@ -25,6 +19,12 @@ interface Session {
 }
 
 const SessionContext = createContext<Session | null>(null);
+/**
+ * The response schemas, loaded on first use: zod is the largest piece of the shared contracts and
+ * the sign-in page should not wait for it (it arrives while the user types).
+ */
+const schemas = () => import('@clapboard/shared/api');
+void schemas();
 /** Marks that this browser holds a refresh cookie (which scripts cannot read: it is httpOnly). */
 const SIGNED_IN_KEY = 'clapboard:signed-in';
 
@@ -46,14 +46,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           localStorage.removeItem(SIGNED_IN_KEY);
           return setUser(null);
         }
+        const { meResponseSchema } = await schemas();
         setUser(meResponseSchema.parse(await api('/me')).user);
       })
       .catch(() => setUser(null))
       .finally(() => setLoading(false));
   }, []);
 
-  const accept = useCallback((res: unknown) => {
-    const session = authResponseSchema.parse(res);
+  const accept = useCallback(async (res: unknown) => {
+    const session = (await schemas()).authResponseSchema.parse(res);
     localStorage.setItem(SIGNED_IN_KEY, '1');
     setAccessToken(session.accessToken);
     setUser(session.user);
@@ -69,13 +70,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       user,
       loading,
       signIn: async (email, password) =>
-        accept(await api('/auth/login', { method: 'POST', json: { email, password } })),
+        await accept(await api('/auth/login', { method: 'POST', json: { email, password } })),
       register: async (name, email, password) => {
+        const { registerResponseSchema } = await schemas();
         registerResponseSchema.parse(
           await api('/auth/register', { method: 'POST', json: { name, email, password } }),
         );
         try {
-          accept(await api('/auth/login', { method: 'POST', json: { email, password } }));
+          await accept(await api('/auth/login', { method: 'POST', json: { email, password } }));
         } catch (err) {
           // The server does not say whether the email was taken; a failed sign-in right after is the hint.
           if (err instanceof ApiError && err.status === 401)
