@@ -2,6 +2,7 @@ import type { Sql } from '@clapboard/server/db';
 import type { Redis } from '@clapboard/server/redis';
 import { publishRevocation } from '@clapboard/server/sessions';
 import type { SessionRevocation } from '@clapboard/shared/sessions';
+import type { Queryable } from '../audit/write-audit';
 import { ACCESS_TOKEN_TTL_SEC } from './access-token';
 
 export interface EndSessionsDeps {
@@ -16,6 +17,20 @@ export interface EndSessionsOptions {
   only?: string[];
   /** Keep this session (a password change keeps the device that made it). */
   except?: string;
+  /** The user's every session ends (default: when neither `only` nor `except` is given). */
+  allSessions?: boolean;
+}
+
+/**
+ * The user's sessions whose access tokens may still be unexpired: live refresh families, and those
+ * revoked within the last access-token lifetime.
+ */
+export async function sessionsOf(sql: Queryable, userId: string): Promise<string[]> {
+  const rows = await sql<{ family_id: string }[]>`
+    select distinct family_id from refresh_tokens
+    where user_id = ${userId}
+      and (revoked_at is null or revoked_at > now() - make_interval(secs => ${ACCESS_TOKEN_TTL_SEC}))`;
+  return rows.map((r) => r.family_id);
 }
 
 /**
@@ -23,21 +38,14 @@ export interface EndSessionsOptions {
  * tokens in Redis for the access-token lifetime (every API instance checks it on every request) and
  * publishes the revocation so realtime closes their sockets. Sessions whose refresh family was
  * revoked within the last access-token lifetime are listed again, since their last access token may
- * still be unexpired. Returns the session ids ended.
+ * still be unexpired (`sessionsOf`). Returns the session ids ended.
  */
 export async function endSessions(
   deps: EndSessionsDeps,
   userId: string,
   options: EndSessionsOptions,
 ): Promise<string[]> {
-  const families = options.only
-    ? options.only
-    : (
-        await deps.sql<{ family_id: string }[]>`
-          select distinct family_id from refresh_tokens
-          where user_id = ${userId}
-            and (revoked_at is null or revoked_at > now() - make_interval(secs => ${ACCESS_TOKEN_TTL_SEC}))`
-      ).map((r) => r.family_id);
+  const families = options.only ?? (await sessionsOf(deps.sql, userId));
   const ended = families.filter((f) => f !== options.except);
   if (ended.length > 0)
     await deps.sql`
@@ -49,7 +57,7 @@ export async function endSessions(
     {
       userId,
       sessionIds: ended,
-      allSessions: !options.only && !options.except,
+      allSessions: options.allSessions ?? (!options.only && !options.except),
       reason: options.reason,
     },
     ACCESS_TOKEN_TTL_SEC,

@@ -13,7 +13,7 @@ import type { AppEnv } from '../app-env';
 import { writeAudit } from '../audit/write-audit';
 import { clientIp } from '../auth/client-ip';
 import { currentUserId } from '../auth/current-user';
-import { endSessions } from '../auth/end-sessions';
+import { endSessions, sessionsOf } from '../auth/end-sessions';
 import { isInstanceAdmin } from '../auth/instance-admin';
 import { DEFAULT_LOGIN_RATE_LIMIT, loginThrottle } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
@@ -134,25 +134,28 @@ export function accountRoutes(deps: AppDeps) {
   router.openapi(deleteAccount, async (c) => {
     const input = c.req.valid('json');
     const user = await confirmPassword(c, input.password);
-    const owned = await deps.sql<{ id: string; name: string; other_members: number; other_owners: number }[]>`
-      select p.id, p.name,
-        (select count(*) from project_members o where o.project_id = p.id and o.user_id <> ${user.id})::int
-          as other_members,
-        (select count(*) from project_members o
-          where o.project_id = p.id and o.user_id <> ${user.id} and o.role = 'owner')::int as other_owners
-      from projects p join project_members m on m.project_id = p.id
-      where m.user_id = ${user.id} and m.role = 'owner' and p.deleted_at is null
-      order by p.name`;
-    const blocking = owned.filter((p) => p.other_members > 0 && p.other_owners === 0);
-    if (blocking.length > 0)
-      throw conflict(
-        'You are the only owner of projects other people work in. Make someone else an owner of each (or remove the other members), then delete your account.',
-        { projects: blocking.map((p) => ({ id: p.id, name: p.name, otherMembers: p.other_members })) },
-      );
-    // Sessions first: the refresh-token rows that name them go with the user row.
-    await endSessions(deps, user.id, { reason: 'account_deleted' });
-    const soleMember = owned.filter((p) => p.other_members === 0).map((p) => p.id);
-    await deps.sql.begin(async (tx) => {
+    // Checked and done in one transaction that holds member changes back (a share lock on
+    // project_members), so nobody can join a sole-member project between the check and the delete.
+    const { sessions, deletedProjects } = await deps.sql.begin(async (tx) => {
+      await tx`lock table project_members in share row exclusive mode`;
+      const owned = await tx<{ id: string; name: string; other_members: number; other_owners: number }[]>`
+        select p.id, p.name,
+          (select count(*) from project_members o where o.project_id = p.id and o.user_id <> ${user.id})::int
+            as other_members,
+          (select count(*) from project_members o
+            where o.project_id = p.id and o.user_id <> ${user.id} and o.role = 'owner')::int as other_owners
+        from projects p join project_members m on m.project_id = p.id
+        where m.user_id = ${user.id} and m.role = 'owner' and p.deleted_at is null
+        order by p.name`;
+      const blocking = owned.filter((p) => p.other_members > 0 && p.other_owners === 0);
+      if (blocking.length > 0)
+        throw conflict(
+          'You are the only owner of projects other people work in. Make someone else an owner of each (or remove the other members), then delete your account.',
+          { projects: blocking.map((p) => ({ id: p.id, name: p.name, otherMembers: p.other_members })) },
+        );
+      // Read before the delete: the refresh-token rows that name the sessions go with the user row.
+      const sessions = await sessionsOf(tx, user.id);
+      const soleMember = owned.filter((p) => p.other_members === 0).map((p) => p.id);
       if (soleMember.length > 0)
         await tx`update projects set deleted_at = now(), updated_at = now()
           where id in ${tx(soleMember)} and deleted_at is null`;
@@ -166,7 +169,10 @@ export function accountRoutes(deps: AppDeps) {
         ip: ipOf(c),
       });
       await tx`delete from users where id = ${user.id}`;
+      return { sessions, deletedProjects: soleMember };
     });
+    await endSessions(deps, user.id, { only: sessions, allSessions: true, reason: 'account_deleted' });
+    c.var.log.info({ deletedProjects: deletedProjects.length }, 'account deleted');
     clearRefreshCookie(c, deps.publicUrl);
     return c.body(null, 204);
   });
