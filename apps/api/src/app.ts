@@ -2,6 +2,7 @@ import type { Sql } from '@clapboard/server/db';
 import type { JobEmitter, JobQueues } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
+import type { RevocationCheck } from '@clapboard/server/sessions';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { AssetKind } from '@clapboard/shared/api';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -76,6 +77,8 @@ export interface AppDeps {
   peerAddress?: PeerAddress;
   /** Believe the last X-Forwarded-For entry (only behind a reverse proxy we run); default false. */
   trustProxy?: boolean;
+  /** Local mirror of the session deny-list (createRevocationCache); without it requests ask Redis. */
+  revocations?: RevocationCheck;
   /** Namespace for this app's Redis keys; default `clapboard`. */
   redisPrefix?: string;
   /** Built web app folder to serve at `/`, when set. */

@@ -7,11 +7,13 @@ import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
+import { createRevocationCache } from '@clapboard/server/sessions';
 import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
+import { ACCESS_TOKEN_TTL_SEC } from './auth/access-token';
 import { loadEnv } from './env';
 import { createSmtpMailer } from './mail/mailer';
 import { createNodeMediaProbe } from './media/node-media-probe';
@@ -33,6 +35,8 @@ await runMain('api', async () => {
   const queues = createJobQueues(redis, names.queuePrefix);
   const emitter = createJobEmitter(redis, names.socketKey);
   const blobStore = createBlobStoreFromEnv(env);
+  // Every authenticated request checks the session deny-list; this mirror answers it locally.
+  const revocations = await createRevocationCache(redis, names.prefix, log, ACCESS_TOKEN_TTL_SEC);
   const app = createApp({
     sql,
     redis,
@@ -45,6 +49,7 @@ await runMain('api', async () => {
     emitter,
     serveStatic,
     redisPrefix: names.prefix,
+    revocations,
     blobStore,
     probe: createNodeMediaProbe({ ffprobePath: env.FFPROBE_PATH, ffmpegPath: env.FFMPEG_PATH }),
     uploadLimits: {
@@ -105,6 +110,7 @@ await runMain('api', async () => {
     clearInterval(sweepTimer);
     await closeServer(server);
     await queues.close();
+    revocations.close();
     redis.disconnect();
     await sql.end({ timeout: 5 });
   });

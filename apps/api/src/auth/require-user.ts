@@ -1,6 +1,6 @@
 import { lazyChild } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
-import { isSessionRevoked } from '@clapboard/server/sessions';
+import { isSessionRevoked, type RevocationCheck } from '@clapboard/server/sessions';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
 import { HttpError, unauthorized } from '../errors/http-error';
@@ -12,6 +12,8 @@ export interface RequireUserDeps {
   redis: Redis;
   /** Namespace of the deny-list keys; default `clapboard`. */
   redisPrefix?: string;
+  /** A local mirror of the deny-list (main.ts); without it every request asks Redis. */
+  revocations?: RevocationCheck;
 }
 
 /**
@@ -22,6 +24,10 @@ export interface RequireUserDeps {
  */
 export function requireUser(deps: RequireUserDeps): MiddlewareHandler<AppEnv> {
   const prefix = deps.redisPrefix ?? 'clapboard';
+  const revoked = (sessionId: string) =>
+    deps.revocations
+      ? deps.revocations.isRevoked(sessionId)
+      : isSessionRevoked(deps.redis, prefix, sessionId);
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer ([\w.-]+)$/.exec(header);
@@ -33,7 +39,7 @@ export function requireUser(deps: RequireUserDeps): MiddlewareHandler<AppEnv> {
       throw unauthorized('Your access token is not valid. Sign in again.');
     }
     const { userId, sessionId } = verdict.claims;
-    if (sessionId && (await isSessionRevoked(deps.redis, prefix, sessionId)))
+    if (sessionId && (await revoked(sessionId)))
       throw unauthorized('This session was signed out. Sign in again.');
     c.set('userId', userId);
     if (sessionId) c.set('sessionId', sessionId);

@@ -4,7 +4,7 @@ import { HonoAdapter } from '@bull-board/hono';
 import type { Sql } from '@clapboard/server/db';
 import type { JobQueues } from '@clapboard/server/jobs';
 import type { Redis } from '@clapboard/server/redis';
-import { isSessionRevoked } from '@clapboard/server/sessions';
+import { isSessionRevoked, type RevocationCheck } from '@clapboard/server/sessions';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -30,6 +30,7 @@ export function adminQueueRoutes(deps: {
   jwtSecret: string;
   redis: Redis;
   redisPrefix?: string;
+  revocations?: RevocationCheck;
   queues: JobQueues;
   serveStatic: ServeStatic;
   secureCookies: boolean;
@@ -80,8 +81,11 @@ export function adminQueueRoutes(deps: {
     const verdict = await verifyAccessToken(deps.jwtSecret, token);
     if (!verdict.ok) throw unauthorized('Your admin session expired. Open the dashboard again from the app.');
     const sid = verdict.claims.sessionId;
-    if (sid && (await isSessionRevoked(deps.redis, deps.redisPrefix ?? 'clapboard', sid)))
-      throw unauthorized('This session was signed out. Sign in again.');
+    const revoked = (id: string) =>
+      deps.revocations
+        ? deps.revocations.isRevoked(id)
+        : isSessionRevoked(deps.redis, deps.redisPrefix ?? 'clapboard', id);
+    if (sid && (await revoked(sid))) throw unauthorized('This session was signed out. Sign in again.');
     if (!(await isInstanceAdmin(deps.sql, verdict.claims.userId)))
       throw forbidden('Only instance admins can see the queue dashboard.');
     await next();

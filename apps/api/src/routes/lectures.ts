@@ -62,6 +62,7 @@ export type LectureRouteDeps = Pick<
   | 'jwtSecret'
   | 'redis'
   | 'redisPrefix'
+  | 'revocations'
   | 'emitter'
   | 'peerAddress'
   | 'trustProxy'

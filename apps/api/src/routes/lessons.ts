@@ -30,7 +30,7 @@ const oneLesson = `${API_PREFIX}/lessons/{lessonId}`;
 
 export type LessonRouteDeps = Pick<
   AppDeps,
-  'sql' | 'jwtSecret' | 'redis' | 'redisPrefix' | 'emitter' | 'peerAddress' | 'trustProxy'
+  'sql' | 'jwtSecret' | 'redis' | 'redisPrefix' | 'revocations' | 'emitter' | 'peerAddress' | 'trustProxy'
 >;
 
 /** The live lesson `lessonId` and the caller's check on its project; strangers get 404. */

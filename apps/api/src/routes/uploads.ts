@@ -151,6 +151,7 @@ export function uploadRoutes(
     | 'jwtSecret'
     | 'redis'
     | 'redisPrefix'
+    | 'revocations'
     | 'peerAddress'
     | 'trustProxy'
     | 'uploadLimits'
