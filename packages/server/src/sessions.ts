@@ -119,9 +119,13 @@ export async function createRevocationCache(
   sub.connection.on('close', () => {
     live = false;
   });
-  // ioredis subscribes again on reconnect before 'ready'; read what was published meanwhile.
+  // After a reconnect ioredis subscribes again; a PING on the same connection answers after that
+  // SUBSCRIBE did, so the keys read next include everything the subscription could have missed.
   sub.connection.on('ready', () => {
-    load().catch((err: unknown) => log.error({ err }, 'reloading the session deny-list failed'));
+    sub.connection
+      .ping()
+      .then(load)
+      .catch((err: unknown) => log.error({ err }, 'reloading the session deny-list failed'));
   });
   await load();
   const sweep = setInterval(() => {
