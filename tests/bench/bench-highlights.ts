@@ -15,6 +15,7 @@ import { buildSyntheticLecture } from '@clapboard/gpu-worker/testing';
 import { createTestDatabase, testServices } from '@clapboard/server/testing';
 import type { Job, JobStep } from '@clapboard/shared/jobs';
 import { writeBenchSection } from '../../infra/bench/report';
+import { signUp } from '../support/e2e-api';
 import { startServices } from '../support/service-processes';
 
 const LECTURE_SEC = 1200;
@@ -69,12 +70,11 @@ try {
 
   svc = await startServices({ databaseUrl: db.url, redisUrl, dataDir: dir, only: ['api', 'worker'] });
   const apiUrl = `${svc.apiUrl}/api/v1`;
-  const reg = await fetch(`${apiUrl}/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@highlights.test', password: 'a long password', name: 'Bench' }),
+  const { accessToken } = await signUp(svc.apiUrl, {
+    email: 'bench@highlights.test',
+    password: 'a long password',
+    name: 'Bench',
   });
-  const { accessToken } = (await reg.json()) as { accessToken: string };
   const call = async <T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> => {
     const headers: Record<string, string> = { authorization: `Bearer ${accessToken}` };
     if (init.json !== undefined) headers['content-type'] = 'application/json';

@@ -25,6 +25,7 @@ import { io, type Socket } from 'socket.io-client';
 import { API_AREAS, type CpuProfile, NODE_CORE, timeByArea } from '../../infra/bench/cpu-profile';
 import { cpuMeter } from '../../infra/bench/process-cpu';
 import { writeBenchSection } from '../../infra/bench/report';
+import { signUp } from '../support/e2e-api';
 import { startServices } from '../support/service-processes';
 
 /** Seconds per measured round; ROUNDS rounds of each path, alternating, after one warm-up each. */
@@ -81,12 +82,11 @@ try {
   // The API accepts only job types a live worker announces; no worker runs here (the jobs stay
   // queued), so the bench publishes the report a worker that runs assets.derive would.
   await announceWorker(redis, apiSvc.env.REDIS_PREFIX!, ['assets.derive'], 'bench-worker');
-  const reg = await fetch(`${apiSvc.apiUrl}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@jobs.test', password: 'a long password', name: 'Bench' }),
+  const { accessToken, user } = await signUp(apiSvc.apiUrl, {
+    email: 'bench@jobs.test',
+    password: 'a long password',
+    name: 'Bench',
   });
-  const { accessToken, user } = (await reg.json()) as { accessToken: string; user: { id: string } };
   const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
   const project = (await (
     await fetch(`${apiSvc.apiUrl}/api/v1/projects`, {

@@ -24,6 +24,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeMediaProbe } from '../../apps/api/src/media/node-media-probe';
 import { collectErrors, launchChromium } from '../support/browser';
+import { signUp } from '../support/e2e-api';
 import { type StaticServer, startStaticServer } from '../support/static-server';
 
 /**
@@ -79,14 +80,11 @@ beforeAll(async () => {
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
-  const { accessToken, user } = await call<{ accessToken: string; user: { id: string } }>(
-    '/api/v1/auth/register',
-    {
-      email: 'sharer@example.test',
-      password: 'correct horse battery',
-      name: 'Sharer',
-    },
-  );
+  const { accessToken, user } = await signUp(apiUrl, {
+    email: 'sharer@example.test',
+    password: 'correct horse battery',
+    name: 'Sharer',
+  });
   const project = await call<{ id: string }>('/api/v1/projects', { name: 'Shared lessons' }, accessToken);
   const media = makeLessonMedia(tmp, 3);
   render = await insertLessonRender(db.sql, blobStore, {

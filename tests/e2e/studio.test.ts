@@ -404,7 +404,7 @@ describe('the studio in Chromium', () => {
     await alice.goBack();
     await alice.getByRole('heading', { name: 'Review', exact: true }).waitFor();
     await alice.getByRole('link', { name: 'Alice' }).click();
-    await alice.getByRole('heading', { name: 'Account' }).waitFor();
+    await alice.getByRole('heading', { name: 'Account', exact: true }).waitFor();
     await screenshot(alice, 'account');
     // Going offline on purpose makes Chromium log failed connections; nothing else may be logged.
     const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket connection/.test(e));

@@ -21,6 +21,7 @@ import type {
 } from '@clapboard/shared/highlights';
 import type { Job, JobStep } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp } from '../support/e2e-api';
 import { type RunningServices, startServices } from '../support/service-processes';
 
 /**
@@ -138,16 +139,13 @@ describe('highlights.extract end to end: API submit → BullMQ → worker → re
       only: ['api', 'worker'],
       env: { OPENAI_BASE_URL: providerUrl, OPENAI_TRANSCRIBE_MODEL: 'whisper-stand-in' },
     });
-    const reg = await fetch(`${svc.apiUrl}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    token = (
+      await signUp(svc.apiUrl, {
         email: 'teacher@highlights.test',
         password: 'a long password',
         name: 'Teacher',
-      }),
-    });
-    token = ((await reg.json()) as { accessToken: string }).accessToken;
+      })
+    ).accessToken;
     projectId = (await api<{ id: string }>('/projects', { method: 'POST', json: { name: 'Lectures' } })).body
       .id;
     const form = new FormData();

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { signUp } from '../support/e2e-api';
 import { type RunningServices, startServices } from '../support/service-processes';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -169,12 +170,9 @@ describe('job service across real processes: truthful progress, recovery from SI
         LOG_LEVEL: 'warn',
       },
     });
-    const reg = await fetch(`${svc.apiUrl}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'owner@jobsvc.test', password: 'a long password', name: 'Owner' }),
-    });
-    token = ((await reg.json()) as { accessToken: string }).accessToken;
+    token = (
+      await signUp(svc.apiUrl, { email: 'owner@jobsvc.test', password: 'a long password', name: 'Owner' })
+    ).accessToken;
     projectId = (await api<{ id: string }>('/projects', { method: 'POST', json: { name: 'Job service' } }))
       .body.id;
 

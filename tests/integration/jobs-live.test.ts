@@ -7,6 +7,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shar
 import type { Job, JobFinished, JobProgress } from '@clapboard/shared/jobs';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp } from '../support/e2e-api';
 import { type RunningServices, startServices } from '../support/service-processes';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -32,13 +33,8 @@ describe('jobs across real processes: API → queue → worker → Socket.IO wat
     });
     return { status: res.status, body: (await res.json().catch(() => null)) as T };
   };
-  const register = async (name: string) =>
-    (
-      await api<{ accessToken: string; user: { id: string } }>('/auth/register', null, {
-        method: 'POST',
-        json: { email: `${name}@jobs.test`, password: 'a long password', name },
-      })
-    ).body;
+  const register = (name: string) =>
+    signUp(svc.apiUrl, { email: `${name}@jobs.test`, password: 'a long password', name });
   const connect = async (token: string, projectId: string): Promise<Client> => {
     const { body } = await api<{ ticket: string }>('/realtime/tickets', token, {
       method: 'POST',

@@ -25,14 +25,26 @@ export async function apiCall<T>(
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
-/** Registers a fresh account through the API. */
+/**
+ * Registers an account and signs it in, as the web app does: registration answers 202 the same for
+ * any email, so the session comes from the login that follows. `baseUrl` is the API origin.
+ */
+export async function signUp(
+  baseUrl: string,
+  account: { email: string; password: string; name: string },
+): Promise<{ accessToken: string; user: { id: string } }> {
+  await apiCall(baseUrl, '/auth/register', { method: 'POST', json: account });
+  return apiCall(baseUrl, '/auth/login', {
+    method: 'POST',
+    json: { email: account.email, password: account.password },
+  });
+}
+
+/** Registers a fresh account through the API and signs it in. */
 export async function register(baseUrl: string, name: string): Promise<Account> {
   const email = `${name.toLowerCase()}-${Date.now()}@e2e.test`;
   const password = 'correct horse battery';
-  const res = await apiCall<{ accessToken: string; user: { id: string } }>(baseUrl, '/auth/register', {
-    method: 'POST',
-    json: { name, email, password },
-  });
+  const res = await signUp(baseUrl, { name, email, password });
   return { name, email, password, token: res.accessToken, id: res.user.id };
 }
 

@@ -6,6 +6,8 @@ export interface AppVariables {
   log: Logger;
   /** Set by the auth middleware on authenticated routes. */
   userId?: string;
+  /** The access token's session (refresh family), when it carries one. */
+  sessionId?: string;
 }
 
 export type AppEnv = { Variables: AppVariables };

@@ -2,6 +2,7 @@ import type { Sql } from '@clapboard/server/db';
 import type { JobEmitter, JobQueues } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
+import type { RevocationCheck } from '@clapboard/server/sessions';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { AssetKind } from '@clapboard/shared/api';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -9,17 +10,19 @@ import type { AppEnv } from './app-env';
 import type { PeerAddress } from './auth/client-ip';
 import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
+import type { Mailer } from './mail/mailer';
 import type { MediaProbe } from './media/media-probe';
 import { bodyLimits } from './middleware/body-limits';
 import { evictWritersPages } from './middleware/evict-writers-pages';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import type { ProjectListCache } from './projects/project-list-cache';
+import { accountRoutes } from './routes/account';
 import { adminQueueRoutes } from './routes/admin-queues';
 import { approvalRoutes } from './routes/approvals';
 import { assetDownloadRoutes } from './routes/asset-downloads';
 import { assetRoutes } from './routes/assets';
-import { authRoutes, type LoginRateLimit } from './routes/auth';
+import { authRoutes, type LoginRateLimit, type RegisterRateLimit } from './routes/auth';
 import { budgetRoutes } from './routes/budget';
 import { commentRoutes } from './routes/comments';
 import { consentRoutes } from './routes/consents';
@@ -62,8 +65,16 @@ export interface AppDeps {
   uploadLimits?: { maxBytes?: Partial<Record<AssetKind, number>>; maxImagePixels?: number };
   /** Resumable (tus) upload bounds; defaults in DEFAULT_RESUMABLE_LIMITS (4 GiB, 3 open per user, 24 h). */
   resumableLimits?: Partial<ResumableLimits>;
-  /** Login attempts per window; default 5 per account and 20 per IP per 60 s. */
+  /** Sign-in limits; defaults in DEFAULT_LOGIN_RATE_LIMIT (20 per address per minute, backoff after 5 wrong passwords per address+account). */
   loginRateLimit?: Partial<LoginRateLimit>;
+  /** Registration and reset-request limits; defaults in DEFAULT_REGISTER_RATE_LIMIT (10 per address, 3 per email per hour). */
+  registerRateLimit?: Partial<RegisterRateLimit>;
+  /** Sends reset links and account notices; absent: no email, instance admins issue reset links. */
+  mailer?: Mailer;
+  /** Lifetime of password reset links (seconds); default 3600. */
+  passwordResetTtlSec?: number;
+  /** How long a just-rotated refresh token still yields its successor (concurrent tabs); default 10 s. */
+  refreshGraceSec?: number;
   /** Requests per IP per window on the public share-link routes; default 600 per 60 s. */
   embedRateLimit?: Partial<EmbedRateLimit>;
   /** Origins besides this one that images and media may load from (an S3 bucket); default none. */
@@ -76,6 +87,8 @@ export interface AppDeps {
   peerAddress?: PeerAddress;
   /** Believe the last X-Forwarded-For entry (only behind a reverse proxy we run); default false. */
   trustProxy?: boolean;
+  /** Local mirror of the session deny-list (createRevocationCache); without it requests ask Redis. */
+  revocations?: RevocationCheck;
   /** Namespace for this app's Redis keys; default `clapboard`. */
   redisPrefix?: string;
   /** Built web app folder to serve at `/`, when set. */
@@ -120,6 +133,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps));
+  app.route('/', accountRoutes(deps));
   app.route('/', projectRoutes(deps));
   app.route('/', jobRoutes(deps));
   app.route('/', budgetRoutes(deps));

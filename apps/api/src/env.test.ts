@@ -14,7 +14,8 @@ describe('loadEnv', () => {
     expect(env.UPLOAD_MAX_IMAGE_MB).toBe(1.5 * 1024 * 1024);
     expect(env.UPLOAD_MAX_VIDEO_MB).toBe(2048 * 1024 * 1024);
     expect(env.TRUST_PROXY).toBe(true);
-    expect(env.LOGIN_RATE_PER_ACCOUNT).toBe(5);
+    expect(env.LOGIN_FAILURES_BEFORE_BACKOFF).toBe(5);
+    expect(env.SMTP_URL).toBeUndefined();
     expect(env.S3_BUCKET).toBeUndefined();
   });
 
@@ -22,5 +23,9 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ ...base, S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' })).toThrow(/S3_SECRET_ACCESS_KEY/);
     expect(() => loadEnv({ ...base, S3_ENDPOINT: 'not a url' })).toThrow(StartupError);
     expect(() => loadEnv({ ...base, TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadEnv({ ...base, SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL/);
+    expect(loadEnv({ ...base, SMTP_URL: 'smtps://u:p@mail.example:465' }).SMTP_URL).toBe(
+      'smtps://u:p@mail.example:465',
+    );
   });
 });

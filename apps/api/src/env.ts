@@ -1,6 +1,9 @@
 import { jwtSecretSchema, parseEnv, portSchema, serviceEnvShape } from '@clapboard/server/config';
 import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
+import { DEFAULT_LOGIN_RATE_LIMIT } from './auth/login-throttle';
+import { DEFAULT_PASSWORD_RESET_TTL_SEC } from './auth/password-resets';
+import { DEFAULT_REGISTER_RATE_LIMIT } from './auth/rate-limit';
 import { DEFAULT_RESUMABLE_LIMITS } from './uploads/resumable-limits';
 
 const MiB = 1024 * 1024;
@@ -35,9 +38,34 @@ const schema = z
      * (needs a session connection for LISTEN: set 0 behind a transaction pooler). 0 turns it off.
      */
     PROJECT_LIST_CACHE_MB: z.coerce.number().min(0).max(1024).default(8),
-    /** Login attempts per minute, per account and per client IP. */
-    LOGIN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
-    LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).default(20),
+    /** Sign-in attempts per minute per client address, over all accounts. */
+    LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).default(DEFAULT_LOGIN_RATE_LIMIT.perIp),
+    /** Wrong passwords from one address for one account before that pair backs off (2 s, doubling). */
+    LOGIN_FAILURES_BEFORE_BACKOFF: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_LOGIN_RATE_LIMIT.perIpAccount),
+    /** Wrong passwords for one account in 15 minutes, over all addresses, before addresses it never signed in from are refused. */
+    LOGIN_ACCOUNT_FAILURE_CEILING: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_LOGIN_RATE_LIMIT.accountCeiling),
+    /** Registrations (and reset requests) per hour per client address, and per email. */
+    REGISTER_RATE_PER_IP: z.coerce.number().int().min(1).default(DEFAULT_REGISTER_RATE_LIMIT.perIp),
+    REGISTER_RATE_PER_EMAIL: z.coerce.number().int().min(1).default(DEFAULT_REGISTER_RATE_LIMIT.perEmail),
+    /** SMTP server for reset links and account notices (smtp:// or smtps://); unset: admins issue reset links. */
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    /** Sender of that mail. */
+    SMTP_FROM: z.string().min(3).max(200).default('Clapboard <no-reply@localhost>'),
+    /** Lifetime of a password reset link, in minutes. */
+    PASSWORD_RESET_TTL_MIN: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(DEFAULT_PASSWORD_RESET_TTL_SEC / 60),
     /** Per-kind upload limits in MiB, and the largest image in pixels. */
     UPLOAD_MAX_IMAGE_MB: megabytes(50),
     UPLOAD_MAX_VIDEO_MB: megabytes(2048),

@@ -7,12 +7,15 @@ import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
+import { createRevocationCache } from '@clapboard/server/sessions';
 import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
+import { ACCESS_TOKEN_TTL_SEC } from './auth/access-token';
 import { loadEnv } from './env';
+import { createSmtpMailer } from './mail/mailer';
 import { createNodeMediaProbe } from './media/node-media-probe';
 import { s3MediaOrigins } from './middleware/s3-media-origins';
 import { createProjectListCache } from './projects/project-list-cache';
@@ -42,6 +45,8 @@ await runMain('api', async () => {
           maxBytes: Math.round(env.PROJECT_LIST_CACHE_MB * 1024 * 1024),
         })
       : undefined;
+  // Every authenticated request checks the session deny-list; this mirror answers it locally.
+  const revocations = await createRevocationCache(redis, names.prefix, log, ACCESS_TOKEN_TTL_SEC);
   const app = createApp({
     sql,
     redis,
@@ -54,6 +59,7 @@ await runMain('api', async () => {
     emitter,
     serveStatic,
     redisPrefix: names.prefix,
+    revocations,
     blobStore,
     probe: createNodeMediaProbe({ ffprobePath: env.FFPROBE_PATH, ffmpegPath: env.FFMPEG_PATH }),
     uploadLimits: {
@@ -70,7 +76,14 @@ await runMain('api', async () => {
       maxOpenPerUser: env.RESUMABLE_UPLOADS_PER_USER,
       expirySec: env.RESUMABLE_UPLOAD_EXPIRY_SEC,
     },
-    loginRateLimit: { perAccount: env.LOGIN_RATE_PER_ACCOUNT, perIp: env.LOGIN_RATE_PER_IP },
+    loginRateLimit: {
+      perIp: env.LOGIN_RATE_PER_IP,
+      perIpAccount: env.LOGIN_FAILURES_BEFORE_BACKOFF,
+      accountCeiling: env.LOGIN_ACCOUNT_FAILURE_CEILING,
+    },
+    registerRateLimit: { perIp: env.REGISTER_RATE_PER_IP, perEmail: env.REGISTER_RATE_PER_EMAIL },
+    mailer: env.SMTP_URL ? createSmtpMailer(env.SMTP_URL, env.SMTP_FROM) : undefined,
+    passwordResetTtlSec: env.PASSWORD_RESET_TTL_MIN * 60,
     assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
     // The socket's address; conninfo is the Node adapter's, so the app itself stays runtime-neutral.
     peerAddress: (c) => getConnInfo(c).remote.address,
@@ -81,7 +94,10 @@ await runMain('api', async () => {
 
   const server = createServer(getRequestListener(app.fetch));
   const port = await listen(server, env.API_PORT, env.API_HOST, 'API_PORT');
-  log.info({ port, publicUrl, blobStore: blobStore.kind }, 'api listening');
+  log.info(
+    { port, publicUrl, blobStore: blobStore.kind, passwordReset: env.SMTP_URL ? 'email' : 'admin' },
+    'api listening',
+  );
 
   // Repairs jobs whose row was written but whose flow was never added (a crash in between).
   const reconcile = () =>
@@ -107,6 +123,7 @@ await runMain('api', async () => {
     await closeServer(server);
     await queues.close();
     await projectListCache?.close();
+    revocations.close();
     redis.disconnect();
     await sql.end({ timeout: 5 });
   });

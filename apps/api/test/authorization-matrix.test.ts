@@ -15,7 +15,8 @@ import { ROLES, type Role } from '@clapboard/shared/roles';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { auth, createProject, registerUser, type TestUser, upload } from './fixtures';
+import { issuePasswordReset } from '../src/auth/password-resets';
+import { auth, createProject, PASSWORD, registerUser, type TestUser, upload } from './fixtures';
 import { createHarness, type Harness } from './harness';
 import { writeScenes } from './review-fixtures';
 
@@ -83,7 +84,8 @@ describe('authorization matrix: every route × role', () => {
 
   beforeAll(async () => {
     h = await createHarness({
-      loginRateLimit: { perAccount: 1000, perIp: 1000 },
+      loginRateLimit: { perIpAccount: 1000, perIp: 1000 },
+      registerRateLimit: { perIp: 1000, perEmail: 1000 },
       resumableLimits: { maxOpenPerUser: 1000 },
     });
     png = new Uint8Array(
@@ -260,6 +262,16 @@ describe('authorization matrix: every route × role', () => {
     return k!.id;
   }
 
+  /**
+   * For routes that act on the signed-in account itself (and end its sessions): a fresh account
+   * signed in for each signed-in actor, none for anonymous. Project roles play no part there.
+   */
+  async function ownAccount(actor: Actor): Promise<{ headers?: Record<string, string> }> {
+    if (actor === 'anonymous') return {};
+    const fresh = await registerUser(h, `own-${actor}`);
+    return { headers: { authorization: `Bearer ${fresh.token}` } };
+  }
+
   /** The comment's author for actor-own cases: the actor (anonymous has none; the owner stands in). */
   const authorOf = (actor: Actor) => users[actor === 'anonymous' ? 'owner' : actor].id;
 
@@ -278,8 +290,8 @@ describe('authorization matrix: every route × role', () => {
     },
     {
       route: 'POST /api/v1/auth/register',
-      label: 'register a new account (public)',
-      expect: all(201),
+      label: 'register a new account (public; 202 for any email)',
+      expect: all(202),
       request: () => ({
         method: 'POST',
         path: '/api/v1/auth/register',
@@ -304,9 +316,96 @@ describe('authorization matrix: every route × role', () => {
     },
     {
       route: 'POST /api/v1/auth/logout',
-      label: 'logout (always succeeds)',
+      label: 'logout (always succeeds; a fresh account per actor: a bearer token names the session it ends)',
       expect: all(204),
-      request: () => ({ method: 'POST', path: '/api/v1/auth/logout' }),
+      request: async (actor) => ({
+        method: 'POST',
+        path: '/api/v1/auth/logout',
+        ...(await ownAccount(actor)),
+      }),
+    },
+    {
+      route: 'POST /api/v1/auth/logout-all',
+      label: 'sign out everywhere (a fresh account per actor: it ends every session)',
+      expect: { ...all(204), anonymous: 401 },
+      request: async (actor) => ({
+        method: 'POST',
+        path: '/api/v1/auth/logout-all',
+        ...(await ownAccount(actor)),
+      }),
+    },
+    {
+      route: 'GET /api/v1/auth/options',
+      label: 'how passwords are reset here (public)',
+      expect: all(200),
+      request: () => ({ method: 'GET', path: '/api/v1/auth/options' }),
+    },
+    {
+      route: 'POST /api/v1/auth/password-reset',
+      label: 'ask for a reset link (public; 202 for any email)',
+      expect: all(202),
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/auth/password-reset',
+        body: { email: `nobody-${crypto.randomUUID()}@example.test` },
+      }),
+    },
+    {
+      route: 'POST /api/v1/auth/password-reset/confirm',
+      label: 'use a reset link (public: the one-time token is the authorization)',
+      expect: all(204),
+      request: async () => {
+        const target = await registerUser(h, 'reset-target');
+        const { url } = await issuePasswordReset(h.db.sql, h.deps.publicUrl, target.id, { ttlSec: 600 });
+        return {
+          method: 'POST',
+          path: '/api/v1/auth/password-reset/confirm',
+          body: { token: url.split('#token=')[1], password: 'a brand new password' },
+        };
+      },
+    },
+    {
+      route: 'POST /api/v1/me/password',
+      label: 'change my password (a fresh account per actor: it ends other sessions)',
+      expect: { ...all(204), anonymous: 401 },
+      request: async (actor) => ({
+        method: 'POST',
+        path: '/api/v1/me/password',
+        body: { currentPassword: PASSWORD, newPassword: 'another long password' },
+        ...(await ownAccount(actor)),
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/me',
+      label: 'delete my account (a fresh account per actor)',
+      expect: { ...all(204), anonymous: 401 },
+      request: async (actor) => ({
+        method: 'DELETE',
+        path: '/api/v1/me',
+        body: { password: PASSWORD },
+        ...(await ownAccount(actor)),
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/me',
+      label:
+        'delete the account of a sole owner of projects with members: 409 (the owner of A, the non-member owning B); the others send a wrong password: 403',
+      expect: { owner: 409, nonMember: 409, editor: 403, reviewer: 403, viewer: 403, anonymous: 401 },
+      request: (actor) => ({
+        method: 'DELETE',
+        path: '/api/v1/me',
+        body: { password: actor === 'owner' || actor === 'nonMember' ? PASSWORD : 'not my password' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/admin/password-resets',
+      label: 'issue a reset link for a user (instance admins only; none of these is one)',
+      expect: { ...all(403), anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/admin/password-resets',
+        body: { email: users.viewer.email },
+      }),
     },
     {
       route: 'GET /api/v1/me',

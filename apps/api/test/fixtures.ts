@@ -28,18 +28,37 @@ export function refreshCookieOf(res: Response): string | undefined {
   return undefined;
 }
 
-/** Registers a fresh account through the API and returns its id, token and refresh cookie. */
+/** A documentation-range address of its own for each fixture user, so fixtures never share a rate-limit bucket. */
+const fixtureIp = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
+/**
+ * Registers a fresh account through the API (202, same answer for any email) and signs it in, as
+ * the web app does; returns its id, access token and refresh cookie.
+ */
 export async function registerUser(h: Harness, label = 'user'): Promise<TestUser> {
-  const email = `${label}-${++seq}-${Date.now()}@example.test`;
-  const res = await h.app.request('/api/v1/auth/register', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'correct horse battery', name: label }),
-  });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as AuthResponse;
-  return { id: body.user.id, email, token: body.accessToken, refreshCookie: refreshCookieOf(res)! };
+  const n = ++seq;
+  const email = `${label}-${n}-${Date.now()}@example.test`;
+  const env = { ip: fixtureIp(n) };
+  const json = { 'content-type': 'application/json' };
+  const res = await h.app.request(
+    '/api/v1/auth/register',
+    { method: 'POST', headers: json, body: JSON.stringify({ email, password: PASSWORD, name: label }) },
+    env,
+  );
+  if (res.status !== 202) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+  const login = await h.app.request(
+    '/api/v1/auth/login',
+    { method: 'POST', headers: json, body: JSON.stringify({ email, password: PASSWORD }) },
+    env,
+  );
+  if (login.status !== 200)
+    throw new Error(`login after register failed: ${login.status} ${await login.text()}`);
+  const body = (await login.json()) as AuthResponse;
+  return { id: body.user.id, email, token: body.accessToken, refreshCookie: refreshCookieOf(login)! };
 }
+
+/** The password every fixture user registers with. */
+export const PASSWORD = 'correct horse battery';
 
 /** Creates a project owned by `owner`. */
 export async function createProject(h: Harness, owner: TestUser, name = 'Film'): Promise<Project> {

@@ -35,7 +35,7 @@ describe('hostile input: body limits, text validation, security headers, error l
   const logLines: Record<string, unknown>[] = [];
   beforeAll(async () => {
     h = await createHarness({
-      loginRateLimit: { perAccount: 1000, perIp: 1000 },
+      loginRateLimit: { perIpAccount: 1000, perIp: 1000 },
       log: createLogger('api-test', {
         level: 'info',
         destination: new Writable({

@@ -33,7 +33,7 @@ describe('review of a 5 MB script does not stall the event loop', () => {
   let base: string;
   const projects: string[] = [];
   beforeAll(async () => {
-    h = await createHarness({ loginRateLimit: { perAccount: 1000, perIp: 1000 } });
+    h = await createHarness({ loginRateLimit: { perIpAccount: 1000, perIp: 1000 } });
     owner = await registerUser(h, 'heavy');
     for (const tag of ['A', 'B', 'C', 'D']) {
       const p = await createProject(h, owner, `Heavy ${tag}`);

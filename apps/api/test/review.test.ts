@@ -65,7 +65,7 @@ const sceneState = async (projectId: string, sceneId: string) =>
 const inbox = async (user: TestUser) => (await call<NotificationsPage>(user, 'GET', '/notifications')).body;
 
 beforeAll(async () => {
-  h = await createHarness({ loginRateLimit: { perAccount: 1000, perIp: 1000 } });
+  h = await createHarness({ loginRateLimit: { perIpAccount: 1000, perIp: 1000 } });
   owner = await registerUser(h, 'Olive');
   editor = await registerUser(h, 'Eddie');
   reviewer = await registerUser(h, 'Rita');

@@ -17,6 +17,7 @@ await runMain('realtime', async () => {
     log,
     jwtSecret: env.JWT_SECRET,
     socketKey: redisNames(env.REDIS_PREFIX).socketKey,
+    redisPrefix: redisNames(env.REDIS_PREFIX).prefix,
     corsOrigins: env.CORS_ORIGINS?.split(',').map((o) => o.trim()),
     batchDelayMs: env.REALTIME_BATCH_MS,
     compactAfterUpdates: env.REALTIME_COMPACT_AFTER_UPDATES,

@@ -5,12 +5,14 @@ import { closeServer, listen } from '@clapboard/server/http';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
+import { subscribeRevocations } from '@clapboard/server/sessions';
 import { projectRoom } from '@clapboard/shared/events';
 import { CLOSE_CODES } from '@clapboard/shared/protocol';
 import { handleHealth } from './http/health';
 import { type MembershipWatch, watchMembership } from './membership/watch-membership';
 import { watchStaleApprovals } from './review/watch-stale-approvals';
 import { createSocketServer, type RealtimeIo } from './socket/create-socket-server';
+import { disconnectRevoked } from './socket/disconnect-revoked';
 import { leaveProjectRooms, registerWatchHandlers } from './socket/register-watch-handlers';
 import { DocRooms } from './yjs/doc-rooms';
 import { createRealtimeStats, type RealtimeStats } from './yjs/realtime-stats';
@@ -24,6 +26,8 @@ export interface RealtimeDeps {
   corsOrigins?: string[];
   /** Redis key Socket.IO's adapter shares with emitters (API, workers); default `socket.io`. */
   socketKey?: string;
+  /** REDIS_PREFIX: namespace of the session deny-list and revocation channel; default `clapboard`. */
+  redisPrefix?: string;
   /** Id stamped on this instance's Redis messages; default a random UUID. */
   instanceId?: string;
   /** Persistence batch window (ms); default 10. */
@@ -80,6 +84,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       }),
   });
   let watch: MembershipWatch | undefined;
+  let revocations: { close(): void } | undefined;
   const membership: MembershipWatch = {
     generation: (projectId, userId) => watch?.generation(projectId, userId) ?? 0,
     close: async () => watch?.close(),
@@ -113,10 +118,13 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   });
   const io = createSocketServer({ ...deps, httpServer });
   registerWatchHandlers(io, deps);
+  const redisPrefix = deps.redisPrefix ?? 'clapboard';
   const yjs = createYjsEndpoint({
     sql: deps.sql,
     log: deps.log,
     jwtSecret: deps.jwtSecret,
+    redis: deps.redis,
+    redisPrefix,
     rooms,
     membership,
     stats,
@@ -143,9 +151,20 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
           leaveProjectRooms(io, projectId);
         },
       });
+      // Logout, password change, sign out everywhere and deletion close the sessions' sockets here.
+      revocations ??= await subscribeRevocations(deps.redis, redisPrefix, deps.log, (revocation) => {
+        const docs = yjs.revoke(revocation);
+        const sockets = disconnectRevoked(io, revocation);
+        if (docs + sockets > 0)
+          deps.log.info(
+            { userId: revocation.userId, reason: revocation.reason, docs, sockets },
+            'closed revoked sessions',
+          );
+      });
       return listen(httpServer, port, host, 'REALTIME_PORT');
     },
     close: once(async () => {
+      revocations?.close();
       yjs.close();
       await rooms.closeAll();
       staleWatch.close();

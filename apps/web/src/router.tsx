@@ -30,6 +30,16 @@ const registerRoute = createRoute({
   path: '/register',
   component: lazyRouteComponent(() => import('./routes/register'), 'RegisterPage'),
 });
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/forgot-password',
+  component: lazyRouteComponent(() => import('./routes/forgot-password'), 'ForgotPasswordPage'),
+});
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  component: lazyRouteComponent(() => import('./routes/reset-password'), 'ResetPasswordPage'),
+});
 
 // Signed-in pages share the app shell (header, navigation, auth guard).
 const appRoute = createRoute({ getParentRoute: () => rootRoute, id: 'app', component: AppShell });
@@ -86,6 +96,8 @@ const projectTabRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   loginRoute,
   registerRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
   appRoute.addChildren([
     dashboardRoute,
     jobsRoute,

@@ -50,7 +50,12 @@ export async function signTicket(
   ttlSec = TICKET_TTL_SEC,
 ): Promise<{ ticket: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + ttlSec * 1000);
-  const ticket = await new SignJWT({ name: claims.name, projectId: claims.projectId, role: claims.role })
+  const ticket = await new SignJWT({
+    name: claims.name,
+    projectId: claims.projectId,
+    role: claims.role,
+    ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(TOKEN_ISSUER)
@@ -81,6 +86,7 @@ export async function verifyTicket(
       name: payload.name,
       projectId: payload.projectId,
       role: payload.role,
+      sessionId: payload.sid,
       expiresAt: payload.exp,
     });
     return parsed.success ? { ok: true, claims: parsed.data } : { ok: false, reason: 'invalid' };

@@ -29,6 +29,59 @@ export const authResponseSchema = z.object({
 });
 export type AuthResponse = z.infer<typeof authResponseSchema>;
 
+/**
+ * `POST /auth/register` answers 202 with this body whether the email was new or already had an
+ * account, so the response never tells which emails exist. A new account can sign in at once with
+ * the password it chose; a taken email's owner is told by email when SMTP is configured.
+ */
+export const registerResponseSchema = z.object({
+  status: z.literal('accepted'),
+  message: safeText(),
+});
+export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+
+/** How a forgotten password is reset on this instance: an emailed link, or a link an instance admin issues. */
+export const PASSWORD_RESET_DELIVERIES = ['email', 'admin'] as const;
+export const passwordResetDeliverySchema = z.enum(PASSWORD_RESET_DELIVERIES);
+export type PasswordResetDelivery = z.infer<typeof passwordResetDeliverySchema>;
+
+export const passwordResetRequestSchema = z.object({ email: emailSchema });
+/** Same body for known and unknown emails; `delivery` depends on the instance's configuration only. */
+export const passwordResetAcceptedSchema = z.object({
+  status: z.literal('accepted'),
+  delivery: passwordResetDeliverySchema,
+  message: safeText(),
+});
+export type PasswordResetAccepted = z.infer<typeof passwordResetAcceptedSchema>;
+
+/** The one-time token from a reset link (43 base64url characters for 32 random bytes). */
+export const resetTokenSchema = safeText().regex(/^[\w-]{20,200}$/, 'not a reset token');
+export const passwordResetConfirmSchema = z.object({ token: resetTokenSchema, password: passwordSchema });
+
+/** What the sign-in pages need to know about this instance before the user acts. */
+export const authOptionsSchema = z.object({ passwordReset: passwordResetDeliverySchema });
+export type AuthOptions = z.infer<typeof authOptionsSchema>;
+
+export const passwordChangeSchema = z.object({
+  currentPassword: safeText().min(1).max(200),
+  newPassword: passwordSchema,
+});
+export type PasswordChange = z.infer<typeof passwordChangeSchema>;
+
+/** Deleting an account asks for the password again, so a borrowed unlocked session cannot do it. */
+export const accountDeleteSchema = z.object({ password: safeText().min(1).max(200) });
+
+/** 409 details when an account still owns projects other people work in. */
+export const ownedProjectsBlockingSchema = z.object({
+  projects: z.array(z.object({ id: safeText().uuid(), name: safeText(), otherMembers: z.number().int() })),
+});
+export type OwnedProjectsBlocking = z.infer<typeof ownedProjectsBlockingSchema>;
+
+/** An instance admin issues a reset link for a user (instances without SMTP). */
+export const adminPasswordResetSchema = z.object({ email: emailSchema });
+export const adminPasswordResetResponseSchema = z.object({ url: safeText(), expiresAt: safeText() });
+export type AdminPasswordResetResponse = z.infer<typeof adminPasswordResetResponseSchema>;
+
 export const projectNameSchema = safeText().trim().min(1).max(200);
 /**
  * A partial settings change. Not `projectSettingsSchema.partial()`: zod 4 still applies defaults

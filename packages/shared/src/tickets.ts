@@ -23,6 +23,8 @@ export const ticketClaimsSchema = z.object({
   name: safeText(),
   projectId: safeText().uuid(),
   role: roleSchema,
+  /** The sign-in session (refresh family) the ticket was issued to; revoking it closes the sockets. */
+  sessionId: z.string().uuid().optional(),
   expiresAt: z.number().int(),
 });
 export type TicketClaims = z.infer<typeof ticketClaimsSchema>;

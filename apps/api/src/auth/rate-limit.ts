@@ -27,3 +27,14 @@ export async function hitRateLimit(
     .exec()) as [[null, number], [null, number], [null, number]];
   return { allowed: count <= limit, count, retryAfterSec: Math.max(1, ttl) };
 }
+
+/**
+ * Registrations (and password-reset requests) per client address and per email per window.
+ * Defaults: 10 per address and 3 per email per hour.
+ */
+export interface RegisterRateLimit {
+  perIp: number;
+  perEmail: number;
+  windowSec: number;
+}
+export const DEFAULT_REGISTER_RATE_LIMIT: RegisterRateLimit = { perIp: 10, perEmail: 3, windowSec: 3600 };

@@ -3,11 +3,14 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
 import type { Sql } from '@clapboard/server/db';
 import type { JobQueues } from '@clapboard/server/jobs';
+import type { Redis } from '@clapboard/server/redis';
+import { isSessionRevoked, type RevocationCheck } from '@clapboard/server/sessions';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import { ACCESS_TOKEN_TTL_SEC, verifyAccessToken } from '../auth/access-token';
+import { isInstanceAdmin } from '../auth/instance-admin';
 import { requireUser } from '../auth/require-user';
 import { forbidden, unauthorized } from '../errors/http-error';
 
@@ -15,11 +18,6 @@ export const ADMIN_COOKIE = 'cb_admin';
 export const ADMIN_BASE_PATH = '/admin/queues';
 
 type ServeStatic = ConstructorParameters<typeof HonoAdapter>[0];
-
-async function isAdmin(sql: Sql, userId: string): Promise<boolean> {
-  const [row] = await sql<{ is_admin: boolean }[]>`select is_admin from users where id = ${userId}`;
-  return row?.is_admin === true;
-}
 
 /**
  * The BullMQ dashboard (bull-board) at /admin/queues, for instance admins only. A browser gets in
@@ -30,12 +28,15 @@ async function isAdmin(sql: Sql, userId: string): Promise<boolean> {
 export function adminQueueRoutes(deps: {
   sql: Sql;
   jwtSecret: string;
+  redis: Redis;
+  redisPrefix?: string;
+  revocations?: RevocationCheck;
   queues: JobQueues;
   serveStatic: ServeStatic;
   secureCookies: boolean;
 }) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use('/api/v1/admin/session', requireUser(deps.jwtSecret));
+  app.use('/api/v1/admin/session', requireUser(deps));
   app.openapi(
     createRoute({
       method: 'post',
@@ -56,7 +57,7 @@ export function adminQueueRoutes(deps: {
       },
     }),
     async (c) => {
-      if (!(await isAdmin(deps.sql, c.var.userId!)))
+      if (!(await isInstanceAdmin(deps.sql, c.var.userId!)))
         throw forbidden('Only instance admins can open the queue dashboard.');
       const token = (c.req.header('authorization') ?? '').replace(/^Bearer /, '');
       setCookie(c, ADMIN_COOKIE, token, {
@@ -79,7 +80,13 @@ export function adminQueueRoutes(deps: {
       );
     const verdict = await verifyAccessToken(deps.jwtSecret, token);
     if (!verdict.ok) throw unauthorized('Your admin session expired. Open the dashboard again from the app.');
-    if (!(await isAdmin(deps.sql, verdict.claims.userId)))
+    const sid = verdict.claims.sessionId;
+    const revoked = (id: string) =>
+      deps.revocations
+        ? deps.revocations.isRevoked(id)
+        : isSessionRevoked(deps.redis, deps.redisPrefix ?? 'clapboard', id);
+    if (sid && (await revoked(sid))) throw unauthorized('This session was signed out. Sign in again.');
+    if (!(await isInstanceAdmin(deps.sql, verdict.claims.userId)))
       throw forbidden('Only instance admins can see the queue dashboard.');
     await next();
   };

@@ -12,7 +12,7 @@ import { API_PREFIX } from '@clapboard/shared/api';
 import { approvalSchema, createApprovalBodySchema, reviewSummarySchema } from '@clapboard/shared/review';
 import { createRoute, z } from '@hono/zod-openapi';
 import { authorizeProject } from '../auth/authorize-project';
-import { requireUser } from '../auth/require-user';
+import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { notFound } from '../errors/http-error';
 import { reviewSummary } from '../review/review-summary';
 import { bearerSecurity, createRouter } from './create-router';
@@ -23,9 +23,8 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
-export interface ApprovalRouteDeps {
+export interface ApprovalRouteDeps extends RequireUserDeps {
   sql: Sql;
-  jwtSecret: string;
   emitter?: JobEmitter;
 }
 
@@ -35,7 +34,7 @@ export interface ApprovalRouteDeps {
  * it is recomputed on every read by hashing the scene's current content again.
  */
 export function approvalRoutes(deps: ApprovalRouteDeps) {
-  const auth = requireUser(deps.jwtSecret);
+  const auth = requireUser(deps);
   const { sql } = deps;
   return createRouter()
     .openapi(

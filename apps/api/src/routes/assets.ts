@@ -117,8 +117,8 @@ export function assetRoutes(deps: AppDeps) {
   }
 
   const router = createRouter();
-  router.use(`${API_PREFIX}/projects/:id/assets`, requireUser(deps.jwtSecret));
-  router.use(`${API_PREFIX}/assets/:id`, requireUser(deps.jwtSecret));
+  router.use(`${API_PREFIX}/projects/:id/assets`, requireUser(deps));
+  router.use(`${API_PREFIX}/assets/:id`, requireUser(deps));
 
   // The upload is registered for the OpenAPI document only: a zod body validator would buffer the
   // whole multipart body, and this route must stream it.

@@ -5,7 +5,7 @@ import { errorBodySchema } from '@clapboard/shared/errors';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { authorizeProject } from '../auth/authorize-project';
-import { requireUser } from '../auth/require-user';
+import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { unprocessable } from '../errors/http-error';
 
 const params = z.object({ id: z.string().uuid() });
@@ -34,9 +34,9 @@ async function read(sql: Sql, projectId: string) {
 }
 
 /** Project budget: soft (warns) and hard (refuses with 402) limits, with spend so far. */
-export function budgetRoutes(deps: { sql: Sql; jwtSecret: string }) {
+export function budgetRoutes(deps: RequireUserDeps & { sql: Sql }) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use('/api/v1/projects/:id/budget', requireUser(deps.jwtSecret));
+  app.use('/api/v1/projects/:id/budget', requireUser(deps));
   app.openapi(
     createRoute({
       method: 'get',

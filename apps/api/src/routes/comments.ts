@@ -18,7 +18,7 @@ import type { Role } from '@clapboard/shared/roles';
 import { createRoute, z } from '@hono/zod-openapi';
 import type * as Y from 'yjs';
 import { authorizeProject } from '../auth/authorize-project';
-import { requireUser } from '../auth/require-user';
+import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { forbidden, HttpError, notFound, unprocessable } from '../errors/http-error';
 import { COMMENT_COLUMNS, type CommentRow, toComment } from '../review/comment-view';
 import { bearerSecurity, createRouter } from './create-router';
@@ -31,9 +31,8 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
-export interface CommentRouteDeps {
+export interface CommentRouteDeps extends RequireUserDeps {
   sql: Sql;
-  jwtSecret: string;
   emitter?: JobEmitter;
 }
 
@@ -117,7 +116,7 @@ async function findComment(sql: Sql, commentId: string): Promise<CommentRow | un
  * mentions and replies land in the recipients' inboxes.
  */
 export function commentRoutes(deps: CommentRouteDeps) {
-  const auth = requireUser(deps.jwtSecret);
+  const auth = requireUser(deps);
   const { sql } = deps;
   const emit = (name: 'comment:created' | 'comment:updated' | 'comment:deleted', comment: Comment) =>
     deps.emitter &&

@@ -65,7 +65,7 @@ async function liveAssetKind(sql: Sql, projectId: string, assetId: string): Prom
  */
 export function consentRoutes(deps: LessonRouteDeps) {
   const { sql } = deps;
-  const auth = requireUser(deps.jwtSecret);
+  const auth = requireUser(deps);
   const ipOf = (c: Parameters<typeof clientIp>[0]) => clientIp(c, deps.peerAddress, deps.trustProxy ?? false);
   const emit = (consent: Consent, change: 'recorded' | 'revoked') =>
     deps.emitter &&

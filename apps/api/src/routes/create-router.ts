@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { validationFailed } from '../errors/http-error';
 
@@ -17,3 +17,14 @@ export function createRouter() {
 
 /** OpenAPI security requirement for routes that need `Authorization: Bearer <access token>`. */
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+/** An OpenAPI response (or content) of JSON validated by `schema`. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** An OpenAPI `request` with a required JSON body validated by `schema`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, content: { 'application/json': { schema } } },
+});

@@ -12,7 +12,7 @@ import {
 } from '@clapboard/shared/script-deliverables';
 import { createRoute, z } from '@hono/zod-openapi';
 import { authorizeProject } from '../auth/authorize-project';
-import { requireUser } from '../auth/require-user';
+import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { buildHandoverZip } from '../deliverables/handover-zip';
 import { loadPinnedVersion } from '../deliverables/load-pinned-version';
 import {
@@ -68,8 +68,8 @@ async function handoverRender(
  * project (viewers too) may download them; each file is built from one read of that version, so
  * edits made meanwhile never leak in.
  */
-export function deliverableRoutes(deps: { sql: Sql; jwtSecret: string; blobStore: BlobStore }) {
-  const auth = requireUser(deps.jwtSecret);
+export function deliverableRoutes(deps: RequireUserDeps & { sql: Sql; blobStore: BlobStore }) {
+  const auth = requireUser(deps);
   const { sql, blobStore } = deps;
   const context = async (
     projectId: string,

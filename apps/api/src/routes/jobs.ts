@@ -181,7 +181,7 @@ async function flowNodes(queues: JobQueues, row: JobRow): Promise<BullJob[]> {
 /** Jobs API: submit (cost-checked, idempotent), list, get, cancel, retry, change priority. */
 export function jobRoutes(deps: JobRouteDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  const auth = requireUser(deps.jwtSecret);
+  const auth = requireUser(deps);
   const capabilities = deps.capabilities ?? createCapabilities(deps.redis, deps.redisPrefix);
   const batcher = createSubmitBatcher(deps.sql, deps.queues);
   app.use('/api/v1/job-types', auth);

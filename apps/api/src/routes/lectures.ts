@@ -60,6 +60,9 @@ export type LectureRouteDeps = Pick<
   AppDeps,
   | 'sql'
   | 'jwtSecret'
+  | 'redis'
+  | 'redisPrefix'
+  | 'revocations'
   | 'emitter'
   | 'peerAddress'
   | 'trustProxy'
@@ -188,8 +191,8 @@ export function lectureRoutes(deps: LectureRouteDeps) {
     );
 
   const router = createRouter();
-  router.use(`${API_PREFIX}/projects/:id/lectures`, requireUser(deps.jwtSecret));
-  router.use(`${API_PREFIX}/lectures/*`, requireUser(deps.jwtSecret));
+  router.use(`${API_PREFIX}/projects/:id/lectures`, requireUser(deps));
+  router.use(`${API_PREFIX}/lectures/*`, requireUser(deps));
 
   router.openapi(
     createRoute({

@@ -6,15 +6,14 @@ import { createLessonShareBodySchema, type LessonShare, lessonShareSchema } from
 import { createRoute, z } from '@hono/zod-openapi';
 import { writeAudit } from '../audit/write-audit';
 import { authorizeProject } from '../auth/authorize-project';
-import { requireUser } from '../auth/require-user';
+import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { conflict, notFound, unprocessable } from '../errors/http-error';
 import { newShareToken, shareTokenHash } from '../lessons/share-token';
 import { bearerSecurity, createRouter } from './create-router';
 import { errorsFor } from './error-responses';
 
-export interface LessonShareRouteDeps {
+export interface LessonShareRouteDeps extends RequireUserDeps {
   sql: Sql;
-  jwtSecret: string;
   /** Public origin the share links are made on (e.g. https://studio.example.org). */
   publicUrl: string;
 }
@@ -114,7 +113,7 @@ const revoke = createRoute({
 export function lessonShareRoutes(deps: LessonShareRouteDeps) {
   const { sql } = deps;
   const router = createRouter();
-  const auth = requireUser(deps.jwtSecret);
+  const auth = requireUser(deps);
   router.use(`${API_PREFIX}/lessons/:id/shares`, auth);
   router.use(`${API_PREFIX}/shares/:shareId`, auth);
 

@@ -28,7 +28,10 @@ const lessonJson = { 'application/json': { schema: lessonSchema } };
 const projectLessons = `${API_PREFIX}/projects/{id}/lessons`;
 const oneLesson = `${API_PREFIX}/lessons/{lessonId}`;
 
-export type LessonRouteDeps = Pick<AppDeps, 'sql' | 'jwtSecret' | 'emitter' | 'peerAddress' | 'trustProxy'>;
+export type LessonRouteDeps = Pick<
+  AppDeps,
+  'sql' | 'jwtSecret' | 'redis' | 'redisPrefix' | 'revocations' | 'emitter' | 'peerAddress' | 'trustProxy'
+>;
 
 /** The live lesson `lessonId` and the caller's check on its project; strangers get 404. */
 async function authorizeLesson(sql: Sql, lessonId: string, userId: string, permission: Permission) {
@@ -64,7 +67,7 @@ export function lessonRoutes(deps: LessonRouteDeps) {
       payload: { lesson },
       at: new Date().toISOString(),
     });
-  const auth = requireUser(deps.jwtSecret);
+  const auth = requireUser(deps);
 
   return createRouter()
     .openapi(

@@ -110,8 +110,8 @@ export function memberRoutes(deps: AppDeps) {
   }
 
   const router = createRouter();
-  router.use(`${API_PREFIX}/projects/:id/members`, requireUser(deps.jwtSecret));
-  router.use(`${API_PREFIX}/projects/:id/members/*`, requireUser(deps.jwtSecret));
+  router.use(`${API_PREFIX}/projects/:id/members`, requireUser(deps));
+  router.use(`${API_PREFIX}/projects/:id/members/*`, requireUser(deps));
 
   router.openapi(list, async (c) => {
     const { id } = c.req.valid('param');

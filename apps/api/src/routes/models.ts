@@ -14,7 +14,7 @@ import { requireUser } from '../auth/require-user';
  */
 export function modelRoutes(deps: { redis: Redis; jwtSecret: string; redisPrefix?: string }) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use('/api/v1/models', requireUser(deps.jwtSecret));
+  app.use('/api/v1/models', requireUser(deps));
   app.openapi(
     createRoute({
       method: 'get',

@@ -6,7 +6,7 @@ import {
   notificationsPageSchema,
 } from '@clapboard/shared/review';
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireUser } from '../auth/require-user';
+import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { bearerSecurity, createRouter } from './create-router';
 import { errorsFor } from './error-responses';
 
@@ -41,8 +41,8 @@ async function unreadCount(sql: Sql, userId: string): Promise<number> {
  * ever the caller's own (`user_id` is the token's user), so there is nothing to authorize per row;
  * notifications of projects that were deleted are hidden.
  */
-export function notificationRoutes(deps: { sql: Sql; jwtSecret: string }) {
-  const auth = requireUser(deps.jwtSecret);
+export function notificationRoutes(deps: RequireUserDeps & { sql: Sql }) {
+  const auth = requireUser(deps);
   const { sql } = deps;
   return createRouter()
     .openapi(

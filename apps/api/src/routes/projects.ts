@@ -128,8 +128,8 @@ export function projectRoutes(deps: AppDeps) {
   }
 
   const router = createRouter();
-  router.use(`${base}`, requireUser(deps.jwtSecret));
-  router.use(`${base}/*`, requireUser(deps.jwtSecret));
+  router.use(`${base}`, requireUser(deps));
+  router.use(`${base}/*`, requireUser(deps));
 
   router.openapi(list, async (c) => {
     const { limit, cursor: rawCursor } = c.req.valid('query');

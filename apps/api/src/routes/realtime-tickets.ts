@@ -30,7 +30,7 @@ const issue = createRoute({
  */
 export function realtimeTicketRoutes(deps: AppDeps) {
   const router = createRouter();
-  router.use(path, requireUser(deps.jwtSecret));
+  router.use(path, requireUser(deps));
   router.openapi(issue, async (c) => {
     const { projectId } = c.req.valid('json');
     const userId = currentUserId(c);
@@ -42,6 +42,7 @@ export function realtimeTicketRoutes(deps: AppDeps) {
       name: user.name,
       projectId,
       role,
+      sessionId: c.var.sessionId,
     });
     return c.json({ ticket, expiresAt: expiresAt.toISOString(), role }, 200);
   });

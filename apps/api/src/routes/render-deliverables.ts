@@ -11,7 +11,7 @@ import {
 } from '@clapboard/shared/deliverables';
 import { createRoute, z } from '@hono/zod-openapi';
 import { authorizeProject } from '../auth/authorize-project';
-import { requireUser } from '../auth/require-user';
+import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { conflict, notFound, validationFailed } from '../errors/http-error';
 import { bearerSecurity, createRouter } from './create-router';
 import { errorsFor } from './error-responses';
@@ -27,7 +27,7 @@ const params = z.object({
  * decision lists of its scenes with the review comments as markers (CMX3600 EDL, OpenTimelineIO,
  * FCPXML). Anyone who may see the project's jobs may download them.
  */
-export function renderDeliverableRoutes(deps: { sql: Sql; jwtSecret: string; blobStore: BlobStore }) {
+export function renderDeliverableRoutes(deps: RequireUserDeps & { sql: Sql; blobStore: BlobStore }) {
   const { sql } = deps;
   const router = createRouter();
   // Documented as `…/export.{kind}` (the contract's `export.srt`, `export.edl`…) and registered by
@@ -60,7 +60,7 @@ export function renderDeliverableRoutes(deps: { sql: Sql; jwtSecret: string; blo
   );
   router.get(
     `${API_PREFIX}/projects/:id/renders/:jobId/:file{export\\.[a-z]+}`,
-    requireUser(deps.jwtSecret),
+    requireUser(deps),
     async (c) => {
       const { file: fileName, ...rest } = c.req.param();
       const param = params.safeParse({ ...rest, kind: fileName.slice('export.'.length) });

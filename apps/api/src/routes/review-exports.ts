@@ -4,7 +4,7 @@ import { API_PREFIX } from '@clapboard/shared/api';
 import { createRoute, z } from '@hono/zod-openapi';
 import { loadFrameImages } from '../assets/load-frame-images';
 import { authorizeProject } from '../auth/authorize-project';
-import { requireUser } from '../auth/require-user';
+import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { reviewCsv } from '../review/review-csv';
 import { loadReviewFeedback } from '../review/review-feedback';
 import { reviewPdf } from '../review/review-pdf';
@@ -18,8 +18,8 @@ const safeName = (name: string) => name.replace(/[^\w.-]+/g, '-').slice(0, 80) |
  * Review feedback exports: CSV of every comment with its scene's status, and a PDF report with
  * frames, statuses and threads. Both are built on request from the current state.
  */
-export function reviewExportRoutes(deps: { sql: Sql; jwtSecret: string; blobStore: BlobStore }) {
-  const auth = requireUser(deps.jwtSecret);
+export function reviewExportRoutes(deps: RequireUserDeps & { sql: Sql; blobStore: BlobStore }) {
+  const auth = requireUser(deps);
   const { sql } = deps;
   return createRouter()
     .openapi(

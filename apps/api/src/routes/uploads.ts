@@ -145,7 +145,16 @@ const httpDate = (d: Date) => d.toUTCString();
 export function uploadRoutes(
   deps: Pick<
     AppDeps,
-    'sql' | 'blobStore' | 'probe' | 'jwtSecret' | 'peerAddress' | 'trustProxy' | 'uploadLimits'
+    | 'sql'
+    | 'blobStore'
+    | 'probe'
+    | 'jwtSecret'
+    | 'redis'
+    | 'redisPrefix'
+    | 'revocations'
+    | 'peerAddress'
+    | 'trustProxy'
+    | 'uploadLimits'
   > & {
     resumableLimits?: Partial<ResumableLimits>;
   },
@@ -201,8 +210,8 @@ export function uploadRoutes(
     await next();
     c.res.headers.set('Tus-Resumable', TUS.version);
   });
-  router.use(`${API_PREFIX}/projects/:id/uploads`, requireUser(deps.jwtSecret));
-  router.use(`${API_PREFIX}/uploads/:uploadId`, requireUser(deps.jwtSecret));
+  router.use(`${API_PREFIX}/projects/:id/uploads`, requireUser(deps));
+  router.use(`${API_PREFIX}/uploads/:uploadId`, requireUser(deps));
 
   // Registered for the document only: the handlers read raw headers and stream bodies.
   for (const route of [options, create, head, get, patch, terminate])

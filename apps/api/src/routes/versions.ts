@@ -69,7 +69,7 @@ const versionParams = z.object({ id: uuid, versionId: uuid });
  * `restore` version so the restore can itself be undone.
  */
 export function versionRoutes(deps: Pick<AppDeps, 'sql' | 'redis' | 'jwtSecret'>) {
-  const auth = requireUser(deps.jwtSecret);
+  const auth = requireUser(deps);
   const { sql } = deps;
   return new OpenAPIHono<AppEnv>()
     .openapi(

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Sql } from '@clapboard/server/db';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
+import { isSessionRevoked } from '@clapboard/server/sessions';
 import { verifyTicket } from '@clapboard/server/tickets';
 import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
 import type { TicketClaims } from '@clapboard/shared/tickets';
@@ -36,6 +37,8 @@ export interface SocketServerDeps {
   redis: Redis;
   log: Logger;
   jwtSecret: string;
+  /** Namespace of the session deny-list; default `clapboard`. */
+  redisPrefix?: string;
   corsOrigins?: string[];
 }
 
@@ -60,6 +63,12 @@ export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
         data?: unknown;
       };
       err.data = { code: verdict.reason === 'expired' ? 'ticket_expired' : 'unauthorized' };
+      return next(err);
+    }
+    const sid = verdict.claims.sessionId;
+    if (sid && (await isSessionRevoked(deps.redis, deps.redisPrefix ?? 'clapboard', sid))) {
+      const err = new Error('unauthorized') as Error & { data?: unknown };
+      err.data = { code: 'unauthorized' };
       return next(err);
     }
     socket.data.claims = verdict.claims;

@@ -2,9 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Sql } from '@clapboard/server/db';
 import type { Logger } from '@clapboard/server/logger';
+import type { Redis } from '@clapboard/server/redis';
+import { isSessionRevoked, revocationCovers } from '@clapboard/server/sessions';
 import { verifyTicket } from '@clapboard/server/tickets';
 import { DOC_LIMITS } from '@clapboard/shared/document';
 import { CLOSE_CODES } from '@clapboard/shared/protocol';
+import type { SessionRevocation } from '@clapboard/shared/sessions';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { projectAccess } from '../membership/project-role';
 import type { MembershipWatch } from '../membership/watch-membership';
@@ -26,6 +29,9 @@ export interface YjsEndpointDeps {
   sql: Sql;
   log: Logger;
   jwtSecret: string;
+  /** Session deny-list (REDIS_PREFIX namespace). */
+  redis: Redis;
+  redisPrefix: string;
   rooms: DocRooms;
   membership: MembershipWatch;
   stats: RealtimeStats;
@@ -34,6 +40,8 @@ export interface YjsEndpointDeps {
 export interface YjsEndpoint {
   /** Takes over an HTTP upgrade when its path is under /yjs/; returns false otherwise. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Closes the connections of sessions that `revocation` ended (`unauthorized`, "session ended"). */
+  revoke(revocation: SessionRevocation): number;
   /** Closes every connection with `goingAway` and stops accepting. */
   close(): void;
 }
@@ -51,6 +59,8 @@ function toBytes(data: RawData): Uint8Array {
 export function createYjsEndpoint(deps: YjsEndpointDeps): YjsEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: DOC_LIMITS.maxMessageBytes });
   const alive = new WeakSet<WebSocket>();
+  /** Who opened each authorized socket, for closing them when their session is revoked. */
+  const owners = new WeakMap<WebSocket, { userId: string; sessionId?: string }>();
   let closing = false;
 
   const heartbeat = setInterval(() => {
@@ -74,9 +84,15 @@ export function createYjsEndpoint(deps: YjsEndpointDeps): YjsEndpoint {
       );
       return null;
     }
-    const { userId, projectId } = verdict.claims;
+    const { userId, projectId, sessionId } = verdict.claims;
     if (projectId !== docId) {
       ws.close(CLOSE_CODES.forbidden, 'ticket is for another project');
+      return null;
+    }
+    // Registered before the deny-list check, so a revocation published meanwhile still finds it.
+    owners.set(ws, { userId, sessionId });
+    if (sessionId && (await isSessionRevoked(deps.redis, deps.redisPrefix, sessionId))) {
+      ws.close(CLOSE_CODES.unauthorized, 'session ended');
       return null;
     }
     return userId;
@@ -184,6 +200,17 @@ export function createYjsEndpoint(deps: YjsEndpointDeps): YjsEndpoint {
         });
       });
       return true;
+    },
+    revoke(revocation) {
+      let closed = 0;
+      for (const ws of wss.clients) {
+        const owner = owners.get(ws);
+        if (owner && revocationCovers(revocation, owner.userId, owner.sessionId)) {
+          ws.close(CLOSE_CODES.unauthorized, 'session ended');
+          closed++;
+        }
+      }
+      return closed;
     },
     close() {
       closing = true;

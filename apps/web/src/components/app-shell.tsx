@@ -1,4 +1,5 @@
-import { Link, Navigate, Outlet, useLocation } from '@tanstack/react-router';
+import { Link, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
+import { useEffect, useRef } from 'react';
 import { useSession } from '../lib/session';
 import { Inbox } from './inbox';
 
@@ -6,13 +7,24 @@ import { Inbox } from './inbox';
 export function AppShell() {
   const { user, loading, signOut } = useSession();
   const location = useLocation();
+  const navigate = useNavigate();
+  const signedOut = !loading && !user;
+  // Where to come back to, as of the moment the session ended (not followed afterwards).
+  const here = useRef(location.href);
+  here.current = location.href;
+  // Sends a signed-out visitor (or one whose session just ended) to the sign-in page once. A
+  // <Navigate> rendered here re-fired on every re-render while the router was still leaving this
+  // route, and after a sign-out that spun the page in a navigation loop.
+  useEffect(() => {
+    if (signedOut) void navigate({ to: '/login', search: { redirect: here.current }, replace: true });
+  }, [signedOut, navigate]);
   if (loading)
     return (
       <div className="center muted" role="status">
         Loading your studio…
       </div>
     );
-  if (!user) return <Navigate to="/login" search={{ redirect: location.href }} />;
+  if (!user) return null;
   return (
     <div className="app">
       <header className="topbar">

@@ -1,17 +1,30 @@
-import type { AuthResponse, User } from '@clapboard/shared/api';
+import type { PasswordChange, User } from '@clapboard/shared/api';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, refreshSession, setAccessToken } from './api-client';
+import { ApiError, api, refreshSession, setAccessToken } from './api-client';
 
 interface Session {
   user: User | null;
   /** True until the first refresh attempt has settled. */
   loading: boolean;
   signIn(email: string, password: string): Promise<void>;
+  /** Registers, then signs in with the same password (registration answers alike for any email). */
   register(name: string, email: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Ends every session of this account, this one included. */
+  signOutEverywhere(): Promise<void>;
+  /** Changes the password; other sessions end, this one stays. */
+  changePassword(change: PasswordChange): Promise<void>;
+  /** Deletes the account (password asked again); throws ApiError 409 with the blocking projects. */
+  deleteAccount(password: string): Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
+/**
+ * The response schemas, loaded on first use: zod is the largest piece of the shared contracts and
+ * the sign-in page should not wait for it (it arrives while the user types).
+ */
+const schemas = () => import('@clapboard/shared/api');
+void schemas();
 /** Marks that this browser holds a refresh cookie (which scripts cannot read: it is httpOnly). */
 const SIGNED_IN_KEY = 'clapboard:signed-in';
 
@@ -33,18 +46,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           localStorage.removeItem(SIGNED_IN_KEY);
           return setUser(null);
         }
-        // GET /me answers `{ user }`; older builds answered the bare user.
-        const me = await api<{ user: User } | User>('/me');
-        setUser('user' in me ? me.user : me);
+        const { meResponseSchema } = await schemas();
+        setUser(meResponseSchema.parse(await api('/me')).user);
       })
       .catch(() => setUser(null))
       .finally(() => setLoading(false));
   }, []);
 
-  const accept = useCallback((res: AuthResponse) => {
+  const accept = useCallback(async (res: unknown) => {
+    const session = (await schemas()).authResponseSchema.parse(res);
     localStorage.setItem(SIGNED_IN_KEY, '1');
-    setAccessToken(res.accessToken);
-    setUser(res.user);
+    setAccessToken(session.accessToken);
+    setUser(session.user);
+  }, []);
+  const forget = useCallback(() => {
+    localStorage.removeItem(SIGNED_IN_KEY);
+    setAccessToken(null);
+    setUser(null);
   }, []);
 
   const value = useMemo<Session>(
@@ -52,19 +70,42 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       user,
       loading,
       signIn: async (email, password) =>
-        accept(await api<AuthResponse>('/auth/login', { method: 'POST', json: { email, password } })),
-      register: async (name, email, password) =>
-        accept(
-          await api<AuthResponse>('/auth/register', { method: 'POST', json: { name, email, password } }),
-        ),
+        await accept(await api('/auth/login', { method: 'POST', json: { email, password } })),
+      register: async (name, email, password) => {
+        const { registerResponseSchema } = await schemas();
+        registerResponseSchema.parse(
+          await api('/auth/register', { method: 'POST', json: { name, email, password } }),
+        );
+        try {
+          await accept(await api('/auth/login', { method: 'POST', json: { email, password } }));
+        } catch (err) {
+          // The server does not say whether the email was taken; a failed sign-in right after is the hint.
+          if (err instanceof ApiError && err.status === 401)
+            throw new ApiError(
+              401,
+              err.code,
+              'Could not sign you in with this email and password. If you already have an account, sign in or reset your password.',
+            );
+          throw err;
+        }
+      },
       signOut: async () => {
         await api('/auth/logout', { method: 'POST' }).catch(() => {});
-        localStorage.removeItem(SIGNED_IN_KEY);
-        setAccessToken(null);
-        setUser(null);
+        forget();
+      },
+      signOutEverywhere: async () => {
+        await api('/auth/logout-all', { method: 'POST' });
+        forget();
+      },
+      changePassword: async (change) => {
+        await api('/me/password', { method: 'POST', json: change });
+      },
+      deleteAccount: async (password) => {
+        await api('/me', { method: 'DELETE', json: { password } });
+        forget();
       },
     }),
-    [user, loading, accept],
+    [user, loading, accept, forget],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

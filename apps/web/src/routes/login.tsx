@@ -20,7 +20,8 @@ export function LoginPage() {
       }}
       footer={
         <>
-          New here? <Link to="/register">Create an account</Link>
+          New here? <Link to="/register">Create an account</Link> ·{' '}
+          <Link to="/forgot-password">Forgot your password?</Link>
         </>
       }
     >
