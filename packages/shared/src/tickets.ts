@@ -24,7 +24,7 @@ export const ticketClaimsSchema = z.object({
   projectId: safeText().uuid(),
   role: roleSchema,
   /** The sign-in session (refresh family) the ticket was issued to; revoking it closes the sockets. */
-  sessionId: z.string().uuid().optional(),
+  sessionId: safeText().uuid().optional(),
   expiresAt: z.number().int(),
 });
 export type TicketClaims = z.infer<typeof ticketClaimsSchema>;
