@@ -1,5 +1,6 @@
 import { runsFromFountain } from './fdx-styles';
 import type { FountainDocument, FountainNode } from './fountain-ast';
+import { parseInline } from './parse-inline';
 import { escapeXml, openTag } from './write-xml';
 
 function textRuns(fountainText: string): string {
@@ -15,8 +16,28 @@ function textRuns(fountainText: string): string {
     .join('');
 }
 
+/**
+ * Final Draft's script note, as its own files hold one: a `ScriptNote` inside the paragraph it is
+ * attached to, its text in paragraphs of its own.
+ */
+function scriptNote(text: string): string {
+  const body = text
+    .split('\n')
+    .map((line) => `<Paragraph><Text>${escapeXml(line.trim())}</Text></Paragraph>`)
+    .join('');
+  return `<ScriptNote>${body}</ScriptNote>`;
+}
+
+/** Inline `[[notes]]` of a Fountain text: Final Draft keeps them as script notes on the paragraph. */
+function inlineNotes(fountainText: string): string {
+  if (!fountainText.includes('[[')) return '';
+  return parseInline(fountainText)
+    .flatMap((n) => (n.type === 'note' ? [scriptNote(n.text)] : []))
+    .join('');
+}
+
 function paragraph(type: string, text: string, attrs: Record<string, string | undefined> = {}): string {
-  return `    ${openTag('Paragraph', { Type: type, ...attrs })}${textRuns(text)}</Paragraph>`;
+  return `    ${openTag('Paragraph', { Type: type, ...attrs })}${inlineNotes(text)}${textRuns(text)}</Paragraph>`;
 }
 
 function speechParagraphs(el: Extract<FountainNode, { type: 'dialogue' }>): string[] {
@@ -34,8 +55,9 @@ function speechParagraphs(el: Extract<FountainNode, { type: 'dialogue' }>): stri
 /**
  * Writes a Fountain tree as a Final Draft `.fdx` document (XML, UTF-8). Emphasis becomes Text
  * styles, dual dialogue a DualDialogue group, centered text centered Action, lyrics italic Action,
- * page breaks `StartsNewPage`. Sections, synopses, notes and boneyard have no Final Draft paragraph
- * and are left out.
+ * page breaks `StartsNewPage`, notes (standalone and inline) Final Draft `ScriptNote`s (a standalone
+ * note on an empty General paragraph). Sections, synopses and boneyard have no Final Draft
+ * equivalent and are left out.
  */
 export function exportFdx(doc: FountainDocument): string {
   const lines: string[] = [];
@@ -89,16 +111,31 @@ export function exportFdx(doc: FountainDocument): string {
       case 'page_break':
         newPage = true;
         break;
+      case 'note':
+        lines.push(
+          `    ${openTag('Paragraph', { Type: 'General', ...attrs() })}${scriptNote(el.text)}<Text></Text></Paragraph>`,
+        );
+        break;
       default:
         break;
     }
   }
-  const title = doc.titlePage.flatMap((entry) => {
+  // Entries are separated by an empty paragraph, as on a Final Draft title page (the importer reads
+  // the title as the centered lines before the first empty one).
+  const title = doc.titlePage.flatMap((entry, i) => {
     const key = entry.key.toLowerCase();
     const align = key === 'contact' || key === 'draft date' || key === 'copyright' ? 'Left' : 'Center';
-    return entry.values.map(
-      (v) => `      ${openTag('Paragraph', { Alignment: align, Type: 'General' })}${textRuns(v)}</Paragraph>`,
-    );
+    const gap =
+      i > 0
+        ? [`      ${openTag('Paragraph', { Alignment: align, Type: 'General' })}<Text></Text></Paragraph>`]
+        : [];
+    return [
+      ...gap,
+      ...entry.values.map(
+        (v) =>
+          `      ${openTag('Paragraph', { Alignment: align, Type: 'General' })}${textRuns(v)}</Paragraph>`,
+      ),
+    ];
   });
   return [
     '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>',

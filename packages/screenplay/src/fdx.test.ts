@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exportFdx } from './export-fdx';
 import { extractScenes } from './extract-scenes';
@@ -126,5 +128,133 @@ INT. HOUSE - DAY #12#
       key: 'Title',
       values: ['_**BRICK & STEEL**_', '_**FULL RETIRED**_'],
     });
+  });
+});
+
+describe('Final Draft sample structure', () => {
+  const sample = readFileSync(new URL('./fixtures/final-draft-sample.fdx', import.meta.url), 'utf8');
+
+  it('imports a file laid out as Final Draft writes it', () => {
+    const doc = importFdx(sample);
+    expect(doc.titlePage.map((e) => [e.key, e.values])).toEqual([
+      ['Title', ['_**BRICK & STEEL**_']],
+      ['Credit', ['Written by']],
+      ['Author', ['Stu Maschwitz']],
+      ['Contact', ['Next Level Productions']],
+    ]);
+    expect(doc.elements.map((e) => e.type)).toEqual([
+      'scene_heading',
+      'action',
+      'note',
+      'dialogue',
+      'dialogue',
+      'dialogue',
+      'transition',
+      'scene_heading',
+      'action',
+      'action',
+      'page_break',
+      'centered',
+    ]);
+    // AllCaps styling applies; SceneProperties (arc beats and all) are not script text.
+    expect(doc.elements[0]).toMatchObject({
+      text: "EXT. BRICK'S PATIO - DAY",
+      sceneNumber: '1',
+      forced: false,
+    });
+    expect(doc.elements[1]).toMatchObject({
+      text: 'A gorgeous day. BRICK BRADDOCK, retired police detective, sits by the *pool*.',
+    });
+    expect(doc.elements[2]).toMatchObject({ text: 'Is the pool too much?' });
+    expect(doc.elements[3]).toMatchObject({ character: 'STEEL', extensions: ['O.S.'], dual: false });
+    expect(doc.elements[4]).toMatchObject({ character: 'BRICK', dual: false });
+    expect(doc.elements[5]).toMatchObject({ character: 'STEEL', dual: true });
+    expect(doc.elements[6]).toMatchObject({ text: 'CUT TO:', forced: false });
+    expect(doc.elements[11]).toMatchObject({ lines: ['**THE END**'] });
+    const scenes = extractScenes(parseFountain(serializeFountain(doc)));
+    expect(scenes.map((s) => [s.heading, s.sceneNumber, s.dialogue.length])).toEqual([
+      ["EXT. BRICK'S PATIO - DAY", '1', 3],
+      ['INT. TRAILER HOME - NIGHT', '2', 0],
+    ]);
+    expect(JSON.stringify(doc)).not.toContain('Arc beat');
+  });
+});
+
+describe('Fountain → FDX → Fountain', () => {
+  const source = `Title: Round Trip
+Author: Ann
+
+INT. HOUSE - DAY
+
+[[Check the props list.]]
+
+Bob waits. [[Is he sitting?]]
+
+BRICK
+Screw retirement.
+
+STEEL ^
+(shouting)
+Screw retirement.
+
+> SMASH CUT
+
+CUT TO:
+
+> THE END <
+> ROLL CREDITS <
+
+[[A note
+  over two lines]]
+
+FADE OUT.
+`;
+  const strip = (v: unknown) => JSON.stringify(v, (k, x) => (k === 'range' ? undefined : x));
+
+  it('keeps notes, dual dialogue, centred text and transitions', () => {
+    const xml = exportFdx(parseFountain(source));
+    expect(xml).toContain('<ScriptNote>');
+    const back = parseFountain(serializeFountain(importFdx(xml)));
+    const want = parseFountain(source);
+    const kinds = (d: typeof want) =>
+      d.elements.map((e) => {
+        if (e.type === 'note') return `note:${e.text}`;
+        if (e.type === 'dialogue') return `dialogue:${e.character}:${e.dual}`;
+        if (e.type === 'transition') return `transition:${e.text}:${e.forced}`;
+        if (e.type === 'centered') return `centered:${e.lines.join('|')}`;
+        if (e.type === 'action') return `action:${e.text}`;
+        return e.type;
+      });
+    expect(kinds(back)).toEqual([
+      'scene_heading',
+      'note:Check the props list.',
+      'action:Bob waits.',
+      'note:Is he sitting?',
+      'dialogue:BRICK:false',
+      'dialogue:STEEL:true',
+      'transition:SMASH CUT:true',
+      'transition:CUT TO::false',
+      'centered:THE END|ROLL CREDITS',
+      'note:A note\nover two lines',
+      'transition:FADE OUT.:false',
+    ]);
+    // Apart from the inline note (moved after its paragraph) and the note's indentation, the tree
+    // is the same, title page included.
+    const expected = kinds(want).map((k) =>
+      k === 'action:Bob waits. [[Is he sitting?]]' ? 'action:Bob waits.' : k,
+    );
+    expected.splice(3, 0, 'note:Is he sitting?');
+    expect(kinds(back).map((k) => k.replace('\n  ', '\n'))).toEqual(
+      expected.map((k) => k.replace('\n  ', '\n')),
+    );
+    expect(strip(back.titlePage)).toBe(strip(want.titlePage));
+    expect(strip(back.elements[5])).toBe(strip(want.elements[4]));
+  });
+
+  it('writes FDX that xmllint accepts', () => {
+    const xml = exportFdx(parseFountain(source));
+    const out = execFileSync('xmllint', ['--noout', '-'], { input: xml, encoding: 'utf8' });
+    expect(out).toBe('');
+    expect(() => execFileSync('xmllint', ['--noout', '-'], { input: `${xml}<x>`, stdio: 'pipe' })).toThrow();
   });
 });
