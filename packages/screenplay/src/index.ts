@@ -7,6 +7,7 @@ export {
   type LlmProvider,
   type OpenAiCompatibleOptions,
 } from './create-openai-compatible-provider';
+export { decodeScriptFile } from './decode-script-file';
 export { dedupeScenes } from './dedupe-scenes';
 export { describeSceneSync, type SceneSyncPreview } from './describe-scene-sync';
 export { exportFdx } from './export-fdx';
@@ -26,6 +27,16 @@ export {
 export { formatTitlePage, PAGE_LINES, PAGE_WIDTH } from './format-title-page';
 export type * from './fountain-ast';
 export { importFdx } from './import-fdx';
+export {
+  detectScriptFormat,
+  type ImportedScript,
+  importScript,
+  SCRIPT_IMPORT_EXTENSIONS,
+  SCRIPT_IMPORT_FORMATS,
+  type ScriptImportFormat,
+  type ScriptImportScene,
+  summarizeScript,
+} from './import-script';
 export { type CharacterSummary, listCharacters } from './list-characters';
 export { parseFountain } from './parse-fountain';
 export { type InlineNode, parseInline, plainText } from './parse-inline';
@@ -80,7 +91,9 @@ export {
   type ScriptGenerator,
   type ScriptRequest,
 } from './script-generator';
+export { ScriptImportError, type ScriptImportErrorCode } from './script-import-error';
 export { serializeElement, serializeFountain } from './serialize-fountain';
 export { previewSceneSync, syncScenesFromScript } from './sync-scenes-from-script';
+export { isLayoutText, markdownToFountain, plainTextToFountain } from './text-to-fountain';
 export { type CharacterPatch, updateCharacter } from './update-character';
 export { escapeXml, openTag } from './write-xml';
