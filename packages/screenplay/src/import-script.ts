@@ -1,3 +1,9 @@
+import {
+  SCRIPT_IMPORT_EXTENSIONS,
+  type ScriptImportFormat,
+  type ScriptImportScene,
+} from '@clapboard/shared/script-import';
+
 import { decodeScriptFile } from './decode-script-file';
 import { extractScenes } from './extract-scenes';
 import { importFdx } from './import-fdx';
@@ -8,23 +14,6 @@ import { XmlError } from './parse-xml';
 import { ScriptImportError } from './script-import-error';
 import { serializeFountain } from './serialize-fountain';
 import { isLayoutText, markdownToFountain, plainTextToFountain } from './text-to-fountain';
-
-/** Formats `importScript` reads. `text` is a screenplay laid out as printed plain text. */
-export const SCRIPT_IMPORT_FORMATS = ['fountain', 'fdx', 'markdown', 'text'] as const;
-export type ScriptImportFormat = (typeof SCRIPT_IMPORT_FORMATS)[number];
-
-/** File name endings `importScript` accepts (lower case, with the dot). */
-export const SCRIPT_IMPORT_EXTENSIONS = ['.fountain', '.spmd', '.fdx', '.txt', '.text', '.md', '.markdown'];
-
-/** One scene as an import will create it. */
-export interface ScriptImportScene {
-  heading: string;
-  sceneNumber: string | null;
-  /** Spoken lines (see `DialogueLine`). */
-  lines: number;
-  /** Speakers in order of first line. */
-  characters: string[];
-}
 
 /** A script file read as Fountain, with what it holds. */
 export interface ImportedScript {
@@ -51,7 +40,7 @@ function extensionOf(filename: string): string {
  */
 export function detectScriptFormat(filename: string, text: string): ScriptImportFormat {
   const ext = extensionOf(filename);
-  if (ext && !SCRIPT_IMPORT_EXTENSIONS.includes(ext)) {
+  if (ext && !(SCRIPT_IMPORT_EXTENSIONS as readonly string[]).includes(ext)) {
     throw new ScriptImportError(
       'unsupported_type',
       `"${ext}" files cannot be imported. Use Fountain (.fountain, .spmd), Final Draft (.fdx), plain text (.txt) or Markdown (.md).`,

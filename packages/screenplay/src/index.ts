@@ -31,10 +31,6 @@ export {
   detectScriptFormat,
   type ImportedScript,
   importScript,
-  SCRIPT_IMPORT_EXTENSIONS,
-  SCRIPT_IMPORT_FORMATS,
-  type ScriptImportFormat,
-  type ScriptImportScene,
   summarizeScript,
 } from './import-script';
 export { type CharacterSummary, listCharacters } from './list-characters';
