@@ -13,7 +13,6 @@ import { errorBodySchema } from '@clapboard/shared/errors';
 import {
   createVersionBodySchema,
   restoreVersionResponseSchema,
-  type Version,
   versionDiffSchema,
   versionPreviewSchema,
   versionSchema,
@@ -24,6 +23,7 @@ import type { AppEnv } from '../app-env';
 import { authorizeProject } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
 import { notFound } from '../errors/http-error';
+import { insertVersion, toVersion, type VersionRow } from '../versions/insert-version';
 
 const uuid = z.string().uuid();
 const errors = {
@@ -41,41 +41,6 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-
-interface VersionRow {
-  id: string;
-  project_id: string;
-  name: string;
-  source: Version['source'];
-  byte_size: number;
-  created_by: string | null;
-  created_at: Date;
-}
-
-const toVersion = (r: VersionRow): Version => ({
-  id: r.id,
-  projectId: r.project_id,
-  name: r.name,
-  source: r.source,
-  byteSize: r.byte_size,
-  createdBy: r.created_by,
-  createdAt: r.created_at.toISOString(),
-});
-
-async function insertVersion(
-  sql: Sql,
-  projectId: string,
-  name: string,
-  state: Uint8Array,
-  source: Version['source'],
-  userId: string,
-): Promise<Version> {
-  const [row] = await sql<VersionRow[]>`
-    insert into doc_versions (project_id, name, state, source, created_by)
-    values (${projectId}, ${name.slice(0, 200)}, ${Buffer.from(state)}, ${source}, ${userId})
-    returning id, project_id, name, source, octet_length(state) as byte_size, created_by, created_at`;
-  return toVersion(row!);
-}
 
 async function findVersion(sql: Sql, projectId: string, versionId: string) {
   const [row] = await sql<(VersionRow & { state: Buffer })[]>`
