@@ -149,6 +149,7 @@ describe('Final Draft sample structure', () => {
       'dialogue',
       'dialogue',
       'dialogue',
+      'note',
       'transition',
       'scene_heading',
       'action',
@@ -169,14 +170,59 @@ describe('Final Draft sample structure', () => {
     expect(doc.elements[3]).toMatchObject({ character: 'STEEL', extensions: ['O.S.'], dual: false });
     expect(doc.elements[4]).toMatchObject({ character: 'BRICK', dual: false });
     expect(doc.elements[5]).toMatchObject({ character: 'STEEL', dual: true });
-    expect(doc.elements[6]).toMatchObject({ text: 'CUT TO:', forced: false });
-    expect(doc.elements[11]).toMatchObject({ lines: ['**THE END**'] });
+    // The document's ScriptNotes, placed by Range: one on the action, one on the dual dialogue
+    // (after both speeches, so they stay side by side).
+    expect(doc.elements[6]).toMatchObject({ type: 'note', text: 'Overlap these two lines.\nBoth at once.' });
+    expect(doc.elements[7]).toMatchObject({ text: 'CUT TO:', forced: false });
+    expect(doc.elements[12]).toMatchObject({ lines: ['**THE END**'] });
     const scenes = extractScenes(parseFountain(serializeFountain(doc)));
     expect(scenes.map((s) => [s.heading, s.sceneNumber, s.dialogue.length])).toEqual([
       ["EXT. BRICK'S PATIO - DAY", '1', 3],
       ['INT. TRAILER HOME - NIGHT', '2', 0],
     ]);
     expect(JSON.stringify(doc)).not.toContain('Arc beat');
+  });
+
+  it('places document notes by Range and reads notes kept inside a paragraph', () => {
+    // Paragraph starts: "INT. LAB - DAY" 0, "Hum." 15, the dual group 20 (two characters), "Go." 23.
+    const xml = `<FinalDraft DocumentType="Script"><Content>
+      <Paragraph Type="Scene Heading"><Text>INT. LAB - DAY</Text></Paragraph>
+      <Paragraph Type="Action"><ScriptNote><Paragraph><Text>old style</Text></Paragraph></ScriptNote><Text>Hum.</Text></Paragraph>
+      <Paragraph><DualDialogue>
+        <Paragraph Type="Character"><Text>MARA</Text></Paragraph><Paragraph Type="Dialogue"><Text>Yes.</Text></Paragraph>
+        <Paragraph Type="Character"><Text>JON</Text></Paragraph><Paragraph Type="Dialogue"><Text>No.</Text></Paragraph>
+      </DualDialogue></Paragraph>
+      <Paragraph Type="Action"><Text>Go.</Text></Paragraph>
+      </Content><ScriptNotes>
+      <ScriptNote Range="23,26"><Paragraph><Text>on go</Text></Paragraph></ScriptNote>
+      <ScriptNote Range="2,5"><Paragraph><Text>on the heading</Text></Paragraph></ScriptNote>
+      <ScriptNote Range="20,22"><Paragraph><Text>on the pair</Text></Paragraph></ScriptNote>
+      <ScriptNote Range="16,16"><Paragraph><Text>in hum</Text></Paragraph></ScriptNote>
+      <ScriptNote Range="900,901"><Paragraph><Text>past the end</Text></Paragraph></ScriptNote>
+      <ScriptNote><Paragraph><Text>no range</Text></Paragraph></ScriptNote>
+      <ScriptNote Range="1,2"><Paragraph><Text>  </Text></Paragraph></ScriptNote>
+      </ScriptNotes></FinalDraft>`;
+    const got = importFdx(xml).elements.map((e) =>
+      e.type === 'note'
+        ? `note:${e.text}`
+        : e.type === 'dialogue'
+          ? `${e.character}${e.dual ? '^' : ''}`
+          : e.type,
+    );
+    expect(got).toEqual([
+      'scene_heading',
+      'note:on the heading',
+      'action',
+      'note:old style',
+      'note:in hum',
+      'MARA',
+      'JON^',
+      'note:on the pair',
+      'action',
+      'note:on go',
+      'note:past the end',
+      'note:no range',
+    ]);
   });
 });
 
@@ -213,7 +259,7 @@ FADE OUT.
 
   it('keeps notes, dual dialogue, centred text and transitions', () => {
     const xml = exportFdx(parseFountain(source));
-    expect(xml).toContain('<ScriptNote>');
+    expect(xml).toContain('<ScriptNotes>');
     const back = parseFountain(serializeFountain(importFdx(xml)));
     const want = parseFountain(source);
     const kinds = (d: typeof want) =>
