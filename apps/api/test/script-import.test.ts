@@ -207,6 +207,11 @@ describe('script import API', () => {
     const dryBody = scriptImportReplacedSchema.parse(await dry.json());
     expect(dryBody).toMatchObject({ dryRun: true, changed: false, backup: null });
     expect(dryBody.preview.scenes).toHaveLength(2);
+    // It says what happens to the storyboard's three scenes: the two new ones come in, what is no
+    // longer in the script is marked removed.
+    expect(dryBody.storyboard.lines.filter((l) => l.startsWith('New scene'))).toHaveLength(2);
+    expect(dryBody.storyboard.lines.filter((l) => l.startsWith('Remove'))).toHaveLength(3);
+    expect(dryBody.storyboard.summary).toBe('2 new, 3 to remove');
     expect(await countUpdates(project)).toBe(updatesBefore);
 
     const sub = h.redis.duplicate();
@@ -226,6 +231,7 @@ describe('script import API', () => {
       backup: { source: 'import', name: 'Before importing "brick.fdx"' },
     });
     expect(body.preview).toEqual(dryBody.preview);
+    expect(body.storyboard).toEqual(dryBody.storyboard);
     // One row in doc_updates, and the same update published to connected clients.
     expect(await countUpdates(project)).toBe(updatesBefore + 1);
     const client = new Y.Doc();

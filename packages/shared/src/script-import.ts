@@ -77,6 +77,14 @@ export type ScriptImportCreated = z.infer<typeof scriptImportCreatedSchema>;
  */
 export const scriptImportReplacedSchema = z.object({
   preview: scriptImportPreviewSchema,
+  /** What happens to the storyboard's existing scenes (as the "sync from script" dialog says it). */
+  storyboard: z.object({
+    /** e.g. "2 new, 1 changed, 1 to remove" or "Scenes are up to date". */
+    summary: z.string(),
+    /** One sentence per change. */
+    lines: z.array(z.string()),
+    unchanged: z.number().int().nonnegative(),
+  }),
   dryRun: z.boolean(),
   changed: z.boolean(),
   backup: versionSchema.nullable(),

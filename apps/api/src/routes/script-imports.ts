@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { describeSceneSync } from '@clapboard/screenplay';
 import {
   appendUpdates,
   buildScriptImportUpdate,
@@ -128,7 +129,7 @@ export function scriptImportRoutes(
     const { script, preview: summary } = importScriptFile(upload);
     const name =
       (fields.data.name ?? script.title ?? stem(upload.filename)).slice(0, 200) || 'Imported script';
-    const update = buildScriptImportUpdate(new Uint8Array([0, 0]), script.fountain);
+    const { update } = buildScriptImportUpdate(new Uint8Array([0, 0]), script.fountain);
     const id = await sql.begin(async (tx) => {
       const projectId = await insertProject(tx, {
         name,
@@ -154,11 +155,13 @@ export function scriptImportRoutes(
     await authorizeProject(sql, id, userId, 'versions:write');
     const upload = await readScriptUpload(c);
     const { script, preview: summary } = importScriptFile(upload);
-    if (query.data.dryRun)
-      return c.json({ preview: summary, dryRun: true, changed: false, backup: null }, 200);
     const { state } = await loadDocumentState(sql, id);
-    const update = buildScriptImportUpdate(state, script.fountain);
-    if (!update) return c.json({ preview: summary, dryRun: false, changed: false, backup: null }, 200);
+    const { update, plan } = buildScriptImportUpdate(state, script.fountain);
+    const { summary: scenesSummary, lines, unchanged } = describeSceneSync(plan);
+    const storyboard = { summary: scenesSummary, lines, unchanged };
+    const dryRun = query.data.dryRun;
+    if (dryRun || !update)
+      return c.json({ preview: summary, storyboard, dryRun, changed: false, backup: null }, 200);
     const backup = await insertVersion(
       sql,
       id,
@@ -186,7 +189,7 @@ export function scriptImportRoutes(
     });
     // Stored first, then published: a client that misses the message still gets it on load.
     await publishDocUpdate(deps.redis, id, `api:${randomUUID()}`, update);
-    return c.json({ preview: summary, dryRun: false, changed: true, backup }, 200);
+    return c.json({ preview: summary, storyboard, dryRun: false, changed: true, backup }, 200);
   });
   return router;
 }

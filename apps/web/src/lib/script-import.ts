@@ -26,19 +26,23 @@ function form(file: File, fields: Record<string, string> = {}): FormData {
 
 /**
  * What a script file holds, read by the API without writing: for a new project, or (with
- * `projectId`) as a dry run of replacing that project's script.
+ * `projectId`) as a dry run of replacing that project's script, which also says what happens to
+ * the storyboard's existing scenes.
  */
-export async function previewScriptImport(file: File, projectId?: string): Promise<ScriptImportPreview> {
+export async function previewScriptImport(
+  file: File,
+  projectId?: string,
+): Promise<{ preview: ScriptImportPreview; storyboard: ScriptImportReplaced['storyboard'] | null }> {
   if (projectId) {
     const body = await api<unknown>(`/projects/${projectId}/script-import?dryRun=true`, {
       method: 'POST',
       body: form(file),
     });
-    return scriptImportReplacedSchema.parse(body).preview;
+    const { preview, storyboard } = scriptImportReplacedSchema.parse(body);
+    return { preview, storyboard };
   }
-  return scriptImportPreviewSchema.parse(
-    await api<unknown>('/script-imports/preview', { method: 'POST', body: form(file) }),
-  );
+  const body = await api<unknown>('/script-imports/preview', { method: 'POST', body: form(file) });
+  return { preview: scriptImportPreviewSchema.parse(body), storyboard: null };
 }
 
 /** Creates a project (named `name`, else the script's title or file name) holding the script. */

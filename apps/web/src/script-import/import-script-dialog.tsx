@@ -1,4 +1,8 @@
-import { SCRIPT_IMPORT_EXTENSIONS, type ScriptImportPreview } from '@clapboard/shared/script-import';
+import {
+  SCRIPT_IMPORT_EXTENSIONS,
+  type ScriptImportPreview,
+  type ScriptImportReplaced,
+} from '@clapboard/shared/script-import';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../lib/api-client';
 import { previewScriptImport } from '../lib/script-import';
@@ -25,6 +29,7 @@ export function ImportScriptDialog(props: {
   const ref = useRef<HTMLDialogElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<ScriptImportPreview | null>(null);
+  const [storyboard, setStoryboard] = useState<ScriptImportReplaced['storyboard'] | null>(null);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -39,9 +44,10 @@ export function ImportScriptDialog(props: {
     if (!f) return;
     setBusy(true);
     try {
-      const p = await previewScriptImport(f, props.projectId);
-      setPreview(p);
-      setName(p.title ?? f.name.replace(/\.[^.]+$/, ''));
+      const read = await previewScriptImport(f, props.projectId);
+      setPreview(read.preview);
+      setStoryboard(read.storyboard);
+      setName(read.preview.title ?? f.name.replace(/\.[^.]+$/, ''));
     } catch (err) {
       setError(message(err));
     } finally {
@@ -109,6 +115,21 @@ export function ImportScriptDialog(props: {
               </li>
             ))}
           </ol>
+          {storyboard && (
+            <section aria-label="Storyboard changes" className="small">
+              <p>
+                Storyboard: {storyboard.summary}.{' '}
+                <span className="muted">Frames and notes stay with scenes whose heading is kept.</span>
+              </p>
+              {storyboard.lines.length > 0 && (
+                <ul className="sync-lines">
+                  {storyboard.lines.map((l) => (
+                    <li key={l}>{l}</li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          )}
           {!props.projectId && (
             <label>
               Project name <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />

@@ -22,7 +22,7 @@ function read(state: Uint8Array) {
 describe('buildScriptImportUpdate', () => {
   it('writes a new document: script and scenes in one update', () => {
     let n = 0;
-    const update = buildScriptImportUpdate(EMPTY, 'INT. A - DAY\nBOB\nHi.\n\nEXT. B - NIGHT\n', {
+    const { update } = buildScriptImportUpdate(EMPTY, 'INT. A - DAY\nBOB\nHi.\n\nEXT. B - NIGHT\n', {
       newId: () => `s${++n}`,
     });
     const got = read(update!);
@@ -37,10 +37,13 @@ describe('buildScriptImportUpdate', () => {
     let n = 0;
     const newId = () => `s${++n}`;
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, buildScriptImportUpdate(EMPTY, 'INT. A - DAY\n\nEXT. B - NIGHT\n', { newId })!);
+    Y.applyUpdate(doc, buildScriptImportUpdate(EMPTY, 'INT. A - DAY\n\nEXT. B - NIGHT\n', { newId }).update!);
     (doc.getArray(DOC_KEYS.scenes).get(0) as Y.Map<unknown>).set('notes', 'keep me');
     const before = Y.encodeStateAsUpdate(doc);
-    const update = buildScriptImportUpdate(before, 'INT. A - DAY\nNew action.\n\nINT. C - DAY\n', { newId });
+    const { update, plan } = buildScriptImportUpdate(before, 'INT. A - DAY\nNew action.\n\nINT. C - DAY\n', {
+      newId,
+    });
+    expect(plan.changes.map((c) => c.kind).sort()).toEqual(['add', 'keep', 'markRemoved']);
     const updates: Uint8Array[] = [];
     doc.on('update', (u: Uint8Array) => updates.push(u));
     Y.applyUpdate(doc, update!);
@@ -52,6 +55,6 @@ describe('buildScriptImportUpdate', () => {
       ['s3', 'INT. C - DAY', false, ''],
       ['s2', 'EXT. B - NIGHT', true, ''],
     ]);
-    expect(buildScriptImportUpdate(Y.encodeStateAsUpdate(doc), got.script, { newId })).toBeNull();
+    expect(buildScriptImportUpdate(Y.encodeStateAsUpdate(doc), got.script, { newId }).update).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { syncScenesFromScript } from '@clapboard/screenplay';
+import { type SceneSyncPlan, syncScenesFromScript } from '@clapboard/screenplay';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import * as Y from 'yjs';
 import { replaceText } from './replace-text';
@@ -11,13 +11,14 @@ import { replaceText } from './replace-text';
  * undoes it whole. Pass an empty state (`new Uint8Array([0, 0])`) for a new project's first state.
  *
  * @param options.newId ids for new scenes (default `crypto.randomUUID`)
- * @returns the update, or null when the document already holds that script and those scenes
+ * @returns the update (null when the document already holds that script and those scenes) and the
+ *   scene sync plan applied, for a preview of what happens to the storyboard (`describeSceneSync`)
  */
 export function buildScriptImportUpdate(
   currentState: Uint8Array,
   fountain: string,
   options: { newId?: () => string } = {},
-): Uint8Array | null {
+): { update: Uint8Array | null; plan: SceneSyncPlan } {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, currentState);
@@ -26,11 +27,12 @@ export function buildScriptImportUpdate(
     doc.on('update', (u: Uint8Array) => {
       update = update ? Y.mergeUpdates([update, u]) : u;
     });
+    let plan: SceneSyncPlan = { changes: [], order: [] };
     doc.transact(() => {
       replaceText(doc.getText(DOC_KEYS.script), fountain);
-      syncScenesFromScript(doc, options);
+      plan = syncScenesFromScript(doc, options);
     });
-    return update;
+    return { update, plan };
   } finally {
     doc.destroy();
   }
