@@ -63,7 +63,8 @@ describe('importing a script in the browser', () => {
     await dialog.getByLabel('Script file').setInputFiles(fdxFile);
     const preview = dialog.getByRole('region', { name: 'Import preview' });
     await preview.getByText('Final Draft').waitFor();
-    expect(await preview.getByRole('listitem').allTextContents()).toEqual([
+    const scenes = preview.getByRole('list', { name: 'Scenes to create' });
+    expect(await scenes.getByRole('listitem').allTextContents()).toEqual([
       "EXT. BRICK'S PATIO - DAY 3 lines · STEEL, BRICK",
       'INT. TRAILER HOME - NIGHT 0 lines',
     ]);
@@ -87,12 +88,18 @@ describe('importing a script in the browser', () => {
     expect(await dialog.getByRole('button', { name: 'Replace script' }).isDisabled()).toBe(true);
 
     await dialog.getByLabel('Script file').setInputFiles(fountainFile);
-    const preview = dialog.getByRole('region', { name: 'Import preview' });
-    await preview.getByText('INT. DINER - NIGHT').waitFor();
-    expect(await preview.getByRole('listitem').allTextContents()).toEqual([
+    const scenes = dialog.getByRole('list', { name: 'Scenes to create' });
+    await scenes.getByText('INT. DINER - NIGHT').waitFor();
+    expect(await scenes.getByRole('listitem').allTextContents()).toEqual([
       'INT. DINER - NIGHT 1 line · MOLLY',
       'EXT. STREET - NIGHT 0 lines',
     ]);
+    // What happens to the storyboard's two scenes from the Final Draft file.
+    const changes = dialog.getByRole('region', { name: 'Storyboard changes' });
+    expect(await changes.getByRole('paragraph').first().textContent()).toMatch(
+      /^Storyboard: 2 new, 2 to remove\./,
+    );
+    await screenshot(page, 'script-import-replace');
     await dialog.getByRole('button', { name: 'Replace script' }).click();
     await page.getByRole('status').filter({ hasText: 'Imported diner.fountain: 2 scenes.' }).waitFor();
     await editorHas(page, 'Rain on the glass.');

@@ -103,7 +103,7 @@ export function ImportScriptDialog(props: {
               No scene headings (INT. / EXT.) found: the storyboard will be empty.
             </p>
           )}
-          <ol className="sync-lines">
+          <ol className="sync-lines" aria-label="Scenes to create">
             {preview.scenes.map((s, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a list that never reorders, and headings repeat
               <li key={i}>
