@@ -122,4 +122,22 @@ describe('importScript', () => {
     expect(fails(enc('not xml at all'), 'x.fdx')).toBe('malformed_xml');
     expect(fails(enc('<?xml version="1.0"?><html></html>'), 'x.txt')).toBe('not_final_draft');
   });
+
+  it('reads hostile files up to the size limit without blowing up (linear scans)', () => {
+    // Each of these once cost the square (or cube) of its length: a 1 MB file took minutes.
+    const layout = '               MOLLY\n          Hi.\n\n'.repeat(50);
+    const hostile: [string, string][] = [
+      [`INT. A\n${'**'.repeat(500_000)}`, 'a.fountain'],
+      [`INT. A\n${'*_'.repeat(250_000)}x${'_*'.repeat(250_000)}`, 'a.fountain'],
+      [`INT. A\n${'[['.repeat(500_000)}`, 'a.fountain'],
+      [`INT. A\n${'/*'.repeat(500_000)}`, 'a.fountain'],
+      [`${layout}${`1 ${' '.repeat(490)}x\n`.repeat(1500)}`, 'a.txt'],
+      ['<!--'.repeat(250_000), 'a.md'],
+      [`# ${' #'.repeat(400_000)}x`, 'a.md'],
+    ];
+    for (const [text, name] of hostile) {
+      const got = importScript(enc(text), name);
+      expect(got.fountain.length).toBeGreaterThan(0);
+    }
+  });
 });

@@ -1,11 +1,28 @@
 import { isNaturalSceneHeading, isUppercaseWord } from './fountain-syntax';
 
 /** Lines of a screenplay laid out as printed text that are page furniture, not script. */
-const PAGE_FURNITURE = /^\s*(?:\d+[A-Z]?\.?|\(MORE\)|\(?CONTINUED\)?:?|CONTINUED: \(\d+\))\s*$/i;
-/** `12   INT. HOUSE - DAY   12`: scene numbers printed in both margins. */
-const NUMBERED_HEADING = /^(\d+[A-Z]?)\s+(.+?)\s+\1$/;
+const PAGE_FURNITURE = /^(?:\d+[A-Z]?\.?|\(MORE\)|\(?CONTINUED\)?:?|CONTINUED: \(\d+\))$/i;
+const LEADING_NUMBER = /^(\d+[A-Z]?)\s/;
+
+/**
+ * `12   INT. HOUSE - DAY   12`: a heading with its scene number printed in both margins. Read by
+ * hand, not by a backreference regex, which backtracks cubically on long runs of spaces.
+ */
+function numberedHeading(line: string): { number: string; heading: string } | null {
+  const number = LEADING_NUMBER.exec(line)?.[1];
+  if (!number || line.length < 2 * number.length + 3 || !line.endsWith(number)) return null;
+  if (!/\s/.test(line.charAt(line.length - number.length - 1))) return null;
+  const heading = line.slice(number.length, line.length - number.length).trim();
+  return isNaturalSceneHeading(heading) ? { number, heading } : null;
+}
 /** Share of lines indented by 10+ spaces that marks a printed (layout) screenplay. */
 const LAYOUT_SHARE = 0.2;
+/**
+ * Longest line whose structure (page furniture, numbered headings, Markdown headings, speeches,
+ * links) is looked at; longer lines are paragraphs of text and are kept as they are. Keeps every
+ * pattern here linear in the file's size whatever a line holds.
+ */
+const MAX_STRUCTURED_LINE = 500;
 
 /** Whether plain text is a screenplay laid out as printed (indented cues and dialogue), not Fountain. */
 export function isLayoutText(text: string): boolean {
@@ -23,10 +40,14 @@ export function isLayoutText(text: string): boolean {
 export function plainTextToFountain(text: string): string {
   const out: string[] = [];
   for (const raw of text.replace(/\f/g, '\n').split(/\r\n?|\n/)) {
-    if (PAGE_FURNITURE.test(raw)) continue;
     let line = raw.trim();
-    const numbered = NUMBERED_HEADING.exec(line);
-    if (numbered && isNaturalSceneHeading(numbered[2]!)) line = `${numbered[2]} #${numbered[1]}#`;
+    if (line.length > MAX_STRUCTURED_LINE) {
+      out.push(line);
+      continue;
+    }
+    if (PAGE_FURNITURE.test(line)) continue;
+    const numbered = numberedHeading(line);
+    if (numbered) line = `${numbered.heading} #${numbered.number}#`;
     // Two blank lines in a row are one in Fountain; page furniture often leaves several.
     if (!line && out.at(-1) === '') continue;
     out.push(line);
@@ -41,6 +62,19 @@ const MD_SPEECH =
   /^(?:\*\*|__)?([\p{Lu}][\p{Lu}\p{N} .'’-]{0,40}?)(?:\s*\(([^()]+)\))?(?::(?:\*\*|__)?|(?:\*\*|__):)\s+(\S.*)$/u;
 /^(?:\*\*|__)?([\p{Lu}][\p{Lu}\p{N} .'’-]{0,40}?)(?:\s*\(([^()]+)\))?:?(?:\*\*|__)?:?\s+(\S.*)$/u;
 
+/** `<!-- x -->` → `/* x *\/`, by a scan (a regex would be quadratic on many unclosed comments). */
+function htmlCommentsToBoneyard(text: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const open = text.indexOf('<!--', at);
+    const close = open < 0 ? -1 : text.indexOf('-->', open + 4);
+    if (close < 0) return out + text.slice(at);
+    out += `${text.slice(at, open)}/*${text.slice(open + 4, close)}*/`;
+    at = close + 3;
+  }
+}
+
 /**
  * A script written in Markdown: the first level-1 heading at the top is the title; every other
  * heading starts a scene (a natural heading when it has an INT/EXT prefix, a forced `.` one
@@ -54,8 +88,11 @@ export function markdownToFountain(text: string): string {
   const blank = () => {
     if (body.length > 0 && body.at(-1) !== '') body.push('');
   };
-  const src = text.replace(/<!--([\s\S]*?)-->/g, '/*$1*/');
-  for (const raw of src.split(/\r\n?|\n/)) {
+  for (const raw of htmlCommentsToBoneyard(text).split(/\r\n?|\n/)) {
+    if (raw.length > MAX_STRUCTURED_LINE) {
+      body.push(/^\s*[>#]/.test(raw) ? `!${raw.trim()}` : raw.trim());
+      continue;
+    }
     if (/^\s*(?:```|~~~)/.test(raw) || /^\s*(?:[-*_]\s*){3,}$/.test(raw)) continue;
     let line = raw
       .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
