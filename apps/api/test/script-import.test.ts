@@ -294,6 +294,7 @@ describe('script import API', () => {
       [enc('<FinalDraft><Content><Paragraph>'), 'broken.fdx', 422, /not well-formed/],
       [enc('<?xml version="1.0"?><html/>'), 'page.fdx', 422, /not a Final Draft/],
       [big, 'huge.fountain', 413, /2 MB/],
+      [enc('INT. A - DAY\n\n'.repeat(1001)), 'many.fountain', 422, /at most 1000/],
     ];
     for (const [bytes, name, status, message] of bad) {
       for (const path of [

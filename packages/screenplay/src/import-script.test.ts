@@ -139,5 +139,9 @@ describe('importScript', () => {
       const got = importScript(enc(text), name);
       expect(got.fountain.length).toBeGreaterThan(0);
     }
+    // And a file of nothing but headings is refused by its scene count, before any storyboard sync.
+    expect(fails(enc('INT. A\n'.repeat(290_000)), 'a.fountain')).toBe('too_many_scenes');
+    expect(importScript(enc('INT. A\n\n'.repeat(1000)), 'a.fountain').scenes).toHaveLength(1000);
+    expect(fails(enc('INT. A\n\n'.repeat(1001)), 'a.fountain')).toBe('too_many_scenes');
   });
 });

@@ -1,4 +1,5 @@
 import {
+  MAX_SCRIPT_IMPORT_SCENES,
   SCRIPT_IMPORT_EXTENSIONS,
   type ScriptImportFormat,
   type ScriptImportScene,
@@ -103,13 +104,20 @@ export function summarizeScript(fountain: string): Omit<ImportedScript, 'format'
  *
  * @param bytes the file as uploaded
  * @param filename its name as uploaded (only the extension is used)
- * @throws ScriptImportError `binary`, `empty`, `unsupported_type`, `malformed_xml` or
- *   `not_final_draft`, each with a message a user can act on
+ * @throws ScriptImportError `binary`, `empty`, `unsupported_type`, `malformed_xml`,
+ *   `not_final_draft` or `too_many_scenes` (over `MAX_SCRIPT_IMPORT_SCENES`), each with a message
+ *   a user can act on
  */
 export function importScript(bytes: Uint8Array, filename: string): ImportedScript {
   const text = decodeScriptFile(bytes);
   const format = detectScriptFormat(filename, text);
   const fountain = toFountain(format, text);
   if (!/\S/.test(fountain)) throw new ScriptImportError('empty', 'The file holds no script text.');
-  return { format, fountain, ...summarizeScript(fountain) };
+  const summary = summarizeScript(fountain);
+  if (summary.scenes.length > MAX_SCRIPT_IMPORT_SCENES)
+    throw new ScriptImportError(
+      'too_many_scenes',
+      `The script has ${summary.scenes.length} scenes; an import may have at most ${MAX_SCRIPT_IMPORT_SCENES}. Split it into several projects.`,
+    );
+  return { format, fountain, ...summary };
 }

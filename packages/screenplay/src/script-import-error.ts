@@ -9,7 +9,9 @@ export type ScriptImportErrorCode =
   /** Looks like XML (or is named `.fdx`) but is not well-formed. */
   | 'malformed_xml'
   /** Well-formed XML whose root is not `<FinalDraft>`. */
-  | 'not_final_draft';
+  | 'not_final_draft'
+  /** More scenes than `MAX_SCRIPT_IMPORT_SCENES`. */
+  | 'too_many_scenes';
 
 /** A typed failure from `importScript`. */
 export class ScriptImportError extends Error {

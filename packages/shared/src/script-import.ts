@@ -11,6 +11,12 @@ import { versionSchema } from './versions';
 /** Largest script file accepted (bytes); a 120-page FDX is about 300 KB. Larger uploads get 413. */
 export const MAX_SCRIPT_IMPORT_BYTES = 2 * 1024 * 1024;
 
+/**
+ * Most scenes an imported script may have (a feature has about 150): matching a replaced script's
+ * scenes to the storyboard's costs the product of both counts.
+ */
+export const MAX_SCRIPT_IMPORT_SCENES = 1000;
+
 /** Formats a script file is read as. `text` is a screenplay laid out as printed plain text. */
 export const SCRIPT_IMPORT_FORMATS = ['fountain', 'fdx', 'markdown', 'text'] as const;
 export const scriptImportFormatSchema = z.enum(SCRIPT_IMPORT_FORMATS);
