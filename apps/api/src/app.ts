@@ -41,6 +41,7 @@ import { projectRoutes } from './routes/projects';
 import { realtimeTicketRoutes } from './routes/realtime-tickets';
 import { renderDeliverableRoutes } from './routes/render-deliverables';
 import { reviewExportRoutes } from './routes/review-exports';
+import { scriptImportRoutes } from './routes/script-imports';
 import { serveWeb } from './routes/serve-web';
 import { uploadRoutes } from './routes/uploads';
 import { versionRoutes } from './routes/versions';
@@ -154,6 +155,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', uploadRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', versionRoutes(deps));
+  app.route('/', scriptImportRoutes(deps));
   app.route('/', modelRoutes(deps));
   app.route('/', commentRoutes(deps));
   app.route('/', approvalRoutes(deps));

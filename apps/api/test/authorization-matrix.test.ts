@@ -16,7 +16,15 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { issuePasswordReset } from '../src/auth/password-resets';
-import { auth, createProject, PASSWORD, registerUser, type TestUser, upload } from './fixtures';
+import {
+  auth,
+  createProject,
+  multipartFile,
+  PASSWORD,
+  registerUser,
+  type TestUser,
+  upload,
+} from './fixtures';
 import { createHarness, type Harness } from './harness';
 import { writeScenes } from './review-fixtures';
 
@@ -140,6 +148,11 @@ describe('authorization matrix: every route × role', () => {
   }
 
   /** A project owned by `owner` with editor, reviewer and viewer members (inserted directly for speed). */
+  /** A small Fountain file as a multipart upload to `path`. */
+  function scriptFile(path: string): Req {
+    const form = multipartFile(new TextEncoder().encode('INT. ROOM - DAY\nBOB\nHi.\n'), 's.fountain');
+    return { method: 'POST', path, headers: form.headers, raw: form.body };
+  }
   async function freshProject(): Promise<string> {
     const id = (await createProject(h, users.owner, 'A')).id;
     for (const role of ['editor', 'reviewer', 'viewer'] as const)
@@ -837,6 +850,30 @@ describe('authorization matrix: every route × role', () => {
         method: 'POST',
         path: `/api/v1/projects/${projectA}/versions/${await freshVersion(projectA)}/restore`,
       }),
+    },
+    {
+      route: 'POST /api/v1/script-imports/preview',
+      label: 'preview a script file (any signed-in user; writes nothing)',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => scriptFile('/api/v1/script-imports/preview'),
+    },
+    {
+      route: 'POST /api/v1/script-imports',
+      label: 'create a project from a script file (any signed-in user)',
+      expect: { ...all(201), anonymous: 401 },
+      request: () => scriptFile('/api/v1/script-imports'),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/script-import',
+      label: "replace a fresh project's script (owner, editor)",
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => scriptFile(`/api/v1/projects/${await freshProject()}/script-import`),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/script-import',
+      label: "IDOR: replace project B's script",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => scriptFile(`/api/v1/projects/${projectB}/script-import?dryRun=true`),
     },
     {
       route: 'GET /api/v1/job-types',

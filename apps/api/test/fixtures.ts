@@ -81,16 +81,23 @@ export async function addMember(h: Harness, projectId: string, owner: TestUser, 
   if (res.status !== 201) throw new Error(`add member failed: ${res.status} ${await res.text()}`);
 }
 
-/** A multipart body with one `file` part, built by hand so tests control every byte and name. */
+/**
+ * A multipart body with one `file` part (and optional text fields before it), built by hand so
+ * tests control every byte and name.
+ */
 export function multipartFile(
   bytes: Uint8Array,
   filename: string,
   contentType = 'application/octet-stream',
+  fields: Record<string, string> = {},
 ): { body: Uint8Array; headers: Record<string, string> } {
   const boundary = `----clapboard${Math.random().toString(16).slice(2)}`;
   const enc = new TextEncoder();
+  const fieldParts = Object.entries(fields)
+    .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+    .join('');
   const head = enc.encode(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+    `${fieldParts}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
   );
   const tail = enc.encode(`\r\n--${boundary}--\r\n`);
   const body = new Uint8Array(head.length + bytes.length + tail.length);

@@ -1,5 +1,6 @@
 import { runsFromFountain } from './fdx-styles';
 import type { FountainDocument, FountainNode } from './fountain-ast';
+import { parseInline } from './parse-inline';
 import { escapeXml, openTag } from './write-xml';
 
 function textRuns(fountainText: string): string {
@@ -15,18 +16,86 @@ function textRuns(fountainText: string): string {
     .join('');
 }
 
-function paragraph(type: string, text: string, attrs: Record<string, string | undefined> = {}): string {
-  return `    ${openTag('Paragraph', { Type: type, ...attrs })}${textRuns(text)}</Paragraph>`;
+/** A `ScriptNote` of the document's `ScriptNotes` block: its text in paragraphs, anchored by `Range`. */
+function scriptNote(id: number, text: string, from: number, to: number): string {
+  const body = text
+    .split('\n')
+    .map((line) => `<Paragraph><Text>${escapeXml(line.trim())}</Text></Paragraph>`)
+    .join('');
+  return `    ${openTag('ScriptNote', { ID: String(id), Range: `${from},${to}` })}${body}</ScriptNote>`;
 }
 
-function speechParagraphs(el: Extract<FountainNode, { type: 'dialogue' }>): string[] {
+/** Inline `[[notes]]` of a Fountain text. */
+function inlineNotes(fountainText: string): string[] {
+  if (!fountainText.includes('[[')) return [];
+  return parseInline(fountainText).flatMap((n) => (n.type === 'note' ? [n.text] : []));
+}
+
+/** Length of a paragraph's text as Final Draft holds it (markup, notes and boneyard removed). */
+function plainLength(fountainText: string): number {
+  return runsFromFountain(fountainText).reduce((n, r) => n + r.text.length, 0);
+}
+
+type Attrs = Record<string, string | undefined>;
+
+/**
+ * Writes the top-level paragraphs of `Content` while measuring where each sits in the script's
+ * text the way Final Draft measures a note's `Range` (paragraph texts one after another, one
+ * character per paragraph break, two for an embedded DualDialogue block), so notes can be anchored.
+ */
+class ContentWriter {
+  readonly lines: string[] = [];
+  readonly notes: string[] = [];
+  /** Where the next paragraph starts. */
+  private at = 0;
+  /** Where the last paragraph's text ends (a standalone note is anchored there). */
+  private lastEnd = 0;
+
+  paragraph(type: string, text: string, attrs: Attrs = {}, indent = '    '): string {
+    return `${indent}${openTag('Paragraph', { Type: type, ...attrs })}${textRuns(text)}</Paragraph>`;
+  }
+
+  add(type: string, text: string, attrs: Attrs = {}): void {
+    this.lines.push(this.paragraph(type, text, attrs));
+    this.advance(plainLength(text), inlineNotes(text));
+  }
+
+  /** One DualDialogue paragraph holding both speeches: two characters of the script's text. */
+  addDual(speeches: [string, string][], attrs: Attrs): void {
+    this.lines.push(
+      `    ${openTag('Paragraph', attrs)}`,
+      '      <DualDialogue>',
+      ...speeches.map(([type, text]) => this.paragraph(type, text, {}, '        ')),
+      '      </DualDialogue>',
+      '    </Paragraph>',
+    );
+    this.advance(
+      2,
+      speeches.flatMap(([, text]) => inlineNotes(text)),
+    );
+  }
+
+  /** A note on its own, anchored (zero length) at the end of the paragraph before it. */
+  note(text: string): void {
+    this.notes.push(scriptNote(this.notes.length + 1, text, this.lastEnd, this.lastEnd));
+  }
+
+  private advance(length: number, notes: string[]): void {
+    const start = this.at;
+    for (const text of notes) this.notes.push(scriptNote(this.notes.length + 1, text, start, start + length));
+    this.lastEnd = start + length;
+    this.at = start + length + 1;
+  }
+}
+
+function speechParagraphs(el: Extract<FountainNode, { type: 'dialogue' }>): [string, string][] {
   const cue = el.character + el.extensions.map((e) => ` (${e})`).join('');
-  const out = [paragraph('Character', cue)];
+  const out: [string, string][] = [['Character', cue]];
   for (const part of el.parts) {
-    if (part.kind === 'parenthetical') out.push(paragraph('Parenthetical', part.text));
-    else if (part.kind === 'lyric') out.push(paragraph('Dialogue', `*${part.text.trim()}*`));
-    else if (part.kind === 'text') out.push(paragraph('Dialogue', part.text));
-    else out.push(paragraph('Dialogue', ''));
+    if (part.kind === 'parenthetical') out.push(['Parenthetical', part.text]);
+    else if (part.kind === 'lyric') out.push(['Dialogue', `*${part.text.trim()}*`]);
+    else if (part.kind === 'text') out.push(['Dialogue', part.text]);
+    else out.push(['Dialogue', '']);
   }
   return out;
 }
@@ -34,13 +103,14 @@ function speechParagraphs(el: Extract<FountainNode, { type: 'dialogue' }>): stri
 /**
  * Writes a Fountain tree as a Final Draft `.fdx` document (XML, UTF-8). Emphasis becomes Text
  * styles, dual dialogue a DualDialogue group, centered text centered Action, lyrics italic Action,
- * page breaks `StartsNewPage`. Sections, synopses, notes and boneyard have no Final Draft paragraph
- * and are left out.
+ * page breaks `StartsNewPage`, and notes (standalone and inline) the document's `ScriptNotes`
+ * block as current Final Draft writes it, each anchored by `Range` to the paragraph it follows or
+ * sits in. Sections, synopses and boneyard have no Final Draft equivalent and are left out.
  */
 export function exportFdx(doc: FountainDocument): string {
-  const lines: string[] = [];
+  const out = new ContentWriter();
   let newPage = false;
-  const attrs = (extra: Record<string, string | undefined> = {}) => {
+  const attrs = (extra: Attrs = {}) => {
     const a = { ...extra, StartsNewPage: newPage ? 'Yes' : undefined };
     newPage = false;
     return a;
@@ -50,62 +120,65 @@ export function exportFdx(doc: FountainDocument): string {
     const el = els[i]!;
     switch (el.type) {
       case 'scene_heading':
-        lines.push(paragraph('Scene Heading', el.text, attrs({ Number: el.sceneNumber ?? undefined })));
+        out.add('Scene Heading', el.text, attrs({ Number: el.sceneNumber ?? undefined }));
         break;
       case 'action':
-        for (const line of el.text.split('\n')) lines.push(paragraph('Action', line.trim(), attrs()));
+        for (const line of el.text.split('\n')) out.add('Action', line.trim(), attrs());
         break;
       case 'dialogue': {
         const next = els[i + 1];
         if (next?.type === 'dialogue' && next.dual && !el.dual) {
-          lines.push(`    <Paragraph${newPage ? ' StartsNewPage="Yes"' : ''}>`, '    <DualDialogue>');
-          newPage = false;
-          lines.push(
-            ...speechParagraphs(el),
-            ...speechParagraphs(next),
-            '    </DualDialogue>',
-            '    </Paragraph>',
-          );
+          out.addDual([...speechParagraphs(el), ...speechParagraphs(next)], attrs());
           i++;
         } else {
-          const [first, ...rest] = speechParagraphs(el);
-          lines.push(
-            newPage ? first!.replace('<Paragraph ', '<Paragraph StartsNewPage="Yes" ') : first!,
-            ...rest,
-          );
-          newPage = false;
+          for (const [j, [type, text]] of speechParagraphs(el).entries())
+            out.add(type, text, j === 0 ? attrs() : {});
         }
         break;
       }
       case 'transition':
-        lines.push(paragraph('Transition', el.text, attrs()));
+        out.add('Transition', el.text, attrs());
         break;
       case 'centered':
-        for (const line of el.lines) lines.push(paragraph('Action', line, attrs({ Alignment: 'Center' })));
+        for (const line of el.lines) out.add('Action', line, attrs({ Alignment: 'Center' }));
         break;
       case 'lyrics':
-        for (const line of el.lines) lines.push(paragraph('Action', `*${line.trim()}*`, attrs()));
+        for (const line of el.lines) out.add('Action', `*${line.trim()}*`, attrs());
         break;
       case 'page_break':
         newPage = true;
+        break;
+      case 'note':
+        out.note(el.text);
         break;
       default:
         break;
     }
   }
-  const title = doc.titlePage.flatMap((entry) => {
+  // Entries are separated by an empty paragraph, as on a Final Draft title page (the importer reads
+  // the title as the centered lines before the first empty one).
+  const title = doc.titlePage.flatMap((entry, i) => {
     const key = entry.key.toLowerCase();
     const align = key === 'contact' || key === 'draft date' || key === 'copyright' ? 'Left' : 'Center';
-    return entry.values.map(
-      (v) => `      ${openTag('Paragraph', { Alignment: align, Type: 'General' })}${textRuns(v)}</Paragraph>`,
-    );
+    const gap =
+      i > 0
+        ? [`      ${openTag('Paragraph', { Alignment: align, Type: 'General' })}<Text></Text></Paragraph>`]
+        : [];
+    return [
+      ...gap,
+      ...entry.values.map(
+        (v) =>
+          `      ${openTag('Paragraph', { Alignment: align, Type: 'General' })}${textRuns(v)}</Paragraph>`,
+      ),
+    ];
   });
   return [
     '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>',
     '<FinalDraft DocumentType="Script" Template="No" Version="5">',
     '  <Content>',
-    ...lines,
+    ...out.lines,
     '  </Content>',
+    ...(out.notes.length ? ['  <ScriptNotes>', ...out.notes, '  </ScriptNotes>'] : []),
     ...(title.length ? ['  <TitlePage>', '    <Content>', ...title, '    </Content>', '  </TitlePage>'] : []),
     '</FinalDraft>',
     '',

@@ -8,6 +8,7 @@ export {
   type LlmProvider,
   type OpenAiCompatibleOptions,
 } from './create-openai-compatible-provider';
+export { decodeScriptFile } from './decode-script-file';
 export { dedupeScenes } from './dedupe-scenes';
 export { describeSceneSync, type SceneSyncPreview } from './describe-scene-sync';
 export { exportFdx } from './export-fdx';
@@ -27,6 +28,12 @@ export {
 export { formatTitlePage, PAGE_LINES, PAGE_WIDTH } from './format-title-page';
 export type * from './fountain-ast';
 export { importFdx } from './import-fdx';
+export {
+  detectScriptFormat,
+  type ImportedScript,
+  importScript,
+  summarizeScript,
+} from './import-script';
 export { type CharacterSummary, listCharacters } from './list-characters';
 export {
   type PaginatedScreenplay,
@@ -87,9 +94,11 @@ export {
   type ScriptGenerator,
   type ScriptRequest,
 } from './script-generator';
+export { ScriptImportError, type ScriptImportErrorCode } from './script-import-error';
 export { serializeElement, serializeFountain } from './serialize-fountain';
 export { wrapText } from './shooting-script-layout';
 export { stampVersion, VERSION_KEY } from './stamp-version';
 export { previewSceneSync, syncScenesFromScript } from './sync-scenes-from-script';
+export { isLayoutText, markdownToFountain, plainTextToFountain } from './text-to-fountain';
 export { type CharacterPatch, updateCharacter } from './update-character';
 export { escapeXml, openTag } from './write-xml';

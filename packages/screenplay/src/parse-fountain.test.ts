@@ -54,10 +54,9 @@ describe('parseFountain: spec elements', () => {
     ]);
   });
 
-  it('requires blank lines around a natural scene heading', () => {
+  it('requires a blank line before a natural scene heading', () => {
     expect(types('Bob enters.\nINT. HOUSE - DAY\n\nHe sits.\n')).toEqual(['action', 'action']);
-    // Uppercase with text right below is a character cue, as the spec's rules imply.
-    expect(types('INT. HOUSE - DAY\nBob waits.\n')).toEqual(['dialogue']);
+    // Not after it: see parse-fountain-leniency.test.ts.
   });
 
   it('reads forced scene headings but not ellipses', () => {

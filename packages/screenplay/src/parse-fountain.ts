@@ -26,9 +26,11 @@ import { type SourceLine, splitLines } from './split-lines';
  *
  * Never throws: every string is some screenplay, unrecognised text becomes action. Line endings may
  * be `\n`, `\r\n` or `\r`. Follows the spec's blank-line rules (a scene heading, transition or
- * character cue must follow an empty line), with two deliberate leniencies: `FADE OUT.`-style
- * transitions are recognised without `>`, and section, synopsis, note, boneyard and page-break lines
- * end the element before them even without a blank line.
+ * character cue must follow an empty line), with deliberate leniencies that real files need (see the
+ * package README): a scene heading (natural prefix or forced `.`) needs no blank line after it;
+ * `FADE OUT.`-style transitions are recognised without `>`; section, synopsis, note, boneyard and
+ * page-break lines end the element before them even without a blank line; and notes or boneyard at
+ * the very top of the file do not hide the title page after them.
  */
 export function parseFountain(text: string): FountainDocument {
   return new FountainParser(text).parse();
@@ -53,9 +55,32 @@ class FountainParser {
   }
 
   parse(): FountainDocument {
-    const { titlePage, next } = this.parseTitlePage();
-    this.parseBody(next);
+    const { titlePage, next } = this.parseTitlePage(this.leadingNotes());
+    if (titlePage.length === 0) this.elements.length = 0;
+    this.parseBody(titlePage.length > 0 ? next : 0);
     return { titlePage, elements: this.elements };
+  }
+
+  /**
+   * Leniency: a file may open with notes or boneyard (`[[draft 3]]`) before its title page. Reads
+   * such blocks when they start on line 1, with the blank lines after them, and returns the line
+   * where a title page may begin. A file that opens with a blank line keeps the spec's rule (no
+   * title page), which the serializer relies on to write a body that looks like `Key: value`.
+   */
+  private leadingNotes(): number {
+    let i = 0;
+    for (;;) {
+      const t = this.lines[i]?.text.trim() ?? '';
+      const block = t.startsWith('[[') ? this.closedBlock(i, '[[', ']]') : null;
+      const bone = !block && t.startsWith('/*') ? this.closedBlock(i, '/*', '*/') : null;
+      const end = block ?? bone;
+      if (!end) return i;
+      const type = block ? 'note' : 'boneyard';
+      this.elements.push({ type, text: end.inner, range: this.range(i, end.line, end.offset) });
+      i = end.line + 1;
+      while (i < this.lines.length && isBlank(this.lines[i]!.text)) i++;
+      if (i >= this.lines.length) return i;
+    }
   }
 
   private range(first: number, last: number, end?: number): SourceRange {
@@ -64,12 +89,12 @@ class FountainParser {
     return { start: a.start, end: end ?? b.end, startLine: first + 1, endLine: last + 1 };
   }
 
-  private parseTitlePage(): { titlePage: TitlePageEntry[]; next: number } {
+  private parseTitlePage(from: number): { titlePage: TitlePageEntry[]; next: number } {
     const lines = this.lines;
-    const first = lines[0]!.text;
+    const first = lines[from]?.text ?? '';
     if (!startsTitlePage(first)) return { titlePage: [], next: 0 };
     const entries: TitlePageEntry[] = [];
-    let i = 0;
+    let i = from;
     for (; i < lines.length; i++) {
       const t = lines[i]!.text;
       if (isBlank(t)) break;
@@ -114,7 +139,9 @@ class FountainParser {
       const nextLine = i + 1 < n ? lines[i + 1]!.text : null;
       const nextBlank = nextLine === null || isBlank(nextLine);
       if (prevBlank && c !== 33 /* ! forces action */) {
-        if (nextBlank && (isForcedSceneHeading(trimmed) || isNaturalSceneHeading(trimmed))) {
+        // Leniency: real files often put the action or a cue right under a heading, so a heading
+        // prefix (or a forced `.`) makes a heading whether or not a blank line follows.
+        if (isForcedSceneHeading(trimmed) || isNaturalSceneHeading(trimmed)) {
           this.pushSceneHeading(i, trimmed);
           i++;
           continue;

@@ -60,4 +60,24 @@ describe('parseInline', () => {
     ]);
     expect(plainText('**Bold** [[note]] _u_')).toBe('Bold  u');
   });
+
+  it('keeps unclosed notes and boneyard as text, and still reads the other kind after them', () => {
+    expect(parseInline('a [[b /* c */ d')).toEqual([
+      { type: 'text', text: 'a [[b ', bold: false, italic: false, underline: false },
+      { type: 'boneyard', text: ' c ' },
+      { type: 'text', text: ' d', bold: false, italic: false, underline: false },
+    ]);
+    expect(parseInline('[[[x]] /* [[y]] */ [[z')).toEqual([
+      { type: 'note', text: '[x' },
+      { type: 'text', text: ' ', bold: false, italic: false, underline: false },
+      { type: 'boneyard', text: ' [[y]] ' },
+      { type: 'text', text: ' [[z', bold: false, italic: false, underline: false },
+    ]);
+  });
+
+  it('leaves emphasis nested deeper than six levels literal', () => {
+    const deep = `${'*_'.repeat(4)}x${'_*'.repeat(4)}`;
+    expect(plainText(deep)).toBe('_*x*_');
+    expect(plainText('*_**x**_*')).toBe('x');
+  });
 });

@@ -12,6 +12,13 @@ interface Style {
   underline: boolean;
 }
 
+/**
+ * Deepest nesting of emphasis read; markers deeper stay literal. Bold, italic and underline nest
+ * at most three deep in real text; the bound keeps parsing linear on hostile input (a long run of
+ * alternating markers would otherwise cost the square of its length).
+ */
+const MAX_EMPHASIS_DEPTH = 6;
+
 /** Characters the spec lets a writer escape with a backslash. */
 const ESCAPABLE = new Set(['*', '_', '\\', '[', ']', '/', '#', '=', '!', '@', '~', '>', '<', '.', '^']);
 
@@ -22,14 +29,34 @@ const ESCAPABLE = new Set(['*', '_', '\\', '[', ']', '/', '#', '=', '!', '@', '~
  */
 export function parseInline(text: string): InlineNode[] {
   const out: InlineNode[] = [];
-  // Notes and boneyard first: they may span lines and their contents are not styled.
-  const re = /\[\[([\s\S]*?)\]\]|\/\*([\s\S]*?)\*\//g;
+  // Notes and boneyard first: they may span lines and their contents are not styled. The leftmost
+  // opener with a close wins; an opener with no close stays text, and so do all later ones of its
+  // kind (so the scan is linear, where a lazy regex would rescan to the end for each one).
+  const kinds = [
+    { open: '[[', close: ']]', type: 'note' as const, live: true },
+    { open: '/*', close: '*/', type: 'boneyard' as const, live: true },
+  ];
   let last = 0;
-  for (const m of text.matchAll(re)) {
-    if (m.index > last) styleLines(text.slice(last, m.index), out);
-    if (m[1] !== undefined) out.push({ type: 'note', text: m[1] });
-    else out.push({ type: 'boneyard', text: m[2]! });
-    last = m.index + m[0].length;
+  let pos = 0;
+  for (;;) {
+    let kind: (typeof kinds)[number] | null = null;
+    let at = -1;
+    for (const k of kinds) {
+      const i = k.live ? text.indexOf(k.open, pos) : -1;
+      if (i >= 0 && (at < 0 || i < at)) {
+        kind = k;
+        at = i;
+      }
+    }
+    if (!kind) break;
+    const close = text.indexOf(kind.close, at + 2);
+    if (close < 0) {
+      kind.live = false;
+      continue;
+    }
+    if (at > last) styleLines(text.slice(last, at), out);
+    out.push({ type: kind.type, text: text.slice(at + 2, close) });
+    last = pos = close + 2;
   }
   if (last < text.length) styleLines(text.slice(last), out);
   return out;
@@ -38,7 +65,7 @@ export function parseInline(text: string): InlineNode[] {
 function styleLines(text: string, out: InlineNode[]): void {
   const lines = text.split('\n');
   lines.forEach((line, i) => {
-    styleRun(line, { bold: false, italic: false, underline: false }, out);
+    styleRun(line, { bold: false, italic: false, underline: false }, out, 0);
     if (i < lines.length - 1) pushText(out, '\n', { bold: false, italic: false, underline: false });
   });
 }
@@ -84,9 +111,12 @@ function countBackslashes(s: string, at: number): number {
   return n;
 }
 
-function styleRun(s: string, style: Style, out: InlineNode[]): void {
+function styleRun(s: string, style: Style, out: InlineNode[], depth: number): void {
   let buf = '';
   let i = 0;
+  // Where a search for each marker's close already failed: no close lies beyond it, so a later
+  // opener of the same marker fails at once (keeps a line of unmatched markers linear).
+  const noCloseFrom = new Map<string, number>();
   while (i < s.length) {
     const ch = s[i]!;
     if (ch === '\\' && i + 1 < s.length && ESCAPABLE.has(s[i + 1]!)) {
@@ -103,8 +133,18 @@ function styleRun(s: string, style: Style, out: InlineNode[]): void {
       }
       const after = s[i + marker.length];
       const opensWord = marker !== '_' || !WORD_CHAR.test(s[i - 1] ?? '');
-      if (opensWord && after !== undefined && after !== ' ' && after !== '\t') {
-        const close = findClose(s, marker, i + marker.length);
+      const from = i + marker.length;
+      const failed = noCloseFrom.get(marker);
+      if (
+        opensWord &&
+        after !== undefined &&
+        after !== ' ' &&
+        after !== '\t' &&
+        depth < MAX_EMPHASIS_DEPTH &&
+        (failed === undefined || from < failed)
+      ) {
+        const close = findClose(s, marker, from);
+        if (close < 0) noCloseFrom.set(marker, from);
         if (close > 0) {
           pushText(out, buf, style);
           buf = '';
@@ -116,7 +156,7 @@ function styleRun(s: string, style: Style, out: InlineNode[]): void {
                   italic: style.italic || marker.length !== 2,
                   underline: style.underline,
                 };
-          styleRun(s.slice(i + marker.length, close), inner, out);
+          styleRun(s.slice(i + marker.length, close), inner, out, depth + 1);
           i = close + marker.length;
           continue;
         }

@@ -18,10 +18,15 @@ export function serializeFountain(doc: FountainDocument): string {
   if (doc.titlePage.length > 0) blocks.push(doc.titlePage.map(serializeTitleEntry).join('\n'));
   for (const element of doc.elements) blocks.push(serializeElement(element));
   let out = blocks.join('\n\n');
-  // A body whose first line looks like `Key: value` would be read as a title page; a leading blank
-  // line prevents that without changing anything else.
-  if (doc.titlePage.length === 0 && startsTitlePage(out.slice(0, out.indexOf('\n') >>> 0))) out = `\n${out}`;
+  // A body whose first line looks like `Key: value` (or that follows leading notes) would be read as
+  // a title page; a leading blank line prevents that without changing anything else.
+  if (doc.titlePage.length === 0 && mayReadAsTitlePage(out)) out = `\n${out}`;
   return out ? `${out}\n` : '';
+}
+
+function mayReadAsTitlePage(out: string): boolean {
+  if (startsTitlePage(out.slice(0, out.indexOf('\n') >>> 0))) return true;
+  return (out.startsWith('[[') || out.startsWith('/*')) && parseFountain(out).titlePage.length > 0;
 }
 
 function serializeTitleEntry(entry: TitlePageEntry): string {

@@ -98,6 +98,7 @@ export const createProjectBodySchema = z.object({
   name: projectNameSchema,
   settings: projectSettingsPatchSchema.optional(),
 });
+export type CreateProjectBody = z.infer<typeof createProjectBodySchema>;
 export const updateProjectBodySchema = z.object({
   name: projectNameSchema.optional(),
   settings: projectSettingsPatchSchema.optional(),

@@ -12,12 +12,15 @@ export const BODY_LIMIT_DEFAULTS = {
 
 /**
  * Routes that read their body as a stream and cap it themselves, by kind, while it arrives
- * (`storeUpload`'s meter for multipart assets, the tus PATCH's offset and per-kind length). They
+ * (`storeUpload`'s meter for multipart assets, the tus PATCH's offset and per-kind length, the
+ * script imports' 2 MB `MAX_SCRIPT_IMPORT_BYTES` read streamed and cut off at the limit). They
  * must not be buffered here: a 2 GiB video would otherwise sit in memory.
  */
 const STREAMED_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: new RegExp(`^${API_PREFIX}/projects/[^/]+/assets$`) },
   { method: 'PATCH', path: new RegExp(`^${API_PREFIX}/uploads/[^/]+$`) },
+  { method: 'POST', path: new RegExp(`^${API_PREFIX}/script-imports(/preview)?$`) },
+  { method: 'POST', path: new RegExp(`^${API_PREFIX}/projects/[^/]+/script-import$`) },
 ];
 
 export const isStreamedRoute = (method: string, path: string) =>

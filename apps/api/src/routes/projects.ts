@@ -1,14 +1,12 @@
 import {
   API_PREFIX,
   createProjectBodySchema,
-  type Project,
   paginationQuerySchema,
   projectPageSchema,
   projectParamsSchema,
   projectSchema,
   updateProjectBodySchema,
 } from '@clapboard/shared/api';
-import { projectSettingsSchema } from '@clapboard/shared/document';
 import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from '../app';
 import { writeAudit } from '../audit/write-audit';
@@ -16,8 +14,9 @@ import { authorizeProject } from '../auth/authorize-project';
 import { clientIp } from '../auth/client-ip';
 import { currentUserId } from '../auth/current-user';
 import { requireUser } from '../auth/require-user';
-import { notFound } from '../errors/http-error';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
+import { insertProject } from '../projects/insert-project';
+import { loadProject as loadProjectAs, projectJsonSql } from '../projects/project-json';
 import { bearerSecurity, createRouter } from './create-router';
 import { errorsFor } from './error-responses';
 
@@ -79,53 +78,13 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errorsFor(400, 401, 403, 404) },
 });
 
-/**
- * Every settings key with its default, as SQL: stored settings are partial and clients get a full
- * object of the known keys. One `coalesce` per key, written out once from the schema's defaults
- * (code constants, quoted as SQL literals): Postgres ran it in ~180 µs a page of 20 against ~220 µs
- * for a `jsonb_each` over the defaults per project (EXPLAIN ANALYZE, median of 200).
- */
-const SETTINGS_SQL = `jsonb_build_object(${Object.entries(projectSettingsSchema.parse({}))
-  .map(
-    ([key, value]) =>
-      `${sqlText(key)}, coalesce(p.settings -> ${sqlText(key)}, ${sqlText(JSON.stringify(value))}::jsonb)`,
-  )
-  .join(', ')})`;
-
-function sqlText(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 /** Projects: list (mine), create, read, update, soft delete. Every check reads the permission table. */
 export function projectRoutes(deps: AppDeps) {
   const { sql } = deps;
   const ipOf = (c: Parameters<typeof clientIp>[0]) => clientIp(c, deps.peerAddress, deps.trustProxy ?? false);
 
-  /**
-   * A project as the API returns it (`projectSchema`), built by Postgres as JSON (`p` projects,
-   * `m` the caller's membership): settings are the stored ones over every default (known keys
-   * only), timestamps in `Date#toISOString()` form. The list embeds these texts in its page as
-   * they come, so a page of projects is neither parsed into objects nor serialised again: the
-   * project list is the API's hottest authenticated read (bench:api).
-   */
-  const projectJson = () => sql`
-    json_build_object(
-      'id', p.id,
-      'name', p.name,
-      'role', m.role,
-      'settings', ${sql.unsafe(SETTINGS_SQL)},
-      'requireApprovalForFinal', p.require_approval_for_final,
-      'createdAt', to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-      'updatedAt', to_char(p.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
-
-  async function loadProject(projectId: string, userId: string): Promise<Project> {
-    const [row] = await sql<{ project: string }[]>`
-      select ${projectJson()}::text as project from projects p
-      join project_members m on m.project_id = p.id and m.user_id = ${userId}
-      where p.id = ${projectId} and p.deleted_at is null`;
-    if (!row) throw notFound('Project');
-    return JSON.parse(row.project) as Project;
-  }
+  const projectJson = () => projectJsonSql(sql);
+  const loadProject = (projectId: string, userId: string) => loadProjectAs(sql, projectId, userId);
 
   const router = createRouter();
   router.use(`${base}`, requireUser(deps));
@@ -173,22 +132,9 @@ export function projectRoutes(deps: AppDeps) {
   router.openapi(create, async (c) => {
     const body = c.req.valid('json');
     const userId = currentUserId(c);
-    const id = await sql.begin(async (tx) => {
-      const [p] = await tx<{ id: string }[]>`
-        insert into projects (name, settings, created_by)
-        values (${body.name}, ${tx.json((body.settings ?? {}) as never)}, ${userId}) returning id`;
-      await tx`insert into project_members (project_id, user_id, role) values (${p!.id}, ${userId}, 'owner')`;
-      await writeAudit(tx, {
-        projectId: p!.id,
-        actorId: userId,
-        action: 'project.create',
-        targetType: 'project',
-        targetId: p!.id,
-        details: { name: body.name },
-        ip: ipOf(c),
-      });
-      return p!.id;
-    });
+    const id = await sql.begin((tx) =>
+      insertProject(tx, { name: body.name, settings: body.settings, userId, ip: ipOf(c) }),
+    );
     return c.json(await loadProject(id, userId), 201);
   });
 

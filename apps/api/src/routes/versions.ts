@@ -13,7 +13,6 @@ import { errorBodySchema } from '@clapboard/shared/errors';
 import {
   createVersionBodySchema,
   restoreVersionResponseSchema,
-  type Version,
   versionDiffSchema,
   versionPreviewSchema,
   versionSchema,
@@ -23,7 +22,7 @@ import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
 import { authorizeProject } from '../auth/authorize-project';
 import { requireUser } from '../auth/require-user';
-import { findVersion, toVersion, type VersionRow } from '../versions/version-rows';
+import { findVersion, insertVersion, toVersion, type VersionRow } from '../versions/version-rows';
 
 const uuid = z.string().uuid();
 const errors = {
@@ -41,21 +40,6 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-
-async function insertVersion(
-  sql: Sql,
-  projectId: string,
-  name: string,
-  state: Uint8Array,
-  source: Version['source'],
-  userId: string,
-): Promise<Version> {
-  const [row] = await sql<VersionRow[]>`
-    insert into doc_versions (project_id, name, state, source, created_by)
-    values (${projectId}, ${name.slice(0, 200)}, ${Buffer.from(state)}, ${source}, ${userId})
-    returning id, project_id, name, source, octet_length(state) as byte_size, created_by, created_at`;
-  return toVersion(row!);
-}
 
 const base = '/api/v1/projects/{id}/versions';
 const idParams = z.object({ id: uuid });

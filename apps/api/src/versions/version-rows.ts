@@ -31,3 +31,23 @@ export async function findVersion(sql: Sql, projectId: string, versionId: string
   if (!row) throw notFound('Version');
   return { version: toVersion(row), state: new Uint8Array(row.state) };
 }
+
+/**
+ * Saves an encoded document state as a named version (name cut to 200 characters): `manual` by a
+ * user, `restore` just before a restore, `import` just before a script import, so either can be
+ * undone by restoring it.
+ */
+export async function insertVersion(
+  sql: Sql,
+  projectId: string,
+  name: string,
+  state: Uint8Array,
+  source: Version['source'],
+  userId: string,
+): Promise<Version> {
+  const [row] = await sql<VersionRow[]>`
+    insert into doc_versions (project_id, name, state, source, created_by)
+    values (${projectId}, ${name.slice(0, 200)}, ${Buffer.from(state)}, ${source}, ${userId})
+    returning id, project_id, name, source, octet_length(state) as byte_size, created_by, created_at`;
+  return toVersion(row!);
+}

@@ -7,6 +7,8 @@ import { StatusBadge } from '../components/job-progress';
 import { ApiError, api } from '../lib/api-client';
 import { formatTime } from '../lib/format';
 import type { Page } from '../lib/page';
+import { createProjectFromScript } from '../lib/script-import';
+import { ImportScriptDialog } from '../script-import/import-script-dialog';
 
 /** The latest renders across my projects. */
 function RecentRenders({ names }: { names: Map<string, string> }) {
@@ -42,6 +44,12 @@ export function DashboardPage() {
     queryFn: () => api<Page<Project>>('/projects?limit=50'),
   });
   const [name, setName] = useState('');
+  const [importing, setImporting] = useState(false);
+  const importScript = async (file: File, projectName: string | undefined) => {
+    const { project } = await createProjectFromScript(file, projectName);
+    await qc.invalidateQueries({ queryKey: ['projects'] });
+    await navigate({ to: '/projects/$projectId/$tab', params: { projectId: project.id, tab: 'script' } });
+  };
   const create = useMutation({
     mutationFn: (n: string) => api<Project>('/projects', { method: 'POST', json: { name: n } }),
     onSuccess: async (p) => {
@@ -71,8 +79,12 @@ export function DashboardPage() {
           <button type="submit" disabled={create.isPending || !name.trim()}>
             Create project
           </button>
+          <button type="button" className="ghost" onClick={() => setImporting(true)}>
+            Import script
+          </button>
         </form>
       </div>
+      {importing && <ImportScriptDialog onConfirm={importScript} onClose={() => setImporting(false)} />}
       {create.error && (
         <p className="error" role="alert">
           {create.error instanceof ApiError ? create.error.message : 'Could not create the project.'}

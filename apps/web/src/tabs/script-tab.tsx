@@ -1,4 +1,5 @@
 import { DOC_KEYS } from '@clapboard/shared/document';
+import type { ScriptImportReplaced } from '@clapboard/shared/script-import';
 import { EditorView } from '@codemirror/view';
 import { useCallback, useEffect, useState } from 'react';
 import * as Y from 'yjs';
@@ -6,10 +7,13 @@ import { ConnectionIndicator } from '../components/connection-indicator';
 import { PresenceBar } from '../components/presence-bar';
 import { ScriptEditor } from '../editor/script-editor';
 import { useScriptOutline } from '../editor/use-script-outline';
+import { ApiError } from '../lib/api-client';
 import { formatDuration } from '../lib/format';
 import { useCan, useConnectionState, useProject } from '../lib/project-context';
+import { replaceScript, restoreVersion } from '../lib/script-import';
 import { useAwarenessPeers } from '../lib/use-awareness-users';
 import { ScriptComments } from '../review/script-comments';
+import { ImportScriptDialog } from '../script-import/import-script-dialog';
 
 /** Scrolls the editor to a collaborator's cursor (their awareness `cursor.head`). */
 function scrollToPeer(view: EditorView, doc: Y.Doc, head: unknown): void {
@@ -22,7 +26,20 @@ function scrollToPeer(view: EditorView, doc: Y.Doc, head: unknown): void {
 
 /** The Script tab: collaborative Fountain editor, presence, follow mode and a scene outline. */
 export function ScriptTab() {
-  const { connection } = useProject();
+  const { connection, projectId } = useProject();
+  const [importing, setImporting] = useState(false);
+  const [imported, setImported] = useState<ScriptImportReplaced | null>(null);
+  const [undo, setUndo] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const undoImport = async (versionId: string) => {
+    setUndo({ busy: true, error: null });
+    try {
+      await restoreVersion(projectId, versionId);
+      setImported(null);
+      setUndo({ busy: false, error: null });
+    } catch (err) {
+      setUndo({ busy: false, error: err instanceof ApiError ? err.message : 'Could not undo the import.' });
+    }
+  };
   const state = useConnectionState();
   const canWrite = useCan('document:write');
   const ytext = connection.doc.getText(DOC_KEYS.script);
@@ -58,9 +75,46 @@ export function ScriptTab() {
             </span>
           )}
           {followed && <span className="muted small">Following {followed.user.name}</span>}
+          {canWrite && (
+            <button type="button" className="ghost" onClick={() => setImporting(true)}>
+              Import script
+            </button>
+          )}
           <ConnectionIndicator state={state} />
         </div>
       </div>
+      {imported && (
+        <p className="row small" role="status">
+          {imported.changed
+            ? `Imported ${imported.preview.filename}: ${imported.preview.scenes.length} scenes.`
+            : `${imported.preview.filename} is the same as the current script; nothing changed.`}
+          {imported.backup && (
+            <button
+              type="button"
+              className="ghost"
+              disabled={undo.busy}
+              onClick={() => void undoImport(imported.backup!.id)}
+            >
+              Undo import
+            </button>
+          )}
+          <button type="button" className="ghost" onClick={() => setImported(null)}>
+            Dismiss
+          </button>
+          {undo.error && <span className="error">{undo.error}</span>}
+        </p>
+      )}
+      {importing && (
+        <ImportScriptDialog
+          projectId={projectId}
+          onClose={() => setImporting(false)}
+          onConfirm={async (file) => {
+            // The new script reaches this editor through the document, like a collaborator's edit.
+            setImported(await replaceScript(projectId, file));
+            setImporting(false);
+          }}
+        />
+      )}
       <div className="script-layout">
         <ScriptEditor ytext={ytext} provider={connection.provider} readOnly={!canWrite} onView={onView} />
         <nav className="outline card" aria-label="Scene outline">

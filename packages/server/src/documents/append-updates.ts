@@ -1,4 +1,8 @@
+import type { TransactionSql } from 'postgres';
 import type { Sql } from '../db/connect-db';
+
+/** The pool, or a transaction on it (so a document's first state commits with the row it belongs to). */
+type Queryable = Sql | TransactionSql<{ numeric: number; bigint: number }>;
 
 /** One update of one document, for `appendUpdateRows`. */
 export interface UpdateRow {
@@ -14,7 +18,7 @@ const toBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLe
  *
  * @returns the ids of the inserted rows, in order
  */
-export async function appendUpdateRows(sql: Sql, rows: readonly UpdateRow[]): Promise<number[]> {
+export async function appendUpdateRows(sql: Queryable, rows: readonly UpdateRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const values = rows.map((r) => ({ doc_id: r.docId, update: toBuffer(r.update) }));
   const inserted = await sql<{ id: number }[]>`
@@ -23,7 +27,11 @@ export async function appendUpdateRows(sql: Sql, rows: readonly UpdateRow[]): Pr
 }
 
 /** `appendUpdateRows` for one document's updates. */
-export function appendUpdates(sql: Sql, docId: string, updates: readonly Uint8Array[]): Promise<number[]> {
+export function appendUpdates(
+  sql: Queryable,
+  docId: string,
+  updates: readonly Uint8Array[],
+): Promise<number[]> {
   return appendUpdateRows(
     sql,
     updates.map((update) => ({ docId, update })),

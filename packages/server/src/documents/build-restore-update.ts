@@ -1,5 +1,6 @@
 import { DOC_KEYS } from '@clapboard/shared/document';
 import * as Y from 'yjs';
+import { replaceText } from './replace-text';
 
 function copyValue(value: unknown): unknown {
   // Y types belong to one document; a restored value needs a fresh, unintegrated copy.
@@ -36,19 +37,7 @@ export function buildRestoreUpdate(current: Y.Doc, target: Y.Doc): Uint8Array | 
   current.on('update', capture);
   try {
     current.transact(() => {
-      const text = current.getText(DOC_KEYS.script);
-      const from = text.toString();
-      const to = target.getText(DOC_KEYS.script).toString();
-      if (from !== to) {
-        let prefix = 0;
-        const max = Math.min(from.length, to.length);
-        while (prefix < max && from[prefix] === to[prefix]) prefix++;
-        let suffix = 0;
-        while (suffix < max - prefix && from[from.length - 1 - suffix] === to[to.length - 1 - suffix])
-          suffix++;
-        text.delete(prefix, from.length - prefix - suffix);
-        text.insert(prefix, to.slice(prefix, to.length - suffix));
-      }
+      replaceText(current.getText(DOC_KEYS.script), target.getText(DOC_KEYS.script).toString());
       const scenes = current.getArray<unknown>(DOC_KEYS.scenes);
       const targetScenes = target.getArray<unknown>(DOC_KEYS.scenes);
       if (jsonOf(scenes) !== jsonOf(targetScenes)) {

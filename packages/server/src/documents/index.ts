@@ -1,5 +1,6 @@
 export { appendUpdateRows, appendUpdates, type UpdateRow } from './append-updates';
 export { buildRestoreUpdate, restoreUpdateFromStates } from './build-restore-update';
+export { buildScriptImportUpdate } from './build-script-import-update';
 export { type CompactionResult, compactDocument } from './compact-document';
 export { diffLines, type LineChange } from './diff-lines';
 export { diffScenes, type SceneDiff } from './diff-scenes';
@@ -14,3 +15,4 @@ export {
 } from './doc-channel';
 export { type LoadedDocument, loadDocument, loadDocumentState } from './load-document';
 export { type DocumentContent, readDocumentContent, readStateContent } from './read-document-content';
+export { replaceText } from './replace-text';

@@ -1,0 +1,60 @@
+import { DOC_KEYS } from '@clapboard/shared/document';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { buildScriptImportUpdate } from './build-script-import-update';
+
+const EMPTY = Y.encodeStateAsUpdate(new Y.Doc());
+
+function read(state: Uint8Array) {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  return {
+    script: doc.getText(DOC_KEYS.script).toString(),
+    scenes: doc.getArray(DOC_KEYS.scenes).toJSON() as {
+      id: string;
+      heading: string;
+      removed?: boolean;
+      notes?: string;
+    }[],
+  };
+}
+
+describe('buildScriptImportUpdate', () => {
+  it('writes a new document: script and scenes in one update', () => {
+    let n = 0;
+    const { update } = buildScriptImportUpdate(EMPTY, 'INT. A - DAY\nBOB\nHi.\n\nEXT. B - NIGHT\n', {
+      newId: () => `s${++n}`,
+    });
+    const got = read(update!);
+    expect(got.script).toBe('INT. A - DAY\nBOB\nHi.\n\nEXT. B - NIGHT\n');
+    expect(got.scenes.map((s) => [s.id, s.heading])).toEqual([
+      ['s1', 'INT. A - DAY'],
+      ['s2', 'EXT. B - NIGHT'],
+    ]);
+  });
+
+  it('replaces a script as one change: kept headings keep their scene, others are marked removed', () => {
+    let n = 0;
+    const newId = () => `s${++n}`;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, buildScriptImportUpdate(EMPTY, 'INT. A - DAY\n\nEXT. B - NIGHT\n', { newId }).update!);
+    (doc.getArray(DOC_KEYS.scenes).get(0) as Y.Map<unknown>).set('notes', 'keep me');
+    const before = Y.encodeStateAsUpdate(doc);
+    const { update, plan } = buildScriptImportUpdate(before, 'INT. A - DAY\nNew action.\n\nINT. C - DAY\n', {
+      newId,
+    });
+    expect(plan.changes.map((c) => c.kind).sort()).toEqual(['add', 'keep', 'markRemoved']);
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    Y.applyUpdate(doc, update!);
+    expect(updates).toHaveLength(1);
+    const got = read(Y.encodeStateAsUpdate(doc));
+    expect(got.script).toBe('INT. A - DAY\nNew action.\n\nINT. C - DAY\n');
+    expect(got.scenes.map((s) => [s.id, s.heading, !!s.removed, s.notes ?? ''])).toEqual([
+      ['s1', 'INT. A - DAY', false, 'keep me'],
+      ['s3', 'INT. C - DAY', false, ''],
+      ['s2', 'EXT. B - NIGHT', true, ''],
+    ]);
+    expect(buildScriptImportUpdate(Y.encodeStateAsUpdate(doc), got.script, { newId }).update).toBeNull();
+  });
+});
