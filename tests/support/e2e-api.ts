@@ -26,8 +26,8 @@ export async function apiCall<T>(
 }
 
 /**
- * Registers an account and signs it in, as the web app does: registration answers 202 the same for
- * any email, so the session comes from the login that follows. `baseUrl` is the API origin.
+ * Registers an account and signs it in: a new email's registration answers 201 with a session; the
+ * login that follows works for any account. `baseUrl` is the API origin.
  */
 export async function signUp(
   baseUrl: string,

@@ -303,8 +303,8 @@ describe('authorization matrix: every route × role', () => {
     },
     {
       route: 'POST /api/v1/auth/register',
-      label: 'register a new account (public; 202 for any email)',
-      expect: all(202),
+      label: 'register a new account (public; 201 signed in)',
+      expect: all(201),
       request: () => ({
         method: 'POST',
         path: '/api/v1/auth/register',

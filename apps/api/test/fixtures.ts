@@ -32,8 +32,7 @@ export function refreshCookieOf(res: Response): string | undefined {
 const fixtureIp = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 
 /**
- * Registers a fresh account through the API (202, same answer for any email) and signs it in, as
- * the web app does; returns its id, access token and refresh cookie.
+ * Registers a fresh account through the API (201 with a session, as the web app signs up); returns its id, access token and refresh cookie.
  */
 export async function registerUser(h: Harness, label = 'user'): Promise<TestUser> {
   const n = ++seq;
@@ -45,16 +44,9 @@ export async function registerUser(h: Harness, label = 'user'): Promise<TestUser
     { method: 'POST', headers: json, body: JSON.stringify({ email, password: PASSWORD, name: label }) },
     env,
   );
-  if (res.status !== 202) throw new Error(`register failed: ${res.status} ${await res.text()}`);
-  const login = await h.app.request(
-    '/api/v1/auth/login',
-    { method: 'POST', headers: json, body: JSON.stringify({ email, password: PASSWORD }) },
-    env,
-  );
-  if (login.status !== 200)
-    throw new Error(`login after register failed: ${login.status} ${await login.text()}`);
-  const body = (await login.json()) as AuthResponse;
-  return { id: body.user.id, email, token: body.accessToken, refreshCookie: refreshCookieOf(login)! };
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as AuthResponse;
+  return { id: body.user.id, email, token: body.accessToken, refreshCookie: refreshCookieOf(res)! };
 }
 
 /** The password every fixture user registers with. */

@@ -30,9 +30,9 @@ export const authResponseSchema = z.object({
 export type AuthResponse = z.infer<typeof authResponseSchema>;
 
 /**
- * `POST /auth/register` answers 202 with this body whether the email was new or already had an
- * account, so the response never tells which emails exist. A new account can sign in at once with
- * the password it chose; a taken email's owner is told by email when SMTP is configured.
+ * `POST /auth/register` answers a taken email with 202 and this body: no account, no session, and
+ * no statement that the email is taken (its owner is told by email when SMTP is configured). A new
+ * email gets 201 with a session (`authResponseSchema`), as the fixed contract says.
  */
 export const registerResponseSchema = z.object({
   status: z.literal('accepted'),

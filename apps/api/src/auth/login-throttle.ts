@@ -57,28 +57,35 @@ export interface ThrottleKeys {
 /** The Redis state of sign-in limits for one account seen from one address. */
 export function loginThrottle(redis: Redis, prefix: string, limits: LoginRateLimit) {
   const base = `${prefix}:rl:login`;
+  const keysOf = async (email: string, ip: string): Promise<ThrottleKeys> => {
+    const acct = await digest(email);
+    const addr = await digest(ip);
+    return {
+      fail: `${base}:fail:${acct}:${addr}`,
+      lock: `${base}:lock:${acct}:${addr}`,
+      account: `${base}:acct:${acct}`,
+      known: `${base}:known:${acct}`,
+      addr,
+    };
+  };
   return {
+    /** A new account's first session (registration): its address is known to it from the start. */
+    async registered(email: string, ip: string) {
+      await this.succeeded(await keysOf(email, ip));
+    },
     /**
      * Call before checking the password; throws 429 (with Retry-After) when this attempt must wait.
      * Returns the keys `failed`/`succeeded` need.
      */
     async check(email: string, ip: string): Promise<ThrottleKeys> {
-      const acct = await digest(email);
-      const addr = await digest(ip);
-      const keys = {
-        fail: `${base}:fail:${acct}:${addr}`,
-        lock: `${base}:lock:${acct}:${addr}`,
-        account: `${base}:acct:${acct}`,
-        known: `${base}:known:${acct}`,
-        addr,
-      };
-      const byIp = await hitRateLimit(redis, `${base}:ip:${addr}`, limits.perIp, limits.windowSec);
+      const keys = await keysOf(email, ip);
+      const byIp = await hitRateLimit(redis, `${base}:ip:${keys.addr}`, limits.perIp, limits.windowSec);
       if (!byIp.allowed)
         throw rateLimited(byIp.retryAfterSec, 'Too many sign-in attempts from your network.');
       const [lockTtl, accountFailures, known] = await Promise.all([
         redis.ttl(keys.lock),
         redis.get(keys.account),
-        redis.sismember(keys.known, addr),
+        redis.sismember(keys.known, keys.addr),
       ]);
       if (lockTtl > 0)
         throw rateLimited(

@@ -42,10 +42,13 @@ const register = createRoute({
   method: 'post',
   path: `${API_PREFIX}/auth/register`,
   tags: ['auth'],
-  summary: 'Create an account; the same 202 answers a new and a taken email (then sign in)',
+  summary: 'Create an account and sign in (201); a taken email gets 202 with no session',
+  description:
+    'A new email: 201 with `{ accessToken, user }` and the refresh cookie, as login answers (the fixed contract). A taken email: 202 `{ status: "accepted" }` with no session and no statement that the email is taken; its owner is told by email when SMTP is configured. Both are rate limited per address and per email.',
   request: jsonBody(registerBodySchema),
   responses: {
-    202: jsonResponse(registerResponseSchema, 'Accepted: sign in with the password chosen'),
+    201: jsonResponse(authResponseSchema, 'Created and signed in'),
+    202: jsonResponse(registerResponseSchema, 'Taken email: nothing created, no session'),
     ...errorsFor(400, 429),
   },
 });
@@ -209,10 +212,14 @@ export function authRoutes(deps: AppDeps) {
         c,
       );
     }
+    if (row) {
+      await throttle.registered(input.email, ip);
+      return c.json(await startSession(c, toUser(row)), 201);
+    }
     return c.json(
       {
         status: 'accepted' as const,
-        message: 'If this email was free, your account is ready: sign in with the password you chose.',
+        message: 'No new account was created. If this email is yours, sign in or reset your password.',
       },
       202,
     );

@@ -73,9 +73,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         await accept(await api('/auth/login', { method: 'POST', json: { email, password } })),
       register: async (name, email, password) => {
         const { registerResponseSchema } = await schemas();
-        registerResponseSchema.parse(
-          await api('/auth/register', { method: 'POST', json: { name, email, password } }),
-        );
+        const created = await api('/auth/register', { method: 'POST', json: { name, email, password } });
+        // A new email: 201 with the session. A taken one: 202 without, so try signing in.
+        if (created && typeof created === 'object' && 'accessToken' in created) return accept(created);
+        registerResponseSchema.parse(created);
         try {
           await accept(await api('/auth/login', { method: 'POST', json: { email, password } }));
         } catch (err) {
