@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -317,7 +317,14 @@ describe('job service across real processes: truthful progress, recovery from SI
       await svc.kill('worker', 'SIGKILL');
       // The killed worker's FFmpeg runs in its own process group; a real crash takes the container with it.
       try {
-        execFileSync('pkill', ['-9', '-f', `ffmpeg.*${jobId}-`]);
+        // Children are tied to their worker (spawnTied: setpriv --pdeathsig): its ffmpeg dies with it.
+        for (
+          const until = Date.now() + 2_000;
+          spawnSync('pgrep', ['-f', `ffmpeg.*${jobId}-`]).status === 0;
+        ) {
+          if (Date.now() > until) throw new Error('ffmpeg outlived its killed worker');
+          await new Promise((r) => setTimeout(r, 50));
+        }
       } catch {
         // none was running at that instant
       }

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { jobStore, publishCancel } from '@clapboard/server/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,9 +186,11 @@ describe('job framework: real queue, worker, Postgres, Socket.IO and FFmpeg', ()
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect(() => process.kill(child.pid!, 0)).toThrow();
-    // The orphaned ffmpeg is in its own process group; a real crash takes the machine's container
-    // with it. Stop it so the second worker's encode is the only one.
-    execFileSync('pkill', ['-9', '-f', 'out-crash.mp4']);
+    // Children are tied to their worker (spawnTied: setpriv --pdeathsig): its ffmpeg dies with it.
+    for (const until = Date.now() + 2_000; spawnSync('pgrep', ['-f', 'out-crash.mp4']).status === 0; ) {
+      if (Date.now() > until) throw new Error('ffmpeg outlived its killed worker');
+      await new Promise((r) => setTimeout(r, 50));
+    }
 
     worker = h.createWorker({
       pipelines: testPipelines(),

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -129,7 +129,11 @@ describe('render.video: cancel, crash and bad input', () => {
       await exited;
     }
     // The orphaned FFmpeg has its own process group; a real crash takes the container with it.
-    execFileSync('pkill', ['-9', '-f', `ffmpeg.*${jobId}-`]);
+    // Children are tied to their worker (spawnTied: setpriv --pdeathsig): its ffmpeg dies with it.
+    for (const until = Date.now() + 2_000; spawnSync('pgrep', ['-f', `ffmpeg.*${jobId}-`]).status === 0; ) {
+      if (Date.now() > until) throw new Error('ffmpeg outlived its killed worker');
+      await new Promise((r) => setTimeout(r, 50));
+    }
 
     worker = startWorker(h);
     await worker.ready();
