@@ -5,26 +5,26 @@ import {
   spawn,
   spawnSync,
 } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 
 /** util-linux `setpriv`, which can set the parent-death signal before it execs the program. */
 const SETPRIV = 'setpriv';
 
 let setprivWorks: boolean | undefined;
 
-/** Whether `bin` names an executable file, directly or on `PATH` (as execvp would find it). */
-function findsExecutable(bin: string, path: string | undefined): boolean {
-  const executable = (file: string) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (bin.includes('/')) return executable(bin);
-  return (path ?? '').split(delimiter).some((dir) => dir !== '' && executable(join(dir, bin)));
+const found = new Map<string, boolean>();
+/**
+ * Whether `bin` is a program the shell finds (a path, or a name on the inherited PATH), asked once
+ * per program: `command -v` in `sh` looks it up exactly as the exec would.
+ */
+function findsExecutable(bin: string, env: SpawnOptions['env']): boolean {
+  // The child's own environment when the caller gives one (its PATH decides), else the inherited one.
+  const cached = env ? undefined : found.get(bin);
+  if (cached !== undefined) return cached;
+  const yes =
+    spawnSync('sh', ['-c', 'command -v "$0" >/dev/null', bin], { stdio: 'ignore', env }).status === 0;
+  // A missing program is asked again next time: it may be installed meanwhile.
+  if (yes && !env) found.set(bin, yes);
+  return yes;
 }
 
 /** Whether `setpriv --pdeathsig` is available here (checked once). */
@@ -52,7 +52,7 @@ export function spawnTied<T extends ChildProcess = ChildProcessWithoutNullStream
   options: SpawnOptions,
 ): T {
   const child =
-    canTieToParent() && findsExecutable(bin, (options.env ?? process.env).PATH)
+    canTieToParent() && findsExecutable(bin, options.env)
       ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', bin, ...args], options)
       : spawn(bin, args, options);
   // The stdio the caller asked for decides which streams exist, as with spawn's own overloads.

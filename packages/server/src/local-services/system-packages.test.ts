@@ -48,10 +48,17 @@ describe('the system package list (infra/system-packages.txt)', () => {
       file,
       'ffmpeg cmd:ffmpeg start,test ok\nclapboard-ghost dir:/nonexistent/clapboard test nowhere\n',
     );
-    const forTests = ensureSystemPackages('test', { root: ROOT, file, install: false });
+    const forTests = ensureSystemPackages('test', {
+      root: ROOT,
+      file,
+      path: process.env.PATH ?? '',
+      install: false,
+    });
     expect(forTests.missing.map((p) => p.name)).toEqual(['clapboard-ghost']);
     expect(forTests.command).toBe('sudo apt-get install -y clapboard-ghost');
-    expect(ensureSystemPackages('start', { root: ROOT, file, install: false })).toEqual({
+    expect(
+      ensureSystemPackages('start', { root: ROOT, file, path: process.env.PATH ?? '', install: false }),
+    ).toEqual({
       missing: [],
       command: null,
     });

@@ -70,10 +70,20 @@ export function aptInstall(names: readonly string[], log: (m: string) => void = 
   log(`installing ${names.join(' ')} with apt-get (running as root on Debian/Ubuntu)`);
   try {
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
+    // `env` adds DEBIAN_FRONTEND to the inherited environment, so apt never stops to ask.
+    execFileSync(
+      'env',
+      [
+        'DEBIAN_FRONTEND=noninteractive',
+        'apt-get',
+        'install',
+        '-y',
+        '-qq',
+        '--no-install-recommends',
+        ...names,
+      ],
+      { stdio: 'ignore' },
+    );
   } catch (err) {
     throw new StartupError(
       `apt-get could not install ${names.join(' ')} (${err instanceof Error ? err.message.split('\n')[0] : String(err)}). Run: sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`,
@@ -86,7 +96,8 @@ export interface EnsureSystemPackagesOptions {
   file?: string;
   /** Repository root. */
   root: string;
-  path?: string;
+  /** PATH to look for programs on (the caller's parsed environment). */
+  path: string;
   log?: (m: string) => void;
   /** Install missing packages when allowed (root on Debian/Ubuntu); default true. */
   install?: boolean;
@@ -101,7 +112,7 @@ export function ensureSystemPackages(
   use: SystemPackageUse,
   options: EnsureSystemPackagesOptions,
 ): { missing: SystemPackage[]; command: string | null } {
-  const path = options.path ?? process.env.PATH ?? '';
+  const { path } = options;
   const list = parseSystemPackages(
     readFileSync(options.file ?? join(options.root, 'infra/system-packages.txt'), 'utf8'),
   );
