@@ -70,7 +70,7 @@ const create = createRoute({
   summary: 'Create a project from a script file (you become its owner)',
   description: `${FORMATS} The project is named by the "name" field, else the title page, else the file name.`,
   security: bearerSecurity,
-  request: { body: fileBody({ name: z.string().optional() }) },
+  request: { body: fileBody(scriptImportFieldsSchema.shape) },
   responses: {
     201: json(scriptImportCreatedSchema, 'Project created with the script and its scenes'),
     ...errorsFor(400, 401, 413, 415, 422),

@@ -1,3 +1,4 @@
+import { readBounded } from '@clapboard/server/read-bounded';
 import { MAX_SCRIPT_IMPORT_BYTES } from '@clapboard/shared/script-import';
 import type { Context } from 'hono';
 import { multipartBoundary, parseMultipart } from '../assets/parse-multipart';
@@ -14,29 +15,6 @@ export interface ScriptUpload {
   filename: string;
   /** Text fields sent beside the file (`name`), as sent. */
   fields: Record<string, string>;
-}
-
-async function readBounded(body: ReadableStream<Uint8Array>, max: number, tooLarge: () => Error) {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readBounded } from '@clapboard/server/read-bounded';
 import { sniffAudio } from '../media/sniff-audio';
 import { ProviderError } from './provider-error';
 import { requestProvider } from './request-provider';
@@ -18,7 +19,7 @@ export interface MusicProviderOptions {
 }
 
 /** Reads a response body, refusing it as soon as it passes `maxBytes`. */
-async function readBounded(response: Response, maxBytes: number, where: string): Promise<Buffer> {
+async function readMusicBody(response: Response, maxBytes: number, where: string): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   const tooBig = (n: number) =>
     new ProviderError('bad_response', `${where} sent ${n} bytes of music; the most we take is ${maxBytes}.`, {
@@ -28,21 +29,8 @@ async function readBounded(response: Response, maxBytes: number, where: string):
     await response.body?.cancel().catch(() => undefined);
     throw tooBig(declared);
   }
-  const reader = response.body?.getReader();
-  if (!reader) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooBig(size);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  if (!response.body) return Buffer.alloc(0);
+  return Buffer.from(await readBounded(response.body, maxBytes, tooBig));
 }
 
 /**
@@ -75,7 +63,7 @@ export function createMusicProvider(o: MusicProviderOptions): MusicGenerator {
       });
       let bytes: Buffer;
       try {
-        bytes = await readBounded(response, maxBytes, where);
+        bytes = await readMusicBody(response, maxBytes, where);
       } catch (err) {
         if (err instanceof ProviderError || options.signal?.aborted) throw err;
         throw new ProviderError(
