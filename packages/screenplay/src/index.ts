@@ -1,13 +1,6 @@
 export { applySceneSync } from './apply-scene-sync';
-export { BRIEF_ASPECTS, type Brief, type BriefAspect, type BriefIssue, briefSchema } from './brief-schema';
 export { type CastGender, castGender, genderInText, introductionNotes } from './cast-gender';
 export { confirmRemoval } from './confirm-removal';
-export {
-  type ChatMessage,
-  createOpenAiCompatibleProvider,
-  type LlmProvider,
-  type OpenAiCompatibleOptions,
-} from './create-openai-compatible-provider';
 export { decodeScriptFile } from './decode-script-file';
 export { dedupeScenes } from './dedupe-scenes';
 export { describeSceneSync, type SceneSyncPreview } from './describe-scene-sync';
@@ -17,7 +10,6 @@ export {
   SHOOTING_SCRIPT_LAYOUT,
   type ShootingScriptOptions,
 } from './export-shooting-script';
-export { extractFountain } from './extract-fountain';
 export {
   type DialogueLine,
   extractScenes,
@@ -86,14 +78,6 @@ export {
   scenesArray,
   USER_FIELDS,
 } from './scene-record';
-export { ScriptGenerationError, type ScriptGenerationErrorCode } from './script-generation-error';
-export {
-  createScriptGenerator,
-  type GeneratedScript,
-  SCRIPT_SYSTEM_PROMPT,
-  type ScriptGenerator,
-  type ScriptRequest,
-} from './script-generator';
 export { ScriptImportError, type ScriptImportErrorCode } from './script-import-error';
 export { serializeElement, serializeFountain } from './serialize-fountain';
 export { wrapText } from './shooting-script-layout';

@@ -3,7 +3,7 @@ import { safeText } from './text';
 
 /**
  * What a model does, as the product uses it. Bundled models cover the first group; user models in
- * `MODELS_DIR` declare `text-to-image` or `speech-recognition`.
+ * `MODELS_DIR` declare `text-to-image`.
  */
 export const MODEL_TASKS = [
   'voice-activity',
@@ -77,34 +77,10 @@ export const textToImageManifestSchema = manifestBase.extend({
 });
 export type TextToImageManifest = z.infer<typeof textToImageManifestSchema>;
 
-/**
- * A Whisper ONNX export with built-in decoding (the onnxruntime `WhisperBeamSearch` export
- * signature): log-mel features `[1, 80, 3000]` plus decoding knobs in, token ids
- * `sequences [1, beams, length]` out. `vocab` is the tokenizer's vocab.json (byte-level BPE).
- */
-export const speechRecognitionManifestSchema = manifestBase.extend({
-  task: z.literal('speech-recognition'),
-  io: z.object({
-    features: safeText().min(1).default('input_features'),
-    maxLength: safeText().min(1).default('max_length'),
-    minLength: safeText().min(1).default('min_length'),
-    numBeams: safeText().min(1).default('num_beams'),
-    numReturnSequences: safeText().min(1).default('num_return_sequences'),
-    lengthPenalty: safeText().min(1).default('length_penalty'),
-    repetitionPenalty: safeText().min(1).default('repetition_penalty'),
-    sequences: safeText().min(1).default('sequences'),
-  }),
-  vocab: safeText().min(1),
-  melBins: z.literal(80).or(z.literal(128)).default(80),
-  maxTokens: z.number().int().min(1).max(448).default(200),
-});
-export type SpeechRecognitionManifest = z.infer<typeof speechRecognitionManifestSchema>;
-
 /** `MODELS_DIR/<folder>/manifest.json`: one user-supplied model. */
-export const modelManifestSchema = z.discriminatedUnion('task', [
-  textToImageManifestSchema,
-  speechRecognitionManifestSchema,
-]);
+export const modelManifestSchema = textToImageManifestSchema;
+/** The tasks a user model may declare: those a pipeline runs with a user's model. */
+export const USER_MODEL_TASKS = ['text-to-image'] as const satisfies readonly ModelTask[];
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 
 /** Where a model runs: an ONNX Runtime execution provider, a WASM runtime, a native program or an API. */

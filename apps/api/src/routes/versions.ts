@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Sql } from '@clapboard/server/db';
 import {
   appendUpdates,
   diffLines,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '@clapboard/server/logger';
-import { type ModelManifest, modelManifestSchema } from '@clapboard/shared/models';
+import { type ModelManifest, modelManifestSchema, USER_MODEL_TASKS } from '@clapboard/shared/models';
 import type { ModelRegistry } from './model-registry';
 
 /** A user model found in MODELS_DIR and registered under `manifest.name`. */
@@ -50,15 +50,21 @@ export async function loadUserModels(
       skip(`manifest.json is not JSON (${(err as Error).message})`);
       continue;
     }
+    const task = (json as { task?: unknown } | null)?.task;
+    if (typeof task === 'string' && !(USER_MODEL_TASKS as readonly string[]).includes(task)) {
+      skip(
+        `task "${task}": user models can only be ${USER_MODEL_TASKS.join(', ')} (the tasks a pipeline runs)`,
+      );
+      continue;
+    }
     const parsed = modelManifestSchema.safeParse(json);
     if (!parsed.success) {
       skip(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
       continue;
     }
     const manifest = parsed.data;
-    const files = [manifest.file, manifest.task === 'speech-recognition' ? manifest.vocab : undefined];
-    if (manifest.task === 'text-to-image' && manifest.tokenizer.type === 'vocab')
-      files.push(manifest.tokenizer.file);
+    const files = [manifest.file];
+    if (manifest.tokenizer.type === 'vocab') files.push(manifest.tokenizer.file);
     const missing = files.filter((f): f is string => Boolean(f)).find((f) => !existsSync(join(dir, f)));
     if (missing) {
       skip(`${missing} is missing`);
