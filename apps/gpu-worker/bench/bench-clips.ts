@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveJobFile } from '@clapboard/server/assets';
+import { runFfmpeg } from '@clapboard/server/media';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { seedLectureAnalysis } from '@clapboard/server/testing';
 import {
@@ -18,7 +19,6 @@ import {
 } from '@clapboard/shared/highlights';
 import sharp from 'sharp';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
-import { runFfmpeg } from '../src/media/ffmpeg';
 import { highlightsClipsPipeline } from '../src/pipelines/highlights-clips';
 import { sharedFaceDetector } from '../src/vision/shared-face-detector';
 import { createJobHarness, submitAsApi, waitFor } from '../test/support/job-harness';

@@ -6,12 +6,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runFfmpeg } from '@clapboard/server/media';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { insertLessonRender, makeLessonMedia } from '@clapboard/server/testing';
 import { fitWorkModel } from '@clapboard/shared/job-plan';
 import type { LmsFormat } from '@clapboard/shared/lessons';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
-import { runFfmpeg } from '../src/media/ffmpeg';
 import { exportLmsPipeline } from '../src/pipelines/export-lms';
 import { createJobHarness, waitFor } from '../test/support/job-harness';
 

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadAsset } from '@clapboard/server/assets';
+import { ffprobe } from '@clapboard/server/media';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import {
   insertLessonRender,
@@ -15,7 +16,6 @@ import {
 import type { LessonQuiz, LmsFormat } from '@clapboard/shared/lessons';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Pipeline, pipelineRegistry } from '../src/jobs/pipeline';
-import { ffprobe } from '../src/media/ffmpeg';
 import { exportLmsPipeline, packageSchemaFiles } from '../src/pipelines/export-lms';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';

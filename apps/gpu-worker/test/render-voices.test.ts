@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ffprobe } from '@clapboard/server/media';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffprobe } from '../src/media/ffmpeg';
 import type { VoiceValue } from '../src/pipelines/render/voice-step';
 import { createSpeechEngines } from '../src/speech/speech-engines';
 import { speechPrograms } from '../src/speech/speech-programs';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { runFfmpeg } from '@clapboard/server/media';
 import { decodeAudio } from '../src/media/decode-audio';
-import { runFfmpeg } from '../src/media/ffmpeg';
 import { synthesizeSpeech } from '../src/speech/synthesize-speech';
 
 export interface SpeechFixture {

@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { spawnTied } from '@clapboard/server/spawn-tied';
+import { FfmpegError, ffprobe, type ProbeResult as ProbedFile, runFfmpeg } from '@clapboard/server/media';
 import sharp, { type Metadata } from 'sharp';
 import { type MediaProbe, ProbeError, type ProbeInput, type ProbeResult } from './media-probe';
 
@@ -20,56 +20,13 @@ export interface NodeMediaProbeOptions {
   thumbnailSize?: number;
 }
 
-/** Runs a command, collecting stdout (capped at 64 MiB) and stderr; rejects on non-zero exit or timeout. */
-function run(cmd: string, args: string[], timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawnTied(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d: Buffer) => {
-      outBytes += d.length;
-      if (outBytes > 64 * 1024 * 1024) child.kill('SIGKILL');
-      else out.push(d);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      if (err.length < 4000) err += d.toString();
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`${cmd} exited ${code ?? signal}: ${err.trim().slice(0, 500)}`));
-    });
-  });
-}
-
 /**
  * ffprobe/ffmpeg missing or not executable is our fault, not the file's: it must surface as a 500
  * (and a log line), never as "your file is damaged". Spawn failures carry an errno code; a tool
  * that ran and refused the file does not.
  */
 function isSpawnFailure(err: unknown): boolean {
-  return typeof (err as NodeJS.ErrnoException)?.code === 'string';
-}
-
-interface FfprobeStream {
-  codec_type?: string;
-  codec_name?: string;
-  width?: number;
-  height?: number;
-  r_frame_rate?: string;
-  sample_rate?: string;
-  channels?: number;
-  duration?: string;
-}
-interface FfprobeOutput {
-  format?: { format_name?: string; duration?: string; bit_rate?: string };
-  streams?: FfprobeStream[];
+  return err instanceof FfmpegError && err.code !== undefined;
 }
 
 /**
@@ -79,12 +36,12 @@ interface FfprobeOutput {
  * MP4/MOV keep their index at the end and cannot be probed from a pipe; the folder is always removed.
  */
 export function createNodeMediaProbe(options: NodeMediaProbeOptions = {}): MediaProbe {
-  const ffprobe = options.ffprobePath ?? 'ffprobe';
-  const ffmpeg = options.ffmpegPath ?? 'ffmpeg';
+  const ffprobeBin = options.ffprobePath ?? 'ffprobe';
+  const ffmpegBin = options.ffmpegPath ?? 'ffmpeg';
   const timeoutMs = options.timeoutMs ?? 30_000;
   const size = options.thumbnailSize ?? 320;
 
-  const thumbnailOf = (input: Buffer | string, maxPixels: number) =>
+  const thumbnailOf = (input: string, maxPixels: number) =>
     sharp(input, { limitInputPixels: maxPixels, failOn: 'error' })
       .rotate()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
@@ -123,26 +80,21 @@ export function createNodeMediaProbe(options: NodeMediaProbeOptions = {}): Media
   }
 
   async function probeAv(file: string, input: ProbeInput): Promise<ProbeResult> {
-    let parsed: FfprobeOutput;
+    let probed: ProbedFile;
     try {
-      const out = await run(
-        ffprobe,
-        ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
-        timeoutMs,
-      );
-      parsed = JSON.parse(out.toString()) as FfprobeOutput;
+      probed = await ffprobe(file, { bin: ffprobeBin, timeoutMs });
     } catch (err) {
       if (isSpawnFailure(err)) throw err;
       throw new ProbeError('unreadable', 'The media file is damaged, truncated or not what it claims to be.');
     }
-    const streams = parsed.streams ?? [];
+    const streams = probed.streams;
     // Cover art in audio files shows up as a one-frame "video" stream; it does not make a video.
     const video = streams.find(
-      (s) => s.codec_type === 'video' && s.codec_name !== 'mjpeg' && s.codec_name !== 'png',
+      (s) => s.codecType === 'video' && s.codecName !== 'mjpeg' && s.codecName !== 'png',
     );
-    const audio = streams.find((s) => s.codec_type === 'audio');
+    const audio = streams.find((s) => s.codecType === 'audio');
     if (!video && !audio) throw new ProbeError('no_streams', 'The file has no audio or video stream.');
-    const durationSec = Number(parsed.format?.duration ?? video?.duration ?? audio?.duration);
+    const durationSec = probed.durationSec ?? video?.durationSec ?? audio?.durationSec ?? Number.NaN;
     const kind = video ? 'video' : 'audio';
     if (input.kind === 'audio' && kind === 'video')
       throw new ProbeError('unreadable', 'The audio file contains video; upload it as a video file.');
@@ -151,26 +103,12 @@ export function createNodeMediaProbe(options: NodeMediaProbeOptions = {}): Media
     let thumbnail: Buffer | null = null;
     if (video) {
       const at = Number.isFinite(durationSec) ? Math.min(1, durationSec / 2) : 0;
+      const frame = join(dirname(file), 'frame.png');
       try {
-        const frame = await run(
-          ffmpeg,
-          [
-            '-v',
-            'error',
-            '-ss',
-            String(at),
-            '-i',
-            file,
-            '-frames:v',
-            '1',
-            '-f',
-            'image2',
-            '-c:v',
-            'png',
-            'pipe:1',
-          ],
+        await runFfmpeg(['-v', 'error', '-ss', String(at), '-i', file, '-frames:v', '1', '-y', frame], {
+          bin: ffmpegBin,
           timeoutMs,
-        );
+        });
         thumbnail = await thumbnailOf(frame, input.maxImagePixels);
       } catch (err) {
         if (isSpawnFailure(err)) throw err;
@@ -183,15 +121,15 @@ export function createNodeMediaProbe(options: NodeMediaProbeOptions = {}): Media
       height: video?.height ?? null,
       durationSec: Number.isFinite(durationSec) ? durationSec : null,
       details: {
-        format: parsed.format?.format_name,
-        bitRate: parsed.format?.bit_rate ? Number(parsed.format.bit_rate) : undefined,
+        format: probed.formatName,
+        bitRate: probed.bitRate ?? undefined,
         streams: streams.map((s) => ({
-          type: s.codec_type,
-          codec: s.codec_name,
+          type: s.codecType,
+          codec: s.codecName,
           width: s.width,
           height: s.height,
-          frameRate: s.r_frame_rate,
-          sampleRate: s.sample_rate ? Number(s.sample_rate) : undefined,
+          frameRate: s.fps,
+          sampleRate: s.sampleRate,
           channels: s.channels,
         })),
       },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runFfmpeg } from './ffmpeg';
+import { runFfmpeg } from '@clapboard/server/media';
 
 /** Samples per AAC frame (AAC-LC). */
 export const AAC_FRAME = 1024;

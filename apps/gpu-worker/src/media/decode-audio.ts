@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runFfmpeg } from '@clapboard/server/media';
 import { processTempDir } from '../jobs/scratch-root';
-import { runFfmpeg } from './ffmpeg';
 
 /** Mono float PCM in [-1, 1] at a known sample rate. */
 export interface PcmAudio {

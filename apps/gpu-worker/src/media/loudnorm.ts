@@ -1,4 +1,4 @@
-import { runFfmpeg } from './ffmpeg';
+import { runFfmpeg } from '@clapboard/server/media';
 
 /** EBU R128 targets for FFmpeg's `loudnorm`. */
 export interface LoudnessTarget {

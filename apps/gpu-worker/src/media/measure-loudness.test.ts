@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runFfmpeg } from '@clapboard/server/media';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ebur128Summary } from '../../test/support/render-test-kit';
-import { runFfmpeg } from './ffmpeg';
 import { measureLoudness } from './measure-loudness';
 
 const RATE = 48_000;

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { ffprobe, runFfmpeg } from '@clapboard/server/media';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffprobe, runFfmpeg } from './ffmpeg';
 import { type ServedBlob, serveBlob } from './serve-blob';
 
 describe('serveBlob', () => {

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { downloadAsset, saveJobFile } from '@clapboard/server/assets';
+import { ffprobe, runFfmpeg } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { JobPayload } from '@clapboard/shared/jobs';
 import { UnrecoverableError } from 'bullmq';
 import sharp from 'sharp';
 import type { Pipeline, StepContext } from '../jobs/pipeline';
-import { ffprobe, runFfmpeg } from '../media/ffmpeg';
 
 type Params = JobPayload<'assets.derive'>;
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ffprobe } from '../media/ffmpeg';
+import { ffprobe } from '@clapboard/server/media';
 import type { RecognizedWord } from '../speech/recognize-speech';
 import { ProviderError } from './provider-error';
 import { readJson, requestProvider } from './request-provider';

@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runFfmpeg, runProgram } from '@clapboard/server/media';
 import { processTempDir } from '../jobs/scratch-root';
-import { runFfmpeg } from '../media/ffmpeg';
-import { runProgram } from './run-program';
 import { DEFAULT_SPEECH_PROGRAMS, SPEECH_INSTALL_HINTS } from './speech-programs';
 
 /** A recognised word and when it was said, in seconds. */

@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ffprobe, runProgram } from '@clapboard/server/media';
 import { processTempDir } from '../jobs/scratch-root';
-import { ffprobe } from '../media/ffmpeg';
 import { wavInfo } from '../media/wav-info';
 import { parseFestivalSegments, type TimedPhone } from './festival-segments';
 import { sayWithFestival } from './festival-session';
-import { runProgram } from './run-program';
 import { DEFAULT_SPEECH_PROGRAMS, SPEECH_INSTALL_HINTS, type SpeechPrograms } from './speech-programs';
 import { synthesizeEspeak } from './synthesize-espeak';
 

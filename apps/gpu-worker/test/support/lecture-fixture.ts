@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ffprobe, runFfmpeg } from '@clapboard/server/media';
 import {
   type Box,
   type LayoutResult,
@@ -7,7 +8,6 @@ import {
   transcriptSchema,
 } from '@clapboard/shared/highlights';
 import sharp from 'sharp';
-import { ffprobe, runFfmpeg } from '../../src/media/ffmpeg';
 import type { FaceDetector } from '../../src/vision/detect-faces';
 import { buildSpeechFixture } from '../speech-fixture';
 

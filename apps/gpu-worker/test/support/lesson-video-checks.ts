@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { ffprobe } from '../../src/media/ffmpeg';
+import { ffprobe } from '@clapboard/server/media';
 import { faceRig } from '../../src/pipelines/portrait-lesson/face-rig';
 import { rmsPerFrame } from '../../src/pipelines/portrait-lesson/mouth-track';
 import { sharedFaceDetector } from '../../src/vision/shared-face-detector';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveJobFile } from '@clapboard/server/assets';
+import { runFfmpeg } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
-import { runFfmpeg } from '../../src/media/ffmpeg';
 import { builtInPipelines } from '../../src/pipelines';
 import { defaultRenderDeps } from '../../src/pipelines/render';
 import type { ClapboardWorker, WorkerDeps } from '../../src/worker';

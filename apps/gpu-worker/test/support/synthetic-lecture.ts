@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runFfmpeg } from '@clapboard/server/media';
 import type { LayoutKind, TimeSpan } from '@clapboard/shared/highlights';
 import sharp, { type OverlayOptions } from 'sharp';
 import { decodeAudio } from '../../src/media/decode-audio';
 import { encodeWav } from '../../src/media/encode-wav';
-import { runFfmpeg } from '../../src/media/ffmpeg';
 import { synthesizeSpeech } from '../../src/speech/synthesize-speech';
 
 /** A real face photo (Debian's python3-skimage): the speaker. */

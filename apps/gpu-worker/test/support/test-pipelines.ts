@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { runFfmpeg } from '@clapboard/server/media';
 import type { JobDefinition } from '@clapboard/shared/jobs';
 import { type Pipeline, pipelineRegistry } from '../../src/jobs/pipeline';
-import { runFfmpeg } from '../../src/media/ffmpeg';
 
 /**
  * Pipelines the framework tests run through the real queue and worker. They do real work

@@ -1,4 +1,4 @@
-export { ffprobe } from '../../src/media/ffmpeg';
+export { ffprobe } from '@clapboard/server/media';
 export { wordErrorRate } from '../quality';
 export {
   buildSyntheticLecture,

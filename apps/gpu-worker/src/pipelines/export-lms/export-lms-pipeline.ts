@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { downloadAsset, saveJobFile } from '@clapboard/server/assets';
 import { findLessonRender, LessonRenderError, loadRenderLesson } from '@clapboard/server/lessons';
+import { ffprobe } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { JobPayload } from '@clapboard/shared/jobs';
 import type { LmsFormat } from '@clapboard/shared/lessons';
 import { UnrecoverableError } from 'bullmq';
 import type { Pipeline } from '../../jobs/pipeline';
-import { ffprobe } from '../../media/ffmpeg';
 import { writeLmsPackage } from './write-lms-package';
 
 type Params = JobPayload<'export.lms'>;

@@ -1,4 +1,5 @@
 import type { LectureAnalysis } from '@clapboard/server/lectures';
+import { ffprobe } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import {
   type Box,
@@ -8,7 +9,6 @@ import {
 } from '@clapboard/shared/highlights';
 import type { JobPayload } from '@clapboard/shared/jobs';
 import type { StepDefinition } from '../../jobs/pipeline';
-import { ffprobe } from '../../media/ffmpeg';
 import { type LoudnormMeasurement, measureLoudnorm } from '../../media/loudnorm';
 import { serveBlob } from '../../media/serve-blob';
 import { sharedFaceDetector } from '../../vision/shared-face-detector';

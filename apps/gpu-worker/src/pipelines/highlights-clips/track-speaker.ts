@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FfmpegAbortedError, runFfmpeg } from '@clapboard/server/media';
 import type { Box } from '@clapboard/shared/highlights';
-import { FfmpegAbortedError, runFfmpeg } from '../../media/ffmpeg';
 import type { FaceDetector } from '../../vision/detect-faces';
 import { type FaceSample, slideBox } from './clip-geometry';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { runFfmpeg } from '@clapboard/server/media';
 import type { Box, LayoutKind, LayoutSpan } from '@clapboard/shared/highlights';
-import { runFfmpeg } from '../../media/ffmpeg';
 import type { FaceDetector } from '../../vision/detect-faces';
 import type { TextLine, TextRecognizer } from '../../vision/recognize-text';
 

@@ -1,4 +1,4 @@
-import { runFfmpeg } from '../../media/ffmpeg';
+import { runFfmpeg } from '@clapboard/server/media';
 
 export interface SceneChangeOptions {
   /**

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { findLectureVideo, LectureVideoError } from '@clapboard/server/lectures';
+import { ffprobe } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import {
   HIGHLIGHT_OUTPUTS,
@@ -13,7 +14,6 @@ import type { JobPayload } from '@clapboard/shared/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { Pipeline, StepContext, StepResult } from '../../jobs/pipeline';
 import { decodeAudio } from '../../media/decode-audio';
-import { ffprobe } from '../../media/ffmpeg';
 import type { ModelRegistry } from '../../models/model-registry';
 import { ProviderError } from '../../providers/provider-error';
 import { localTranscriber } from '../../providers/select-providers';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ffprobe, runFfmpeg } from '@clapboard/server/media';
 import type { StepDefinition } from '../../jobs/pipeline';
-import { ffprobe, runFfmpeg } from '../../media/ffmpeg';
 import { fetchAsset, storeStepFile } from '../render/step-files';
 import { formatVtt } from '../render/subtitle-files';
 import { chapterMetadata } from './chapter-metadata';

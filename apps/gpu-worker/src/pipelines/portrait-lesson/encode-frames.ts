@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { type FfmpegProgress, type H264Encoder, h264Args, runFfmpeg } from '../../media/ffmpeg';
+import { type FfmpegProgress, type H264Encoder, h264Args, runFfmpeg } from '@clapboard/server/media';
 
 /** Frames in flight between the drawing and FFmpeg: one drawn while others are written. */
 const RING = 3;

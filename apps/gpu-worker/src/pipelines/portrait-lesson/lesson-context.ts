@@ -1,10 +1,10 @@
 import { loadRenderLesson } from '@clapboard/server/lessons';
+import type { H264Encoder } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { JobPayload } from '@clapboard/shared/jobs';
 import type { LessonContent, LessonSection } from '@clapboard/shared/lessons';
 import { UnrecoverableError } from 'bullmq';
 import type { StepContext } from '../../jobs/pipeline';
-import type { H264Encoder } from '../../media/ffmpeg';
 import type { FaceDetector } from '../../vision/detect-faces';
 import type { RenderModels } from '../render/render-models';
 

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runFfmpeg } from '@clapboard/server/media';
 import { LESSON_TIMING, type LessonChapter } from '@clapboard/shared/lessons';
 import { inPool } from '../../jobs/in-pool';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { encodeWav } from '../../media/encode-wav';
-import { runFfmpeg } from '../../media/ffmpeg';
 import type { TimedPhone } from '../../speech/festival-segments';
 import { speakBundled } from '../../speech/speak-bundled';
 import { DEFAULT_VOICE, VOICES, type VoiceId } from '../../speech/synthesize-speech';

@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveJobFile } from '@clapboard/server/assets';
+import { ffprobe } from '@clapboard/server/media';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import type { RenderVideoValue } from '@clapboard/shared/render-result';
 import { layoutTimeline, sceneSpans, transitionSeconds } from '@clapboard/shared/render-timing';
 import { inPool } from '../../jobs/in-pool';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { readCachedStep, stepCacheKey, writeCachedStep } from '../../jobs/step-cache';
-import { ffprobe } from '../../media/ffmpeg';
 import { type AssembleShot, assembleVideo, type TransitionCache } from './assemble-video';
 import { AUDIO_RATE, layDialogue, loopMusic, mixSoundtrack, type SoundtrackCache } from './mix-soundtrack';
 import { readPcm } from './pcm-wav';

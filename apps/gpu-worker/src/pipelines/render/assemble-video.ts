@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type H264Encoder, h264Args, runFfmpeg } from '@clapboard/server/media';
 import type { ProjectSettings } from '@clapboard/shared/document';
 import { inPool } from '../../jobs/in-pool';
-import { type H264Encoder, h264Args, runFfmpeg } from '../../media/ffmpeg';
 
 /**
  * One shot as the shot step left it: with transitions, its head and tail (each exactly the

@@ -1,4 +1,4 @@
-import { detectH264Encoder } from '../../media/ffmpeg';
+import { detectH264Encoder } from '@clapboard/server/media';
 import type { ModelRegistry } from '../../models/model-registry';
 import type { ImageGenerator, MusicGenerator, SpeechSynthesizer } from '../../providers/task-interfaces';
 import { speakBundled } from '../../speech/speak-bundled';

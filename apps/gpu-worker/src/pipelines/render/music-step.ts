@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ffprobe } from '@clapboard/server/media';
 import { estimateRenderLength } from '@clapboard/server/render';
 import { transitionSeconds } from '@clapboard/shared/render-timing';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { encodeWav } from '../../media/encode-wav';
-import { ffprobe } from '../../media/ffmpeg';
 import type { MusicGenerator, MusicRequest } from '../../providers/task-interfaces';
 import { AUDIO_RATE } from './mix-soundtrack';
 import { readPcm } from './pcm-wav';

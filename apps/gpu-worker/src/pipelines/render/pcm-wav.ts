@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runFfmpeg } from '../../media/ffmpeg';
+import { runFfmpeg } from '@clapboard/server/media';
 
 /**
  * Reads a 16-bit PCM mono WAV at `sampleRate` (what the render writes) without spawning FFmpeg;

@@ -1,10 +1,10 @@
+import type { H264Encoder } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import { frameSize, type Scene } from '@clapboard/shared/document';
 import type { JobPayload } from '@clapboard/shared/jobs';
 import type { VoiceOption } from '@clapboard/shared/models';
 import { UnrecoverableError } from 'bullmq';
 import type { StepContext } from '../../jobs/pipeline';
-import type { H264Encoder } from '../../media/ffmpeg';
 import type { RenderDocument } from './render-document';
 import type { RenderModels } from './render-models';
 

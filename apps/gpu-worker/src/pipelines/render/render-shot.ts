@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { type FfmpegProgress, type H264Encoder, h264Args, runFfmpeg } from '@clapboard/server/media';
 import type { CameraMove } from '@clapboard/shared/document';
 import sharp from 'sharp';
-import { type FfmpegProgress, type H264Encoder, h264Args, runFfmpeg } from '../../media/ffmpeg';
 
 /** How far a pan or tilt travels and a zoom pushes in: the frame is upscaled by this much. */
 export const CAMERA_TRAVEL = 0.15;

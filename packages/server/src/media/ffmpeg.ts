@@ -40,6 +40,8 @@ export class FfmpegError extends Error {
     message: string,
     readonly exitCode: number | null,
     readonly stderr: string,
+    /** The spawn error's code (`ENOENT`: not installed, `EACCES`: not executable) when it never ran. */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -171,6 +173,7 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
           `Could not run FFmpeg (${err.message}). Install it with "apt-get install ffmpeg".`,
           null,
           '',
+          (err as NodeJS.ErrnoException).code,
         ),
       );
     });
@@ -193,6 +196,8 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
 export interface ProbeResult {
   durationSec: number | null;
   formatName: string;
+  /** Container bit rate (bit/s), when ffprobe knows it. */
+  bitRate: number | null;
   streams: Array<{
     index: number;
     codecType: 'video' | 'audio' | 'subtitle' | 'data' | string;
@@ -239,19 +244,29 @@ export function ffprobe(
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       err = (err + d).slice(-STDERR_TAIL_BYTES);
     });
-    child.once('error', (e) => reject(new FfmpegError(`Could not run ffprobe (${e.message}).`, null, err)));
+    child.once('error', (e) =>
+      reject(
+        new FfmpegError(
+          `Could not run ffprobe (${e.message}).`,
+          null,
+          err,
+          (e as NodeJS.ErrnoException).code,
+        ),
+      ),
+    );
     child.once('close', (code) => {
       if (code !== 0)
         return reject(new FfmpegError(`Not a readable media file: ${summarizeStderr(err)}`, code, err));
       try {
         const json = JSON.parse(out) as {
-          format?: { duration?: string; format_name?: string };
+          format?: { duration?: string; format_name?: string; bit_rate?: string };
           streams?: Array<Record<string, string | number | undefined>>;
         };
         const num = (v: unknown) => (v === undefined || v === 'N/A' ? undefined : Number(v));
         resolve({
           durationSec: num(json.format?.duration) ?? null,
           formatName: json.format?.format_name ?? 'unknown',
+          bitRate: num(json.format?.bit_rate) ?? null,
           streams: (json.streams ?? []).map((s) => ({
             index: Number(s.index),
             codecType: String(s.codec_type),
