@@ -10,12 +10,6 @@ import type { StoredUpload } from './store-upload';
 export const SELECT_ASSET =
   'id, project_id, kind, mime, byte_size, sha256, storage_key, original_name, width, height, duration_sec, probe, thumbnail_key, created_by, created_at, created_at::text as cursor_ts';
 
-/** Where an asset's original and thumbnail live in the blob store. */
-export function assetKeys(projectId: string, assetId: string) {
-  const prefix = `projects/${projectId}/assets/${assetId}`;
-  return { key: `${prefix}/original`, thumbKey: `${prefix}/thumbnail.webp` };
-}
-
 export interface FinishUploadInput {
   projectId: string;
   userId: string;

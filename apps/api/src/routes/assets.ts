@@ -1,3 +1,4 @@
+import { assetKeys, removeAsset } from '@clapboard/server/assets';
 import {
   API_PREFIX,
   assetPageSchema,
@@ -11,7 +12,7 @@ import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
 import { type AssetRow, toAsset } from '../assets/asset-view';
-import { assetKeys, finishUpload, SELECT_ASSET } from '../assets/finish-upload';
+import { finishUpload, SELECT_ASSET } from '../assets/finish-upload';
 import { multipartBoundary, parseMultipart } from '../assets/parse-multipart';
 import { sanitizeFilename } from '../assets/sanitize-filename';
 import { storeUpload } from '../assets/store-upload';
@@ -195,9 +196,8 @@ export function assetRoutes(deps: AppDeps) {
     const { id } = c.req.valid('param');
     const row = await loadAuthorized(c, id, 'assets:delete');
     const userId = currentUserId(c);
-    await sql.begin(async (tx) => {
-      await tx`delete from assets where id = ${id}`;
-      await writeAudit(tx, {
+    await removeAsset(sql, store, id, (tx) =>
+      writeAudit(tx, {
         projectId: row.project_id,
         actorId: userId,
         action: 'asset.delete',
@@ -205,14 +205,8 @@ export function assetRoutes(deps: AppDeps) {
         targetId: id,
         details: { kind: row.kind, name: row.original_name },
         ip: ipOf(c),
-      });
-    });
-    // Rows go first: a crash between the two leaves an orphan blob (harmless), never a row
-    // pointing at nothing.
-    await Promise.all([
-      store.delete(row.storage_key),
-      row.thumbnail_key ? store.delete(row.thumbnail_key) : null,
-    ]);
+      }),
+    );
     return c.body(null, 204);
   });
   return router;

@@ -1,3 +1,4 @@
+import { uploadPartKey } from '@clapboard/server/assets';
 import { API_PREFIX, projectParamsSchema, resumableUploadSchema, TUS } from '@clapboard/shared/api';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -308,7 +309,7 @@ export function uploadRoutes(
         sniffed = type;
         stream = prependHead(got.head, got.ended, reader);
       }
-      const key = `projects/${row.project_id}/uploads/${row.id}/${offset}-${crypto.randomUUID()}`;
+      const key = uploadPartKey(row.project_id, row.id, offset, crypto.randomUUID());
       const received = await receiveChunk(store, key, stream, { maxBytes: missing, checksum });
       if (received.bytes > 0) {
         // The offset moves only from where this PATCH started: a racing PATCH that landed first wins.

@@ -1,7 +1,8 @@
+import { assetKeys } from '@clapboard/server/assets';
 import type { Sql } from '@clapboard/server/db';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { AssetRow } from '../assets/asset-view';
-import { assetKeys, finishUpload } from '../assets/finish-upload';
+import { finishUpload } from '../assets/finish-upload';
 import { storeUpload } from '../assets/store-upload';
 import type { UploadLimits } from '../assets/upload-limits';
 import { HttpError } from '../errors/http-error';

@@ -1,6 +1,6 @@
+export { assetKeys, uploadPartKey } from './asset-keys';
 export {
   type AssetKind,
-  assetKey,
   downloadAsset,
   removeAsset,
   type SaveJobFileInput,

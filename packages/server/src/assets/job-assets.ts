@@ -5,13 +5,9 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Sql } from '../db/connect-db';
 import type { BlobStore } from '../storage/blob-store';
+import { assetKeys } from './asset-keys';
 
 export type AssetKind = 'image' | 'video' | 'audio' | 'document';
-
-/** Store key of an asset's original bytes; the same layout the upload route uses. */
-export function assetKey(projectId: string, assetId: string, variant = 'original'): string {
-  return `projects/${projectId}/assets/${assetId}/${variant}`;
-}
 
 export interface SaveJobFileInput {
   projectId: string;
@@ -36,7 +32,7 @@ export interface SaveJobFileInput {
  */
 export async function saveJobFile(sql: Sql, store: BlobStore, input: SaveJobFileInput): Promise<string> {
   const id = randomUUID();
-  const key = assetKey(input.projectId, id);
+  const { key } = assetKeys(input.projectId, id);
   const hash = createHash('sha256');
   const source = createReadStream(input.file);
   source.on('data', (chunk) => hash.update(chunk));
@@ -56,15 +52,29 @@ export async function saveJobFile(sql: Sql, store: BlobStore, input: SaveJobFile
   return id;
 }
 
-/** Deletes an asset's row and blobs (a failed step's partial output). Missing assets are fine. */
-export async function removeAsset(sql: Sql, store: BlobStore, assetId: string): Promise<void> {
-  const [row] = await sql<{ storage_key: string; thumbnail_key: string | null }[]>`
-    delete from assets where id = ${assetId} returning storage_key, thumbnail_key`;
-  if (!row) return;
+/**
+ * Deletes an asset: its row (with `inTransaction`, e.g. an audit row, in the same transaction), then
+ * its blobs. Rows go first: a crash between the two leaves an orphan blob (harmless), never a row
+ * pointing at nothing. A missing asset is fine (returns false).
+ */
+export async function removeAsset(
+  sql: Sql,
+  store: BlobStore,
+  assetId: string,
+  inTransaction?: (tx: Sql) => Promise<void>,
+): Promise<boolean> {
+  const row = await sql.begin(async (tx) => {
+    const [deleted] = await tx<{ storage_key: string; thumbnail_key: string | null }[]>`
+      delete from assets where id = ${assetId} returning storage_key, thumbnail_key`;
+    if (deleted && inTransaction) await inTransaction(tx as unknown as Sql);
+    return deleted;
+  });
+  if (!row) return false;
   await Promise.all([
     store.delete(row.storage_key),
     row.thumbnail_key ? store.delete(row.thumbnail_key) : null,
   ]);
+  return true;
 }
 
 /** Copies an asset's bytes to a local file (for FFmpeg/sharp); throws when it is missing. */

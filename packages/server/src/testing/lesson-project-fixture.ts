@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import type { LessonContent, LessonSection } from '@clapboard/shared/lessons';
 import * as Y from 'yjs';
-import { assetKey } from '../assets/job-assets';
+import { assetKeys } from '../assets/asset-keys';
 import type { Sql } from '../db/connect-db';
 import { appendUpdates } from '../documents/append-updates';
 import { loadDocumentState } from '../documents/load-document';
@@ -39,7 +39,7 @@ export async function seedLesson(
     insert into lessons (project_id, title, created_by) values (${o.projectId}, ${title}, ${o.userId}) returning id`;
   const bytes = await readFile(o.portrait);
   const assetId = randomUUID();
-  const key = assetKey(o.projectId, assetId);
+  const { key } = assetKeys(o.projectId, assetId);
   await store.put(key, new Blob([bytes]).stream(), { contentType: 'image/png' });
   await sql`
     insert into assets (id, project_id, kind, mime, byte_size, sha256, storage_key, original_name, created_by)
