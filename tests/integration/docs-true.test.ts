@@ -138,4 +138,22 @@ describe('the docs are true to the tree', () => {
     for (const d of ['apps', 'packages']) for (const n of readdirSync(join(ROOT, d))) walk(join(d, n, 'src'));
     expect(offenders).toEqual([]);
   });
+
+  it('every subpath a package exports is named in its README (a sign on every door)', () => {
+    const unnamed: string[] = [];
+    for (const pkg of readdirSync(join(ROOT, 'packages'))) {
+      const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8')) as {
+        name: string;
+        exports?: Record<string, string>;
+      };
+      const readme = readFileSync(join(ROOT, 'packages', pkg, 'README.md'), 'utf8');
+      for (const sub of Object.keys(manifest.exports ?? {})) {
+        if (sub === '.') continue;
+        const name = sub.slice(1); // "./media" → "/media"
+        if (!readme.includes(`${manifest.name}${name}`) && !readme.includes(`\`${name}\``))
+          unnamed.push(`${manifest.name}${name}`);
+      }
+    }
+    expect(unnamed).toEqual([]);
+  });
 });
