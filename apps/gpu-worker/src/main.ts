@@ -65,7 +65,7 @@ await runMain('gpu-worker', async () => {
     'task providers',
   );
   // Renders speak with the bundled voices, plus a provider's when one is configured.
-  const speech = providers.synthesizer.source.endsWith('(bundled)') ? undefined : providers.synthesizer;
+  const speech = providers.synthesizer.bundled ? undefined : providers.synthesizer;
   const workerId = env.WORKER_ID ?? `${hostname()}-${process.pid}`;
 
   const sql = await connectDb(env.DATABASE_URL, { applicationName: 'clapboard-worker' });

@@ -1,8 +1,7 @@
 import type { Sql } from '@clapboard/server/db';
-import { finishJob, type JobEmitter, stepDataSchema } from '@clapboard/server/jobs';
+import { finishJob, JobCancelledError, type JobEmitter, stepDataSchema } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
 import { Job, type Worker } from 'bullmq';
-import { CANCELLED_MESSAGE } from './process-step';
 
 /** A failure is final when BullMQ will not retry it: unrecoverable, or out of attempts. */
 export function isFinalFailure(job: Job, err: Error): boolean {
@@ -37,11 +36,18 @@ export async function handleStepFailure(
     step = (child?.data as { step?: string } | undefined)?.step ?? step;
     reason = child?.failedReason ?? reason;
   }
+  // The step that failed says whether it was cancelled: the error's class here, or the status its
+  // processor stored (a parent failed by a child has only the child's message, never matched).
   const [row] = await deps.sql<
-    { cancel_requested_at: Date | null; run: number }[]
-  >`select cancel_requested_at, run from jobs where id = ${data.data.jobId}`;
+    { cancel_requested_at: Date | null; run: number; step_status: string | null }[]
+  >`
+    select j.cancel_requested_at, j.run, s.status as step_status
+    from jobs j
+    left join job_steps s on s.job_id = j.id and s.run = j.run and s.name = ${step}
+    where j.id = ${data.data.jobId}`;
   if (!row || row.run !== data.data.run) return;
-  const cancelled = row.cancel_requested_at !== null || reason === CANCELLED_MESSAGE;
+  const cancelled =
+    err instanceof JobCancelledError || row.cancel_requested_at !== null || row.step_status === 'cancelled';
   const ended = await finishJob(
     deps.sql,
     deps.emitter,

@@ -4,6 +4,7 @@ import type { Sql } from '@clapboard/server/db';
 import {
   FINALIZE_STEP,
   finishJob,
+  JobCancelledError,
   type JobEmitter,
   jobStore,
   type ProgressTracker,
@@ -61,9 +62,6 @@ export interface Handback {
   limitMs: number;
 }
 export const DEFAULT_HANDBACK: Handback = { delayMs: 1_000, limitMs: 60_000 };
-
-/** The message a cancelled step fails with; the failure handler turns it into status `cancelled`. */
-export const CANCELLED_MESSAGE = 'Job was cancelled.';
 
 export function definitionFor(
   type: string,
@@ -125,7 +123,7 @@ export async function processStep(
     select status, run, cancel_requested_at from jobs where id = ${data.jobId}`;
   if (!row) throw new UnrecoverableError('The job no longer exists.');
   if (row.run !== data.run) throw new UnrecoverableError(`Superseded by run ${row.run}.`);
-  if (row.cancel_requested_at || row.status === 'cancelled') throw new UnrecoverableError(CANCELLED_MESSAGE);
+  if (row.cancel_requested_at || row.status === 'cancelled') throw new JobCancelledError();
   if (row.status !== 'queued' && row.status !== 'running')
     throw new UnrecoverableError(`The job is already ${row.status}.`);
 
@@ -222,9 +220,7 @@ export async function processStep(
     }
     const result = await stepDef.run(ctx);
     if (controller.signal.aborted)
-      throw controller.signal.reason === CANCELLED
-        ? new UnrecoverableError(CANCELLED_MESSAGE)
-        : new Error('Step timed out.');
+      throw controller.signal.reason === CANCELLED ? new JobCancelledError() : new Error('Step timed out.');
     const seconds = (performance.now() - started) / 1000;
     if (key && result.cacheable !== false)
       await writeCachedStep(deps.sql, data.projectId, key, defKey, result);
@@ -256,7 +252,7 @@ export async function processStep(
     await report.flush();
     const cancelled = controller.signal.aborted && controller.signal.reason === CANCELLED;
     const message = cancelled
-      ? CANCELLED_MESSAGE
+      ? new JobCancelledError().message
       : controller.signal.reason === 'timeout'
         ? `Step took longer than ${def.timeoutSec} s.`
         : err instanceof Error
@@ -266,7 +262,7 @@ export async function processStep(
       status: cancelled ? 'cancelled' : 'failed',
       error: message,
     });
-    if (cancelled) throw new UnrecoverableError(CANCELLED_MESSAGE);
+    if (cancelled) throw new JobCancelledError();
     if (err instanceof UnrecoverableError) throw err;
     throw err instanceof Error && controller.signal.reason !== 'timeout' ? err : new Error(message);
   } finally {

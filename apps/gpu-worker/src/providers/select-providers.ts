@@ -31,12 +31,14 @@ export const localTranscriber: SpeechTranscriber = localTranscriberAt();
 export function localTranscriberAt(program?: string): SpeechTranscriber {
   return {
     source: 'pocketsphinx (bundled)',
+    bundled: true,
     transcribe: (file, options) => recognizeSpeech(file, { ...options, ...(program ? { program } : {}) }),
   };
 }
 
 const localSynthesizer: SpeechSynthesizer = {
   source: 'festival/flite/espeak-ng (bundled)',
+  bundled: true,
   async synthesize(text, outFile, options = {}) {
     const out = await synthesizeSpeech(text, outFile, {
       voice: options.voice as VoiceId | undefined,
@@ -104,7 +106,7 @@ export function selectProviders(
       ['music', providers.music, 'text-to-music'],
     ] as const;
     for (const [role, impl, task] of remote) {
-      if (!impl || impl.source.endsWith('(bundled)')) continue;
+      if (!impl || impl.bundled) continue;
       registry.registerExternal({
         name: `provider-${role}`,
         task,

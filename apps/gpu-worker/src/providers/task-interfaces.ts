@@ -23,6 +23,8 @@ export interface JsonAnswerFormat {
 
 export interface ChatModel {
   readonly source: string;
+  /** True for what ships with Clapboard (runs offline); absent for a configured provider. */
+  readonly bundled?: boolean;
   /** @throws ProviderError */
   complete(
     messages: ChatMessage[],
@@ -43,6 +45,8 @@ export interface ChatModel {
 
 export interface ImageGenerator {
   readonly source: string;
+  /** True for what ships with Clapboard (runs offline); absent for a configured provider. */
+  readonly bundled?: boolean;
   /** @returns PNG bytes. @throws ProviderError */
   generate(
     prompt: string,
@@ -52,6 +56,8 @@ export interface ImageGenerator {
 
 export interface SpeechTranscriber {
   readonly source: string;
+  /** True for what ships with Clapboard (runs offline); absent for a configured provider. */
+  readonly bundled?: boolean;
   /** @throws ProviderError for remote failures; ProgramError/FfmpegError locally */
   transcribe(
     file: string,
@@ -61,6 +67,8 @@ export interface SpeechTranscriber {
 
 export interface SpeechSynthesizer {
   readonly source: string;
+  /** True for what ships with Clapboard (runs offline); absent for a configured provider. */
+  readonly bundled?: boolean;
   /** Writes audio to `outFile`. @returns its duration in seconds */
   synthesize(
     text: string,
@@ -82,6 +90,8 @@ export interface MusicRequest {
 export interface MusicGenerator {
   /** The provider's identity (its endpoint): part of the music step's cache key. */
   readonly source: string;
+  /** True for what ships with Clapboard (runs offline); absent for a configured provider. */
+  readonly bundled?: boolean;
   /**
    * @returns the audio bytes and their container, checked by magic bytes and size only (the
    *   caller probes and decodes them). @throws ProviderError

@@ -1,5 +1,5 @@
 export { budgetFigures } from './budget';
-export { cancelChannel, publishCancel } from './cancel-channel';
+export { cancelChannel, JobCancelledError, publishCancel } from './cancel-channel';
 export { finishJob } from './finish-job';
 export { buildFlow, type FlowInput, flowJobIds, rootJobId } from './flow-plan';
 export {
