@@ -51,7 +51,33 @@ export async function saveGrace(
     await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, enc.encode(JSON.stringify(entry))),
   );
   const value = Buffer.concat([iv, sealed]);
-  await redis.set(id, value, 'EX', Math.max(1, Math.ceil(ttlSec)));
+  const ttl = Math.max(1, Math.ceil(ttlSec));
+  // The value, then a one-element "ready" list that waiters block on (BLMOVE onto itself reads it
+  // without taking it, so every waiting tab wakes).
+  await redis
+    .multi()
+    .set(id, value, 'EX', ttl)
+    .del(`${id}:ready`)
+    .rpush(`${id}:ready`, '1')
+    .expire(`${id}:ready`, ttl)
+    .exec();
+}
+
+async function openGrace(
+  value: Buffer | null,
+  key: Awaited<ReturnType<typeof keysFor>>['key'],
+): Promise<GraceEntry | null | undefined> {
+  if (!value || value.length <= 12) return undefined;
+  try {
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: new Uint8Array(value.subarray(0, 12)) },
+      key,
+      new Uint8Array(value.subarray(12)),
+    );
+    return JSON.parse(new TextDecoder().decode(plain)) as GraceEntry;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -65,22 +91,16 @@ export async function awaitGrace(
   waitMs = 2_000,
 ): Promise<GraceEntry | null> {
   const { id, key } = await keysFor(prefix, rotatedToken);
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const value = await redis.getBuffer(id);
-    if (value && value.length > 12) {
-      try {
-        const plain = await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: new Uint8Array(value.subarray(0, 12)) },
-          key,
-          new Uint8Array(value.subarray(12)),
-        );
-        return JSON.parse(new TextDecoder().decode(plain)) as GraceEntry;
-      } catch {
-        return null;
-      }
-    }
-    if (Date.now() >= deadline) return null;
-    await new Promise((r) => setTimeout(r, 20));
+  const now = await openGrace(await redis.getBuffer(id), key);
+  if (now !== undefined) return now;
+  // Not saved yet: block (on a connection of our own, a blocked one serves nobody else) until the
+  // rotating request marks it ready, or the wait runs out. No polling.
+  const waiter = redis.duplicate();
+  try {
+    const ready = await waiter.blmove(`${id}:ready`, `${id}:ready`, 'LEFT', 'RIGHT', waitMs / 1000);
+    if (ready === null) return null;
+    return (await openGrace(await waiter.getBuffer(id), key)) ?? null;
+  } finally {
+    waiter.disconnect();
   }
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { StartupError } from '../config';
-import { freePort, isPortOpen } from './free-port';
+import { freePort } from './free-port';
 import { aptInstall, canAptInstall, which } from './system-packages';
 
 export interface LocalRedis {
@@ -56,24 +56,37 @@ export async function startLocalRedis(
       '--daemonize',
       'no',
       '--loglevel',
-      'warning',
+      'notice',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const deadline = Date.now() + 10_000;
-  while (!(await isPortOpen(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+  let output = '';
+  // Started when it says so (its "Ready to accept connections" line), or failed when it exits:
+  // events, not a poll of the port.
+  await new Promise<void>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
       child.kill('SIGKILL');
-      throw new StartupError(
-        `redis-server did not start (${stderr.trim() || 'no output'}). Set REDIS_URL to an existing Redis.`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+      reject(new StartupError(`redis-server did not start (${why}). Set REDIS_URL to an existing Redis.`));
+    };
+    const timer = setTimeout(() => fail(output.trim().slice(-500) || 'no output within 10 s'), 10_000);
+    const onData = (d: Buffer) => {
+      output = (output + d.toString()).slice(-4000);
+      if (/Ready to accept connections/.test(output)) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve();
+      }
+    };
+    const onExit = () => fail(output.trim().slice(-500) || 'it exited without output');
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', (err) => fail(err.message));
+  });
+  // Keep draining its log so a full pipe never blocks it.
+  child.stdout?.removeAllListeners('data').resume();
+  child.stderr?.removeAllListeners('data').resume();
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: () =>
