@@ -31,18 +31,18 @@ export async function listenToProject(h: Harness, projectId: string, names: read
   // Probe through the API's own emitter until one arrives, so no event the test waits for is.
   const probe = `probe-${crypto.randomUUID()}`;
   let heard = false;
-  client.on('member:changed', (e: ProjectEvent) => {
-    if (e.type === probe) heard = true;
+  // A name no product event uses, sent through the API's own emitter.
+  const raw = client as unknown as { on(name: string, fn: (e: { probe: string }) => void): void };
+  raw.on('test:probe', (e) => {
+    if (e.probe === probe) heard = true;
   });
   const until = Date.now() + 10_000;
   while (!heard) {
     if (Date.now() > until) throw new Error('the project room never heard the probe event');
-    h.deps.emitter?.to(`project:${projectId}`).emit('member:changed', {
-      projectId,
-      type: probe,
-      payload: null,
-      at: new Date().toISOString(),
-    });
+    const room = h.deps.emitter?.to(`project:${projectId}`) as unknown as
+      | { emit(name: string, e: { probe: string }): void }
+      | undefined;
+    room?.emit('test:probe', { probe });
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

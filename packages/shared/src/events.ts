@@ -1,52 +1,83 @@
 import { z } from 'zod';
-import { type Job, type JobFinished, type JobProgress, jobSchema } from './jobs';
+import { lectureSchema } from './highlights';
+import { budgetFiguresSchema, type Job, type JobFinished, type JobProgress, jobSchema } from './jobs';
+import { consentSchema, lessonSchema } from './lessons';
+import { commentSchema, notificationKindSchema } from './review';
 import { safeText } from './text';
 
 export const jobWatchSchema = z.object({ jobId: safeText().uuid() });
 export const projectWatchSchema = z.object({ projectId: safeText().uuid() });
 
-/** Acknowledgement of a watch: the current state from Postgres, so a late joiner never shows stale data. */
-export type WatchAck<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
+/** Why a watch was refused: a closed list both ends compile against. */
+export const WATCH_ERROR_CODES = ['not_found', 'validation_failed', 'internal'] as const;
+export const watchErrorCodeSchema = z.enum(WATCH_ERROR_CODES);
+export type WatchErrorCode = z.infer<typeof watchErrorCodeSchema>;
 
-/** A project-level event: comments, approvals, jobs, budget warnings. */
-export const projectEventSchema = z.object({
-  projectId: safeText().uuid(),
-  type: safeText().max(64),
-  payload: z.unknown(),
-  at: safeText(),
+/** Acknowledgement of a watch: the current state from Postgres, so a late joiner never shows stale data. */
+export type WatchAck<T> =
+  | ({ ok: true } & T)
+  | { ok: false; error: { code: WatchErrorCode; message: string } };
+
+const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
+  z.object({ projectId: safeText().uuid(), type: z.literal(type), payload, at: safeText().max(64) });
+
+const approvalChange = z.object({
+  sceneId: safeText().max(64),
+  approvalId: safeText().uuid(),
+  /** `decided`: someone approved or asked for changes; `stale`/`fresh`: the approved content changed or came back. */
+  reason: z.enum(['decided', 'stale', 'fresh']),
 });
+
+/**
+ * Every project-level event, to `project:<id>`: a union tagged by `type`, which is also its
+ * Socket.IO event name. Senders build one of these (the compiler checks the payload against the
+ * type); receivers parse it with this schema and handle each type (see `ProjectEventHandlers`).
+ */
+export const projectEventSchema = z.discriminatedUnion('type', [
+  envelope('comment:created', z.object({ comment: commentSchema })),
+  envelope('comment:updated', z.object({ comment: commentSchema })),
+  envelope('comment:deleted', z.object({ comment: commentSchema })),
+  envelope('approval:changed', approvalChange),
+  envelope(
+    'budget:warning',
+    z.object({ jobId: safeText().uuid(), message: safeText().max(500), figures: budgetFiguresSchema }),
+  ),
+  envelope('lesson:created', z.object({ lesson: lessonSchema })),
+  envelope('lesson:updated', z.object({ lesson: lessonSchema })),
+  envelope('lesson:deleted', z.object({ lesson: lessonSchema })),
+  envelope('lecture:created', z.object({ lecture: lectureSchema })),
+  envelope('lecture:updated', z.object({ lecture: lectureSchema })),
+  envelope('lecture:deleted', z.object({ lecture: lectureSchema })),
+  envelope('consent:changed', z.object({ consent: consentSchema, change: z.enum(['recorded', 'revoked']) })),
+]);
 export type ProjectEvent = z.infer<typeof projectEventSchema>;
+export type ProjectEventType = ProjectEvent['type'];
+export type ProjectEventOf<T extends ProjectEventType> = Extract<ProjectEvent, { type: T }>;
+/** Every project event type, for receivers that listen to all of them. */
+export const PROJECT_EVENT_TYPES: readonly ProjectEventType[] = projectEventSchema.options.map(
+  (o) => o.shape.type.value,
+);
+/** One handler per project event type: a table of these is exhaustive by construction. */
+export type ProjectEventHandlers = { [T in ProjectEventType]: (event: ProjectEventOf<T>) => void };
+
+/** A new notification for its user, to `user:<id>`. */
+export const notificationEventSchema = z.object({
+  id: safeText().uuid(),
+  kind: notificationKindSchema,
+  projectId: safeText().uuid().nullable(),
+  payload: z.unknown(),
+  at: safeText().max(64),
+});
+export type NotificationEvent = z.infer<typeof notificationEventSchema>;
 
 /** Events the server sends. Declared once; passed as generics to `Server` and `io()`. */
-export interface ServerToClientEvents {
+export type ServerToClientEvents = ProjectEventHandlers & {
   'job:progress': (event: JobProgress) => void;
   'job:finished': (event: JobFinished) => void;
   'job:created': (event: { projectId: string; job: Job }) => void;
   'job:updated': (event: { projectId: string; job: Job }) => void;
-  'comment:created': (event: ProjectEvent) => void;
-  'comment:updated': (event: ProjectEvent) => void;
-  'comment:deleted': (event: ProjectEvent) => void;
-  'approval:changed': (event: ProjectEvent) => void;
-  'budget:warning': (event: ProjectEvent) => void;
-  'member:changed': (event: ProjectEvent) => void;
-  /** A lesson was created, renamed or deleted (payload `{ lesson }`, a `Lesson`). */
-  'lesson:created': (event: ProjectEvent) => void;
-  'lesson:updated': (event: ProjectEvent) => void;
-  'lesson:deleted': (event: ProjectEvent) => void;
-  /** A lecture was created, renamed or deleted (payload `{ lecture }`, a `Lecture`). */
-  'lecture:created': (event: ProjectEvent) => void;
-  'lecture:updated': (event: ProjectEvent) => void;
-  'lecture:deleted': (event: ProjectEvent) => void;
-  /** A consent was recorded or revoked (payload `{ consent }`, a `Consent`). */
-  'consent:changed': (event: ProjectEvent) => void;
-  'notification:new': (event: {
-    id: string;
-    kind: string;
-    projectId: string | null;
-    payload: unknown;
-    at: string;
-  }) => void;
-}
+  'notification:new': (event: NotificationEvent) => void;
+};
 
 /** Events a client sends; each acknowledges with the current state or an error. */
 export interface ClientToServerEvents {

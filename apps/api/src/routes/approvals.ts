@@ -91,7 +91,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps) {
           select a.*, u.name as reviewer_name from a left join users u on u.id = a.reviewer_id`;
         const approval = assessApproval(row!, scene);
         if (deps.emitter)
-          emitProjectEvent(deps.emitter, 'approval:changed', {
+          emitProjectEvent(deps.emitter, {
             projectId: id,
             type: 'approval:changed',
             payload: { sceneId, reason: 'decided', approvalId: approval.id },

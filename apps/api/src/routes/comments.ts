@@ -120,7 +120,7 @@ export function commentRoutes(deps: CommentRouteDeps) {
   const { sql } = deps;
   const emit = (name: 'comment:created' | 'comment:updated' | 'comment:deleted', comment: Comment) =>
     deps.emitter &&
-    emitProjectEvent(deps.emitter, name, {
+    emitProjectEvent(deps.emitter, {
       projectId: comment.projectId,
       type: name,
       payload: { comment },

@@ -69,7 +69,7 @@ export function consentRoutes(deps: LessonRouteDeps) {
   const ipOf = (c: Parameters<typeof clientIp>[0]) => clientIp(c, deps.peerAddress, deps.trustProxy ?? false);
   const emit = (consent: Consent, change: 'recorded' | 'revoked') =>
     deps.emitter &&
-    emitProjectEvent(deps.emitter, 'consent:changed', {
+    emitProjectEvent(deps.emitter, {
       projectId: consent.projectId,
       type: 'consent:changed',
       payload: { consent, change },

@@ -176,7 +176,7 @@ export function lectureRoutes(deps: LectureRouteDeps) {
   const ipOf = (c: Context<AppEnv>) => clientIp(c, deps.peerAddress, deps.trustProxy ?? false);
   const emit = (name: 'lecture:created' | 'lecture:updated' | 'lecture:deleted', lecture: Lecture) =>
     deps.emitter &&
-    emitProjectEvent(deps.emitter, name, {
+    emitProjectEvent(deps.emitter, {
       projectId: lecture.projectId,
       type: name,
       payload: { lecture },

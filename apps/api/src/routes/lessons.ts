@@ -61,7 +61,7 @@ export function lessonRoutes(deps: LessonRouteDeps) {
   const ipOf = (c: Parameters<typeof clientIp>[0]) => clientIp(c, deps.peerAddress, deps.trustProxy ?? false);
   const emit = (name: 'lesson:created' | 'lesson:updated' | 'lesson:deleted', lesson: Lesson) =>
     deps.emitter &&
-    emitProjectEvent(deps.emitter, name, {
+    emitProjectEvent(deps.emitter, {
       projectId: lesson.projectId,
       type: name,
       payload: { lesson },

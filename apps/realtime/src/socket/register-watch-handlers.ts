@@ -1,16 +1,21 @@
 import type { Sql } from '@clapboard/server/db';
 import { type JobRow, rowToJob } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
-import { jobRoom, jobWatchSchema, projectRoom, projectWatchSchema, userRoom } from '@clapboard/shared/events';
+import {
+  jobRoom,
+  jobWatchSchema,
+  projectRoom,
+  projectWatchSchema,
+  userRoom,
+  type WatchErrorCode,
+} from '@clapboard/shared/events';
 import { can } from '@clapboard/shared/permissions';
 import type { Role } from '@clapboard/shared/roles';
 import type { RealtimeIo, RealtimeSocket } from './create-socket-server';
 
-const notFound = { ok: false as const, error: { code: 'not_found', message: 'Not found.' } };
-const badRequest = {
-  ok: false as const,
-  error: { code: 'validation_failed', message: 'The request is not valid.' },
-};
+const refused = (code: WatchErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
+const notFound = refused('not_found', 'Not found.');
+const badRequest = refused('validation_failed', 'The request is not valid.');
 
 /**
  * `job:watch` / `project:watch`: join the room only after Postgres says the user is a member of the
@@ -41,7 +46,7 @@ export function registerWatchHandlers(io: RealtimeIo, deps: { sql: Sql; log: Log
         ack({ ok: true, job: rowToJob(row) });
       } catch (err) {
         deps.log.error({ err }, 'job:watch failed');
-        ack({ ok: false, error: { code: 'internal', message: 'Try again.' } });
+        ack(refused('internal', 'Try again.'));
       }
     });
     socket.on('project:watch', async (req, ack) => {
@@ -60,7 +65,7 @@ export function registerWatchHandlers(io: RealtimeIo, deps: { sql: Sql; log: Log
         ack({ ok: true, projectId });
       } catch (err) {
         deps.log.error({ err }, 'project:watch failed');
-        ack({ ok: false, error: { code: 'internal', message: 'Try again.' } });
+        ack(refused('internal', 'Try again.'));
       }
     });
     socket.on('job:unwatch', (req) => {

@@ -16,13 +16,9 @@ export function useLectures(projectId: string, socket: ProjectSocket) {
   const qc = useQueryClient();
   useEffect(() => {
     const refresh = () => void qc.invalidateQueries({ queryKey: lecturesKey(projectId) });
-    const events = [
-      'lecture:created',
-      'lecture:updated',
-      'lecture:deleted',
-      'job:created',
-      'connect',
-    ] as const;
+    // lecture:* events are handled once for the project (lib/project-events); a new analysis job
+    // and a reconnect (events sent while away are lost) read the list again here.
+    const events = ['job:created', 'connect'] as const;
     for (const e of events) socket.on(e, refresh);
     return () => {
       for (const e of events) socket.off(e, refresh);

@@ -21,10 +21,8 @@ export function useConsents(
   const qc = useQueryClient();
   useEffect(() => {
     const refresh = () => void qc.invalidateQueries({ queryKey: consentsKey(projectId) });
-    socket.on('consent:changed', refresh);
     socket.on('connect', refresh);
     return () => {
-      socket.off('consent:changed', refresh);
       socket.off('connect', refresh);
     };
   }, [socket, projectId, qc]);

@@ -9,21 +9,15 @@ export const lessonsKey = (projectId: string) => ['lessons', projectId] as const
 
 /**
  * The project's lessons, newest first, 50 a page; refetched when any member creates, renames or
- * deletes one (`lesson:*` on the project room), so every open studio follows.
+ * deletes one (`lesson:*` on the project room, see lib/project-events), so every open studio follows.
  */
 export function useLessons(projectId: string, socket: ProjectSocket) {
   const qc = useQueryClient();
   useEffect(() => {
     const refresh = () => void qc.invalidateQueries({ queryKey: lessonsKey(projectId) });
-    socket.on('lesson:created', refresh);
-    socket.on('lesson:updated', refresh);
-    socket.on('lesson:deleted', refresh);
     // Events sent while disconnected are lost: read the list again on every reconnect.
     socket.on('connect', refresh);
     return () => {
-      socket.off('lesson:created', refresh);
-      socket.off('lesson:updated', refresh);
-      socket.off('lesson:deleted', refresh);
       socket.off('connect', refresh);
     };
   }, [socket, projectId, qc]);

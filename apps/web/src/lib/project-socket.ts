@@ -1,4 +1,8 @@
-import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
+import {
+  type ClientToServerEvents,
+  notificationEventSchema,
+  type ServerToClientEvents,
+} from '@clapboard/shared/events';
 import { io, type Socket } from 'socket.io-client';
 import { notifyInbox } from './inbox-events';
 import { fetchTicket } from './realtime-ticket';
@@ -24,6 +28,8 @@ export function openProjectSocket(projectId: string): ProjectSocket {
   socket.on('connect', () => {
     socket.emit('project:watch', { projectId }, () => {});
   });
-  socket.on('notification:new', () => notifyInbox());
+  socket.on('notification:new', (raw) => {
+    if (notificationEventSchema.safeParse(raw).success) notifyInbox();
+  });
   return socket;
 }

@@ -1,4 +1,10 @@
-import type { Job, JobFinished, JobProgress } from '@clapboard/shared/jobs';
+import {
+  type Job,
+  type JobFinished,
+  type JobProgress,
+  jobFinishedSchema,
+  jobProgressSchema,
+} from '@clapboard/shared/jobs';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { applyFinished, applyProgress, initialWatch, takeRecord, type WatchedJob } from './job-watch-state';
@@ -44,11 +50,14 @@ export function useJobWatch(
       socket.emit('job:watch', { jobId }, (res) => {
         if (res.ok) setState((s) => takeRecord(s, res.job));
       });
-    const onProgress = (p: JobProgress) => {
-      if (p.jobId === jobId) setState((s) => applyProgress(s, p));
+    const onProgress = (raw: JobProgress) => {
+      const p = jobProgressSchema.safeParse(raw);
+      if (p.success && p.data.jobId === jobId) setState((s) => applyProgress(s, p.data));
     };
-    const onFinished_ = (f: JobFinished) => {
-      if (f.jobId !== jobId) return;
+    const onFinished_ = (raw: JobFinished) => {
+      const parsed = jobFinishedSchema.safeParse(raw);
+      if (!parsed.success || parsed.data.jobId !== jobId) return;
+      const f = parsed.data;
       const next = applyFinished(latest.current, f);
       setState((s) => applyFinished(s, f));
       finished.current?.(next.job);

@@ -10,19 +10,7 @@ import { useProject } from '../lib/project-context';
  * arrives on the project room, so every open tab shows new, edited and deleted comments live.
  */
 export function useComments() {
-  const { projectId, socket } = useProject();
-  const qc = useQueryClient();
-  useEffect(() => {
-    const refetch = () => void qc.invalidateQueries({ queryKey: ['comments', projectId] });
-    socket.on('comment:created', refetch);
-    socket.on('comment:updated', refetch);
-    socket.on('comment:deleted', refetch);
-    return () => {
-      socket.off('comment:created', refetch);
-      socket.off('comment:updated', refetch);
-      socket.off('comment:deleted', refetch);
-    };
-  }, [socket, projectId, qc]);
+  const { projectId } = useProject();
   return useQuery({
     queryKey: ['comments', projectId],
     queryFn: () => api<{ items: Comment[] }>(`/projects/${projectId}/comments`).then((r) => r.items),
@@ -36,7 +24,7 @@ export function useComments() {
  * the delay lets it land before we ask).
  */
 export function useReviewSummary() {
-  const { projectId, socket, connection } = useProject();
+  const { projectId, connection } = useProject();
   const qc = useQueryClient();
   useEffect(() => {
     const refetch = () => void qc.invalidateQueries({ queryKey: ['review', projectId] });
@@ -45,19 +33,16 @@ export function useReviewSummary() {
       clearTimeout(timer);
       timer = setTimeout(refetch, 700);
     };
-    const events = ['approval:changed', 'comment:created', 'comment:deleted', 'comment:updated'] as const;
-    for (const e of events) socket.on(e, refetch);
     const scenes = connection.doc.getArray(DOC_KEYS.scenes);
     const script = connection.doc.getText(DOC_KEYS.script);
     scenes.observeDeep(soon);
     script.observe(soon);
     return () => {
       clearTimeout(timer);
-      for (const e of events) socket.off(e, refetch);
       scenes.unobserveDeep(soon);
       script.unobserve(soon);
     };
-  }, [socket, projectId, qc, connection]);
+  }, [projectId, qc, connection]);
   return useQuery({
     queryKey: ['review', projectId],
     queryFn: () => api<ReviewSummary>(`/projects/${projectId}/review`),

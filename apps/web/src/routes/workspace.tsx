@@ -6,6 +6,7 @@ import { NotFound } from '../components/not-found';
 import { ApiError, api } from '../lib/api-client';
 import { openProjectConnection, type ProjectConnection } from '../lib/project-connection';
 import { ProjectContext } from '../lib/project-context';
+import { type EventSource, listenToProjectEvents, staleQueries } from '../lib/project-events';
 import { openProjectSocket, type ProjectSocket } from '../lib/project-socket';
 import { useSession } from '../lib/session';
 import { useToasts } from '../lib/toasts';
@@ -49,22 +50,25 @@ function useProjectChannels(projectId: string, userId: string, name: string) {
   return channels;
 }
 
-/** Project-wide background events become toasts (budget warnings, jobs finishing elsewhere). */
-function useProjectToasts(socket: ProjectSocket | undefined, projectId: string) {
+/**
+ * Project events keep the cache fresh (each type says which queries it makes stale, see
+ * lib/project-events) and background ones become toasts (budget warnings); jobs created or
+ * updated elsewhere refresh the job lists.
+ */
+function useProjectEvents(socket: ProjectSocket | undefined, projectId: string) {
   const toasts = useToasts();
   const qc = useQueryClient();
   useEffect(() => {
     if (!socket) return;
-    const onBudget = () => {
-      toasts.push('warning', 'This project has passed its soft budget.');
-      void qc.invalidateQueries({ queryKey: ['budget', projectId] });
-    };
+    const stop = listenToProjectEvents(socket as unknown as EventSource, (event) => {
+      for (const queryKey of staleQueries(event)) void qc.invalidateQueries({ queryKey });
+      if (event.type === 'budget:warning') toasts.push('warning', 'This project has passed its soft budget.');
+    });
     const onJob = () => void qc.invalidateQueries({ queryKey: ['jobs', projectId] });
-    socket.on('budget:warning', onBudget);
     socket.on('job:created', onJob);
     socket.on('job:updated', onJob);
     return () => {
-      socket.off('budget:warning', onBudget);
+      stop();
       socket.off('job:created', onJob);
       socket.off('job:updated', onJob);
     };
@@ -80,7 +84,7 @@ export function WorkspaceLayout() {
     queryFn: () => api<Project>(`/projects/${projectId}`),
   });
   const channels = useProjectChannels(projectId, user!.id, user!.name);
-  useProjectToasts(channels?.socket, projectId);
+  useProjectEvents(channels?.socket, projectId);
   const value = useMemo(
     () => (channels ? { projectId, project: project.data, ...channels } : null),
     [channels, projectId, project.data],

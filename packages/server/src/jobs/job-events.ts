@@ -23,24 +23,13 @@ export function emitFinished(emitter: JobEmitter, projectId: string, event: JobF
   emitter.to([jobRoom(event.jobId), projectRoom(projectId)]).emit('job:finished', event);
 }
 
-/** A project-level event such as `budget:warning` or `comment:created`, to `project:<id>`. */
-export function emitProjectEvent(
-  emitter: JobEmitter,
-  name:
-    | 'budget:warning'
-    | 'member:changed'
-    | 'approval:changed'
-    | 'comment:created'
-    | 'comment:updated'
-    | 'comment:deleted'
-    | 'lesson:created'
-    | 'lesson:updated'
-    | 'lesson:deleted'
-    | 'lecture:created'
-    | 'lecture:updated'
-    | 'lecture:deleted'
-    | 'consent:changed',
-  event: ProjectEvent,
-): void {
-  emitter.to(projectRoom(event.projectId)).emit(name, event);
+/**
+ * A project-level event to `project:<id>`; its `type` is the Socket.IO event name, so name and
+ * payload cannot disagree (the union in `@clapboard/shared/events` types both).
+ */
+export function emitProjectEvent(emitter: JobEmitter, event: ProjectEvent): void {
+  (emitter.to(projectRoom(event.projectId)) as unknown as { emit(name: string, e: ProjectEvent): void }).emit(
+    event.type,
+    event,
+  );
 }

@@ -119,7 +119,7 @@ function warnBudget(
   figures: BudgetFigures,
 ) {
   if (!emitter) return;
-  emitProjectEvent(emitter, 'budget:warning', {
+  emitProjectEvent(emitter, {
     projectId,
     type: 'budget:warning',
     payload: { jobId, message, figures },

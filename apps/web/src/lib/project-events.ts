@@ -1,0 +1,76 @@
+import {
+  PROJECT_EVENT_TYPES,
+  type ProjectEvent,
+  type ProjectEventHandlers,
+  projectEventSchema,
+} from '@clapboard/shared/events';
+import type { QueryKey } from '@tanstack/react-query';
+
+/** The minimum of a Socket.IO client this needs (the real `ProjectSocket`, or a test's). */
+export interface EventSource {
+  on(name: string, listener: (raw: unknown) => void): unknown;
+  off(name: string, listener: (raw: unknown) => void): unknown;
+}
+
+/**
+ * Listens to every project event on `socket`, parsing each with the shared schema: a message that
+ * does not parse, or whose `type` is not the event it came as, is dropped with a console warning
+ * instead of reaching the UI as an unknown shape. Returns the function that stops listening.
+ */
+export function listenToProjectEvents(
+  socket: EventSource,
+  onEvent: (event: ProjectEvent) => void,
+): () => void {
+  const listeners = PROJECT_EVENT_TYPES.map((name) => {
+    const listener = (raw: unknown) => {
+      const parsed = projectEventSchema.safeParse(raw);
+      if (!parsed.success || parsed.data.type !== name) {
+        console.warn(`Ignored a malformed "${name}" event`, parsed.error?.issues ?? raw);
+        return;
+      }
+      onEvent(parsed.data);
+    };
+    socket.on(name, listener);
+    return [name, listener] as const;
+  });
+  return () => {
+    for (const [name, listener] of listeners) socket.off(name, listener);
+  };
+}
+
+type StaleQueries = {
+  [T in keyof ProjectEventHandlers]: (event: Parameters<ProjectEventHandlers[T]>[0]) => QueryKey[];
+};
+
+/**
+ * What each project event makes stale in the client cache: one entry per event type, so a new
+ * event type does not compile until it says what it changes.
+ */
+const STALE_QUERIES: StaleQueries = {
+  'comment:created': (e) => [
+    ['comments', e.projectId],
+    ['review', e.projectId],
+  ],
+  'comment:updated': (e) => [
+    ['comments', e.projectId],
+    ['review', e.projectId],
+  ],
+  'comment:deleted': (e) => [
+    ['comments', e.projectId],
+    ['review', e.projectId],
+  ],
+  'approval:changed': (e) => [['review', e.projectId]],
+  'budget:warning': (e) => [['budget', e.projectId]],
+  'lesson:created': (e) => [['lessons', e.projectId]],
+  'lesson:updated': (e) => [['lessons', e.projectId]],
+  'lesson:deleted': (e) => [['lessons', e.projectId]],
+  'lecture:created': (e) => [['lectures', e.projectId]],
+  'lecture:updated': (e) => [['lectures', e.projectId]],
+  'lecture:deleted': (e) => [['lectures', e.projectId]],
+  'consent:changed': (e) => [['consents', e.projectId]],
+};
+
+/** The cached queries `event` makes stale. */
+export function staleQueries(event: ProjectEvent): QueryKey[] {
+  return (STALE_QUERIES[event.type] as (e: ProjectEvent) => QueryKey[])(event);
+}
