@@ -45,6 +45,7 @@ import {
 } from '../lectures/analysis-results';
 import { type LectureRow, lectureColumns, toLecture } from '../lectures/lecture-view';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
+import { renameTitled, softDeleteTitled } from '../projects/titled-resources';
 import { DEFAULT_ASSET_URL_TTL_SEC } from './assets';
 import { bearerSecurity, createRouter } from './create-router';
 import { errorsFor } from './error-responses';
@@ -307,23 +308,14 @@ export function lectureRoutes(deps: LectureRouteDeps) {
       const { title } = c.req.valid('json');
       const userId = currentUserId(c);
       const before = await authorizeLecture(sql, lectureId, userId, 'lectures:write');
-      const row = await sql.begin(async (tx) => {
-        const [r] = await tx<LectureRow[]>`
-          with l as (
-            update lectures set title = ${title}, updated_at = now()
-            where id = ${lectureId} and deleted_at is null returning *)
-          select ${lectureColumns(sql)} from l`;
-        if (!r) throw notFound('Lecture'); // deleted between the check and the update
-        await writeAudit(tx, {
-          projectId: r.project_id,
-          actorId: userId,
-          action: 'lecture.rename',
-          targetType: 'lecture',
-          targetId: lectureId,
-          details: { from: before.title, to: title },
-          ip: ipOf(c),
-        });
-        return r;
+      const row = await renameTitled<LectureRow>(sql, {
+        table: 'lectures',
+        id: lectureId,
+        title,
+        before: before.title,
+        label: 'Lecture',
+        columns: lectureColumns,
+        audit: { actorId: userId, action: 'lecture.rename', targetType: 'lecture', ip: ipOf(c) },
       });
       const lecture = toLecture(row);
       emit('lecture:updated', lecture);
@@ -345,23 +337,14 @@ export function lectureRoutes(deps: LectureRouteDeps) {
       const { lectureId } = c.req.valid('param');
       const userId = currentUserId(c);
       const row = await authorizeLecture(sql, lectureId, userId, 'lectures:write');
-      const deleted = await sql.begin(async (tx) => {
-        const [r] = await tx`
-          update lectures set deleted_at = now(), updated_at = now()
-          where id = ${lectureId} and deleted_at is null returning id`;
-        if (!r) return false;
-        await writeAudit(tx, {
-          projectId: row.project_id,
-          actorId: userId,
-          action: 'lecture.delete',
-          targetType: 'lecture',
-          targetId: lectureId,
-          details: { title: row.title },
-          ip: ipOf(c),
-        });
-        return true;
+      await softDeleteTitled(sql, {
+        table: 'lectures',
+        id: lectureId,
+        projectId: row.project_id,
+        title: row.title,
+        label: 'Lecture',
+        audit: { actorId: userId, action: 'lecture.delete', targetType: 'lecture', ip: ipOf(c) },
       });
-      if (!deleted) throw notFound('Lecture');
       emit('lecture:deleted', toLecture(row));
       return c.body(null, 204);
     },

@@ -20,6 +20,7 @@ import { requireUser } from '../auth/require-user';
 import { HttpError, notFound } from '../errors/http-error';
 import { type LessonRow, lessonColumns, toLesson } from '../lessons/lesson-view';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
+import { renameTitled, softDeleteTitled } from '../projects/titled-resources';
 import { bearerSecurity, createRouter } from './create-router';
 import { errorsFor } from './error-responses';
 
@@ -187,23 +188,14 @@ export function lessonRoutes(deps: LessonRouteDeps) {
         const { title } = c.req.valid('json');
         const userId = currentUserId(c);
         const before = await authorizeLesson(sql, lessonId, userId, 'lessons:write');
-        const row = await sql.begin(async (tx) => {
-          const [r] = await tx<LessonRow[]>`
-            with l as (
-              update lessons set title = ${title}, updated_at = now()
-              where id = ${lessonId} and deleted_at is null returning *)
-            select ${lessonColumns(sql)} from l`;
-          if (!r) throw notFound('Lesson'); // deleted between the check and the update
-          await writeAudit(tx, {
-            projectId: r.project_id,
-            actorId: userId,
-            action: 'lesson.rename',
-            targetType: 'lesson',
-            targetId: lessonId,
-            details: { from: before.title, to: title },
-            ip: ipOf(c),
-          });
-          return r;
+        const row = await renameTitled<LessonRow>(sql, {
+          table: 'lessons',
+          id: lessonId,
+          title,
+          before: before.title,
+          label: 'Lesson',
+          columns: lessonColumns,
+          audit: { actorId: userId, action: 'lesson.rename', targetType: 'lesson', ip: ipOf(c) },
         });
         const lesson = toLesson(row);
         emit('lesson:updated', lesson);
@@ -226,23 +218,14 @@ export function lessonRoutes(deps: LessonRouteDeps) {
         const { lessonId } = c.req.valid('param');
         const userId = currentUserId(c);
         const row = await authorizeLesson(sql, lessonId, userId, 'lessons:write');
-        const deleted = await sql.begin(async (tx) => {
-          const [r] = await tx`
-            update lessons set deleted_at = now(), updated_at = now()
-            where id = ${lessonId} and deleted_at is null returning id`;
-          if (!r) return false;
-          await writeAudit(tx, {
-            projectId: row.project_id,
-            actorId: userId,
-            action: 'lesson.delete',
-            targetType: 'lesson',
-            targetId: lessonId,
-            details: { title: row.title },
-            ip: ipOf(c),
-          });
-          return true;
+        await softDeleteTitled(sql, {
+          table: 'lessons',
+          id: lessonId,
+          projectId: row.project_id,
+          title: row.title,
+          label: 'Lesson',
+          audit: { actorId: userId, action: 'lesson.delete', targetType: 'lesson', ip: ipOf(c) },
         });
-        if (!deleted) throw notFound('Lesson');
         emit('lesson:deleted', toLesson(row));
         return c.body(null, 204);
       },
