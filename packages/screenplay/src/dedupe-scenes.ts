@@ -1,8 +1,9 @@
+import { SCENE_DEFAULTS, SCENE_USER_FIELDS } from '@clapboard/shared/document';
 import * as Y from 'yjs';
 import { extractScenes } from './extract-scenes';
 import { parseFountain } from './parse-fountain';
 import { storedDialogue } from './plan-scene-sync';
-import { SCENE_DEFAULTS, scenesArray, USER_FIELDS } from './scene-record';
+import { scenesArray } from './scene-record';
 
 function isEmpty(key: string, value: unknown): boolean {
   if (value === undefined || value === null || value === '') return true;
@@ -11,7 +12,8 @@ function isEmpty(key: string, value: unknown): boolean {
 
 /** How much a person has put into a scene: the number of user fields away from their defaults. */
 function effort(map: Y.Map<unknown>): number {
-  return USER_FIELDS.filter((k) => k !== 'durationSec' && k !== 'synopsis' && !isEmpty(k, map.get(k))).length;
+  return SCENE_USER_FIELDS.filter((k) => k !== 'durationSec' && k !== 'synopsis' && !isEmpty(k, map.get(k)))
+    .length;
 }
 
 function contentKey(map: Y.Map<unknown>): string {
@@ -36,7 +38,7 @@ export function dedupeScenes(doc: Y.Doc, origin?: unknown): number {
   const maps = scenes.toArray().filter((m): m is Y.Map<unknown> => m instanceof Y.Map);
   const doomed = new Set<Y.Map<unknown>>();
   const merge = (survivor: Y.Map<unknown>, copy: Y.Map<unknown>) => {
-    for (const key of USER_FIELDS) {
+    for (const key of SCENE_USER_FIELDS) {
       const value = copy.get(key);
       if (isEmpty(key, survivor.get(key)) && !isEmpty(key, value)) survivor.set(key, value);
     }

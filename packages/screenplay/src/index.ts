@@ -67,17 +67,7 @@ export {
   estimateSceneSeconds,
   MIN_SCENE_SECONDS,
 } from './reading-pace';
-export {
-  readScenes,
-  SCENE_DEFAULTS,
-  type SceneCamera,
-  type SceneFields,
-  type SceneRecord,
-  type SceneShot,
-  type StoredDialogueLine,
-  scenesArray,
-  USER_FIELDS,
-} from './scene-record';
+export { readScenes, type SceneRecord, scenesArray } from './scene-record';
 export { ScriptImportError, type ScriptImportErrorCode } from './script-import-error';
 export { serializeElement, serializeFountain } from './serialize-fountain';
 export { wrapText } from './shooting-script-layout';

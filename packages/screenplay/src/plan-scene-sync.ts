@@ -1,5 +1,6 @@
+import { SCENE_DEFAULTS, type StoredDialogueLine, type StoredScene } from '@clapboard/shared/document';
 import type { ScriptScene } from './extract-scenes';
-import { SCENE_DEFAULTS, type SceneFields, type SceneRecord, type StoredDialogueLine } from './scene-record';
+import type { SceneRecord } from './scene-record';
 import { containment, headingKey, headingSimilarity, jaccard, tokenSet } from './scene-similarity';
 
 /** Fields the script owns; sync writes them on every change. */
@@ -22,7 +23,7 @@ export type SceneSyncChange =
       /** The scene had been marked removed and is back in the script. */
       revive: boolean;
     }
-  | { kind: 'add'; id: string; index: number; heading: string; fields: SceneFields }
+  | { kind: 'add'; id: string; index: number; heading: string; fields: StoredScene }
   | { kind: 'move'; id: string; heading: string; fromIndex: number; index: number }
   | { kind: 'markRemoved'; id: string; heading: string };
 

@@ -42,15 +42,99 @@ export const dialogueLineSchema = z.object({
 });
 export type DialogueLine = z.infer<typeof dialogueLineSchema>;
 
-/** One storyboard scene as stored in a Y.Map inside `scenes`. */
+/** A dialogue line as a scene map stores it (plain JSON; the script sync writes every key). */
+export interface StoredDialogueLine {
+  character: string;
+  text: string;
+  parenthetical: string | null;
+  extension: string | null;
+}
+
+/**
+ * Every key of a scene's Y.Map, as the storyboard and the script sync write it: unset values are
+ * `''` or `null`, never missing. (`sceneSchema` below is the validated shape readers parse into.)
+ */
+export interface StoredScene {
+  id: string;
+  heading: string;
+  synopsis: string;
+  dialogue: StoredDialogueLine[];
+  shot: Shot;
+  camera: CameraMove;
+  durationSec: number;
+  voice: string;
+  frameAssetId: string | null;
+  imagePrompt: string;
+  seed: number | null;
+  notes: string;
+  removed: boolean;
+}
+
+/** Length of a scene nobody has timed (seconds). */
+export const DEFAULT_SCENE_DURATION_SEC = 5;
+
+/** Values a new scene starts with, apart from its id, what the script gives and its duration. */
+export const SCENE_DEFAULTS = {
+  shot: 'medium',
+  camera: 'static',
+  voice: '',
+  frameAssetId: null,
+  imagePrompt: '',
+  seed: null,
+  notes: '',
+  removed: false,
+} as const satisfies Partial<StoredScene>;
+
+/** Fields people set in the storyboard; the script sync never overwrites them (synopsis only from a `=` line). */
+export const SCENE_USER_FIELDS = [
+  'shot',
+  'camera',
+  'durationSec',
+  'voice',
+  'frameAssetId',
+  'imagePrompt',
+  'seed',
+  'notes',
+  'synopsis',
+] as const satisfies readonly (keyof StoredScene)[];
+
+/**
+ * A scene map's JSON read leniently for display and sync: a missing or wrongly typed key reads as
+ * its default (`SCENE_DEFAULTS`), so one bad value never hides a scene. Null when it has no string id.
+ */
+export function readStoredScene(raw: Record<string, unknown>): StoredScene | null {
+  if (typeof raw.id !== 'string') return null;
+  const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
+  const num = (k: string) =>
+    typeof raw[k] === 'number' && Number.isFinite(raw[k]) ? (raw[k] as number) : null;
+  const shot = shotSchema.safeParse(raw.shot);
+  const camera = cameraMoveSchema.safeParse(raw.camera);
+  return {
+    id: raw.id,
+    heading: str('heading'),
+    synopsis: str('synopsis'),
+    dialogue: Array.isArray(raw.dialogue) ? (raw.dialogue as StoredDialogueLine[]) : [],
+    shot: shot.success ? shot.data : SCENE_DEFAULTS.shot,
+    camera: camera.success ? camera.data : SCENE_DEFAULTS.camera,
+    durationSec: num('durationSec') ?? DEFAULT_SCENE_DURATION_SEC,
+    voice: str('voice'),
+    frameAssetId: str('frameAssetId') || SCENE_DEFAULTS.frameAssetId,
+    imagePrompt: str('imagePrompt'),
+    seed: num('seed'),
+    notes: str('notes'),
+    removed: raw.removed === true,
+  };
+}
+
+/** One storyboard scene, validated (renders and exports parse a scene map's JSON into this). */
 export const sceneSchema = z.object({
   id: z.string().min(1).max(64),
   heading: z.string().max(500),
   synopsis: z.string().max(5000).default(''),
   dialogue: z.array(dialogueLineSchema).max(500).default([]),
-  shot: shotSchema.default('medium'),
-  camera: cameraMoveSchema.default('static'),
-  durationSec: z.number().positive().max(MAX_SCENE_DURATION_SEC).default(5),
+  shot: shotSchema.default(SCENE_DEFAULTS.shot),
+  camera: cameraMoveSchema.default(SCENE_DEFAULTS.camera),
+  durationSec: z.number().positive().max(MAX_SCENE_DURATION_SEC).default(DEFAULT_SCENE_DURATION_SEC),
   voice: z.string().max(100).optional(),
   frameAssetId: z.string().uuid().nullable().optional(),
   imagePrompt: z.string().max(2000).optional(),

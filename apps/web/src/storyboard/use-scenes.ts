@@ -1,47 +1,20 @@
 import { scenesArray } from '@clapboard/screenplay';
+import { readStoredScene, type StoredScene } from '@clapboard/shared/document';
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
 
-/** A scene as the storyboard shows it; `map` is the live Y.Map to write to. */
-export interface SceneView {
+/** A scene as the storyboard shows it (the shared stored shape); `map` is the live Y.Map to write to. */
+export interface SceneView extends StoredScene {
   map: Y.Map<unknown>;
   index: number;
-  id: string;
-  heading: string;
-  synopsis: string;
-  shot: string;
-  camera: string;
-  durationSec: number;
-  voice: string;
-  frameAssetId: string | null;
-  imagePrompt: string;
-  seed: number | null;
-  notes: string;
-  removed: boolean;
 }
 
 function read(doc: Y.Doc): SceneView[] {
   const out: SceneView[] = [];
   scenesArray(doc).forEach((map, index) => {
-    if (!(map instanceof Y.Map) || typeof map.get('id') !== 'string') return;
-    const str = (k: string) => (typeof map.get(k) === 'string' ? (map.get(k) as string) : '');
-    const num = (k: string) => (typeof map.get(k) === 'number' ? (map.get(k) as number) : null);
-    out.push({
-      map,
-      index,
-      id: map.get('id') as string,
-      heading: str('heading'),
-      synopsis: str('synopsis'),
-      shot: str('shot') || 'medium',
-      camera: str('camera') || 'static',
-      durationSec: num('durationSec') ?? 5,
-      voice: str('voice'),
-      frameAssetId: str('frameAssetId') || null,
-      imagePrompt: str('imagePrompt'),
-      seed: num('seed'),
-      notes: str('notes'),
-      removed: map.get('removed') === true,
-    });
+    if (!(map instanceof Y.Map)) return;
+    const scene = readStoredScene(map.toJSON());
+    if (scene) out.push({ ...scene, map, index });
   });
   return out;
 }
