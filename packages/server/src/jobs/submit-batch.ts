@@ -4,12 +4,11 @@ import { PERMISSIONS, type Permission } from '@clapboard/shared/permissions';
 import type { Role } from '@clapboard/shared/roles';
 import type { Sql } from '../db/connect-db';
 import { unlimitedFigures } from './budget';
-import { buildFlow } from './flow-plan';
 import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
 import { type BatchedInsert, deleteUnqueuedJobs, insertJobBatch } from './job-store';
 import { type PlannedJob, planFor } from './plan-for';
-import { EnqueueFailedError, type SubmitJobResult } from './submit-job';
+import { enqueueFailed, flowOfRun, type SubmitJobResult } from './submit-job';
 
 /** Most submissions one statement and one `FlowProducer.addBulk` carry. */
 export const SUBMIT_BATCH_MAX = 64;
@@ -138,25 +137,10 @@ export function createSubmitBatcher(
     if (queued.length === 0) return;
     const enqueueStart = performance.now();
     try {
-      await queues.flows.addBulk(
-        queued.map(({ row, p }) =>
-          buildFlow({
-            jobId: row.id,
-            projectId: row.project_id,
-            type: row.type,
-            run: row.run,
-            params: row.params,
-            priority: row.priority,
-            plan: p.planned.plan,
-            estimate: p.planned.estimate,
-          }),
-        ),
-      );
+      await queues.flows.addBulk(queued.map(({ row, p }) => flowOfRun(row, p.planned)));
     } catch (err) {
       const ids = queued.map((q) => q.row.id);
-      const failure = new EnqueueFailedError(
-        `Could not queue the job (${err instanceof Error ? err.message : String(err)}). Nothing was created; try again.`,
-      );
+      const failure = enqueueFailed(err);
       await deleteUnqueuedJobs(sql, ids).then(
         () => {
           for (const q of queued) q.p.reject(failure);

@@ -91,24 +91,32 @@ export async function checkBudget(
 /** Adds the run's flow; on failure `onFail` undoes the row change and the error says nothing was queued. */
 async function enqueueRun(queues: JobQueues, row: JobRow, planned: PlannedJob, onFail: () => Promise<void>) {
   try {
-    await queues.flows.add(
-      buildFlow({
-        jobId: row.id,
-        projectId: row.project_id,
-        type: row.type,
-        run: row.run,
-        params: row.params,
-        priority: row.priority,
-        plan: planned.plan,
-        estimate: planned.estimate,
-      }),
-    );
+    await queues.flows.add(flowOfRun(row, planned));
   } catch (err) {
     await onFail();
-    throw new EnqueueFailedError(
-      `Could not queue the job (${err instanceof Error ? err.message : String(err)}). Nothing was created; try again.`,
-    );
+    throw enqueueFailed(err);
   }
+}
+
+/** The BullMQ flow of a job row's current run, as planned. */
+export function flowOfRun(row: JobRow, planned: PlannedJob) {
+  return buildFlow({
+    jobId: row.id,
+    projectId: row.project_id,
+    type: row.type,
+    run: row.run,
+    params: row.params,
+    priority: row.priority,
+    plan: planned.plan,
+    estimate: planned.estimate,
+  });
+}
+
+/** Adding a flow failed: nothing was created, and the error says so. */
+export function enqueueFailed(err: unknown): EnqueueFailedError {
+  return new EnqueueFailedError(
+    `Could not queue the job (${err instanceof Error ? err.message : String(err)}). Nothing was created; try again.`,
+  );
 }
 
 function warnBudget(
