@@ -1,7 +1,7 @@
 import { resumableUploadSchema } from '@clapboard/shared/api';
 import { errorBodySchema } from '@clapboard/shared/errors';
 import { DetailedError, defaultOptions, Upload } from 'tus-js-client';
-import { accessTokenHeader, api, refreshSession } from '../lib/api-client';
+import { accessTokenHeader, api, apiUrl, refreshSession } from '../lib/api-client';
 
 /** Bytes per PATCH: small enough that a dropped connection costs little and progress is smooth. */
 export const TUS_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -76,7 +76,7 @@ export async function startResumableUpload(
 ): Promise<ResumableUploadHandle> {
   let failedAuth = false;
   const upload = new Upload(file, {
-    endpoint: `/api/v1/projects/${projectId}/uploads`,
+    endpoint: apiUrl(`/projects/${projectId}/uploads`),
     metadata: { filename: file.name, filetype: file.type, projectId },
     chunkSize: TUS_CHUNK_BYTES,
     retryDelays: TUS_RETRY_DELAYS_MS,

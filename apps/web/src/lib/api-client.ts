@@ -62,6 +62,11 @@ export function setApiBase(base: string): void {
   apiBase = base.replace(/\/$/, '');
 }
 
+/** The URL of an API path such as `/projects/1/assets`, for requests made outside `api()`. */
+export function apiUrl(path: string): string {
+  return `${apiBase}/api/v1${path}`;
+}
+
 /**
  * The body parsed with the route's shared schema; throws ApiResponseError when it does not match.
  * For answers read outside `api()` (XHR uploads).
@@ -105,7 +110,7 @@ export async function apiErrorOf(
  * parsed with `authResponseSchema`, loaded on first use (see session.tsx on why zod loads late).
  */
 export function refreshSession(): Promise<boolean> {
-  refreshing ??= fetch(`${apiBase}/api/v1/auth/refresh`, { method: 'POST', credentials: 'same-origin' })
+  refreshing ??= fetch(apiUrl('/auth/refresh'), { method: 'POST', credentials: 'same-origin' })
     .then(async (res) => {
       if (!res.ok) {
         setAccessToken(null);
@@ -142,7 +147,7 @@ export async function api<S extends z.ZodType>(
       headers.set('content-type', 'application/json');
       body = JSON.stringify(init.json);
     }
-    return fetch(`${apiBase}/api/v1${path}`, { ...init, headers, body, credentials: 'same-origin' });
+    return fetch(apiUrl(path), { ...init, headers, body, credentials: 'same-origin' });
   };
   let res = await send();
   if (res.status === 401 && !path.startsWith('/auth/') && (await refreshSession())) res = await send();

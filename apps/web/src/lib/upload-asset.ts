@@ -1,5 +1,5 @@
 import { type Asset, assetSchema } from '@clapboard/shared/api';
-import { ApiError, accessTokenHeader, apiErrorOf, parseResponse, refreshSession } from './api-client';
+import { ApiError, accessTokenHeader, apiErrorOf, apiUrl, parseResponse, refreshSession } from './api-client';
 
 /**
  * Uploads one file to a project's assets with XHR (fetch has no upload progress), as the
@@ -18,7 +18,7 @@ export async function uploadAsset(
   const send = () =>
     new Promise<{ status: number; body: unknown }>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', `/api/v1/projects/${projectId}/assets`);
+      xhr.open('POST', apiUrl(`/projects/${projectId}/assets`));
       const auth = accessTokenHeader();
       if (auth) xhr.setRequestHeader('authorization', auth);
       xhr.responseType = 'json';
