@@ -39,6 +39,11 @@ export const registerResponseSchema = z.object({
   message: safeText(),
 });
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+/** What `POST /auth/register` answers: 201 with a session, or 202 without one (a taken email). */
+export const registerAnswerSchema = z.union([authResponseSchema, registerResponseSchema]);
+
+/** A 204 answer: no body (clients read it as `undefined`). */
+export const noContentSchema = z.undefined();
 
 /** How a forgotten password is reset on this instance: an emailed link, or a link an instance admin issues. */
 export const PASSWORD_RESET_DELIVERIES = ['email', 'admin'] as const;
@@ -138,6 +143,12 @@ export const budgetSchema = z.object({
   hardLimitUsd: z.number().min(0).nullable(),
   spentUsd: z.number(),
 });
+/** `GET`/`PUT /projects/:id/budget`: the limits, spend so far, what running jobs hold and what is left. */
+export const budgetResponseSchema = budgetSchema.extend({
+  reservedUsd: z.number(),
+  remainingUsd: z.number().nullable(),
+});
+export type BudgetResponse = z.infer<typeof budgetResponseSchema>;
 export const updateBudgetBodySchema = z.object({
   softLimitUsd: z.number().min(0).max(1_000_000).nullable().optional(),
   hardLimitUsd: z.number().min(0).max(1_000_000).nullable().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageSchema } from './api';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
 import { highlightsClipsPayloadSchema, highlightsExtractPayloadSchema } from './highlights';
 import { exportLmsPayloadSchema, lessonDraftPayloadSchema, portraitLessonPayloadSchema } from './lessons';
@@ -370,3 +371,25 @@ export const budgetFiguresSchema = z.object({
   remainingUsd: z.number().nullable(),
 });
 export type BudgetFigures = z.infer<typeof budgetFiguresSchema>;
+
+/** `GET /projects/:id/jobs` and `GET /jobs`: one page of jobs, newest first. */
+export const jobPageSchema = pageSchema(jobSchema);
+/** `GET /jobs/:id`: the job with its steps and the warnings its submission gave. */
+export const jobDetailSchema = jobSchema.extend({
+  steps: z.array(jobStepSchema),
+  warnings: z.array(z.string()),
+});
+export type JobDetail = z.infer<typeof jobDetailSchema>;
+/** `POST /projects/:id/jobs` (202): the queued job (or the one for this idempotency key) and its cost. */
+export const submittedJobSchema = z.object({
+  job: jobSchema,
+  warnings: z.array(z.string()),
+  budget: budgetFiguresSchema,
+});
+export type SubmittedJob = z.infer<typeof submittedJobSchema>;
+/** `POST /jobs/:id/cancel` and `/retry` (202): the job as it is now. */
+export const jobActionResponseSchema = z.object({ job: jobSchema });
+/** `PATCH /jobs/:id`: the job and how many of its queued steps moved. */
+export const jobUpdatedResponseSchema = z.object({ job: jobSchema, stepsReprioritized: z.number() });
+/** `GET /job-types`: the catalog as this deployment runs it. */
+export const jobTypesResponseSchema = z.object({ items: z.array(jobTypeInfoSchema) });

@@ -243,6 +243,8 @@ export const lessonShareSchema = z.object({
   revokedAt: safeText().nullable(),
 });
 export type LessonShare = z.infer<typeof lessonShareSchema>;
+/** `GET /lessons/:id/shares`: the lesson's links, newest first (`url` null: shown only when made). */
+export const lessonShareListSchema = z.object({ items: z.array(lessonShareSchema) });
 
 export const createLessonShareBodySchema = z.object({
   jobId: safeText().uuid(),

@@ -161,3 +161,6 @@ export const workerModelsReportSchema = z.object({
     .default([]),
 });
 export type WorkerModelsReport = z.infer<typeof workerModelsReportSchema>;
+
+/** `GET /models`: what each live worker reports it can run. */
+export const modelsResponseSchema = z.object({ workers: z.array(workerModelsReportSchema) });

@@ -274,3 +274,12 @@ export type NotificationsPage = z.infer<typeof notificationsPageSchema>;
 export const markNotificationsReadBodySchema = z
   .object({ ids: z.array(uuid).max(500).optional(), all: z.boolean().optional() })
   .refine((b) => (b.ids?.length ?? 0) > 0 || b.all === true, { message: 'give ids or all: true' });
+
+/** `GET /projects/:id/comments`: every comment of the project. */
+export const commentListSchema = z.object({ items: z.array(commentSchema) });
+/** `POST /projects/:id/comments` (201) and `PATCH /comments/:id`: the comment as stored. */
+export const commentResponseSchema = z.object({ comment: commentSchema });
+/** `POST /projects/:id/scenes/:sceneId/approvals` (201): the decision as stored. */
+export const approvalResponseSchema = z.object({ approval: approvalSchema });
+/** `POST /notifications/read`: how many stay unread. */
+export const notificationsReadResponseSchema = z.object({ unread: z.number().int() });

@@ -19,6 +19,10 @@ export const versionSchema = z.object({
   createdAt: safeText(),
 });
 export type Version = z.infer<typeof versionSchema>;
+/** `GET /projects/:id/versions`: the saved versions, newest first. */
+export const versionListSchema = z.object({ items: z.array(versionSchema) });
+/** `POST /projects/:id/versions` (201): the version saved. */
+export const versionCreatedSchema = z.object({ version: versionSchema });
 
 /** A scene as read from the document: plain JSON of its Y.Map (see `sceneSchema` for the fields). */
 export const versionSceneSchema = z.record(safeText(), z.unknown());

@@ -9,7 +9,11 @@ import {
   sceneReviewContents,
 } from '@clapboard/server/review';
 import { API_PREFIX } from '@clapboard/shared/api';
-import { approvalSchema, createApprovalBodySchema, reviewSummarySchema } from '@clapboard/shared/review';
+import {
+  approvalResponseSchema,
+  createApprovalBodySchema,
+  reviewSummarySchema,
+} from '@clapboard/shared/review';
 import { createRoute, z } from '@hono/zod-openapi';
 import { authorizeProject } from '../auth/authorize-project';
 import { type RequireUserDeps, requireUser } from '../auth/require-user';
@@ -67,7 +71,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps) {
           body: { required: true, content: { 'application/json': { schema: createApprovalBodySchema } } },
         },
         responses: {
-          201: json(z.object({ approval: approvalSchema }), 'Decided'),
+          201: json(approvalResponseSchema, 'Decided'),
           ...errorsFor(400, 401, 403, 404),
         },
       }),

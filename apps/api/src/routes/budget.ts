@@ -1,6 +1,6 @@
 import type { Sql } from '@clapboard/server/db';
 import { budgetFigures } from '@clapboard/server/jobs';
-import { budgetSchema, updateBudgetBodySchema } from '@clapboard/shared/api';
+import { budgetResponseSchema, updateBudgetBodySchema } from '@clapboard/shared/api';
 import { errorBodySchema } from '@clapboard/shared/errors';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
@@ -9,7 +9,6 @@ import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { unprocessable } from '../errors/http-error';
 
 const params = z.object({ id: z.string().uuid() });
-const response = budgetSchema.extend({ reservedUsd: z.number(), remainingUsd: z.number().nullable() });
 const errors = {
   401: { description: 'Not signed in', content: { 'application/json': { schema: errorBodySchema } } },
   403: {
@@ -46,7 +45,7 @@ export function budgetRoutes(deps: RequireUserDeps & { sql: Sql }) {
       security: [{ bearerAuth: [] }],
       request: { params },
       responses: {
-        200: { description: 'Budget', content: { 'application/json': { schema: response } } },
+        200: { description: 'Budget', content: { 'application/json': { schema: budgetResponseSchema } } },
         ...errors,
       },
     }),
@@ -68,7 +67,7 @@ export function budgetRoutes(deps: RequireUserDeps & { sql: Sql }) {
         body: { content: { 'application/json': { schema: updateBudgetBodySchema } }, required: true },
       },
       responses: {
-        200: { description: 'Budget', content: { 'application/json': { schema: response } } },
+        200: { description: 'Budget', content: { 'application/json': { schema: budgetResponseSchema } } },
         422: {
           description: 'Soft limit above hard limit',
           content: { 'application/json': { schema: errorBodySchema } },

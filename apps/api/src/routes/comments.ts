@@ -9,7 +9,8 @@ import { can } from '@clapboard/shared/permissions';
 import {
   type Comment,
   type CommentAnchorInput,
-  commentSchema,
+  commentListSchema,
+  commentResponseSchema,
   createCommentBodySchema,
   listCommentsQuerySchema,
   updateCommentBodySchema,
@@ -155,7 +156,7 @@ export function commentRoutes(deps: CommentRouteDeps) {
         security: bearerSecurity,
         request: { params: projectParams, query: listCommentsQuerySchema },
         responses: {
-          200: json(z.object({ items: z.array(commentSchema) }), 'Comments'),
+          200: json(commentListSchema, 'Comments'),
           ...errorsFor(400, 401, 403, 404),
         },
       }),
@@ -194,7 +195,7 @@ export function commentRoutes(deps: CommentRouteDeps) {
           body: { required: true, content: { 'application/json': { schema: createCommentBodySchema } } },
         },
         responses: {
-          201: json(z.object({ comment: commentSchema }), 'Created'),
+          201: json(commentResponseSchema, 'Created'),
           ...errorsFor(400, 401, 403, 404, 422),
         },
       }),
@@ -268,7 +269,7 @@ export function commentRoutes(deps: CommentRouteDeps) {
           body: { required: true, content: { 'application/json': { schema: updateCommentBodySchema } } },
         },
         responses: {
-          200: json(z.object({ comment: commentSchema }), 'Updated'),
+          200: json(commentResponseSchema, 'Updated'),
           ...errorsFor(400, 401, 403, 404, 422),
         },
       }),

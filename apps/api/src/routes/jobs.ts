@@ -28,18 +28,21 @@ import type { Redis } from '@clapboard/server/redis';
 import { RenderDocumentError } from '@clapboard/server/render';
 import { errorBodySchema } from '@clapboard/shared/errors';
 import {
-  budgetFiguresSchema,
   createJobBodySchema,
   DEFAULT_RATES_USD_PER_SEC,
   JOB_CATALOG,
   JOB_TYPES,
   type JobOutput,
   type JobType,
+  jobActionResponseSchema,
+  jobDetailSchema,
+  jobPageSchema,
   jobPayloadSchemas,
-  jobSchema,
-  jobStepSchema,
-  jobTypeInfoSchema,
+  type jobStepSchema,
+  jobTypesResponseSchema,
+  jobUpdatedResponseSchema,
   listJobsQuerySchema,
+  submittedJobSchema,
   updateJobBodySchema,
 } from '@clapboard/shared/jobs';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
@@ -85,8 +88,6 @@ const errors = {
 } as const;
 const projectParams = z.object({ id: z.string().uuid() });
 const jobParams = z.object({ jobId: z.string().uuid() });
-const jobDetailSchema = jobSchema.extend({ steps: z.array(jobStepSchema), warnings: z.array(z.string()) });
-const page = z.object({ items: z.array(jobSchema), nextCursor: z.string().nullable() });
 
 /** One page of jobs matching `scope`, newest first, with the status/type filters and cursor. */
 async function listJobs(
@@ -206,11 +207,7 @@ export function jobRoutes(deps: JobRouteDeps) {
           description: 'Queued (or the existing job for this idempotency key)',
           content: {
             'application/json': {
-              schema: z.object({
-                job: jobSchema,
-                warnings: z.array(z.string()),
-                budget: budgetFiguresSchema,
-              }),
+              schema: submittedJobSchema,
             },
           },
         },
@@ -367,7 +364,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       security,
       request: { params: projectParams, query: listJobsQuerySchema },
       responses: {
-        200: { description: 'A page of jobs', content: { 'application/json': { schema: page } } },
+        200: { description: 'A page of jobs', content: { 'application/json': { schema: jobPageSchema } } },
         ...errors,
       },
     }),
@@ -388,7 +385,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       security,
       request: { query: listJobsQuerySchema },
       responses: {
-        200: { description: 'A page of jobs', content: { 'application/json': { schema: page } } },
+        200: { description: 'A page of jobs', content: { 'application/json': { schema: jobPageSchema } } },
         ...errors,
       },
     }),
@@ -432,7 +429,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       responses: {
         202: {
           description: 'Cancelling (or already cancelled)',
-          content: { 'application/json': { schema: z.object({ job: jobSchema }) } },
+          content: { 'application/json': { schema: jobActionResponseSchema } },
         },
         409: {
           description: 'The job already finished',
@@ -479,7 +476,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       responses: {
         202: {
           description: 'Queued again',
-          content: { 'application/json': { schema: z.object({ job: jobSchema }) } },
+          content: { 'application/json': { schema: jobActionResponseSchema } },
         },
         402: {
           description: 'The hard budget would be passed',
@@ -532,7 +529,7 @@ export function jobRoutes(deps: JobRouteDeps) {
         200: {
           description: 'Updated',
           content: {
-            'application/json': { schema: z.object({ job: jobSchema, stepsReprioritized: z.number() }) },
+            'application/json': { schema: jobUpdatedResponseSchema },
           },
         },
         ...errors,
@@ -575,7 +572,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       responses: {
         200: {
           description: 'Every catalog type, available or with the reason it is not',
-          content: { 'application/json': { schema: z.object({ items: z.array(jobTypeInfoSchema) }) } },
+          content: { 'application/json': { schema: jobTypesResponseSchema } },
         },
         ...errors,
       },

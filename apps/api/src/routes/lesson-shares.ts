@@ -2,7 +2,12 @@ import type { Sql } from '@clapboard/server/db';
 import { findLessonRender, LessonRenderError } from '@clapboard/server/lessons';
 import { API_PREFIX } from '@clapboard/shared/api';
 import { escapeHtml } from '@clapboard/shared/comment-markup';
-import { createLessonShareBodySchema, type LessonShare, lessonShareSchema } from '@clapboard/shared/lessons';
+import {
+  createLessonShareBodySchema,
+  type LessonShare,
+  lessonShareListSchema,
+  lessonShareSchema,
+} from '@clapboard/shared/lessons';
 import { createRoute, z } from '@hono/zod-openapi';
 import { writeAudit } from '../audit/write-audit';
 import { authorizeProject } from '../auth/authorize-project';
@@ -91,10 +96,7 @@ const list = createRoute({
   security: bearerSecurity,
   request: { params: lessonParams },
   responses: {
-    200: json(
-      z.object({ items: z.array(lessonShareSchema) }),
-      'The shares, expired and revoked ones included',
-    ),
+    200: json(lessonShareListSchema, 'The shares, expired and revoked ones included'),
     ...errorsFor(401, 403, 404),
   },
 });

@@ -1,8 +1,8 @@
 import { readModelsReport } from '@clapboard/server/models-report';
 import type { Redis } from '@clapboard/server/redis';
 import { errorBodySchema } from '@clapboard/shared/errors';
-import { workerModelsReportSchema } from '@clapboard/shared/models';
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { modelsResponseSchema } from '@clapboard/shared/models';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 
@@ -27,7 +27,7 @@ export function modelRoutes(deps: { redis: Redis; jwtSecret: string; redisPrefix
         200: {
           description: 'One report per live worker',
           content: {
-            'application/json': { schema: z.object({ workers: z.array(workerModelsReportSchema) }) },
+            'application/json': { schema: modelsResponseSchema },
           },
         },
         401: { description: 'Not signed in', content: { 'application/json': { schema: errorBodySchema } } },

@@ -4,6 +4,7 @@ import {
   markNotificationsReadBodySchema,
   type Notification,
   notificationsPageSchema,
+  notificationsReadResponseSchema,
 } from '@clapboard/shared/review';
 import { createRoute, z } from '@hono/zod-openapi';
 import { type RequireUserDeps, requireUser } from '../auth/require-user';
@@ -87,7 +88,7 @@ export function notificationRoutes(deps: RequireUserDeps & { sql: Sql }) {
         responses: {
           200: {
             description: 'The unread count after',
-            content: { 'application/json': { schema: z.object({ unread: z.number().int() }) } },
+            content: { 'application/json': { schema: notificationsReadResponseSchema } },
           },
           ...errorsFor(400, 401),
         },

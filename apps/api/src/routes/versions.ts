@@ -12,9 +12,10 @@ import { errorBodySchema } from '@clapboard/shared/errors';
 import {
   createVersionBodySchema,
   restoreVersionResponseSchema,
+  versionCreatedSchema,
   versionDiffSchema,
+  versionListSchema,
   versionPreviewSchema,
-  versionSchema,
 } from '@clapboard/shared/versions';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../app';
@@ -67,7 +68,7 @@ export function versionRoutes(deps: Pick<AppDeps, 'sql' | 'redis' | 'jwtSecret'>
           params: idParams,
           body: { content: { 'application/json': { schema: createVersionBodySchema } }, required: true },
         },
-        responses: { 201: json(z.object({ version: versionSchema }), 'Created'), ...errors },
+        responses: { 201: json(versionCreatedSchema, 'Created'), ...errors },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -87,7 +88,7 @@ export function versionRoutes(deps: Pick<AppDeps, 'sql' | 'redis' | 'jwtSecret'>
         middleware: [auth] as const,
         security: [{ bearerAuth: [] }],
         request: { params: idParams },
-        responses: { 200: json(z.object({ items: z.array(versionSchema) }), 'Versions'), ...errors },
+        responses: { 200: json(versionListSchema, 'Versions'), ...errors },
       }),
       async (c) => {
         const { id } = c.req.valid('param');

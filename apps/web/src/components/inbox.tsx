@@ -1,4 +1,4 @@
-import type { Notification, NotificationsPage } from '@clapboard/shared/review';
+import type { Notification } from '@clapboard/shared/review';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
@@ -6,8 +6,17 @@ import { api } from '../lib/api-client';
 import { formatTime } from '../lib/format';
 import { onNotification } from '../lib/inbox-events';
 
+/**
+ * The inbox's response schemas, loaded on first use: the shell is in the entry chunk, which must not
+ * carry zod (see session.tsx).
+ */
+const reviewSchemas = () => import('@clapboard/shared/review');
+
 function describe(n: Notification): string {
-  const p = n.payload as Record<string, string | undefined>;
+  // The payload is an open record: read only its text fields.
+  const p: Partial<Record<string, string>> = Object.fromEntries(
+    Object.entries(n.payload).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
   switch (n.kind) {
     case 'mention':
       return `${p.actor ?? 'Someone'} mentioned you: ${p.excerpt ?? ''}`;
@@ -32,13 +41,16 @@ export function Inbox() {
   const [open, setOpen] = useState(false);
   const inbox = useQuery({
     queryKey: ['notifications'],
-    queryFn: () => api<NotificationsPage>('/notifications'),
+    queryFn: async () => api('/notifications', (await reviewSchemas()).notificationsPageSchema),
     refetchInterval: 60_000,
   });
   useEffect(() => onNotification(() => void qc.invalidateQueries({ queryKey: ['notifications'] })), [qc]);
   const markRead = useMutation({
-    mutationFn: (body: { ids?: string[]; all?: boolean }) =>
-      api<{ unread: number }>('/notifications/read', { method: 'POST', json: body }),
+    mutationFn: async (body: { ids?: string[]; all?: boolean }) =>
+      api('/notifications/read', (await reviewSchemas()).notificationsReadResponseSchema, {
+        method: 'POST',
+        json: body,
+      }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['notifications'] }),
   });
   const unread = inbox.data?.unread ?? 0;

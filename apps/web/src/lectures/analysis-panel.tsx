@@ -1,5 +1,5 @@
 import { LECTURE_LIMITS, type Lecture, TRANSCRIBERS } from '@clapboard/shared/highlights';
-import type { Job } from '@clapboard/shared/jobs';
+import type { Job, JobDetail } from '@clapboard/shared/jobs';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { JobProgress } from '../components/job-progress';
@@ -9,7 +9,7 @@ import { stepLabel } from '../lib/job-display';
 import { useCan, useProject } from '../lib/project-context';
 import { isCapabilityMissing, submitJob } from '../lib/submit-job';
 import { useJobWatch } from '../lib/use-job-watch';
-import { type JobDetail, useJobDetail } from './job-detail';
+import { useJobDetail } from './job-detail';
 import { useLectureJobType } from './lecture-jobs';
 import { lectureResultsKey } from './use-lecture-results';
 import { lecturesKey } from './use-lectures';

@@ -1,4 +1,7 @@
-import type { LectureClipsResponse } from '@clapboard/shared/highlights';
+import { highlightsClipsPayloadSchema, type LectureClipsResponse } from '@clapboard/shared/highlights';
+
+/** The clips a `highlights.clips` job asked for, read from its params with the payload's schema. */
+const askedClips = highlightsClipsPayloadSchema.shape.clips;
 
 const clock = (sec: number) => `${Math.floor(sec / 60)}:${String(Math.floor(sec % 60)).padStart(2, '0')}`;
 
@@ -16,9 +19,7 @@ export function ClipsPanel(props: {
     <section className="card clips-panel" aria-labelledby="clips-title">
       <h3 id="clips-title">Clips</h3>
       {props.clips.items.map((job) => {
-        const asked = Array.isArray(job.params.clips)
-          ? (job.params.clips as Array<{ candidateId: string; startSec: number; endSec: number }>)
-          : [];
+        const asked = askedClips.safeParse(job.params.clips).data ?? [];
         return (
           <div key={job.jobId} className="clip-job" data-job-id={job.jobId}>
             <p className="small muted">

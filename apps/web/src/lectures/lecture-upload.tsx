@@ -1,5 +1,5 @@
 import type { Lecture } from '@clapboard/shared/highlights';
-import { LECTURE_LIMITS } from '@clapboard/shared/highlights';
+import { LECTURE_LIMITS, lectureSchema } from '@clapboard/shared/highlights';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
 import { formatBytes } from '../lib/format';
@@ -52,7 +52,7 @@ export function LectureUpload({ onCreated }: { onCreated: (lecture: Lecture) => 
     // not need them).
     if (canDerive) void submitJob(projectId, 'assets.derive', { assetId }).catch(() => {});
     try {
-      const lecture = await api<Lecture>(`/projects/${projectId}/lectures`, {
+      const lecture = await api(`/projects/${projectId}/lectures`, lectureSchema, {
         method: 'POST',
         json: { title: title.trim() || 'Lecture', assetId },
       });

@@ -1,6 +1,7 @@
-import type { ResumableUpload } from '@clapboard/shared/api';
+import { resumableUploadSchema } from '@clapboard/shared/api';
+import { errorBodySchema } from '@clapboard/shared/errors';
 import { DetailedError, defaultOptions, Upload } from 'tus-js-client';
-import { accessTokenHeader, api, refreshSession } from '../lib/api-client';
+import { accessTokenHeader, api, apiUrl, refreshSession } from '../lib/api-client';
 
 /** Bytes per PATCH: small enough that a dropped connection costs little and progress is smooth. */
 export const TUS_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -50,7 +51,7 @@ async function assetOf(uploadUrl: string, header: string | undefined): Promise<s
   const path = new URL(uploadUrl, location.href).pathname.replace(/^\/api\/v1/, '');
   // Joining and hashing 4 GiB takes minutes on a small server; a proxy may have cut the last PATCH.
   for (let i = 0; i < ASSEMBLY_POLLS; i++) {
-    const upload = await api<ResumableUpload>(path);
+    const upload = await api(path, resumableUploadSchema);
     if (upload.assetId) return upload.assetId;
     if (upload.status === 'open')
       throw new Error('The upload finished but did not become an asset; upload it again.');
@@ -75,7 +76,7 @@ export async function startResumableUpload(
 ): Promise<ResumableUploadHandle> {
   let failedAuth = false;
   const upload = new Upload(file, {
-    endpoint: `/api/v1/projects/${projectId}/uploads`,
+    endpoint: apiUrl(`/projects/${projectId}/uploads`),
     metadata: { filename: file.name, filetype: file.type, projectId },
     chunkSize: TUS_CHUNK_BYTES,
     retryDelays: TUS_RETRY_DELAYS_MS,
@@ -125,13 +126,16 @@ export async function startResumableUpload(
 /** The server's message when it sent one (`{ error: { message } }`), else the client's. */
 function errorMessage(err: Error): string {
   if (err instanceof DetailedError && err.originalResponse) {
+    let body: unknown = null;
     try {
-      const body = JSON.parse(err.originalResponse.getBody()) as { error?: { message?: string } };
-      if (body.error?.message) return body.error.message;
+      body = JSON.parse(err.originalResponse.getBody());
     } catch {
-      // not JSON: fall through
+      // not JSON: the status says it
     }
-    return `The upload failed (HTTP ${err.originalResponse.getStatus()}).`;
+    const parsed = errorBodySchema.safeParse(body);
+    return parsed.success
+      ? parsed.data.error.message
+      : `The upload failed (HTTP ${err.originalResponse.getStatus()}).`;
   }
   return 'The upload was interrupted and could not resume. Choose the file again to go on where it stopped.';
 }

@@ -1,8 +1,7 @@
-import type { Lecture } from '@clapboard/shared/highlights';
+import { lecturePageSchema } from '@clapboard/shared/highlights';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api } from '../lib/api-client';
-import type { Page } from '../lib/page';
 import type { ProjectSocket } from '../lib/project-socket';
 
 export const lecturesKey = (projectId: string) => ['lectures', projectId] as const;
@@ -27,8 +26,9 @@ export function useLectures(projectId: string, socket: ProjectSocket) {
   return useInfiniteQuery({
     queryKey: lecturesKey(projectId),
     queryFn: ({ pageParam }) =>
-      api<Page<Lecture>>(
+      api(
         `/projects/${projectId}/lectures?limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+        lecturePageSchema,
       ),
     initialPageParam: '' as string,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

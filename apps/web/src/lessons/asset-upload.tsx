@@ -1,4 +1,5 @@
 import type { Asset, AssetKind } from '@clapboard/shared/api';
+import { noContentSchema } from '@clapboard/shared/api';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
@@ -33,7 +34,7 @@ export function AssetUpload(props: {
     try {
       const asset = await uploadAsset(props.projectId, file, setProgress);
       if (!props.kinds.includes(asset.kind)) {
-        void api(`/assets/${asset.id}`, { method: 'DELETE' }).catch(() => {});
+        void api(`/assets/${asset.id}`, noContentSchema, { method: 'DELETE' }).catch(() => {});
         throw new ApiError(415, 'wrong_kind', `${file.name}: ${props.wrongKind}`);
       }
       qc.setQueryData(['asset', asset.id], asset);

@@ -1,4 +1,5 @@
 import type { Consent, ConsentKind } from '@clapboard/shared/lessons';
+import { consentSchema } from '@clapboard/shared/lessons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
@@ -31,7 +32,7 @@ function ConsentCard({ consent, problem }: { consent: Consent; problem: string |
   const qc = useQueryClient();
   const canRevoke = useCan('consents:write');
   const revoke = useMutation({
-    mutationFn: () => api<Consent>(`/consents/${consent.id}`, { method: 'DELETE' }),
+    mutationFn: () => api(`/consents/${consent.id}`, consentSchema, { method: 'DELETE' }),
     onSettled: () => void qc.invalidateQueries({ queryKey: consentsKey(projectId) }),
   });
   return (
@@ -98,7 +99,7 @@ function ConsentForm(props: { kind: ConsentKind; assetId: string; onRecorded: (c
   const [statementAssetId, setStatementAssetId] = useState<string | null>(null);
   const record = useMutation({
     mutationFn: () =>
-      api<Consent>(`/projects/${projectId}/consents`, {
+      api(`/projects/${projectId}/consents`, consentSchema, {
         method: 'POST',
         json: {
           kind: props.kind,

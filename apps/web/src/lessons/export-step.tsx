@@ -1,16 +1,17 @@
-import type { Asset } from '@clapboard/shared/api';
+import { assetSchema } from '@clapboard/shared/api';
 import type { Job } from '@clapboard/shared/jobs';
+import { jobPageSchema } from '@clapboard/shared/jobs';
 import {
   exportLmsPayloadSchema,
   type LessonContent,
   LMS_FORMATS,
   type LmsFormat,
+  lmsFormatSchema,
 } from '@clapboard/shared/lessons';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../lib/api-client';
 import { formatBytes, formatTime } from '../lib/format';
-import type { Page } from '../lib/page';
 import { useCan, useProject } from '../lib/project-context';
 import { isCapabilityMissing } from '../lib/submit-job';
 import { useJobTypes } from '../lib/use-job-types';
@@ -19,6 +20,11 @@ import { actionAvailability } from './lesson-readiness';
 import { SharePanel } from './share-panel';
 import { WhyNot } from './why-not';
 
+/** A job's format param as its label (the raw value when this build does not know it). */
+const formatLabel = (format: unknown) => {
+  const known = lmsFormatSchema.safeParse(format);
+  return known.success ? FORMAT_LABELS[known.data] : String(format);
+};
 const FORMAT_LABELS: Record<LmsFormat, string> = {
   scorm12: 'SCORM 1.2',
   scorm2004: 'SCORM 2004 (4th edition)',
@@ -31,7 +37,7 @@ function Downloads({ job }: { job: Job }) {
   const assets = useQueries({
     queries: ids.map((assetId) => ({
       queryKey: ['asset', assetId],
-      queryFn: () => api<Asset>(`/assets/${assetId}`),
+      queryFn: () => api(`/assets/${assetId}`, assetSchema),
       staleTime: 30 * 60_000,
     })),
   });
@@ -79,7 +85,7 @@ export function ExportStep(props: { lessonId: string; content: LessonContent; ca
   // Listed only where the server runs the type: this build's list filter knows no other.
   const exports = useQuery({
     queryKey: exportsKey,
-    queryFn: () => api<Page<Job>>(`/projects/${projectId}/jobs?type=export.lms&limit=50`),
+    queryFn: () => api(`/projects/${projectId}/jobs?type=export.lms&limit=50`, jobPageSchema),
     enabled: availability.state === 'available',
   });
   const mine = (exports.data?.items ?? []).filter((j) => finalDone && j.params.lessonJobId === finalDone.id);
@@ -161,8 +167,7 @@ export function ExportStep(props: { lessonId: string; content: LessonContent; ca
         {mine.map((j) => (
           <li key={j.id} className="card inset">
             <strong className="small">
-              {FORMAT_LABELS[j.params.format as LmsFormat] ?? String(j.params.format)} ·{' '}
-              {formatTime(j.createdAt)}
+              {formatLabel(j.params.format)} · {formatTime(j.createdAt)}
             </strong>
             <LiveJob job={j} label="Export">
               {(job) => (job.status === 'completed' ? <Downloads job={job} /> : null)}

@@ -1,10 +1,10 @@
 import type { Job } from '@clapboard/shared/jobs';
+import { jobDetailSchema, submittedJobSchema } from '@clapboard/shared/jobs';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { JobProgress } from '../components/job-progress';
 import { api } from '../lib/api-client';
 import { useProject } from '../lib/project-context';
-import type { SubmittedJob } from '../lib/submit-job';
 import { useJobWatch } from '../lib/use-job-watch';
 
 /**
@@ -13,14 +13,14 @@ import { useJobWatch } from '../lib/use-job-watch';
  * `capability_missing` when no worker runs the type.
  */
 export function submitLessonJob(projectId: string, type: string, params: Record<string, unknown>) {
-  return api<SubmittedJob>(`/projects/${projectId}/jobs`, { method: 'POST', json: { type, params } });
+  return api(`/projects/${projectId}/jobs`, submittedJobSchema, { method: 'POST', json: { type, params } });
 }
 
 /** One job by id (refetched when it finishes elsewhere; live updates come from useJobWatch). */
 export function useJob(jobId: string | null) {
   return useQuery({
     queryKey: ['job', jobId],
-    queryFn: () => api<Job>(`/jobs/${jobId}`),
+    queryFn: () => api(`/jobs/${jobId}`, jobDetailSchema),
     enabled: !!jobId,
   });
 }

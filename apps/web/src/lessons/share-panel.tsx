@@ -1,4 +1,11 @@
-import { createLessonShareBodySchema, type LessonShare, MAX_SHARE_HOURS } from '@clapboard/shared/lessons';
+import { noContentSchema } from '@clapboard/shared/api';
+import {
+  createLessonShareBodySchema,
+  type LessonShare,
+  lessonShareListSchema,
+  lessonShareSchema,
+  MAX_SHARE_HOURS,
+} from '@clapboard/shared/lessons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
@@ -55,20 +62,17 @@ export function SharePanel(props: { lessonId: string; jobId: string }) {
   const key = ['shares', props.lessonId] as const;
   const list = useQuery({
     queryKey: key,
-    queryFn: async () => {
-      const body = await api<{ items: LessonShare[] } | LessonShare[]>(collection!);
-      return Array.isArray(body) ? body : body.items;
-    },
+    queryFn: async () => (await api(collection!, lessonShareListSchema)).items,
     enabled: !!collection && canManage,
   });
   const create = useMutation({
     mutationFn: () =>
-      api<LessonShare | { share: LessonShare }>(collection!, {
+      api(collection!, lessonShareSchema, {
         method: 'POST',
         json: createLessonShareBodySchema.parse({ jobId: props.jobId, expiresInHours: hours }),
       }),
     onSuccess: (res) => {
-      setMade('share' in res ? res.share : res);
+      setMade(res);
       void qc.invalidateQueries({ queryKey: key });
     },
   });
@@ -79,9 +83,8 @@ export function SharePanel(props: { lessonId: string; jobId: string }) {
           routes.data!.revoke!,
           ...(routes.data!.revoke!.startsWith('/api/v1/lessons/') ? [props.lessonId, shareId] : [shareId]),
         ),
-        {
-          method: 'DELETE',
-        },
+        noContentSchema,
+        { method: 'DELETE' },
       ),
     onSettled: () => void qc.invalidateQueries({ queryKey: key }),
   });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Where this server serves lesson share links, read from its OpenAPI document, so the studio offers
  * "Share" only on a server that has the routes (they ship separately from the studio) and says so
@@ -10,7 +12,11 @@ export interface ShareRoutes {
   revoke: string | null;
 }
 
-type OpenApiPaths = Record<string, Record<string, unknown>>;
+/** The part of an OpenAPI document read here: each path's operations, by method. */
+export const openApiDocSchema = z.object({
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+});
+type OpenApiPaths = NonNullable<z.infer<typeof openApiDocSchema>['paths']>;
 
 const COLLECTION = /^\/api\/v1\/lessons\/\{[^}]+\}\/shares$/;
 const REVOKE = [

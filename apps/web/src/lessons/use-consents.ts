@@ -1,8 +1,8 @@
 import type { Consent } from '@clapboard/shared/lessons';
+import { consentPageSchema, consentSchema } from '@clapboard/shared/lessons';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ApiError, api } from '../lib/api-client';
-import type { Page } from '../lib/page';
 import type { ProjectSocket } from '../lib/project-socket';
 
 export const consentsKey = (projectId: string) => ['consents', projectId] as const;
@@ -28,7 +28,7 @@ export function useConsents(
   }, [socket, projectId, qc]);
   const recent = useQuery({
     queryKey: consentsKey(projectId),
-    queryFn: async () => (await api<Page<Consent>>(`/projects/${projectId}/consents?limit=100`)).items,
+    queryFn: async () => (await api(`/projects/${projectId}/consents?limit=100`, consentPageSchema)).items,
   });
   const missing = recent.data
     ? needed.filter((id): id is string => !!id && !recent.data.some((c) => c.id === id))
@@ -38,7 +38,7 @@ export function useConsents(
       // Under the list's key, so the same events refresh it.
       queryKey: [...consentsKey(projectId), id],
       queryFn: () =>
-        api<Consent>(`/consents/${id}`).catch((err: unknown) => {
+        api(`/consents/${id}`, consentSchema).catch((err: unknown) => {
           if (err instanceof ApiError && err.status === 404) return null;
           throw err;
         }),

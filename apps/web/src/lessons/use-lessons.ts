@@ -1,8 +1,7 @@
-import type { Lesson } from '@clapboard/shared/lessons';
+import { lessonPageSchema } from '@clapboard/shared/lessons';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api } from '../lib/api-client';
-import type { Page } from '../lib/page';
 import type { ProjectSocket } from '../lib/project-socket';
 
 export const lessonsKey = (projectId: string) => ['lessons', projectId] as const;
@@ -24,8 +23,9 @@ export function useLessons(projectId: string, socket: ProjectSocket) {
   return useInfiniteQuery({
     queryKey: lessonsKey(projectId),
     queryFn: ({ pageParam }) =>
-      api<Page<Lesson>>(
+      api(
         `/projects/${projectId}/lessons?limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+        lessonPageSchema,
       ),
     initialPageParam: '' as string,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { findShareRoutes } from './share-routes';
+import { findShareRoutes, openApiDocSchema } from './share-routes';
 
 /** This server's share routes (from `/api/openapi.json`, read once per session), or null. */
 export function useShareRoutes() {
@@ -8,8 +8,9 @@ export function useShareRoutes() {
     queryFn: async () => {
       const res = await fetch('/api/openapi.json', { credentials: 'same-origin' });
       if (!res.ok) throw new Error(`The API description could not be read (${res.status}).`);
-      const doc = (await res.json()) as { paths?: Record<string, Record<string, unknown>> };
-      return findShareRoutes(doc.paths ?? {});
+      const doc = openApiDocSchema.safeParse(await res.json().catch(() => null));
+      if (!doc.success) throw new Error('The API description could not be read (not an OpenAPI document).');
+      return findShareRoutes(doc.data.paths ?? {});
     },
     staleTime: Number.POSITIVE_INFINITY,
   });

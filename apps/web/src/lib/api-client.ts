@@ -1,5 +1,4 @@
-import type { AuthResponse } from '@clapboard/shared/api';
-import type { ErrorBody } from '@clapboard/shared/errors';
+import type { z } from 'zod';
 
 /** An API error a person can act on: the server's message, its code and status. */
 export class ApiError extends Error {
@@ -10,6 +9,26 @@ export class ApiError extends Error {
     readonly details?: unknown,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A 2xx answer whose body is not what the shared schema says the route returns (a client and
+ * server of different versions, or a proxy's page): never handed on as if it were the right shape.
+ */
+export class ApiResponseError extends ApiError {
+  constructor(
+    readonly path: string,
+    status: number,
+    problem: string,
+    readonly issues: z.core.$ZodIssue[] = [],
+  ) {
+    super(
+      status,
+      'unexpected_response',
+      `The server's answer to ${path} was not understood: ${problem}.`,
+      issues,
+    );
   }
 }
 
@@ -37,15 +56,68 @@ export function accessTokenHeader(): string | null {
   return accessToken ? `Bearer ${accessToken}` : null;
 }
 
-/** Renews the access token with the httpOnly refresh cookie; one request at a time. */
+/** Where `/api/v1` lives: this origin (the SPA and API share one), or another in tests. */
+let apiBase = '';
+export function setApiBase(base: string): void {
+  apiBase = base.replace(/\/$/, '');
+}
+
+/** The URL of an API path such as `/projects/1/assets`, for requests made outside `api()`. */
+export function apiUrl(path: string): string {
+  return `${apiBase}/api/v1${path}`;
+}
+
+/**
+ * The body parsed with the route's shared schema; throws ApiResponseError when it does not match.
+ * For answers read outside `api()` (XHR uploads).
+ */
+export function parseResponse<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  body: unknown,
+  status = 200,
+): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+  throw new ApiResponseError(path, status, `${where}${first?.message ?? 'invalid'}`, parsed.error.issues);
+}
+
+/**
+ * The ApiError a non-2xx answer stands for: the API's `{ error: { code, message } }` (parsed with
+ * `errorBodySchema`, loaded on first use like the other schemas the sign-in page needs) or, for any
+ * other body, the status.
+ */
+export async function apiErrorOf(
+  status: number,
+  body: unknown,
+  fallback = 'Request failed',
+): Promise<ApiError> {
+  const { errorBodySchema } = await import('@clapboard/shared/errors');
+  const parsed = errorBodySchema.safeParse(body);
+  const err = parsed.success ? parsed.data.error : null;
+  return new ApiError(
+    status,
+    err?.code ?? 'http_error',
+    err?.message ?? `${fallback} (${status}).`,
+    err?.details,
+  );
+}
+
+/**
+ * Renews the access token with the httpOnly refresh cookie; one request at a time. The answer is
+ * parsed with `authResponseSchema`, loaded on first use (see session.tsx on why zod loads late).
+ */
 export function refreshSession(): Promise<boolean> {
-  refreshing ??= fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin' })
+  refreshing ??= fetch(apiUrl('/auth/refresh'), { method: 'POST', credentials: 'same-origin' })
     .then(async (res) => {
       if (!res.ok) {
         setAccessToken(null);
         return false;
       }
-      const body = (await res.json()) as AuthResponse;
+      const { authResponseSchema } = await import('@clapboard/shared/api');
+      const body = parseResponse('/auth/refresh', authResponseSchema, await res.json());
       setAccessToken(body.accessToken);
       return true;
     })
@@ -57,34 +129,36 @@ export function refreshSession(): Promise<boolean> {
 }
 
 /**
- * JSON request to the API with the bearer token; on 401 it refreshes once and retries. Non-2xx
- * answers throw ApiError with the server's `{ error: { code, message } }`.
+ * JSON request to the API with the bearer token; on 401 it refreshes once and retries. The 2xx
+ * body (`undefined` for 204) is parsed with `schema`, the shared schema of what the route returns;
+ * a body that does not match throws ApiResponseError. Non-2xx answers throw ApiError with the
+ * server's `{ error: { code, message } }`.
  */
-export async function api<T>(
+export async function api<S extends z.ZodType>(
   path: string,
+  schema: S,
   init: RequestInit & { json?: unknown } = {},
-  retried = false,
-): Promise<T> {
-  const headers = new Headers(init.headers);
-  if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
+): Promise<z.infer<S>> {
+  const send = () => {
+    const headers = new Headers(init.headers);
+    if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return fetch(apiUrl(path), { ...init, headers, body, credentials: 'same-origin' });
+  };
+  let res = await send();
+  if (res.status === 401 && !path.startsWith('/auth/') && (await refreshSession())) res = await send();
+  if (!res.ok) throw await apiErrorOf(res.status, await res.json().catch(() => null));
+  let body: unknown;
+  if (res.status !== 204) {
+    try {
+      body = await res.json();
+    } catch {
+      throw new ApiResponseError(path, res.status, 'it is not JSON');
+    }
   }
-  const res = await fetch(`/api/v1${path}`, { ...init, headers, body, credentials: 'same-origin' });
-  if (res.status === 401 && !retried && !path.startsWith('/auth/')) {
-    if (await refreshSession()) return api<T>(path, init, true);
-  }
-  if (!res.ok) {
-    const err = (await res.json().catch(() => null)) as ErrorBody | null;
-    throw new ApiError(
-      res.status,
-      err?.error.code ?? 'http_error',
-      err?.error.message ?? `Request failed (${res.status}).`,
-      err?.error.details,
-    );
-  }
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  return parseResponse(path, schema, body, res.status);
 }

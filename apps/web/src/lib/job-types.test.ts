@@ -1,7 +1,7 @@
 import { estimatePlan, planJob } from '@clapboard/shared/job-plan';
-import { DEFAULT_RATES_USD_PER_SEC, type JobTypeInfo } from '@clapboard/shared/jobs';
+import { DEFAULT_RATES_USD_PER_SEC, type JobTypeInfo, jobTypesResponseSchema } from '@clapboard/shared/jobs';
 import { describe, expect, it } from 'vitest';
-import { availabilityOf, jobTypesResponseSchema, learnedWorkOf, ratesOf } from './job-types';
+import { availabilityOf, learnedWorkOf, ratesOf } from './job-types';
 
 const render: JobTypeInfo = {
   type: 'render.video',

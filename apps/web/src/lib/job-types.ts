@@ -3,13 +3,8 @@ import {
   DEFAULT_RATES_USD_PER_SEC,
   type JobType,
   type JobTypeInfo,
-  jobTypeInfoSchema,
   type ResourceClass,
 } from '@clapboard/shared/jobs';
-import { z } from 'zod';
-
-/** `GET /api/v1/job-types`. */
-export const jobTypesResponseSchema = z.object({ items: z.array(jobTypeInfoSchema) });
 
 /**
  * The work models this deployment has measured for a job type, in the shape `estimatePlan` takes.

@@ -1,4 +1,5 @@
 import type { TicketResponse } from '@clapboard/shared/tickets';
+import { ticketResponseSchema } from '@clapboard/shared/tickets';
 import { api } from './api-client';
 
 /**
@@ -6,5 +7,5 @@ import { api } from './api-client';
  * quickly on purpose, so callers ask for a new one on every (re)connect rather than caching.
  */
 export function fetchTicket(projectId: string): Promise<TicketResponse> {
-  return api<TicketResponse>('/realtime/tickets', { method: 'POST', json: { projectId } });
+  return api('/realtime/tickets', ticketResponseSchema, { method: 'POST', json: { projectId } });
 }

@@ -34,37 +34,39 @@ export async function previewScriptImport(
   projectId?: string,
 ): Promise<{ preview: ScriptImportPreview; storyboard: ScriptImportReplaced['storyboard'] | null }> {
   if (projectId) {
-    const body = await api<unknown>(`/projects/${projectId}/script-import?dryRun=true`, {
-      method: 'POST',
-      body: form(file),
-    });
-    const { preview, storyboard } = scriptImportReplacedSchema.parse(body);
+    const { preview, storyboard } = await api(
+      `/projects/${projectId}/script-import?dryRun=true`,
+      scriptImportReplacedSchema,
+      { method: 'POST', body: form(file) },
+    );
     return { preview, storyboard };
   }
-  const body = await api<unknown>('/script-imports/preview', { method: 'POST', body: form(file) });
-  return { preview: scriptImportPreviewSchema.parse(body), storyboard: null };
+  const preview = await api('/script-imports/preview', scriptImportPreviewSchema, {
+    method: 'POST',
+    body: form(file),
+  });
+  return { preview, storyboard: null };
 }
 
 /** Creates a project (named `name`, else the script's title or file name) holding the script. */
 export async function createProjectFromScript(file: File, name?: string): Promise<ScriptImportCreated> {
-  const body = await api<unknown>('/script-imports', {
+  return api('/script-imports', scriptImportCreatedSchema, {
     method: 'POST',
     body: form(file, name ? { name } : {}),
   });
-  return scriptImportCreatedSchema.parse(body);
 }
 
 /** Replaces the project's script (and syncs its scenes) as one change; `backup` restores what was there. */
 export async function replaceScript(projectId: string, file: File): Promise<ScriptImportReplaced> {
-  const body = await api<unknown>(`/projects/${projectId}/script-import`, {
+  return api(`/projects/${projectId}/script-import`, scriptImportReplacedSchema, {
     method: 'POST',
     body: form(file),
   });
-  return scriptImportReplacedSchema.parse(body);
 }
 
 /** Restores a saved version (the backup an import made) as a new change: undoes the import. */
 export async function restoreVersion(projectId: string, versionId: string) {
-  const body = await api<unknown>(`/projects/${projectId}/versions/${versionId}/restore`, { method: 'POST' });
-  return restoreVersionResponseSchema.parse(body);
+  return api(`/projects/${projectId}/versions/${versionId}/restore`, restoreVersionResponseSchema, {
+    method: 'POST',
+  });
 }

@@ -1,4 +1,4 @@
-import type { PasswordChange, User } from '@clapboard/shared/api';
+import type { AuthResponse, PasswordChange, User } from '@clapboard/shared/api';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, refreshSession, setAccessToken } from './api-client';
 
@@ -25,6 +25,10 @@ const SessionContext = createContext<Session | null>(null);
  */
 const schemas = () => import('@clapboard/shared/api');
 void schemas();
+async function login(email: string, password: string): Promise<AuthResponse> {
+  const { authResponseSchema } = await schemas();
+  return api('/auth/login', authResponseSchema, { method: 'POST', json: { email, password } });
+}
 /** Marks that this browser holds a refresh cookie (which scripts cannot read: it is httpOnly). */
 const SIGNED_IN_KEY = 'clapboard:signed-in';
 
@@ -47,14 +51,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           return setUser(null);
         }
         const { meResponseSchema } = await schemas();
-        setUser(meResponseSchema.parse(await api('/me')).user);
+        setUser((await api('/me', meResponseSchema)).user);
       })
       .catch(() => setUser(null))
       .finally(() => setLoading(false));
   }, []);
 
-  const accept = useCallback(async (res: unknown) => {
-    const session = (await schemas()).authResponseSchema.parse(res);
+  const accept = useCallback((session: AuthResponse) => {
     localStorage.setItem(SIGNED_IN_KEY, '1');
     setAccessToken(session.accessToken);
     setUser(session.user);
@@ -69,16 +72,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       user,
       loading,
-      signIn: async (email, password) =>
-        await accept(await api('/auth/login', { method: 'POST', json: { email, password } })),
+      signIn: async (email, password) => accept(await login(email, password)),
       register: async (name, email, password) => {
-        const { registerResponseSchema } = await schemas();
-        const created = await api('/auth/register', { method: 'POST', json: { name, email, password } });
+        const { registerAnswerSchema } = await schemas();
+        const created = await api('/auth/register', registerAnswerSchema, {
+          method: 'POST',
+          json: { name, email, password },
+        });
         // A new email: 201 with the session. A taken one: 202 without, so try signing in.
-        if (created && typeof created === 'object' && 'accessToken' in created) return accept(created);
-        registerResponseSchema.parse(created);
+        if ('accessToken' in created) return accept(created);
         try {
-          await accept(await api('/auth/login', { method: 'POST', json: { email, password } }));
+          accept(await login(email, password));
         } catch (err) {
           // The server does not say whether the email was taken; a failed sign-in right after is the hint.
           if (err instanceof ApiError && err.status === 401)
@@ -91,18 +95,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         }
       },
       signOut: async () => {
-        await api('/auth/logout', { method: 'POST' }).catch(() => {});
+        const { noContentSchema } = await schemas();
+        await api('/auth/logout', noContentSchema, { method: 'POST' }).catch(() => {});
         forget();
       },
       signOutEverywhere: async () => {
-        await api('/auth/logout-all', { method: 'POST' });
+        await api('/auth/logout-all', (await schemas()).noContentSchema, { method: 'POST' });
         forget();
       },
       changePassword: async (change) => {
-        await api('/me/password', { method: 'POST', json: change });
+        await api('/me/password', (await schemas()).noContentSchema, { method: 'POST', json: change });
       },
       deleteAccount: async (password) => {
-        await api('/me', { method: 'DELETE', json: { password } });
+        await api('/me', (await schemas()).noContentSchema, { method: 'DELETE', json: { password } });
         forget();
       },
     }),

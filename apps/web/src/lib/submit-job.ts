@@ -1,11 +1,11 @@
-import type { BudgetFigures, Job, JobType } from '@clapboard/shared/jobs';
+import {
+  type BudgetFigures,
+  budgetFiguresSchema,
+  type JobType,
+  type SubmittedJob,
+  submittedJobSchema,
+} from '@clapboard/shared/jobs';
 import { ApiError, api } from './api-client';
-
-export interface SubmittedJob {
-  job: Job;
-  warnings: string[];
-  budget: BudgetFigures;
-}
 
 /**
  * Starts a job. The API checks the cost first: past the hard budget it answers 402 and this throws
@@ -18,14 +18,13 @@ export function submitJob(
   type: JobType | (string & {}),
   params: Record<string, unknown>,
 ): Promise<SubmittedJob> {
-  return api<SubmittedJob>(`/projects/${projectId}/jobs`, { method: 'POST', json: { type, params } });
+  return api(`/projects/${projectId}/jobs`, submittedJobSchema, { method: 'POST', json: { type, params } });
 }
 
 /** The budget figures a 402 carries, when they are there. */
 export function budgetFiguresOf(details: unknown): BudgetFigures | null {
-  if (!details || typeof details !== 'object') return null;
-  const d = details as Partial<BudgetFigures>;
-  return typeof d.estimateUsd === 'number' && typeof d.spentUsd === 'number' ? (d as BudgetFigures) : null;
+  const parsed = budgetFiguresSchema.safeParse(details);
+  return parsed.success ? parsed.data : null;
 }
 
 /** A 503 `capability_missing`: no live worker runs the job type; its message says what to start. */

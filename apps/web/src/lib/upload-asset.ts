@@ -1,5 +1,5 @@
-import type { Asset } from '@clapboard/shared/api';
-import { ApiError, accessTokenHeader, refreshSession } from './api-client';
+import { type Asset, assetSchema } from '@clapboard/shared/api';
+import { ApiError, accessTokenHeader, apiErrorOf, apiUrl, parseResponse, refreshSession } from './api-client';
 
 /**
  * Uploads one file to a project's assets with XHR (fetch has no upload progress), as the
@@ -18,7 +18,7 @@ export async function uploadAsset(
   const send = () =>
     new Promise<{ status: number; body: unknown }>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', `/api/v1/projects/${projectId}/assets`);
+      xhr.open('POST', apiUrl(`/projects/${projectId}/assets`));
       const auth = accessTokenHeader();
       if (auth) xhr.setRequestHeader('authorization', auth);
       xhr.responseType = 'json';
@@ -35,7 +35,7 @@ export async function uploadAsset(
     });
   let res = await send();
   if (res.status === 401 && (await refreshSession())) res = await send();
-  if (res.status >= 200 && res.status < 300) return res.body as Asset;
-  const err = (res.body as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
-  throw new ApiError(res.status, err?.code ?? 'http_error', err?.message ?? `Upload failed (${res.status}).`);
+  if (res.status >= 200 && res.status < 300)
+    return parseResponse(`/projects/${projectId}/assets`, assetSchema, res.body, res.status);
+  throw await apiErrorOf(res.status, res.body, 'Upload failed');
 }

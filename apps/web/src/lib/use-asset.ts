@@ -1,4 +1,4 @@
-import type { Asset } from '@clapboard/shared/api';
+import { assetSchema } from '@clapboard/shared/api';
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api-client';
 
@@ -9,7 +9,7 @@ import { api } from './api-client';
 export function useAsset(assetId: string | null | undefined) {
   return useQuery({
     queryKey: ['asset', assetId],
-    queryFn: () => api<Asset>(`/assets/${assetId}`),
+    queryFn: () => api(`/assets/${assetId}`, assetSchema),
     enabled: !!assetId,
     staleTime: 30 * 60_000,
     refetchInterval: 30 * 60_000,

@@ -1,8 +1,9 @@
 import type { JobType, JobTypeInfo } from '@clapboard/shared/jobs';
+import { jobTypesResponseSchema } from '@clapboard/shared/jobs';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api } from './api-client';
-import { type Availability, availabilityOf, jobTypesResponseSchema } from './job-types';
+import { type Availability, availabilityOf } from './job-types';
 
 export const JOB_TYPES_QUERY_KEY = ['job-types'] as const;
 
@@ -14,7 +15,7 @@ export const JOB_TYPES_QUERY_KEY = ['job-types'] as const;
 export function useJobTypes() {
   return useQuery({
     queryKey: JOB_TYPES_QUERY_KEY,
-    queryFn: async () => jobTypesResponseSchema.parse(await api<unknown>('/job-types')).items,
+    queryFn: async () => (await api('/job-types', jobTypesResponseSchema)).items,
     staleTime: 10_000,
     refetchInterval: 15_000,
   });

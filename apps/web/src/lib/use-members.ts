@@ -1,4 +1,4 @@
-import type { Member } from '@clapboard/shared/api';
+import { memberListSchema } from '@clapboard/shared/api';
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api-client';
 
@@ -9,7 +9,7 @@ import { api } from './api-client';
 export function useMembers(projectId: string, options: { staleTime?: number } = {}) {
   return useQuery({
     queryKey: ['members', projectId],
-    queryFn: () => api<{ items: Member[] }>(`/projects/${projectId}/members`),
+    queryFn: () => api(`/projects/${projectId}/members`, memberListSchema),
     staleTime: options.staleTime,
   });
 }

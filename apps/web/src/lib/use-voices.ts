@@ -1,4 +1,5 @@
-import type { VoiceOption, WorkerModelsReport } from '@clapboard/shared/models';
+import type { VoiceOption } from '@clapboard/shared/models';
+import { modelsResponseSchema } from '@clapboard/shared/models';
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api-client';
 import { offeredVoices, type UnavailableVoice } from './offered-voices';
@@ -21,7 +22,7 @@ export interface Voices {
 export function useVoices(): Voices {
   const models = useQuery({
     queryKey: ['models'],
-    queryFn: () => api<{ workers: WorkerModelsReport[] }>('/models'),
+    queryFn: () => api('/models', modelsResponseSchema),
     staleTime: 15_000,
     refetchInterval: 30_000,
     select: (d) => offeredVoices(d.workers),

@@ -1,3 +1,4 @@
+import { budgetResponseSchema } from '@clapboard/shared/api';
 import { ASPECT_RATIOS, RESOLUTIONS } from '@clapboard/shared/document';
 import type { BudgetFigures } from '@clapboard/shared/jobs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -24,7 +25,7 @@ export interface Budget {
 export function useBudget(projectId: string) {
   return useQuery({
     queryKey: ['budget', projectId],
-    queryFn: () => api<Budget>(`/projects/${projectId}/budget`),
+    queryFn: () => api(`/projects/${projectId}/budget`, budgetResponseSchema),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Asset } from '@clapboard/shared/api';
+import { assetSchema } from '@clapboard/shared/api';
 import type { Job } from '@clapboard/shared/jobs';
 import { useQueries } from '@tanstack/react-query';
 import { api } from '../lib/api-client';
@@ -14,7 +14,7 @@ export function RenderPlayer({ job }: { job: Job }) {
   const assets = useQueries({
     queries: ids.map((id) => ({
       queryKey: ['asset', id],
-      queryFn: () => api<Asset>(`/assets/${id}`),
+      queryFn: () => api(`/assets/${id}`, assetSchema),
       staleTime: 30 * 60_000,
     })),
   });

@@ -1,4 +1,5 @@
 import type { Job } from '@clapboard/shared/jobs';
+import { jobActionResponseSchema } from '@clapboard/shared/jobs';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { JobProgress } from '../components/job-progress';
 import { ApiError, api } from '../lib/api-client';
@@ -32,7 +33,7 @@ export function RenderRow({ job: initial }: { job: Job }) {
   const { job } = watched;
   const action = useMutation({
     mutationFn: (kind: 'cancel' | 'retry') =>
-      api<{ job: Job }>(`/jobs/${job.id}/${kind}`, { method: 'POST' }),
+      api(`/jobs/${job.id}/${kind}`, jobActionResponseSchema, { method: 'POST' }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['jobs'] }),
     onError: (err) => toasts.push('error', err instanceof ApiError ? err.message : 'The request failed.'),
   });

@@ -1,4 +1,5 @@
 import type { Job } from '@clapboard/shared/jobs';
+import { jobDetailSchema } from '@clapboard/shared/jobs';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api-client';
 
@@ -10,7 +11,7 @@ import { api } from '../lib/api-client';
 export function RenderWarnings({ job }: { job: Job }) {
   const detail = useQuery({
     queryKey: ['job', job.id, 'warnings', job.status],
-    queryFn: () => api<{ warnings: string[] }>(`/jobs/${job.id}`),
+    queryFn: () => api(`/jobs/${job.id}`, jobDetailSchema),
     enabled: job.status === 'completed' || job.status === 'failed',
     staleTime: 5 * 60_000,
   });

@@ -1,4 +1,5 @@
 import type { SceneReview } from '@clapboard/shared/review';
+import { approvalResponseSchema } from '@clapboard/shared/review';
 import { useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';
@@ -37,10 +38,14 @@ export function ApprovalPanel({ scene }: { scene: SceneReview }) {
   const decide = async (status: 'approved' | 'changes_requested') => {
     setBusy(true);
     try {
-      await api(`/projects/${projectId}/scenes/${encodeURIComponent(scene.sceneId)}/approvals`, {
-        method: 'POST',
-        json: { status, note: note || undefined },
-      });
+      await api(
+        `/projects/${projectId}/scenes/${encodeURIComponent(scene.sceneId)}/approvals`,
+        approvalResponseSchema,
+        {
+          method: 'POST',
+          json: { status, note: note || undefined },
+        },
+      );
       setNote('');
     } catch (err) {
       toasts.push('error', err instanceof ApiError ? err.message : 'Could not save the decision.');

@@ -1,4 +1,6 @@
+import { noContentSchema } from '@clapboard/shared/api';
 import type { Comment } from '@clapboard/shared/review';
+import { commentResponseSchema } from '@clapboard/shared/review';
 import { useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
 import { formatTime } from '../lib/format';
@@ -20,8 +22,8 @@ function OneComment({ comment, onSelect }: { comment: Comment; onSelect?: (c: Co
   const canModerate = useCan('comments:moderate');
   const [editing, setEditing] = useState(false);
   const mine = comment.author?.id === user?.id;
-  const call = (method: string, json?: unknown) =>
-    api(`/comments/${comment.id}`, { method, json }).catch((err: unknown) =>
+  const remove = () =>
+    api(`/comments/${comment.id}`, noContentSchema, { method: 'DELETE' }).catch((err: unknown) =>
       toasts.push('error', err instanceof ApiError ? err.message : 'The request failed.'),
     );
   if (comment.deletedAt)
@@ -52,7 +54,7 @@ function OneComment({ comment, onSelect }: { comment: Comment; onSelect?: (c: Co
           label="Edit comment"
           submitLabel="Save"
           onSubmit={async (body) => {
-            await api(`/comments/${comment.id}`, { method: 'PATCH', json: { body } });
+            await api(`/comments/${comment.id}`, commentResponseSchema, { method: 'PATCH', json: { body } });
             setEditing(false);
           }}
         />
@@ -72,7 +74,7 @@ function OneComment({ comment, onSelect }: { comment: Comment; onSelect?: (c: Co
           </button>
         )}
         {(mine || canModerate) && (
-          <button type="button" className="ghost" onClick={() => void call('DELETE')}>
+          <button type="button" className="ghost" onClick={() => void remove()}>
             Delete
           </button>
         )}
@@ -119,7 +121,10 @@ export function CommentThread({
             type="button"
             className="ghost"
             onClick={() =>
-              void api(`/comments/${root.id}`, { method: 'PATCH', json: { resolved: !resolved } })
+              void api(`/comments/${root.id}`, commentResponseSchema, {
+                method: 'PATCH',
+                json: { resolved: !resolved },
+              })
             }
           >
             {resolved ? 'Reopen' : 'Resolve'}
@@ -132,7 +137,7 @@ export function CommentThread({
           label="Reply"
           submitLabel="Reply"
           onSubmit={async (body) => {
-            await api(`/projects/${projectId}/comments`, {
+            await api(`/projects/${projectId}/comments`, commentResponseSchema, {
               method: 'POST',
               json: { body, parentId: root.id },
             });

@@ -1,11 +1,11 @@
-import { accessTokenHeader, refreshSession } from '../lib/api-client';
+import { accessTokenHeader, apiUrl, refreshSession } from '../lib/api-client';
 
 /**
  * Downloads an export that needs the bearer token (a plain link cannot send it): fetches it, then
  * saves the bytes under the server's file name.
  */
 export async function downloadExport(path: string, fallbackName: string): Promise<void> {
-  const get = () => fetch(`/api/v1${path}`, { headers: { authorization: accessTokenHeader() ?? '' } });
+  const get = () => fetch(apiUrl(path), { headers: { authorization: accessTokenHeader() ?? '' } });
   let res = await get();
   if (res.status === 401 && (await refreshSession())) res = await get();
   if (!res.ok) throw new Error(`The export failed (${res.status}).`);

@@ -1,4 +1,5 @@
 import type { Comment, DrawingShape } from '@clapboard/shared/review';
+import { commentResponseSchema } from '@clapboard/shared/review';
 import { useRef, useState } from 'react';
 import { api } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';
@@ -139,7 +140,7 @@ export function ReviewPlayer(props: {
           label={`Comment at ${timecode(now)}`}
           submitLabel={`Comment at ${timecode(now)}`}
           onSubmit={(body) =>
-            api(`/projects/${projectId}/comments`, {
+            api(`/projects/${projectId}/comments`, commentResponseSchema, {
               method: 'POST',
               json: {
                 body,

@@ -1,5 +1,6 @@
 import { DOC_KEYS } from '@clapboard/shared/document';
 import type { Comment } from '@clapboard/shared/review';
+import { commentResponseSchema } from '@clapboard/shared/review';
 import type { EditorView } from '@codemirror/view';
 import { useEffect, useMemo, useState } from 'react';
 import * as Y from 'yjs';
@@ -88,7 +89,7 @@ export function ScriptComments({ view }: { view: EditorView | null }) {
     const text = connection.doc.getText(DOC_KEYS.script);
     const rel = (index: number, assoc: number) =>
       toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, assoc)));
-    await api(`/projects/${projectId}/comments`, {
+    await api(`/projects/${projectId}/comments`, commentResponseSchema, {
       method: 'POST',
       json: {
         body,

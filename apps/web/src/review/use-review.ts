@@ -1,5 +1,5 @@
 import { DOC_KEYS } from '@clapboard/shared/document';
-import type { Comment, ReviewSummary } from '@clapboard/shared/review';
+import { commentListSchema, reviewSummarySchema } from '@clapboard/shared/review';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api } from '../lib/api-client';
@@ -13,7 +13,7 @@ export function useComments() {
   const { projectId } = useProject();
   return useQuery({
     queryKey: ['comments', projectId],
-    queryFn: () => api<{ items: Comment[] }>(`/projects/${projectId}/comments`).then((r) => r.items),
+    queryFn: () => api(`/projects/${projectId}/comments`, commentListSchema).then((r) => r.items),
   });
 }
 
@@ -45,6 +45,6 @@ export function useReviewSummary() {
   }, [projectId, qc, connection]);
   return useQuery({
     queryKey: ['review', projectId],
-    queryFn: () => api<ReviewSummary>(`/projects/${projectId}/review`),
+    queryFn: () => api(`/projects/${projectId}/review`, reviewSummarySchema),
   });
 }

@@ -146,9 +146,10 @@ export function AccountPage() {
           title="Issue a password reset link (admin)"
           submit="Issue link"
           action={async (data) => {
-            const res = adminPasswordResetResponseSchema.parse(
-              await api('/admin/password-resets', { method: 'POST', json: { email: field(data, 'email') } }),
-            );
+            const res = await api('/admin/password-resets', adminPasswordResetResponseSchema, {
+              method: 'POST',
+              json: { email: field(data, 'email') },
+            });
             setResetLink(res.url);
             return `Send this one-time link to the user; it works until ${new Date(res.expiresAt).toLocaleString()}.`;
           }}

@@ -1,12 +1,11 @@
-import type { Project } from '@clapboard/shared/api';
-import type { Job } from '@clapboard/shared/jobs';
+import { projectPageSchema, projectSchema } from '@clapboard/shared/api';
+import { jobPageSchema } from '@clapboard/shared/jobs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { StatusBadge } from '../components/job-progress';
 import { ApiError, api } from '../lib/api-client';
 import { formatTime } from '../lib/format';
-import type { Page } from '../lib/page';
 import { createProjectFromScript } from '../lib/script-import';
 import { ImportScriptDialog } from '../script-import/import-script-dialog';
 
@@ -14,7 +13,7 @@ import { ImportScriptDialog } from '../script-import/import-script-dialog';
 function RecentRenders({ names }: { names: Map<string, string> }) {
   const renders = useQuery({
     queryKey: ['jobs', 'all', 'recent-renders'],
-    queryFn: () => api<Page<Job>>('/jobs?type=render.video&limit=5'),
+    queryFn: () => api('/jobs?type=render.video&limit=5', jobPageSchema),
   });
   return (
     <section aria-labelledby="recent-renders">
@@ -41,7 +40,7 @@ export function DashboardPage() {
   const navigate = useNavigate();
   const projects = useQuery({
     queryKey: ['projects'],
-    queryFn: () => api<Page<Project>>('/projects?limit=50'),
+    queryFn: () => api('/projects?limit=50', projectPageSchema),
   });
   const [name, setName] = useState('');
   const [importing, setImporting] = useState(false);
@@ -51,7 +50,7 @@ export function DashboardPage() {
     await navigate({ to: '/projects/$projectId/$tab', params: { projectId: project.id, tab: 'script' } });
   };
   const create = useMutation({
-    mutationFn: (n: string) => api<Project>('/projects', { method: 'POST', json: { name: n } }),
+    mutationFn: (n: string) => api('/projects', projectSchema, { method: 'POST', json: { name: n } }),
     onSuccess: async (p) => {
       await qc.invalidateQueries({ queryKey: ['projects'] });
       await navigate({ to: '/projects/$projectId/$tab', params: { projectId: p.id, tab: 'script' } });

@@ -14,8 +14,8 @@ export function ForgotPasswordPage() {
   const [options, setOptions] = useState<AuthOptions | null>(null);
   const [sent, setSent] = useState<PasswordResetAccepted | null>(null);
   useEffect(() => {
-    api('/auth/options')
-      .then((o) => setOptions(authOptionsSchema.parse(o)))
+    api('/auth/options', authOptionsSchema)
+      .then(setOptions)
       .catch(() => setOptions(null));
   }, []);
   const back = (
@@ -43,11 +43,12 @@ export function ForgotPasswordPage() {
       title="Reset your password"
       submit={options?.passwordReset === 'admin' ? 'Continue' : 'Email me a reset link'}
       onSubmit={async (data) => {
-        const res = await api('/auth/password-reset', {
-          method: 'POST',
-          json: { email: String(data.get('email')) },
-        });
-        setSent(passwordResetAcceptedSchema.parse(res));
+        setSent(
+          await api('/auth/password-reset', passwordResetAcceptedSchema, {
+            method: 'POST',
+            json: { email: String(data.get('email')) },
+          }),
+        );
       }}
       footer={back}
     >

@@ -1,4 +1,4 @@
-import { JOB_CATALOG, JOB_STATUSES, type Job, type JobStatus } from '@clapboard/shared/jobs';
+import { JOB_CATALOG, JOB_STATUSES, type Job, type JobStatus, jobPageSchema } from '@clapboard/shared/jobs';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -6,7 +6,6 @@ import { StatusBadge } from '../components/job-progress';
 import { api } from '../lib/api-client';
 import { formatDuration, formatTime } from '../lib/format';
 import { costLine, shownPercent, stepLabel } from '../lib/job-display';
-import type { Page } from '../lib/page';
 
 const ACTIVE: readonly JobStatus[] = ['queued', 'running'];
 
@@ -27,8 +26,9 @@ export function JobsPage() {
   const jobs = useInfiniteQuery({
     queryKey: ['jobs', 'all', status],
     queryFn: ({ pageParam }) =>
-      api<Page<Job>>(
+      api(
         `/jobs?limit=25${status ? `&status=${status}` : ''}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+        jobPageSchema,
       ),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,

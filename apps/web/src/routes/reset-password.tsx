@@ -1,4 +1,4 @@
-import { resetTokenSchema } from '@clapboard/shared/api';
+import { noContentSchema, resetTokenSchema } from '@clapboard/shared/api';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { AuthForm } from '../components/auth-form';
@@ -40,7 +40,7 @@ export function ResetPasswordPage() {
       title="Choose a new password"
       submit="Set password"
       onSubmit={async (data) => {
-        await api('/auth/password-reset/confirm', {
+        await api('/auth/password-reset/confirm', noContentSchema, {
           method: 'POST',
           json: { token, password: String(data.get('password')) },
         });

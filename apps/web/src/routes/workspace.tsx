@@ -1,4 +1,4 @@
-import type { Project } from '@clapboard/shared/api';
+import { projectSchema } from '@clapboard/shared/api';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useParams } from '@tanstack/react-router';
 import { useEffect, useMemo, useState } from 'react';
@@ -81,7 +81,7 @@ export function WorkspaceLayout() {
   const { user } = useSession();
   const project = useQuery({
     queryKey: ['project', projectId],
-    queryFn: () => api<Project>(`/projects/${projectId}`),
+    queryFn: () => api(`/projects/${projectId}`, projectSchema),
   });
   const channels = useProjectChannels(projectId, user!.id, user!.name);
   useProjectEvents(channels?.socket, projectId);

@@ -1,4 +1,5 @@
 import { type CastMember, updateCharacter } from '@clapboard/screenplay';
+import { noContentSchema } from '@clapboard/shared/api';
 import { useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useId, useRef, useState } from 'react';
 import { VoiceSelect, voiceHint } from '../components/voice-select';
@@ -58,7 +59,7 @@ function CastCard(props: { member: CastMember; canEdit: boolean; voices: Voices;
       const asset = await uploadAsset(projectId, file, setProgress);
       if (asset.kind !== 'image') {
         // Typed by its bytes, it is not a picture renders can cut out: do not keep it around.
-        void api(`/assets/${asset.id}`, { method: 'DELETE' }).catch(() => {});
+        void api(`/assets/${asset.id}`, noContentSchema, { method: 'DELETE' }).catch(() => {});
         throw new ApiError(415, 'not_an_image', `${file.name} is not an image.`);
       }
       qc.setQueryData(['asset', asset.id], asset);

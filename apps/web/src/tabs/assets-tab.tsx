@@ -1,11 +1,11 @@
 import type { Asset } from '@clapboard/shared/api';
+import { assetPageSchema, noContentSchema } from '@clapboard/shared/api';
 import type { Job } from '@clapboard/shared/jobs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useRef, useState } from 'react';
 import { DeriveJob } from '../assets/derive-job';
 import { ApiError, api } from '../lib/api-client';
 import { formatBytes, formatDuration } from '../lib/format';
-import type { Page } from '../lib/page';
 import { useCan, useProject } from '../lib/project-context';
 import { submitJob } from '../lib/submit-job';
 import { useToasts } from '../lib/toasts';
@@ -81,10 +81,10 @@ export function AssetsTab() {
   const assets = useQuery({
     queryKey: ['assets', projectId, kind],
     queryFn: () =>
-      api<Page<Asset>>(`/projects/${projectId}/assets?limit=100${kind === 'all' ? '' : `&kind=${kind}`}`),
+      api(`/projects/${projectId}/assets?limit=100${kind === 'all' ? '' : `&kind=${kind}`}`, assetPageSchema),
   });
   const remove = useMutation({
-    mutationFn: (id: string) => api(`/assets/${id}`, { method: 'DELETE' }),
+    mutationFn: (id: string) => api(`/assets/${id}`, noContentSchema, { method: 'DELETE' }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['assets', projectId] }),
     onError: (err) => toasts.push('error', err instanceof ApiError ? err.message : 'Could not delete.'),
   });

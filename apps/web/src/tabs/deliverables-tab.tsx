@@ -4,7 +4,7 @@ import {
   type ScriptDeliverableKind,
   STORYBOARD_FRAMES_PER_PAGE,
 } from '@clapboard/shared/script-deliverables';
-import type { Version } from '@clapboard/shared/versions';
+import { versionListSchema } from '@clapboard/shared/versions';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { deliverablePath } from '../deliverables/deliverable-path';
@@ -36,7 +36,7 @@ export function DeliverablesTab() {
   const [busy, setBusy] = useState<string | null>(null);
   const versions = useQuery({
     queryKey: ['versions', projectId],
-    queryFn: () => api<{ items: Version[] }>(`/projects/${projectId}/versions`).then((r) => r.items),
+    queryFn: () => api(`/projects/${projectId}/versions`, versionListSchema).then((r) => r.items),
   });
   const download = (kind: ScriptDeliverableKind | 'handover.zip') => {
     setBusy(kind);

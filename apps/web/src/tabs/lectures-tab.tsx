@@ -1,4 +1,5 @@
-import { LECTURE_LIMITS, type Lecture } from '@clapboard/shared/highlights';
+import { noContentSchema } from '@clapboard/shared/api';
+import { LECTURE_LIMITS, type Lecture, lectureSchema } from '@clapboard/shared/highlights';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { ErrorBoundary } from '../components/error-boundary';
@@ -25,14 +26,14 @@ function LectureItem(props: { lecture: Lecture; open: boolean; canWrite: boolean
   const [confirming, setConfirming] = useState(false);
   const refresh = () => void qc.invalidateQueries({ queryKey: lecturesKey(projectId) });
   const rename = useMutation({
-    mutationFn: () => api<Lecture>(`/lectures/${lecture.id}`, { method: 'PATCH', json: { title } }),
+    mutationFn: () => api(`/lectures/${lecture.id}`, lectureSchema, { method: 'PATCH', json: { title } }),
     onSuccess: () => {
       setRenaming(false);
       refresh();
     },
   });
   const remove = useMutation({
-    mutationFn: () => api(`/lectures/${lecture.id}`, { method: 'DELETE' }),
+    mutationFn: () => api(`/lectures/${lecture.id}`, noContentSchema, { method: 'DELETE' }),
     onSuccess: () => {
       toasts.push('success', `"${lecture.title}" deleted.`);
       refresh();

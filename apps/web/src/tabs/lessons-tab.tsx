@@ -1,4 +1,5 @@
-import { LESSON_LIMITS, type Lesson } from '@clapboard/shared/lessons';
+import { noContentSchema } from '@clapboard/shared/api';
+import { LESSON_LIMITS, type Lesson, lessonSchema } from '@clapboard/shared/lessons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { ErrorBoundary } from '../components/error-boundary';
@@ -22,7 +23,8 @@ function NewLessonForm({ onCreated }: { onCreated: (lesson: Lesson) => void }) {
   const qc = useQueryClient();
   const [title, setTitle] = useState('');
   const create = useMutation({
-    mutationFn: () => api<Lesson>(`/projects/${projectId}/lessons`, { method: 'POST', json: { title } }),
+    mutationFn: () =>
+      api(`/projects/${projectId}/lessons`, lessonSchema, { method: 'POST', json: { title } }),
     onSuccess: (lesson) => {
       setTitle('');
       void qc.invalidateQueries({ queryKey: lessonsKey(projectId) });
@@ -68,14 +70,14 @@ function LessonItem(props: { lesson: Lesson; open: boolean; canWrite: boolean; o
   const [confirming, setConfirming] = useState(false);
   const refresh = () => void qc.invalidateQueries({ queryKey: lessonsKey(projectId) });
   const rename = useMutation({
-    mutationFn: () => api<Lesson>(`/lessons/${lesson.id}`, { method: 'PATCH', json: { title } }),
+    mutationFn: () => api(`/lessons/${lesson.id}`, lessonSchema, { method: 'PATCH', json: { title } }),
     onSuccess: () => {
       setRenaming(false);
       refresh();
     },
   });
   const remove = useMutation({
-    mutationFn: () => api(`/lessons/${lesson.id}`, { method: 'DELETE' }),
+    mutationFn: () => api(`/lessons/${lesson.id}`, noContentSchema, { method: 'DELETE' }),
     onSuccess: () => {
       toasts.push('success', `"${lesson.title}" deleted.`);
       refresh();

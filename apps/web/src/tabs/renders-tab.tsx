@@ -1,7 +1,6 @@
-import type { Job } from '@clapboard/shared/jobs';
+import { jobPageSchema } from '@clapboard/shared/jobs';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api-client';
-import type { Page } from '../lib/page';
 import { useCan, useProject } from '../lib/project-context';
 import { RenderForm } from '../renders/render-form';
 import { RenderRow } from '../renders/render-row';
@@ -14,7 +13,7 @@ export function RendersTab() {
   const scenes = useScenes(connection.doc).filter((s) => !s.removed);
   const jobs = useQuery({
     queryKey: ['jobs', projectId, 'render.video'],
-    queryFn: () => api<Page<Job>>(`/projects/${projectId}/jobs?type=render.video&limit=20`),
+    queryFn: () => api(`/projects/${projectId}/jobs?type=render.video&limit=20`, jobPageSchema),
   });
   return (
     <div className="renders">

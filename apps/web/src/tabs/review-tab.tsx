@@ -1,9 +1,9 @@
-import type { Asset } from '@clapboard/shared/api';
+import { assetPageSchema } from '@clapboard/shared/api';
 import type { SceneReview } from '@clapboard/shared/review';
+import { commentResponseSchema } from '@clapboard/shared/review';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../lib/api-client';
-import type { Page } from '../lib/page';
 import { useCan, useProject } from '../lib/project-context';
 import { useToasts } from '../lib/toasts';
 import { useAsset } from '../lib/use-asset';
@@ -53,7 +53,7 @@ function SceneReviewCard({ scene }: { scene: SceneReview }) {
         <CommentComposer
           label={`Comment on ${scene.heading}`}
           onSubmit={(body) =>
-            api(`/projects/${projectId}/comments`, {
+            api(`/projects/${projectId}/comments`, commentResponseSchema, {
               method: 'POST',
               json: { body, anchor: { kind: 'scene', sceneId: scene.sceneId } },
             })
@@ -69,7 +69,7 @@ function VideoReview() {
   const { projectId } = useProject();
   const videos = useQuery({
     queryKey: ['assets', projectId, 'video'],
-    queryFn: () => api<Page<Asset>>(`/projects/${projectId}/assets?limit=100&kind=video`),
+    queryFn: () => api(`/projects/${projectId}/assets?limit=100&kind=video`, assetPageSchema),
   });
   const [picked, setPicked] = useState<string | null>(null);
   const items = videos.data?.items ?? [];
@@ -164,7 +164,12 @@ export function ReviewTab() {
         {canComment && (
           <CommentComposer
             label="Comment on the project"
-            onSubmit={(body) => api(`/projects/${projectId}/comments`, { method: 'POST', json: { body } })}
+            onSubmit={(body) =>
+              api(`/projects/${projectId}/comments`, commentResponseSchema, {
+                method: 'POST',
+                json: { body },
+              })
+            }
           />
         )}
       </section>

@@ -1,4 +1,5 @@
 import type { Project } from '@clapboard/shared/api';
+import { budgetResponseSchema, memberSchema, noContentSchema, projectSchema } from '@clapboard/shared/api';
 import { ASPECT_RATIOS, DOC_KEYS, RESOLUTIONS, TRANSITIONS } from '@clapboard/shared/document';
 import { ROLES, type Role } from '@clapboard/shared/roles';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -25,17 +26,21 @@ function Members() {
   const onError = (err: unknown) => toasts.push('error', errText(err, 'The change failed.'));
   const invite = useMutation({
     mutationFn: (b: { email: string; role: Role }) =>
-      api(`/projects/${projectId}/members`, { method: 'POST', json: b }),
+      api(`/projects/${projectId}/members`, memberSchema, { method: 'POST', json: b }),
     onSuccess: refresh,
   });
   const change = useMutation({
     mutationFn: (b: { userId: string; role: Role }) =>
-      api(`/projects/${projectId}/members/${b.userId}`, { method: 'PATCH', json: { role: b.role } }),
+      api(`/projects/${projectId}/members/${b.userId}`, memberSchema, {
+        method: 'PATCH',
+        json: { role: b.role },
+      }),
     onSuccess: refresh,
     onError,
   });
   const remove = useMutation({
-    mutationFn: (userId: string) => api(`/projects/${projectId}/members/${userId}`, { method: 'DELETE' }),
+    mutationFn: (userId: string) =>
+      api(`/projects/${projectId}/members/${userId}`, noContentSchema, { method: 'DELETE' }),
     onSuccess: refresh,
     onError,
   });
@@ -134,7 +139,7 @@ function BudgetSettings() {
   const budget = useBudget(projectId);
   const save = useMutation({
     mutationFn: (b: { softLimitUsd: number | null; hardLimitUsd: number | null }) =>
-      api(`/projects/${projectId}/budget`, { method: 'PUT', json: b }),
+      api(`/projects/${projectId}/budget`, budgetResponseSchema, { method: 'PUT', json: b }),
     onSuccess: () => {
       toasts.push('success', 'Budget saved.');
       void qc.invalidateQueries({ queryKey: ['budget', projectId] });
@@ -209,7 +214,7 @@ function Defaults() {
   const canEdit = useCan('project:update');
   const save = useMutation({
     mutationFn: (settings: Project['settings']) =>
-      api<Project>(`/projects/${projectId}`, { method: 'PATCH', json: { settings } }),
+      api(`/projects/${projectId}`, projectSchema, { method: 'PATCH', json: { settings } }),
     onSuccess: (p) => {
       const map = connection.doc.getMap(DOC_KEYS.settings);
       connection.doc.transact(() => {
