@@ -1,5 +1,4 @@
-import type { Lecture } from '@clapboard/shared/highlights';
-import { LECTURE_LIMITS, lectureSchema } from '@clapboard/shared/highlights';
+import { LECTURE_LIMITS, type Lecture, lectureSchema } from '@clapboard/shared/highlights';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
 import { formatBytes } from '../lib/format';

@@ -1,5 +1,4 @@
-import type { Asset, AssetKind } from '@clapboard/shared/api';
-import { noContentSchema } from '@clapboard/shared/api';
+import { type Asset, type AssetKind, noContentSchema } from '@clapboard/shared/api';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';

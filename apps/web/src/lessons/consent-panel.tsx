@@ -1,5 +1,4 @@
-import type { Consent, ConsentKind } from '@clapboard/shared/lessons';
-import { consentSchema } from '@clapboard/shared/lessons';
+import { type Consent, type ConsentKind, consentSchema } from '@clapboard/shared/lessons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';

@@ -1,6 +1,5 @@
 import { assetSchema } from '@clapboard/shared/api';
-import type { Job } from '@clapboard/shared/jobs';
-import { jobPageSchema } from '@clapboard/shared/jobs';
+import { type Job, jobPageSchema } from '@clapboard/shared/jobs';
 import {
   exportLmsPayloadSchema,
   type LessonContent,

@@ -1,5 +1,4 @@
-import type { Job } from '@clapboard/shared/jobs';
-import { jobDetailSchema, submittedJobSchema } from '@clapboard/shared/jobs';
+import { type Job, jobDetailSchema, submittedJobSchema } from '@clapboard/shared/jobs';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { JobProgress } from '../components/job-progress';

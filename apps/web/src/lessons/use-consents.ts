@@ -1,5 +1,4 @@
-import type { Consent } from '@clapboard/shared/lessons';
-import { consentPageSchema, consentSchema } from '@clapboard/shared/lessons';
+import { type Consent, consentPageSchema, consentSchema } from '@clapboard/shared/lessons';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ApiError, api } from '../lib/api-client';

@@ -1,5 +1,4 @@
-import type { TicketResponse } from '@clapboard/shared/tickets';
-import { ticketResponseSchema } from '@clapboard/shared/tickets';
+import { type TicketResponse, ticketResponseSchema } from '@clapboard/shared/tickets';
 import { api } from './api-client';
 
 /**

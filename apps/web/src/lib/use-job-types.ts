@@ -1,5 +1,4 @@
-import type { JobType, JobTypeInfo } from '@clapboard/shared/jobs';
-import { jobTypesResponseSchema } from '@clapboard/shared/jobs';
+import { type JobType, type JobTypeInfo, jobTypesResponseSchema } from '@clapboard/shared/jobs';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api } from './api-client';

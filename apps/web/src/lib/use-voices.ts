@@ -1,5 +1,4 @@
-import type { VoiceOption } from '@clapboard/shared/models';
-import { modelsResponseSchema } from '@clapboard/shared/models';
+import { modelsResponseSchema, type VoiceOption } from '@clapboard/shared/models';
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api-client';
 import { offeredVoices, type UnavailableVoice } from './offered-voices';

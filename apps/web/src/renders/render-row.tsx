@@ -1,5 +1,4 @@
-import type { Job } from '@clapboard/shared/jobs';
-import { jobActionResponseSchema } from '@clapboard/shared/jobs';
+import { type Job, jobActionResponseSchema } from '@clapboard/shared/jobs';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { JobProgress } from '../components/job-progress';
 import { ApiError, api } from '../lib/api-client';

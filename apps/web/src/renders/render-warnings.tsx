@@ -1,5 +1,4 @@
-import type { Job } from '@clapboard/shared/jobs';
-import { jobDetailSchema } from '@clapboard/shared/jobs';
+import { type Job, jobDetailSchema } from '@clapboard/shared/jobs';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api-client';
 

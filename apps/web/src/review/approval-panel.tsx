@@ -1,5 +1,4 @@
-import type { SceneReview } from '@clapboard/shared/review';
-import { approvalResponseSchema } from '@clapboard/shared/review';
+import { approvalResponseSchema, type SceneReview } from '@clapboard/shared/review';
 import { useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';

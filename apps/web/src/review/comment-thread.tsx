@@ -1,6 +1,5 @@
 import { noContentSchema } from '@clapboard/shared/api';
-import type { Comment } from '@clapboard/shared/review';
-import { commentResponseSchema } from '@clapboard/shared/review';
+import { type Comment, commentResponseSchema } from '@clapboard/shared/review';
 import { useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
 import { formatTime } from '../lib/format';

@@ -1,5 +1,4 @@
-import type { Comment, DrawingShape } from '@clapboard/shared/review';
-import { commentResponseSchema } from '@clapboard/shared/review';
+import { type Comment, commentResponseSchema, type DrawingShape } from '@clapboard/shared/review';
 import { useRef, useState } from 'react';
 import { api } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';

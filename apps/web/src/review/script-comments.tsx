@@ -1,6 +1,5 @@
 import { DOC_KEYS } from '@clapboard/shared/document';
-import type { Comment } from '@clapboard/shared/review';
-import { commentResponseSchema } from '@clapboard/shared/review';
+import { type Comment, commentResponseSchema } from '@clapboard/shared/review';
 import type { EditorView } from '@codemirror/view';
 import { useEffect, useMemo, useState } from 'react';
 import * as Y from 'yjs';

@@ -1,5 +1,4 @@
-import type { Asset } from '@clapboard/shared/api';
-import { assetPageSchema, noContentSchema } from '@clapboard/shared/api';
+import { type Asset, assetPageSchema, noContentSchema } from '@clapboard/shared/api';
 import type { Job } from '@clapboard/shared/jobs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useRef, useState } from 'react';

@@ -1,6 +1,5 @@
 import { assetPageSchema } from '@clapboard/shared/api';
-import type { SceneReview } from '@clapboard/shared/review';
-import { commentResponseSchema } from '@clapboard/shared/review';
+import { commentResponseSchema, type SceneReview } from '@clapboard/shared/review';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../lib/api-client';

@@ -1,5 +1,10 @@
-import type { Project } from '@clapboard/shared/api';
-import { budgetResponseSchema, memberSchema, noContentSchema, projectSchema } from '@clapboard/shared/api';
+import {
+  budgetResponseSchema,
+  memberSchema,
+  noContentSchema,
+  type Project,
+  projectSchema,
+} from '@clapboard/shared/api';
 import { ASPECT_RATIOS, DOC_KEYS, RESOLUTIONS, TRANSITIONS } from '@clapboard/shared/document';
 import { ROLES, type Role } from '@clapboard/shared/roles';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
