@@ -5,6 +5,7 @@ import { closeServer, listen } from '@clapboard/server/http';
 import { createJobEmitter, createJobQueues, reconcileQueuedJobs } from '@clapboard/server/jobs';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
+import { createMetricsRegistry } from '@clapboard/server/metrics';
 import { connectRedis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
 import { createRevocationCache } from '@clapboard/server/sessions';
@@ -89,6 +90,7 @@ await runMain('api', async () => {
     peerAddress: (c) => getConnInfo(c).remote.address,
     trustProxy: env.TRUST_PROXY,
     projectListCache,
+    metrics: { registry: createMetricsRegistry('api'), token: env.METRICS_TOKEN },
     mediaOrigins: s3MediaOrigins(env),
   });
 

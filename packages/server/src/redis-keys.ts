@@ -22,3 +22,12 @@ export interface RedisNames {
 export function redisNames(prefix: string): RedisNames {
   return { prefix, queuePrefix: `${prefix}:q`, socketKey: `${prefix}:sio` };
 }
+
+/**
+ * The Redis list BullMQ keeps a queue's waiting jobs in (`<queuePrefix>:<queue>:wait`): the
+ * workers' `clapboard_queue_waiting_jobs` gauge reads its length, and KEDA's redis scaler in
+ * infra/k8s scales each worker pool on it.
+ */
+export function bullWaitListKey(queuePrefix: string, queueName: string): string {
+  return `${queuePrefix}:${queueName}:wait`;
+}
