@@ -9,9 +9,8 @@ import {
 } from '@clapboard/server/jobs';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
-import { type Registry, workerMetrics } from '@clapboard/server/metrics';
+import { queueBacklogMetrics, type Registry, workerMetrics } from '@clapboard/server/metrics';
 import type { Redis } from '@clapboard/server/redis';
-import { bullWaitListKey } from '@clapboard/server/redis-keys';
 import type { BlobStore } from '@clapboard/server/storage';
 import { workerCost } from '@clapboard/shared/job-plan';
 import {
@@ -117,14 +116,8 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
   };
   const lockDuration = deps.lockDurationMs ?? 30_000;
 
-  const metrics = deps.metricsRegistry
-    ? workerMetrics(deps.metricsRegistry, async () => {
-        const lengths = await Promise.all(
-          queues.map((cls) => deps.redis.llen(bullWaitListKey(deps.prefix ?? 'bull', QUEUE_NAMES[cls]))),
-        );
-        return Object.fromEntries(queues.map((cls, i) => [QUEUE_NAMES[cls], lengths[i] ?? 0]));
-      })
-    : undefined;
+  const metrics = deps.metricsRegistry ? workerMetrics(deps.metricsRegistry) : undefined;
+  if (deps.metricsRegistry) queueBacklogMetrics(deps.metricsRegistry, deps.redis, deps.prefix ?? 'bull');
   /** One finished attempt of a step, as the metrics see it (the ledger keeps the exact charge). */
   const recordStep = (
     cls: ResourceClass,

@@ -68,7 +68,11 @@ describe('realtime /metrics (real Postgres, Redis and y-websocket clients)', () 
     try {
       await synced(client);
       client.doc.getText('script').insert(0, 'INT. OBSERVATORY - NIGHT\n');
-      await waitFor(async () => (await storedScript(db.sql, project)).startsWith('INT.'), 5_000, 'durability');
+      await waitFor(
+        async () => (await storedScript(db.sql, project)).startsWith('INT.'),
+        5_000,
+        'durability',
+      );
       const after = await waitFor(async () => {
         const text = await scrape();
         return (sample(text, 'clapboard_realtime_durable_lag_seconds_count') ?? 0) > lagBefore ? text : '';

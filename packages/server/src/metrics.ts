@@ -1,6 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { QUEUE_NAMES } from '@clapboard/shared/jobs';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Redis } from './redis';
+import { bullBacklogKeys } from './redis-keys';
 
 export type { Registry };
 
@@ -28,6 +31,14 @@ const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const DURABLE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const STEP_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600];
 
+/**
+ * The metric `name` already in `registry`, or the one `make` builds: a service that builds its
+ * workers or servers again (a restart in tests) keeps counting into the same series.
+ */
+function reuse<T>(registry: Registry, name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
 /** One service's registry: default process/Node metrics plus what the service adds. */
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
@@ -38,19 +49,29 @@ export function createMetricsRegistry(service: string): Registry {
 
 /** The API's request metrics. `route` is the matched route pattern, never the raw path. */
 export function httpMetrics(registry: Registry) {
-  const duration = new Histogram({
-    name: METRIC_NAMES.httpDuration,
-    help: 'HTTP request time by route pattern, method and status class.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: HTTP_BUCKETS,
-    registers: [registry],
-  });
-  const requests = new Counter({
-    name: METRIC_NAMES.httpRequests,
-    help: 'HTTP requests by route pattern, method and status class.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
-  });
+  const duration = reuse(
+    registry,
+    METRIC_NAMES.httpDuration,
+    () =>
+      new Histogram({
+        name: METRIC_NAMES.httpDuration,
+        help: 'HTTP request time by route pattern, method and status class.',
+        labelNames: ['method', 'route', 'status'] as const,
+        buckets: HTTP_BUCKETS,
+        registers: [registry],
+      }),
+  );
+  const requests = reuse(
+    registry,
+    METRIC_NAMES.httpRequests,
+    () =>
+      new Counter({
+        name: METRIC_NAMES.httpRequests,
+        help: 'HTTP requests by route pattern, method and status class.',
+        labelNames: ['method', 'route', 'status'] as const,
+        registers: [registry],
+      }),
+  );
   return {
     observe(method: string, route: string, status: number, seconds: number) {
       const labels = { method, route, status: `${Math.floor(status / 100)}xx` };
@@ -102,48 +123,88 @@ export function realtimeMetrics(
     'Failed batch inserts of document updates (retried).',
     () => live().persistErrors,
   );
-  const lag = new Histogram({
-    name: METRIC_NAMES.realtimeDurableLag,
-    help: 'Time from a document update being accepted to its row committed in Postgres.',
-    buckets: DURABLE_BUCKETS,
-    registers: [registry],
-  });
+  const lag = reuse(
+    registry,
+    METRIC_NAMES.realtimeDurableLag,
+    () =>
+      new Histogram({
+        name: METRIC_NAMES.realtimeDurableLag,
+        help: 'Time from a document update being accepted to its row committed in Postgres.',
+        buckets: DURABLE_BUCKETS,
+        registers: [registry],
+      }),
+  );
   return {
     /** Accepted-to-committed time of one update, in milliseconds. */
     observeDurableMs: (ms: number) => lag.observe(ms / 1000),
   };
 }
 
-/** What a worker reports: step timings and outcomes, queue depth, and what its work costs. */
-export function workerMetrics(registry: Registry, waiting: () => Promise<Record<string, number>>) {
-  const duration = new Histogram({
-    name: METRIC_NAMES.jobStepDuration,
-    help: 'Time one job step ran, by job type, step and outcome.',
-    labelNames: ['type', 'step', 'queue', 'outcome'] as const,
-    buckets: STEP_BUCKETS,
-    registers: [registry],
-  });
-  const steps = new Counter({
-    name: METRIC_NAMES.jobSteps,
-    help: 'Job steps finished, by job type, queue and outcome (completed or failed).',
-    labelNames: ['type', 'queue', 'outcome'] as const,
-    registers: [registry],
-  });
-  new Gauge({
-    name: METRIC_NAMES.queueWaiting,
-    help: 'Jobs in the BullMQ wait list of each queue (what KEDA scales on).',
-    labelNames: ['queue'] as const,
-    registers: [registry],
-    async collect() {
-      for (const [queue, n] of Object.entries(await waiting())) this.set({ queue }, n);
-    },
-  });
-  const cost = new Counter({
-    name: METRIC_NAMES.workerCost,
-    help: 'Cost charged for steps this worker ran, in USD (rate x 3600 = cost per hour).',
-    labelNames: ['queue'] as const,
-    registers: [registry],
-  });
+/**
+ * `clapboard_queue_waiting_jobs{queue}`: jobs waiting for a worker in each BullMQ queue (wait list
+ * plus prioritized set), read from Redis when scraped. The API exports it too, so a pool scaled to
+ * zero still has a source to scale up from.
+ */
+export function queueBacklogMetrics(registry: Registry, redis: Redis, queuePrefix: string): void {
+  reuse(
+    registry,
+    METRIC_NAMES.queueWaiting,
+    () =>
+      new Gauge({
+        name: METRIC_NAMES.queueWaiting,
+        help: 'Jobs waiting for a worker per queue (BullMQ wait list + prioritized set).',
+        labelNames: ['queue'] as const,
+        registers: [registry],
+        async collect() {
+          for (const queue of Object.values(QUEUE_NAMES)) {
+            const keys = bullBacklogKeys(queuePrefix, queue);
+            const [wait, prioritized] = await Promise.all([
+              redis.llen(keys.wait),
+              redis.zcard(keys.prioritized),
+            ]);
+            this.set({ queue }, wait + prioritized);
+          }
+        },
+      }),
+  );
+}
+
+/** What a worker reports: step timings and outcomes, and what its work costs. */
+export function workerMetrics(registry: Registry) {
+  const duration = reuse(
+    registry,
+    METRIC_NAMES.jobStepDuration,
+    () =>
+      new Histogram({
+        name: METRIC_NAMES.jobStepDuration,
+        help: 'Time one job step ran, by job type, step and outcome.',
+        labelNames: ['type', 'step', 'queue', 'outcome'] as const,
+        buckets: STEP_BUCKETS,
+        registers: [registry],
+      }),
+  );
+  const steps = reuse(
+    registry,
+    METRIC_NAMES.jobSteps,
+    () =>
+      new Counter({
+        name: METRIC_NAMES.jobSteps,
+        help: 'Job steps finished, by job type, queue and outcome (completed or failed).',
+        labelNames: ['type', 'queue', 'outcome'] as const,
+        registers: [registry],
+      }),
+  );
+  const cost = reuse(
+    registry,
+    METRIC_NAMES.workerCost,
+    () =>
+      new Counter({
+        name: METRIC_NAMES.workerCost,
+        help: 'Cost charged for steps this worker ran, in USD (rate x 3600 = cost per hour).',
+        labelNames: ['queue'] as const,
+        registers: [registry],
+      }),
+  );
   return {
     step(s: {
       type: string;

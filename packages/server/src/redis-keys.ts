@@ -24,10 +24,14 @@ export function redisNames(prefix: string): RedisNames {
 }
 
 /**
- * The Redis list BullMQ keeps a queue's waiting jobs in (`<queuePrefix>:<queue>:wait`): the
- * workers' `clapboard_queue_waiting_jobs` gauge reads its length, and KEDA's redis scaler in
- * infra/k8s scales each worker pool on it.
+ * Where BullMQ keeps a queue's jobs that wait for a worker: `wait`, a list (jobs without a priority)
+ * and `prioritized`, a sorted set (every Clapboard job has a priority, so in practice all of them).
+ * Queue backlog = LLEN wait + ZCARD prioritized: the `clapboard_queue_waiting_jobs` gauge, which
+ * KEDA scales the worker pools on (infra/k8s).
  */
-export function bullWaitListKey(queuePrefix: string, queueName: string): string {
-  return `${queuePrefix}:${queueName}:wait`;
+export function bullBacklogKeys(
+  queuePrefix: string,
+  queueName: string,
+): { wait: string; prioritized: string } {
+  return { wait: `${queuePrefix}:${queueName}:wait`, prioritized: `${queuePrefix}:${queueName}:prioritized` };
 }
