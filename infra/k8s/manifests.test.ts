@@ -25,7 +25,8 @@ const K8S = join(ROOT, 'infra/k8s');
 type Doc = Record<string, any>;
 
 /** The model class for each apiVersion/kind the manifests may use; anything else is refused. */
-const MODELS: Record<string, new (d: Doc) => { validate(): void }> = {
+// biome-ignore lint/suspicious/noExplicitAny: each model takes its own typed shape; the YAML is checked at runtime
+const MODELS: Record<string, new (d: any) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap,
   'v1/Secret': Secret,
   'v1/Service': Service,

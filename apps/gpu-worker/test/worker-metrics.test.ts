@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLogger } from '@clapboard/server/logger';
 import { createMetricsRegistry } from '@clapboard/server/metrics';
 import { QUEUE_NAMES } from '@clapboard/shared/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,10 +70,15 @@ describe('worker /metrics: a real job through a real queue, worker, Postgres and
     expect(sample(backlog, 'clapboard_queue_waiting_jobs', { queue: QUEUE_NAMES.gpu })).toBe(0);
     await worker.close();
 
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger('worker', {
+      destination: { write: (chunk: string) => void lines.push(JSON.parse(chunk)) },
+    });
     worker = h.createWorker({
       pipelines: testPipelines(),
       definitions: TEST_DEFINITIONS,
       metricsRegistry: registry,
+      log,
     });
     await worker.ready();
     await waitFor(
@@ -89,5 +95,9 @@ describe('worker /metrics: a real job through a real queue, worker, Postgres and
       sample(after, 'clapboard_job_step_duration_seconds_count', { type: 'test.encode', step: 'encode' }),
     ).toBe(1);
     expect(sample(after, 'clapboard_worker_cost_usd_total', { queue })).toBeGreaterThan(0);
+    // The worker's log lines about a step carry the job id.
+    expect(lines.filter((l) => l.msg === 'step completed')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ service: 'worker', jobId: first, step: 'encode' })]),
+    );
   });
 });

@@ -1,9 +1,12 @@
+import { createLogger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
 import { createRedis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { YJS_MESSAGE } from '@clapboard/shared/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeServer } from '../src/server';
 import {
+  closeCodeOf,
   connectClient,
   createProject,
   createUser,
@@ -87,6 +90,29 @@ describe('realtime /metrics (real Postgres, Redis and y-websocket clients)', () 
       );
     } finally {
       client.destroy();
+    }
+  });
+
+  it('log lines about a document carry its docId', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger('realtime', {
+      level: 'debug',
+      destination: { write: (chunk: string) => void lines.push(JSON.parse(chunk)) },
+    });
+    const own = await startServer({ sql: db.sql, redis, log });
+    try {
+      const user = await createUser(db.sql);
+      const project = await createProject(db.sql, { [user]: 'editor' });
+      const ws = `${own.url}/${project}?ticket=${await ticketFor(user, project)}`;
+      await closeCodeOf(ws, (socket) => socket.send(Uint8Array.of(YJS_MESSAGE.sync, 7, 0)));
+      await waitFor(() => lines.some((l) => l.msg === 'closing on malformed message'));
+      expect(lines.find((l) => l.msg === 'closing on malformed message')).toMatchObject({
+        service: 'realtime',
+        docId: project,
+        userId: user,
+      });
+    } finally {
+      await own.server.close();
     }
   });
 });
