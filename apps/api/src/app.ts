@@ -1,6 +1,7 @@
 import type { Sql } from '@clapboard/server/db';
 import type { JobEmitter, JobQueues } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
+import type { Registry } from '@clapboard/server/metrics';
 import type { Redis } from '@clapboard/server/redis';
 import type { RevocationCheck } from '@clapboard/server/sessions';
 import type { BlobStore } from '@clapboard/server/storage';
@@ -14,6 +15,7 @@ import type { Mailer } from './mail/mailer';
 import type { MediaProbe } from './media/media-probe';
 import { bodyLimits } from './middleware/body-limits';
 import { evictWritersPages } from './middleware/evict-writers-pages';
+import { metricsMiddleware } from './middleware/metrics';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import type { ProjectListCache } from './projects/project-list-cache';
@@ -104,6 +106,8 @@ export interface AppDeps {
   serveStatic?: Parameters<typeof adminQueueRoutes>[0]['serveStatic'];
   /** Kept project-list pages, dropped on Postgres notifications; without it every list reads Postgres. */
   projectListCache?: ProjectListCache;
+  /** Prometheus registry served at `/metrics` (optionally behind a bearer token); absent: no metrics. */
+  metrics?: { registry: Registry; token?: string };
 }
 
 /**
@@ -119,6 +123,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.use('*', requestContext(deps.log));
+  if (deps.metrics) app.use('*', metricsMiddleware(deps.metrics.registry, deps.metrics.token));
   if (deps.projectListCache) app.use('*', evictWritersPages(deps.projectListCache));
   app.use('*', securityHeaders({ publicUrl: deps.publicUrl, mediaOrigins: deps.mediaOrigins }));
   app.onError(createErrorHandler(deps.log));

@@ -5,6 +5,7 @@ import { closeServer, listen } from '@clapboard/server/http';
 import { createJobEmitter, createJobQueues, reconcileQueuedJobs } from '@clapboard/server/jobs';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
+import { createMetricsRegistry, queueBacklogMetrics } from '@clapboard/server/metrics';
 import { connectRedis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
 import { createRevocationCache } from '@clapboard/server/sessions';
@@ -46,6 +47,9 @@ await runMain('api', async () => {
         })
       : undefined;
   // Every authenticated request checks the session deny-list; this mirror answers it locally.
+  const metricsRegistry = createMetricsRegistry('api');
+  // Queue backlog from the always-running API: KEDA scales a worker pool up from zero on it.
+  queueBacklogMetrics(metricsRegistry, redis, names.queuePrefix);
   const revocations = await createRevocationCache(redis, names.prefix, log, ACCESS_TOKEN_TTL_SEC);
   const app = createApp({
     sql,
@@ -89,6 +93,7 @@ await runMain('api', async () => {
     peerAddress: (c) => getConnInfo(c).remote.address,
     trustProxy: env.TRUST_PROXY,
     projectListCache,
+    metrics: { registry: metricsRegistry, token: env.METRICS_TOKEN },
     mediaOrigins: s3MediaOrigins(env),
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJobEmitter, createJobQueues, type JobQueues } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
+import { createMetricsRegistry } from '@clapboard/server/metrics';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import {
@@ -71,6 +72,7 @@ export async function createHarness(
     redisPrefix,
     // As main.ts runs it: every API test reads the project list through the cache.
     projectListCache: createProjectListCache({ databaseUrl: db.url }),
+    metrics: { registry: createMetricsRegistry('api') },
     ...overrides,
   };
   return {

@@ -3,6 +3,7 @@ import { connectDb } from '@clapboard/server/db';
 import { closeServer, listen } from '@clapboard/server/http';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
+import { createMetricsRegistry } from '@clapboard/server/metrics';
 import { connectRedis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
 import { createBlobStoreFromEnv } from '@clapboard/server/storage';
@@ -71,7 +72,9 @@ await runMain('gpu-worker', async () => {
   const sql = await connectDb(env.DATABASE_URL, { applicationName: 'clapboard-worker' });
   const { redis } = await connectRedis(env.REDIS_URL);
   const store = createBlobStoreFromEnv(env);
+  const metricsRegistry = createMetricsRegistry('worker');
   const worker = createWorker({
+    metricsRegistry,
     redis,
     sql,
     log,
@@ -110,7 +113,8 @@ await runMain('gpu-worker', async () => {
     sql,
     redis,
     report: () => healthReport({ registry, workerId, queues: env.WORKER_QUEUES }),
-    metrics: () => formatModelsMetrics(registry),
+    metrics: async () => (await metricsRegistry.metrics()) + formatModelsMetrics(registry),
+    metricsToken: env.METRICS_TOKEN,
   });
   const port = await listen(health, env.WORKER_PORT, env.WORKER_HOST, 'WORKER_PORT');
   log.info({ port, queues: env.WORKER_QUEUES, provider: device.provider }, 'worker ready');

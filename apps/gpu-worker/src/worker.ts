@@ -5,11 +5,14 @@ import {
   createProgressTracker,
   DEFAULT_SOCKET_KEY,
   type JobEmitter,
+  stepDataSchema,
 } from '@clapboard/server/jobs';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
+import { queueBacklogMetrics, type Registry, workerMetrics } from '@clapboard/server/metrics';
 import type { Redis } from '@clapboard/server/redis';
 import type { BlobStore } from '@clapboard/server/storage';
+import { workerCost } from '@clapboard/shared/job-plan';
 import {
   JOB_CATALOG,
   type JobDefinition,
@@ -50,6 +53,8 @@ export interface WorkerDeps {
    * another worker after about this long (BullMQ stalled-job check). Default 30 000.
    */
   lockDurationMs?: number;
+  /** Where job step timings, outcomes, cost and queue depth are recorded (the `/metrics` registry). */
+  metricsRegistry?: Registry;
 }
 
 export interface ClapboardWorker {
@@ -111,6 +116,30 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
   };
   const lockDuration = deps.lockDurationMs ?? 30_000;
 
+  const metrics = deps.metricsRegistry ? workerMetrics(deps.metricsRegistry) : undefined;
+  if (deps.metricsRegistry) queueBacklogMetrics(deps.metricsRegistry, deps.redis, deps.prefix ?? 'bull');
+  /** One finished attempt of a step, as the metrics see it (the ledger keeps the exact charge). */
+  const recordStep = (
+    cls: ResourceClass,
+    job: Job | undefined,
+    outcome: 'completed' | 'failed',
+    result?: unknown,
+  ) => {
+    const data = stepDataSchema.safeParse(job?.data);
+    if (!metrics || !job || !data.success) return;
+    const seconds = Math.max(0, ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000);
+    const returned = (result ?? {}) as { reused?: boolean; providerUsd?: number };
+    const charged = outcome === 'completed' && !returned.reused;
+    metrics.step({
+      type: data.data.type,
+      step: data.data.kind ?? data.data.step,
+      queue: QUEUE_NAMES[cls],
+      outcome,
+      seconds,
+      costUsd: charged ? workerCost(seconds, cls) + (returned.providerUsd ?? 0) : 0,
+    });
+  };
+
   // BullMQ does not close connections it was given: keep them to close ourselves.
   const connections: Redis[] = [];
   const workers = queues.map((cls) => {
@@ -128,7 +157,9 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
         maxStalledCount: 2,
       },
     );
+    worker.on('completed', (job, result) => recordStep(cls, job, 'completed', result));
     worker.on('failed', (job, err) => {
+      recordStep(cls, job, 'failed');
       deps.log.warn(
         { bullId: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message },
         'step failed',

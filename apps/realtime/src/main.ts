@@ -21,6 +21,7 @@ await runMain('realtime', async () => {
     corsOrigins: env.CORS_ORIGINS?.split(',').map((o) => o.trim()),
     batchDelayMs: env.REALTIME_BATCH_MS,
     compactAfterUpdates: env.REALTIME_COMPACT_AFTER_UPDATES,
+    metricsToken: env.METRICS_TOKEN,
   });
   const port = await server.listen(env.REALTIME_PORT, env.REALTIME_HOST);
   log.info({ port }, 'realtime listening');

@@ -4,6 +4,7 @@ import type { Sql } from '@clapboard/server/db';
 import { closeServer, listen } from '@clapboard/server/http';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
+import { createMetricsRegistry, handleMetrics, realtimeMetrics } from '@clapboard/server/metrics';
 import type { Redis } from '@clapboard/server/redis';
 import { subscribeRevocations } from '@clapboard/server/sessions';
 import { projectRoom } from '@clapboard/shared/events';
@@ -38,6 +39,8 @@ export interface RealtimeDeps {
   compactAfterUpdates?: number;
   /** Compact documents with unfolded updates this often (ms); default 30 000. */
   compactIntervalMs?: number;
+  /** Bearer token `/metrics` requires (METRICS_TOKEN); unset: open to whoever reaches the port. */
+  metricsToken?: string;
 }
 
 export interface RealtimeServer {
@@ -59,6 +62,13 @@ export interface RealtimeServer {
 export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const instanceId = deps.instanceId ?? randomUUID();
   const stats = createRealtimeStats();
+  const registry = createMetricsRegistry('realtime');
+  const metrics = realtimeMetrics(registry, () => ({
+    documents: rooms.size,
+    connections: rooms.connections,
+    updatesAccepted: stats.updatesAccepted,
+    persistErrors: stats.persistErrors,
+  }));
   const rooms = new DocRooms({
     sql: deps.sql,
     redis: deps.redis,
@@ -70,6 +80,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     compactAfterUpdates: deps.compactAfterUpdates,
     compactIntervalMs: deps.compactIntervalMs,
     onPersisted: (docId) => staleWatch.documentPersisted(docId),
+    onDurable: metrics.observeDurableMs,
   });
   const staleWatch = watchStaleApprovals({
     sql: deps.sql,
@@ -104,6 +115,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         ...stats,
       }),
     })
+      .then((handled) => handled || handleMetrics(req, res, registry, deps.metricsToken))
       .then((handled) => {
         if (handled) return;
         // Socket.IO attaches its own request listener for /socket.io; everything else is unknown.

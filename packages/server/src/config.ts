@@ -90,4 +90,6 @@ export const serviceEnvShape = {
   /** Namespace of every Redis key, queue and channel (several deployments can share one Redis). */
   REDIS_PREFIX: redisPrefixSchema,
   LOG_LEVEL: logLevelSchema,
+  /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>` (docs/operations.md). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 };

@@ -22,3 +22,16 @@ export interface RedisNames {
 export function redisNames(prefix: string): RedisNames {
   return { prefix, queuePrefix: `${prefix}:q`, socketKey: `${prefix}:sio` };
 }
+
+/**
+ * Where BullMQ keeps a queue's jobs that wait for a worker: `wait`, a list (jobs without a priority)
+ * and `prioritized`, a sorted set (every Clapboard job has a priority, so in practice all of them).
+ * Queue backlog = LLEN wait + ZCARD prioritized: the `clapboard_queue_waiting_jobs` gauge, which
+ * KEDA scales the worker pools on (infra/k8s).
+ */
+export function bullBacklogKeys(
+  queuePrefix: string,
+  queueName: string,
+): { wait: string; prioritized: string } {
+  return { wait: `${queuePrefix}:${queueName}:wait`, prioritized: `${queuePrefix}:${queueName}:prioritized` };
+}

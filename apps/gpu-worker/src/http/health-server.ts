@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { pingDb, type Sql } from '@clapboard/server/db';
+import { metricsAuthorized } from '@clapboard/server/metrics';
 import { pingRedis, type Redis } from '@clapboard/server/redis';
 
 const started = Date.now();
@@ -12,8 +13,10 @@ export function createHealthServer(deps: {
   sql: Sql;
   redis: Redis;
   report: () => Record<string, unknown>;
-  /** Prometheus text for `/metrics` (model providers, warm state, runs); 404 when absent. */
-  metrics?: () => string;
+  /** Prometheus text for `/metrics` (jobs, queues, model providers, warm state, runs); 404 when absent. */
+  metrics?: () => string | Promise<string>;
+  /** Bearer token `/metrics` requires (METRICS_TOKEN); unset: open to whoever reaches the port. */
+  metricsToken?: string;
 }): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -29,8 +32,20 @@ export function createHealthServer(deps: {
         ...deps.report(),
       });
     if (path === '/metrics' && deps.metrics) {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(deps.metrics());
+      if (!metricsAuthorized(req.headers.authorization, deps.metricsToken)) {
+        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' });
+        res.end('metrics token required\n');
+        return;
+      }
+      Promise.resolve()
+        .then(deps.metrics)
+        .then(
+          (text) => {
+            res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+            res.end(text);
+          },
+          () => send(500, { error: { code: 'internal', message: 'Metrics failed.' } }),
+        );
       return;
     }
     if (path === '/readyz') {

@@ -20,6 +20,8 @@ export interface DocRoomsOptions {
   compactAfterUpdates?: number;
   /** Called with each document id whose updates were just committed (after the batch). */
   onPersisted?: (docId: string) => void;
+  /** Metrics: accepted-to-committed time of each persisted update (ms). */
+  onDurable?: (ms: number) => void;
 }
 
 const CHANNEL_PREFIX = docChannel('');
@@ -47,6 +49,7 @@ export class DocRooms {
       log: options.log,
       stats: options.stats,
       batchDelayMs: options.batchDelayMs,
+      onDurable: options.onDurable,
       onPersisted: (counts) => {
         for (const [docId, count] of counts) {
           this.rooms.get(docId)?.onPersisted(count);

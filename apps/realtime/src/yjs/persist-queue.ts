@@ -11,6 +11,8 @@ export interface PersistQueueOptions {
   batchDelayMs?: number;
   /** Called after each committed batch with the number of rows written per document. */
   onPersisted?: (counts: Map<string, number>) => void;
+  /** Metrics: accepted-to-committed time of each update of a committed batch (ms). */
+  onDurable?: (ms: number) => void;
 }
 
 interface Pending {
@@ -106,6 +108,7 @@ export class PersistQueue {
         stats.persistBatches++;
         stats.maxPersistLatencyMs = Math.max(stats.maxPersistLatencyMs, now - batch[0]!.acceptedAt);
         for (const p of batch) this.latencies[this.latencyCount++ % LATENCY_WINDOW] = now - p.acceptedAt;
+        if (this.options.onDurable) for (const p of batch) this.options.onDurable(now - p.acceptedAt);
         this.inflight = undefined;
         const counts = new Map<string, number>();
         for (const p of batch) counts.set(p.docId, (counts.get(p.docId) ?? 0) + 1);
