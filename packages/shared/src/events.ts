@@ -29,6 +29,18 @@ const approvalChange = z.object({
 });
 
 /**
+ * A resumable upload stopped assembling: `completed` (`assetId` names the new asset), `open`
+ * (assembling failed; the chunks are kept and a zero-byte PATCH at the end tries again) or
+ * `deleted` (the file was refused and removed with its bytes).
+ */
+export const uploadSettledPayloadSchema = z.object({
+  uploadId: safeText().uuid(),
+  status: z.enum(['completed', 'open', 'deleted']),
+  assetId: safeText().uuid().nullable(),
+});
+export type UploadSettledPayload = z.infer<typeof uploadSettledPayloadSchema>;
+
+/**
  * Every project-level event, to `project:<id>`: a union tagged by `type`, which is also its
  * Socket.IO event name. Senders build one of these (the compiler checks the payload against the
  * type); receivers parse it with this schema and handle each type (see `ProjectEventHandlers`).
@@ -49,6 +61,7 @@ export const projectEventSchema = z.discriminatedUnion('type', [
   envelope('lecture:updated', z.object({ lecture: lectureSchema })),
   envelope('lecture:deleted', z.object({ lecture: lectureSchema })),
   envelope('consent:changed', z.object({ consent: consentSchema, change: z.enum(['recorded', 'revoked']) })),
+  envelope('upload:settled', uploadSettledPayloadSchema),
 ]);
 export type ProjectEvent = z.infer<typeof projectEventSchema>;
 export type ProjectEventType = ProjectEvent['type'];

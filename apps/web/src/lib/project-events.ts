@@ -68,6 +68,8 @@ const STALE_QUERIES: StaleQueries = {
   'lecture:updated': (e) => [['lectures', e.projectId]],
   'lecture:deleted': (e) => [['lectures', e.projectId]],
   'consent:changed': (e) => [['consents', e.projectId]],
+  // An upload became an asset, or did not (the uploader's own page also waits for it: wait-for-asset).
+  'upload:settled': (e) => [['assets', e.projectId]],
 };
 
 /** The cached queries `event` makes stale. */
