@@ -62,6 +62,11 @@ export interface ClientRequestAcks {
   'project:watch': ProjectWatchAck;
 }
 
+/** Why the Socket.IO handshake was refused: `connect_error`'s `data.code`. */
+export const CONNECT_ERROR_CODES = ['unauthorized', 'ticket_expired'] as const;
+export const connectErrorCodeSchema = z.enum(CONNECT_ERROR_CODES);
+export type ConnectErrorCode = z.infer<typeof connectErrorCodeSchema>;
+
 /** The default of an exhaustive `switch` over a union: it compiles only when every member is handled. */
 export function assertNever(value: never): never {
   throw new Error(`Unhandled member: ${JSON.stringify(value)}`);
