@@ -267,7 +267,7 @@ try {
           c.once('connect', () => resolve());
           c.once('connect_error', reject);
         });
-        const ack = await c.emitWithAck('job:watch', { jobId: job!.id });
+        const ack = await c.emitWithAck('job:watch', { type: 'job:watch', jobId: job!.id });
         if (!ack.ok) throw new Error('watch refused');
         c.on('job:progress', (e) => latencies.push(Date.now() - Number(e.message)));
       }),

@@ -203,7 +203,9 @@ describe('job service across real processes: truthful progress, recovery from SI
       times.set(e.jobId, [...(times.get(e.jobId) ?? []), Date.now()]);
     });
     watcher.on('job:finished', (e) => of(e.jobId).finished.push(e));
-    expect(await watcher.emitWithAck('project:watch', { projectId })).toMatchObject({ ok: true });
+    expect(await watcher.emitWithAck('project:watch', { type: 'project:watch', projectId })).toMatchObject({
+      ok: true,
+    });
   }, 120_000);
   afterAll(async () => {
     watcher?.close();

@@ -119,7 +119,7 @@ describe('jobs across real processes: API → queue → worker → Socket.IO wat
     });
     expect(created.status).toBe(202);
     const jobId = created.body.job.id;
-    const ack = await watcher.emitWithAck('job:watch', { jobId });
+    const ack = await watcher.emitWithAck('job:watch', { type: 'job:watch', jobId });
     expect(ack).toMatchObject({ ok: true, job: { id: jobId, projectId: project.id } });
 
     const deadline = Date.now() + 60_000;
@@ -135,7 +135,7 @@ describe('jobs across real processes: API → queue → worker → Socket.IO wat
 
     // Joining late: the ack carries the finished state from Postgres, outputs included.
     const late = await connect(owner.accessToken, project.id);
-    const lateAck = await late.emitWithAck('job:watch', { jobId });
+    const lateAck = await late.emitWithAck('job:watch', { type: 'job:watch', jobId });
     expect(lateAck).toMatchObject({ ok: true, job: { status: 'completed', progress: { progress: 100 } } });
 
     // The HTTP view agrees: steps, cost estimate vs actual.
@@ -153,7 +153,7 @@ describe('jobs across real processes: API → queue → worker → Socket.IO wat
 
     // A non-member can neither watch, read, cancel nor create jobs in the project.
     const stranger = await connect(outsider.accessToken, theirs.id);
-    expect(await stranger.emitWithAck('job:watch', { jobId })).toMatchObject({
+    expect(await stranger.emitWithAck('job:watch', { type: 'job:watch', jobId })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { projectEventSchema } from '@clapboard/shared/events';
 import { estimatePlan, planJob } from '@clapboard/shared/job-plan';
 import { QUEUE_NAMES } from '@clapboard/shared/jobs';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -8,6 +9,7 @@ import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './harness';
+import { listenToProject } from './project-events';
 import { ACTORS, type Actor, type Cast, createCast } from './support-members';
 
 const assetId = '00000000-0000-4000-8000-0000000000aa';
@@ -227,6 +229,55 @@ describe('jobs API against real Postgres and Redis', () => {
       expect((await post(`/api/v1/jobs/${job.id}/cancel`, 'editor')).status).toBe(202); // idempotent
     } finally {
       await queue.close();
+    }
+  });
+
+  it('announces job:created on submit (not on a replay) and job:updated on priority and cancel', async () => {
+    const listener = await listenToProject(h, cast.projectId, ['job:created', 'job:updated']);
+    try {
+      const submit = () =>
+        post(`/api/v1/projects/${cast.projectId}/jobs`, 'editor', derive, { 'idempotency-key': 'announce' });
+      const { job } = (await (await submit()).json()) as { job: { id: string } };
+      const ofJob = (e: { type: string; payload: unknown }) =>
+        (e.payload as { job: { id: string } }).job.id === job.id;
+      const created = await listener.waitFor('job:created', ofJob);
+      // What was sent is a member of the shared union, as the web client parses it.
+      expect(projectEventSchema.parse(created)).toMatchObject({
+        type: 'job:created',
+        projectId: cast.projectId,
+        payload: { job: { id: job.id, status: 'queued', type: 'assets.derive' } },
+      });
+      const patched = await h.app.request(`/api/v1/jobs/${job.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', ...cast.headers('editor') },
+        body: JSON.stringify({ priority: 2 }),
+      });
+      expect(patched.status).toBe(200);
+      const reprioritised = await listener.waitFor('job:updated', ofJob);
+      expect(projectEventSchema.parse(reprioritised).payload).toMatchObject({
+        job: { id: job.id, priority: 2 },
+      });
+      expect((await post(`/api/v1/jobs/${job.id}/cancel`, 'editor')).status).toBe(202);
+      const cancelled = await listener.waitFor(
+        'job:updated',
+        (e) => ofJob(e) && (e.payload as { job: { status: string } }).job.status === 'cancelled',
+      );
+      expect(projectEventSchema.parse(cancelled).type).toBe('job:updated');
+      // The replay of the same submission is no new job: no second job:created (the next
+      // job:updated, sent after the replay, has arrived, so anything sent before it has too).
+      expect((await submit()).headers.get('idempotent-replayed')).toBe('true');
+      await h.app.request(`/api/v1/jobs/${job.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', ...cast.headers('editor') },
+        body: JSON.stringify({ priority: 3 }),
+      });
+      await listener.waitFor(
+        'job:updated',
+        (e) => ofJob(e) && (e.payload as { job: { priority: number } }).job.priority === 3,
+      );
+      expect(listener.events.filter((e) => e.name === 'job:created' && ofJob(e.event))).toHaveLength(1);
+    } finally {
+      await listener.close();
     }
   });
 

@@ -3,12 +3,14 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createS3BlobStore } from '@clapboard/server/storage';
 import type { Asset, ResumableUpload } from '@clapboard/shared/api';
+import { projectEventSchema } from '@clapboard/shared/events';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredUploads } from '../src/uploads/sweep-expired-uploads';
 import { addMember, auth, createProject, registerUser, type TestUser } from './fixtures';
 import { createHarness, type Harness } from './harness';
 import { type MediaFiles, makeMediaFiles } from './media-files';
+import { listenToProject } from './project-events';
 import { startTestS3, type TestS3 } from './s3-server';
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -264,6 +266,43 @@ describe('resumable uploads (tus 1.0)', () => {
     const [row] = await h.db
       .sql`select 1 from assets where project_id = ${projectId} and byte_size = ${fake.length}`;
     expect(row).toBeUndefined();
+  });
+
+  it('announces upload:settled on the project room: completed with its asset, deleted when refused', async () => {
+    const listener = await listenToProject(h, projectId, ['upload:settled']);
+    try {
+      const location = await createOk(owner, media.mp4.length);
+      const uploadId = location.split('/').pop()!;
+      const done = await patch(owner, location, 0, media.mp4);
+      expect(done.status).toBe(204);
+      const completed = await listener.waitFor(
+        'upload:settled',
+        (e) => e.type === 'upload:settled' && e.payload.uploadId === uploadId,
+      );
+      // What was sent is a member of the shared union, as the web client parses it.
+      expect(projectEventSchema.parse(completed)).toMatchObject({
+        type: 'upload:settled',
+        projectId,
+        payload: { uploadId, status: 'completed', assetId: done.headers.get('clapboard-asset-id') },
+      });
+
+      const fake = new Uint8Array(4096).fill(1);
+      fake.set(Buffer.from('\x00\x00\x00\x18ftypisom', 'latin1'));
+      const refusedAt = await createOk(owner, fake.length);
+      const refusedId = refusedAt.split('/').pop()!;
+      expect((await patch(owner, refusedAt, 0, fake)).status).toBe(422);
+      const refused = await listener.waitFor(
+        'upload:settled',
+        (e) => e.type === 'upload:settled' && e.payload.uploadId === refusedId,
+      );
+      expect(projectEventSchema.parse(refused).payload).toEqual({
+        uploadId: refusedId,
+        status: 'deleted',
+        assetId: null,
+      });
+    } finally {
+      await listener.close();
+    }
   });
 
   it('limits unfinished uploads per user (429) and lets a cancelled one make room', async () => {

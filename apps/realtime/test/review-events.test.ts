@@ -5,7 +5,13 @@ import { createNotifications } from '@clapboard/server/notifications';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { hashSceneContent, sceneReviewContents } from '@clapboard/server/review';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
-import type { ClientToServerEvents, ProjectEvent, ServerToClientEvents } from '@clapboard/shared/events';
+import {
+  type ClientToServerEvents,
+  notificationEventSchema,
+  type ProjectEvent,
+  projectEventSchema,
+  type ServerToClientEvents,
+} from '@clapboard/shared/events';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeServer } from '../src/server';
@@ -76,7 +82,10 @@ describe('review events: inbox room and approvals going stale', () => {
       projectId: project,
       payload: { excerpt: 'hi' },
     });
-    expect(await received).toMatchObject({ kind: 'mention', payload: { excerpt: 'hi' } });
+    const notification = await received;
+    expect(notification).toMatchObject({ kind: 'mention', payload: { excerpt: 'hi' } });
+    // What the server sent is what the shared schema accepts, as the web client parses it.
+    expect(notificationEventSchema.parse(notification)).toEqual(notification);
     // Bob's room got nothing: a later event to Bob arrives first and alone.
     const bobNext = new Promise((r) => b.once('notification:new', r));
     await createNotifications(db.sql, emitter, {
@@ -115,7 +124,9 @@ describe('review events: inbox room and approvals going stale', () => {
       returning id`;
 
     const watcher = await open(reviewer, project);
-    expect((await watcher.emitWithAck('project:watch', { projectId: project })).ok).toBe(true);
+    expect(
+      (await watcher.emitWithAck('project:watch', { type: 'project:watch', projectId: project })).ok,
+    ).toBe(true);
     const events: ProjectEvent[] = [];
     watcher.on('approval:changed', (e) => events.push(e));
 
@@ -138,5 +149,6 @@ describe('review events: inbox room and approvals going stale', () => {
     text.delete(at, ', dear'.length);
     await waitFor(() => events.length > 1, 10_000, 'approval fresh again');
     expect(events[1]).toMatchObject({ payload: { sceneId: 'hall', reason: 'fresh' } });
+    for (const e of events) expect(projectEventSchema.parse(e)).toEqual(e);
   });
 });

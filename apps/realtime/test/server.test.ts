@@ -2,6 +2,7 @@ import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
 import { signTicket } from '@clapboard/server/tickets';
+import { type ConnectErrorCode, connectErrorCodeSchema } from '@clapboard/shared/events';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRealtimeServer, type RealtimeServer } from '../src/server';
@@ -49,14 +50,20 @@ describe('realtime server', () => {
   });
 
   const attempt = (auth: Record<string, unknown>) =>
-    new Promise<{ ok: true; socket: Socket } | { ok: false; message: string }>((resolve) => {
-      const socket = connect(base, { auth, transports: ['websocket'], reconnection: false });
-      socket.once('connect', () => resolve({ ok: true, socket }));
-      socket.once('connect_error', (err) => {
-        socket.close();
-        resolve({ ok: false, message: err.message });
-      });
-    });
+    new Promise<{ ok: true; socket: Socket } | { ok: false; message: string; code: ConnectErrorCode }>(
+      (resolve) => {
+        const socket = connect(base, { auth, transports: ['websocket'], reconnection: false });
+        socket.once('connect', () => resolve({ ok: true, socket }));
+        socket.once('connect_error', (err) => {
+          socket.close();
+          // The code is one of the closed list both ends share.
+          const code = connectErrorCodeSchema.parse(
+            (err as Error & { data?: { code?: unknown } }).data?.code,
+          );
+          resolve({ ok: false, message: err.message, code });
+        });
+      },
+    );
 
   it('accepts a Socket.IO handshake with a valid ticket', async () => {
     const { ticket } = await signTicket(secret, claims);
@@ -66,10 +73,18 @@ describe('realtime server', () => {
   });
 
   it('refuses a missing, forged or expired ticket with its reason', async () => {
-    expect(await attempt({})).toEqual({ ok: false, message: 'unauthorized' });
+    expect(await attempt({})).toEqual({ ok: false, message: 'unauthorized', code: 'unauthorized' });
     const { ticket: forged } = await signTicket('some-other-secret-0123456789-0123456789', claims);
-    expect(await attempt({ ticket: forged })).toEqual({ ok: false, message: 'unauthorized' });
+    expect(await attempt({ ticket: forged })).toEqual({
+      ok: false,
+      message: 'unauthorized',
+      code: 'unauthorized',
+    });
     const { ticket: expired } = await signTicket(secret, claims, -5);
-    expect(await attempt({ ticket: expired })).toEqual({ ok: false, message: 'ticket_expired' });
+    expect(await attempt({ ticket: expired })).toEqual({
+      ok: false,
+      message: 'ticket_expired',
+      code: 'ticket_expired',
+    });
   });
 });

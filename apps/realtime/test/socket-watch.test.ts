@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
-import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
-import { jobRoom, projectRoom } from '@clapboard/shared/events';
+import {
+  type ClientToServerEvents,
+  jobRoom,
+  jobWatchAckSchema,
+  projectRoom,
+  projectWatchAckSchema,
+  type ServerToClientEvents,
+} from '@clapboard/shared/events';
 import type { JobProgress } from '@clapboard/shared/jobs';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +72,8 @@ describe('Socket.IO job and project rooms', () => {
     await db.sql`insert into jobs (id, project_id, type, status, progress, started_at)
       values (${jobId}, ${project}, 'render.video', 'running', ${db.sql.json(progress)}, now())`;
     const socket = await open(owner, project);
-    const ack = await socket.emitWithAck('job:watch', { jobId });
+    // The acknowledgement the server sends is what the shared schema accepts (the client parses it).
+    const ack = jobWatchAckSchema.parse(await socket.emitWithAck('job:watch', { type: 'job:watch', jobId }));
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     expect(ack.job).toMatchObject({ id: jobId, projectId: project, status: 'running', progress });
@@ -82,20 +89,55 @@ describe('Socket.IO job and project rooms', () => {
     const own = await createProject(db.sql, { [stranger]: 'owner' });
     const jobId = await insertJob(project, null);
     const socket = await open(stranger, own);
-    expect(await socket.emitWithAck('job:watch', { jobId })).toMatchObject({
+    expect(await socket.emitWithAck('job:watch', { type: 'job:watch', jobId })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
-    expect(await socket.emitWithAck('project:watch', { projectId: project })).toMatchObject({
+    expect(
+      await socket.emitWithAck('project:watch', { type: 'project:watch', projectId: project }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
-    expect(await socket.emitWithAck('job:watch', { jobId: 'nope' })).toMatchObject({ ok: false });
+    expect(await socket.emitWithAck('job:watch', { type: 'job:watch', jobId: 'nope' })).toMatchObject({
+      ok: false,
+    });
     expect(roomHas(jobRoom(jobId), socket.id!)).toBe(false);
-    expect(await socket.emitWithAck('project:watch', { projectId: own })).toEqual({
+    expect(await socket.emitWithAck('project:watch', { type: 'project:watch', projectId: own })).toEqual({
       ok: true,
       projectId: own,
     });
+  });
+
+  it('acknowledges a request that is not a member of the union with validation_failed and joins nothing', async () => {
+    const user = await createUser(db.sql);
+    const projectId = await createProject(db.sql, { [user]: 'owner' });
+    const socket = await open(user, projectId);
+    const raw = socket.emitWithAck.bind(socket) as (name: string, body: unknown) => Promise<unknown>;
+    const refused = { ok: false, error: { code: 'validation_failed', message: 'The request is not valid.' } };
+    // No `type`; a `type` other than the event's name; an unknown event; a malformed id.
+    for (const [name, body] of [
+      ['project:watch', { projectId }],
+      ['project:watch', { type: 'job:watch', jobId: projectId }],
+      ['job:watch', { type: 'project:watch', projectId }],
+      ['project:watch', { type: 'project:watch', projectId: 'nope' }],
+    ] as const) {
+      const ack = await raw(name, body);
+      expect(ack).toEqual(refused);
+      // The refusal is a member of the shared ack union, with a code from its closed set.
+      expect(projectWatchAckSchema.parse(ack)).toEqual(refused);
+    }
+    expect(roomHas(projectRoom(projectId), socket.id!)).toBe(false);
+    // An event that is no request at all gets no handler (the client's ack would never be called).
+    (socket.emit as (name: string, body: unknown) => void)('project:delete', {
+      type: 'project:delete',
+      projectId,
+    });
+    expect(
+      projectWatchAckSchema.parse(
+        await socket.emitWithAck('project:watch', { type: 'project:watch', projectId }),
+      ),
+    ).toEqual({ ok: true, projectId });
   });
 
   it('a removed member leaves the project and job rooms within a second', async () => {
@@ -103,10 +145,14 @@ describe('Socket.IO job and project rooms', () => {
     const project = await createProject(db.sql, { [owner]: 'owner', [viewer]: 'viewer' });
     const jobId = await insertJob(project, null);
     const socket = await open(viewer, project);
-    expect((await socket.emitWithAck('project:watch', { projectId: project })).ok).toBe(true);
-    expect((await socket.emitWithAck('job:watch', { jobId })).ok).toBe(true);
+    expect(
+      (await socket.emitWithAck('project:watch', { type: 'project:watch', projectId: project })).ok,
+    ).toBe(true);
+    expect((await socket.emitWithAck('job:watch', { type: 'job:watch', jobId })).ok).toBe(true);
     const ownerSocket = await open(owner, project);
-    expect((await ownerSocket.emitWithAck('project:watch', { projectId: project })).ok).toBe(true);
+    expect(
+      (await ownerSocket.emitWithAck('project:watch', { type: 'project:watch', projectId: project })).ok,
+    ).toBe(true);
     const t0 = Date.now();
     await db.sql`delete from project_members where project_id = ${project} and user_id = ${viewer}`;
     await waitFor(
@@ -131,7 +177,9 @@ describe('Socket.IO job and project rooms', () => {
     });
     expect(await reason).toBe('transport close');
     // The other connection still works: a real round trip.
-    expect(await small.emitWithAck('project:watch', { projectId })).toMatchObject({ ok: true });
+    expect(await small.emitWithAck('project:watch', { type: 'project:watch', projectId })).toMatchObject({
+      ok: true,
+    });
     expect(small.connected).toBe(true);
   });
 });

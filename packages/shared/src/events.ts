@@ -1,22 +1,78 @@
 import { z } from 'zod';
 import { lectureSchema } from './highlights';
-import { budgetFiguresSchema, type Job, type JobFinished, type JobProgress, jobSchema } from './jobs';
+import { budgetFiguresSchema, type JobFinished, type JobProgress, jobSchema } from './jobs';
 import { consentSchema, lessonSchema } from './lessons';
 import { commentSchema, notificationKindSchema } from './review';
 import { safeText } from './text';
-
-export const jobWatchSchema = z.object({ jobId: safeText().uuid() });
-export const projectWatchSchema = z.object({ projectId: safeText().uuid() });
 
 /** Why a watch was refused: a closed list both ends compile against. */
 export const WATCH_ERROR_CODES = ['not_found', 'validation_failed', 'internal'] as const;
 export const watchErrorCodeSchema = z.enum(WATCH_ERROR_CODES);
 export type WatchErrorCode = z.infer<typeof watchErrorCodeSchema>;
 
-/** Acknowledgement of a watch: the current state from Postgres, so a late joiner never shows stale data. */
-export type WatchAck<T> =
-  | ({ ok: true } & T)
-  | { ok: false; error: { code: WatchErrorCode; message: string } };
+// ---------- Client → server ----------
+
+/**
+ * Every request a client sends: a union tagged by `type`, which is also its Socket.IO event name
+ * (the body repeats it, so a body sent under another name is refused). The realtime server parses
+ * each with this schema and handles it in one exhaustive `switch`.
+ */
+export const clientRequestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job:watch'), jobId: safeText().uuid() }),
+  z.object({ type: z.literal('job:unwatch'), jobId: safeText().uuid() }),
+  z.object({ type: z.literal('project:watch'), projectId: safeText().uuid() }),
+  z.object({ type: z.literal('project:unwatch'), projectId: safeText().uuid() }),
+]);
+export type ClientRequest = z.infer<typeof clientRequestSchema>;
+export type ClientRequestType = ClientRequest['type'];
+export type ClientRequestOf<T extends ClientRequestType> = Extract<ClientRequest, { type: T }>;
+export const CLIENT_REQUEST_TYPES: readonly ClientRequestType[] = clientRequestSchema.options.map(
+  (o) => o.shape.type.value,
+);
+
+/** The request `body` that arrived as Socket.IO event `name`; `null` when it is not that request. */
+export function parseClientRequest(name: string, body: unknown): ClientRequest | null {
+  const parsed = clientRequestSchema.safeParse(body);
+  return parsed.success && parsed.data.type === name ? parsed.data : null;
+}
+
+const watchRefusalSchema = z.object({
+  ok: z.literal(false),
+  error: z.object({ code: watchErrorCodeSchema, message: safeText().max(500) }),
+});
+export type WatchRefusal = z.infer<typeof watchRefusalSchema>;
+
+/** Acknowledgement of `job:watch`: the job's current state from Postgres, so a late joiner never shows stale data. */
+export const jobWatchAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), job: jobSchema }),
+  watchRefusalSchema,
+]);
+export type JobWatchAck = z.infer<typeof jobWatchAckSchema>;
+
+/** Acknowledgement of `project:watch`. */
+export const projectWatchAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), projectId: safeText().uuid() }),
+  watchRefusalSchema,
+]);
+export type ProjectWatchAck = z.infer<typeof projectWatchAckSchema>;
+
+/** Which requests are acknowledged, and with what; an unwatch is not. */
+export interface ClientRequestAcks {
+  'job:watch': JobWatchAck;
+  'project:watch': ProjectWatchAck;
+}
+
+/** Why the Socket.IO handshake was refused: `connect_error`'s `data.code`. */
+export const CONNECT_ERROR_CODES = ['unauthorized', 'ticket_expired'] as const;
+export const connectErrorCodeSchema = z.enum(CONNECT_ERROR_CODES);
+export type ConnectErrorCode = z.infer<typeof connectErrorCodeSchema>;
+
+/** The default of an exhaustive `switch` over a union: it compiles only when every member is handled. */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled member: ${JSON.stringify(value)}`);
+}
+
+// ---------- Server → client ----------
 
 const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.object({ projectId: safeText().uuid(), type: z.literal(type), payload, at: safeText().max(64) });
@@ -27,6 +83,18 @@ const approvalChange = z.object({
   /** `decided`: someone approved or asked for changes; `stale`/`fresh`: the approved content changed or came back. */
   reason: z.enum(['decided', 'stale', 'fresh']),
 });
+
+/**
+ * A resumable upload stopped assembling: `completed` (`assetId` names the new asset), `open`
+ * (assembling failed; the chunks are kept and a zero-byte PATCH at the end tries again) or
+ * `deleted` (the file was refused and removed with its bytes).
+ */
+export const uploadSettledPayloadSchema = z.object({
+  uploadId: safeText().uuid(),
+  status: z.enum(['completed', 'open', 'deleted']),
+  assetId: safeText().uuid().nullable(),
+});
+export type UploadSettledPayload = z.infer<typeof uploadSettledPayloadSchema>;
 
 /**
  * Every project-level event, to `project:<id>`: a union tagged by `type`, which is also its
@@ -49,6 +117,11 @@ export const projectEventSchema = z.discriminatedUnion('type', [
   envelope('lecture:updated', z.object({ lecture: lectureSchema })),
   envelope('lecture:deleted', z.object({ lecture: lectureSchema })),
   envelope('consent:changed', z.object({ consent: consentSchema, change: z.enum(['recorded', 'revoked']) })),
+  envelope('upload:settled', uploadSettledPayloadSchema),
+  /** A job was submitted (its record as `GET /jobs/:id` answers). */
+  envelope('job:created', z.object({ job: jobSchema })),
+  /** A job was retried, re-prioritised or asked to cancel (its progress and end have their own events). */
+  envelope('job:updated', z.object({ job: jobSchema })),
 ]);
 export type ProjectEvent = z.infer<typeof projectEventSchema>;
 export type ProjectEventType = ProjectEvent['type'];
@@ -74,18 +147,15 @@ export type NotificationEvent = z.infer<typeof notificationEventSchema>;
 export type ServerToClientEvents = ProjectEventHandlers & {
   'job:progress': (event: JobProgress) => void;
   'job:finished': (event: JobFinished) => void;
-  'job:created': (event: { projectId: string; job: Job }) => void;
-  'job:updated': (event: { projectId: string; job: Job }) => void;
   'notification:new': (event: NotificationEvent) => void;
 };
 
-/** Events a client sends; each acknowledges with the current state or an error. */
-export interface ClientToServerEvents {
-  'job:watch': (req: { jobId: string }, ack: (res: WatchAck<{ job: Job }>) => void) => void;
-  'job:unwatch': (req: { jobId: string }) => void;
-  'project:watch': (req: { projectId: string }, ack: (res: WatchAck<{ projectId: string }>) => void) => void;
-  'project:unwatch': (req: { projectId: string }) => void;
-}
+/** Socket.IO's map of what a client sends, derived from the request union and its acks. */
+export type ClientToServerEvents = {
+  [T in ClientRequestType]: T extends keyof ClientRequestAcks
+    ? (req: ClientRequestOf<T>, ack: (res: ClientRequestAcks[T]) => void) => void
+    : (req: ClientRequestOf<T>) => void;
+};
 
 export const jobRoom = (jobId: string) => `job:${jobId}`;
 export const projectRoom = (projectId: string) => `project:${projectId}`;

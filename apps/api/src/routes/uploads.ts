@@ -156,6 +156,7 @@ export function uploadRoutes(
     | 'peerAddress'
     | 'trustProxy'
     | 'uploadLimits'
+    | 'emitter'
   > & {
     resumableLimits?: Partial<ResumableLimits>;
   },

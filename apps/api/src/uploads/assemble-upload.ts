@@ -1,6 +1,8 @@
 import { assetKeys } from '@clapboard/server/assets';
 import type { Sql } from '@clapboard/server/db';
+import { emitProjectEvent, type JobEmitter } from '@clapboard/server/jobs';
 import type { BlobStore } from '@clapboard/server/storage';
+import type { UploadSettledPayload } from '@clapboard/shared/events';
 import type { AssetRow } from '../assets/asset-view';
 import { finishUpload } from '../assets/finish-upload';
 import { storeUpload } from '../assets/store-upload';
@@ -15,6 +17,8 @@ export interface AssembleDeps {
   sql: Sql;
   blobStore: BlobStore;
   probe: MediaProbe;
+  /** Announces `upload:settled` on the project room, so a client whose last PATCH was cut waits for it. */
+  emitter?: JobEmitter;
 }
 
 /**
@@ -73,11 +77,29 @@ export async function assembleUpload(
       where id = ${upload.id}`;
     await Promise.all(chunks.map((c) => store.delete(c.storage_key)));
     await sql`delete from upload_chunks where upload_id = ${upload.id}`;
+    settled(deps, upload, { status: 'completed', assetId });
     return row;
   } catch (err) {
     await Promise.allSettled([store.delete(key), store.delete(thumbKey)]);
-    if (err instanceof HttpError && err.status < 500) await deleteUpload(sql, store, upload.id);
+    const refused = err instanceof HttpError && err.status < 500;
+    if (refused) await deleteUpload(sql, store, upload.id);
     else await sql`update uploads set status = 'open', updated_at = now() where id = ${upload.id}`;
+    settled(deps, upload, { status: refused ? 'deleted' : 'open', assetId: null });
     throw err;
   }
+}
+
+/** `upload:settled` to the project room, once the upload's row says how assembling ended. */
+function settled(
+  deps: AssembleDeps,
+  upload: UploadRow,
+  outcome: Omit<UploadSettledPayload, 'uploadId'>,
+): void {
+  if (!deps.emitter) return;
+  emitProjectEvent(deps.emitter, {
+    projectId: upload.project_id,
+    type: 'upload:settled',
+    payload: { uploadId: upload.id, ...outcome },
+    at: new Date().toISOString(),
+  });
 }

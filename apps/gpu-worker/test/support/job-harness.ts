@@ -19,7 +19,9 @@ import {
   type JobFinished,
   type JobProgress,
   type JobType,
+  jobFinishedSchema,
   jobPayloadSchemas,
+  jobProgressSchema,
 } from '@clapboard/shared/jobs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
@@ -129,11 +131,12 @@ export async function createJobHarness(): Promise<JobHarness> {
       sockets.push(socket);
       const progress: JobProgress[] = [];
       const finished: JobFinished[] = [];
-      socket.on('job:progress' as never, (e: JobProgress) => {
-        progress.push(e);
+      // Parsed as the web client parses them: an event off the shared schema fails the run.
+      socket.on('job:progress' as never, (e: unknown) => {
+        progress.push(jobProgressSchema.parse(e));
       });
-      socket.on('job:finished' as never, (e: JobFinished) => {
-        finished.push(e);
+      socket.on('job:finished' as never, (e: unknown) => {
+        finished.push(jobFinishedSchema.parse(e));
       });
       await new Promise<void>((r) => socket.emit('watch', jobId, () => r()));
       return { progress, finished, socket };

@@ -4,7 +4,7 @@ import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
 import { isSessionRevoked } from '@clapboard/server/sessions';
 import { verifyTicket } from '@clapboard/server/tickets';
-import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
+import type { ClientToServerEvents, ConnectErrorCode, ServerToClientEvents } from '@clapboard/shared/events';
 import type { TicketClaims } from '@clapboard/shared/tickets';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
@@ -58,19 +58,10 @@ export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
   io.use(async (socket, next) => {
     const ticket = (socket.handshake.auth as { ticket?: unknown })?.ticket;
     const verdict = await verifyTicket(deps.jwtSecret, typeof ticket === 'string' ? ticket : undefined);
-    if (!verdict.ok) {
-      const err = new Error(verdict.reason === 'expired' ? 'ticket_expired' : 'unauthorized') as Error & {
-        data?: unknown;
-      };
-      err.data = { code: verdict.reason === 'expired' ? 'ticket_expired' : 'unauthorized' };
-      return next(err);
-    }
+    if (!verdict.ok) return next(refusal(verdict.reason === 'expired' ? 'ticket_expired' : 'unauthorized'));
     const sid = verdict.claims.sessionId;
-    if (sid && (await isSessionRevoked(deps.redis, deps.redisPrefix ?? 'clapboard', sid))) {
-      const err = new Error('unauthorized') as Error & { data?: unknown };
-      err.data = { code: 'unauthorized' };
-      return next(err);
-    }
+    if (sid && (await isSessionRevoked(deps.redis, deps.redisPrefix ?? 'clapboard', sid)))
+      return next(refusal('unauthorized'));
     socket.data.claims = verdict.claims;
     socket.data.watching = new Map();
     next();
@@ -80,4 +71,9 @@ export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
     sub.disconnect();
   });
   return io;
+}
+
+/** A handshake refusal: the client reads its code from `connect_error`'s `data`. */
+function refusal(code: ConnectErrorCode): Error & { data: { code: ConnectErrorCode } } {
+  return Object.assign(new Error(code), { data: { code } });
 }

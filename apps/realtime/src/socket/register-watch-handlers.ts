@@ -2,20 +2,35 @@ import type { Sql } from '@clapboard/server/db';
 import { type JobRow, rowToJob } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
 import {
+  assertNever,
+  CLIENT_REQUEST_TYPES,
+  type ClientRequest,
+  type ClientRequestOf,
+  type JobWatchAck,
   jobRoom,
-  jobWatchSchema,
+  type ProjectWatchAck,
+  parseClientRequest,
   projectRoom,
-  projectWatchSchema,
   userRoom,
   type WatchErrorCode,
+  type WatchRefusal,
 } from '@clapboard/shared/events';
 import { can } from '@clapboard/shared/permissions';
 import type { Role } from '@clapboard/shared/roles';
 import type { RealtimeIo, RealtimeSocket } from './create-socket-server';
 
-const refused = (code: WatchErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
+const refused = (code: WatchErrorCode, message: string): WatchRefusal => ({
+  ok: false,
+  error: { code, message },
+});
 const notFound = refused('not_found', 'Not found.');
 const badRequest = refused('validation_failed', 'The request is not valid.');
+const internal = refused('internal', 'Try again.');
+
+interface WatchDeps {
+  sql: Sql;
+  log: Logger;
+}
 
 /**
  * `job:watch` / `project:watch`: join the room only after Postgres says the user is a member of the
@@ -24,59 +39,91 @@ const badRequest = refused('validation_failed', 'The request is not valid.');
  * `not_found`, so existence never leaks. Each socket remembers which project a room belongs to, so
  * a removed member is taken out of every room of that project. Every socket also joins its user's
  * `user:<id>` room for the inbox.
+ *
+ * Every request is parsed against the shared `clientRequestSchema` (its `type` must be the event's
+ * name) and handled by one exhaustive `switch`; an unparseable one is acknowledged
+ * `validation_failed` when it asked for an acknowledgement, and otherwise ignored.
  */
-export function registerWatchHandlers(io: RealtimeIo, deps: { sql: Sql; log: Logger }): void {
+export function registerWatchHandlers(io: RealtimeIo, deps: WatchDeps): void {
   io.on('connection', (socket) => {
     // Everyone hears their own inbox (`notification:new`) on whichever project page they have open.
     void socket.join(userRoom(socket.data.claims.userId));
-    socket.on('job:watch', async (req, ack) => {
-      if (typeof ack !== 'function') return;
-      const parsed = jobWatchSchema.safeParse(req);
-      if (!parsed.success) return ack(badRequest);
-      try {
-        const [row] = await deps.sql<(JobRow & { member_role: Role })[]>`
-          select j.*, m.role as member_role from jobs j
-          join projects p on p.id = j.project_id and p.deleted_at is null
-          join project_members m on m.project_id = j.project_id and m.user_id = ${socket.data.claims.userId}
-          where j.id = ${parsed.data.jobId}`;
-        if (!row || !can(row.member_role, 'jobs:read')) return ack(notFound);
-        const room = jobRoom(row.id);
-        await socket.join(room);
-        socket.data.watching.set(room, row.project_id);
-        ack({ ok: true, job: rowToJob(row) });
-      } catch (err) {
-        deps.log.error({ err }, 'job:watch failed');
-        ack(refused('internal', 'Try again.'));
-      }
-    });
-    socket.on('project:watch', async (req, ack) => {
-      if (typeof ack !== 'function') return;
-      const parsed = projectWatchSchema.safeParse(req);
-      if (!parsed.success) return ack(badRequest);
-      const { projectId } = parsed.data;
-      try {
-        const [row] = await deps.sql<{ role: Role }[]>`
-          select m.role from project_members m join projects p on p.id = m.project_id and p.deleted_at is null
-          where m.project_id = ${projectId} and m.user_id = ${socket.data.claims.userId}`;
-        if (!row || !can(row.role, 'project:read')) return ack(notFound);
-        const room = projectRoom(projectId);
-        await socket.join(room);
-        socket.data.watching.set(room, projectId);
-        ack({ ok: true, projectId });
-      } catch (err) {
-        deps.log.error({ err }, 'project:watch failed');
-        ack(refused('internal', 'Try again.'));
-      }
-    });
-    socket.on('job:unwatch', (req) => {
-      const parsed = jobWatchSchema.safeParse(req);
-      if (parsed.success) leave(socket, jobRoom(parsed.data.jobId));
-    });
-    socket.on('project:unwatch', (req) => {
-      const parsed = projectWatchSchema.safeParse(req);
-      if (parsed.success) leave(socket, projectRoom(parsed.data.projectId));
-    });
+    // One listener per request type; the typed map cannot pair a loop variable with its handler.
+    const on = socket.on.bind(socket) as (name: string, fn: (body: unknown, ack?: unknown) => void) => void;
+    for (const name of CLIENT_REQUEST_TYPES)
+      on(name, (body, ack) => {
+        const reply = typeof ack === 'function' ? (ack as (res: unknown) => void) : undefined;
+        const req = parseClientRequest(name, body);
+        if (!req) return reply?.(badRequest);
+        void handleRequest(socket, deps, req, reply);
+      });
   });
+}
+
+async function handleRequest(
+  socket: RealtimeSocket,
+  deps: WatchDeps,
+  req: ClientRequest,
+  reply: ((res: JobWatchAck | ProjectWatchAck) => void) | undefined,
+): Promise<void> {
+  switch (req.type) {
+    // A watch that cannot be acknowledged is ignored: the ack is how the client gets the state.
+    case 'job:watch':
+      if (reply) reply(await watchJob(socket, deps, req));
+      return;
+    case 'project:watch':
+      if (reply) reply(await watchProject(socket, deps, req));
+      return;
+    case 'job:unwatch':
+      return leave(socket, jobRoom(req.jobId));
+    case 'project:unwatch':
+      return leave(socket, projectRoom(req.projectId));
+    default:
+      return assertNever(req);
+  }
+}
+
+async function watchJob(
+  socket: RealtimeSocket,
+  deps: WatchDeps,
+  req: ClientRequestOf<'job:watch'>,
+): Promise<JobWatchAck> {
+  try {
+    const [row] = await deps.sql<(JobRow & { member_role: Role })[]>`
+      select j.*, m.role as member_role from jobs j
+      join projects p on p.id = j.project_id and p.deleted_at is null
+      join project_members m on m.project_id = j.project_id and m.user_id = ${socket.data.claims.userId}
+      where j.id = ${req.jobId}`;
+    if (!row || !can(row.member_role, 'jobs:read')) return notFound;
+    const room = jobRoom(row.id);
+    await socket.join(room);
+    socket.data.watching.set(room, row.project_id);
+    return { ok: true, job: rowToJob(row) };
+  } catch (err) {
+    deps.log.error({ err }, 'job:watch failed');
+    return internal;
+  }
+}
+
+async function watchProject(
+  socket: RealtimeSocket,
+  deps: WatchDeps,
+  req: ClientRequestOf<'project:watch'>,
+): Promise<ProjectWatchAck> {
+  const { projectId } = req;
+  try {
+    const [row] = await deps.sql<{ role: Role }[]>`
+      select m.role from project_members m join projects p on p.id = m.project_id and p.deleted_at is null
+      where m.project_id = ${projectId} and m.user_id = ${socket.data.claims.userId}`;
+    if (!row || !can(row.role, 'project:read')) return notFound;
+    const room = projectRoom(projectId);
+    await socket.join(room);
+    socket.data.watching.set(room, projectId);
+    return { ok: true, projectId };
+  } catch (err) {
+    deps.log.error({ err }, 'project:watch failed');
+    return internal;
+  }
 }
 
 function leave(socket: RealtimeSocket, room: string): void {

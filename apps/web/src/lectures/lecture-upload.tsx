@@ -23,7 +23,7 @@ const titleOf = (name: string) => name.replace(/\.[^.]+$/, '').slice(0, LECTURE_
  * the video is an asset, the lecture is created and its steering map made in the document.
  */
 export function LectureUpload({ onCreated }: { onCreated: (lecture: Lecture) => void }) {
-  const { projectId, connection } = useProject();
+  const { projectId, connection, socket } = useProject();
   const canDerive = useCan('jobs:create');
   const [title, setTitle] = useState('');
   const [file, setFile] = useState<File | null>(null);
@@ -76,15 +76,20 @@ export function LectureUpload({ onCreated }: { onCreated: (lecture: Lecture) => 
     setError(null);
     setNote(null);
     setPhase('uploading');
-    handle.current = await startResumableUpload(projectId, file, {
-      onProgress: (bytes, total) => setSent({ bytes, total }),
-      onDone: (assetId) => void finish(assetId),
-      onError: (message) => {
-        setPhase('error');
-        setError(message);
+    handle.current = await startResumableUpload(
+      projectId,
+      file,
+      {
+        onProgress: (bytes, total) => setSent({ bytes, total }),
+        onDone: (assetId) => void finish(assetId),
+        onError: (message) => {
+          setPhase('error');
+          setError(message);
+        },
+        onResumed: () => setNote('Resuming your earlier upload of this file where it stopped.'),
       },
-      onResumed: () => setNote('Resuming your earlier upload of this file where it stopped.'),
-    });
+      socket,
+    );
   }
 
   return (

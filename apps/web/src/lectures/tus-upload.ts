@@ -2,6 +2,9 @@ import { resumableUploadSchema } from '@clapboard/shared/api';
 import { errorBodySchema } from '@clapboard/shared/errors';
 import { DetailedError, defaultOptions, Upload } from 'tus-js-client';
 import { accessTokenHeader, api, apiUrl, refreshSession } from '../lib/api-client';
+import type { EventSource } from '../lib/project-events';
+import type { ProjectSocket } from '../lib/project-socket';
+import { waitForAsset } from './wait-for-asset';
 
 /** Bytes per PATCH: small enough that a dropped connection costs little and progress is smooth. */
 export const TUS_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -42,24 +45,12 @@ export function forgetUpload(previous: PreviousUpload): Promise<void> {
   return defaultOptions.urlStorage.removeUpload(previous.urlStorageKey);
 }
 
-/** How often (every 2 s) to ask whether a complete upload is an asset yet: 15 minutes in all. */
-const ASSEMBLY_POLLS = 450;
-
-/** The asset a finished upload became, asking the API while it is still being assembled. */
-async function assetOf(uploadUrl: string, header: string | undefined): Promise<string> {
-  if (header) return header;
+/** The asset a finished upload became: named by the last PATCH, or awaited (see waitForAsset). */
+function assetOf(uploadUrl: string, header: string | undefined, socket: EventSource): Promise<string> {
+  if (header) return Promise.resolve(header);
   const path = new URL(uploadUrl, location.href).pathname.replace(/^\/api\/v1/, '');
-  // Joining and hashing 4 GiB takes minutes on a small server; a proxy may have cut the last PATCH.
-  for (let i = 0; i < ASSEMBLY_POLLS; i++) {
-    const upload = await api(path, resumableUploadSchema);
-    if (upload.assetId) return upload.assetId;
-    if (upload.status === 'open')
-      throw new Error('The upload finished but did not become an asset; upload it again.');
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  throw new Error(
-    'The upload is taking long to become an asset; look for it in the Assets tab in a few minutes.',
-  );
+  const uploadId = path.split('/').pop() ?? '';
+  return waitForAsset(uploadId, { socket, fetchUpload: () => api(path, resumableUploadSchema) });
 }
 
 /**
@@ -73,6 +64,8 @@ export async function startResumableUpload(
   projectId: string,
   file: File,
   cb: ResumableUploadCallbacks,
+  /** The project socket, on which the asset is announced when the last PATCH's answer was lost. */
+  socket: ProjectSocket,
 ): Promise<ResumableUploadHandle> {
   let failedAuth = false;
   const upload = new Upload(file, {
@@ -104,8 +97,10 @@ export async function startResumableUpload(
       failedAuth = false;
     },
     onSuccess: ({ lastResponse }) => {
-      assetOf(upload.url!, lastResponse.getHeader(ASSET_ID_HEADER)).then(cb.onDone, (e: Error) =>
-        cb.onError(e.message),
+      // Socket.IO's typed `on` does not accept a string name: parsing is what types the events.
+      assetOf(upload.url!, lastResponse.getHeader(ASSET_ID_HEADER), socket as unknown as EventSource).then(
+        cb.onDone,
+        (e: Error) => cb.onError(e.message),
       );
     },
     onError: (err) => cb.onError(errorMessage(err)),

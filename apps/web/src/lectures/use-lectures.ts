@@ -15,12 +15,11 @@ export function useLectures(projectId: string, socket: ProjectSocket) {
   const qc = useQueryClient();
   useEffect(() => {
     const refresh = () => void qc.invalidateQueries({ queryKey: lecturesKey(projectId) });
-    // lecture:* events are handled once for the project (lib/project-events); a new analysis job
-    // and a reconnect (events sent while away are lost) read the list again here.
-    const events = ['job:created', 'connect'] as const;
-    for (const e of events) socket.on(e, refresh);
+    // lecture:* and job:created are handled once for the project (lib/project-events); a reconnect
+    // (events sent while away are lost) reads the list again here.
+    socket.on('connect', refresh);
     return () => {
-      for (const e of events) socket.off(e, refresh);
+      socket.off('connect', refresh);
     };
   }, [socket, projectId, qc]);
   return useInfiniteQuery({

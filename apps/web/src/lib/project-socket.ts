@@ -26,7 +26,7 @@ export function openProjectSocket(projectId: string): ProjectSocket {
     transports: ['websocket'],
   });
   socket.on('connect', () => {
-    socket.emit('project:watch', { projectId }, () => {});
+    socket.emit('project:watch', { type: 'project:watch', projectId }, () => {});
   });
   socket.on('notification:new', (raw) => {
     if (notificationEventSchema.safeParse(raw).success) notifyInbox();

@@ -130,7 +130,7 @@ describe('useJobWatch', () => {
     const { result } = renderHook(() => useJobWatch(s, job({ status: 'completed' })), { wrapper });
     // Events on one connection arrive in order: had the hook emitted job:watch while rendering, the
     // server would see it before this marker.
-    s.emit('job:unwatch', { jobId: OTHER });
+    s.emit('job:unwatch', { type: 'job:unwatch', jobId: OTHER });
     await waitFor(() => expect(seen).toEqual([`unwatch ${OTHER}`]));
     expect(result.current.job.status).toBe('completed');
   });

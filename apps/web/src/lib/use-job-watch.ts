@@ -1,3 +1,4 @@
+import { jobWatchAckSchema } from '@clapboard/shared/events';
 import {
   type Job,
   type JobFinished,
@@ -47,8 +48,13 @@ export function useJobWatch(
   useEffect(() => {
     if (terminal) return;
     const watch = () =>
-      socket.emit('job:watch', { jobId }, (res) => {
-        if (res.ok) setState((s) => takeRecord(s, res.job));
+      socket.emit('job:watch', { type: 'job:watch', jobId }, (raw) => {
+        // Parsed like every event: a malformed acknowledgement changes nothing.
+        const res = jobWatchAckSchema.safeParse(raw);
+        if (res.success && res.data.ok) {
+          const job = res.data.job;
+          setState((s) => takeRecord(s, job));
+        }
       });
     const onProgress = (raw: JobProgress) => {
       const p = jobProgressSchema.safeParse(raw);
@@ -74,7 +80,7 @@ export function useJobWatch(
       socket.off('connect', watch);
       socket.off('job:progress', onProgress);
       socket.off('job:finished', onFinished_);
-      socket.emit('job:unwatch', { jobId });
+      socket.emit('job:unwatch', { type: 'job:unwatch', jobId });
     };
   }, [socket, jobId, terminal, qc]);
   return state;

@@ -52,10 +52,10 @@ function useProjectChannels(projectId: string, userId: string, name: string) {
 
 /**
  * Project events keep the cache fresh (each type says which queries it makes stale, see
- * lib/project-events) and background ones become toasts (budget warnings); jobs created or
- * updated elsewhere refresh the job lists.
+ * lib/project-events; jobs created or updated elsewhere refresh the job lists) and background ones
+ * become toasts (budget warnings).
  */
-function useProjectEvents(socket: ProjectSocket | undefined, projectId: string) {
+function useProjectEvents(socket: ProjectSocket | undefined) {
   const toasts = useToasts();
   const qc = useQueryClient();
   useEffect(() => {
@@ -64,15 +64,8 @@ function useProjectEvents(socket: ProjectSocket | undefined, projectId: string) 
       for (const queryKey of staleQueries(event)) void qc.invalidateQueries({ queryKey });
       if (event.type === 'budget:warning') toasts.push('warning', 'This project has passed its soft budget.');
     });
-    const onJob = () => void qc.invalidateQueries({ queryKey: ['jobs', projectId] });
-    socket.on('job:created', onJob);
-    socket.on('job:updated', onJob);
-    return () => {
-      stop();
-      socket.off('job:created', onJob);
-      socket.off('job:updated', onJob);
-    };
-  }, [socket, projectId, toasts, qc]);
+    return stop;
+  }, [socket, toasts, qc]);
 }
 
 /** The project workspace: title, role and the tab bar; the active tab renders below. */
@@ -84,7 +77,7 @@ export function WorkspaceLayout() {
     queryFn: () => api(`/projects/${projectId}`, projectSchema),
   });
   const channels = useProjectChannels(projectId, user!.id, user!.name);
-  useProjectEvents(channels?.socket, projectId);
+  useProjectEvents(channels?.socket);
   const value = useMemo(
     () => (channels ? { projectId, project: project.data, ...channels } : null),
     [channels, projectId, project.data],
