@@ -49,6 +49,10 @@ export const projectEventSchema = z.discriminatedUnion('type', [
   envelope('lecture:updated', z.object({ lecture: lectureSchema })),
   envelope('lecture:deleted', z.object({ lecture: lectureSchema })),
   envelope('consent:changed', z.object({ consent: consentSchema, change: z.enum(['recorded', 'revoked']) })),
+  /** A job was submitted (its record as `GET /jobs/:id` answers). */
+  envelope('job:created', z.object({ job: jobSchema })),
+  /** A job was retried, re-prioritised or asked to cancel (its progress and end have their own events). */
+  envelope('job:updated', z.object({ job: jobSchema })),
 ]);
 export type ProjectEvent = z.infer<typeof projectEventSchema>;
 export type ProjectEventType = ProjectEvent['type'];
@@ -74,8 +78,6 @@ export type NotificationEvent = z.infer<typeof notificationEventSchema>;
 export type ServerToClientEvents = ProjectEventHandlers & {
   'job:progress': (event: JobProgress) => void;
   'job:finished': (event: JobFinished) => void;
-  'job:created': (event: { projectId: string; job: Job }) => void;
-  'job:updated': (event: { projectId: string; job: Job }) => void;
   'notification:new': (event: NotificationEvent) => void;
 };
 

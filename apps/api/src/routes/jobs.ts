@@ -1,5 +1,6 @@
 import type { Sql } from '@clapboard/server/db';
 import {
+  announceJob,
   BudgetExceededError,
   type Capabilities,
   CapabilityMissingError,
@@ -464,7 +465,9 @@ export function jobRoutes(deps: JobRouteDeps) {
       if (removed || nodes.length === 0)
         await finishJob(deps.sql, deps.emitter, jobId, { status: 'cancelled' });
       const [after] = await deps.sql<JobRow[]>`select * from jobs where id = ${jobId}`;
-      return c.json({ job: rowToJob(after!) }, 202);
+      const job = rowToJob(after!);
+      announceJob(deps.emitter, 'job:updated', job);
+      return c.json({ job }, 202);
     },
   );
 
@@ -560,7 +563,9 @@ export function jobRoutes(deps: JobRouteDeps) {
           }
         }
       }
-      return c.json({ job: rowToJob(row!), stepsReprioritized: changed }, 200);
+      const job = rowToJob(row!);
+      announceJob(deps.emitter, 'job:updated', job);
+      return c.json({ job, stepsReprioritized: changed }, 200);
     },
   );
 

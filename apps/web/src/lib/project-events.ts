@@ -68,6 +68,12 @@ const STALE_QUERIES: StaleQueries = {
   'lecture:updated': (e) => [['lectures', e.projectId]],
   'lecture:deleted': (e) => [['lectures', e.projectId]],
   'consent:changed': (e) => [['consents', e.projectId]],
+  // A lecture names its newest analysis job, so a new job may change the lecture list too.
+  'job:created': (e) => [
+    ['jobs', e.projectId],
+    ['lectures', e.projectId],
+  ],
+  'job:updated': (e) => [['jobs', e.projectId]],
 };
 
 /** The cached queries `event` makes stale. */

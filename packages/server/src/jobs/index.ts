@@ -10,6 +10,7 @@ export {
   type JobCapabilities,
 } from './job-capabilities';
 export {
+  announceJob,
   createJobEmitter,
   DEFAULT_SOCKET_KEY,
   emitFinished,

@@ -1,5 +1,5 @@
 import { jobRoom, type ProjectEvent, projectRoom, type ServerToClientEvents } from '@clapboard/shared/events';
-import type { JobFinished, JobProgress } from '@clapboard/shared/jobs';
+import type { Job, JobFinished, JobProgress } from '@clapboard/shared/jobs';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 
@@ -32,4 +32,19 @@ export function emitProjectEvent(emitter: JobEmitter, event: ProjectEvent): void
     event.type,
     event,
   );
+}
+
+/** `job:created` (submitted) or `job:updated` (retried, re-prioritised, cancel asked) to `project:<id>`. */
+export function announceJob(
+  emitter: JobEmitter | undefined,
+  type: 'job:created' | 'job:updated',
+  job: Job,
+): void {
+  if (emitter)
+    emitProjectEvent(emitter, {
+      projectId: job.projectId,
+      type,
+      payload: { job },
+      at: new Date().toISOString(),
+    });
 }

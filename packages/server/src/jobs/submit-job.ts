@@ -4,7 +4,7 @@ import { JOB_CATALOG } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
 import { budgetFigures, unlimitedFigures } from './budget';
 import { buildFlow } from './flow-plan';
-import { emitProjectEvent, type JobEmitter } from './job-events';
+import { announceJob, emitProjectEvent, type JobEmitter } from './job-events';
 import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
 import { deleteUnqueuedJob, insertJob, insertUnlimitedJob, restartJob } from './job-store';
@@ -211,8 +211,10 @@ export async function submitJob(
     if (outcome.budgetWarning)
       warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, outcome.figures);
   }
+  const job = rowToJob(outcome.row);
+  if (!outcome.replayed) announceJob(emitter, 'job:created', job);
   return {
-    job: rowToJob(outcome.row),
+    job,
     replayed: outcome.replayed,
     figures: outcome.figures,
     warnings: outcome.warnings,
@@ -265,5 +267,7 @@ export async function retryJob(
   await enqueueRun(queues, outcome.row, planned, async () => {}).catch(() => {});
   if (outcome.warning)
     warnBudget(emitter, outcome.row.project_id, outcome.row.id, outcome.warning, outcome.figures);
-  return { job: rowToJob(outcome.row), figures: outcome.figures };
+  const job = rowToJob(outcome.row);
+  announceJob(emitter, 'job:updated', job);
+  return { job, figures: outcome.figures };
 }
