@@ -13,6 +13,7 @@ import { type MembershipWatch, watchMembership } from './membership/watch-member
 import { watchStaleApprovals } from './review/watch-stale-approvals';
 import { createSocketServer, type RealtimeIo } from './socket/create-socket-server';
 import { disconnectRevoked } from './socket/disconnect-revoked';
+import { registerDrawingHandlers } from './socket/register-drawing-handlers';
 import { leaveProjectRooms, registerWatchHandlers } from './socket/register-watch-handlers';
 import { DocRooms } from './yjs/doc-rooms';
 import { createRealtimeStats, type RealtimeStats } from './yjs/realtime-stats';
@@ -118,6 +119,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   });
   const io = createSocketServer({ ...deps, httpServer });
   registerWatchHandlers(io, deps);
+  registerDrawingHandlers(io);
   const redisPrefix = deps.redisPrefix ?? 'clapboard';
   const yjs = createYjsEndpoint({
     sql: deps.sql,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { lectureSchema } from './highlights';
 import { budgetFiguresSchema, type Job, type JobFinished, type JobProgress, jobSchema } from './jobs';
 import { consentSchema, lessonSchema } from './lessons';
-import { commentSchema, notificationKindSchema } from './review';
+import { commentSchema, drawingSchema, notificationKindSchema } from './review';
 import { safeText } from './text';
 
 export const jobWatchSchema = z.object({ jobId: safeText().uuid() });
@@ -29,6 +29,23 @@ const approvalChange = z.object({
 });
 
 /**
+ * A drawing in progress on a frame, before it is posted with a comment: `frame` names what is drawn
+ * on (`scene:<sceneId>` for a storyboard frame, `job:<id>@<sec>` / `asset:<id>@<sec>` for a video
+ * frame), `shapes` is the whole drawing so far (not a delta: a lost message loses nothing), and
+ * `ended` says the author posted or discarded it, so others clear it.
+ */
+export const liveDrawingSchema = z.object({
+  frame: safeText()
+    .max(120)
+    .regex(/^(scene:[^\s@]{1,64}|(job|asset):[0-9a-f-]{36}@\d{1,5}(\.\d{1,3})?)$/, 'a frame key'),
+  shapes: drawingSchema,
+  ended: z.boolean(),
+});
+/** What a client sends while drawing (`drawing:live`); the server adds who drew it. */
+export const liveDrawingInputSchema = liveDrawingSchema.extend({ projectId: safeText().uuid() });
+export type LiveDrawingInput = z.infer<typeof liveDrawingInputSchema>;
+
+/**
  * Every project-level event, to `project:<id>`: a union tagged by `type`, which is also its
  * Socket.IO event name. Senders build one of these (the compiler checks the payload against the
  * type); receivers parse it with this schema and handle each type (see `ProjectEventHandlers`).
@@ -53,6 +70,8 @@ export const projectEventSchema = z.discriminatedUnion('type', [
   envelope('job:created', z.object({ job: jobSchema })),
   /** A job was retried, re-prioritised or asked to cancel (its progress and end have their own events). */
   envelope('job:updated', z.object({ job: jobSchema })),
+  /** Someone is drawing on a frame (relayed to the other members in the room, never stored). */
+  envelope('drawing:live', liveDrawingSchema.extend({ userId: safeText().uuid() })),
 ]);
 export type ProjectEvent = z.infer<typeof projectEventSchema>;
 export type ProjectEventType = ProjectEvent['type'];
@@ -87,6 +106,8 @@ export interface ClientToServerEvents {
   'job:unwatch': (req: { jobId: string }) => void;
   'project:watch': (req: { projectId: string }, ack: (res: WatchAck<{ projectId: string }>) => void) => void;
   'project:unwatch': (req: { projectId: string }) => void;
+  /** Relayed as the `drawing:live` project event to the room's other sockets; needs `comments:write`. */
+  'drawing:live': (req: LiveDrawingInput) => void;
 }
 
 export const jobRoom = (jobId: string) => `job:${jobId}`;

@@ -62,6 +62,7 @@ export function registerWatchHandlers(io: RealtimeIo, deps: { sql: Sql; log: Log
         const room = projectRoom(projectId);
         await socket.join(room);
         socket.data.watching.set(room, projectId);
+        socket.data.roles.set(projectId, row.role);
         ack({ ok: true, projectId });
       } catch (err) {
         deps.log.error({ err }, 'project:watch failed');
