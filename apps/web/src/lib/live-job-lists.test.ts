@@ -66,6 +66,13 @@ describe('withProgress', () => {
 });
 
 describe('followJobLists', () => {
+  it('patches a plain one-page list under the same key too (the dashboard keeps one)', () => {
+    const { socket, qc } = setup();
+    const plain = ['jobs', 'all', 'recent-renders'];
+    qc.setQueryData<Page<Job>>(plain, { items: [job], nextCursor: null });
+    socket.emit('job:progress', progress(35));
+    expect(qc.getQueryData<Page<Job>>(plain)!.items[0]!.progress?.progress).toBe(35);
+  });
   it('writes progress into the cached list without refetching', () => {
     const { socket, shown, isStale, stop } = setup();
     socket.emit('job:progress', progress(25));

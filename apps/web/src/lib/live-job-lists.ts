@@ -24,29 +24,31 @@ export function withProgress(job: Job, p: JobProgress): Job {
   return { ...job, status: job.status === 'queued' ? 'running' : job.status, progress: p };
 }
 
-/** Applies `p` to every page of a cached job list; the same object when no job changed. */
-export function patchJobPages(
-  data: InfiniteData<Page<Job>> | undefined,
-  p: JobProgress,
-): InfiniteData<Page<Job>> | undefined {
+/** Applies `p` to one page of jobs; the same object when no job changed. */
+function patchPage(page: Page<Job>, p: JobProgress): Page<Job> {
+  const items = page.items.map((j) => withProgress(j, p));
+  return items.some((j, i) => j !== page.items[i]) ? { ...page, items } : page;
+}
+
+/** A cached job list: one page (`useQuery`) or pages (`useInfiniteQuery`). */
+export type CachedJobList = Page<Job> | InfiniteData<Page<Job>>;
+
+/** Applies `p` to a cached job list of either shape; the same object when no job changed. */
+export function patchJobList<T extends CachedJobList | undefined>(data: T, p: JobProgress): T {
   if (!data) return data;
-  let changed = false;
-  const pages = data.pages.map((page) => {
-    const items = page.items.map((j) => {
-      const next = withProgress(j, p);
-      if (next !== j) changed = true;
-      return next;
-    });
-    return items.some((j, i) => j !== page.items[i]) ? { ...page, items } : page;
-  });
-  return changed ? { ...data, pages } : data;
+  if ('pages' in data) {
+    const pages = data.pages.map((page) => patchPage(page, p));
+    return (pages.some((page, i) => page !== data.pages[i]) ? { ...data, pages } : data) as T;
+  }
+  if ('items' in data) return patchPage(data, p) as T;
+  return data;
 }
 
 /** The socket a live list listens on: the shape of `ProjectSocket` it uses. */
 export type LiveSocket = EventSource & { readonly connected: boolean };
 
 /**
- * Keeps the cached job lists under `listKey` (infinite queries of `Page<Job>`) live from a socket
+ * Keeps the cached job lists under `listKey` (a `Page<Job>` or pages of them) live from a socket
  * in the jobs' project rooms, with no polling: `job:progress` is written into the cache
  * (`setQueryData`), `job:created`, `job:updated` and `job:finished` make the lists stale (one
  * refetch each, for the new row, status, costs and outputs), and every connect after the first
@@ -58,7 +60,7 @@ export function followJobLists(socket: LiveSocket, qc: QueryClient, listKey: Que
   const onProgress = (raw: unknown) => {
     const p = jobProgressSchema.safeParse(raw);
     if (!p.success) return;
-    qc.setQueriesData<InfiniteData<Page<Job>>>({ queryKey: listKey }, (d) => patchJobPages(d, p.data));
+    qc.setQueriesData<CachedJobList>({ queryKey: listKey }, (d) => patchJobList(d, p.data));
   };
   const onFinished = (raw: unknown) => {
     if (jobFinishedSchema.safeParse(raw).success) stale();
