@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
+  await stack?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
