@@ -53,6 +53,35 @@ describe('jobs across real processes: API → queue → worker → Socket.IO wat
     return socket;
   };
 
+  /** A real 8-second video, uploaded through the API like the browser does. */
+  const uploadClip = async (projectId: string, token: string) => {
+    const video = join(dir, 'clip.mp4');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=640x360:r=25:d=8',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      video,
+    ]);
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(video)], { type: 'video/mp4' }), 'clip.mp4');
+    const uploaded = await api<{ id: string }>(`/projects/${projectId}/assets`, token, {
+      method: 'POST',
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+    return uploaded;
+  };
+
   beforeAll(async () => {
     const { databaseUrl, redisUrl } = testServices(process.env);
     db = await createTestDatabase(databaseUrl);
@@ -81,31 +110,7 @@ describe('jobs across real processes: API → queue → worker → Socket.IO wat
       })
     ).body;
 
-    // A real 8-second video, uploaded through the API like the browser does.
-    const video = join(dir, 'clip.mp4');
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=640x360:r=25:d=8',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      video,
-    ]);
-    const form = new FormData();
-    form.append('file', new Blob([readFileSync(video)], { type: 'video/mp4' }), 'clip.mp4');
-    const uploaded = await api<{ id: string }>(`/projects/${project.id}/assets`, owner.accessToken, {
-      method: 'POST',
-      body: form,
-    });
-    expect(uploaded.status).toBe(201);
+    const uploaded = await uploadClip(project.id, owner.accessToken);
 
     const watcher = await connect(owner.accessToken, project.id);
     const progress: JobProgress[] = [];
@@ -167,5 +172,84 @@ describe('jobs across real processes: API → queue → worker → Socket.IO wat
         })
       ).status,
     ).toBe(404);
+  });
+
+  it('every member in the project room hears job:created → job:progress → job:finished for a submitted job; a non-member cannot join the room and hears nothing', async () => {
+    const owner = await register('room-owner');
+    const editor = await register('room-editor');
+    const outsider = await register('room-outsider');
+    const project = (
+      await api<{ id: string }>('/projects', owner.accessToken, {
+        method: 'POST',
+        json: { name: 'Room jobs' },
+      })
+    ).body;
+    const theirs = (
+      await api<{ id: string }>('/projects', outsider.accessToken, {
+        method: 'POST',
+        json: { name: 'Theirs' },
+      })
+    ).body;
+    const invited = await api(`/projects/${project.id}/members`, owner.accessToken, {
+      method: 'POST',
+      json: { email: 'room-editor@jobs.test', role: 'editor' },
+    });
+    expect(invited.status).toBe(201);
+    const uploaded = await uploadClip(project.id, owner.accessToken);
+
+    type Heard = { event: string; jobId: string; progress?: number; status?: string };
+    const listen = (socket: Client) => {
+      const heard: Heard[] = [];
+      socket.on('job:created', (e) => heard.push({ event: 'created', jobId: e.payload.job.id }));
+      socket.on('job:progress', (e) =>
+        heard.push({ event: 'progress', jobId: e.jobId, progress: e.progress }),
+      );
+      socket.on('job:finished', (e) => heard.push({ event: 'finished', jobId: e.jobId, status: e.status }));
+      return heard;
+    };
+    const members = [
+      await connect(owner.accessToken, project.id),
+      await connect(editor.accessToken, project.id),
+    ];
+    for (const m of members)
+      expect(await m.emitWithAck('project:watch', { type: 'project:watch', projectId: project.id })).toEqual({
+        ok: true,
+        projectId: project.id,
+      });
+    // The outsider's ticket is for their own project; joining ours is refused like an unknown id.
+    const stranger = await connect(outsider.accessToken, theirs.id);
+    expect(
+      await stranger.emitWithAck('project:watch', { type: 'project:watch', projectId: project.id }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    const heardBy = members.map(listen);
+    const strangerHeard: Heard[] = [];
+    stranger.onAny((name) => strangerHeard.push({ event: String(name), jobId: '' }));
+
+    const created = await api<{ job: Job }>(`/projects/${project.id}/jobs`, editor.accessToken, {
+      method: 'POST',
+      json: { type: 'assets.derive', params: { assetId: uploaded.body.id } },
+    });
+    expect(created.status).toBe(202);
+    const jobId = created.body.job.id;
+
+    const deadline = Date.now() + 60_000;
+    const done = (h: Heard[]) => h.some((e) => e.event === 'finished' && e.jobId === jobId);
+    while (!heardBy.every(done) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500)); // a late or duplicate event would arrive by now
+    for (const heard of heardBy) {
+      const mine = heard.filter((e) => e.jobId === jobId);
+      expect(mine[0]).toEqual({ event: 'created', jobId });
+      expect(mine.at(-1)).toEqual({ event: 'finished', jobId, status: 'completed' });
+      const progress = mine.slice(1, -1);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.every((e) => e.event === 'progress')).toBe(true);
+      for (let i = 1; i < progress.length; i++)
+        expect(progress[i]!.progress!).toBeGreaterThanOrEqual(progress[i - 1]!.progress!);
+      expect(progress.at(-1)!.progress).toBe(100);
+    }
+    expect(strangerHeard).toEqual([]);
   });
 });

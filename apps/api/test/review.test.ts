@@ -422,4 +422,84 @@ describe('inbox and exports', () => {
       if (data[i]! > 200 && data[i + 1]! < 60 && data[i + 2]! < 60) redPixels++;
     expect(redPixels).toBeGreaterThan(500);
   });
+
+  it('stores a drawing on a storyboard frame with the comment, refuses a non-member, and draws it over the frame in the PDF', async () => {
+    const p = await reviewProject();
+    const red = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#e01010' } })
+      .png()
+      .toBuffer();
+    const frame = (await (await upload(h, owner.token, p, new Uint8Array(red), 'frame.png')).json()) as Asset;
+    await setSceneField(h.db.sql, p, 'garden', 'frameAssetId', frame.id);
+    const drawing = [
+      {
+        kind: 'rect',
+        points: [
+          [0.25, 0.25],
+          [0.75, 0.75],
+        ],
+        color: '#0000ff',
+      },
+      {
+        kind: 'path',
+        points: [
+          [0.1, 0.9],
+          [0.2, 0.85],
+          [0.3, 0.9],
+        ],
+        color: '#0000ff',
+      },
+    ];
+    const anchor = { kind: 'scene', sceneId: 'garden', drawing };
+    const posted = await comment(reviewer, p, { body: 'Crop here', anchor });
+    expect(posted.status).toBe(201);
+    expect(posted.body.comment.anchor).toEqual(anchor);
+    const listed = await call<{ items: Comment[] }>(editor, 'GET', `/projects/${p}/comments?sceneId=garden`);
+    expect(listed.body.items.find((c) => c.id === posted.body.comment.id)!.anchor).toEqual(anchor);
+    expect((await comment(stranger, p, { body: 'Mine', anchor })).status).toBe(404);
+    const tooMany = await comment(reviewer, p, {
+      body: 'x',
+      anchor: { ...anchor, drawing: Array(51).fill(drawing[0]) },
+    });
+    expect(tooMany.status).toBe(400);
+
+    const res = await h.app.request(`/api/v1/projects/${p}/review/report.pdf`, {
+      headers: auth(reviewer.token),
+    });
+    const file = join(tmp, 'drawn.pdf');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    expect(execFileSync('pdftotext', [file, '-']).toString()).toContain('scene (drawing)');
+    execFileSync('pdftoppm', ['-png', '-r', '100', '-f', '1', '-l', '1', file, join(tmp, 'drawn')]);
+    const { data, info } = await sharp(readFileSync(join(tmp, 'drawn-1.png')))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const px = (x: number, y: number) => {
+      const i = (Math.round(y) * info.width + Math.round(x)) * info.channels;
+      return [data[i]!, data[i + 1]!, data[i + 2]!] as const;
+    };
+    const isRed = ([r, g, b]: readonly number[]) => r! > 180 && g! < 80 && b! < 80;
+    const isBlue = ([r, g, b]: readonly number[]) => b! > 150 && r! < 120 && g! < 120;
+    // The frame: the bounding box of its red pixels.
+    let [x0, y0, x1, y1] = [info.width, info.height, 0, 0];
+    for (let y = 0; y < info.height; y++)
+      for (let x = 0; x < info.width; x++)
+        if (isRed(px(x, y)))
+          [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    const [w, hgt] = [x1 - x0, y1 - y0];
+    expect(w).toBeGreaterThan(300); // 280 pt at 100 dpi is about 389 px
+    const blueNear = (u: number, v: number) => {
+      const [cx, cy] = [x0 + u * w, y0 + v * hgt];
+      for (let dy = -3; dy <= 3; dy++)
+        for (let dx = -3; dx <= 3; dx++) if (isBlue(px(cx + dx, cy + dy))) return true;
+      return false;
+    };
+    // Along all four sides of the rectangle, the stroke is there in its colour…
+    const samples: Array<[number, number]> = [];
+    for (let t = 0.25; t <= 0.75; t += 0.05) samples.push([t, 0.25], [t, 0.75], [0.25, t], [0.75, t]);
+    const hits = samples.filter(([u, v]) => blueNear(u, v)).length;
+    expect(hits).toBe(samples.length);
+    // …and the pen stroke; inside the rectangle the frame shows through (red, no blue).
+    expect(blueNear(0.2, 0.85)).toBe(true);
+    expect(blueNear(0.5, 0.5)).toBe(false);
+    expect(isRed(px(x0 + 0.5 * w, y0 + 0.5 * hgt))).toBe(true);
+  });
 });

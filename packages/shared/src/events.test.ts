@@ -100,6 +100,7 @@ describe('exhaustive handling', () => {
         return req.jobId;
       case 'project:watch':
       case 'project:unwatch':
+      case 'drawing:live':
         return req.projectId;
       default:
         return assertNever(req);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { lectureSchema } from './highlights';
 import { budgetFiguresSchema, type JobFinished, type JobProgress, jobSchema } from './jobs';
 import { consentSchema, lessonSchema } from './lessons';
-import { commentSchema, notificationKindSchema } from './review';
+import { commentSchema, drawingSchema, notificationKindSchema } from './review';
 import { safeText } from './text';
 
 /** Why a watch was refused: a closed list both ends compile against. */
@@ -11,6 +11,22 @@ export const watchErrorCodeSchema = z.enum(WATCH_ERROR_CODES);
 export type WatchErrorCode = z.infer<typeof watchErrorCodeSchema>;
 
 // ---------- Client → server ----------
+
+/**
+ * A drawing in progress on a frame, before it is posted with a comment: `frame` names what is drawn
+ * on (`scene:<sceneId>` for a storyboard frame, `job:<id>@<sec>` / `asset:<id>@<sec>` for a video
+ * frame), `shapes` is the whole drawing so far (not a delta: a lost message loses nothing), and
+ * `ended` says the author posted or discarded it, so others clear it.
+ */
+export const liveDrawingSchema = z.object({
+  frame: safeText()
+    .max(120)
+    .regex(/^(scene:[^\s@]{1,64}|(job|asset):[0-9a-f-]{36}@\d{1,5}(\.\d{1,3})?)$/, 'a frame key'),
+  shapes: drawingSchema,
+  ended: z.boolean(),
+});
+/** What a client sends while drawing (`drawing:live`); the server adds who drew it. */
+export const liveDrawingInputSchema = liveDrawingSchema.extend({ projectId: safeText().uuid() });
 
 /**
  * Every request a client sends: a union tagged by `type`, which is also its Socket.IO event name
@@ -22,10 +38,14 @@ export const clientRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job:unwatch'), jobId: safeText().uuid() }),
   z.object({ type: z.literal('project:watch'), projectId: safeText().uuid() }),
   z.object({ type: z.literal('project:unwatch'), projectId: safeText().uuid() }),
+  /** Relayed as the `drawing:live` project event to the room's other sockets; needs `comments:write`. */
+  liveDrawingInputSchema.extend({ type: z.literal('drawing:live') }),
 ]);
 export type ClientRequest = z.infer<typeof clientRequestSchema>;
 export type ClientRequestType = ClientRequest['type'];
 export type ClientRequestOf<T extends ClientRequestType> = Extract<ClientRequest, { type: T }>;
+/** What a client sends while drawing. */
+export type LiveDrawingInput = ClientRequestOf<'drawing:live'>;
 export const CLIENT_REQUEST_TYPES: readonly ClientRequestType[] = clientRequestSchema.options.map(
   (o) => o.shape.type.value,
 );
@@ -122,6 +142,8 @@ export const projectEventSchema = z.discriminatedUnion('type', [
   envelope('job:created', z.object({ job: jobSchema })),
   /** A job was retried, re-prioritised or asked to cancel (its progress and end have their own events). */
   envelope('job:updated', z.object({ job: jobSchema })),
+  /** Someone is drawing on a frame (relayed to the other members in the room, never stored). */
+  envelope('drawing:live', liveDrawingSchema.extend({ userId: safeText().uuid() })),
 ]);
 export type ProjectEvent = z.infer<typeof projectEventSchema>;
 export type ProjectEventType = ProjectEvent['type'];

@@ -374,6 +374,7 @@ export type BudgetFigures = z.infer<typeof budgetFiguresSchema>;
 
 /** `GET /projects/:id/jobs` and `GET /jobs`: one page of jobs, newest first. */
 export const jobPageSchema = pageSchema(jobSchema);
+export type JobPage = z.infer<typeof jobPageSchema>;
 /** `GET /jobs/:id`: the job with its steps and the warnings its submission gave. */
 export const jobDetailSchema = jobSchema.extend({
   steps: z.array(jobStepSchema),

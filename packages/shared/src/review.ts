@@ -31,6 +31,12 @@ export const drawingShapeSchema = z
   });
 export type DrawingShape = z.infer<typeof drawingShapeSchema>;
 
+/** The most shapes one drawing holds (each at most 500 points). */
+export const MAX_DRAWING_SHAPES = 50;
+/** A drawing on a frame (a storyboard frame or a video frame): pen (`path`), arrow, rectangle… */
+export const drawingSchema = z.array(drawingShapeSchema).max(MAX_DRAWING_SHAPES);
+export type Drawing = z.infer<typeof drawingSchema>;
+
 /** Base64 of `Y.encodeRelativePosition(...)`: survives edits around it. */
 const relativePosition = z
   .string()
@@ -38,7 +44,8 @@ const relativePosition = z
   .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
 
 const projectAnchor = z.object({ kind: z.literal('project') });
-const sceneAnchor = z.object({ kind: z.literal('scene'), sceneId });
+/** A scene, optionally with a drawing on its storyboard frame. */
+const sceneAnchor = z.object({ kind: z.literal('scene'), sceneId, drawing: drawingSchema.optional() });
 /**
  * A range of the `script` Y.Text. Clients with the live document send `start`/`end` relative
  * positions; `from`/`to` (character offsets in the current text) are what the server resolves them
@@ -63,7 +70,7 @@ const mediaAnchor = z
     assetId: uuid.optional(),
     startSec: z.number().min(0).max(86_400),
     endSec: z.number().min(0).max(86_400).optional(),
-    drawing: z.array(drawingShapeSchema).max(50).optional(),
+    drawing: drawingSchema.optional(),
   })
   .refine((a) => a.jobId !== undefined || a.assetId !== undefined, {
     message: 'name the render (jobId) or the video (assetId)',

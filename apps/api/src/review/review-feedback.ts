@@ -1,6 +1,7 @@
 import type { Sql } from '@clapboard/server/db';
 import type { ReviewSummary } from '@clapboard/shared/review';
 import { COMMENT_COLUMNS, type CommentRow } from './comment-view';
+import { anchorDrawing } from './draw-on-frame';
 import { reviewSummary } from './review-summary';
 
 /** Everything an export of review feedback shows: the summary and every live comment. */
@@ -37,5 +38,6 @@ export function describeAnchor(anchor: CommentRow['anchor']): string {
         : formatTimecode(a.startSec);
     return `${a.jobId ? 'render' : 'video'} ${range}${a.drawing?.length ? ' (drawing)' : ''}`;
   }
+  if (anchor.kind === 'scene' && anchorDrawing(anchor).length > 0) return 'scene (drawing)';
   return anchor.kind;
 }

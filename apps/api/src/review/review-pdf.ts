@@ -1,5 +1,6 @@
 import { commentPlainText } from '@clapboard/shared/comment-markup';
 import { createPdf } from '../pdf/create-pdf';
+import { anchorDrawing, drawOnFrame, fittedBox } from './draw-on-frame';
 import { describeAnchor, type ReviewFeedback } from './review-feedback';
 
 const STATUS_LABEL = {
@@ -84,7 +85,17 @@ export async function reviewPdf(feedback: ReviewFeedback, frames: Map<string, Bu
     if (frame) {
       pdf.moveDown(0.3);
       const top = pdf.y;
-      pdf.image(frame, pdf.page.margins.left, top, { fit: [280, 158] });
+      const fit: [number, number] = [280, 158];
+      // pdfkit opens it once for both its size and the drawing (its types omit `openImage`).
+      const image = (
+        pdf as unknown as { openImage(src: Buffer): { width: number; height: number } }
+      ).openImage(frame);
+      pdf.image(image as unknown as Buffer, pdf.page.margins.left, top, { fit });
+      // Drawings of the scene's comments (on its storyboard frame), over the frame.
+      const box = fittedBox(pdf.page.margins.left, top, fit, image.width, image.height);
+      for (const c of feedback.comments)
+        if (c.scene_id === scene.sceneId && c.anchor.kind === 'scene')
+          drawOnFrame(pdf, anchorDrawing(c.anchor), box);
       pdf.y = top + 162;
     }
     pdf.moveDown(0.5);

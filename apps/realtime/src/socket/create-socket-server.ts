@@ -5,6 +5,7 @@ import type { Redis } from '@clapboard/server/redis';
 import { isSessionRevoked } from '@clapboard/server/sessions';
 import { verifyTicket } from '@clapboard/server/tickets';
 import type { ClientToServerEvents, ConnectErrorCode, ServerToClientEvents } from '@clapboard/shared/events';
+import type { Role } from '@clapboard/shared/roles';
 import type { TicketClaims } from '@clapboard/shared/tickets';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
@@ -13,6 +14,8 @@ export interface SocketData {
   claims: TicketClaims;
   /** Rooms this socket watches → the project each belongs to (for membership removals). */
   watching: Map<string, string>;
+  /** The user's role in each project whose room this socket joined, as read at the join. */
+  roles: Map<string, Role>;
 }
 
 export type RealtimeIo = Server<
@@ -64,6 +67,7 @@ export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
       return next(refusal('unauthorized'));
     socket.data.claims = verdict.claims;
     socket.data.watching = new Map();
+    socket.data.roles = new Map();
     next();
   });
   io.engine.on('close', () => {

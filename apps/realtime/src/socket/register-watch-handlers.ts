@@ -18,6 +18,7 @@ import {
 import { can } from '@clapboard/shared/permissions';
 import type { Role } from '@clapboard/shared/roles';
 import type { RealtimeIo, RealtimeSocket } from './create-socket-server';
+import { relayDrawing } from './register-drawing-handlers';
 
 const refused = (code: WatchErrorCode, message: string): WatchRefusal => ({
   ok: false,
@@ -78,6 +79,8 @@ async function handleRequest(
       return leave(socket, jobRoom(req.jobId));
     case 'project:unwatch':
       return leave(socket, projectRoom(req.projectId));
+    case 'drawing:live':
+      return relayDrawing(socket, req);
     default:
       return assertNever(req);
   }
@@ -119,6 +122,7 @@ async function watchProject(
     const room = projectRoom(projectId);
     await socket.join(room);
     socket.data.watching.set(room, projectId);
+    socket.data.roles.set(projectId, row.role);
     return { ok: true, projectId };
   } catch (err) {
     deps.log.error({ err }, 'project:watch failed');

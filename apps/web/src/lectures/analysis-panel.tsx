@@ -76,11 +76,11 @@ function LiveAnalysis({
  * a worker runs it (else the reason), and the newest analysis' progress per stage with its ETA.
  */
 export function AnalysisPanel({ lecture }: { lecture: Lecture }) {
-  const { projectId } = useProject();
+  const { projectId, socket } = useProject();
   const qc = useQueryClient();
   const canRun = useCan('jobs:create');
   const { info, availability, recheck, checking } = useLectureJobType('highlights.extract');
-  const detail = useJobDetail(lecture.analysisJobId);
+  const detail = useJobDetail(lecture.analysisJobId, socket);
   const [transcriber, setTranscriber] = useState<(typeof TRANSCRIBERS)[number]>('local');
   const [minClipSec, setMin] = useState(20);
   const [maxClipSec, setMax] = useState(90);

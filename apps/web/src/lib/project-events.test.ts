@@ -59,6 +59,11 @@ describe('staleQueries', () => {
   it('names, for every event type, the queries of that project it changes', () => {
     for (const type of PROJECT_EVENT_TYPES) {
       const keys = staleQueries({ ...approval, type } as unknown as ProjectEvent);
+      // A drawing in progress is shown from the event itself and never cached.
+      if (type === 'drawing:live') {
+        expect(keys).toEqual([]);
+        continue;
+      }
       expect(keys.length, type).toBeGreaterThan(0);
       for (const key of keys) expect(key[1], type).toBe(projectId);
     }

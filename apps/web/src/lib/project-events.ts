@@ -76,6 +76,8 @@ const STALE_QUERIES: StaleQueries = {
     ['lectures', e.projectId],
   ],
   'job:updated': (e) => [['jobs', e.projectId]],
+  // A drawing in progress is shown live by the review views; nothing cached changes.
+  'drawing:live': () => [],
 };
 
 /** The cached queries `event` makes stale. */

@@ -1,51 +1,11 @@
-import { type Comment, commentResponseSchema, type DrawingShape } from '@clapboard/shared/review';
+import { type Comment, commentResponseSchema, type Drawing } from '@clapboard/shared/review';
 import { useRef, useState } from 'react';
 import { api } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';
 import { CommentComposer } from './comment-composer';
 import { CommentThread, threadsOf, timecode } from './comment-thread';
+import { DRAWING_TOOLS, DrawingLayer, type DrawingTool, useLiveDrawing } from './drawing-layer';
 import { useComments } from './use-review';
-
-/** A drawn shape in the 0..1 frame space of the SVG overlay (viewBox 0 0 1 1). */
-function Shape({ shape }: { shape: DrawingShape }) {
-  const [[x1, y1] = [0, 0], [x2, y2] = [0, 0]] = shape.points;
-  const stroke = { stroke: shape.color, strokeWidth: 0.006, fill: 'none' };
-  switch (shape.kind) {
-    case 'rect':
-      return (
-        <rect
-          x={Math.min(x1, x2)}
-          y={Math.min(y1, y2)}
-          width={Math.abs(x2 - x1)}
-          height={Math.abs(y2 - y1)}
-          {...stroke}
-        />
-      );
-    case 'ellipse':
-      return (
-        <ellipse
-          cx={(x1 + x2) / 2}
-          cy={(y1 + y2) / 2}
-          rx={Math.abs(x2 - x1) / 2}
-          ry={Math.abs(y2 - y1) / 2}
-          {...stroke}
-        />
-      );
-    case 'path':
-      return <polyline points={shape.points.map((p) => p.join(',')).join(' ')} {...stroke} />;
-    default:
-      return (
-        <line
-          x1={x1}
-          y1={y1}
-          x2={x2}
-          y2={y2}
-          {...stroke}
-          markerEnd={shape.kind === 'arrow' ? 'url(#arrowhead)' : undefined}
-        />
-      );
-  }
-}
 
 /**
  * A video with review comments pinned to times: a timeline of markers under the player, a box that
@@ -58,7 +18,7 @@ export function ReviewPlayer(props: {
   assetId?: string;
   children?: React.ReactNode;
 }) {
-  const { projectId } = useProject();
+  const { projectId, socket } = useProject();
   const canComment = useCan('comments:write');
   const video = useRef<HTMLVideoElement>(null);
   const [now, setNow] = useState(0);
@@ -82,6 +42,19 @@ export function ReviewPlayer(props: {
     setSelected(c);
   };
   const drawing = selected?.anchor.kind === 'media' ? (selected.anchor.drawing ?? []) : [];
+  // My drawing for the next comment, made with a tool on the paused frame, and shown live to the others.
+  const [tool, setTool] = useState<DrawingTool | null>(null);
+  const [draft, setDraft] = useState<Drawing>([]);
+  const [drawAt, setDrawAt] = useState(0);
+  const frameKey = `${props.jobId ? `job:${props.jobId}` : `asset:${props.assetId}`}@${Math.round(drawAt * 100) / 100}`;
+  const live = useLiveDrawing(socket, projectId, frameKey, draft);
+  const pickTool = (t: DrawingTool | null) => {
+    if (t && !tool) {
+      video.current?.pause();
+      setDrawAt(video.current?.currentTime ?? now);
+    }
+    setTool(t);
+  };
   return (
     <div className="review-player">
       <div className="frame">
@@ -98,24 +71,7 @@ export function ReviewPlayer(props: {
         >
           {props.children}
         </video>
-        {drawing.length > 0 && (
-          <svg
-            className="drawing"
-            viewBox="0 0 1 1"
-            preserveAspectRatio="none"
-            aria-label="Drawing on the frame"
-          >
-            <defs>
-              <marker id="arrowhead" markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">
-                <path d="M0,0 L6,3 L0,6 z" fill="currentColor" />
-              </marker>
-            </defs>
-            {drawing.map((s, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: shapes have no identity beyond their order
-              <Shape key={i} shape={s} />
-            ))}
-          </svg>
-        )}
+        <DrawingLayer shapes={[...drawing, ...live]} draft={draft} tool={tool} onDraft={setDraft} />
       </div>
       <nav className="markers" aria-label="Comment markers">
         {duration > 0 &&
@@ -135,22 +91,47 @@ export function ReviewPlayer(props: {
           )}
       </nav>
       {canComment && (
+        <div className="row drawing-tools" role="toolbar" aria-label="Drawing tools">
+          {DRAWING_TOOLS.map((t) => (
+            <button
+              type="button"
+              key={t.kind}
+              className="ghost"
+              aria-pressed={tool === t.kind}
+              onClick={() => pickTool(tool === t.kind ? null : t.kind)}
+            >
+              {t.label}
+            </button>
+          ))}
+          {draft.length > 0 && (
+            <button type="button" className="ghost" onClick={() => setDraft([])}>
+              Clear drawing
+            </button>
+          )}
+        </div>
+      )}
+      {canComment && (
         <CommentComposer
           label={`Comment at ${timecode(now)}`}
           submitLabel={`Comment at ${timecode(now)}`}
-          onSubmit={(body) =>
-            api(`/projects/${projectId}/comments`, commentResponseSchema, {
+          onSubmit={async (body) => {
+            const at = draft.length > 0 ? drawAt : now;
+            await api(`/projects/${projectId}/comments`, commentResponseSchema, {
               method: 'POST',
               json: {
                 body,
                 anchor: {
                   kind: 'media',
                   ...(props.jobId ? { jobId: props.jobId } : { assetId: props.assetId }),
-                  startSec: Math.round(now * 100) / 100,
+                  startSec: Math.round(at * 100) / 100,
+                  ...(draft.length > 0 ? { drawing: draft } : {}),
                 },
               },
-            })
-          }
+            });
+            // Posted: the drawing is the comment's now; the others' live copy ends.
+            setDraft([]);
+            setTool(null);
+          }}
         />
       )}
       <section className="threads" aria-label="Comments on this video">

@@ -1,11 +1,13 @@
+import { projectPageSchema } from '@clapboard/shared/api';
 import { JOB_CATALOG, JOB_STATUSES, type Job, type JobStatus, jobPageSchema } from '@clapboard/shared/jobs';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { StatusBadge } from '../components/job-progress';
 import { api } from '../lib/api-client';
 import { formatDuration, formatTime } from '../lib/format';
 import { costLine, shownPercent, stepLabel } from '../lib/job-display';
+import { useLiveJobLists } from '../lib/use-live-job-lists';
 
 const ACTIVE: readonly JobStatus[] = ['queued', 'running'];
 
@@ -20,7 +22,10 @@ function ActiveDetail({ p }: { p: NonNullable<Job['progress']> }) {
   );
 }
 
-/** Job history across every project I belong to, newest first, filterable by status. */
+/**
+ * Job history across every project I belong to, newest first, filterable by status; kept current
+ * by the project rooms' job events (see use-live-job-lists), never by polling.
+ */
 export function JobsPage() {
   const [status, setStatus] = useState<JobStatus | ''>('');
   const jobs = useInfiniteQuery({
@@ -32,11 +37,17 @@ export function JobsPage() {
       ),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // Other projects have no open socket here; a slow poll keeps running jobs honest.
-    refetchInterval: (q) =>
-      q.state.data?.pages.some((p) => p.items.some((j) => ACTIVE.includes(j.status))) ? 3_000 : false,
   });
   const items = jobs.data?.pages.flatMap((p) => p.items) ?? [];
+  // Live, not polled: the rooms of my projects (and of any listed job's) push every job change.
+  const projects = useQuery({
+    queryKey: ['projects'],
+    queryFn: () => api('/projects?limit=50', projectPageSchema),
+  });
+  useLiveJobLists(
+    [...(projects.data?.items.map((p) => p.id) ?? []), ...items.map((j) => j.projectId)],
+    ['jobs', 'all'],
+  );
   return (
     <section>
       <div className="row spread">

@@ -1,0 +1,212 @@
+import { liveDrawingSchema, projectEventSchema } from '@clapboard/shared/events';
+import type { Drawing, DrawingShape } from '@clapboard/shared/review';
+import { MAX_DRAWING_SHAPES } from '@clapboard/shared/review';
+import { useEffect, useRef, useState } from 'react';
+import type { ProjectSocket } from '../lib/project-socket';
+
+/** The tools offered: the pen (a free stroke), an arrow and a rectangle. */
+export const DRAWING_TOOLS = [
+  { kind: 'path', label: 'Pen' },
+  { kind: 'arrow', label: 'Arrow' },
+  { kind: 'rect', label: 'Rectangle' },
+] as const;
+export type DrawingTool = (typeof DRAWING_TOOLS)[number]['kind'];
+/** A pen stroke keeps at most this many points (the schema's bound). */
+const MAX_PEN_POINTS = 500;
+/** Live updates while drawing go out at most this often; the last one always goes. */
+const LIVE_INTERVAL_MS = 50;
+
+/** A drawn shape in the 0..1 frame space of the SVG overlay (viewBox 0 0 1 1). */
+export function Shape({ shape }: { shape: DrawingShape }) {
+  const [[x1, y1] = [0, 0], [x2, y2] = [0, 0]] = shape.points;
+  const stroke = { stroke: shape.color, strokeWidth: 0.006, fill: 'none' };
+  switch (shape.kind) {
+    case 'rect':
+      return (
+        <rect
+          x={Math.min(x1, x2)}
+          y={Math.min(y1, y2)}
+          width={Math.abs(x2 - x1)}
+          height={Math.abs(y2 - y1)}
+          {...stroke}
+        />
+      );
+    case 'ellipse':
+      return (
+        <ellipse
+          cx={(x1 + x2) / 2}
+          cy={(y1 + y2) / 2}
+          rx={Math.abs(x2 - x1) / 2}
+          ry={Math.abs(y2 - y1) / 2}
+          {...stroke}
+        />
+      );
+    case 'path':
+      return <polyline points={shape.points.map((p) => p.join(',')).join(' ')} {...stroke} />;
+    default:
+      return (
+        <line
+          x1={x1}
+          y1={y1}
+          x2={x2}
+          y2={y2}
+          {...stroke}
+          markerEnd={shape.kind === 'arrow' ? 'url(#arrowhead)' : undefined}
+        />
+      );
+  }
+}
+
+/** Two frame keys name the same storyboard frame or video (a video's time aside). */
+const sameFrame = (a: string, b: string) => a.split('@')[0] === b.split('@')[0];
+
+const clamp = (n: number) => Math.round(Math.min(1, Math.max(0, n)) * 10_000) / 10_000;
+
+/**
+ * The SVG over a frame: the shapes given (a selected comment's drawing, others drawing live) and,
+ * with a `tool`, the author's own draft, drawn with the pointer in normalised 0–1 coordinates.
+ */
+export function DrawingLayer(props: {
+  shapes: Drawing;
+  draft?: Drawing;
+  tool?: DrawingTool | null;
+  color?: string;
+  onDraft?: (draft: Drawing) => void;
+}) {
+  const svg = useRef<SVGSVGElement>(null);
+  const drawingNow = useRef(false);
+  const draft = props.draft ?? [];
+  const at = (e: React.PointerEvent): [number, number] => {
+    const r = svg.current!.getBoundingClientRect();
+    return [clamp((e.clientX - r.left) / r.width), clamp((e.clientY - r.top) / r.height)];
+  };
+  const editing = !!props.tool && !!props.onDraft;
+  const onDown = (e: React.PointerEvent) => {
+    if (!editing || draft.length >= MAX_DRAWING_SHAPES) return;
+    svg.current!.setPointerCapture?.(e.pointerId);
+    drawingNow.current = true;
+    const p = at(e);
+    const kind = props.tool!;
+    props.onDraft!([
+      ...draft,
+      { kind, points: kind === 'path' ? [p] : [p, p], color: props.color ?? '#ff3b30' },
+    ]);
+  };
+  const onMove = (e: React.PointerEvent) => {
+    if (!editing || !drawingNow.current || draft.length === 0) return;
+    const last = draft.at(-1)!;
+    const p = at(e);
+    const points: [number, number][] =
+      last.kind === 'path'
+        ? last.points.length < MAX_PEN_POINTS
+          ? [...last.points, p]
+          : last.points
+        : [last.points[0]!, p];
+    props.onDraft!([...draft.slice(0, -1), { ...last, points }]);
+  };
+  const onUp = () => {
+    drawingNow.current = false;
+  };
+  const all = [...props.shapes, ...draft];
+  if (all.length === 0 && !editing) return null;
+  return (
+    <svg
+      ref={svg}
+      className="drawing"
+      data-editing={editing}
+      viewBox="0 0 1 1"
+      preserveAspectRatio="none"
+      aria-label="Drawing on the frame"
+      onPointerDown={onDown}
+      onPointerMove={onMove}
+      onPointerUp={onUp}
+      onPointerCancel={onUp}
+    >
+      <defs>
+        <marker id="arrowhead" markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">
+          <path d="M0,0 L6,3 L0,6 z" fill="currentColor" />
+        </marker>
+      </defs>
+      {all.map((s, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: shapes have no identity beyond their order
+        <Shape key={i} shape={s} />
+      ))}
+    </svg>
+  );
+}
+
+/**
+ * Live drawing on one frame over the project socket: sends my `draft` as it changes (at most every
+ * 50 ms, the latest always; `ended` once it is emptied, after posting or discarding) and returns
+ * what the other members are drawing on the same frame now, by user. `frame` is the shared key
+ * (`scene:<id>`, `job:<id>@<sec>`, `asset:<id>@<sec>`); for a video, a drawing at any time of the
+ * same video is shown (the others may be at another time).
+ */
+export function useLiveDrawing(
+  socket: ProjectSocket,
+  projectId: string,
+  frame: string,
+  draft: Drawing,
+): Drawing {
+  const [others, setOthers] = useState<Record<string, Drawing>>({});
+  const lastSent = useRef({ at: 0, empty: true });
+  const pending = useRef<Drawing | null>(null);
+
+  useEffect(() => {
+    const now = Date.now();
+    const empty = draft.length === 0;
+    if (empty && lastSent.current.empty) return;
+    const send = (shapes: Drawing) => {
+      const input = { frame, shapes, ended: shapes.length === 0 };
+      if (!liveDrawingSchema.safeParse(input).success) return;
+      socket.emit('drawing:live', { type: 'drawing:live', projectId, ...input });
+      lastSent.current = { at: Date.now(), empty: shapes.length === 0 };
+      pending.current = null;
+    };
+    if (empty || now - lastSent.current.at >= LIVE_INTERVAL_MS) send(draft);
+    else pending.current = draft;
+  }, [socket, projectId, frame, draft]);
+
+  // A draft held back by the interval goes out on a later animation frame (no timers).
+  useEffect(() => {
+    let raf = 0;
+    const tick = () => {
+      if (pending.current && Date.now() - lastSent.current.at >= LIVE_INTERVAL_MS) {
+        const shapes = pending.current;
+        socket.emit('drawing:live', {
+          type: 'drawing:live',
+          projectId,
+          frame,
+          shapes,
+          ended: shapes.length === 0,
+        });
+        lastSent.current = { at: Date.now(), empty: shapes.length === 0 };
+        pending.current = null;
+      }
+      raf = requestAnimationFrame(tick);
+    };
+    raf = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(raf);
+  }, [socket, projectId, frame]);
+
+  useEffect(() => {
+    const onLive = (raw: unknown) => {
+      const e = projectEventSchema.safeParse(raw);
+      if (!e.success || e.data.type !== 'drawing:live' || e.data.projectId !== projectId) return;
+      const { userId, shapes, ended } = e.data.payload;
+      if (!sameFrame(e.data.payload.frame, frame)) return;
+      setOthers((o) => {
+        const next = { ...o };
+        if (ended) delete next[userId];
+        else next[userId] = shapes;
+        return next;
+      });
+    };
+    socket.on('drawing:live', onLive);
+    return () => {
+      socket.off('drawing:live', onLive);
+    };
+  }, [socket, projectId, frame]);
+
+  return Object.values(others).flat();
+}
