@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importFdx, parseFountain, serializeFountain } from '@clapboard/screenplay';
+import { importFdx, insertScene, parseFountain, serializeFountain } from '@clapboard/screenplay';
 import type { Asset } from '@clapboard/shared/api';
 import { handoverManifestSchema } from '@clapboard/shared/script-deliverables';
 import sharp from 'sharp';
@@ -297,10 +297,10 @@ describe('deliverables of a pinned version', () => {
       while (editing) {
         await changeDocument(h.db.sql, project, (doc) => {
           doc.getText('script').insert(0, `INT. EDIT ${edits} - DAY\n\nMore.\n\n`);
-          const m = new Y.Map<unknown>();
-          m.set('id', `e${edits}`);
-          m.set('heading', `INT. EDIT ${edits} - DAY`);
-          doc.getArray('scenes').push([m]);
+          insertScene(doc, Number.POSITIVE_INFINITY, {
+            id: `e${edits}`,
+            heading: `INT. EDIT ${edits} - DAY`,
+          });
         });
         edits++;
       }
