@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { insertScene } from '@clapboard/screenplay';
+import { insertScene, sceneMap } from '@clapboard/screenplay';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
@@ -220,15 +220,7 @@ describe('the Cast panel in Chromium', () => {
     expect(options[0]).toEqual(['', "Automatic (character's voice)"]);
     expect(options).toContainEqual([chosen.id, chosen.label]);
     await sceneVoice.selectOption(chosen.id);
-    await expect
-      .poll(() =>
-        doc
-          .getArray<Y.Map<unknown>>('scenes')
-          .toArray()
-          .find((m) => m.get('id') === 'garden')
-          ?.get('voice'),
-      )
-      .toBe(chosen.id);
+    await expect.poll(() => sceneMap(doc, 'garden')?.get('voice')).toBe(chosen.id);
     await screenshot(eddie, 'cast-panel');
   });
 

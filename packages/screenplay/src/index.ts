@@ -75,6 +75,7 @@ export {
   moveScene,
   observeScenes,
   readScenes,
+  replaceScenes,
   type SceneEntry,
   type SceneRecord,
   sceneData,

@@ -115,6 +115,24 @@ export function moveScene(doc: Y.Doc, id: string, to: number, origin?: unknown):
   return true;
 }
 
+/** Replaces every scene with `scenes`, in that order, in one transaction (imports, fixtures). */
+export function replaceScenes(
+  doc: Y.Doc,
+  scenes: readonly (Record<string, unknown> & { id: string })[],
+  origin?: unknown,
+): void {
+  doc.transact(() => {
+    const order = sceneOrder(doc);
+    order.delete(0, order.length);
+    const data = sceneData(doc);
+    for (const id of [...data.keys()]) data.delete(id);
+    for (const fields of scenes) {
+      data.set(fields.id, mapFrom(fields));
+      order.push([fields.id]);
+    }
+  }, origin);
+}
+
 /** Deletes a scene: its data and every place of its id in the order. */
 export function deleteScene(doc: Y.Doc, id: string, origin?: unknown): void {
   doc.transact(() => {
