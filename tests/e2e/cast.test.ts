@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { insertScene, sceneMap } from '@clapboard/screenplay';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
@@ -90,14 +92,16 @@ beforeAll(async () => {
         ],
       ],
     ] as const) {
-      const m = new Y.Map<unknown>();
-      m.set('id', id);
-      m.set('heading', heading);
-      m.set(
-        'dialogue',
-        lines.map(([character, text]) => ({ character, text, parenthetical: null, extension: null })),
-      );
-      doc.getArray('scenes').push([m]);
+      insertScene(doc, Number.POSITIVE_INFINITY, {
+        id,
+        heading,
+        dialogue: lines.map(([character, text]) => ({
+          character,
+          text,
+          parenthetical: null,
+          extension: null,
+        })),
+      });
     }
     doc.getMap('characters').set('RITA', new Y.Map<unknown>([['voice', 'retired-voice']]));
   });
@@ -216,15 +220,7 @@ describe('the Cast panel in Chromium', () => {
     expect(options[0]).toEqual(['', "Automatic (character's voice)"]);
     expect(options).toContainEqual([chosen.id, chosen.label]);
     await sceneVoice.selectOption(chosen.id);
-    await expect
-      .poll(() =>
-        doc
-          .getArray<Y.Map<unknown>>('scenes')
-          .toArray()
-          .find((m) => m.get('id') === 'garden')
-          ?.get('voice'),
-      )
-      .toBe(chosen.id);
+    await expect.poll(() => sceneMap(doc, 'garden')?.get('voice')).toBe(chosen.id);
     await screenshot(eddie, 'cast-panel');
   });
 

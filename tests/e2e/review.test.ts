@@ -1,11 +1,12 @@
 /// <reference lib="dom" />
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { insertScene } from '@clapboard/screenplay';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { collectErrors, launchChromium, screenshot } from '../support/browser';
 import { connectProjectDoc } from '../support/connect-project-doc';
 import {
@@ -53,11 +54,11 @@ async function seedDocument(): Promise<void> {
       ['kitchen', 'INT. KITCHEN - DAY', 'BOB', 'Pass the salt.'],
       ['garden', 'EXT. GARDEN - NIGHT', 'RITA', 'Listen.'],
     ] as const) {
-      const m = new Y.Map<unknown>();
-      m.set('id', id);
-      m.set('heading', heading);
-      m.set('dialogue', [{ character, text, parenthetical: null }]);
-      doc.getArray('scenes').push([m]);
+      insertScene(doc, Number.POSITIVE_INFINITY, {
+        id,
+        heading,
+        dialogue: [{ character, text, parenthetical: null }],
+      });
     }
   });
   // Stored within a batch window; the API reads Postgres, so poll it (hooks cannot use expect.poll).

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { insertScene } from '@clapboard/screenplay';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -38,15 +39,15 @@ beforeAll(async () => {
   projectId = await createProject(stack.baseUrl, olive, 'No festival here');
   ({ doc, close: closeDoc } = await connectProjectDoc(stack, olive.token, projectId));
   doc.transact(() => {
-    const scene = new Y.Map<unknown>();
-    scene.set('id', 'harbour');
-    scene.set('heading', 'INT. HARBOUR OFFICE - DAWN');
-    scene.set('durationSec', 3);
-    scene.set('dialogue', [
-      { character: 'ANNA', text: 'The tide turns at six.', parenthetical: null, extension: null },
-      { character: 'TOM', text: 'Then we leave at five.', parenthetical: null, extension: null },
-    ]);
-    doc.getArray('scenes').push([scene]);
+    insertScene(doc, 0, {
+      id: 'harbour',
+      heading: 'INT. HARBOUR OFFICE - DAWN',
+      durationSec: 3,
+      dialogue: [
+        { character: 'ANNA', text: 'The tide turns at six.', parenthetical: null, extension: null },
+        { character: 'TOM', text: 'Then we leave at five.', parenthetical: null, extension: null },
+      ],
+    });
     // TOM's voice was chosen on a machine that had festival.
     doc.getMap('characters').set('TOM', new Y.Map<unknown>([['voice', 'festival-kal']]));
   });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { replaceScenes } from '@clapboard/screenplay';
 import { jobStore } from '@clapboard/server/jobs';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
 import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
@@ -108,26 +109,20 @@ describe('job service across real processes: truthful progress, recovery from SI
     return steps;
   };
   const setScenes = (scenes: Array<{ id: string; heading: string; durationSec: number; lines: string[] }>) =>
-    doc.transact(() => {
-      const arr = doc.getArray<Y.Map<unknown>>('scenes');
-      arr.delete(0, arr.length);
-      for (const s of scenes) {
-        const m = new Y.Map<unknown>();
-        m.set('id', s.id);
-        m.set('heading', s.heading);
-        m.set('durationSec', s.durationSec);
-        m.set(
-          'dialogue',
-          s.lines.map((text, i) => ({
-            character: i % 2 ? 'JONAS' : 'MARA',
-            text,
-            parenthetical: null,
-            extension: null,
-          })),
-        );
-        arr.push([m]);
-      }
-    });
+    replaceScenes(
+      doc,
+      scenes.map((s) => ({
+        id: s.id,
+        heading: s.heading,
+        durationSec: s.durationSec,
+        dialogue: s.lines.map((text, i) => ({
+          character: i % 2 ? 'JONAS' : 'MARA',
+          text,
+          parenthetical: null,
+          extension: null,
+        })),
+      })),
+    );
   /** Waits until the realtime server stored the document as this client has it. */
   const persisted = async () => {
     const want = Y.encodeStateVector(doc);

@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ffprobe } from '@clapboard/gpu-worker/testing';
+import { replaceScenes } from '@clapboard/screenplay';
 import { appendUpdates } from '@clapboard/server/documents';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
 import { OTIO_SCHEMAS } from '@clapboard/shared/deliverables';
@@ -88,18 +89,20 @@ describe('render deliverables from a finished render', () => {
     ).id;
     // The storyboard, stored as the realtime server stores an edit.
     const doc = new Y.Doc();
-    const scenes = doc.getArray<Y.Map<unknown>>('scenes');
-    for (const [id, heading, line] of [
-      ['s1', 'EXT. HARBOUR - NIGHT', 'The ferry is late again.'],
-      ['s2', 'INT. CABIN - DAY', 'Sit down.'],
-    ] as const) {
-      const m = new Y.Map<unknown>();
-      m.set('id', id);
-      m.set('heading', heading);
-      m.set('durationSec', 2);
-      m.set('dialogue', [{ character: 'MARA', text: line, parenthetical: null, extension: null }]);
-      scenes.push([m]);
-    }
+    replaceScenes(
+      doc,
+      (
+        [
+          ['s1', 'EXT. HARBOUR - NIGHT', 'The ferry is late again.'],
+          ['s2', 'INT. CABIN - DAY', 'Sit down.'],
+        ] as const
+      ).map(([id, heading, line]) => ({
+        id,
+        heading,
+        durationSec: 2,
+        dialogue: [{ character: 'MARA', text: line, parenthetical: null, extension: null }],
+      })),
+    );
     await appendUpdates(db.sql, projectId, [Y.encodeStateAsUpdate(doc)]);
     doc.destroy();
 

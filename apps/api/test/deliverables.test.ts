@@ -3,12 +3,17 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importFdx, parseFountain, serializeFountain } from '@clapboard/screenplay';
+import {
+  importFdx,
+  insertScene,
+  parseFountain,
+  replaceScenes,
+  serializeFountain,
+} from '@clapboard/screenplay';
 import type { Asset } from '@clapboard/shared/api';
 import { handoverManifestSchema } from '@clapboard/shared/script-deliverables';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { addMember, auth, createProject, registerUser, type TestUser, upload } from './fixtures';
 import { createHarness, type Harness } from './harness';
 import { changeDocument } from './review-fixtures';
@@ -88,15 +93,9 @@ describe('deliverables of a pinned version', () => {
       const text = doc.getText('script');
       text.delete(0, text.length);
       text.insert(0, script);
-      const arr = doc.getArray<Y.Map<unknown>>('scenes');
-      arr.delete(0, arr.length);
-      arr.insert(
-        0,
-        scenes.map((s) => {
-          const m = new Y.Map<unknown>();
-          for (const [k, v] of Object.entries(s)) m.set(k, v);
-          return m;
-        }),
+      replaceScenes(
+        doc,
+        scenes.map((s) => ({ ...s, id: String(s.id) })),
       );
     });
   }
@@ -297,10 +296,10 @@ describe('deliverables of a pinned version', () => {
       while (editing) {
         await changeDocument(h.db.sql, project, (doc) => {
           doc.getText('script').insert(0, `INT. EDIT ${edits} - DAY\n\nMore.\n\n`);
-          const m = new Y.Map<unknown>();
-          m.set('id', `e${edits}`);
-          m.set('heading', `INT. EDIT ${edits} - DAY`);
-          doc.getArray('scenes').push([m]);
+          insertScene(doc, Number.POSITIVE_INFINITY, {
+            id: `e${edits}`,
+            heading: `INT. EDIT ${edits} - DAY`,
+          });
         });
         edits++;
       }

@@ -1,3 +1,4 @@
+import { replaceScenes } from '@clapboard/screenplay';
 import { MAX_SCENE_DURATION_SEC } from '@clapboard/shared/document';
 import { QUEUE_NAMES } from '@clapboard/shared/jobs';
 import { MAX_RENDER_DURATION_SEC, MAX_RENDER_SCENES } from '@clapboard/shared/render-timing';
@@ -10,14 +11,14 @@ import { type Cast, createCast } from './support-members';
 /** A document with `n` storyboard scenes (and one removed scene, which a render leaves out). */
 function documentWithScenes(n: number): Uint8Array {
   const doc = new Y.Doc();
-  const scenes = doc.getArray<Y.Map<unknown>>('scenes');
-  for (let i = 0; i <= n; i++) {
-    const map = new Y.Map<unknown>();
-    map.set('id', `s${i}`);
-    map.set('heading', `INT. ROOM ${i} - DAY`);
-    if (i === n) map.set('removed', true);
-    scenes.push([map]);
-  }
+  replaceScenes(
+    doc,
+    Array.from({ length: n + 1 }, (_, i) => ({
+      id: `s${i}`,
+      heading: `INT. ROOM ${i} - DAY`,
+      ...(i === n ? { removed: true } : {}),
+    })),
+  );
   return Y.encodeStateAsUpdate(doc);
 }
 
@@ -27,13 +28,10 @@ function documentOf(
   settings: Record<string, unknown> = {},
 ): Uint8Array {
   const doc = new Y.Doc();
-  const array = doc.getArray<Y.Map<unknown>>('scenes');
-  scenes.forEach((fields, i) => {
-    const map = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries({ id: `s${i}`, heading: `INT. ROOM ${i} - DAY`, ...fields }))
-      map.set(k, v);
-    array.push([map]);
-  });
+  replaceScenes(
+    doc,
+    scenes.map((fields, i) => ({ id: `s${i}`, heading: `INT. ROOM ${i} - DAY`, ...fields })),
+  );
   const map = doc.getMap<unknown>('settings');
   for (const [k, v] of Object.entries(settings)) map.set(k, v);
   return Y.encodeStateAsUpdate(doc);

@@ -1,3 +1,4 @@
+import { replaceScenes, sceneMap } from '@clapboard/screenplay';
 import type { Sql } from '@clapboard/server/db';
 import { appendUpdates, loadDocument } from '@clapboard/server/documents';
 import * as Y from 'yjs';
@@ -32,17 +33,17 @@ export async function changeDocument(
   await appendUpdates(sql, projectId, [update]);
 }
 
-function sceneMap(s: TestScene): Y.Map<unknown> {
-  const m = new Y.Map<unknown>();
-  m.set('id', s.id);
-  m.set('heading', s.heading);
-  m.set('synopsis', '');
-  m.set('dialogue', [{ character: 'ALEX', text: s.dialogue, parenthetical: null }]);
-  m.set('shot', 'medium');
-  m.set('camera', 'static');
-  m.set('durationSec', 5);
-  m.set('frameAssetId', s.frameAssetId ?? null);
-  return m;
+function sceneFields(s: TestScene) {
+  return {
+    id: s.id,
+    heading: s.heading,
+    synopsis: '',
+    dialogue: [{ character: 'ALEX', text: s.dialogue, parenthetical: null }],
+    shot: 'medium',
+    camera: 'static',
+    durationSec: 5,
+    frameAssetId: s.frameAssetId ?? null,
+  };
 }
 
 /** Replaces the script and the scenes of a project's document with `scenes`. */
@@ -51,9 +52,7 @@ export async function writeScenes(sql: Sql, projectId: string, scenes: readonly 
     const text = doc.getText('script');
     text.delete(0, text.length);
     text.insert(0, fountainOf(scenes));
-    const arr = doc.getArray<Y.Map<unknown>>('scenes');
-    arr.delete(0, arr.length);
-    arr.insert(0, scenes.map(sceneMap));
+    replaceScenes(doc, scenes.map(sceneFields));
   });
 }
 
@@ -66,8 +65,7 @@ export async function setSceneField(
   value: unknown,
 ) {
   await changeDocument(sql, projectId, (doc) => {
-    for (const m of doc.getArray<Y.Map<unknown>>('scenes').toArray())
-      if (m.get('id') === sceneId) m.set(field, value);
+    sceneMap(doc, sceneId)?.set(field, value);
   });
 }
 

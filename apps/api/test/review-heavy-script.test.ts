@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { replaceScenes } from '@clapboard/screenplay';
 import { SCRIPT_PARSE_DEFAULTS } from '@clapboard/server/review';
 import type { ReviewSummary } from '@clapboard/shared/review';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { auth, createProject, registerUser, type TestUser } from './fixtures';
 import { createHarness, type Harness } from './harness';
 import { changeDocument, fountainOf, type TestScene } from './review-fixtures';
@@ -40,13 +40,9 @@ describe('review of a 5 MB script does not stall the event loop', () => {
       const { script, scenes } = bigScript(5 * 1024 * 1024, tag);
       await changeDocument(h.db.sql, p.id, (doc) => {
         doc.getText('script').insert(0, script);
-        doc.getArray<Y.Map<unknown>>('scenes').push(
-          scenes.map((s) => {
-            const m = new Y.Map<unknown>();
-            m.set('id', s.id);
-            m.set('heading', s.heading);
-            return m;
-          }),
+        replaceScenes(
+          doc,
+          scenes.map((s) => ({ id: s.id, heading: s.heading })),
         );
       });
       projects.push(p.id);

@@ -1,3 +1,4 @@
+import { sceneEntries } from '@clapboard/screenplay';
 import { verify } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -28,17 +29,11 @@ describe('first-run demo seed', () => {
     const doc = new Y.Doc();
     for (const u of updates) Y.applyUpdate(doc, u.update);
     expect(doc.getText('script').toString()).toContain('EXT. ROCKY COAST - DAWN');
-    expect(
-      doc
-        .getArray<Y.Map<unknown>>('scenes')
-        .toArray()
-        .map((m) => m.get('heading')),
-    ).toHaveLength(3);
+    expect(sceneEntries(doc).map(({ map }) => map.get('heading'))).toHaveLength(3);
     // The scenes carry the script's dialogue, so a render voices it before anyone opens the script.
-    const spoken = doc
-      .getArray<Y.Map<unknown>>('scenes')
-      .toArray()
-      .map((m) => ((m.get('dialogue') ?? []) as Array<{ character: string }>).map((l) => l.character));
+    const spoken = sceneEntries(doc).map(({ map }) =>
+      ((map.get('dialogue') ?? []) as Array<{ character: string }>).map((l) => l.character),
+    );
     expect(spoken).toEqual([['MARA'], ['RADIO', 'MARA'], ['TOMAS']]);
   });
 });

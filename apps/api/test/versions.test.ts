@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteScene, insertScene, sceneMap } from '@clapboard/screenplay';
 import {
   appendUpdates,
   DOC_CHANNEL_MESSAGE,
@@ -49,12 +50,8 @@ describe('versions API', () => {
     await appendUpdates(h.db.sql, project, updates);
   }
 
-  function scene(id: string, heading: string, shot = 'wide'): Y.Map<unknown> {
-    const m = new Y.Map<unknown>();
-    m.set('id', id);
-    m.set('heading', heading);
-    m.set('shot', shot);
-    return m;
+  function scene(doc: Y.Doc, id: string, heading: string, shot = 'wide'): void {
+    insertScene(doc, Number.POSITIVE_INFINITY, { id, heading, shot });
   }
 
   async function call(user: keyof typeof users, method: string, path: string, body?: unknown) {
@@ -71,7 +68,8 @@ describe('versions API', () => {
   it('creates, lists, previews, diffs and restores versions; restore reaches Postgres and the doc channel', async () => {
     await edit((doc) => {
       doc.getText('script').insert(0, 'FADE IN:\nINT. HOUSE - DAY\nAda waits.');
-      doc.getArray('scenes').push([scene('s1', 'INT. HOUSE - DAY'), scene('s2', 'EXT. ROAD - NIGHT')]);
+      scene(doc, 's1', 'INT. HOUSE - DAY');
+      scene(doc, 's2', 'EXT. ROAD - NIGHT');
     });
     const v1 = await call('owner', 'POST', '', { name: 'First cut' });
     expect(v1.status).toBe(201);
@@ -81,10 +79,9 @@ describe('versions API', () => {
       const text = doc.getText('script');
       text.delete(text.toString().indexOf('Ada waits.'), 'Ada waits.'.length);
       text.insert(text.length, 'Ada leaves.');
-      const scenes = doc.getArray<Y.Map<unknown>>('scenes');
-      scenes.get(0).set('shot', 'close');
-      scenes.delete(1, 1);
-      scenes.push([scene('s3', 'INT. CAR - NIGHT')]);
+      sceneMap(doc, 's1')!.set('shot', 'close');
+      deleteScene(doc, 's2');
+      scene(doc, 's3', 'INT. CAR - NIGHT');
     });
     const v2 = await call('owner', 'POST', '', { name: 'Second cut' });
     expect(v2.status).toBe(201);

@@ -1,3 +1,4 @@
+import { deleteScene, insertScene, sceneEntries } from '@clapboard/screenplay';
 import { loadDocument } from '@clapboard/server/documents';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
@@ -13,7 +14,7 @@ import {
   synced,
   ticketFor,
   waitFor,
-  Y,
+  type Y,
 } from './helpers';
 
 type Op =
@@ -72,30 +73,29 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /** Script and scenes as JSON with sorted keys (a Y.Map's key order depends on arrival order). */
 function content(doc: Y.Doc): string {
-  const scenes = doc
-    .getArray<Y.Map<unknown>>('scenes')
-    .toArray()
-    .map((m) => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1))));
+  const scenes = sceneEntries(doc).map(({ map }) =>
+    Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+  );
   return JSON.stringify({ script: doc.getText('script').toString(), scenes });
 }
 
 let sceneCounter = 0;
 function apply(doc: Y.Doc, op: Op): void {
   const text = doc.getText('script');
-  const scenes = doc.getArray<Y.Map<unknown>>('scenes');
+  const scenes = sceneEntries(doc);
   if (op.kind === 'insert') text.insert(op.pos % (text.length + 1), op.text);
   else if (op.kind === 'delete' && text.length > 0) {
     const at = op.pos % text.length;
     text.delete(at, Math.min(op.len, text.length - at));
   } else if (op.kind === 'addScene') {
-    const scene = new Y.Map<unknown>();
-    scene.set('id', `s${++sceneCounter}-${doc.clientID}`);
-    scene.set('heading', op.heading);
-    scenes.insert(op.pos % (scenes.length + 1), [scene]);
+    insertScene(doc, op.pos % (scenes.length + 1), {
+      id: `s${++sceneCounter}-${doc.clientID}`,
+      heading: op.heading,
+    });
   } else if (op.kind === 'editScene' && scenes.length > 0) {
-    scenes.get(op.pos % scenes.length).set('synopsis', op.synopsis);
+    scenes[op.pos % scenes.length]!.map.set('synopsis', op.synopsis);
   } else if (op.kind === 'removeScene' && scenes.length > 0) {
-    scenes.delete(op.pos % scenes.length, 1);
+    deleteScene(doc, scenes[op.pos % scenes.length]!.id);
   }
 }
 

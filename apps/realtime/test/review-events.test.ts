@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { insertScene } from '@clapboard/screenplay';
 import { appendUpdates, loadDocument, readDocumentContent } from '@clapboard/server/documents';
 import { createJobEmitter } from '@clapboard/server/jobs';
 import { createNotifications } from '@clapboard/server/notifications';
@@ -110,10 +111,7 @@ describe('review events: inbox room and approvals going stale', () => {
       ['hall', 'INT. HALL - DAY'],
       ['park', 'EXT. PARK - DAY'],
     ] as const) {
-      const m = new Y.Map<unknown>();
-      m.set('id', id);
-      m.set('heading', heading);
-      seed.getArray('scenes').push([m]);
+      insertScene(seed, Number.POSITIVE_INFINITY, { id, heading });
     }
     await appendUpdates(db.sql, project, [Y.encodeStateAsUpdate(seed)]);
     const { doc } = await loadDocument(db.sql, project);

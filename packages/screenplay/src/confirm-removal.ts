@@ -1,5 +1,5 @@
-import * as Y from 'yjs';
-import { scenesArray } from './scene-record';
+import type * as Y from 'yjs';
+import { deleteScene, sceneEntries } from './scene-record';
 
 /**
  * Deletes scenes marked `removed: true`, once a person has confirmed it (the sync only marks them,
@@ -10,17 +10,13 @@ import { scenesArray } from './scene-record';
  * @returns the ids deleted
  */
 export function confirmRemoval(doc: Y.Doc, ids?: readonly string[], origin?: unknown): string[] {
-  const scenes = scenesArray(doc);
   const only = ids ? new Set(ids) : null;
   const deleted: string[] = [];
   doc.transact(() => {
-    for (let i = scenes.length - 1; i >= 0; i--) {
-      const map = scenes.get(i);
-      if (!(map instanceof Y.Map) || map.get('removed') !== true) continue;
-      const id = String(map.get('id'));
-      if (only && !only.has(id)) continue;
-      scenes.delete(i, 1);
-      deleted.unshift(id);
+    for (const { id, map } of sceneEntries(doc)) {
+      if (map.get('removed') !== true || (only && !only.has(id))) continue;
+      deleteScene(doc, id);
+      deleted.push(id);
     }
   }, origin);
   return deleted;

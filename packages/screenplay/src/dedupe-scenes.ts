@@ -1,9 +1,9 @@
 import { SCENE_DEFAULTS, SCENE_USER_FIELDS } from '@clapboard/shared/document';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { extractScenes } from './extract-scenes';
 import { parseFountain } from './parse-fountain';
 import { storedDialogue } from './plan-scene-sync';
-import { scenesArray } from './scene-record';
+import { deleteScene, sceneEntries, sceneOrder } from './scene-record';
 
 function isEmpty(key: string, value: unknown): boolean {
   if (value === undefined || value === null || value === '') return true;
@@ -21,22 +21,23 @@ function contentKey(map: Y.Map<unknown>): string {
 }
 
 /**
- * Folds duplicates that concurrent syncs leave behind, deterministically, so every peer that runs it
+ * Folds duplicates that concurrent edits leave behind, deterministically, so every peer that runs it
  * on the same merged state makes the same edits and the document converges:
  *
- * 1. the same id twice (two peers moved the same scene): the first occurrence stays;
+ * 1. the same id twice in `sceneOrder` (two peers moved the same scene), or an id whose data is gone:
+ *    the later places are dropped (readers already show the first; the scene's data is one map and
+ *    is never touched by this);
  * 2. more live scenes with the same heading and dialogue than the script has scenes like that (two
  *    peers added the same new scene under different ids): the ones with the most user edits stay,
  *    ties to the smallest id.
  *
  * A dropped copy's user fields fill the survivor's empty ones first. All in one transaction.
  *
- * @returns the number of scene maps deleted
+ * @returns the number of scenes deleted (rule 2)
  */
 export function dedupeScenes(doc: Y.Doc, origin?: unknown): number {
-  const scenes = scenesArray(doc);
-  const maps = scenes.toArray().filter((m): m is Y.Map<unknown> => m instanceof Y.Map);
-  const doomed = new Set<Y.Map<unknown>>();
+  const entries = sceneEntries(doc);
+  const doomed = new Set<string>();
   const merge = (survivor: Y.Map<unknown>, copy: Y.Map<unknown>) => {
     for (const key of SCENE_USER_FIELDS) {
       const value = copy.get(key);
@@ -45,15 +46,15 @@ export function dedupeScenes(doc: Y.Doc, origin?: unknown): number {
   };
 
   doc.transact(() => {
-    const firstById = new Map<string, Y.Map<unknown>>();
-    for (const map of maps) {
-      const id = map.get('id');
-      if (typeof id !== 'string') continue;
-      const first = firstById.get(id);
-      if (!first) firstById.set(id, map);
+    const order = sceneOrder(doc);
+    const shown = new Set(entries.map((e) => e.id));
+    const seen = new Set<string>();
+    for (let i = 0; i < order.length; ) {
+      const id = order.get(i);
+      if (!shown.has(id) || seen.has(id)) order.delete(i, 1);
       else {
-        merge(first, map);
-        doomed.add(map);
+        seen.add(id);
+        i++;
       }
     }
 
@@ -62,26 +63,24 @@ export function dedupeScenes(doc: Y.Doc, origin?: unknown): number {
       const key = JSON.stringify([scene.heading, storedDialogue(scene)]);
       wanted.set(key, (wanted.get(key) ?? 0) + 1);
     }
-    const groups = new Map<string, Y.Map<unknown>[]>();
-    for (const map of maps) {
-      if (doomed.has(map) || map.get('removed') === true) continue;
-      const key = contentKey(map);
+    const groups = new Map<string, { id: string; map: Y.Map<unknown> }[]>();
+    for (const entry of entries) {
+      if (entry.map.get('removed') === true) continue;
+      const key = contentKey(entry.map);
       const group = groups.get(key);
-      if (group) group.push(map);
-      else groups.set(key, [map]);
+      if (group) group.push(entry);
+      else groups.set(key, [entry]);
     }
     for (const [key, group] of groups) {
       const keep = wanted.get(key) ?? 0;
       if (keep === 0 || group.length <= keep) continue;
-      group.sort((a, b) => effort(b) - effort(a) || String(a.get('id')).localeCompare(String(b.get('id'))));
+      group.sort((a, b) => effort(b.map) - effort(a.map) || a.id.localeCompare(b.id));
       for (const extra of group.slice(keep)) {
-        merge(group[0]!, extra);
-        doomed.add(extra);
+        merge(group[0]!.map, extra.map);
+        doomed.add(extra.id);
       }
     }
-
-    if (doomed.size === 0) return;
-    for (let i = scenes.length - 1; i >= 0; i--) if (doomed.has(scenes.get(i))) scenes.delete(i, 1);
+    for (const id of doomed) deleteScene(doc, id);
   }, origin);
   return doomed.size;
 }

@@ -67,7 +67,23 @@ export {
   estimateSceneSeconds,
   MIN_SCENE_SECONDS,
 } from './reading-pace';
-export { readScenes, type SceneRecord, scenesArray } from './scene-record';
+export {
+  deleteScene,
+  docFromState,
+  insertScene,
+  migrateSceneLayout,
+  moveScene,
+  observeScenes,
+  readScenes,
+  replaceScenes,
+  type SceneEntry,
+  type SceneRecord,
+  sceneData,
+  sceneEntries,
+  sceneJson,
+  sceneMap,
+  sceneOrder,
+} from './scene-record';
 export { ScriptImportError, type ScriptImportErrorCode } from './script-import-error';
 export { serializeElement, serializeFountain } from './serialize-fountain';
 export { wrapText } from './shooting-script-layout';

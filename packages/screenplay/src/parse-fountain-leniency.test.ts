@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { extractScenes } from './extract-scenes';
 import { parseFountain } from './parse-fountain';
-import { scenesArray } from './scene-record';
+import { sceneJson } from './scene-record';
 import { serializeFountain } from './serialize-fountain';
 import { syncScenesFromScript } from './sync-scenes-from-script';
 
@@ -103,7 +103,7 @@ describe('parseFountain: leniency for real files', () => {
       );
     let n = 0;
     syncScenesFromScript(doc, { newId: () => `s${++n}` });
-    const scenes = scenesArray(doc).toJSON() as { heading: string; dialogue: { character: string }[] }[];
+    const scenes = sceneJson(doc) as unknown as { heading: string; dialogue: { character: string }[] }[];
     expect(scenes.map((s) => s.heading)).toEqual([
       'EXT. PATIO - DAY',
       'OPENING TITLES',

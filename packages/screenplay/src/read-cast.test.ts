@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { charactersMap, readCast } from './read-cast';
-import { scenesArray } from './scene-record';
+import { insertScene } from './scene-record';
 import { updateCharacter } from './update-character';
 
 function docWith(scenes: Array<{ id: string; removed?: boolean; speakers: string[] }>): Y.Doc {
   const doc = new Y.Doc();
   for (const s of scenes) {
-    const m = new Y.Map<unknown>();
-    m.set('id', s.id);
-    m.set('heading', `INT. ${s.id} - DAY`);
-    m.set(
-      'dialogue',
-      s.speakers.map((character) => ({ character, text: 'Hi.', parenthetical: null, extension: null })),
-    );
-    if (s.removed) m.set('removed', true);
-    scenesArray(doc).push([m]);
+    insertScene(doc, Number.POSITIVE_INFINITY, {
+      id: s.id,
+      heading: `INT. ${s.id} - DAY`,
+      dialogue: s.speakers.map((character) => ({
+        character,
+        text: 'Hi.',
+        parenthetical: null,
+        extension: null,
+      })),
+      ...(s.removed ? { removed: true } : {}),
+    });
   }
   return doc;
 }

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { confirmRemoval } from './confirm-removal';
 import { dedupeScenes } from './dedupe-scenes';
 import { describeSceneSync } from './describe-scene-sync';
-import { scenesArray } from './scene-record';
+import { sceneEntries, sceneJson } from './scene-record';
 import { previewSceneSync, syncScenesFromScript } from './sync-scenes-from-script';
 
 function counter(prefix: string): () => string {
@@ -27,7 +27,7 @@ function setScript(doc: Y.Doc, script: string): void {
 }
 
 type Row = Record<string, unknown>;
-const rows = (doc: Y.Doc): Row[] => scenesArray(doc).toJSON() as Row[];
+const rows = (doc: Y.Doc): Row[] => sceneJson(doc) as Row[];
 const live = (doc: Y.Doc) => rows(doc).filter((r) => !r.removed);
 const byHeading = (doc: Y.Doc, heading: string) => live(doc).find((r) => r.heading === heading)!;
 
@@ -65,9 +65,9 @@ describe('syncScenesFromScript', () => {
   it('keeps ids and user fields through edits, renames, moves, and marks removed scenes', () => {
     const doc = docWith(KITCHEN + GARDEN + GARAGE);
     syncScenesFromScript(doc, { newId: counter('s') });
-    scenesArray(doc).get(0).set('notes', 'warm light');
-    scenesArray(doc).get(1).set('frameAssetId', 'asset-9');
-    scenesArray(doc).get(2).set('shot', 'close');
+    sceneEntries(doc)[0]!.map.set('notes', 'warm light');
+    sceneEntries(doc)[1]!.map.set('frameAssetId', 'asset-9');
+    sceneEntries(doc)[2]!.map.set('shot', 'close');
 
     const renamedGarden = GARDEN.replace('EXT. GARDEN - NIGHT', 'EXT. BACK GARDEN - NIGHT');
     const editedKitchen = KITCHEN.replace('cold again', 'cold once again');
@@ -113,7 +113,7 @@ describe('syncScenesFromScript', () => {
       );
       const doc = docWith(long);
       syncScenesFromScript(doc, { newId: counter('s') });
-      scenesArray(doc).get(0).set('notes', 'keep me');
+      sceneEntries(doc)[0]!.map.set('notes', 'keep me');
       const firstHalf = scene(first, 'The soup is cold again today.');
       const secondHalf = scene(
         second,
@@ -235,10 +235,10 @@ describe('scene sync with two concurrent peers', () => {
   it('converges when both add the same new scene and move the same scene', () => {
     const { a, b } = pair(KITCHEN + GARDEN + GARAGE);
     const before = rows(a).map((r) => r.id as string);
-    scenesArray(a).get(0).set('notes', 'from A');
+    sceneEntries(a)[0]!.map.set('notes', 'from A');
     setScript(a, GARAGE + KITCHEN + GARDEN + scene('EXT. ROOF - DUSK', 'Up here.'));
     exchange(a, b);
-    scenesArray(b).get(1).set('frameAssetId', 'frame-B');
+    sceneEntries(b)[1]!.map.set('frameAssetId', 'frame-B');
     // Both see the new script and sync at the same moment with their own id generators.
     syncScenesFromScript(a, { newId: counter('a') });
     syncScenesFromScript(b, { newId: counter('b') });
@@ -269,7 +269,7 @@ describe('scene sync with two concurrent peers', () => {
     syncScenesFromScript(a, { newId: counter('a') });
     const textB = b.getText('script');
     textB.insert(0, scene('INT. CELLAR - NIGHT', 'Down here.'));
-    scenesArray(b).get(0).set('imagePrompt', 'steam over a pot');
+    sceneEntries(b)[0]!.map.set('imagePrompt', 'steam over a pot');
     syncScenesFromScript(b, { newId: counter('b') });
     exchange(a, b);
     syncScenesFromScript(a, { newId: counter('a2') });

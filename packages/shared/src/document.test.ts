@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENE_DURATION_SEC, readStoredScene, SCENE_DEFAULTS, sceneSchema } from './document';
+import {
+  DEFAULT_SCENE_DURATION_SEC,
+  orderSceneIds,
+  readStoredScene,
+  SCENE_DEFAULTS,
+  sceneSchema,
+} from './document';
 
 describe('readStoredScene', () => {
   it('reads every key of a scene map, defaults where unset', () => {
@@ -48,5 +54,17 @@ describe('readStoredScene', () => {
       camera: SCENE_DEFAULTS.camera,
       durationSec: DEFAULT_SCENE_DURATION_SEC,
     });
+  });
+});
+
+describe('orderSceneIds', () => {
+  it('keeps the first occurrence of an id moved twice at once and skips ids without data', () => {
+    expect(orderSceneIds(['a', 'b', 'gone', 'a', 7, 'c', 'b'], ['a', 'b', 'c'])).toEqual(['a', 'b', 'c']);
+    expect(orderSceneIds(['c', 'a', 'c'], ['a', 'c'])).toEqual(['c', 'a']);
+  });
+
+  it('appends scenes that have data but no place, sorted by id, so no data is hidden', () => {
+    expect(orderSceneIds(['b'], ['z', 'b', 'a'])).toEqual(['b', 'a', 'z']);
+    expect(orderSceneIds([], [])).toEqual([]);
   });
 });

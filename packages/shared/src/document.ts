@@ -4,8 +4,19 @@ import { z } from 'zod';
 export const DOC_KEYS = {
   /** Y.Text: the screenplay in Fountain, the source of truth for scenes. */
   script: 'script',
-  /** Y.Array<Y.Map>: storyboard scenes in order. */
-  scenes: 'scenes',
+  /**
+   * Y.Array<string>: scene ids in storyboard order. A move deletes the id and inserts it elsewhere;
+   * the scene's data is never touched, so a field edited at the same moment survives. Read it with
+   * `orderSceneIds` (duplicates from concurrent moves and ids without data are folded there).
+   */
+  sceneOrder: 'sceneOrder',
+  /** Y.Map: scene id → Y.Map of the scene's fields (`StoredScene`). */
+  sceneData: 'sceneData',
+  /**
+   * Y.Array<Y.Map>: the old layout (scenes in order, a move re-created the map and lost concurrent
+   * edits). Only the load-time migration (`migrateSceneLayout` in @clapboard/screenplay) reads it.
+   */
+  legacyScenes: 'scenes',
   /** Y.Map: name → Character. */
   characters: 'characters',
   /** Y.Map: project render settings. */
@@ -124,6 +135,26 @@ export function readStoredScene(raw: Record<string, unknown>): StoredScene | nul
     notes: str('notes'),
     removed: raw.removed === true,
   };
+}
+
+/**
+ * The storyboard order, from the raw `sceneOrder` array and the ids `sceneData` holds: each id once,
+ * at its first occurrence (two peers moving the same scene at once leave it twice; every peer holds
+ * the same merged array, so every peer picks the same one), ids without data skipped (deleted
+ * concurrently with a move), and scenes with data but no place (none arises from the writers; kept
+ * so data is never hidden) appended sorted by id. Pure and deterministic.
+ */
+export function orderSceneIds(order: readonly unknown[], dataIds: Iterable<string>): string[] {
+  const has = new Set(dataIds);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const id of order) {
+    if (typeof id !== 'string' || !has.has(id) || seen.has(id)) continue;
+    seen.add(id);
+    out.push(id);
+  }
+  const orphans = [...has].filter((id) => !seen.has(id)).sort();
+  return orphans.length === 0 ? out : [...out, ...orphans];
 }
 
 /** One storyboard scene, validated (renders and exports parse a scene map's JSON into this). */

@@ -1,4 +1,4 @@
-import { syncScenesFromScript } from '@clapboard/screenplay';
+import { sceneEntries, syncScenesFromScript } from '@clapboard/screenplay';
 import type { Sql } from '@clapboard/server/db';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import { hash } from '@node-rs/argon2';
@@ -18,19 +18,16 @@ export function demoDocumentUpdate(): Uint8Array {
   doc.transact(() => {
     doc.getText(DOC_KEYS.script).insert(0, DEMO_SCRIPT);
     syncScenesFromScript(doc);
-    doc
-      .getArray<Y.Map<unknown>>(DOC_KEYS.scenes)
-      .toArray()
-      .forEach((m, i) => {
-        const demo = DEMO_SCENES.find((s) => s.heading === m.get('heading'));
-        if (!demo) throw new Error(`the demo script's scene ${m.get('heading')} has no DEMO_SCENES entry`);
-        m.set('shot', demo.shot);
-        m.set('camera', demo.camera);
-        m.set('durationSec', demo.durationSec);
-        m.set('seed', 1000 + i);
-        if (!m.has('synopsis')) m.set('synopsis', '');
-        if (!m.has('notes')) m.set('notes', '');
-      });
+    sceneEntries(doc).forEach(({ map: m }, i) => {
+      const demo = DEMO_SCENES.find((s) => s.heading === m.get('heading'));
+      if (!demo) throw new Error(`the demo script's scene ${m.get('heading')} has no DEMO_SCENES entry`);
+      m.set('shot', demo.shot);
+      m.set('camera', demo.camera);
+      m.set('durationSec', demo.durationSec);
+      m.set('seed', 1000 + i);
+      if (!m.has('synopsis')) m.set('synopsis', '');
+      if (!m.has('notes')) m.set('notes', '');
+    });
     const settings = doc.getMap(DOC_KEYS.settings);
     settings.set('aspectRatio', '16:9');
     settings.set('resolution', '720p');

@@ -1,3 +1,4 @@
+import { replaceScenes } from '@clapboard/screenplay';
 import type { Sql } from '@clapboard/server/db';
 import { buildFlow, jobStore, PlanUnavailableError, planFor } from '@clapboard/server/jobs';
 import { estimatePlan, renderVideoPlan } from '@clapboard/shared/job-plan';
@@ -33,13 +34,10 @@ export interface TestProject {
 /** A project document as the storyboard writes it: scene maps, character maps, settings map. */
 export function buildDocument(p: TestProject): Uint8Array {
   const doc = new Y.Doc();
-  const scenes = doc.getArray<Y.Map<unknown>>('scenes');
-  for (const s of p.scenes) {
-    const map = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries({ synopsis: '', dialogue: [], seed: null, voice: '', ...s }))
-      map.set(k, v);
-    scenes.push([map]);
-  }
+  replaceScenes(
+    doc,
+    p.scenes.map((s) => ({ synopsis: '', dialogue: [], seed: null, voice: '', ...s })),
+  );
   const characters = doc.getMap<unknown>('characters');
   for (const [name, c] of Object.entries(p.characters ?? {})) {
     const map = new Y.Map<unknown>();

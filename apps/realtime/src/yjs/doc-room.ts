@@ -1,3 +1,4 @@
+import { migrateSceneLayout } from '@clapboard/screenplay';
 import type { Sql } from '@clapboard/server/db';
 import {
   compactDocument,
@@ -26,6 +27,9 @@ import { sendMessage } from './send-message';
 
 /** Transaction origin of changes that came from another instance (or the API) over Redis. */
 export const REMOTE_ORIGIN = Symbol('remote');
+
+/** Transaction origin of the load-time scene layout migration (persisted and published). */
+const MIGRATION_ORIGIN = Symbol('migration');
 
 /** A message the client sent that we cannot decode; the connection is closed with a named code. */
 export class MalformedMessageError extends Error {
@@ -89,6 +93,10 @@ export class DocRoom {
     Y.applyUpdate(this.doc, state, REMOTE_ORIGIN);
     this.byteSize = storedBytes;
     this.updatesSinceCompaction = pendingUpdates;
+    // Scenes stored in the old layout (one Y.Array of maps) move to sceneOrder + sceneData once; a
+    // local change, so it is published and persisted like an edit. A no-op on migrated documents.
+    if (migrateSceneLayout(this.doc, MIGRATION_ORIGIN))
+      this.deps.log.info({ docId: this.docId }, 'migrated scenes to the id-order layout');
     this.loaded = true;
     for (const message of this.early.splice(0)) this.onChannelMessage(message);
     this.requestSync();

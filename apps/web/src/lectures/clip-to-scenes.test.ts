@@ -1,4 +1,4 @@
-import { extractScenes, parseFountain } from '@clapboard/screenplay';
+import { extractScenes, parseFountain, sceneEntries, sceneJson } from '@clapboard/screenplay';
 import { sampleLectureAnalysis } from '@clapboard/server/testing/sample';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -41,12 +41,12 @@ describe('a clip becomes storyboard scenes', () => {
     doc.getText('script').insert(0, 'INT. KITCHEN - DAY\n\nALEX\nMorning.\n');
     const before = sendToStoryboard(doc, { fountain: '', scenes: [] });
     expect(before).toEqual([]);
-    const scenes = doc.getArray<Y.Map<unknown>>('scenes');
-    const kitchen = scenes.get(0).get('id');
-    scenes.get(0).set('notes', 'keep me');
+    const [first] = sceneEntries(doc);
+    const kitchen = first!.id;
+    first!.map.set('notes', 'keep me');
     const ids = sendToStoryboard(doc, build(4, 16));
     expect(ids).toHaveLength(2);
-    const maps = scenes.toArray().map((m) => m.toJSON());
+    const maps = sceneJson(doc) as Array<Record<string, unknown> & { dialogue: { character: string }[] }>;
     expect(maps.map((m) => m.heading)).toEqual([
       'INT. KITCHEN - DAY',
       'INT. LECTURE - HEAT, BRIEFLY - 00:05',
@@ -55,7 +55,7 @@ describe('a clip becomes storyboard scenes', () => {
     expect(maps[0]).toMatchObject({ id: kitchen, notes: 'keep me' });
     expect(maps[1]).toMatchObject({ id: ids[0], shot: 'wide', durationSec: 3.2 });
     expect(maps[2]).toMatchObject({ id: ids[1], shot: 'close', durationSec: 7.2 });
-    expect(maps[2]!.dialogue[0].character).toBe(LECTURER);
+    expect(maps[2]!.dialogue[0]!.character).toBe(LECTURER);
     expect(doc.getText('script').toString()).toMatch(/Morning\.\n\nINT\. LECTURE - HEAT, BRIEFLY - 00:05\n/);
   });
 });

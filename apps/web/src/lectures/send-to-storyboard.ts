@@ -1,6 +1,6 @@
-import { syncScenesFromScript } from '@clapboard/screenplay';
+import { sceneMap, syncScenesFromScript } from '@clapboard/screenplay';
 import { DOC_KEYS } from '@clapboard/shared/document';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { ClipScene } from './clip-to-scenes';
 
 /**
@@ -26,18 +26,16 @@ export function sendToStoryboard(
     script.insert(text.length, gap + built.fountain);
     const plan = syncScenesFromScript(doc, { origin });
     const wanted = new Map(built.scenes.map((s) => [s.heading.toLowerCase(), s]));
-    const scenes = doc.getArray<Y.Map<unknown>>(DOC_KEYS.scenes);
     for (const change of plan.changes) {
       if (change.kind !== 'add' && change.kind !== 'update') continue;
       const scene = wanted.get(change.heading.toLowerCase());
       if (!scene || (change.kind === 'update' && !change.revive)) continue;
-      for (const map of scenes) {
-        if (!(map instanceof Y.Map) || map.get('id') !== change.id) continue;
-        map.set('shot', scene.shot);
-        map.set('durationSec', scene.durationSec);
-        map.set('notes', scene.notes);
-        ids.push(change.id);
-      }
+      const map = sceneMap(doc, change.id);
+      if (!map) continue;
+      map.set('shot', scene.shot);
+      map.set('durationSec', scene.durationSec);
+      map.set('notes', scene.notes);
+      ids.push(change.id);
     }
   }, origin);
   return ids;

@@ -1,3 +1,4 @@
+import { observeScenes } from '@clapboard/screenplay';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import { commentListSchema, reviewSummarySchema } from '@clapboard/shared/review';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -33,13 +34,12 @@ export function useReviewSummary() {
       clearTimeout(timer);
       timer = setTimeout(refetch, 700);
     };
-    const scenes = connection.doc.getArray(DOC_KEYS.scenes);
     const script = connection.doc.getText(DOC_KEYS.script);
-    scenes.observeDeep(soon);
+    const stopScenes = observeScenes(connection.doc, soon);
     script.observe(soon);
     return () => {
       clearTimeout(timer);
-      scenes.unobserveDeep(soon);
+      stopScenes();
       script.unobserve(soon);
     };
   }, [projectId, qc, connection]);

@@ -1,4 +1,4 @@
-import { type CastMember, charactersMap, readCast, scenesArray } from '@clapboard/screenplay';
+import { type CastMember, charactersMap, observeScenes, readCast } from '@clapboard/screenplay';
 import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 
@@ -6,14 +6,13 @@ import type * as Y from 'yjs';
 export function useCast(doc: Y.Doc): CastMember[] {
   const [cast, setCast] = useState(() => readCast(doc));
   useEffect(() => {
-    const scenes = scenesArray(doc);
     const characters = charactersMap(doc);
     const update = () => setCast(readCast(doc));
-    scenes.observeDeep(update);
+    const stopScenes = observeScenes(doc, update);
     characters.observeDeep(update);
     update();
     return () => {
-      scenes.unobserveDeep(update);
+      stopScenes();
       characters.unobserveDeep(update);
     };
   }, [doc]);

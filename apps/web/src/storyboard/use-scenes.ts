@@ -1,33 +1,31 @@
-import { scenesArray } from '@clapboard/screenplay';
+import { observeScenes, type SceneEntry, sceneEntries } from '@clapboard/screenplay';
 import { readStoredScene, type StoredScene } from '@clapboard/shared/document';
 import { useEffect, useState } from 'react';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 
 /** A scene as the storyboard shows it (the shared stored shape); `map` is the live Y.Map to write to. */
 export interface SceneView extends StoredScene {
-  map: Y.Map<unknown>;
+  map: SceneEntry['map'];
   index: number;
 }
 
 function read(doc: Y.Doc): SceneView[] {
   const out: SceneView[] = [];
-  scenesArray(doc).forEach((map, index) => {
-    if (!(map instanceof Y.Map)) return;
-    const scene = readStoredScene(map.toJSON());
+  for (const { id, map, index } of sceneEntries(doc)) {
+    const scene = readStoredScene({ ...map.toJSON(), id });
     if (scene) out.push({ ...scene, map, index });
-  });
+  }
   return out;
 }
 
-/** The document's `scenes` in order, re-read on any change inside them (local or remote). */
+/** The document's scenes in order, re-read on any change to the order or a scene (local or remote). */
 export function useScenes(doc: Y.Doc): SceneView[] {
   const [scenes, setScenes] = useState(() => read(doc));
   useEffect(() => {
-    const arr = scenesArray(doc);
     const update = () => setScenes(read(doc));
-    arr.observeDeep(update);
+    const stop = observeScenes(doc, update);
     update();
-    return () => arr.unobserveDeep(update);
+    return stop;
   }, [doc]);
   return scenes;
 }

@@ -1,9 +1,8 @@
-import { dedupeScenes, scenesArray } from '@clapboard/screenplay';
-import { useEffect, useState } from 'react';
+import { moveScene } from '@clapboard/screenplay';
+import { useState } from 'react';
 import { useCan, useProject } from '../lib/project-context';
 import { useToasts } from '../lib/toasts';
 import { CastPanel } from '../storyboard/cast-panel';
-import { moveScene } from '../storyboard/move-scene';
 import { SceneCard } from '../storyboard/scene-card';
 import { ScenePanel } from '../storyboard/scene-panel';
 import { SyncDialog } from '../storyboard/sync-dialog';
@@ -22,19 +21,6 @@ export function StoryboardTab() {
   const [selected, setSelected] = useState<string | null>(null);
   const [syncing, setSyncing] = useState(false);
   const [showRemoved, setShowRemoved] = useState(false);
-
-  // Concurrent moves by two people leave two copies of a scene; fold them as soon as they arrive.
-  useEffect(() => {
-    if (!canEdit) return;
-    const arr = scenesArray(doc);
-    const check = (_: unknown, tr: { local: boolean }) => {
-      if (tr.local) return;
-      const ids = arr.toArray().map((m) => m.get('id'));
-      if (new Set(ids).size !== ids.length) dedupeScenes(doc);
-    };
-    arr.observe(check);
-    return () => arr.unobserve(check);
-  }, [doc, canEdit]);
 
   const visible = scenes.filter((s) => showRemoved || !s.removed);
   const current = scenes.find((s) => s.id === selected) ?? null;
@@ -73,8 +59,11 @@ export function StoryboardTab() {
               selected={s.id === selected}
               canEdit={canEdit}
               onSelect={() => setSelected(s.id === selected ? null : s.id)}
-              onMove={(to) => moveScene(doc, s.index, to)}
-              onDropAt={(from) => moveScene(doc, from, s.index)}
+              onMove={(to) => moveScene(doc, s.id, to)}
+              onDropAt={(from) => {
+                const dragged = scenes.find((x) => x.index === from);
+                if (dragged) moveScene(doc, dragged.id, s.index);
+              }}
             />
           ))}
         </ol>

@@ -1,3 +1,4 @@
+import { docFromState, migrateSceneLayout, sceneData, sceneOrder } from '@clapboard/screenplay';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import * as Y from 'yjs';
 import { replaceText } from './replace-text';
@@ -22,7 +23,7 @@ function syncMap(current: Y.Map<unknown>, target: Y.Map<unknown>): void {
  * Computes the Yjs update that turns `current`'s content into `target`'s (a stored version) as a new
  * change on top: nothing in history is rewritten, so clients merge it like any edit. The script is
  * replaced between the common prefix and suffix (cursors outside the changed span survive), the
- * scene list is replaced, and `characters` / `settings` keys are set or removed where they differ.
+ * scene order is replaced and each scene's fields are set or removed where they differ, and `characters` / `settings` keys are set or removed where they differ.
  *
  * `current` is modified (the change is applied to it). Returns the update, or null when the
  * contents were already equal.
@@ -38,11 +39,23 @@ export function buildRestoreUpdate(current: Y.Doc, target: Y.Doc): Uint8Array | 
   try {
     current.transact(() => {
       replaceText(current.getText(DOC_KEYS.script), target.getText(DOC_KEYS.script).toString());
-      const scenes = current.getArray<unknown>(DOC_KEYS.scenes);
-      const targetScenes = target.getArray<unknown>(DOC_KEYS.scenes);
-      if (jsonOf(scenes) !== jsonOf(targetScenes)) {
-        scenes.delete(0, scenes.length);
-        scenes.insert(0, targetScenes.toArray().map(copyValue));
+      // Either side may be stored in the old scene layout; compare and copy in the current one.
+      migrateSceneLayout(current);
+      migrateSceneLayout(target);
+      const order = sceneOrder(current);
+      const targetOrder = sceneOrder(target);
+      if (jsonOf(order) !== jsonOf(targetOrder)) {
+        order.delete(0, order.length);
+        order.insert(0, targetOrder.toArray());
+      }
+      // Per scene, per field: a scene whose fields already match keeps its map (and its history).
+      const data = sceneData(current);
+      const targetData = sceneData(target);
+      for (const id of [...data.keys()]) if (!targetData.has(id)) data.delete(id);
+      for (const [id, map] of targetData.entries()) {
+        const mine = data.get(id);
+        if (mine instanceof Y.Map && map instanceof Y.Map) syncMap(mine, map);
+        else data.set(id, copyValue(map) as Y.Map<unknown>);
       }
       syncMap(current.getMap(DOC_KEYS.characters), target.getMap(DOC_KEYS.characters));
       syncMap(current.getMap(DOC_KEYS.settings), target.getMap(DOC_KEYS.settings));
@@ -62,10 +75,9 @@ export function restoreUpdateFromStates(
   targetState: Uint8Array,
 ): Uint8Array | null {
   const current = new Y.Doc();
-  const target = new Y.Doc();
+  const target = docFromState(targetState);
   try {
     Y.applyUpdate(current, currentState);
-    Y.applyUpdate(target, targetState);
     return buildRestoreUpdate(current, target);
   } finally {
     current.destroy();

@@ -1,3 +1,4 @@
+import { docFromState, sceneEntries, sceneJson } from '@clapboard/screenplay';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -6,11 +7,10 @@ import { buildScriptImportUpdate } from './build-script-import-update';
 const EMPTY = Y.encodeStateAsUpdate(new Y.Doc());
 
 function read(state: Uint8Array) {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
+  const doc = docFromState(state);
   return {
     script: doc.getText(DOC_KEYS.script).toString(),
-    scenes: doc.getArray(DOC_KEYS.scenes).toJSON() as {
+    scenes: sceneJson(doc) as unknown as {
       id: string;
       heading: string;
       removed?: boolean;
@@ -38,7 +38,7 @@ describe('buildScriptImportUpdate', () => {
     const newId = () => `s${++n}`;
     const doc = new Y.Doc();
     Y.applyUpdate(doc, buildScriptImportUpdate(EMPTY, 'INT. A - DAY\n\nEXT. B - NIGHT\n', { newId }).update!);
-    (doc.getArray(DOC_KEYS.scenes).get(0) as Y.Map<unknown>).set('notes', 'keep me');
+    sceneEntries(doc)[0]!.map.set('notes', 'keep me');
     const before = Y.encodeStateAsUpdate(doc);
     const { update, plan } = buildScriptImportUpdate(before, 'INT. A - DAY\nNew action.\n\nINT. C - DAY\n', {
       newId,

@@ -1,4 +1,4 @@
-import { type SceneSyncPlan, syncScenesFromScript } from '@clapboard/screenplay';
+import { migrateSceneLayout, type SceneSyncPlan, syncScenesFromScript } from '@clapboard/screenplay';
 import { DOC_KEYS } from '@clapboard/shared/document';
 import * as Y from 'yjs';
 import { replaceText } from './replace-text';
@@ -29,6 +29,8 @@ export function buildScriptImportUpdate(
     });
     let plan: SceneSyncPlan = { changes: [], order: [] };
     doc.transact(() => {
+      // A document still in the old scene layout moves to the current one in this same update.
+      migrateSceneLayout(doc);
       replaceText(doc.getText(DOC_KEYS.script), fountain);
       plan = syncScenesFromScript(doc, options);
     });

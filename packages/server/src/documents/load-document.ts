@@ -1,3 +1,4 @@
+import { docFromState } from '@clapboard/screenplay';
 import * as Y from 'yjs';
 import type { Sql } from '../db/connect-db';
 
@@ -43,12 +44,12 @@ export async function loadDocumentState(
 }
 
 /**
- * Loads a document into a fresh Y.Doc (see `loadDocumentState` for the consistency rules).
+ * Loads a document into a fresh Y.Doc (see `loadDocumentState` for the consistency rules), with
+ * scenes in the current layout: an old-layout document is migrated in memory (`docFromState`); the
+ * realtime server persists that migration when it opens the document.
  * Throws when Postgres is unreachable or a stored update is corrupt.
  */
 export async function loadDocument(sql: Sql, docId: string): Promise<LoadedDocument> {
   const { state, storedBytes, pendingUpdates } = await loadDocumentState(sql, docId);
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
-  return { doc, storedBytes, pendingUpdates };
+  return { doc: docFromState(state), storedBytes, pendingUpdates };
 }

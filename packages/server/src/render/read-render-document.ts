@@ -1,4 +1,4 @@
-import { type CastGender, castGender } from '@clapboard/screenplay';
+import { type CastGender, castGender, docFromState, sceneEntries } from '@clapboard/screenplay';
 import {
   type Character,
   characterSchema,
@@ -118,14 +118,13 @@ function castGenders(
  *   longer than MAX_SCENE_DURATION_SEC
  */
 export function readRenderDocumentState(state: Uint8Array): RenderDocumentContent {
-  const doc = new Y.Doc();
+  const doc = docFromState(state);
   try {
-    Y.applyUpdate(doc, state);
     const scenes: Scene[] = [];
-    doc.getArray<unknown>(DOC_KEYS.scenes).forEach((item, index) => {
-      const scene = item instanceof Y.Map ? readSceneMap(item, index) : null;
+    for (const { map, index } of sceneEntries(doc)) {
+      const scene = readSceneMap(map, index);
       if (scene) scenes.push(scene);
-    });
+    }
     const characters = readCharacters(doc);
     const rawSettings = withoutNulls(doc.getMap<unknown>(DOC_KEYS.settings).toJSON());
     const settings = projectSettingsSchema.safeParse(rawSettings);

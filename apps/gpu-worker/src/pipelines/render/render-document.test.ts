@@ -1,3 +1,4 @@
+import { replaceScenes } from '@clapboard/screenplay';
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -5,11 +6,10 @@ import { readProjectScene } from './render-document';
 
 function state(scenes: Array<Record<string, unknown>>): Uint8Array {
   const doc = new Y.Doc();
-  for (const s of scenes) {
-    const map = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries(s)) map.set(k, v);
-    doc.getArray<Y.Map<unknown>>('scenes').push([map]);
-  }
+  replaceScenes(
+    doc,
+    scenes.map((s) => ({ ...s, id: String(s.id) })),
+  );
   const mara = new Y.Map<unknown>();
   mara.set('portraitAssetId', null);
   doc.getMap('characters').set('Mara', mara);

@@ -1,3 +1,4 @@
+import { docFromState, sceneEntries } from '@clapboard/screenplay';
 import type { Sql } from '@clapboard/server/db';
 import {
   checkRenderBounds,
@@ -7,9 +8,8 @@ import {
   readRenderDocumentState,
   readSceneMap,
 } from '@clapboard/server/render';
-import { type Character, DOC_KEYS, type Scene } from '@clapboard/shared/document';
+import type { Character, Scene } from '@clapboard/shared/document';
 import { UnrecoverableError } from 'bullmq';
-import * as Y from 'yjs';
 
 /** What a render reads from the pinned project document. */
 export interface RenderDocument extends RenderDocumentContent {
@@ -51,15 +51,12 @@ export interface ProjectScene {
  * @throws UnrecoverableError when the document has no such scene, the scene was removed, or it is invalid
  */
 export function readProjectScene(state: Uint8Array, sceneId: string): ProjectScene {
-  const doc = new Y.Doc();
+  const doc = docFromState(state);
   try {
-    Y.applyUpdate(doc, state);
     let shown = 0;
-    const items = doc.getArray<unknown>(DOC_KEYS.scenes).toArray();
-    for (const [i, item] of items.entries()) {
-      if (!(item instanceof Y.Map)) continue;
+    for (const { id, map: item, index: i } of sceneEntries(doc)) {
       const removed = item.get('removed') === true;
-      if (item.get('id') === sceneId) {
+      if (id === sceneId) {
         if (removed)
           throw new UnrecoverableError(
             `Scene "${sceneId}" was removed from the storyboard; restore it to draw its frame.`,
