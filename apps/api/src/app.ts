@@ -96,6 +96,8 @@ export interface AppDeps {
   redisPrefix?: string;
   /** Built web app folder to serve at `/`, when set. */
   webDist?: string;
+  /** Written into the served index.html as `<meta name="clapboard-realtime">` (see REALTIME_PUBLIC_URL). */
+  realtimePublicUrl?: string;
   /** Reported by /healthz. */
   version?: string;
   /** BullMQ producer side: flows and queues. */
@@ -183,7 +185,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  if (deps.webDist) app.route('/', serveWeb(deps.webDist));
+  if (deps.webDist) app.route('/', serveWeb(deps.webDist, { realtimeUrl: deps.realtimePublicUrl }));
   app.notFound(() => {
     throw notFound('Route');
   });

@@ -26,6 +26,12 @@ const schema = z
     PUBLIC_URL: z.url().optional(),
     /** Folder of the built web app to serve at `/` (npm start sets it). */
     WEB_DIST: z.string().optional(),
+    /**
+     * Where browsers reach the realtime server (Yjs and Socket.IO), written into the served
+     * index.html; unset: the page's host on port 8788. Behind an Ingress that routes /yjs and
+     * /socket.io, the public origin itself.
+     */
+    REALTIME_PUBLIC_URL: z.url().optional(),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Behind a reverse proxy we run: take the client IP from the last X-Forwarded-For entry. */
     TRUST_PROXY: bool.default(false),

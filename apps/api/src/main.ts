@@ -59,6 +59,7 @@ await runMain('api', async () => {
     dataDir: env.DATA_DIR,
     publicUrl,
     webDist,
+    realtimePublicUrl: env.REALTIME_PUBLIC_URL,
     queues,
     emitter,
     serveStatic,

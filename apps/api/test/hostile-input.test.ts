@@ -223,6 +223,21 @@ describe('hostile input: body limits, text validation, security headers, error l
       }
     });
 
+    it('REALTIME_PUBLIC_URL reaches the page as the realtime meta tag, escaped; unset, no tag', async () => {
+      writeFileSync(join(dist, 'index.html'), '<!doctype html><html><head><title>x</title></head></html>');
+      const tagged = createApp({
+        ...h.deps,
+        webDist: dist,
+        realtimePublicUrl: 'https://studio.example.com/"x',
+      });
+      const html = await (await tagged.request('/projects/deep/link')).text();
+      expect(html).toContain(
+        '<head><meta name="clapboard-realtime" content="https://studio.example.com/&#34;x">',
+      );
+      const plain = createApp({ ...h.deps, webDist: dist });
+      expect(await (await plain.request('/')).text()).not.toContain('clapboard-realtime');
+    });
+
     it('HSTS is sent when PUBLIC_URL is https', async () => {
       const app = createApp({ ...h.deps, publicUrl: 'https://studio.example.com' });
       const res = await app.request('/healthz');

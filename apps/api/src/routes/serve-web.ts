@@ -21,9 +21,17 @@ const TYPES: Record<string, string> = {
  * and `index.html` for any other non-API GET so deep links work. This is the one place the API
  * touches the filesystem for the web app, so it only exists under the Node adapter.
  */
-export function serveWeb(dist: string) {
+export function serveWeb(dist: string, options: { realtimeUrl?: string } = {}) {
   const root = resolve(dist);
   const indexFile = join(root, 'index.html');
+  // Where the browser finds realtime (apps/web/src/lib/realtime-url.ts reads this tag).
+  const meta = options.realtimeUrl
+    ? `<meta name="clapboard-realtime" content="${options.realtimeUrl.replace(/[&"<>]/g, (ch) => `&#${ch.charCodeAt(0)};`)}">`
+    : '';
+  const indexHtml = () => {
+    const html = readFileSync(indexFile, 'utf8');
+    return meta ? html.replace('<head>', `<head>${meta}`) : html;
+  };
   const app = new Hono<AppEnv>();
   app.get('*', async (c, next) => {
     const path = decodeURIComponent(new URL(c.req.url).pathname);
@@ -42,7 +50,7 @@ export function serveWeb(dist: string) {
       }
     }
     if (!existsSync(indexFile)) return next();
-    return c.body(readFileSync(indexFile), 200, {
+    return c.body(indexHtml(), 200, {
       'content-type': TYPES['.html']!,
       'cache-control': 'no-cache',
     });
