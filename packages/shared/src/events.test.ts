@@ -24,6 +24,13 @@ describe('clientRequestSchema', () => {
       { type: 'job:unwatch', jobId },
       { type: 'project:watch', projectId },
       { type: 'project:unwatch', projectId },
+      {
+        type: 'drawing:live',
+        projectId,
+        frame: 'scene:s1',
+        shapes: [{ kind: 'arrow', color: '#ff3b30', points: [[0.1, 0.2], [0.3, 0.4]] }],
+        ended: false,
+      },
     ];
     expect(requests.map((r) => r.type)).toEqual(CLIENT_REQUEST_TYPES);
     for (const req of requests) expect(parseClientRequest(req.type, req)).toEqual(req);

@@ -378,13 +378,13 @@ export type JobPage = z.infer<typeof jobPageSchema>;
 /** `GET /jobs/:id`: the job with its steps and the warnings its submission gave. */
 export const jobDetailSchema = jobSchema.extend({
   steps: z.array(jobStepSchema),
-  warnings: z.array(z.string()),
+  warnings: z.array(safeText()),
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 /** `POST /projects/:id/jobs` (202): the queued job (or the one for this idempotency key) and its cost. */
 export const submittedJobSchema = z.object({
   job: jobSchema,
-  warnings: z.array(z.string()),
+  warnings: z.array(safeText()),
   budget: budgetFiguresSchema,
 });
 export type SubmittedJob = z.infer<typeof submittedJobSchema>;
