@@ -68,6 +68,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     connections: rooms.connections,
     updatesAccepted: stats.updatesAccepted,
     persistErrors: stats.persistErrors,
+    relayedUpdatesStored: stats.relayedUpdatesStored,
+    updatesAlreadyStored: stats.updatesAlreadyStored,
   }));
   const rooms = new DocRooms({
     sql: deps.sql,

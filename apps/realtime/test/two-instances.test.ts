@@ -67,6 +67,35 @@ describe('two realtime instances through Redis', () => {
     b.destroy();
   });
 
+  it('an edit relayed to another instance is stored by it too, once, before its own instance commits', async () => {
+    const { redisUrl } = testServices(process.env);
+    const slowRedis = createRedis(redisUrl);
+    // The accepting instance holds its writes back: only the receiving instance can have stored them.
+    const slow = await startServer({ sql: db.sql, redis: slowRedis, batchDelayMs: 60_000 });
+    const [ua, ub] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' });
+    const a = connectClient(slow.url, project, await ticketFor(ua, project));
+    const b = connectClient(two.url, project, await ticketFor(ub, project));
+    await Promise.all([synced(a), synced(b)]);
+    for (const word of ['one ', 'two ', 'three ']) a.doc.getText('script').insert(0, word);
+    await waitFor(() => b.doc.getText('script').toString() === 'three two one ', 3_000, 'relayed');
+    await waitFor(
+      async () => (await storedScript(db.sql, project)) === 'three two one ',
+      3_000,
+      'stored by B',
+    );
+    expect(slow.server.stats.updatesPersisted).toBe(0);
+    expect(two.server.stats.relayedUpdatesStored).toBeGreaterThanOrEqual(3);
+    // The accepting instance now writes the same bytes: each is already there, none is added.
+    a.destroy();
+    b.destroy();
+    await slow.server.close();
+    slowRedis.disconnect();
+    expect(slow.server.stats.updatesPersisted).toBeGreaterThanOrEqual(3);
+    expect(slow.server.stats.updatesAlreadyStored).toBe(slow.server.stats.updatesPersisted);
+    expect(await storedScript(db.sql, project)).toBe('three two one ');
+  });
+
   it('an instance opening a document gets edits another instance accepted but has not stored yet', async () => {
     const { redisUrl } = testServices(process.env);
     const slowRedis = createRedis(redisUrl);

@@ -20,6 +20,8 @@ export const METRIC_NAMES = {
   realtimeUpdates: 'clapboard_realtime_updates_accepted_total',
   realtimeDurableLag: 'clapboard_realtime_durable_lag_seconds',
   realtimePersistErrors: 'clapboard_realtime_persist_errors_total',
+  realtimeRelayedStored: 'clapboard_realtime_relayed_updates_stored_total',
+  realtimeAlreadyStored: 'clapboard_realtime_updates_already_stored_total',
   jobStepDuration: 'clapboard_job_step_duration_seconds',
   jobSteps: 'clapboard_job_steps_total',
   queueWaiting: 'clapboard_queue_waiting_jobs',
@@ -84,7 +86,14 @@ export function httpMetrics(registry: Registry) {
 /** What the realtime server reports: live figures are read when scraped, lag is observed. */
 export function realtimeMetrics(
   registry: Registry,
-  live: () => { documents: number; connections: number; updatesAccepted: number; persistErrors: number },
+  live: () => {
+    documents: number;
+    connections: number;
+    updatesAccepted: number;
+    persistErrors: number;
+    relayedUpdatesStored: number;
+    updatesAlreadyStored: number;
+  },
 ) {
   new Gauge({
     name: METRIC_NAMES.realtimeDocumentsOpen,
@@ -122,6 +131,16 @@ export function realtimeMetrics(
     METRIC_NAMES.realtimePersistErrors,
     'Failed batch inserts of document updates (retried).',
     () => live().persistErrors,
+  );
+  counterFrom(
+    METRIC_NAMES.realtimeRelayedStored,
+    'Updates relayed from another instance that this instance stored too (idempotent per update hash).',
+    () => live().relayedUpdatesStored,
+  );
+  counterFrom(
+    METRIC_NAMES.realtimeAlreadyStored,
+    'Updates skipped on insert because another instance had stored the same bytes.',
+    () => live().updatesAlreadyStored,
   );
   const lag = reuse(
     registry,

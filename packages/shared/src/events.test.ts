@@ -28,7 +28,16 @@ describe('clientRequestSchema', () => {
         type: 'drawing:live',
         projectId,
         frame: 'scene:s1',
-        shapes: [{ kind: 'arrow', color: '#ff3b30', points: [[0.1, 0.2], [0.3, 0.4]] }],
+        shapes: [
+          {
+            kind: 'arrow',
+            color: '#ff3b30',
+            points: [
+              [0.1, 0.2],
+              [0.3, 0.4],
+            ],
+          },
+        ],
         ended: false,
       },
     ];

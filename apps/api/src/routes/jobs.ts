@@ -185,7 +185,7 @@ export function jobRoutes(deps: JobRouteDeps) {
   const app = new OpenAPIHono<AppEnv>();
   const auth = requireUser(deps);
   const capabilities = deps.capabilities ?? createCapabilities(deps.redis, deps.redisPrefix);
-  const batcher = createSubmitBatcher(deps.sql, deps.queues);
+  const batcher = createSubmitBatcher(deps.sql, deps.queues, { emitter: deps.emitter });
   app.use('/api/v1/job-types', auth);
   app.use('/api/v1/projects/:id/jobs', auth);
   app.use('/api/v1/jobs', auth);

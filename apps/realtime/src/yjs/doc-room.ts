@@ -55,8 +55,11 @@ const EMPTY_UPDATE_BYTES = 2;
 /**
  * One document held in memory by this instance: the Y.Doc, its awareness, the local connections,
  * and the persistence queue. Changes from local writers are applied, broadcast to local clients,
- * published on the document's Redis channel and queued for Postgres; changes from Redis are applied
- * and broadcast only (their publisher persists them).
+ * published on the document's Redis channel and queued for Postgres. Changes from Redis are applied,
+ * broadcast, and queued for Postgres too, byte for byte as received, when they changed our copy:
+ * storage is idempotent per (document, SHA-256 of the update), so the copies that several instances
+ * write become one row, and an edit relayed here is kept even when the instance that accepted it
+ * dies before its commit.
  */
 export class DocRoom {
   readonly doc = new Y.Doc();
@@ -68,6 +71,8 @@ export class DocRoom {
   private compacting: Promise<void> | undefined;
   private loaded = false;
   private early: DocChannelMessage[] = [];
+  /** Set when applying a channel message changed the document (see `onChannelMessage`). */
+  private remoteChanged = false;
 
   constructor(
     readonly docId: string,
@@ -230,7 +235,10 @@ export class DocRoom {
     syncProtocol.writeUpdate(encoder, update);
     const message = encoding.toUint8Array(encoder);
     for (const conn of this.conns.values()) if (conn !== origin) sendMessage(conn.ws, message);
-    if (origin === REMOTE_ORIGIN) return;
+    if (origin === REMOTE_ORIGIN) {
+      this.remoteChanged = true;
+      return;
+    }
     // Broadcast first, persist right after: clients see edits at network speed and the update is
     // committed within one batch window. If we die in between, the editing client still holds it and
     // sends it again when it resyncs.
@@ -277,7 +285,17 @@ export class DocRoom {
     }
     try {
       if (message.kind === DOC_CHANNEL_MESSAGE.update) {
+        this.remoteChanged = false;
         Y.applyUpdate(this.doc, message.payload, REMOTE_ORIGIN);
+        // Stored as received (same bytes, same hash as the publisher's row) when it was news to us,
+        // or when part of it waits for a missing dependency. An update we already had (an echo, or
+        // a sync answer with nothing new) is not written again.
+        const { pendingStructs, pendingDs } = this.doc.store;
+        if (this.remoteChanged || pendingStructs !== null || pendingDs !== null) {
+          this.byteSize += message.payload.length;
+          this.deps.persist.push(this.docId, message.payload);
+          this.deps.stats.relayedUpdatesStored++;
+        }
       } else if (message.kind === DOC_CHANNEL_MESSAGE.awareness) {
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.payload, REMOTE_ORIGIN);
       } else if (message.kind === DOC_CHANNEL_MESSAGE.syncRequest) {

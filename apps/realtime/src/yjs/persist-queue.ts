@@ -31,6 +31,8 @@ interface Pending {
  */
 /** Accept-to-commit samples kept for percentiles (a ring; older ones are overwritten). */
 const LATENCY_WINDOW = 20_000;
+/** The most updates one insert carries. */
+const MAX_BATCH = 5_000;
 
 export interface PersistLatency {
   /** Samples in the window. */
@@ -97,14 +99,16 @@ export class PersistQueue {
   private flush(): Promise<void> {
     if (this.inflight) return this.inflight;
     if (this.pending.length === 0) return Promise.resolve();
-    const batch = this.pending;
-    this.pending = [];
+    // One insert carries at most MAX_BATCH rows (two bind parameters each, far under Postgres's
+    // 65 535); a backlog after an outage drains in several inserts, oldest first.
+    const batch = this.pending.splice(0, MAX_BATCH);
     const { sql, log, stats } = this.options;
     this.inflight = appendUpdateRows(sql, batch).then(
-      () => {
+      (inserted) => {
         const now = performance.now();
         this.failures = 0;
         stats.updatesPersisted += batch.length;
+        stats.updatesAlreadyStored += batch.length - inserted.length;
         stats.persistBatches++;
         stats.maxPersistLatencyMs = Math.max(stats.maxPersistLatencyMs, now - batch[0]!.acceptedAt);
         for (const p of batch) this.latencies[this.latencyCount++ % LATENCY_WINDOW] = now - p.acceptedAt;
@@ -120,7 +124,7 @@ export class PersistQueue {
         this.failures++;
         stats.persistErrors++;
         log.error({ err, updates: batch.length, attempt: this.failures }, 'persisting updates failed');
-        this.pending = [...batch, ...this.pending];
+        this.pending.unshift(...batch);
         this.inflight = undefined;
         this.schedule(Math.min(2_000, 50 * 2 ** this.failures));
       },

@@ -4,8 +4,12 @@ export interface RealtimeStats {
   readOnlyUpdatesDropped: number;
   /** Updates accepted from writers and applied. */
   updatesAccepted: number;
-  /** Updates written to doc_updates. */
+  /** Updates relayed from other instances (or the API) that changed our copy, queued for storage too. */
+  relayedUpdatesStored: number;
+  /** Updates written to doc_updates (an update another instance stored first is skipped there). */
   updatesPersisted: number;
+  /** Of those, updates another instance (or an earlier try) had stored already: skipped, not duplicated. */
+  updatesAlreadyStored: number;
   /** Multi-row inserts done (one per batch). */
   persistBatches: number;
   /** Failed batch inserts (retried; the updates are kept in memory until they land). */
@@ -27,7 +31,9 @@ export function createRealtimeStats(): RealtimeStats {
   return {
     readOnlyUpdatesDropped: 0,
     updatesAccepted: 0,
+    relayedUpdatesStored: 0,
     updatesPersisted: 0,
+    updatesAlreadyStored: 0,
     persistBatches: 0,
     persistErrors: 0,
     maxPersistLatencyMs: 0,

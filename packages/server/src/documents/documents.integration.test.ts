@@ -44,6 +44,23 @@ describe('document persistence', () => {
     expect(doc.getText('script').toString()).toBe(client.getText('script').toString());
   });
 
+  it('stores an update once, however many instances write it, in one batch or many', async () => {
+    const docId = await newProject();
+    const updates = edits(new Y.Doc(), 4, 'h');
+    expect(await appendUpdates(db.sql, docId, updates.slice(0, 2))).toHaveLength(2);
+    // The same bytes again (as a second instance that relayed them writes them), with a repeat and
+    // two new ones in the same batch: only the new ones are inserted.
+    const again = await appendUpdates(db.sql, docId, [...updates, updates[3]!]);
+    expect(again).toHaveLength(2);
+    const rows = await db.sql<{ update: Buffer }[]>`
+      select update from doc_updates where doc_id = ${docId} order by id`;
+    expect(rows.map((r) => Buffer.from(r.update).toString('hex'))).toEqual(
+      updates.map((u) => Buffer.from(u).toString('hex')),
+    );
+    // Another document may hold the same bytes.
+    expect(await appendUpdates(db.sql, await newProject(), updates.slice(0, 1))).toHaveLength(1);
+  });
+
   it('loads an empty document for a project with no rows', async () => {
     const { doc, storedBytes } = await loadDocument(db.sql, await newProject());
     expect(doc.getText('script').toString()).toBe('');

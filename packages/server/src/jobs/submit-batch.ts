@@ -4,6 +4,7 @@ import { PERMISSIONS, type Permission } from '@clapboard/shared/permissions';
 import type { Role } from '@clapboard/shared/roles';
 import type { Sql } from '../db/connect-db';
 import { unlimitedFigures } from './budget';
+import { announceJob, type JobEmitter } from './job-events';
 import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
 import { type BatchedInsert, deleteUnqueuedJobs, insertJobBatch } from './job-store';
@@ -63,7 +64,12 @@ interface Pending {
 export function createSubmitBatcher(
   sql: Sql,
   queues: JobQueues,
-  options: { maxBatch?: number; maxInFlight?: number } = {},
+  options: {
+    maxBatch?: number;
+    maxInFlight?: number;
+    /** Announces each new job (`job:created` to its project's room) before its flow is queued. */
+    emitter?: JobEmitter;
+  } = {},
 ) {
   const maxBatch = options.maxBatch ?? SUBMIT_BATCH_MAX;
   const maxInFlight = options.maxInFlight ?? SUBMIT_BATCH_IN_FLIGHT;
@@ -135,6 +141,8 @@ export function createSubmitBatcher(
       }
     }
     if (queued.length === 0) return;
+    // As submitJob: the room hears of a job before any worker can report progress on it.
+    for (const { row } of queued) announceJob(options.emitter, 'job:created', rowToJob(row));
     const enqueueStart = performance.now();
     try {
       await queues.flows.addBulk(queued.map(({ row, p }) => flowOfRun(row, p.planned)));

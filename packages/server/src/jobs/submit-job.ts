@@ -212,15 +212,17 @@ export async function submitJob(
     });
   });
 
+  const job = rowToJob(outcome.row);
   if (!outcome.replayed) {
+    // Announced before it is queued: a worker cannot report progress on a job before the room
+    // heard of it (the emitter's publish leaves before the queue's first round trip).
+    announceJob(emitter, 'job:created', job);
     await timed('enqueue', () =>
       enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id)),
     );
     if (outcome.budgetWarning)
       warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, outcome.figures);
   }
-  const job = rowToJob(outcome.row);
-  if (!outcome.replayed) announceJob(emitter, 'job:created', job);
   return {
     job,
     replayed: outcome.replayed,
