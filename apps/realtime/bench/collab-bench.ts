@@ -1,16 +1,25 @@
 /**
- * `npm run bench:collab`: N clients typing into M documents, against our realtime server,
- * `@y/websocket-server` 0.1.1 and `@hocuspocus/server` 3.4.4, each in its own process, all driven by
- * the same lightweight client (collab-client.ts) from this process. Measures edit-to-remote-apply
- * latency (p50/p99), updates/s, server memory per document, and for ours the time from send to the
- * row being visible in Postgres. Writes docs/benchmarks.md (section `collab`).
+ * `npm run bench:collab`: a scale curve of Yjs collaboration. For each load (clients), N clients type
+ * into N/10 documents (10 clients per document) against our realtime server on 1 and on 2 instances
+ * (separate processes on their own ports, sharing Postgres and relaying through Redis; a document's
+ * clients are spread round-robin over the instances, so every document spans both), and against
+ * `@y/websocket-server` 0.1.1 and `@hocuspocus/server` 3.4.4 (single-instance: in-memory, no
+ * cross-process relay). All clients are the same lightweight client (collab-client.ts) in this process.
+ * Measures edit-to-remote-apply latency (p50/p99), updates/s, server memory per document, for ours the
+ * time from send to the row being visible in Postgres and the server's own accept → commit, and this
+ * process's event-loop lag (when it is high, the driver rather than the server is the bottleneck).
+ * Writes docs/benchmarks.md (section `collab`).
  *
- * Knobs (argv `--key=value`): clients (500), docs (50), seconds (10), interval (ms between one
- * client's keystrokes; 250 = 4 characters/s).
+ * Knobs (argv `--key=value`): loads (500,1000,2000: clients per row), seconds (10, measured),
+ * interval (ms between one client's keystrokes; 250 = 4 characters/s), instances (1,2: ours),
+ * servers (clapboard,y-websocket-server,hocuspocus: which servers to run), sync-timeout (20000: ms for
+ * each batch of 50 clients to sync; a row that misses it is recorded as failed and the curve goes on).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from '@clapboard/server/db';
 import { freePort } from '@clapboard/server/local-services';
@@ -22,44 +31,84 @@ import { BenchClient, firstStruct } from './collab-client';
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]),
 );
-const CLIENTS = Number(args.clients ?? 500);
-const DOCS = Number(args.docs ?? 50);
+const list = (value: string | undefined, fallback: string) =>
+  (value ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const LOADS = list(args.loads, '500,1000,2000').map(Number);
 const SECONDS = Number(args.seconds ?? 10);
 const INTERVAL_MS = Number(args.interval ?? 250);
+const INSTANCES = list(args.instances, '1,2').map(Number);
+const SERVERS = list(args.servers, 'clapboard,y-websocket-server,hocuspocus') as Kind[];
+const CLIENTS_PER_DOC = 10;
+/** Sampling timer of the event-loop delay monitor; its samples include this interval, so it is subtracted. */
+const LAG_RESOLUTION_MS = 10;
 const WARMUP_MS = 2_000;
+const SYNC_TIMEOUT_MS = Number(args['sync-timeout'] ?? 20_000);
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
+for (const n of [...LOADS, ...INSTANCES, SECONDS, INTERVAL_MS, SYNC_TIMEOUT_MS])
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`bad knob value ${n} (loads, instances, seconds, interval, sync-timeout)`);
+
 type Kind = 'clapboard' | 'y-websocket-server' | 'hocuspocus';
 
-interface Result {
+interface Row {
+  load: number;
   kind: Kind;
+  instances: number;
+}
+
+interface Latency {
+  count: number;
   p50: number;
   p99: number;
   max: number;
-  sentPerSec: number;
-  deliveredPerSec: number;
-  memPerDocKb: number;
+}
+
+interface Result extends Row {
+  docs: number;
+  /** Set when the row could not complete; the numbers below are then absent. */
+  failed?: string;
+  p50?: number;
+  p99?: number;
+  max?: number;
+  sentPerSec?: number;
+  deliveredPerSec?: number;
+  memPerDocKb?: number;
+  /** This process's event-loop delay over the measured window (ms). */
+  benchLagP99?: number;
+  benchLagMax?: number;
   durableP50?: number;
   durableP99?: number;
   durableMax?: number;
   durableSeen?: string;
-  serverPersist?: { count: number; p50: number; p99: number; max: number };
+  /** Accept → committed as each instance reports it; `p99`/`max` are the worst instance's. */
+  serverPersist?: Latency & { perInstanceP99: number[] };
 }
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const until = async (check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 };
 const rssKb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
-async function startProcess(kind: Kind, port: number, env: Record<string, string>): Promise<ChildProcess> {
+/** Starts one server process; it is pushed onto `children` before it is up, so the caller can always stop it. */
+async function startProcess(
+  kind: Kind,
+  port: number,
+  env: Record<string, string>,
+  children: ChildProcess[],
+): Promise<ChildProcess> {
   const script =
     kind === 'clapboard'
       ? 'src/main.ts'
@@ -71,40 +120,55 @@ async function startProcess(kind: Kind, port: number, env: Record<string, string
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  children.push(child);
   await until(
     () =>
       fetch(`http://127.0.0.1:${port}/healthz`).then(
         () => true,
-        () => child.exitCode !== null && Promise.reject(new Error(`${kind} exited`)),
+        () => child.exitCode !== null && Promise.reject(new Error(`${kind} exited (code ${child.exitCode})`)),
       ),
     20_000,
-    `${kind} up`,
+    `${kind} on port ${port} up`,
   );
   return child;
 }
 
-async function seed(sql: Sql): Promise<{ docIds: string[]; tickets: string[] }> {
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function seed(
+  sql: Sql,
+  clients: number,
+  docs: number,
+): Promise<{ docIds: string[]; tickets: string[] }> {
   const docIds = (
     await sql<{ id: string }[]>`
-    insert into projects (name) select 'bench ' || g from generate_series(1, ${DOCS}) g returning id`
+    insert into projects (name) select 'bench ' || g from generate_series(1, ${docs}) g returning id`
   ).map((r) => r.id);
   const users = (
     await sql<{ id: string }[]>`
     insert into users (email, name, password_hash)
-    select 'bench' || g || '@example.com', 'bench ' || g, 'x' from generate_series(1, ${CLIENTS}) g returning id`
+    select 'bench' || g || '@example.com', 'bench ' || g, 'x' from generate_series(1, ${clients}) g returning id`
   ).map((r) => r.id);
   const members = users.map((userId, i) => ({
-    project_id: docIds[i % DOCS]!,
+    project_id: docIds[i % docs]!,
     user_id: userId,
     role: 'editor',
   }));
-  await sql`insert into project_members ${sql(members)}`;
+  for (let i = 0; i < members.length; i += 1_000)
+    await sql`insert into project_members ${sql(members.slice(i, i + 1_000))}`;
   const tickets = await Promise.all(
     users.map(async (userId, i) => {
       const { ticket } = await signTicket(
         SECRET,
-        { userId, name: 'bench', projectId: docIds[i % DOCS]!, role: 'editor' },
-        600,
+        { userId, name: 'bench', projectId: docIds[i % docs]!, role: 'editor' },
+        3_600,
       );
       return ticket;
     }),
@@ -112,192 +176,340 @@ async function seed(sql: Sql): Promise<{ docIds: string[]; tickets: string[] }> 
   return { docIds, tickets };
 }
 
-async function run(
-  kind: Kind,
-  db: TestDatabase,
-  redisUrl: string,
-  docIds: string[],
-  tickets: string[],
-): Promise<Result> {
-  const port = await freePort();
-  const child = await startProcess(kind, port, {
-    DATABASE_URL: db.url,
-    REDIS_URL: redisUrl,
-    JWT_SECRET: SECRET,
-    REALTIME_PORT: String(port),
-    REALTIME_HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    // Rows must stay visible for the durability probe; compaction is measured by the tests instead.
-    REALTIME_COMPACT_AFTER_UPDATES: '100000000',
-  });
-  const baseRss = rssKb(child.pid!);
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let measuring = false;
-  let delivered = 0;
+/**
+ * One row of the curve: starts `row.instances` server processes, connects `row.load` clients
+ * (client i edits document i % docs; the k-th client of a document connects to instance k % instances),
+ * warms up, measures, and stops everything (also when it fails).
+ */
+async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[], tickets: string[]) {
+  const { kind, instances, load } = row;
+  const docs = docIds.length;
+  const children: ChildProcess[] = [];
   const clients: BenchClient[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const docId = docIds[i % DOCS]!;
-    const url =
-      kind === 'clapboard'
-        ? `ws://127.0.0.1:${port}/yjs/${docId}?ticket=${tickets[i]}`
-        : kind === 'y-websocket-server'
-          ? `ws://127.0.0.1:${port}/${docId}`
-          : `ws://127.0.0.1:${port}`;
-    clients.push(
-      new BenchClient({
-        url,
-        hocuspocusDoc: kind === 'hocuspocus' ? docId : undefined,
-        onRemoteUpdate(client, clock) {
-          const t = sentAt.get(`${client}:${clock}`);
-          if (t === undefined || !measuring) return;
-          latencies.push(performance.now() - t);
-          delivered++;
-        },
-      }),
+  const timers: NodeJS.Timeout[] = [];
+  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  let probing = false;
+  let probe: Promise<void> = Promise.resolve();
+  try {
+    const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
+    // One Redis prefix per row: the instances of a row share it, nothing else does.
+    const redisPrefix = `bench-collab-${randomBytes(4).toString('hex')}`;
+    await Promise.all(
+      ports.map((port) =>
+        startProcess(
+          kind,
+          port,
+          {
+            DATABASE_URL: db.url,
+            REDIS_URL: redisUrl,
+            REDIS_PREFIX: redisPrefix,
+            JWT_SECRET: SECRET,
+            REALTIME_PORT: String(port),
+            REALTIME_HOST: '127.0.0.1',
+            LOG_LEVEL: 'warn',
+            // Rows must stay visible for the durability probe; compaction is measured by the tests instead.
+            REALTIME_COMPACT_AFTER_UPDATES: '100000000',
+          },
+          children,
+        ),
+      ),
     );
-    if (i % 50 === 49) await until(() => clients.every((c) => c.synced), 20_000, `${kind} clients synced`);
-  }
-  await until(() => clients.every((c) => c.synced), 20_000, `${kind} clients synced`);
-
-  // Durability probe (ours only): poll new doc_updates rows and match them to sends. Ids are not
-  // committed in order, so each poll re-reads a margin below the highest id seen.
-  const durable: number[] = [];
-  const measuredSends = new Set<string>();
-  let lastId = Number((await db.sql`select coalesce(max(id), 0) as m from doc_updates`)[0]!.m);
-  let probing = kind === 'clapboard';
-  const probe = (async () => {
-    while (probing) {
-      const rows = await db.sql<{ id: number; update: Buffer }[]>`
-        select id, update from doc_updates where id > ${lastId - 1_000} order by id limit 20000`;
-      const now = performance.now();
-      for (const row of rows) {
-        lastId = Math.max(lastId, row.id);
-        const id = firstStruct(row.update);
-        const key = id && `${id.client}:${id.clock}`;
-        if (key && measuredSends.delete(key)) durable.push(now - sentAt.get(key)!);
-      }
-      await new Promise((r) => setTimeout(r, 5));
+    const baseRss = children.map((c) => rssKb(c.pid!));
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let measuring = false;
+    let delivered = 0;
+    const synced = (what: string) =>
+      until(() => clients.every((c) => c.synced), SYNC_TIMEOUT_MS, `${what} clients synced`).catch(() => {
+        const n = clients.filter((c) => c.synced).length;
+        throw new Error(
+          `${n} of ${clients.length} ${what} clients synced within ${SYNC_TIMEOUT_MS} ms (of ${load} to connect)`,
+        );
+      });
+    for (let i = 0; i < load; i++) {
+      const docId = docIds[i % docs]!;
+      const port = ports[Math.floor(i / docs) % instances]!;
+      const url =
+        kind === 'clapboard'
+          ? `ws://127.0.0.1:${port}/yjs/${docId}?ticket=${tickets[i]}`
+          : kind === 'y-websocket-server'
+            ? `ws://127.0.0.1:${port}/${docId}`
+            : `ws://127.0.0.1:${port}`;
+      clients.push(
+        new BenchClient({
+          url,
+          hocuspocusDoc: kind === 'hocuspocus' ? docId : undefined,
+          onRemoteUpdate(client, clock) {
+            const t = sentAt.get(`${client}:${clock}`);
+            if (t === undefined || !measuring) return;
+            latencies.push(performance.now() - t);
+            delivered++;
+          },
+        }),
+      );
+      if (i % 50 === 49) await synced(kind);
     }
-  })();
+    await synced(kind);
 
-  let sent = 0;
-  const timers = clients.map((c) =>
-    setInterval(
-      () => {
-        const { client, clock } = c.type();
-        const key = `${client}:${clock}`;
-        sentAt.set(key, performance.now());
-        if (measuring) {
-          sent++;
-          measuredSends.add(key);
+    // Durability probe (ours only): poll new doc_updates rows and match them to sends. Ids are not
+    // committed in order (one write queue per instance), so each poll re-reads a margin below the
+    // highest id seen; rows already read are skipped by id. Each edit counts once, at the first row
+    // seen carrying it: with several instances, more than one row may carry the same edit.
+    const durable: number[] = [];
+    const measuredSends = new Set<string>();
+    const durableKeys = new Set<string>();
+    const seenRows = new Set<number>();
+    let duplicateRows = 0;
+    let lastId = Number((await db.sql`select coalesce(max(id), 0) as m from doc_updates`)[0]!.m);
+    let probeError: unknown;
+    probing = kind === 'clapboard';
+    probe = (async () => {
+      while (probing) {
+        // Only the header of each update is needed for its first struct's (client, clock).
+        const rows = await db.sql<{ id: string; head: Buffer }[]>`
+          select id, substring(update from 1 for 24) as head from doc_updates
+          where id > ${lastId - 2_000} order by id limit 20000`;
+        const now = performance.now();
+        for (const row of rows) {
+          const id = Number(row.id);
+          if (seenRows.has(id)) continue;
+          seenRows.add(id);
+          lastId = Math.max(lastId, id);
+          const struct = firstStruct(row.head);
+          if (!struct) continue;
+          const key = `${struct.client}:${struct.clock}`;
+          if (measuredSends.delete(key)) {
+            durable.push(now - sentAt.get(key)!);
+            durableKeys.add(key);
+          } else if (durableKeys.has(key)) duplicateRows++;
         }
-      },
-      INTERVAL_MS * (0.8 + Math.random() * 0.4),
-    ),
-  );
-  await new Promise((r) => setTimeout(r, WARMUP_MS));
-  measuring = true;
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  const elapsed = (performance.now() - t0) / 1000;
-  measuring = false;
-  const peakRss = rssKb(child.pid!);
-  for (const t of timers) clearInterval(t);
-  const sentInWindow = sent;
-  if (kind === 'clapboard')
-    await until(() => measuredSends.size === 0, 5_000, 'every measured edit durable').catch(() => {});
-  probing = false;
-  await probe;
-  // Whatever the probe missed: is it in Postgres at all?
-  let missing = 0;
-  if (measuredSends.size > 0) {
-    const stored = new Set(
-      (await db.sql<{ update: Buffer }[]>`select update from doc_updates`).map((r) => {
-        const id = firstStruct(r.update);
-        return id && `${id.client}:${id.clock}`;
-      }),
-    );
-    for (const key of measuredSends) if (!stored.has(key)) missing++;
+        await sleep(5);
+      }
+    })().catch((err: unknown) => {
+      probeError = err;
+    });
+
+    let sent = 0;
+    for (const c of clients)
+      timers.push(
+        setInterval(
+          () => {
+            const { client, clock } = c.type();
+            const key = `${client}:${clock}`;
+            sentAt.set(key, performance.now());
+            if (measuring) {
+              sent++;
+              measuredSends.add(key);
+            }
+          },
+          INTERVAL_MS * (0.8 + Math.random() * 0.4),
+        ),
+      );
+    await sleep(WARMUP_MS);
+    measuring = true;
+    lag.enable();
+    const t0 = performance.now();
+    await sleep(SECONDS * 1000);
+    const elapsed = (performance.now() - t0) / 1000;
+    measuring = false;
+    lag.disable();
+    const peakRss = children.map((c) => rssKb(c.pid!));
+    for (const t of timers) clearInterval(t);
+    const sentInWindow = sent;
+    if (kind === 'clapboard')
+      await until(
+        () => measuredSends.size === 0 || probeError !== undefined,
+        5_000,
+        'every measured edit durable',
+      ).catch(() => {});
+    probing = false;
+    await probe;
+    if (probeError) throw probeError;
+    // Whatever the probe missed: is it in Postgres at all?
+    let missing = 0;
+    if (measuredSends.size > 0) {
+      const stored = new Set(
+        (
+          await db.sql<{ head: Buffer }[]>`select substring(update from 1 for 24) as head from doc_updates`
+        ).map((r) => {
+          const id = firstStruct(r.head);
+          return id && `${id.client}:${id.clock}`;
+        }),
+      );
+      for (const key of measuredSends) if (!stored.has(key)) missing++;
+    }
+    // The server's own accept → committed percentiles, without client-side queueing in the bench.
+    let serverPersist: Result['serverPersist'];
+    if (kind === 'clapboard') {
+      const each = await Promise.all(
+        ports.map(
+          async (port) =>
+            (
+              (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
+                persistLatencyMs: Latency;
+              }
+            ).persistLatencyMs,
+        ),
+      );
+      const worst = (pick: (l: Latency) => number) => Math.max(...each.map(pick));
+      serverPersist = {
+        count: each.reduce((n, l) => n + l.count, 0),
+        p50: worst((l) => l.p50),
+        p99: worst((l) => l.p99),
+        max: worst((l) => l.max),
+        perInstanceP99: each.map((l) => l.p99),
+      };
+    }
+
+    latencies.sort((a, b) => a - b);
+    durable.sort((a, b) => a - b);
+    const result: Result = {
+      ...row,
+      docs,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      max: latencies.at(-1) ?? NaN,
+      sentPerSec: sentInWindow / elapsed,
+      deliveredPerSec: delivered / elapsed,
+      memPerDocKb: peakRss.reduce((sum, kb, i) => sum + kb - baseRss[i]!, 0) / docs,
+      benchLagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+      benchLagMax: Math.max(0, lag.max / 1e6 - LAG_RESOLUTION_MS),
+    };
+    if (kind === 'clapboard')
+      Object.assign(result, {
+        durableP50: quantile(durable, 0.5),
+        durableP99: quantile(durable, 0.99),
+        durableMax: durable.at(-1) ?? NaN,
+        durableSeen: `${durable.length}/${sentInWindow} seen by the probe, ${missing} missing from Postgres, ${duplicateRows} rows repeating an edit already seen`,
+        serverPersist,
+      });
+    return result;
+  } finally {
+    lag.disable();
+    probing = false;
+    await probe;
+    for (const t of timers) clearInterval(t);
+    for (const c of clients) c.close();
+    await Promise.all(children.map(stopProcess));
   }
-  // The server's own accept → committed percentiles, without client-side queueing in the bench.
-  const serverPersist =
-    kind === 'clapboard'
-      ? (
-          (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
-            persistLatencyMs: { count: number; p50: number; p99: number; max: number };
-          }
-        ).persistLatencyMs
-      : undefined;
-  for (const c of clients) c.close();
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-
-  latencies.sort((a, b) => a - b);
-  durable.sort((a, b) => a - b);
-  return {
-    kind,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
-    max: latencies.at(-1) ?? NaN,
-    sentPerSec: sentInWindow / elapsed,
-    deliveredPerSec: delivered / elapsed,
-    memPerDocKb: (peakRss - baseRss) / DOCS,
-    ...(kind === 'clapboard'
-      ? {
-          durableP50: quantile(durable, 0.5),
-          durableP99: quantile(durable, 0.99),
-          durableMax: durable.at(-1) ?? NaN,
-          durableSeen: `${durable.length}/${sentInWindow} seen by the probe, ${missing} missing from Postgres`,
-          serverPersist,
-        }
-      : {}),
-  };
 }
 
+const rows: Row[] = LOADS.flatMap((load) => [
+  ...(SERVERS.includes('clapboard')
+    ? INSTANCES.map((instances) => ({ load, kind: 'clapboard' as const, instances }))
+    : []),
+  ...(['y-websocket-server', 'hocuspocus'] as const)
+    .filter((kind) => SERVERS.includes(kind))
+    .map((kind) => ({ load, kind, instances: 1 })),
+]);
 const { databaseUrl, redisUrl } = testServices(process.env);
 const results: Result[] = [];
-for (const kind of ['clapboard', 'y-websocket-server', 'hocuspocus'] as Kind[]) {
-  // A fresh database per server keeps the runs independent (ours writes every update).
+for (const row of rows) {
+  const docs = Math.ceil(row.load / CLIENTS_PER_DOC);
+  let result: Result;
+  // A fresh database per row keeps the runs independent (ours writes every update).
   const db = await createTestDatabase(databaseUrl);
   try {
-    const { docIds, tickets } = await seed(db.sql);
-    const result = await run(kind, db, redisUrl, docIds, tickets);
-    results.push(result);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    const { docIds, tickets } = await seed(db.sql, row.load, docs);
+    result = await run(row, db, redisUrl, docIds, tickets);
+  } catch (err) {
+    // A row that cannot complete (e.g. clients never sync) is recorded, and the curve goes on.
+    result = { ...row, docs, failed: err instanceof Error ? err.message : String(err) };
   } finally {
     await db.drop();
   }
+  results.push(result);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 const f = (n: number | undefined, d = 1) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(d));
-const ours = results.find((r) => r.kind === 'clapboard')!;
-const bestPeerP99 = Math.min(...results.filter((r) => r.kind !== 'clapboard').map((r) => r.p99));
-const markdown = `## Collaboration (Yjs sync)
+const label = (r: Result) => `${r.kind}${r.kind === 'clapboard' ? ` ×${r.instances}` : ''}`;
+const ok = (r: Result): r is Result & { p99: number } =>
+  !r.failed && r.p99 !== undefined && !Number.isNaN(r.p99);
+const tableRow = (r: Result) => {
+  const head = `| ${r.load} | ${r.kind} | ${r.instances} |`;
+  if (r.failed) return `${head} FAILED: ${r.failed.replaceAll('|', '/')} | – | – | – | – | – | – | – | – |`;
+  const persist = r.serverPersist
+    ? r.instances > 1
+      ? `${f(r.serverPersist.p99)} (worst of ${r.serverPersist.perInstanceP99.map((p) => f(p)).join(' / ')})`
+      : f(r.serverPersist.p99)
+    : 'n/a';
+  return `${head} ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.sentPerSec, 0)} | ${f(r.deliveredPerSec, 0)} | ${r.kind === 'clapboard' ? f(r.durableP99) : 'n/a'} | ${persist} | ${f(r.memPerDocKb, 0)} | ${f(r.benchLagP99)} |`;
+};
 
-Command: \`npm run bench:collab\` (apps/realtime/bench/collab-bench.ts), run ${new Date().toISOString().slice(0, 10)} on
-${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}.
-${CLIENTS} clients over ${DOCS} documents (${CLIENTS / DOCS} per document), each typing one character every
-~${INTERVAL_MS} ms at a random position, ${WARMUP_MS / 1000} s warm-up then ${SECONDS} s measured. Every server runs in its own
-process; all clients are the same lightweight y-protocols client over \`ws\` in the bench process (which
-shares the 2 cores with the server). Latency = a keystroke's send to its application on every other client of
-the document. Memory = server RSS growth from idle to the end of the run, divided by documents.
-Ours persists every update to Postgres (one multi-row insert per 10 ms window); the peers run in memory with no persistence.
+const targetLines = LOADS.map((load) => {
+  const atLoad = results.filter((r) => r.load === load);
+  const ours = atLoad.filter((r) => r.kind === 'clapboard');
+  const peers = atLoad.filter((r) => r.kind !== 'clapboard');
+  const lines: string[] = [];
+  if (load === 500) {
+    const each = ours.map((r) =>
+      r.failed
+        ? `${label(r)}: row failed — NOT met`
+        : `${label(r)}: ${f(r.durableP99)} ms — ${r.durableP99 !== undefined && r.durableP99 <= 100 ? 'met' : 'NOT met'} (server accept → commit p99 ${f(r.serverPersist?.p99)} ms)`,
+    );
+    lines.push(`- ${load} clients, send → durable p99 ≤ 100 ms: ${each.join('; ') || 'ours not run'}.`);
+  }
+  const bestOurs = ours.filter(ok).sort((a, b) => a.p99 - b.p99)[0];
+  const bestPeer = peers.filter(ok).sort((a, b) => a.p99 - b.p99)[0];
+  const verdict = !bestOurs
+    ? 'NOT met (no row of ours completed)'
+    : !bestPeer
+      ? `no peer completed (${peers.length} run) — nothing to compare`
+      : bestOurs.p99 <= bestPeer.p99
+        ? 'met'
+        : 'NOT met';
+  lines.push(
+    `- ${load} clients, edit p99 no worse than the best peer's: ours best ${bestOurs ? `${f(bestOurs.p99)} ms (${label(bestOurs)})` : '–'} vs ${bestPeer ? `${f(bestPeer.p99)} ms (${bestPeer.kind})` : '–'} — ${verdict}.`,
+  );
+  return lines.join('\n');
+});
 
-| server | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | memory/doc KB |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
-${results.map((r) => `| ${r.kind} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.sentPerSec, 0)} | ${f(r.deliveredPerSec, 0)} | ${f(r.memPerDocKb, 0)} |`).join('\n')}
+const durabilityLines = results
+  .filter((r) => r.kind === 'clapboard' && !r.failed)
+  .map(
+    (r) =>
+      `- ${r.load} ${label(r)}: send → durable p50 ${f(r.durableP50)} / p99 ${f(r.durableP99)} / max ${f(r.durableMax)} ms (${r.durableSeen}); server accept → commit over the last ${r.serverPersist?.count ?? 0} updates${r.instances > 1 ? ' (all instances; worst instance shown)' : ''}: p50 ${f(r.serverPersist?.p50)} / p99 ${f(r.serverPersist?.p99)} / max ${f(r.serverPersist?.max)} ms.`,
+  );
 
-Durability (ours): send → row visible in \`doc_updates\` (polled every ~5 ms, so up to ~5 ms of this is the probe):
-p50 ${f(ours.durableP50)} ms, p99 ${f(ours.durableP99)} ms, max ${f(ours.durableMax)} ms; edits seen durable ${ours.durableSeen}.
+const driverBound = results
+  .filter((r) => ok(r) && r.benchLagP99 !== undefined && r.benchLagP99 >= Math.max(10, r.p99 / 2))
+  .map((r) => `${r.load} ${label(r)} (lag ${f(r.benchLagP99)} ms vs p99 ${f(r.p99)} ms)`);
+const cpu = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}`;
+const markdown = `## Collaboration (Yjs sync): scale curve
 
-Durability (ours), measured by the server itself: accept → committed in \`doc_updates\` over the last ${ours.serverPersist?.count ?? 0} updates:
-p50 ${f(ours.serverPersist?.p50)} ms, p99 ${f(ours.serverPersist?.p99)} ms, max ${f(ours.serverPersist?.max)} ms. The difference from the line above is time an
-edit spends queued in the saturated bench process and the server's event loop before the server accepts it.
+Command: \`npm run bench:collab${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (apps/realtime/bench/collab-bench.ts), run ${new Date().toISOString().slice(0, 10)} on
+${cpu}, Node ${process.version}. Loads ${LOADS.join(', ')} clients, ${CLIENTS_PER_DOC} clients per document (documents = load / ${CLIENTS_PER_DOC}),
+each typing one character every ~${INTERVAL_MS} ms at a random position, ${WARMUP_MS / 1000} s warm-up then ${SECONDS} s measured; a fresh database per row.
+Ours runs as 1 and as 2 instances (separate processes on their own ports, same Postgres, relaying through Redis); a document's
+clients are spread round-robin over the instances, so with 2 every document spans both. The peers (y-websocket-server, hocuspocus)
+are single-instance: in memory, no persistence, no cross-process relay. Ours persists every update to Postgres (one multi-row insert
+per instance per 10 ms window).
 
-Target: our p99 (${f(ours.p99)} ms) no worse than the better peer's (${f(bestPeerP99)} ms) — ${ours.p99 <= bestPeerP99 ? 'met' : 'NOT met'};
-every update durable within 100 ms of acceptance (server p99) — ${ours.serverPersist && ours.serverPersist.p99 <= 100 ? 'met' : 'NOT met'}${ours.serverPersist && ours.serverPersist.max > 100 ? ` (max ${f(ours.serverPersist.max)} ms)` : ''};
-within 100 ms of the client's send (p99) — ${ours.durableP99 !== undefined && ours.durableP99 <= 100 ? 'met' : 'NOT met'}.
+Latency = a keystroke's send to its application on every other client of the document. Send → durable = send to the row being
+visible in \`doc_updates\` (polled every ~5 ms; an edit counts once, at the first row carrying it). Server accept → commit = the
+server's own figure from /healthz (for 2 instances, the worse instance's p99); it covers the
+server's last ≤20,000 updates, so at low loads it includes connection and warm-up, not only the measured window.
+Memory/doc = RSS growth of all instances from idle to the end of the run, summed, divided by documents (with 2 instances each document is loaded on both).
+
+**Read with care:** every server and the bench process (all clients, the durability probe) share this machine's ${cpus().length} CPUs.
+At 2,000 clients (often already at 1,000) the client process itself is saturated: the last column is its own event-loop
+delay p99 (perf_hooks monitorEventLoopDelay, beyond its ${LAG_RESOLUTION_MS} ms sampling timer) over the measured window; when
+it is comparable to a row's latencies, the driver, not the server, dominates that row.
+A second instance of ours adds a process competing for the same cores, so ×2 here measures the relay's cost, not scale-out.
+
+| load | server | instances | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | send→durable p99 ms | server accept→commit p99 | memory/doc KB | bench loop lag p99 ms |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${results.map(tableRow).join('\n')}
+
+Rows where the bench process's loop lag p99 is at least 10 ms and half the edit p99 (driver-bound: their latencies overstate the server's):
+${driverBound.join(', ') || 'none'}.
+
+Targets:
+${targetLines.join('\n')}
+
+Durability of ours per row:
+${durabilityLines.join('\n') || '- (no row of ours completed)'}
 `;
 writeBenchSection('collab', markdown);
 process.stdout.write(markdown);
