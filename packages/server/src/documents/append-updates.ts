@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import type { Sql } from '../db/connect-db';
 
@@ -20,11 +21,19 @@ const toBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLe
  * the batch. Every instance holding a document stores what it receives this way, which is what
  * keeps a relayed edit when the instance that accepted it dies before its commit.
  *
- * @returns the ids of the rows this call inserted, in the order given (skipped rows have none)
+ * @returns the ids of the rows this call inserted, ascending (skipped rows have none)
  */
 export async function appendUpdateRows(sql: Queryable, rows: readonly UpdateRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  const values = rows.map((r) => ({ doc_id: r.docId, update: toBuffer(r.update) }));
+  // Rows go in one canonical order, (document, hash), the order of the unique index: two instances
+  // inserting overlapping batches then wait on each other's keys in the same order and never
+  // deadlock (a deadlock costs Postgres's deadlock_timeout, 1 s, before one side is retried).
+  const keyed = new Map<string, { doc_id: string; update: Buffer }>();
+  for (const r of rows) {
+    const update = toBuffer(r.update);
+    keyed.set(`${r.docId}:${createHash('sha256').update(update).digest('hex')}`, { doc_id: r.docId, update });
+  }
+  const values = [...keyed.keys()].sort().map((k) => keyed.get(k)!);
   const inserted = await sql<{ id: number }[]>`
     insert into doc_updates ${sql(values, 'doc_id', 'update')}
     on conflict (doc_id, hash) do nothing returning id`;
