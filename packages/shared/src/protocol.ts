@@ -38,3 +38,6 @@ export type CloseCodeName = keyof typeof CLOSE_CODES;
 export function closeCodeName(code: number): CloseCodeName | undefined {
   return (Object.keys(CLOSE_CODES) as CloseCodeName[]).find((k) => CLOSE_CODES[k] === code);
 }
+
+/** The largest Socket.IO message (one event with its arguments) the realtime server accepts. */
+export const SOCKET_MAX_MESSAGE_BYTES = 64 * 1024;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { liveDrawingInputSchema } from './events';
-import { commentAnchorInputSchema, drawingSchema, MAX_DRAWING_SHAPES } from './review';
+import { SOCKET_MAX_MESSAGE_BYTES } from './protocol';
+import {
+  commentAnchorInputSchema,
+  drawingSchema,
+  MAX_DRAWING_JSON_BYTES,
+  MAX_DRAWING_SHAPES,
+} from './review';
 
 const rect = {
   kind: 'rect',
@@ -32,6 +38,36 @@ describe('drawingSchema', () => {
     ];
     expect(drawingSchema.parse(drawing)).toEqual(drawing);
   });
+  it('bounds a drawing by its size, so any drawing it accepts fits one live message', () => {
+    // 50 full pen strokes at full precision would be ~1 MB; refused with a reason a person can act on.
+    const huge = Array.from({ length: MAX_DRAWING_SHAPES }, () => pen(500));
+    const refused = drawingSchema.safeParse(huge);
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toMatch(/at most 48 KiB/);
+    // The largest drawing that passes, as the `drawing:live` Socket.IO packet a client sends.
+    const rounded = (n: number) => ({
+      ...pen(n),
+      points: pen(n).points.map(([x, y]) => [Math.round(x! * 1e4) / 1e4, Math.round(y! * 1e4) / 1e4]),
+    });
+    const largest: unknown[] = [];
+    for (let i = 0; i < MAX_DRAWING_SHAPES; i++) {
+      const next = [...largest, rounded(500)];
+      if (!drawingSchema.safeParse(next).success) break;
+      largest.push(rounded(500));
+    }
+    expect(JSON.stringify(largest).length).toBeGreaterThan(MAX_DRAWING_JSON_BYTES - 16 * 500);
+    const message = {
+      type: 'drawing:live',
+      projectId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+      frame: `job:${'0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d'}@12345.123`,
+      shapes: largest,
+      ended: false,
+    };
+    expect(liveDrawingInputSchema.safeParse(message).success).toBe(true);
+    const packet = `42${JSON.stringify(['drawing:live', message])}`;
+    expect(Buffer.byteLength(packet)).toBeLessThan(SOCKET_MAX_MESSAGE_BYTES);
+  });
+
   it('refuses coordinates outside [0, 1]', () => {
     for (const p of [
       [-0.01, 0.5],

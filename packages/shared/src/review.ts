@@ -33,8 +33,19 @@ export type DrawingShape = z.infer<typeof drawingShapeSchema>;
 
 /** The most shapes one drawing holds (each at most 500 points). */
 export const MAX_DRAWING_SHAPES = 50;
+/**
+ * The most bytes a drawing's JSON may take. With the rest of a `drawing:live` message (frame key,
+ * project id, Socket.IO framing) it stays under SOCKET_MAX_MESSAGE_BYTES, so any drawing the schema
+ * accepts can also be relayed live. Clients round points to 4 decimals to fit long pen strokes.
+ */
+export const MAX_DRAWING_JSON_BYTES = 48 * 1024;
 /** A drawing on a frame (a storyboard frame or a video frame): pen (`path`), arrow, rectangle… */
-export const drawingSchema = z.array(drawingShapeSchema).max(MAX_DRAWING_SHAPES);
+export const drawingSchema = z
+  .array(drawingShapeSchema)
+  .max(MAX_DRAWING_SHAPES)
+  .refine((d) => JSON.stringify(d).length <= MAX_DRAWING_JSON_BYTES, {
+    message: `A drawing takes at most ${MAX_DRAWING_JSON_BYTES / 1024} KiB: draw fewer or shorter strokes.`,
+  });
 export type Drawing = z.infer<typeof drawingSchema>;
 
 /** Base64 of `Y.encodeRelativePosition(...)`: survives edits around it. */

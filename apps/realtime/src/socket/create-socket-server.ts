@@ -5,6 +5,7 @@ import type { Redis } from '@clapboard/server/redis';
 import { isSessionRevoked } from '@clapboard/server/sessions';
 import { verifyTicket } from '@clapboard/server/tickets';
 import type { ClientToServerEvents, ConnectErrorCode, ServerToClientEvents } from '@clapboard/shared/events';
+import { SOCKET_MAX_MESSAGE_BYTES } from '@clapboard/shared/protocol';
 import type { Role } from '@clapboard/shared/roles';
 import type { TicketClaims } from '@clapboard/shared/tickets';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -55,7 +56,7 @@ export function createSocketServer(deps: SocketServerDeps): RealtimeIo {
   const sub = deps.redis.duplicate();
   const io: RealtimeIo = new Server(deps.httpServer, {
     cors: { origin: deps.corsOrigins ?? [/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/], credentials: true },
-    maxHttpBufferSize: 64 * 1024,
+    maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
     adapter: createAdapter(pub, sub, { key: deps.socketKey ?? 'socket.io' }),
   });
   io.use(async (socket, next) => {
