@@ -66,6 +66,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const metrics = realtimeMetrics(registry, () => ({
     documents: rooms.size,
     connections: rooms.connections,
+    socketConnections: io.engine.clientsCount,
     updatesAccepted: stats.updatesAccepted,
     persistErrors: stats.persistErrors,
     relayedUpdatesStored: stats.relayedUpdatesStored,

@@ -3,6 +3,7 @@ import type { Redis } from '@clapboard/server/redis';
 import { createRedis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
 import { YJS_MESSAGE } from '@clapboard/shared/protocol';
+import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeServer } from '../src/server';
 import {
@@ -82,6 +83,24 @@ describe('realtime /metrics (real Postgres, Redis and y-websocket clients)', () 
       });
       expect(sample(after, 'clapboard_realtime_documents_open')).toBe(1);
       expect(sample(after, 'clapboard_realtime_connections', { kind: 'document' })).toBe(1);
+      expect(sample(after, 'clapboard_realtime_connections', { kind: 'socket' })).toBe(0);
+      // A Socket.IO client (job and project rooms) is counted beside the document connections.
+      const socket = ioClient(http, {
+        auth: { ticket: await ticketFor(user, project) },
+        transports: ['websocket'],
+        reconnection: false,
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', reject);
+        });
+        const withSocket = await scrape();
+        expect(sample(withSocket, 'clapboard_realtime_connections', { kind: 'socket' })).toBe(1);
+        expect(sample(withSocket, 'clapboard_realtime_connections', { kind: 'document' })).toBe(1);
+      } finally {
+        socket.close();
+      }
       expect(sample(after, 'clapboard_realtime_updates_accepted_total')).toBeGreaterThan(
         sample(before, 'clapboard_realtime_updates_accepted_total') ?? 0,
       );

@@ -88,7 +88,10 @@ export function realtimeMetrics(
   registry: Registry,
   live: () => {
     documents: number;
+    /** Open document (Yjs WebSocket) connections. */
     connections: number;
+    /** Open Socket.IO connections (job and project rooms). */
+    socketConnections: number;
     updatesAccepted: number;
     persistErrors: number;
     relayedUpdatesStored: number;
@@ -109,7 +112,9 @@ export function realtimeMetrics(
     labelNames: ['kind'] as const,
     registers: [registry],
     collect() {
-      this.set({ kind: 'document' }, live().connections);
+      const now = live();
+      this.set({ kind: 'document' }, now.connections);
+      this.set({ kind: 'socket' }, now.socketConnections);
     },
   });
   const counterFrom = (name: string, help: string, read: () => number) =>
