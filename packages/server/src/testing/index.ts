@@ -11,3 +11,4 @@ export { sampleLectureAnalysis } from './sample-lecture-analysis';
 export { type AnalysisResults, seedLectureAnalysis, seedLectureClips } from './seed-lecture-analysis';
 export { createTestDatabase, type TestDatabase, testPrefix } from './test-database';
 export { type TestServices, testServices } from './test-services';
+export { until, waitFor } from './wait-for';
