@@ -1,6 +1,7 @@
 import { commentPlainText } from '@clapboard/shared/comment-markup';
 import { createPdf } from '../pdf/create-pdf';
 import { anchorDrawing, drawOnFrame, fittedBox } from './draw-on-frame';
+import type { MediaFrame } from './media-frames';
 import { describeAnchor, type ReviewFeedback } from './review-feedback';
 
 const STATUS_LABEL = {
@@ -21,9 +22,17 @@ const STATUS_COLOR = {
  * decision and comment threads, then comments not tied to a scene. Uses DejaVu (any script) when
  * the system has it and pdfkit's built-in Helvetica otherwise; nothing is downloaded.
  *
+ * Under a video comment (`anchor.kind === 'media'`) goes the still of its moment with the comment's
+ * drawing stroked over it, or a grey line saying why there is none.
+ *
  * @param frames PNG or JPEG bytes of scene frames by scene id (missing ones are skipped)
+ * @param mediaFrames stills of video comments by comment id (`loadMediaFrames`)
  */
-export async function reviewPdf(feedback: ReviewFeedback, frames: Map<string, Buffer>): Promise<Buffer> {
+export async function reviewPdf(
+  feedback: ReviewFeedback,
+  frames: Map<string, Buffer>,
+  mediaFrames: ReadonlyMap<string, MediaFrame> = new Map(),
+): Promise<Buffer> {
   const { pdf, font, finish } = createPdf({
     size: 'A4',
     margin: 50,
@@ -43,6 +52,39 @@ export async function reviewPdf(feedback: ReviewFeedback, frames: Map<string, Bu
     .fillColor('black')
     .moveDown();
 
+  // pdfkit opens an image once for both its size and the drawing (its types omit `openImage`).
+  const openImage = (bytes: Buffer) =>
+    (pdf as unknown as { openImage(src: Buffer): { width: number; height: number } }).openImage(bytes);
+
+  /** A video comment's still (its drawing over it) or the line saying why it has none. */
+  const writeMediaFrame = (c: ReviewFeedback['comments'][number], indent: number) => {
+    const frame = mediaFrames.get(c.id);
+    if (!frame) return;
+    if ('missing' in frame) {
+      font('body').fontSize(9).fillColor('#57606a').text(frame.missing, { indent }).fillColor('black');
+      return;
+    }
+    let image: { width: number; height: number };
+    try {
+      image = openImage(frame.image);
+    } catch {
+      font('body')
+        .fontSize(9)
+        .fillColor('#57606a')
+        .text('The frame could not be drawn.', { indent })
+        .fillColor('black');
+      return;
+    }
+    const fit: [number, number] = [240, 135];
+    const box = fittedBox(pdf.page.margins.left + indent, 0, fit, image.width, image.height);
+    if (pdf.y + box.height + 6 > pdf.page.height - pdf.page.margins.bottom) pdf.addPage();
+    box.y = pdf.y + 2;
+    pdf.image(image as unknown as Buffer, box.x, box.y, { fit });
+    drawOnFrame(pdf, anchorDrawing(c.anchor), box);
+    pdf.x = pdf.page.margins.left;
+    pdf.y = box.y + box.height + 4;
+  };
+
   const threads = (sceneId: string | null) =>
     feedback.comments.filter((c) => c.scene_id === sceneId && !c.parent_id);
   const writeThreads = (sceneId: string | null) => {
@@ -55,7 +97,9 @@ export async function reviewPdf(feedback: ReviewFeedback, frames: Map<string, Bu
             `${c.author_name ?? 'Someone'} · ${c.created_at.toISOString().slice(0, 16).replace('T', ' ')} · ${describeAnchor(c.anchor)}${c === root && c.resolved_at ? ' · resolved' : ''}`,
             { indent },
           );
-        font('body').fontSize(10).text(commentPlainText(c.body), { indent }).moveDown(0.4);
+        font('body').fontSize(10).text(commentPlainText(c.body), { indent });
+        writeMediaFrame(c, indent);
+        pdf.moveDown(0.4);
       }
     }
   };
@@ -86,10 +130,7 @@ export async function reviewPdf(feedback: ReviewFeedback, frames: Map<string, Bu
       pdf.moveDown(0.3);
       const top = pdf.y;
       const fit: [number, number] = [280, 158];
-      // pdfkit opens it once for both its size and the drawing (its types omit `openImage`).
-      const image = (
-        pdf as unknown as { openImage(src: Buffer): { width: number; height: number } }
-      ).openImage(frame);
+      const image = openImage(frame);
       pdf.image(image as unknown as Buffer, pdf.page.margins.left, top, { fit });
       // Drawings of the scene's comments (on its storyboard frame), over the frame.
       const box = fittedBox(pdf.page.margins.left, top, fit, image.width, image.height);
@@ -110,10 +151,12 @@ export async function reviewPdf(feedback: ReviewFeedback, frames: Map<string, Bu
     font('bold').fontSize(14).text('General comments');
     pdf.moveDown(0.3);
     writeThreads(null);
-    for (const c of orphaned)
+    for (const c of orphaned) {
       font('body')
         .fontSize(10)
         .text(`(removed scene) ${commentPlainText(c.body)}`);
+      writeMediaFrame(c, 0);
+    }
   }
   return finish();
 }

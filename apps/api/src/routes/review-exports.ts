@@ -5,6 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { loadFrameImages } from '../assets/load-frame-images';
 import { authorizeProject } from '../auth/authorize-project';
 import { type RequireUserDeps, requireUser } from '../auth/require-user';
+import { loadMediaFrames } from '../review/media-frames';
 import { reviewCsv } from '../review/review-csv';
 import { loadReviewFeedback } from '../review/review-feedback';
 import { reviewPdf } from '../review/review-pdf';
@@ -16,7 +17,8 @@ const safeName = (name: string) => name.replace(/[^\w.-]+/g, '-').slice(0, 80) |
 
 /**
  * Review feedback exports: CSV of every comment with its scene's status, and a PDF report with
- * frames, statuses and threads. Both are built on request from the current state.
+ * frames, statuses and threads (video comments with the still of their moment and their drawing).
+ * Both are built on request from the current state.
  */
 export function reviewExportRoutes(deps: RequireUserDeps & { sql: Sql; blobStore: BlobStore }) {
   const auth = requireUser(deps);
@@ -52,6 +54,8 @@ export function reviewExportRoutes(deps: RequireUserDeps & { sql: Sql; blobStore
         path: `${API_PREFIX}/projects/{id}/review/report.pdf`,
         tags: ['review'],
         summary: 'Review report as PDF: frames, statuses, comments',
+        description:
+          "Video comments carry the frame at their start time (from the render's video or the uploaded video, at most 100 per report) with their drawing over it; a video that is gone or unreadable gets a line saying so instead.",
         middleware: [auth] as const,
         security: bearerSecurity,
         request: { params },
@@ -69,7 +73,11 @@ export function reviewExportRoutes(deps: RequireUserDeps & { sql: Sql; blobStore
             s.frameAssetId ? [[s.sceneId, s.frameAssetId] as const] : [],
           ),
         );
-        const pdf = await reviewPdf(feedback, await loadFrameImages(sql, deps.blobStore, id, withFrames));
+        const pdf = await reviewPdf(
+          feedback,
+          await loadFrameImages(sql, deps.blobStore, id, withFrames),
+          await loadMediaFrames(sql, deps.blobStore, id, feedback.comments),
+        );
         return c.body(new Uint8Array(pdf), 200, {
           'content-type': 'application/pdf',
           'content-disposition': `attachment; filename="${safeName(feedback.projectName)}-review.pdf"`,

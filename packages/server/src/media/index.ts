@@ -5,3 +5,4 @@
  */
 export * from './ffmpeg';
 export * from './run-program';
+export * from './serve-blob';

@@ -1,13 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LectureAnalysis } from '@clapboard/server/lectures';
-import { detectH264Encoder, ffprobe, h264Args, runFfmpeg } from '@clapboard/server/media';
+import { detectH264Encoder, ffprobe, h264Args, runFfmpeg, serveBlob } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import { clipAspectKey, HIGHLIGHT_OUTPUTS, transcriptSchema } from '@clapboard/shared/highlights';
 import type { JobOutput, JobPayload } from '@clapboard/shared/jobs';
 import type { StepContext, StepDefinition } from '../../jobs/pipeline';
 import { loudnormFilter } from '../../media/loudnorm';
-import { serveBlob } from '../../media/serve-blob';
 import { posterAndStrip } from '../render/poster-and-strip';
 import { storeStepFile } from '../render/step-files';
 import { formatSrt, formatVtt } from '../render/subtitle-files';

@@ -1,5 +1,5 @@
 import type { LectureAnalysis } from '@clapboard/server/lectures';
-import { ffprobe } from '@clapboard/server/media';
+import { ffprobe, serveBlob } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import {
   type Box,
@@ -10,7 +10,6 @@ import {
 import type { JobPayload } from '@clapboard/shared/jobs';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { type LoudnormMeasurement, measureLoudnorm } from '../../media/loudnorm';
-import { serveBlob } from '../../media/serve-blob';
 import { sharedFaceDetector } from '../../vision/shared-face-detector';
 import { type FaceSample, faceRegion, type SpeakerTrack, smoothTrack } from './clip-geometry';
 import { clipOf, loadAnalysis, readResult } from './clip-inputs';

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { BlobStore } from '@clapboard/server/storage';
+import type { BlobStore } from '../storage/blob-store';
 
 /** A stored object reachable over HTTP on loopback for as long as it is open. */
 export interface ServedBlob {
