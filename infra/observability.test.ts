@@ -34,7 +34,15 @@ function exportedNames(): Set<string> {
   const redis = createRedis(testServices(process.env).redisUrl, { lazyConnect: true });
   const registry = createMetricsRegistry('names');
   httpMetrics(registry);
-  realtimeMetrics(registry, () => ({ documents: 0, connections: 0, updatesAccepted: 0, persistErrors: 0 }));
+  realtimeMetrics(registry, () => ({
+    documents: 0,
+    connections: 0,
+    socketConnections: 0,
+    updatesAccepted: 0,
+    persistErrors: 0,
+    relayedUpdatesStored: 0,
+    updatesAlreadyStored: 0,
+  }));
   workerMetrics(registry);
   queueBacklogMetrics(registry, redis, 'names:q');
   redis.disconnect();

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { createTestDatabase, type TestDatabase, testServices, waitFor } from '@clapboard/server/testing';
 import {
   adminPasswordResetResponseSchema,
   authOptionsSchema,
@@ -126,7 +126,7 @@ describe('account security against the real stack', () => {
       provider.destroy();
       doc.destroy();
     });
-    await until(() => provider.synced, 10_000, 'yjs sync');
+    await waitFor(() => provider.synced, 10_000, 'yjs sync');
     return { provider, closed };
   };
   /** A Socket.IO client watching the project; `disconnected` resolves when the server drops it. */
@@ -518,10 +518,3 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Polls `check` until truthy or `timeoutMs` passes. */
-async function until(check: () => unknown, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

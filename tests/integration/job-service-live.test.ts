@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replaceScenes } from '@clapboard/screenplay';
 import { jobStore } from '@clapboard/server/jobs';
-import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { createTestDatabase, type TestDatabase, testServices, until } from '@clapboard/server/testing';
 import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
 import { estimatePlan, planJob } from '@clapboard/shared/job-plan';
 import type { Job, JobFinished, JobProgress } from '@clapboard/shared/jobs';
@@ -20,20 +20,6 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Heard = { at: number; progress: JobProgress[]; finished: JobFinished[] };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(
-  read: () => Promise<T> | T,
-  ok: (v: T) => boolean,
-  ms: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms (last ${JSON.stringify(v)})`);
-    await sleep(50);
-  }
-}
 
 /**
  * The job service across real processes: the API, realtime server and worker are their own

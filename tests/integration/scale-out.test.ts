@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replaceScenes } from '@clapboard/screenplay';
 import { loadDocument } from '@clapboard/server/documents';
-import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { createTestDatabase, type TestDatabase, testServices, until } from '@clapboard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -12,15 +12,6 @@ import { apiCall, signUp } from '../support/e2e-api';
 import { type RunningServices, startServices } from '../support/service-processes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(50);
-  }
-}
 
 const METRICS_TOKEN = 'scale-out-metrics-token-0123456789';
 /** Every token a client types: `<c3n17>` is client 3's 17th edit. */

@@ -1,17 +1,9 @@
+import { waitFor } from '@clapboard/server/testing';
 import type { Project } from '@clapboard/shared/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjectListCache, type ProjectListCache } from '../src/projects/project-list-cache';
 import { addMember, auth, createProject, registerUser, type TestUser } from './fixtures';
 import { createHarness, type Harness } from './harness';
-
-/** Polls `check` until it returns true, or fails after `ms`. */
-async function until(check: () => boolean | Promise<boolean>, ms = 5_000, what = 'condition') {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('project list page cache (as main.ts runs it)', () => {
   let h: Harness;
@@ -24,7 +16,7 @@ describe('project list page cache (as main.ts runs it)', () => {
     h = await createHarness();
     cache = h.deps.projectListCache!;
     [alice, bob] = await Promise.all([registerUser(h, 'alice'), registerUser(h, 'bob')]);
-    await until(() => cache.stats().live, 5_000, 'the LISTEN connection');
+    await waitFor(() => cache.stats().live, 5_000, 'the LISTEN connection');
     h.db.sql.options.debug = () => {
       statements++;
     };
@@ -52,7 +44,7 @@ describe('project list page cache (as main.ts runs it)', () => {
    * notification may still be on its way and drop the page once more when it lands.
    */
   const settle = (user: TestUser) =>
-    until(async () => (await counted(() => list(user))).statements === 0, 5_000, 'a cached page');
+    waitFor(async () => (await counted(() => list(user))).statements === 0, 5_000, 'a cached page');
 
   it('serves a repeated page without asking Postgres, and the same bytes', async () => {
     await createProject(h, alice, 'First');
@@ -90,7 +82,7 @@ describe('project list page cache (as main.ts runs it)', () => {
     await settle(alice);
     const [row] = await h.db.sql<{ id: string }[]>`select id from projects where name = 'First'`;
     await h.db.sql`update projects set name = 'Renamed elsewhere' where id = ${row!.id}`;
-    await until(async () => (await names(alice)).includes('Renamed elsewhere'), 5_000, 'the rename');
+    await waitFor(async () => (await names(alice)).includes('Renamed elsewhere'), 5_000, 'the rename');
     expect(await names(alice)).toEqual(before.map((n) => (n === 'First' ? 'Renamed elsewhere' : n)));
   });
 
@@ -99,23 +91,23 @@ describe('project list page cache (as main.ts runs it)', () => {
     expect(await names(alice)).not.toContain("Bob's film");
     await settle(bob);
     await addMember(h, bobs.id, bob, alice, 'viewer');
-    await until(async () => (await names(alice)).includes("Bob's film"), 5_000, 'the new membership');
+    await waitFor(async () => (await names(alice)).includes("Bob's film"), 5_000, 'the new membership');
     expect((await list(alice)).items.find((p) => p.id === bobs.id)?.role).toBe('viewer');
     // Removed from outside the API: Alice's page loses it once the notification lands.
     await h.db.sql`delete from project_members where project_id = ${bobs.id} and user_id = ${alice.id}`;
-    await until(async () => !(await names(alice)).includes("Bob's film"), 5_000, 'the removal');
+    await waitFor(async () => !(await names(alice)).includes("Bob's film"), 5_000, 'the removal');
   });
 
   it('a soft-deleted project leaves every member’s page', async () => {
     const shared = await createProject(h, bob, 'Shared then deleted');
     await addMember(h, shared.id, bob, alice, 'editor');
-    await until(async () => (await names(alice)).includes('Shared then deleted'), 5_000, 'the share');
+    await waitFor(async () => (await names(alice)).includes('Shared then deleted'), 5_000, 'the share');
     const res = await h.app.request(`/api/v1/projects/${shared.id}`, {
       method: 'DELETE',
       headers: auth(bob.token),
     });
     expect(res.status).toBe(204);
-    await until(async () => !(await names(alice)).includes('Shared then deleted'), 5_000, 'the deletion');
+    await waitFor(async () => !(await names(alice)).includes('Shared then deleted'), 5_000, 'the deletion');
   });
 
   it('serves and keeps nothing while its LISTEN connection is down, and recovers by itself', async () => {
@@ -124,14 +116,14 @@ describe('project list page cache (as main.ts runs it)', () => {
     await h.db.sql`
       select pg_terminate_backend(pid) from pg_stat_activity
       where application_name = 'clapboard-listen' and datname = current_database()`;
-    await until(() => !cache.stats().live, 5_000, 'the cache to notice the dropped connection');
+    await waitFor(() => !cache.stats().live, 5_000, 'the cache to notice the dropped connection');
     expect(cache.stats().pages).toBe(0);
     // While down every read goes to Postgres, so a change is seen at once.
     const [row] = await h.db.sql<{ id: string }[]>`select id from projects where name = 'Renamed by Alice'`;
     await h.db.sql`update projects set name = 'Changed while down' where id = ${row!.id}`;
     expect(await names(alice)).toContain('Changed while down');
     expect((await counted(() => list(alice))).statements).toBeGreaterThan(0);
-    await until(() => cache.stats().live, 10_000, 'the LISTEN connection to come back');
+    await waitFor(() => cache.stats().live, 10_000, 'the LISTEN connection to come back');
     await settle(alice);
   });
 });
@@ -149,7 +141,7 @@ describe('project list page cache, its bookkeeping', () => {
   const liveCache = async (options: { maxBytes?: number; ttlMs?: number; now?: () => number } = {}) => {
     const cache = createProjectListCache({ databaseUrl: h.db.url, ...options });
     caches.push(cache);
-    await until(() => cache.stats().live, 5_000, 'the LISTEN connection');
+    await waitFor(() => cache.stats().live, 5_000, 'the LISTEN connection');
     return cache;
   };
 

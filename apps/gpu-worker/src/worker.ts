@@ -164,8 +164,8 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
         { bullId: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message },
         'step failed',
       );
-      handleStepFailure(job, err, { sql: deps.sql, emitter, log: deps.log, worker }).catch((e: unknown) =>
-        deps.log.error({ err: e }, 'could not end failed job'),
+      handleStepFailure(job, err, { sql: deps.sql, emitter, log: deps.log, redis: deps.redis }).catch(
+        (e: unknown) => deps.log.error({ err: e }, 'could not end failed job'),
       );
     });
     worker.on('error', (err) => deps.log.error({ err }, 'worker error'));

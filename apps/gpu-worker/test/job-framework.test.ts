@@ -1,7 +1,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { jobStore, publishCancel } from '@clapboard/server/jobs';
+import { jobStore, publishCancel, rootJobId } from '@clapboard/server/jobs';
+import { createLogger } from '@clapboard/server/logger';
+import { Job, UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleStepFailure } from '../src/jobs/handle-step-failure';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
 import { TEST_DEFINITIONS, testPipelines } from './support/test-pipelines';
@@ -128,6 +131,30 @@ describe('job framework: real queue, worker, Postgres, Socket.IO and FFmpeg', ()
       { attempts: number }[]
     >`select attempts from job_steps where job_id = ${jobId} and name = 'encode'`;
     expect(step!.attempts).toBe(1);
+  });
+
+  it('a parent failed by its child names the child’s step and reason, also when its handler ends the job', async () => {
+    const jobId = await h.enqueue('test.encode', { badInput: true, label: 'parent' });
+    await waitFor(
+      () => jobRow(h, jobId),
+      (r) => r.status === 'failed',
+    );
+    // BullMQ fails the root (`__finalize`) with "child <key of encode> failed" once a worker takes it.
+    const root = await waitFor(
+      () => Job.fromId(h.queues.queues.cpu, rootJobId(jobId, 1)),
+      (j) => /^child \S+ failed$/.test(j?.failedReason ?? ''),
+    );
+    // Whichever handler ends the job writes the same sentence: replay the root's own, alone.
+    await h.db.sql`update jobs set status = 'running', error = null, finished_at = null where id = ${jobId}`;
+    const err = new UnrecoverableError(root!.failedReason);
+    await handleStepFailure(root!, err, {
+      sql: h.db.sql,
+      log: createLogger('test', { level: 'silent' }),
+      redis: h.redis,
+    });
+    const row = await jobRow(h, jobId);
+    expect(row.status).toBe('failed');
+    expect(row.error).toBe('encode failed: The input video has no frames.');
   });
 
   it('a step whose content address exists is reused, not redone', async () => {

@@ -11,20 +11,9 @@ import { createRealtimeServer, type RealtimeDeps, type RealtimeServer } from '..
 
 export const secret = 'test-secret-0123456789-0123456789-abcdef';
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws `message`). */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  timeoutMs = 5_000,
-  message = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { waitFor } from '@clapboard/server/testing';
+
+export { waitFor };
 
 /** Inserts a user. */
 export async function createUser(sql: Sql, name = 'User'): Promise<string> {

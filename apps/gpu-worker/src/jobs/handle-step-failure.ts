@@ -1,7 +1,8 @@
 import type { Sql } from '@clapboard/server/db';
 import { finishJob, JobCancelledError, type JobEmitter, stepDataSchema } from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
-import { Job, type Worker } from 'bullmq';
+import type { Redis } from '@clapboard/server/redis';
+import type { Job } from 'bullmq';
 
 /** A failure is final when BullMQ will not retry it: unrecoverable, or out of attempts. */
 export function isFinalFailure(job: Job, err: Error): boolean {
@@ -22,7 +23,7 @@ const PROPAGATED = /^child (\S+) failed$/;
 export async function handleStepFailure(
   job: Job | undefined,
   err: Error,
-  deps: { sql: Sql; emitter?: JobEmitter; log: Logger; worker: Worker },
+  deps: { sql: Sql; emitter?: JobEmitter; log: Logger; redis: Redis },
 ): Promise<void> {
   if (!job || !isFinalFailure(job, err)) return;
   const data = stepDataSchema.safeParse(job.data);
@@ -31,10 +32,14 @@ export async function handleStepFailure(
   let reason = err.message;
   const propagated = PROPAGATED.exec(err.message);
   if (propagated?.[1]) {
-    const childId = propagated[1].slice(propagated[1].lastIndexOf(':') + 1);
-    const child = await Job.fromId(deps.worker, childId).catch(() => undefined);
-    step = (child?.data as { step?: string } | undefined)?.step ?? step;
-    reason = child?.failedReason ?? reason;
+    // The child may sit in another queue (a cpu step under a gpu parent): its key names the queue,
+    // so read its hash by that key rather than looking the id up in this worker's queue.
+    const [childData, childReason] = await deps.redis
+      .hmget(propagated[1], 'data', 'failedReason')
+      .catch(() => [null, null]);
+    const childStep = stepDataSchema.safeParse(parseJson(childData));
+    if (childStep.success) step = childStep.data.step;
+    reason = childReason ?? reason;
   }
   // The step that failed says whether it was cancelled: the error's class here, or the status its
   // processor stored (a parent failed by a child has only the child's message, never matched).
@@ -58,4 +63,12 @@ export async function handleStepFailure(
   );
   if (ended)
     deps.log.info({ jobId: data.data.jobId, step, status: cancelled ? 'cancelled' : 'failed' }, 'job ended');
+}
+
+function parseJson(text: string | null | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 import { testServices } from '../testing/test-services';
+import { waitFor } from '../testing/wait-for';
 import { listenChannels } from './listen-channels';
 import { migrate } from './migrate';
-
-async function until(check: () => boolean, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('listenChannels', () => {
   let db: TestDatabase;
@@ -30,11 +23,11 @@ describe('listenChannels', () => {
       { retryMs: 20 },
     );
     try {
-      await until(() => listener.live, 5_000, 'LISTEN');
+      await waitFor(() => listener.live, 5_000, 'LISTEN');
       const [p] = await db.sql<{ id: string }[]>`insert into projects (name) values ('N') returning id`;
       await db.sql`update projects set name = 'M' where id = ${p!.id}`;
       await db.sql`select pg_notify('other_channel', 'hello')`;
-      await until(() => heard.length >= 3, 5_000, 'three notifications');
+      await waitFor(() => heard.length >= 3, 5_000, 'three notifications');
       expect(
         heard.map(([channel, payload]) => [
           channel,
@@ -49,10 +42,10 @@ describe('listenChannels', () => {
       await db.sql`
         select pg_terminate_backend(pid) from pg_stat_activity
         where application_name = 'clapboard-listen' and datname = current_database()`;
-      await until(() => live.length >= 3, 10_000, 'down and up again');
+      await waitFor(() => live.length >= 3, 10_000, 'down and up again');
       expect(live).toEqual([true, false, true]);
       await db.sql`select pg_notify('other_channel', 'after')`;
-      await until(() => heard.length >= 4, 5_000, 'a notification after reconnecting');
+      await waitFor(() => heard.length >= 4, 5_000, 'a notification after reconnecting');
       expect(heard[3]).toEqual(['other_channel', 'after']);
     } finally {
       await listener.close();
