@@ -58,6 +58,20 @@ const stroke = (n: number, seed = 0): DrawingShape => ({
   ]),
 });
 
+/** A draft with a button that empties it (as posting or "Clear drawing" does). */
+function Clearable() {
+  const [draft, setDraft] = useState<Drawing>([stroke(1)]);
+  latest = draft;
+  return (
+    <div>
+      <button type="button" onClick={() => setDraft([])}>
+        Clear
+      </button>
+      <DrawingLayer shapes={[]} draft={draft} tool="path" onDraft={setDraft} />
+    </div>
+  );
+}
+
 afterEach(() => {
   cleanup();
   latest = [];
@@ -135,18 +149,6 @@ describe('DrawingLayer keeps the draft within drawingSchema', () => {
   });
 
   it('the note goes when the draft is cleared, and a new shape fits again', () => {
-    function Clearable() {
-      const [draft, setDraft] = useState<Drawing>([stroke(1)]);
-      latest = draft;
-      return (
-        <div>
-          <button type="button" onClick={() => setDraft([])}>
-            Clear
-          </button>
-          <DrawingLayer shapes={[]} draft={draft} tool="path" onDraft={setDraft} />
-        </div>
-      );
-    }
     const view = render(<Clearable />);
     const svg = view.container.querySelector('svg')!;
     svg.getBoundingClientRect = () => ({ left: 0, top: 0, width: W, height: H }) as DOMRect;
