@@ -43,7 +43,7 @@ function mount(props: Parameters<typeof Harness>[0] = {}) {
     svg,
     down: (x: number, y: number) => act(() => void fireEvent.pointerDown(svg!, at(x, y))),
     move: (x: number, y: number) => act(() => void fireEvent.pointerMove(svg!, at(x, y))),
-    up: () => act(() => void fireEvent.pointerUp(svg!, at(0, 0))),
+    up: (x: number, y: number) => act(() => void fireEvent.pointerUp(svg!, at(x, y))),
   };
 }
 
@@ -79,10 +79,10 @@ afterEach(() => {
 
 describe('DrawingLayer keeps the draft within drawingSchema', () => {
   it('draws in 0–1 coordinates rounded to 4 decimals, clamped to the frame', () => {
-    const { down, move, up } = mount({ tool: 'arrow' });
+    const { svg, down, move, up } = mount({ tool: 'arrow' });
     down(100, 50);
     move(1000 / 3, 400);
-    up();
+    up(1000 / 3, 400);
     expect(latest).toEqual([
       {
         kind: 'arrow',
@@ -93,6 +93,23 @@ describe('DrawingLayer keeps the draft within drawingSchema', () => {
         ],
       },
     ]);
+    // The arrowhead is a marker of the overlay in the arrow's colour.
+    const id = /^url\(#(.+)\)$/.exec(svg!.querySelector('line')!.getAttribute('marker-end')!)![1]!;
+    expect(svg!.querySelector(`marker[id="${id}"] path`)!.getAttribute('fill')).toBe('#ff3b30');
+  });
+
+  it('the pointer going up ends the shape where it is (a last move may not have come)', () => {
+    const { down, move, up } = mount({ tool: 'rect' });
+    down(30, 20);
+    move(60, 40);
+    up(150, 100);
+    expect(latest[0]!.points).toEqual([
+      [0.1, 0.1],
+      [0.5, 0.5],
+    ]);
+    // Moves after the pointer came up draw nothing.
+    move(300, 200);
+    expect(latest[0]!.points[1]).toEqual([0.5, 0.5]);
   });
 
   it('a pen stroke stops at 500 points and says the drawing is full', () => {
@@ -118,7 +135,7 @@ describe('DrawingLayer keeps the draft within drawingSchema', () => {
     expect(fullNote()).toBeNull();
     down(10, 10);
     move(50, 50);
-    up();
+    up(50, 50);
     expect(latest).toHaveLength(MAX_DRAWING_SHAPES);
     expect(latest).toEqual(initial);
     expect(fullNote()).not.toBeNull();
@@ -132,7 +149,7 @@ describe('DrawingLayer keeps the draft within drawingSchema', () => {
     const { down, move, up } = mount({ initial });
     down(3, 3);
     for (let i = 0; i < 300; i++) move(4 + (i % 290), 4 + ((i * 7) % 190));
-    up();
+    up(5, 5);
     expect(latest).toHaveLength(7);
     const added = latest[6]!.points.length;
     expect(added).toBeGreaterThan(1);

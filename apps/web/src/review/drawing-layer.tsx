@@ -14,6 +14,9 @@ export type DrawingTool = (typeof DRAWING_TOOLS)[number]['kind'];
 /** Live updates while drawing go out at most this often; the last one always goes. */
 const LIVE_INTERVAL_MS = 50;
 
+/** The id of the arrowhead marker in `color` among an overlay's markers named `base`. */
+const arrowheadId = (base: string, color: string) => `${base}-${color.slice(1).toLowerCase()}`;
+
 /** A drawn shape in the 0..1 frame space of the SVG overlay (viewBox 0 0 1 1). */
 export function Shape({ shape, arrowhead }: { shape: DrawingShape; arrowhead: string }) {
   const [[x1, y1] = [0, 0], [x2, y2] = [0, 0]] = shape.points;
@@ -49,7 +52,7 @@ export function Shape({ shape, arrowhead }: { shape: DrawingShape; arrowhead: st
           x2={x2}
           y2={y2}
           {...stroke}
-          markerEnd={shape.kind === 'arrow' ? `url(#${arrowhead})` : undefined}
+          markerEnd={shape.kind === 'arrow' ? `url(#${arrowheadId(arrowhead, shape.color)})` : undefined}
         />
       );
   }
@@ -114,6 +117,9 @@ export function DrawingLayer(props: {
   const arrowhead = `arrowhead-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const [full, setFull] = useState(false);
   const draft = props.draft ?? [];
+  // The draft as last handed on: several pointer events can arrive before the next render.
+  const latest = useRef(draft);
+  latest.current = draft;
   const at = (e: React.PointerEvent): [number, number] => {
     const r = svg.current!.getBoundingClientRect();
     return [clampUnit((e.clientX - r.left) / r.width), clampUnit((e.clientY - r.top) / r.height)];
@@ -126,6 +132,7 @@ export function DrawingLayer(props: {
       return false;
     }
     props.onDraft!(next);
+    latest.current = next;
     return true;
   };
   const onDown = (e: React.PointerEvent) => {
@@ -137,12 +144,13 @@ export function DrawingLayer(props: {
       points: kind === 'path' ? [p] : [p, p],
       color: props.color ?? '#ff3b30',
     };
-    if (!offer([...draft, shape])) return;
+    if (!offer([...latest.current, shape])) return;
     setFull(false);
     svg.current!.setPointerCapture?.(e.pointerId);
     drawingNow.current = true;
   };
   const onMove = (e: React.PointerEvent) => {
+    const draft = latest.current;
     if (!editing || !drawingNow.current || draft.length === 0) return;
     const last = draft.at(-1)!;
     const p = at(e);
@@ -153,7 +161,12 @@ export function DrawingLayer(props: {
     if (!offer([...draft.slice(0, -1), { ...last, points }]) && last.kind === 'path')
       drawingNow.current = false;
   };
-  const onUp = () => {
+  // The pointer's last position counts too (moves may be coalesced or dropped before it).
+  const onUp = (e: React.PointerEvent) => {
+    onMove(e);
+    drawingNow.current = false;
+  };
+  const onCancel = () => {
     drawingNow.current = false;
   };
   const all = [...props.shapes, ...draft];
@@ -170,12 +183,23 @@ export function DrawingLayer(props: {
         onPointerDown={onDown}
         onPointerMove={onMove}
         onPointerUp={onUp}
-        onPointerCancel={onUp}
+        onPointerCancel={onCancel}
       >
         <defs>
-          <marker id={arrowhead} markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">
-            <path d="M0,0 L6,3 L0,6 z" fill="currentColor" />
-          </marker>
+          {/* One arrowhead per colour: a marker's fill cannot follow the line it ends. */}
+          {[...new Set(all.filter((s) => s.kind === 'arrow').map((s) => s.color.toLowerCase()))].map((c) => (
+            <marker
+              key={c}
+              id={arrowheadId(arrowhead, c)}
+              markerWidth="6"
+              markerHeight="6"
+              refX="5"
+              refY="3"
+              orient="auto"
+            >
+              <path d="M0,0 L6,3 L0,6 z" fill={c} />
+            </marker>
+          ))}
         </defs>
         {all.map((s, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: shapes have no identity beyond their order
