@@ -15,7 +15,15 @@ export function timecode(sec: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function OneComment({ comment, onSelect }: { comment: Comment; onSelect?: (c: Comment) => void }) {
+function OneComment({
+  comment,
+  onSelect,
+  selected,
+}: {
+  comment: Comment;
+  onSelect?: (c: Comment) => void;
+  selected?: boolean;
+}) {
   const { user } = useSession();
   const toasts = useToasts();
   const canModerate = useCan('comments:moderate');
@@ -32,8 +40,12 @@ function OneComment({ comment, onSelect }: { comment: Comment; onSelect?: (c: Co
       </div>
     );
   const media = comment.anchor.kind === 'media' ? comment.anchor : null;
+  // A comment on a storyboard frame with a drawing: selecting it shows the drawing over the frame.
+  const sceneDrawing =
+    comment.anchor.kind === 'scene' && (comment.anchor.drawing?.length ?? 0) > 0 && !!onSelect;
+  const selectable = !!media || sceneDrawing;
   return (
-    <div className="comment" data-comment-id={comment.id}>
+    <div className="comment" data-comment-id={comment.id} data-selected={selected ?? undefined}>
       <div className="row small">
         <strong>{comment.author?.name ?? 'Someone'}</strong>
         <span className="muted">{formatTime(comment.createdAt)}</span>
@@ -41,6 +53,17 @@ function OneComment({ comment, onSelect }: { comment: Comment; onSelect?: (c: Co
           <button type="button" className="timecode" onClick={() => onSelect?.(comment)}>
             {timecode(media.startSec)}
             {media.endSec !== undefined ? `–${timecode(media.endSec)}` : ''}
+          </button>
+        )}
+        {sceneDrawing && (
+          <button
+            type="button"
+            className="timecode"
+            aria-pressed={!!selected}
+            aria-label="Show the drawing on the frame"
+            onClick={() => onSelect?.(comment)}
+          >
+            ✎ drawing
           </button>
         )}
         {comment.anchor.kind === 'script' && comment.anchor.quote && (
@@ -57,7 +80,7 @@ function OneComment({ comment, onSelect }: { comment: Comment; onSelect?: (c: Co
             setEditing(false);
           }}
         />
-      ) : media ? (
+      ) : selectable ? (
         <button type="button" className="plain comment-text" onClick={() => onSelect?.(comment)}>
           <CommentBody nodes={comment.nodes} />
         </button>
@@ -84,16 +107,19 @@ function OneComment({ comment, onSelect }: { comment: Comment; onSelect?: (c: Co
 
 /**
  * A thread: the first comment, its replies, reply box, and resolve/reopen. Clicking a timed
- * comment calls `onSelect` (the player seeks there).
+ * comment, or one with a drawing on a storyboard frame, calls `onSelect` (the player seeks there;
+ * the frame shows the drawing); `selectedId` marks the comment selected.
  */
 export function CommentThread({
   root,
   replies,
   onSelect,
+  selectedId,
 }: {
   root: Comment;
   replies: Comment[];
   onSelect?: (c: Comment) => void;
+  selectedId?: string | null;
 }) {
   const { projectId } = useProject();
   const canWrite = useCan('comments:write');
@@ -105,10 +131,10 @@ export function CommentThread({
       data-resolved={resolved}
       aria-label={`Thread by ${root.author?.name ?? 'someone'}`}
     >
-      <OneComment comment={root} onSelect={onSelect} />
+      <OneComment comment={root} onSelect={onSelect} selected={selectedId === root.id} />
       {replies.map((r) => (
         <div className="reply" key={r.id}>
-          <OneComment comment={r} onSelect={onSelect} />
+          <OneComment comment={r} onSelect={onSelect} selected={selectedId === r.id} />
         </div>
       ))}
       {canWrite && (

@@ -1,7 +1,7 @@
 import { liveDrawingSchema, projectEventSchema } from '@clapboard/shared/events';
 import type { Drawing, DrawingShape } from '@clapboard/shared/review';
-import { MAX_DRAWING_SHAPES } from '@clapboard/shared/review';
-import { useEffect, useRef, useState } from 'react';
+import { drawingSchema } from '@clapboard/shared/review';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ProjectSocket } from '../lib/project-socket';
 
 /** The tools offered: the pen (a free stroke), an arrow and a rectangle. */
@@ -11,13 +11,14 @@ export const DRAWING_TOOLS = [
   { kind: 'rect', label: 'Rectangle' },
 ] as const;
 export type DrawingTool = (typeof DRAWING_TOOLS)[number]['kind'];
-/** A pen stroke keeps at most this many points (the schema's bound). */
-const MAX_PEN_POINTS = 500;
 /** Live updates while drawing go out at most this often; the last one always goes. */
 const LIVE_INTERVAL_MS = 50;
 
+/** The id of the arrowhead marker in `color` among an overlay's markers named `base`. */
+const arrowheadId = (base: string, color: string) => `${base}-${color.slice(1).toLowerCase()}`;
+
 /** A drawn shape in the 0..1 frame space of the SVG overlay (viewBox 0 0 1 1). */
-export function Shape({ shape }: { shape: DrawingShape }) {
+export function Shape({ shape, arrowhead }: { shape: DrawingShape; arrowhead: string }) {
   const [[x1, y1] = [0, 0], [x2, y2] = [0, 0]] = shape.points;
   const stroke = { stroke: shape.color, strokeWidth: 0.006, fill: 'none' };
   switch (shape.kind) {
@@ -51,7 +52,7 @@ export function Shape({ shape }: { shape: DrawingShape }) {
           x2={x2}
           y2={y2}
           {...stroke}
-          markerEnd={shape.kind === 'arrow' ? 'url(#arrowhead)' : undefined}
+          markerEnd={shape.kind === 'arrow' ? `url(#${arrowheadId(arrowhead, shape.color)})` : undefined}
         />
       );
   }
@@ -60,11 +61,49 @@ export function Shape({ shape }: { shape: DrawingShape }) {
 /** Two frame keys name the same storyboard frame or video (a video's time aside). */
 const sameFrame = (a: string, b: string) => a.split('@')[0] === b.split('@')[0];
 
-const clamp = (n: number) => Math.round(Math.min(1, Math.max(0, n)) * 10_000) / 10_000;
+/** A coordinate kept within the frame and rounded to 4 decimals (a long pen stroke stays small). */
+export const clampUnit = (n: number) => Math.round(Math.min(1, Math.max(0, n)) * 10_000) / 10_000;
+
+/** Whether the server would take this drawing: at most 50 shapes, 500 points a stroke, 48 KiB of JSON. */
+export const drawingFits = (d: Drawing) => drawingSchema.safeParse(d).success;
+
+/**
+ * The tool buttons over a frame (pen, arrow, rectangle; pressing the picked one again puts it
+ * away) and, with a draft, a button that clears it. Shown only to members who may comment.
+ */
+export function DrawingToolbar(props: {
+  tool: DrawingTool | null;
+  onTool: (tool: DrawingTool | null) => void;
+  draft: Drawing;
+  onClear: () => void;
+}) {
+  return (
+    <div className="row drawing-tools" role="toolbar" aria-label="Drawing tools">
+      {DRAWING_TOOLS.map((t) => (
+        <button
+          type="button"
+          key={t.kind}
+          className="ghost"
+          aria-pressed={props.tool === t.kind}
+          onClick={() => props.onTool(props.tool === t.kind ? null : t.kind)}
+        >
+          {t.label}
+        </button>
+      ))}
+      {props.draft.length > 0 && (
+        <button type="button" className="ghost" onClick={props.onClear}>
+          Clear drawing
+        </button>
+      )}
+    </div>
+  );
+}
 
 /**
  * The SVG over a frame: the shapes given (a selected comment's drawing, others drawing live) and,
- * with a `tool`, the author's own draft, drawn with the pointer in normalised 0–1 coordinates.
+ * with a `tool`, the author's own draft, drawn with the pointer in normalised 0–1 coordinates
+ * (rounded to 4 decimals). The draft never grows past what `drawingSchema` accepts: a point or
+ * shape that would not fit is not added, and "Drawing is full" shows instead.
  */
 export function DrawingLayer(props: {
   shapes: Drawing;
@@ -75,63 +114,104 @@ export function DrawingLayer(props: {
 }) {
   const svg = useRef<SVGSVGElement>(null);
   const drawingNow = useRef(false);
+  const arrowhead = `arrowhead-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
+  const [full, setFull] = useState(false);
   const draft = props.draft ?? [];
+  // The draft as last handed on: several pointer events can arrive before the next render.
+  const latest = useRef(draft);
+  latest.current = draft;
   const at = (e: React.PointerEvent): [number, number] => {
     const r = svg.current!.getBoundingClientRect();
-    return [clamp((e.clientX - r.left) / r.width), clamp((e.clientY - r.top) / r.height)];
+    return [clampUnit((e.clientX - r.left) / r.width), clampUnit((e.clientY - r.top) / r.height)];
   };
   const editing = !!props.tool && !!props.onDraft;
+  /** Hands `next` on when it fits; otherwise keeps the draft as it is and says it is full. */
+  const offer = (next: Drawing): boolean => {
+    if (!drawingFits(next)) {
+      setFull(true);
+      return false;
+    }
+    props.onDraft!(next);
+    latest.current = next;
+    return true;
+  };
   const onDown = (e: React.PointerEvent) => {
-    if (!editing || draft.length >= MAX_DRAWING_SHAPES) return;
-    svg.current!.setPointerCapture?.(e.pointerId);
-    drawingNow.current = true;
+    if (!editing) return;
     const p = at(e);
     const kind = props.tool!;
-    props.onDraft!([
-      ...draft,
-      { kind, points: kind === 'path' ? [p] : [p, p], color: props.color ?? '#ff3b30' },
-    ]);
+    const shape: DrawingShape = {
+      kind,
+      points: kind === 'path' ? [p] : [p, p],
+      color: props.color ?? '#ff3b30',
+    };
+    if (!offer([...latest.current, shape])) return;
+    setFull(false);
+    svg.current!.setPointerCapture?.(e.pointerId);
+    drawingNow.current = true;
   };
   const onMove = (e: React.PointerEvent) => {
+    const draft = latest.current;
     if (!editing || !drawingNow.current || draft.length === 0) return;
     const last = draft.at(-1)!;
     const p = at(e);
-    const points: [number, number][] =
-      last.kind === 'path'
-        ? last.points.length < MAX_PEN_POINTS
-          ? [...last.points, p]
-          : last.points
-        : [last.points[0]!, p];
-    props.onDraft!([...draft.slice(0, -1), { ...last, points }]);
+    const prev = last.points.at(-1)!;
+    if (last.kind === 'path' && prev[0] === p[0] && prev[1] === p[1]) return;
+    const points: [number, number][] = last.kind === 'path' ? [...last.points, p] : [last.points[0]!, p];
+    // A stroke that cannot grow ends here: the pointer has to come up and go down again.
+    if (!offer([...draft.slice(0, -1), { ...last, points }]) && last.kind === 'path')
+      drawingNow.current = false;
   };
-  const onUp = () => {
+  // The pointer's last position counts too (moves may be coalesced or dropped before it).
+  const onUp = (e: React.PointerEvent) => {
+    onMove(e);
+    drawingNow.current = false;
+  };
+  const onCancel = () => {
     drawingNow.current = false;
   };
   const all = [...props.shapes, ...draft];
   if (all.length === 0 && !editing) return null;
   return (
-    <svg
-      ref={svg}
-      className="drawing"
-      data-editing={editing}
-      viewBox="0 0 1 1"
-      preserveAspectRatio="none"
-      aria-label="Drawing on the frame"
-      onPointerDown={onDown}
-      onPointerMove={onMove}
-      onPointerUp={onUp}
-      onPointerCancel={onUp}
-    >
-      <defs>
-        <marker id="arrowhead" markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">
-          <path d="M0,0 L6,3 L0,6 z" fill="currentColor" />
-        </marker>
-      </defs>
-      {all.map((s, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: shapes have no identity beyond their order
-        <Shape key={i} shape={s} />
-      ))}
-    </svg>
+    <>
+      <svg
+        ref={svg}
+        className="drawing"
+        data-editing={editing}
+        viewBox="0 0 1 1"
+        preserveAspectRatio="none"
+        aria-label="Drawing on the frame"
+        onPointerDown={onDown}
+        onPointerMove={onMove}
+        onPointerUp={onUp}
+        onPointerCancel={onCancel}
+      >
+        <defs>
+          {/* One arrowhead per colour: a marker's fill cannot follow the line it ends. */}
+          {[...new Set(all.filter((s) => s.kind === 'arrow').map((s) => s.color.toLowerCase()))].map((c) => (
+            <marker
+              key={c}
+              id={arrowheadId(arrowhead, c)}
+              markerWidth="6"
+              markerHeight="6"
+              refX="5"
+              refY="3"
+              orient="auto"
+            >
+              <path d="M0,0 L6,3 L0,6 z" fill={c} />
+            </marker>
+          ))}
+        </defs>
+        {all.map((s, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: shapes have no identity beyond their order
+          <Shape key={i} shape={s} arrowhead={arrowhead} />
+        ))}
+      </svg>
+      {editing && full && draft.length > 0 && (
+        <p className="drawing-full small" role="status">
+          Drawing is full
+        </p>
+      )}
+    </>
   );
 }
 
@@ -151,43 +231,48 @@ export function useLiveDrawing(
   const [others, setOthers] = useState<Record<string, Drawing>>({});
   const lastSent = useRef({ at: 0, empty: true });
   const pending = useRef<Drawing | null>(null);
+  const raf = useRef(0);
 
   useEffect(() => {
-    const now = Date.now();
-    const empty = draft.length === 0;
-    if (empty && lastSent.current.empty) return;
     const send = (shapes: Drawing) => {
+      pending.current = null;
       const input = { frame, shapes, ended: shapes.length === 0 };
       if (!liveDrawingSchema.safeParse(input).success) return;
       socket.emit('drawing:live', { type: 'drawing:live', projectId, ...input });
       lastSent.current = { at: Date.now(), empty: shapes.length === 0 };
-      pending.current = null;
     };
-    if (empty || now - lastSent.current.at >= LIVE_INTERVAL_MS) send(draft);
-    else pending.current = draft;
+    // A draft held back by the interval goes out on a later animation frame (no timers), and only
+    // while one is held back.
+    const flush = () => {
+      raf.current = 0;
+      if (!pending.current) return;
+      if (Date.now() - lastSent.current.at >= LIVE_INTERVAL_MS) send(pending.current);
+      else raf.current = requestAnimationFrame(flush);
+    };
+    const empty = draft.length === 0;
+    if (empty && lastSent.current.empty) {
+      pending.current = null;
+      return;
+    }
+    if (empty || Date.now() - lastSent.current.at >= LIVE_INTERVAL_MS) send(draft);
+    else {
+      pending.current = draft;
+      if (!raf.current) raf.current = requestAnimationFrame(flush);
+    }
   }, [socket, projectId, frame, draft]);
 
-  // A draft held back by the interval goes out on a later animation frame (no timers).
-  useEffect(() => {
-    let raf = 0;
-    const tick = () => {
-      if (pending.current && Date.now() - lastSent.current.at >= LIVE_INTERVAL_MS) {
-        const shapes = pending.current;
-        socket.emit('drawing:live', {
-          type: 'drawing:live',
-          projectId,
-          frame,
-          shapes,
-          ended: shapes.length === 0,
-        });
-        lastSent.current = { at: Date.now(), empty: shapes.length === 0 };
-        pending.current = null;
-      }
-      raf = requestAnimationFrame(tick);
-    };
-    raf = requestAnimationFrame(tick);
-    return () => cancelAnimationFrame(raf);
-  }, [socket, projectId, frame]);
+  // Leaving the frame (another video time, another page) ends my live drawing there for the others.
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(raf.current);
+      raf.current = 0;
+      pending.current = null;
+      if (!lastSent.current.empty)
+        socket.emit('drawing:live', { type: 'drawing:live', projectId, frame, shapes: [], ended: true });
+      lastSent.current = { at: 0, empty: true };
+    },
+    [socket, projectId, frame],
+  );
 
   useEffect(() => {
     const onLive = (raw: unknown) => {

@@ -4,7 +4,7 @@ import { api } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';
 import { CommentComposer } from './comment-composer';
 import { CommentThread, threadsOf, timecode } from './comment-thread';
-import { DRAWING_TOOLS, DrawingLayer, type DrawingTool, useLiveDrawing } from './drawing-layer';
+import { DrawingLayer, type DrawingTool, DrawingToolbar, useLiveDrawing } from './drawing-layer';
 import { useComments } from './use-review';
 
 /**
@@ -91,24 +91,7 @@ export function ReviewPlayer(props: {
           )}
       </nav>
       {canComment && (
-        <div className="row drawing-tools" role="toolbar" aria-label="Drawing tools">
-          {DRAWING_TOOLS.map((t) => (
-            <button
-              type="button"
-              key={t.kind}
-              className="ghost"
-              aria-pressed={tool === t.kind}
-              onClick={() => pickTool(tool === t.kind ? null : t.kind)}
-            >
-              {t.label}
-            </button>
-          ))}
-          {draft.length > 0 && (
-            <button type="button" className="ghost" onClick={() => setDraft([])}>
-              Clear drawing
-            </button>
-          )}
-        </div>
+        <DrawingToolbar tool={tool} onTool={pickTool} draft={draft} onClear={() => setDraft([])} />
       )}
       {canComment && (
         <CommentComposer

@@ -12,6 +12,7 @@ import { useAsset } from '../lib/use-asset';
 import { useJobType } from '../lib/use-job-types';
 import { useJobWatch } from '../lib/use-job-watch';
 import { useVoices } from '../lib/use-voices';
+import { SceneFrameComments } from '../review/scene-frame-comments';
 import type { SceneView } from './use-scenes';
 
 /** One variation: a button that picks it once the job is done, its picture as soon as it exists. */
@@ -251,6 +252,10 @@ export function ScenePanel({ scene, onClose }: { scene: SceneView; onClose: () =
         </p>
       )}
       {job && <FrameJob key={job.id} job={job} scene={scene} onDone={() => setJob(null)} />}
+      <section aria-label="Frame and comments" className="scene-panel-comments">
+        <h3>Frame and comments</h3>
+        <SceneFrameComments sceneId={scene.id} heading={scene.heading} frameAssetId={scene.frameAssetId} />
+      </section>
     </aside>
   );
 }

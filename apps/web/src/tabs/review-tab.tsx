@@ -5,27 +5,15 @@ import { useState } from 'react';
 import { api } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';
 import { useToasts } from '../lib/toasts';
-import { useAsset } from '../lib/use-asset';
 import { ApprovalPanel, StatusChip } from '../review/approval-panel';
 import { CommentComposer } from '../review/comment-composer';
 import { CommentThread, threadsOf } from '../review/comment-thread';
 import { downloadExport } from '../review/download-export';
 import { ReviewPlayer } from '../review/review-player';
+import { SceneFrameComments } from '../review/scene-frame-comments';
 import { useComments, useReviewSummary } from '../review/use-review';
 
-function SceneFrame({ assetId }: { assetId: string }) {
-  const a = useAsset(assetId);
-  const src = a.data?.urls.thumbnail ?? a.data?.urls.content;
-  return src ? <img className="review-frame" src={src} alt="Scene frame" /> : null;
-}
-
 function SceneReviewCard({ scene }: { scene: SceneReview }) {
-  const { projectId } = useProject();
-  const canComment = useCan('comments:write');
-  const comments = useComments();
-  const threads = threadsOf(
-    (comments.data ?? []).filter((c) => c.sceneId === scene.sceneId && c.anchor.kind !== 'media'),
-  );
   return (
     <li
       className="card scene-review"
@@ -39,26 +27,12 @@ function SceneReviewCard({ scene }: { scene: SceneReview }) {
         </h3>
         <StatusChip status={scene.status} />
       </div>
-      <div className="row top">
-        {scene.frameAssetId && <SceneFrame assetId={scene.frameAssetId} />}
-        <div className="grow">
-          <ApprovalPanel scene={scene} />
-        </div>
-      </div>
-      {threads.map((t) => (
-        <CommentThread key={t.root.id} root={t.root} replies={t.replies} />
-      ))}
-      {canComment && (
-        <CommentComposer
-          label={`Comment on ${scene.heading}`}
-          onSubmit={(body) =>
-            api(`/projects/${projectId}/comments`, commentResponseSchema, {
-              method: 'POST',
-              json: { body, anchor: { kind: 'scene', sceneId: scene.sceneId } },
-            })
-          }
-        />
-      )}
+      <SceneFrameComments
+        sceneId={scene.sceneId}
+        heading={scene.heading}
+        frameAssetId={scene.frameAssetId}
+        aside={<ApprovalPanel scene={scene} />}
+      />
     </li>
   );
 }
