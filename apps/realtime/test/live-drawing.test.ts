@@ -141,6 +141,33 @@ describe('drawing:live in the project room', () => {
     expect(byOutsider).toEqual([]);
   });
 
+  it('a drawer who disconnects mid-stroke: the others are told the drawing ended', async () => {
+    const owner = await createUser(db.sql);
+    const reviewer = await createUser(db.sql);
+    const project = await createProject(db.sql, { [owner]: 'owner', [reviewer]: 'reviewer' });
+    const drawer = await open(owner, project);
+    const heard = listen(await open(reviewer, project));
+    const arrow = {
+      kind: 'arrow' as const,
+      points: [
+        [0.1, 0.1],
+        [0.6, 0.4],
+      ] as [number, number][],
+      color: '#ff0000',
+    };
+    const base = { type: 'drawing:live' as const, projectId: project, shapes: [arrow] };
+    drawer.emit('drawing:live', { ...base, frame: 'scene:open', ended: false });
+    drawer.emit('drawing:live', { ...base, frame: 'scene:done', ended: false });
+    drawer.emit('drawing:live', { ...base, frame: 'scene:done', shapes: [], ended: true });
+    await waitFor(() => heard.length === 3, 2_000, 'strokes relayed');
+    drawer.disconnect();
+    await waitFor(() => heard.length === 4, 2_000, 'the end of the open drawing');
+    // Only the drawing still open is ended, with no shapes, in the drawer's name.
+    expect(heard[3]!.payload).toEqual({ frame: 'scene:open', shapes: [], ended: true, userId: owner });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard).toHaveLength(4);
+  });
+
   it(`relays at most ${MAX_DRAWING_EVENTS_PER_SEC} messages a second from one socket`, async () => {
     const owner = await createUser(db.sql);
     const reviewer = await createUser(db.sql);

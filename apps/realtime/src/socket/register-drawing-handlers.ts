@@ -6,6 +6,8 @@ import type { RealtimeSocket } from './create-socket-server';
 export const MAX_DRAWING_EVENTS_PER_SEC = 30;
 
 const windows = new WeakMap<RealtimeSocket, { start: number; count: number }>();
+/** Per socket, the drawings it has in progress (frame → project), ended for it when it disconnects. */
+const open = new WeakMap<RealtimeSocket, Map<string, string>>();
 
 /**
  * `drawing:live` (parsed by the request union in register-watch-handlers): a drawing in progress on
@@ -35,4 +37,31 @@ export function relayDrawing(socket: RealtimeSocket, req: ClientRequestOf<'drawi
     at: new Date(now).toISOString(),
   };
   socket.to(room).emit('drawing:live', event);
+  trackOpen(socket, projectId, drawing.frame, drawing.ended);
+}
+
+/**
+ * Remembers which frames this socket is drawing on; when it disconnects (tab closed, network gone)
+ * the others are told those drawings ended, so no half-drawn stroke stays on their screens.
+ */
+function trackOpen(socket: RealtimeSocket, projectId: string, frame: string, ended: boolean): void {
+  let frames = open.get(socket);
+  if (!frames) {
+    frames = new Map();
+    open.set(socket, frames);
+    socket.once('disconnect', () => {
+      for (const [frameKey, project] of open.get(socket) ?? []) {
+        const event: ProjectEventOf<'drawing:live'> = {
+          projectId: project,
+          type: 'drawing:live',
+          payload: { frame: frameKey, shapes: [], ended: true, userId: socket.data.claims.userId },
+          at: new Date().toISOString(),
+        };
+        socket.nsp.to(projectRoom(project)).emit('drawing:live', event);
+      }
+      open.delete(socket);
+    });
+  }
+  if (ended) frames.delete(frame);
+  else frames.set(frame, projectId);
 }
