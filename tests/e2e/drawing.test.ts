@@ -68,7 +68,8 @@ async function seed(): Promise<void> {
   ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=1', '-frames:v', '1', still);
   const clip = join(tmp, 'take-2.mp4');
   ffmpeg(
-    ...['-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=24:duration=4'],
+    // Portrait, as phones shoot: the player pillarboxes it, and drawings must sit on the picture.
+    ...['-f', 'lavfi', '-i', 'testsrc=size=180x320:rate=24:duration=4'],
     ...['-pix_fmt', 'yuv420p', '-c:v', 'libx264', clip],
   );
   const frameAssetId = await upload(still, 'image/png');
@@ -267,6 +268,23 @@ describe('drawing annotations in Chromium', () => {
         );
     await bothInRoom(rita, bob);
     await player(rita).getByRole('button', { name: 'Arrow' }).click();
+    // The overlay covers the picture, not the bars beside it: 0–1 is the frame itself.
+    const fit = await player(rita).evaluate((el) => {
+      const v = el.querySelector('video') as HTMLVideoElement;
+      const r = v.getBoundingClientRect();
+      const s = el.querySelector('svg.drawing')!.getBoundingClientRect();
+      const scale = Math.min(r.width / v.videoWidth, r.height / v.videoHeight);
+      const [w, h] = [v.videoWidth * scale, v.videoHeight * scale];
+      return {
+        overlay: [s.left - r.left, s.top - r.top, s.width, s.height],
+        picture: [(r.width - w) / 2, (r.height - h) / 2, w, h],
+        element: [r.width, r.height],
+      };
+    });
+    expect(fit.picture[2]!, JSON.stringify(fit)).toBeLessThan(fit.element[0]! - 20);
+    fit.overlay.forEach((v, i) =>
+      expect(Math.abs(v - fit.picture[i]!), JSON.stringify(fit)).toBeLessThan(1.5),
+    );
     const ritaSvg = player(rita).locator('svg.drawing');
     await drag(rita, ritaSvg, [0.25, 0.2], [0.6, 0.75]);
     expectNear((await arrows(ritaSvg))[0]!, [0.25, 0.2, 0.6, 0.75]);

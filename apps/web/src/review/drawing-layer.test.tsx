@@ -10,7 +10,7 @@ import {
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DrawingLayer, type DrawingTool } from './drawing-layer';
+import { containedBox, DrawingLayer, type DrawingTool } from './drawing-layer';
 
 /** The frame is 300 × 200 px at the page's origin. */
 const W = 300;
@@ -193,5 +193,17 @@ describe('DrawingLayer keeps the draft within drawingSchema', () => {
     cleanup();
     // With nothing to show and no tool there is no overlay at all.
     expect(render(<DrawingLayer shapes={[]} />).container.querySelector('svg')).toBeNull();
+  });
+});
+
+describe('containedBox', () => {
+  it('centres a picture shown contained, with bars on the sides it does not fill', () => {
+    // A portrait 180×320 video in a 640×360 player: pillarboxed.
+    expect(containedBox(640, 360, 180, 320)).toEqual({ left: 218.75, top: 0, width: 202.5, height: 360 });
+    // A wide one in a tall element: letterboxed.
+    expect(containedBox(300, 300, 1920, 1080)).toEqual({ left: 0, top: 65.625, width: 300, height: 168.75 });
+    expect(containedBox(640, 360, 1280, 720)).toEqual({ left: 0, top: 0, width: 640, height: 360 });
+    // Until the video's size is known there is no box.
+    expect(containedBox(640, 360, 0, 0)).toBeNull();
   });
 });

@@ -105,12 +105,41 @@ export function DrawingToolbar(props: {
  * (rounded to 4 decimals). The draft never grows past what `drawingSchema` accepts: a point or
  * shape that would not fit is not added, and "Drawing is full" shows instead.
  */
+/** A picture's box inside its element, in CSS px from the element's top left. */
+export interface PictureBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The box a `naturalWidth` × `naturalHeight` picture takes when shown contained (`object-fit:
+ * contain`, a video's default) in a `width` × `height` element: centred, bars on two sides. Drawing
+ * coordinates are fractions of this box, so a drawing lands on the same spot of the picture at any
+ * player size and in the review PDF, which draws on the bare frame. Null until both are known.
+ */
+export function containedBox(
+  width: number,
+  height: number,
+  naturalWidth: number,
+  naturalHeight: number,
+): PictureBox | null {
+  if (!(width > 0 && height > 0 && naturalWidth > 0 && naturalHeight > 0)) return null;
+  const scale = Math.min(width / naturalWidth, height / naturalHeight);
+  const w = naturalWidth * scale;
+  const h = naturalHeight * scale;
+  return { left: (width - w) / 2, top: (height - h) / 2, width: w, height: h };
+}
+
 export function DrawingLayer(props: {
   shapes: Drawing;
   draft?: Drawing;
   tool?: DrawingTool | null;
   color?: string;
   onDraft?: (draft: Drawing) => void;
+  /** Where the picture sits inside the frame (px), when it does not fill it (a letterboxed video). */
+  box?: PictureBox | null;
 }) {
   const svg = useRef<SVGSVGElement>(null);
   const drawingNow = useRef(false);
@@ -176,6 +205,7 @@ export function DrawingLayer(props: {
       <svg
         ref={svg}
         className="drawing"
+        style={props.box ? { ...props.box, right: 'auto', bottom: 'auto' } : undefined}
         data-editing={editing}
         viewBox="0 0 1 1"
         preserveAspectRatio="none"

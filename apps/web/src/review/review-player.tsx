@@ -1,10 +1,17 @@
 import { type Comment, commentResponseSchema, type Drawing } from '@clapboard/shared/review';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../lib/api-client';
 import { useCan, useProject } from '../lib/project-context';
 import { CommentComposer } from './comment-composer';
 import { CommentThread, threadsOf, timecode } from './comment-thread';
-import { DrawingLayer, type DrawingTool, DrawingToolbar, useLiveDrawing } from './drawing-layer';
+import {
+  containedBox,
+  DrawingLayer,
+  type DrawingTool,
+  DrawingToolbar,
+  type PictureBox,
+  useLiveDrawing,
+} from './drawing-layer';
 import { useComments } from './use-review';
 
 /**
@@ -21,6 +28,7 @@ export function ReviewPlayer(props: {
   const { projectId, socket } = useProject();
   const canComment = useCan('comments:write');
   const video = useRef<HTMLVideoElement>(null);
+  const box = usePictureBox(video);
   const [now, setNow] = useState(0);
   const [duration, setDuration] = useState(0);
   const [selected, setSelected] = useState<Comment | null>(null);
@@ -71,7 +79,7 @@ export function ReviewPlayer(props: {
         >
           {props.children}
         </video>
-        <DrawingLayer shapes={[...drawing, ...live]} draft={draft} tool={tool} onDraft={setDraft} />
+        <DrawingLayer shapes={[...drawing, ...live]} draft={draft} tool={tool} onDraft={setDraft} box={box} />
       </div>
       <nav className="markers" aria-label="Comment markers">
         {duration > 0 &&
@@ -124,4 +132,29 @@ export function ReviewPlayer(props: {
       </section>
     </div>
   );
+}
+
+/**
+ * The picture's box inside the video element (it is letterboxed when the player's shape differs
+ * from the video's), kept current as the element resizes and when the video's size becomes known.
+ */
+function usePictureBox(video: React.RefObject<HTMLVideoElement | null>): PictureBox | null {
+  const [box, setBox] = useState<PictureBox | null>(null);
+  useEffect(() => {
+    const el = video.current;
+    if (!el) return;
+    const measure = () =>
+      setBox(containedBox(el.clientWidth, el.clientHeight, el.videoWidth, el.videoHeight));
+    measure();
+    el.addEventListener('loadedmetadata', measure);
+    el.addEventListener('resize', measure);
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    observer?.observe(el);
+    return () => {
+      el.removeEventListener('loadedmetadata', measure);
+      el.removeEventListener('resize', measure);
+      observer?.disconnect();
+    };
+  }, [video]);
+  return box;
 }
