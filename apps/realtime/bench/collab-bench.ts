@@ -15,7 +15,7 @@
  * servers (clapboard,y-websocket-server,hocuspocus: which servers to run), sync-timeout (20000: ms for
  * each batch of 50 clients to sync; a row that misses it is recorded as failed and the curve goes on).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -190,7 +190,7 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
   const clients: BenchClient[] = [];
   const timers: NodeJS.Timeout[] = [];
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-  let probing = false;
+  let probeChild: ChildProcess | undefined;
   let probe: Promise<void> = Promise.resolve();
   try {
     const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
@@ -253,53 +253,40 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
     }
     await synced(kind);
 
-    // Durability probe (ours only): poll new doc_updates rows and match them to sends. Ids are not
-    // committed in order (one write queue per instance), and an insert skipped as already stored
-    // still uses up an id: each poll reads the rows above the highest id seen plus the ids below it
-    // not seen yet (gaps), a gap being given up after GAP_MS (far above the servers' own accept →
-    // commit p99; an edit in a row committed later still counts in the final check for missing ones). Reading only those keeps the probe's
-    // own load on Postgres (which shares the cores) small. Each edit counts once, at the first row
-    // seen carrying it.
-    const GAP_MS = 500;
+    // Durability probe (ours only): a process of its own (durability-probe.ts) reports when each
+    // edit's first row became visible, in epoch ms, so the bench's own event-loop lag does not count
+    // as durability lag. Each edit counts once, at the first row seen carrying it.
     const durable: number[] = [];
     const measuredSends = new Set<string>();
     const durableKeys = new Set<string>();
-    const gaps = new Map<number, number>();
     let duplicateRows = 0;
-    let lastId = Number((await db.sql`select coalesce(max(id), 0) as m from doc_updates`)[0]!.m);
+    const lastId = Number((await db.sql`select coalesce(max(id), 0) as m from doc_updates`)[0]!.m);
     let probeError: unknown;
-    probing = kind === 'clapboard';
-    probe = (async () => {
-      while (probing) {
-        // Only the header of each update is needed for its first struct's (client, clock).
-        // Two index lookups (an `or` of both would make Postgres scan the whole table).
-        const rows = await db.sql<{ id: string; head: Buffer }[]>`
-          (select id, substring(update from 1 for 24) as head from doc_updates where id > ${lastId})
-          union all
-          (select id, substring(update from 1 for 24) as head from doc_updates
-            where id = any(${[...gaps.keys()]}::bigint[]))
-          order by id limit 20000`;
-        const now = performance.now();
-        for (const row of rows) {
-          const id = Number(row.id);
-          if (id > lastId) {
-            for (let gap = lastId + 1; gap < id; gap++) gaps.set(gap, now);
-            lastId = id;
-          } else gaps.delete(id);
-          const struct = firstStruct(row.head);
-          if (!struct) continue;
-          const key = `${struct.client}:${struct.clock}`;
+    if (kind === 'clapboard') {
+      const child = fork(
+        fileURLToPath(new URL('./durability-probe.ts', import.meta.url)),
+        [db.url, String(lastId)],
+        {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        },
+      );
+      probeChild = child;
+      child.on('message', (batch: Array<[string, number]>) => {
+        for (const [key, seenAt] of batch) {
           if (measuredSends.delete(key)) {
-            durable.push(now - sentAt.get(key)!);
+            durable.push(seenAt - (performance.timeOrigin + sentAt.get(key)!));
             durableKeys.add(key);
           } else if (durableKeys.has(key)) duplicateRows++;
         }
-        for (const [gap, since] of gaps) if (now - since > GAP_MS) gaps.delete(gap);
-        await sleep(5);
-      }
-    })().catch((err: unknown) => {
-      probeError = err;
-    });
+      });
+      probe = new Promise<void>((resolve) =>
+        child.once('exit', (code) => {
+          if (code !== 0) probeError = new Error(`the durability probe exited with ${code}`);
+          resolve();
+        }),
+      );
+    }
 
     let sent = 0;
     for (const c of clients)
@@ -334,8 +321,9 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
         5_000,
         'every measured edit durable',
       ).catch(() => {});
-    probing = false;
+    probeChild?.send('stop');
     await probe;
+    probeChild = undefined;
     if (probeError) throw probeError;
     // Whatever the probe missed: is it in Postgres at all?
     let missing = 0;
@@ -398,7 +386,7 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
     return result;
   } finally {
     lag.disable();
-    probing = false;
+    probeChild?.send('stop');
     await probe;
     for (const t of timers) clearInterval(t);
     for (const c of clients) c.close();
@@ -499,7 +487,8 @@ are single-instance: in memory, no persistence, no cross-process relay. Ours per
 per instance per 10 ms window).
 
 Latency = a keystroke's send to its application on every other client of the document. Send → durable = send to the row being
-visible in \`doc_updates\` (polled every ~5 ms; an edit counts once, at the first row carrying it). Server accept → commit = the
+visible in \`doc_updates\` (polled every ~2 ms by a probe process of its own, so the bench process's lag is not counted; an edit counts
+once, at the first row carrying it). Server accept → commit = the
 server's own figure from /healthz (for 2 instances, the worse instance's p99); it covers the
 server's last ≤20,000 updates, so at low loads it includes connection and warm-up, not only the measured window.
 Memory/doc = RSS growth of all instances from idle to the end of the run, summed, divided by documents (with 2 instances each document is loaded on both).

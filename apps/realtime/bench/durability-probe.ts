@@ -1,0 +1,55 @@
+/**
+ * The durability probe of `bench:collab`, in its own process so the bench's saturated event loop
+ * does not delay the moment a row is seen (it would otherwise be counted as durability lag).
+ * Polls `doc_updates` every ~2 ms for rows above the highest id seen plus the ids below it not seen
+ * yet (gaps: ids are not committed in order with several instances, and an insert skipped as
+ * already stored uses one up; a gap is given up after GAP_MS), reads only each update's header, and
+ * sends its parent batches of `[client:clock of the first struct, epoch ms when seen]`.
+ *
+ * argv: DATABASE_URL, the highest id before the run. Stops on the message 'stop'.
+ */
+import { connectDb } from '@clapboard/server/db';
+import { firstStruct } from './collab-client';
+
+const GAP_MS = 500;
+const POLL_MS = 2;
+
+const [url, startId] = process.argv.slice(2);
+const sql = await connectDb(url!, { applicationName: 'bench-durability-probe' });
+let lastId = Number(startId);
+const gaps = new Map<number, number>();
+let stopping = false;
+process.on('message', (m) => {
+  if (m === 'stop') stopping = true;
+});
+const send = (batch: Array<[string, number]>) =>
+  new Promise<void>((resolve, reject) =>
+    process.send!(batch, (err: Error | null) => (err ? reject(err) : resolve())),
+  );
+
+while (!stopping) {
+  // Two index lookups (an `or` of both would make Postgres scan the whole table).
+  const rows = await sql<{ id: string; head: Buffer }[]>`
+    (select id, substring(update from 1 for 24) as head from doc_updates where id > ${lastId})
+    union all
+    (select id, substring(update from 1 for 24) as head from doc_updates
+      where id = any(${[...gaps.keys()]}::bigint[]))
+    order by id limit 20000`;
+  const now = performance.now();
+  const seenAt = performance.timeOrigin + now;
+  const batch: Array<[string, number]> = [];
+  for (const row of rows) {
+    const id = Number(row.id);
+    if (id > lastId) {
+      for (let gap = lastId + 1; gap < id; gap++) gaps.set(gap, now);
+      lastId = id;
+    } else gaps.delete(id);
+    const struct = firstStruct(row.head);
+    if (struct) batch.push([`${struct.client}:${struct.clock}`, seenAt]);
+  }
+  for (const [gap, since] of gaps) if (now - since > GAP_MS) gaps.delete(gap);
+  if (batch.length > 0) await send(batch);
+  await new Promise((r) => setTimeout(r, POLL_MS));
+}
+await sql.end({ timeout: 1 });
+process.exit(0);
