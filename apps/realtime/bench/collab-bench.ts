@@ -13,7 +13,9 @@
  * Knobs (argv `--key=value`): loads (500,1000,2000: clients per row), seconds (10, measured),
  * interval (ms between one client's keystrokes; 250 = 4 characters/s), instances (1,2: ours),
  * servers (clapboard,y-websocket-server,hocuspocus: which servers to run), sync-timeout (20000: ms for
- * each batch of 50 clients to sync; a row that misses it is recorded as failed and the curve goes on).
+ * each batch of 50 clients to sync; a row that misses it is recorded as failed and the curve goes on),
+ * repeat (3: runs of every row, interleaved; the table shows each row's median run), cpu-prof (a
+ * folder: each server of ours writes a V8 CPU profile there).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,7 +49,7 @@ const LAG_RESOLUTION_MS = 10;
 const WARMUP_MS = 2_000;
 const SYNC_TIMEOUT_MS = Number(args['sync-timeout'] ?? 20_000);
 /** Runs of every row, interleaved (all rows once, then again…); the table shows each row's median run. */
-const REPEAT = Number(args.repeat ?? 1);
+const REPEAT = Number(args.repeat ?? 3);
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
