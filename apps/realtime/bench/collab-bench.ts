@@ -19,7 +19,7 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,8 @@ interface Result extends Row {
   durableSeen?: string;
   /** Accept → committed as each instance reports it; `p99`/`max` are the worst instance's. */
   serverPersist?: Latency & { perInstanceP99: number[] };
+  /** CPU cores busy during the measured window (CPU seconds per second): the row's servers, Postgres, Redis, this process. */
+  cpuPerSec?: { servers: number; postgres: number; redis: number; bench: number };
   /** Edit p99 and send → durable p99 of every run of this row (with --repeat). */
   runs?: Array<{ p99?: number; durableP99?: number; failed?: string }>;
 }
@@ -107,6 +109,34 @@ const until = async (check: () => boolean | Promise<boolean>, timeoutMs: number,
 };
 const rssKb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const TICKS_PER_SEC = 100;
+/** CPU seconds (user + system) a process has used, from /proc; 0 when it is gone. */
+const cpuSec = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SEC;
+  } catch {
+    return 0;
+  }
+};
+/** CPU seconds used so far by every process whose command name is `name` (all Postgres backends…). */
+const cpuSecOf = (name: string) =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .reduce((sum, pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name ? sum + cpuSec(Number(pid)) : sum;
+      } catch {
+        return sum;
+      }
+    }, 0);
+/** Where the CPU went during a measured window: the servers of the row, Postgres, Redis (seconds). */
+const cpuNow = (pids: number[]) => ({
+  servers: pids.reduce((sum, pid) => sum + cpuSec(pid), 0),
+  postgres: cpuSecOf('postgres'),
+  redis: cpuSecOf('redis-server'),
+  bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+});
 
 /** Starts one server process; it is pushed onto `children` before it is up, so the caller can always stop it. */
 async function startProcess(
@@ -313,9 +343,11 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
     await sleep(WARMUP_MS);
     measuring = true;
     lag.enable();
+    const cpu0 = cpuNow(children.map((c) => c.pid!));
     const t0 = performance.now();
     await sleep(SECONDS * 1000);
     const elapsed = (performance.now() - t0) / 1000;
+    const cpu1 = cpuNow(children.map((c) => c.pid!));
     measuring = false;
     lag.disable();
     const peakRss = children.map((c) => rssKb(c.pid!));
@@ -380,6 +412,12 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
       memPerDocKb: peakRss.reduce((sum, kb, i) => sum + kb - baseRss[i]!, 0) / docs,
       benchLagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
       benchLagMax: Math.max(0, lag.max / 1e6 - LAG_RESOLUTION_MS),
+      cpuPerSec: {
+        servers: (cpu1.servers - cpu0.servers) / elapsed,
+        postgres: (cpu1.postgres - cpu0.postgres) / elapsed,
+        redis: (cpu1.redis - cpu0.redis) / elapsed,
+        bench: (cpu1.bench - cpu0.bench) / elapsed,
+      },
     };
     if (kind === 'clapboard')
       Object.assign(result, {
@@ -458,7 +496,10 @@ const tableRow = (r: Result) => {
       x.failed ? 'failed' : `${f(x.p99, 0)}${r.kind === 'clapboard' ? `/${f(x.durableP99, 0)}` : ''}`,
     )
     .join(', ');
-  return `${head} ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.sentPerSec, 0)} | ${f(r.deliveredPerSec, 0)} | ${r.kind === 'clapboard' ? f(r.durableP99) : 'n/a'} | ${persist} | ${f(r.memPerDocKb, 0)} | ${f(r.benchLagP99)} | ${runs} |`;
+  const cpu = r.cpuPerSec
+    ? `${f(r.cpuPerSec.servers, 2)} / ${f(r.cpuPerSec.postgres, 2)} / ${f(r.cpuPerSec.redis, 2)} / ${f(r.cpuPerSec.bench, 2)}`
+    : '–';
+  return `${head} ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.sentPerSec, 0)} | ${f(r.deliveredPerSec, 0)} | ${r.kind === 'clapboard' ? f(r.durableP99) : 'n/a'} | ${persist} | ${f(r.memPerDocKb, 0)} | ${f(r.benchLagP99)} | ${cpu} | ${runs} |`;
 };
 
 const targetLines = LOADS.map((load) => {
@@ -522,10 +563,13 @@ At 2,000 clients (often already at 1,000) the client process itself is saturated
 delay p99 (perf_hooks monitorEventLoopDelay, beyond its ${LAG_RESOLUTION_MS} ms sampling timer) over the measured window; when
 it is comparable to a row's latencies, the driver, not the server, dominates that row.
 A second instance of ours adds a process competing for the same cores, so ×2 here measures the relay's cost, not scale-out.
+"Cores busy" is CPU seconds per second over the measured window (from /proc): the row's server processes, all Postgres
+processes, Redis, and the bench process (clients and their Y.Docs); the machine has ${cpus().length}. It shows where the time goes: ours
+pays for Postgres (every update stored) and Redis (every update published) on the same cores the driver needs.
 Every row ran ${REPEAT} time${REPEAT > 1 ? 's' : ''}${REPEAT > 1 ? ", the rows interleaved (all once, then all again…); the table shows each row's median run by edit p99, the last column every run" : ''}.
 
-| load | server | instances | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | send→durable p99 ms | server accept→commit p99 | memory/doc KB | bench loop lag p99 ms | p99 (/durable p99) of each run |
-| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+| load | server | instances | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | send→durable p99 ms | server accept→commit p99 | memory/doc KB | bench loop lag p99 ms | cores busy: server(s) / Postgres / Redis / bench | p99 (/durable p99) of each run |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
 ${results.map(tableRow).join('\n')}
 
 Rows where the bench process's loop lag p99 is at least 10 ms and half the edit p99 (driver-bound: their latencies overstate the server's):
