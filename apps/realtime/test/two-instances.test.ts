@@ -3,6 +3,7 @@ import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeServer } from '../src/server';
+import { RELAY_STORE_GRACE_MS } from '../src/yjs/doc-room';
 import {
   connectClient,
   createProject,
@@ -94,6 +95,35 @@ describe('two realtime instances through Redis', () => {
     expect(slow.server.stats.updatesPersisted).toBeGreaterThanOrEqual(3);
     expect(slow.server.stats.updatesAlreadyStored).toBe(slow.server.stats.updatesPersisted);
     expect(await storedScript(db.sql, project)).toBe('three two one ');
+  });
+
+  it('in normal operation each update is written once: the accepting instance confirms, the other drops its copy', async () => {
+    const [ua, ub] = [await createUser(db.sql), await createUser(db.sql)];
+    const project = await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' });
+    const a = connectClient(one.url, project, await ticketFor(ua, project));
+    const b = connectClient(two.url, project, await ticketFor(ub, project));
+    await Promise.all([synced(a), synced(b)]);
+    const before = {
+      relayed: one.server.stats.relayedUpdatesStored + two.server.stats.relayedUpdatesStored,
+      skipped: one.server.stats.updatesAlreadyStored + two.server.stats.updatesAlreadyStored,
+    };
+    for (let i = 0; i < 10; i++) {
+      a.doc.getText('script').insert(0, 'a');
+      b.doc.getText('script').insert(0, 'b');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitFor(() => a.doc.getText('script').length === 20 && b.doc.getText('script').length === 20);
+    await waitFor(async () => (await storedScript(db.sql, project)).length === 20, 3_000, 'stored');
+    // Past the grace period: an unconfirmed copy would have been written by now.
+    await new Promise((r) => setTimeout(r, RELAY_STORE_GRACE_MS * 2));
+    expect(one.server.stats.relayedUpdatesStored + two.server.stats.relayedUpdatesStored).toBe(
+      before.relayed,
+    );
+    expect(one.server.stats.updatesAlreadyStored + two.server.stats.updatesAlreadyStored).toBe(
+      before.skipped,
+    );
+    a.destroy();
+    b.destroy();
   });
 
   it('an instance opening a document gets edits another instance accepted but has not stored yet', async () => {

@@ -7,6 +7,8 @@ import {
   docChannel,
   encodeDocChannelMessage,
   loadDocumentState,
+  STORED_HASH_BYTES,
+  updateHash,
 } from '@clapboard/server/documents';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
@@ -48,7 +50,21 @@ export interface DocRoomDeps {
   persist: PersistQueue;
   /** Compact after this many persisted updates; default 500. */
   compactAfterUpdates?: number;
+  /**
+   * How long a relayed update waits for its accepting instance's `stored` confirmation before this
+   * instance writes it itself (ms); default RELAY_STORE_GRACE_MS.
+   */
+  relayStoreGraceMs?: number;
 }
+
+/**
+ * Default wait for a relayed update's `stored` confirmation. Far above an accepting instance's
+ * accept → commit time (p99 tens of ms under load), so in normal operation one instance writes each
+ * update; only when the accepting instance died before its commit does another write it.
+ */
+export const RELAY_STORE_GRACE_MS = 500;
+/** After this long without a word from another instance on a document, commits are not confirmed. */
+const OTHERS_QUIET_MS = 5 * 60_000;
 
 const EMPTY_UPDATE_BYTES = 2;
 
@@ -56,10 +72,11 @@ const EMPTY_UPDATE_BYTES = 2;
  * One document held in memory by this instance: the Y.Doc, its awareness, the local connections,
  * and the persistence queue. Changes from local writers are applied, broadcast to local clients,
  * published on the document's Redis channel and queued for Postgres. Changes from Redis are applied,
- * broadcast, and queued for Postgres too, byte for byte as received, when they changed our copy:
- * storage is idempotent per (document, SHA-256 of the update), so the copies that several instances
- * write become one row, and an edit relayed here is kept even when the instance that accepted it
- * dies before its commit.
+ * broadcast and held: the accepting instance confirms each update it commits (a `stored` message
+ * with its hash), and a held copy is dropped on confirmation or written here after the grace period
+ * (byte for byte as received; storage is idempotent per document and SHA-256, so a late copy adds no
+ * row). An edit relayed here is thus kept even when the instance that accepted it dies before its
+ * commit, while in normal operation each update is written once.
  */
 export class DocRoom {
   readonly doc = new Y.Doc();
@@ -73,6 +90,11 @@ export class DocRoom {
   private early: DocChannelMessage[] = [];
   /** Set when applying a channel message changed the document (see `onChannelMessage`). */
   private remoteChanged = false;
+  /** Relayed updates awaiting their accepting instance's `stored` confirmation, by `updateHash`. */
+  private readonly held = new Map<string, { update: Uint8Array; at: number }>();
+  private heldTimer: NodeJS.Timeout | undefined;
+  /** When another instance (or the API) last said anything about this document. */
+  private othersSeenAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly docId: string,
@@ -107,10 +129,47 @@ export class DocRoom {
     this.requestSync();
   }
 
-  /** Counts updates committed for this document; compacts past the threshold. */
-  onPersisted(count: number): void {
-    this.updatesSinceCompaction += count;
+  /**
+   * Updates of this document committed by this instance: confirmed to the other instances (which
+   * then drop their held copies); compacts past the threshold.
+   */
+  onPersisted(updates: readonly Uint8Array[]): void {
+    // Confirmed only while another instance holds the document (it has spoken on the channel within
+    // OTHERS_QUIET_MS): alone, nobody would listen. An unconfirmed copy elsewhere is written after
+    // its grace period, which costs a skipped insert, never an edit.
+    if (performance.now() - this.othersSeenAt < OTHERS_QUIET_MS) {
+      const hashes = new Uint8Array(updates.length * STORED_HASH_BYTES);
+      updates.forEach((u, i) => hashes.set(Buffer.from(updateHash(u), 'hex'), i * STORED_HASH_BYTES));
+      this.publish(DOC_CHANNEL_MESSAGE.stored, hashes);
+    }
+    this.updatesSinceCompaction += updates.length;
     if (this.updatesSinceCompaction >= (this.deps.compactAfterUpdates ?? 500)) void this.compact();
+  }
+
+  /** Holds a relayed update until it is confirmed stored, or writes it after the grace period. */
+  private holdRelayed(update: Uint8Array): void {
+    this.held.set(updateHash(update), { update, at: performance.now() });
+    this.scheduleHeld();
+  }
+
+  private scheduleHeld(): void {
+    if (this.heldTimer || this.held.size === 0) return;
+    const grace = this.deps.relayStoreGraceMs ?? RELAY_STORE_GRACE_MS;
+    this.heldTimer = setTimeout(() => {
+      this.heldTimer = undefined;
+      this.storeHeld(performance.now() - grace);
+      this.scheduleHeld();
+    }, grace / 2);
+  }
+
+  /** Writes the held updates received before `before` (all of them when omitted). */
+  private storeHeld(before = Number.POSITIVE_INFINITY): void {
+    for (const [hash, { update, at }] of this.held) {
+      if (at > before) continue;
+      this.held.delete(hash);
+      this.deps.persist.push(this.docId, update);
+      this.deps.stats.relayedUpdatesStored++;
+    }
   }
 
   /** Asks other instances for changes we lack (after opening, or after Redis reconnects). */
@@ -279,6 +338,7 @@ export class DocRoom {
 
   /** Applies a message from the document's Redis channel (never our own: the caller filters). */
   onChannelMessage(message: DocChannelMessage): void {
+    this.othersSeenAt = performance.now();
     if (!this.loaded) {
       this.early.push(message);
       return;
@@ -287,15 +347,17 @@ export class DocRoom {
       if (message.kind === DOC_CHANNEL_MESSAGE.update) {
         this.remoteChanged = false;
         Y.applyUpdate(this.doc, message.payload, REMOTE_ORIGIN);
-        // Stored as received (same bytes, same hash as the publisher's row) when it was news to us,
-        // or when part of it waits for a missing dependency. An update we already had (an echo, or
-        // a sync answer with nothing new) is not written again.
+        // Held (to be stored as received: same bytes, same hash as the publisher's row) when it was
+        // news to us, or when part of it waits for a missing dependency. An update we already had
+        // (an echo, or a sync answer with nothing new) is not held.
         const { pendingStructs, pendingDs } = this.doc.store;
         if (this.remoteChanged || pendingStructs !== null || pendingDs !== null) {
           this.byteSize += message.payload.length;
-          this.deps.persist.push(this.docId, message.payload);
-          this.deps.stats.relayedUpdatesStored++;
+          this.holdRelayed(message.payload);
         }
+      } else if (message.kind === DOC_CHANNEL_MESSAGE.stored) {
+        for (let i = 0; i + STORED_HASH_BYTES <= message.payload.length; i += STORED_HASH_BYTES)
+          this.held.delete(Buffer.from(message.payload.subarray(i, i + STORED_HASH_BYTES)).toString('hex'));
       } else if (message.kind === DOC_CHANNEL_MESSAGE.awareness) {
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.payload, REMOTE_ORIGIN);
       } else if (message.kind === DOC_CHANNEL_MESSAGE.syncRequest) {
@@ -365,6 +427,10 @@ export class DocRoom {
 
   /** Waits for pending writes and compaction, then frees memory. */
   async destroy(): Promise<void> {
+    // Closing: whatever is still held unconfirmed is written now (a duplicate is skipped on insert).
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
+    this.storeHeld();
     await this.deps.persist.drain();
     await this.compact();
     this.awareness.destroy();

@@ -50,9 +50,9 @@ export class DocRooms {
       stats: options.stats,
       batchDelayMs: options.batchDelayMs,
       onDurable: options.onDurable,
-      onPersisted: (counts) => {
-        for (const [docId, count] of counts) {
-          this.rooms.get(docId)?.onPersisted(count);
+      onPersisted: (committed) => {
+        for (const [docId, updates] of committed) {
+          this.rooms.get(docId)?.onPersisted(updates);
           options.onPersisted?.(docId);
         }
       },

@@ -9,8 +9,8 @@ export interface PersistQueueOptions {
   stats: RealtimeStats;
   /** How long the first update of a batch waits for company before the insert (ms); default 10. */
   batchDelayMs?: number;
-  /** Called after each committed batch with the number of rows written per document. */
-  onPersisted?: (counts: Map<string, number>) => void;
+  /** Called after each committed batch with the updates committed per document. */
+  onPersisted?: (committed: Map<string, Uint8Array[]>) => void;
   /** Metrics: accepted-to-committed time of each update of a committed batch (ms). */
   onDurable?: (ms: number) => void;
 }
@@ -114,9 +114,13 @@ export class PersistQueue {
         for (const p of batch) this.latencies[this.latencyCount++ % LATENCY_WINDOW] = now - p.acceptedAt;
         if (this.options.onDurable) for (const p of batch) this.options.onDurable(now - p.acceptedAt);
         this.inflight = undefined;
-        const counts = new Map<string, number>();
-        for (const p of batch) counts.set(p.docId, (counts.get(p.docId) ?? 0) + 1);
-        this.options.onPersisted?.(counts);
+        const committed = new Map<string, Uint8Array[]>();
+        for (const p of batch) {
+          const list = committed.get(p.docId);
+          if (list) list.push(p.update);
+          else committed.set(p.docId, [p.update]);
+        }
+        this.options.onPersisted?.(committed);
         // Whatever queued during the insert has already waited; write it now.
         if (this.pending.length > 0) this.schedule(0);
       },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Redis } from '../redis';
@@ -17,7 +18,25 @@ export const DOC_CHANNEL_MESSAGE = {
    * closes the gap between another instance accepting an edit and that edit reaching Postgres.
    */
   syncRequest: 2,
+  /**
+   * "These updates are committed": payload is the concatenated STORED_HASH_BYTES-byte prefixes of
+   * the SHA-256 of updates the sender just stored (`updateHash`). Instances holding a relayed copy of
+   * one drop it instead of writing it again; a copy never confirmed is written after a grace period,
+   * which is what keeps an edit whose accepting instance died before its commit.
+   */
+  stored: 3,
 } as const;
+
+/** Bytes of an update's SHA-256 that a `stored` message carries per update. */
+export const STORED_HASH_BYTES = 16;
+
+/** The key a `stored` message names an update by: the first STORED_HASH_BYTES of its SHA-256, hex. */
+export function updateHash(update: Uint8Array): string {
+  return createHash('sha256')
+    .update(update)
+    .digest('hex')
+    .slice(0, STORED_HASH_BYTES * 2);
+}
 export type DocChannelKind = (typeof DOC_CHANNEL_MESSAGE)[keyof typeof DOC_CHANNEL_MESSAGE];
 
 export interface DocChannelMessage {

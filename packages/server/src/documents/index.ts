@@ -12,6 +12,8 @@ export {
   docChannel,
   encodeDocChannelMessage,
   publishDocUpdate,
+  STORED_HASH_BYTES,
+  updateHash,
 } from './doc-channel';
 export { type LoadedDocument, loadDocument, loadDocumentState } from './load-document';
 export { type DocumentContent, readDocumentContent, readStateContent } from './read-document-content';
