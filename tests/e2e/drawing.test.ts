@@ -282,9 +282,8 @@ describe('drawing annotations in Chromium', () => {
       };
     });
     expect(fit.picture[2]!, JSON.stringify(fit)).toBeLessThan(fit.element[0]! - 20);
-    fit.overlay.forEach((v, i) =>
-      expect(Math.abs(v - fit.picture[i]!), JSON.stringify(fit)).toBeLessThan(1.5),
-    );
+    for (const [i, v] of fit.overlay.entries())
+      expect(Math.abs(v - fit.picture[i]!), JSON.stringify(fit)).toBeLessThan(1.5);
     const ritaSvg = player(rita).locator('svg.drawing');
     await drag(rita, ritaSvg, [0.25, 0.2], [0.6, 0.75]);
     expectNear((await arrows(ritaSvg))[0]!, [0.25, 0.2, 0.6, 0.75]);

@@ -139,7 +139,8 @@ export class DocRoom {
     // its grace period, which costs a skipped insert, never an edit.
     if (performance.now() - this.othersSeenAt < OTHERS_QUIET_MS) {
       const hashes = new Uint8Array(updates.length * STORED_HASH_BYTES);
-      updates.forEach((u, i) => hashes.set(Buffer.from(updateHash(u), 'hex'), i * STORED_HASH_BYTES));
+      for (const [i, u] of updates.entries())
+        hashes.set(Buffer.from(updateHash(u), 'hex'), i * STORED_HASH_BYTES);
       this.publish(DOC_CHANNEL_MESSAGE.stored, hashes);
     }
     this.updatesSinceCompaction += updates.length;
