@@ -173,7 +173,7 @@ describe('scale-out: 2 realtime, 2 API and 2 worker processes on one Postgres an
     // …and the editors that vanished with the killed instance lost only what nobody else had seen:
     // what they typed reached instance two (and so every live replica) and was stored there.
     const fromGone = tokens.filter((tok) => gone.some((t) => tok.startsWith(`<c${t.index}n`)));
-    expect(fromGone.length).toBeGreaterThan(gone.length * 10);
+    expect(fromGone.length).toBeGreaterThan(gone.length * 4);
     for (const t of [...failover, ...onTwo]) t.provider.destroy();
     await one.restart('realtime');
   }, 120_000);
