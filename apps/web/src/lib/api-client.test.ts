@@ -1,6 +1,6 @@
 import { memberListSchema, meResponseSchema, noContentSchema } from '@clapboard/shared/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi } from '../test/local-api';
+import { localApiForFile } from '../test/local-api';
 import {
   ApiError,
   ApiResponseError,
@@ -11,7 +11,6 @@ import {
   onSessionChange,
   refreshSession,
   setAccessToken,
-  setApiBase,
 } from './api-client';
 
 const USER = {
@@ -22,16 +21,7 @@ const USER = {
 };
 const auth = (token: string) => ({ accessToken: token, expiresAt: '2030-01-01T00:15:00.000Z', user: USER });
 
-let server: LocalApi;
-beforeAll(async () => {
-  server = await startLocalApi();
-  setApiBase(server.origin);
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.received.length = 0;
-  setAccessToken(null);
-});
+const server = localApiForFile(null);
 
 describe('api(): parsed answers', () => {
   it('returns the body parsed with the schema, keys it does not know dropped', async () => {

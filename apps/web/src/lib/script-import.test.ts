@@ -1,7 +1,7 @@
 import { MAX_SCRIPT_IMPORT_BYTES } from '@clapboard/shared/script-import';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi } from '../test/local-api';
-import { ApiError, ApiResponseError, setAccessToken, setApiBase } from './api-client';
+import { localApiForFile } from '../test/local-api';
+import { ApiError, ApiResponseError } from './api-client';
 import { createProjectFromScript, previewScriptImport } from './script-import';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000c1';
@@ -16,16 +16,7 @@ const preview = {
 };
 const file = (text = FOUNTAIN, name = 'night.fountain') => new File([text], name, { type: 'text/plain' });
 
-let server: LocalApi;
-beforeAll(async () => {
-  server = await startLocalApi();
-  setApiBase(server.origin);
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.received.length = 0;
-  setAccessToken('t-import');
-});
+const server = localApiForFile('t-import');
 
 describe('script import', () => {
   it('refuses a file over the limit before sending anything, with the API’s code', async () => {

@@ -2,8 +2,8 @@
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi } from '../test/local-api';
-import { ApiError, accessTokenHeader, hasAccessToken, setAccessToken, setApiBase } from './api-client';
+import { localApiForFile } from '../test/local-api';
+import { ApiError, accessTokenHeader, hasAccessToken } from './api-client';
 import { SessionProvider, useSession } from './session';
 
 const USER = {
@@ -20,16 +20,9 @@ const session = (token: string) => ({
 const SIGNED_IN_KEY = 'clapboard:signed-in';
 const wrapper = ({ children }: { children: ReactNode }) => <SessionProvider>{children}</SessionProvider>;
 
-let server: LocalApi;
-beforeAll(async () => {
-  server = await startLocalApi();
-  setApiBase(server.origin);
-});
-afterAll(() => server.close());
+const server = localApiForFile(null);
 beforeEach(() => {
-  server.received.length = 0;
   localStorage.clear();
-  setAccessToken(null);
 });
 
 const paths = () => server.received.map((r) => `${r.method} ${r.path}`);

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi } from '../test/local-api';
-import { ApiError, ApiResponseError, accessTokenHeader, setAccessToken, setApiBase } from './api-client';
+import { localApiForFile } from '../test/local-api';
+import { ApiError, ApiResponseError, accessTokenHeader, setAccessToken } from './api-client';
 import { uploadAsset } from './upload-asset';
 
 const PROJECT = '00000000-0000-4000-8000-0000000000d1';
@@ -26,16 +26,7 @@ const png = () =>
   new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d])], 'dot.png', { type: 'image/png' });
 const route = `POST /api/v1/projects/${PROJECT}/assets`;
 
-let server: LocalApi;
-beforeAll(async () => {
-  server = await startLocalApi();
-  setApiBase(server.origin);
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.received.length = 0;
-  setAccessToken('t-upload');
-});
+const server = localApiForFile('t-upload');
 
 describe('uploadAsset', () => {
   it('sends the file as multipart `file` with the token and returns the parsed asset', async () => {

@@ -3,8 +3,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi } from '../test/local-api';
-import { ApiResponseError, setAccessToken, setApiBase } from './api-client';
+import { localApiForFile } from '../test/local-api';
+import { ApiResponseError } from './api-client';
 import { useMembers } from './use-members';
 import { useVoices } from './use-voices';
 
@@ -26,16 +26,7 @@ const worker = (voices: unknown[]) => ({
   voices,
 });
 
-let server: LocalApi;
-beforeAll(async () => {
-  server = await startLocalApi();
-  setApiBase(server.origin);
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.received.length = 0;
-  setAccessToken('t-members');
-});
+const server = localApiForFile('t-members');
 
 /** A fresh cache per render, no retries: an error shows at once. */
 function withQueries() {

@@ -6,6 +6,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { setAccessToken, setApiBase } from '../lib/api-client';
 
 export interface Received {
   method: string;
@@ -87,4 +89,22 @@ export async function startLocalApi(): Promise<LocalApi> {
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/**
+ * The local API of one test file: started before its tests and closed after them; before each test
+ * its log is cleared and the client points at it with `token` as the access token (null: signed out).
+ */
+export function localApiForFile(token: string | null): LocalApi {
+  const api = {} as LocalApi;
+  beforeAll(async () => {
+    Object.assign(api, await startLocalApi());
+    setApiBase(api.origin);
+  });
+  afterAll(() => api.close());
+  beforeEach(() => {
+    api.received.length = 0;
+    setAccessToken(token);
+  });
+  return api;
 }
