@@ -35,9 +35,27 @@ describe('two realtime instances through Redis', () => {
     await db.drop();
   });
 
-  it('an edit and presence on instance A reach a client on instance B, and a published restore reaches both', async () => {
+  /** A project with an owner and an editor. */
+  const newProject = async () => {
     const [ua, ub] = [await createUser(db.sql), await createUser(db.sql)];
-    const project = await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' });
+    return { ua, ub, project: await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' }) };
+  };
+  /** A third instance, on its own Redis connection, that holds its writes back for a minute. */
+  const startSlow = async () => {
+    const slowRedis = createRedis(testServices(process.env).redisUrl);
+    const slow = await startServer({ sql: db.sql, redis: slowRedis, batchDelayMs: 60_000 });
+    return {
+      ...slow,
+      /** Closes it: what it held back is written (and compacted) now. */
+      async close() {
+        await slow.server.close();
+        slowRedis.disconnect();
+      },
+    };
+  };
+
+  it('an edit and presence on instance A reach a client on instance B, and a published restore reaches both', async () => {
+    const { ua, ub, project } = await newProject();
     const a = connectClient(one.url, project, await ticketFor(ua, project));
     const b = connectClient(two.url, project, await ticketFor(ub, project));
     await Promise.all([synced(a), synced(b)]);
@@ -69,12 +87,9 @@ describe('two realtime instances through Redis', () => {
   });
 
   it('an edit relayed to another instance is stored by it too, once, before its own instance commits', async () => {
-    const { redisUrl } = testServices(process.env);
-    const slowRedis = createRedis(redisUrl);
     // The accepting instance holds its writes back: only the receiving instance can have stored them.
-    const slow = await startServer({ sql: db.sql, redis: slowRedis, batchDelayMs: 60_000 });
-    const [ua, ub] = [await createUser(db.sql), await createUser(db.sql)];
-    const project = await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' });
+    const slow = await startSlow();
+    const { ua, ub, project } = await newProject();
     const a = connectClient(slow.url, project, await ticketFor(ua, project));
     const b = connectClient(two.url, project, await ticketFor(ub, project));
     await Promise.all([synced(a), synced(b)]);
@@ -90,16 +105,14 @@ describe('two realtime instances through Redis', () => {
     // The accepting instance now writes the same bytes: each is already there, none is added.
     a.destroy();
     b.destroy();
-    await slow.server.close();
-    slowRedis.disconnect();
+    await slow.close();
     expect(slow.server.stats.updatesPersisted).toBeGreaterThanOrEqual(3);
     expect(slow.server.stats.updatesAlreadyStored).toBe(slow.server.stats.updatesPersisted);
     expect(await storedScript(db.sql, project)).toBe('three two one ');
   });
 
   it('in normal operation each update is written once: the accepting instance confirms, the other drops its copy', async () => {
-    const [ua, ub] = [await createUser(db.sql), await createUser(db.sql)];
-    const project = await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' });
+    const { ua, ub, project } = await newProject();
     const a = connectClient(one.url, project, await ticketFor(ua, project));
     const b = connectClient(two.url, project, await ticketFor(ub, project));
     await Promise.all([synced(a), synced(b)]);
@@ -127,12 +140,9 @@ describe('two realtime instances through Redis', () => {
   });
 
   it('an instance opening a document gets edits another instance accepted but has not stored yet', async () => {
-    const { redisUrl } = testServices(process.env);
-    const slowRedis = createRedis(redisUrl);
     // Instance C holds writes back for a minute, so the only way to see them is the sync request.
-    const slow = await startServer({ sql: db.sql, redis: slowRedis, batchDelayMs: 60_000 });
-    const [ua, ub] = [await createUser(db.sql), await createUser(db.sql)];
-    const project = await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' });
+    const slow = await startSlow();
+    const { ua, ub, project } = await newProject();
     const a = connectClient(slow.url, project, await ticketFor(ua, project));
     await synced(a);
     a.doc.getText('script').insert(0, 'not stored yet');
@@ -145,9 +155,8 @@ describe('two realtime instances through Redis', () => {
     await waitFor(() => b.doc.getText('script').toString() === 'not stored yet', 3_000, 'gap closed');
     a.destroy();
     b.destroy();
-    await slow.server.close();
     // Closing flushes what was held back (and compacts it into the snapshot).
+    await slow.close();
     expect(await storedScript(db.sql, project)).toBe('not stored yet');
-    slowRedis.disconnect();
   });
 });
