@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { z } from 'zod';
 import { api } from '../lib/api-client';
+import { followEvents, type LiveSocket } from '../lib/project-events';
 import type { ProjectSocket } from '../lib/project-socket';
 
 export type JobDetail = z.infer<typeof jobDetailSchema>;
@@ -33,18 +34,12 @@ export function useJobDetail(jobId: string | null, socket: ProjectSocket) {
       const f = jobFinishedSchema.safeParse(raw);
       if (f.success && f.data.jobId === jobId) refetch();
     };
-    let connects = socket.connected ? 1 : 0;
-    const onConnect = () => {
-      if (connects++ > 0) refetch();
-    };
-    socket.on('job:progress', onProgress);
-    socket.on('job:finished', onFinished);
-    socket.on('connect', onConnect);
-    return () => {
-      socket.off('job:progress', onProgress);
-      socket.off('job:finished', onFinished);
-      socket.off('connect', onConnect);
-    };
+    // Listeners parse what arrives themselves, so the socket is taken as an untyped event source.
+    return followEvents(
+      socket as unknown as LiveSocket,
+      { 'job:progress': onProgress, 'job:finished': onFinished },
+      refetch,
+    );
   }, [socket, jobId, qc]);
   return useQuery({
     queryKey: jobDetailKey(jobId),

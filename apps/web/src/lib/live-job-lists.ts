@@ -8,7 +8,7 @@ import {
   TERMINAL_JOB_STATUSES,
 } from '@clapboard/shared/jobs';
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
-import type { EventSource } from './project-events';
+import { followEvents, type LiveSocket } from './project-events';
 
 /**
  * A list's job with a `job:progress` event applied: same run (or an event without one), not
@@ -44,9 +44,6 @@ export function patchJobList<T extends CachedJobList | undefined>(data: T, p: Jo
   return data;
 }
 
-/** The socket a live list listens on: the shape of `ProjectSocket` it uses. */
-export type LiveSocket = EventSource & { readonly connected: boolean };
-
 /**
  * Keeps the cached job lists under `listKey` (a `JobPage` or pages of them) live from a socket
  * in the jobs' project rooms, with no polling: `job:progress` is written into the cache
@@ -69,21 +66,9 @@ export function followJobLists(socket: LiveSocket, qc: QueryClient, listKey: Que
     const e = projectEventSchema.safeParse(raw);
     if (e.success && (e.data.type === 'job:created' || e.data.type === 'job:updated')) stale();
   };
-  // Already connected when attached: the next connect is a reconnect.
-  let connects = socket.connected ? 1 : 0;
-  const onConnect = () => {
-    if (connects++ > 0) stale();
-  };
-  socket.on('job:progress', onProgress);
-  socket.on('job:finished', onFinished);
-  socket.on('job:created', onJob);
-  socket.on('job:updated', onJob);
-  socket.on('connect', onConnect);
-  return () => {
-    socket.off('job:progress', onProgress);
-    socket.off('job:finished', onFinished);
-    socket.off('job:created', onJob);
-    socket.off('job:updated', onJob);
-    socket.off('connect', onConnect);
-  };
+  return followEvents(
+    socket,
+    { 'job:progress': onProgress, 'job:finished': onFinished, 'job:created': onJob, 'job:updated': onJob },
+    stale,
+  );
 }

@@ -12,6 +12,36 @@ export interface EventSource {
   off(name: string, listener: (raw: unknown) => void): unknown;
 }
 
+/** A socket whose events can be followed across reconnects: the shape of `ProjectSocket` used. */
+export type LiveSocket = EventSource & { readonly connected: boolean };
+
+/**
+ * Listens to `handlers` (event name → listener) on `socket`, and calls `onReconnect` on every
+ * connect after the first (a reconnect: events sent while away are lost, so the caller reads
+ * again). Returns the function that stops all of it.
+ */
+export function followEvents(
+  socket: LiveSocket,
+  handlers: Record<string, (raw: unknown) => void>,
+  onReconnect: () => void,
+): () => void {
+  // Already connected when attached: the next connect is a reconnect.
+  let connects = socket.connected ? 1 : 0;
+  const all: Array<[string, (raw: unknown) => void]> = [
+    ...Object.entries(handlers),
+    [
+      'connect',
+      () => {
+        if (connects++ > 0) onReconnect();
+      },
+    ],
+  ];
+  for (const [name, listener] of all) socket.on(name, listener);
+  return () => {
+    for (const [name, listener] of all) socket.off(name, listener);
+  };
+}
+
 /**
  * Listens to every project event on `socket`, parsing each with the shared schema: a message that
  * does not parse, or whose `type` is not the event it came as, is dropped with a console warning
