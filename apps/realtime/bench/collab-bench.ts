@@ -25,7 +25,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from '@clapboard/server/db';
 import { freePort } from '@clapboard/server/local-services';
-import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
+import { createTestDatabase, type TestDatabase, testServices, waitFor } from '@clapboard/server/testing';
 import { signTicket } from '@clapboard/server/tickets';
 import { writeBenchSection } from '../../../infra/bench/report';
 import { BenchClient, firstStruct } from './collab-client';
@@ -100,13 +100,9 @@ interface Result extends Row {
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-};
+/** Polls `check` every 20 ms until it holds; throws naming `what` after `timeoutMs`. */
+const until = (check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) =>
+  waitFor(check, timeoutMs, what, 20);
 const rssKb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 const TICKS_PER_SEC = 100;
