@@ -4,31 +4,32 @@
  * (separate processes on their own ports, sharing Postgres and relaying through Redis; a document's
  * clients are spread round-robin over the instances, so every document spans both), and against
  * `@y/websocket-server` 0.1.1 and `@hocuspocus/server` 3.4.4 (single-instance: in-memory, no
- * cross-process relay). All clients are the same lightweight client (collab-client.ts) in this process.
- * Measures edit-to-remote-apply latency (p50/p99), updates/s, server memory per document, for ours the
- * time from send to the row being visible in Postgres and the server's own accept → commit, and this
- * process's event-loop lag (when it is high, the driver rather than the server is the bottleneck).
+ * cross-process relay). All clients are the same lightweight client (collab-client.ts), spread by
+ * document over driver processes (collab-driver.ts). Measures edit-to-remote-apply latency
+ * (p50/p99), updates/s, server memory per document, for ours the time from send to the row being
+ * visible in Postgres and the server's own accept → commit, and the drivers' event-loop lag (when it
+ * is high, the driver rather than the server is the bottleneck).
  * Writes docs/benchmarks.md (section `collab`).
  *
  * Knobs (argv `--key=value`): loads (500,1000,2000: clients per row), seconds (10, measured),
  * interval (ms between one client's keystrokes; 250 = 4 characters/s), instances (1,2: ours),
  * servers (clapboard,y-websocket-server,hocuspocus: which servers to run), sync-timeout (20000: ms for
  * each batch of 50 clients to sync; a row that misses it is recorded as failed and the curve goes on),
- * repeat (3: runs of every row, interleaved; the table shows each row's median run), cpu-prof (a
- * folder: each server of ours writes a V8 CPU profile there).
+ * repeat (3: runs of every row, interleaved; the table shows each row's median run), drivers (2:
+ * client driver processes), cpu-prof (a folder: each server of ours writes a V8 CPU profile there).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from '@clapboard/server/db';
 import { freePort } from '@clapboard/server/local-services';
 import { createTestDatabase, type TestDatabase, testServices, waitFor } from '@clapboard/server/testing';
 import { signTicket } from '@clapboard/server/tickets';
 import { writeBenchSection } from '../../../infra/bench/report';
-import { BenchClient, firstStruct } from './collab-client';
+import { firstStruct } from './collab-client';
+import { type DriverClient, type DriverCommand, type DriverReply, LAG_RESOLUTION_MS } from './collab-driver';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]),
@@ -44,8 +45,8 @@ const INTERVAL_MS = Number(args.interval ?? 250);
 const INSTANCES = list(args.instances, '1,2').map(Number);
 const SERVERS = list(args.servers, 'clapboard,y-websocket-server,hocuspocus') as Kind[];
 const CLIENTS_PER_DOC = 10;
-/** Sampling timer of the event-loop delay monitor; its samples include this interval, so it is subtracted. */
-const LAG_RESOLUTION_MS = 10;
+/** Client driver processes (collab-driver.ts); a document's clients all live in one. */
+const DRIVERS = Number(args.drivers ?? 2);
 const WARMUP_MS = 2_000;
 const SYNC_TIMEOUT_MS = Number(args['sync-timeout'] ?? 20_000);
 /** Runs of every row, interleaved (all rows once, then again…); the table shows each row's median run. */
@@ -53,9 +54,11 @@ const REPEAT = Number(args.repeat ?? 3);
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
-for (const n of [...LOADS, ...INSTANCES, SECONDS, INTERVAL_MS, SYNC_TIMEOUT_MS, REPEAT])
+for (const n of [...LOADS, ...INSTANCES, SECONDS, INTERVAL_MS, SYNC_TIMEOUT_MS, REPEAT, DRIVERS])
   if (!Number.isFinite(n) || n <= 0)
-    throw new Error(`bad knob value ${n} (loads, instances, seconds, interval, sync-timeout, repeat)`);
+    throw new Error(
+      `bad knob value ${n} (loads, instances, seconds, interval, sync-timeout, repeat, drivers)`,
+    );
 
 type Kind = 'clapboard' | 'y-websocket-server' | 'hocuspocus';
 
@@ -126,12 +129,11 @@ const cpuSecOf = (name: string) =>
         return sum;
       }
     }, 0);
-/** Where the CPU went during a measured window: the servers of the row, Postgres, Redis (seconds). */
+/** Where the CPU went during a measured window: the servers of the row, Postgres, Redis (seconds); the drivers report their own. */
 const cpuNow = (pids: number[]) => ({
   servers: pids.reduce((sum, pid) => sum + cpuSec(pid), 0),
   postgres: cpuSecOf('postgres'),
   redis: cpuSecOf('redis-server'),
-  bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
 });
 
 /** Starts one server process; it is pushed onto `children` before it is up, so the caller can always stop it. */
@@ -210,18 +212,41 @@ async function seed(
   return { docIds, tickets };
 }
 
+/** Starts one client driver process (collab-driver.ts). */
+function startDriver(drivers: ChildProcess[]): ChildProcess {
+  const child = fork(fileURLToPath(new URL('./collab-driver.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  drivers.push(child);
+  return child;
+}
+
+/** Sends a driver a command and resolves with its answer (or rejects if it exits first). */
+function ask(driver: ChildProcess, command: DriverCommand): Promise<DriverReply> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`a client driver exited (code ${code})`));
+    driver.once('exit', onExit);
+    driver.once('message', (reply: DriverReply) => {
+      driver.off('exit', onExit);
+      resolve(reply);
+    });
+    driver.send(command);
+  });
+}
+
 /**
  * One row of the curve: starts `row.instances` server processes, connects `row.load` clients
- * (client i edits document i % docs; the k-th client of a document connects to instance k % instances),
- * warms up, measures, and stops everything (also when it fails).
+ * (client i edits document i % docs; the k-th client of a document connects to instance k % instances)
+ * spread over DRIVERS driver processes by document, warms up, measures, and stops everything (also
+ * when it fails).
  */
 async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[], tickets: string[]) {
   const { kind, instances, load } = row;
   const docs = docIds.length;
   const children: ChildProcess[] = [];
-  const clients: BenchClient[] = [];
-  const timers: NodeJS.Timeout[] = [];
-  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  const drivers: ChildProcess[] = [];
   let probeChild: ChildProcess | undefined;
   let probe: Promise<void> = Promise.resolve();
   try {
@@ -249,19 +274,10 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
       ),
     );
     const baseRss = children.map((c) => rssKb(c.pid!));
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    let measuring = false;
-    let delivered = 0;
-    const synced = (what: string) =>
-      until(() => clients.every((c) => c.synced), SYNC_TIMEOUT_MS, `${what} clients synced`).catch(() => {
-        const n = clients.filter((c) => c.synced).length;
-        throw new Error(
-          `${n} of ${clients.length} ${what} clients synced within ${SYNC_TIMEOUT_MS} ms (of ${load} to connect)`,
-        );
-      });
+    const shares: DriverClient[][] = Array.from({ length: DRIVERS }, () => []);
     for (let i = 0; i < load; i++) {
-      const docId = docIds[i % docs]!;
+      const doc = i % docs;
+      const docId = docIds[doc]!;
       const port = ports[Math.floor(i / docs) % instances]!;
       const url =
         kind === 'clapboard'
@@ -269,28 +285,20 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
           : kind === 'y-websocket-server'
             ? `ws://127.0.0.1:${port}/${docId}`
             : `ws://127.0.0.1:${port}`;
-      clients.push(
-        new BenchClient({
-          url,
-          hocuspocusDoc: kind === 'hocuspocus' ? docId : undefined,
-          onRemoteUpdate(client, clock) {
-            const t = sentAt.get(`${client}:${clock}`);
-            if (t === undefined || !measuring) return;
-            latencies.push(performance.now() - t);
-            delivered++;
-          },
-        }),
-      );
-      if (i % 50 === 49) await synced(kind);
+      shares[doc % DRIVERS]!.push({ url, hocuspocusDoc: kind === 'hocuspocus' ? docId : undefined });
     }
-    await synced(kind);
+    for (let d = 0; d < DRIVERS; d++) startDriver(drivers);
+    const connected = await Promise.all(
+      drivers.map((driver, d) =>
+        ask(driver, { type: 'connect', clients: shares[d]!, syncTimeoutMs: SYNC_TIMEOUT_MS }),
+      ),
+    );
+    for (const c of connected) if (c.type === 'failed') throw new Error(`${kind}: ${c.message}`);
 
     // Durability probe (ours only): a process of its own (durability-probe.ts) reports when each
-    // edit's first row became visible, in epoch ms, so the bench's own event-loop lag does not count
-    // as durability lag. Each edit counts once, at the first row seen carrying it.
-    const durable: number[] = [];
-    const measuredSends = new Set<string>();
-    const durableKeys = new Set<string>();
+    // edit's first row became visible, in epoch ms. Each edit counts once, at the first row seen
+    // carrying it; the drivers say at the end which edits were sent in the measured window and when.
+    const seenAt = new Map<string, number>();
     let duplicateRows = 0;
     const lastId = Number((await db.sql`select coalesce(max(id), 0) as m from doc_updates`)[0]!.m);
     let probeError: unknown;
@@ -305,11 +313,9 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
       );
       probeChild = child;
       child.on('message', (batch: Array<[string, number]>) => {
-        for (const [key, seenAt] of batch) {
-          if (measuredSends.delete(key)) {
-            durable.push(seenAt - (performance.timeOrigin + sentAt.get(key)!));
-            durableKeys.add(key);
-          } else if (durableKeys.has(key)) duplicateRows++;
+        for (const [key, at] of batch) {
+          if (seenAt.has(key)) duplicateRows++;
+          else seenAt.set(key, at);
         }
       });
       probe = new Promise<void>((resolve) =>
@@ -320,38 +326,24 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
       );
     }
 
-    let sent = 0;
-    for (const c of clients)
-      timers.push(
-        setInterval(
-          () => {
-            const { client, clock } = c.type();
-            const key = `${client}:${clock}`;
-            sentAt.set(key, performance.now());
-            if (measuring) {
-              sent++;
-              measuredSends.add(key);
-            }
-          },
-          INTERVAL_MS * (0.8 + Math.random() * 0.4),
-        ),
-      );
+    for (const driver of drivers)
+      driver.send({ type: 'type', intervalMs: INTERVAL_MS } satisfies DriverCommand);
     await sleep(WARMUP_MS);
-    measuring = true;
-    lag.enable();
     const cpu0 = cpuNow(children.map((c) => c.pid!));
+    for (const driver of drivers) driver.send({ type: 'measure' } satisfies DriverCommand);
     const t0 = performance.now();
     await sleep(SECONDS * 1000);
+    const replies = await Promise.all(drivers.map((driver) => ask(driver, { type: 'stop' })));
     const elapsed = (performance.now() - t0) / 1000;
     const cpu1 = cpuNow(children.map((c) => c.pid!));
-    measuring = false;
-    lag.disable();
     const peakRss = children.map((c) => rssKb(c.pid!));
-    for (const t of timers) clearInterval(t);
-    const sentInWindow = sent;
+    const measuredDrivers = replies.filter((r) => r.type === 'result');
+    if (measuredDrivers.length !== drivers.length) throw new Error('a client driver did not report');
+    const sent = measuredDrivers.flatMap((r) => r.sent);
+    const notSeen = () => sent.filter(([key]) => !seenAt.has(key));
     if (kind === 'clapboard')
       await until(
-        () => measuredSends.size === 0 || probeError !== undefined,
+        () => notSeen().length === 0 || probeError !== undefined,
         5_000,
         'every measured edit durable',
       ).catch(() => {});
@@ -361,7 +353,8 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
     if (probeError) throw probeError;
     // Whatever the probe missed: is it in Postgres at all?
     let missing = 0;
-    if (measuredSends.size > 0) {
+    const unseen = notSeen();
+    if (unseen.length > 0) {
       const stored = new Set(
         (
           await db.sql<{ head: Buffer }[]>`select substring(update from 1 for 24) as head from doc_updates`
@@ -370,8 +363,12 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
           return id && `${id.client}:${id.clock}`;
         }),
       );
-      for (const key of measuredSends) if (!stored.has(key)) missing++;
+      for (const [key] of unseen) if (!stored.has(key)) missing++;
     }
+    const durable = sent
+      .filter(([key]) => seenAt.has(key))
+      .map(([key, at]) => seenAt.get(key)! - at)
+      .sort((a, b) => a - b);
     // The server's own accept → committed percentiles, without client-side queueing in the bench.
     let serverPersist: Result['serverPersist'];
     if (kind === 'clapboard') {
@@ -395,24 +392,24 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
       };
     }
 
-    latencies.sort((a, b) => a - b);
-    durable.sort((a, b) => a - b);
+    const latencies = measuredDrivers.flatMap((r) => Array.from(r.latencies)).sort((a, b) => a - b);
+    const driverCpu = measuredDrivers.reduce((sum, r) => sum + r.cpuSec, 0);
     const result: Result = {
       ...row,
       docs,
       p50: quantile(latencies, 0.5),
       p99: quantile(latencies, 0.99),
       max: latencies.at(-1) ?? NaN,
-      sentPerSec: sentInWindow / elapsed,
-      deliveredPerSec: delivered / elapsed,
+      sentPerSec: sent.length / elapsed,
+      deliveredPerSec: latencies.length / elapsed,
       memPerDocKb: peakRss.reduce((sum, kb, i) => sum + kb - baseRss[i]!, 0) / docs,
-      benchLagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
-      benchLagMax: Math.max(0, lag.max / 1e6 - LAG_RESOLUTION_MS),
+      benchLagP99: Math.max(...measuredDrivers.map((r) => r.lagP99)),
+      benchLagMax: Math.max(...measuredDrivers.map((r) => r.lagMax)),
       cpuPerSec: {
         servers: (cpu1.servers - cpu0.servers) / elapsed,
         postgres: (cpu1.postgres - cpu0.postgres) / elapsed,
         redis: (cpu1.redis - cpu0.redis) / elapsed,
-        bench: (cpu1.bench - cpu0.bench) / elapsed,
+        bench: driverCpu / elapsed,
       },
     };
     if (kind === 'clapboard')
@@ -420,16 +417,17 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
         durableP50: quantile(durable, 0.5),
         durableP99: quantile(durable, 0.99),
         durableMax: durable.at(-1) ?? NaN,
-        durableSeen: `${durable.length}/${sentInWindow} seen by the probe, ${missing} missing from Postgres, ${duplicateRows} rows repeating an edit already seen`,
+        durableSeen: `${durable.length}/${sent.length} seen by the probe, ${missing} missing from Postgres, ${duplicateRows} rows repeating an edit already seen`,
         serverPersist,
       });
     return result;
   } finally {
-    lag.disable();
     probeChild?.send('stop');
     await probe;
-    for (const t of timers) clearInterval(t);
-    for (const c of clients) c.close();
+    for (const driver of drivers) if (driver.connected) driver.disconnect();
+    await Promise.all(
+      drivers.map((d) => (d.exitCode === null ? new Promise((r) => d.once('exit', r)) : null)),
+    );
     await Promise.all(children.map(stopProcess));
   }
 }
@@ -548,27 +546,29 @@ are single-instance: in memory, no persistence, no cross-process relay. Ours per
 per instance per 10 ms window).
 
 Latency = a keystroke's send to its application on every other client of the document. Send → durable = send to the row being
-visible in \`doc_updates\` (polled every ~2 ms by a probe process of its own, so the bench process's lag is not counted; an edit counts
-once, at the first row carrying it). Server accept → commit = the
+visible in \`doc_updates\` (polled every ~2 ms by a probe process of its own, so the drivers' lag is not counted; an edit counts
+once, at the first row carrying it).
+The clients run in ${DRIVERS} driver processes (collab-driver.ts; all clients of a document in one, so a keystroke's send and its remote
+applies are timed on one clock). One driver process saturated its event loop at 1,000 clients, which made every server's latency the driver's queueing. Server accept → commit = the
 server's own figure from /healthz (for 2 instances, the worse instance's p99); it covers the
 server's last ≤20,000 updates, so at low loads it includes connection and warm-up, not only the measured window.
 Memory/doc = RSS growth of all instances from idle to the end of the run, summed, divided by documents (with 2 instances each document is loaded on both).
 
-**Read with care:** every server and the bench process (all clients, the durability probe) share this machine's ${cpus().length} CPUs.
-At 2,000 clients (often already at 1,000) the client process itself is saturated: the last column is its own event-loop
+**Read with care:** every server, the drivers and the durability probe share this machine's ${cpus().length} CPUs.
+At high loads the drivers themselves saturate: the lag column is the worst driver's event-loop
 delay p99 (perf_hooks monitorEventLoopDelay, beyond its ${LAG_RESOLUTION_MS} ms sampling timer) over the measured window; when
 it is comparable to a row's latencies, the driver, not the server, dominates that row.
 A second instance of ours adds a process competing for the same cores, so ×2 here measures the relay's cost, not scale-out.
 "Cores busy" is CPU seconds per second over the measured window (from /proc): the row's server processes, all Postgres
-processes, Redis, and the bench process (clients and their Y.Docs); the machine has ${cpus().length}. It shows where the time goes: ours
+processes, Redis, and the drivers (clients and their Y.Docs); the machine has ${cpus().length}. It shows where the time goes: ours
 pays for Postgres (every update stored) and Redis (every update published) on the same cores the driver needs.
 Every row ran ${REPEAT} time${REPEAT > 1 ? 's' : ''}${REPEAT > 1 ? ", the rows interleaved (all once, then all again…); the table shows each row's median run by edit p99, the last column every run" : ''}.
 
-| load | server | instances | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | send→durable p99 ms | server accept→commit p99 | memory/doc KB | bench loop lag p99 ms | cores busy: server(s) / Postgres / Redis / bench | p99 (/durable p99) of each run |
+| load | server | instances | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | send→durable p99 ms | server accept→commit p99 | memory/doc KB | driver loop lag p99 ms | cores busy: server(s) / Postgres / Redis / drivers | p99 (/durable p99) of each run |
 | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
 ${results.map(tableRow).join('\n')}
 
-Rows where the bench process's loop lag p99 is at least 10 ms and half the edit p99 (driver-bound: their latencies overstate the server's):
+Rows where a driver's loop lag p99 is at least 10 ms and half the edit p99 (driver-bound: their latencies overstate the server's):
 ${driverBound.join(', ') || 'none'}.
 
 Targets:

@@ -28,7 +28,7 @@ const CHANNEL_PREFIX = docChannel('');
 
 /**
  * The documents this instance holds, opened on first connection and closed when idle. Owns the one
- * Redis subscriber connection: a document's channel is subscribed before it loads and unsubscribed
+ * Redis subscriber connection and the one publisher connection of document channels: a document's channel is subscribed before it loads and unsubscribed
  * after it closes, and messages published by this instance are dropped by origin id.
  */
 export class DocRooms {
@@ -37,6 +37,8 @@ export class DocRooms {
   private readonly closing = new Map<string, Promise<void>>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly subscriber: Redis;
+  /** Publishes every document's channel messages, pipelined (see the constructor). */
+  private readonly publisher: Redis;
   private readonly compactTimer: NodeJS.Timeout;
   private readonly roomDeps: DocRoomDeps;
   /** The instance's write queue, shared by every document. */
@@ -57,9 +59,14 @@ export class DocRooms {
         }
       },
     });
+    // One connection for document channel messages, with ioredis auto-pipelining: every PUBLISH of
+    // one event-loop turn leaves in one write. Profiling bench:collab (500 clients, one instance)
+    // showed one socket write per accepted edit, ~19 % of the server's busy time.
+    this.publisher = options.redis.duplicate({ enableAutoPipelining: true });
+    this.publisher.on('error', (err) => options.log.warn({ err }, 'document publisher error'));
     this.roomDeps = {
       sql: options.sql,
-      redis: options.redis,
+      redis: this.publisher,
       log: options.log,
       stats: options.stats,
       instanceId: options.instanceId,
@@ -193,5 +200,6 @@ export class DocRooms {
     clearTimeout(timer);
     this.persist.dispose();
     this.subscriber.disconnect();
+    this.publisher.disconnect();
   }
 }
