@@ -35,9 +35,12 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Behind a reverse proxy we run: take the client IP from the last X-Forwarded-For entry. */
     TRUST_PROXY: bool.default(false),
-    /** Queued jobs older than this (s) without a queue entry are enqueued again (a crash between row and flow). */
+    /**
+     * Queued jobs older than this (s) are checked again by the outbox dispatcher, which adds the
+     * flows Redis lost (a crash between row and flow is handled within a second by the outbox).
+     */
     JOB_RECONCILE_AFTER_SEC: z.coerce.number().int().min(1).max(86_400).default(30),
-    /** How often (s) each API instance looks for such jobs. */
+    /** How often (s) each API instance sweeps for such jobs. */
     JOB_RECONCILE_EVERY_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
     /**
      * MiB of project-list pages each API instance keeps, dropped on Postgres notifications

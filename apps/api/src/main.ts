@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connectDb, migrate } from '@clapboard/server/db';
 import { closeServer, listen } from '@clapboard/server/http';
-import { createJobEmitter, createJobQueues, reconcileQueuedJobs } from '@clapboard/server/jobs';
+import { createJobEmitter, createJobQueues, startJobDispatcher } from '@clapboard/server/jobs';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { createMetricsRegistry, queueBacklogMetrics } from '@clapboard/server/metrics';
@@ -105,15 +105,16 @@ await runMain('api', async () => {
     'api listening',
   );
 
-  // Repairs jobs whose row was written but whose flow was never added (a crash in between).
-  const reconcile = () =>
-    reconcileQueuedJobs(sql, queues, env.JOB_RECONCILE_AFTER_SEC, emitter).then(
-      (fixed) => fixed.length > 0 && log.warn({ fixed }, 're-enqueued jobs that had no queue entry'),
-      (err: unknown) => log.error({ err }, 'job reconciliation failed'),
-    );
-  const reconcileTimer = setInterval(reconcile, env.JOB_RECONCILE_EVERY_SEC * 1000);
-  reconcileTimer.unref();
-  void reconcile();
+  // Adds the flow of every queued run the submitting request did not (it died after its commit, or
+  // Redis was down), and re-queues queued runs whose queue entries Redis lost.
+  const dispatcher = await startJobDispatcher({
+    sql,
+    queues,
+    log,
+    emitter,
+    sweepAfterSec: env.JOB_RECONCILE_AFTER_SEC,
+    sweepEverySec: env.JOB_RECONCILE_EVERY_SEC,
+  });
 
   // Abandoned resumable uploads (nobody PATCHed them before they expired) give their bytes back.
   const sweep = () =>
@@ -124,7 +125,7 @@ await runMain('api', async () => {
   const sweepTimer = setInterval(sweep, env.UPLOAD_SWEEP_EVERY_SEC * 1000);
   sweepTimer.unref();
   const close = once(async () => {
-    clearInterval(reconcileTimer);
+    await dispatcher.close();
     clearInterval(sweepTimer);
     await closeServer(server);
     await queues.close();

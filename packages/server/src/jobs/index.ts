@@ -27,6 +27,18 @@ export {
   type PreparedInputs,
 } from './job-inputs';
 export {
+  clearOutbox,
+  type DispatchOptions,
+  type DispatchResult,
+  dispatchOutbox,
+  JOB_OUTBOX_CHANNEL,
+  type JobDispatcher,
+  type JobRunRef,
+  OUTBOX_GRACE_MS,
+  startJobDispatcher,
+  sweepQueuedRuns,
+} from './job-outbox';
+export {
   createProgressTracker,
   type ProgressTracker,
   STEP_PROGRESS_CAP,
@@ -38,7 +50,6 @@ export * as jobStore from './job-store';
 export { forgetLearnedWork, LEARN_WINDOW, learnedWork } from './learned-work';
 export { pinRenderVersion, versionShotSeconds } from './pin-render-version';
 export { type PlannedJob, planFor } from './plan-for';
-export { reconcileQueuedJobs } from './reconcile-jobs';
 export { bullJobId, FINALIZE_STEP, type StepData, stepDataSchema } from './step-data';
 export {
   type BatchedOutcome,

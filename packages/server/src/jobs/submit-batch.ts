@@ -9,7 +9,7 @@ import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
 import { type BatchedInsert, deleteUnqueuedJobs, insertJobBatch } from './job-store';
 import { type PlannedJob, planFor } from './plan-for';
-import { enqueueFailed, flowOfRun, type SubmitJobResult } from './submit-job';
+import { clearOutboxQuietly, enqueueFailed, flowOfRun, type SubmitJobResult } from './submit-job';
 
 /** Most submissions one statement and one `FlowProducer.addBulk` carry. */
 export const SUBMIT_BATCH_MAX = 64;
@@ -58,7 +58,7 @@ interface Pending {
  *
  * The guarantees are submit's: a row is committed before its flow exists, a row whose flow could
  * not be added is deleted again and its caller told nothing was queued, a crash between the two is
- * repaired by reconciliation. Projects with a limit are not written here: the caller sends them
+ * repaired by the outbox dispatcher. Projects with a limit are not written here: the caller sends them
  * through `submitJob`, which serialises them on the project row.
  */
 export function createSubmitBatcher(
@@ -153,13 +153,17 @@ export function createSubmitBatcher(
         () => {
           for (const q of queued) q.p.reject(failure);
         },
-        // The rows stay; reconciliation queues them later, so they are not lost either way.
+        // The rows stay; the outbox dispatcher queues them later, so they are not lost either way.
         () => {
           for (const q of queued) q.p.reject(failure);
         },
       );
       return;
     }
+    await clearOutboxQuietly(
+      sql,
+      queued.map((q) => q.row),
+    );
     const enqueueMs = performance.now() - enqueueStart;
     for (const { p, row, spent, reserved } of queued) {
       p.onSpan?.('enqueue', enqueueMs);

@@ -5,6 +5,7 @@ import type { Sql } from '../db/connect-db';
 import { budgetFigures, unlimitedFigures } from './budget';
 import { buildFlow } from './flow-plan';
 import { announceJob, emitProjectEvent, type JobEmitter } from './job-events';
+import { clearOutbox } from './job-outbox';
 import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
 import { deleteUnqueuedJob, insertJob, insertUnlimitedJob, restartJob } from './job-store';
@@ -88,6 +89,17 @@ export async function checkBudget(
   return { figures, warning };
 }
 
+/**
+ * Clears the outbox rows of runs whose flows were just added. A failure is harmless: a dispatcher
+ * finds the flow already there and clears the row itself.
+ */
+export function clearOutboxQuietly(sql: Sql, rows: readonly JobRow[]): Promise<void> {
+  return clearOutbox(
+    sql,
+    rows.map((r) => ({ jobId: r.id, run: r.run })),
+  ).catch(() => {});
+}
+
 /** Adds the run's flow; on failure `onFail` undoes the row change and the error says nothing was queued. */
 async function enqueueRun(queues: JobQueues, row: JobRow, planned: PlannedJob, onFail: () => Promise<void>) {
   try {
@@ -138,9 +150,10 @@ function warnBudget(
 /**
  * Creates a job: plans it (`planFor`), estimates its cost, refuses past the hard budget, writes the
  * `jobs` row and enqueues its BullMQ flow. The row is committed before the flow is added (so a
- * worker never sees a step before its row); if adding fails, the row is deleted again. A crash
- * between the two is repaired by `reconcileQueuedJobs`, whose deterministic BullMQ ids make it
- * idempotent.
+ * worker never sees a step before its row), and with it, by trigger, the run's `job_outbox` row,
+ * cleared once the flow is added; if adding fails, the job row is deleted again. A crash between
+ * the two is repaired by the outbox dispatcher (`job-outbox.ts`), which checks BullMQ's
+ * deterministic node ids first, so the run is enqueued once.
  */
 export async function submitJob(
   sql: Sql,
@@ -217,9 +230,10 @@ export async function submitJob(
     // Announced before it is queued: a worker cannot report progress on a job before the room
     // heard of it (the emitter's publish leaves before the queue's first round trip).
     announceJob(emitter, 'job:created', job);
-    await timed('enqueue', () =>
-      enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id)),
-    );
+    await timed('enqueue', async () => {
+      await enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id));
+      await clearOutboxQuietly(sql, [outcome.row]);
+    });
     if (outcome.budgetWarning)
       warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, outcome.figures);
   }
@@ -273,8 +287,12 @@ export async function retryJob(
     await tx`insert into audit_log (project_id, actor_id, action, target_type, target_id, details) values (${row.project_id}, ${input.userId}, 'job.retry', 'job', ${row.id}, ${tx.json({ run: row.run, estimateUsd: planned.estimate.usd })})`;
     return { row, figures, warning };
   });
-  // If the flow cannot be added now, the run stays queued and reconciliation adds it later.
-  await enqueueRun(queues, outcome.row, planned, async () => {}).catch(() => {});
+  // If the flow cannot be added now, the run stays queued and the outbox dispatcher adds it later.
+  const queued = await enqueueRun(queues, outcome.row, planned, async () => {}).then(
+    () => true,
+    () => false,
+  );
+  if (queued) await clearOutboxQuietly(sql, [outcome.row]);
   if (outcome.warning)
     warnBudget(emitter, outcome.row.project_id, outcome.row.id, outcome.warning, outcome.figures);
   const job = rowToJob(outcome.row);
