@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { connectDb } from '@clapboard/server/db';
 import { closeServer, listen } from '@clapboard/server/http';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
+import { createJobEmitter, createJobQueues, startJobDispatcher } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
 import { createMetricsRegistry } from '@clapboard/server/metrics';
 import { connectRedis } from '@clapboard/server/redis';
@@ -98,6 +99,15 @@ await runMain('gpu-worker', async () => {
   });
   await worker.ready();
   const sweeper = startStepCacheSweeper({ sql, store, log, maxAgeDays: env.STEP_CACHE_TTL_DAYS });
+  // Workers dispatch the job outbox too (runs a submitting API left unqueued: it died after its
+  // commit, or it runs where Redis is out of reach), so jobs are queued whenever a worker is up.
+  const dispatchQueues = createJobQueues(redis, redisNames(env.REDIS_PREFIX).queuePrefix);
+  const dispatcher = await startJobDispatcher({
+    sql,
+    queues: dispatchQueues,
+    log,
+    emitter: createJobEmitter(redis, redisNames(env.REDIS_PREFIX).socketKey),
+  });
   const modelsReport = startModelsReport({
     redis,
     redisPrefix: redisNames(env.REDIS_PREFIX).prefix,
@@ -123,6 +133,8 @@ await runMain('gpu-worker', async () => {
       await closeServer(health);
       modelsReport.stop();
       sweeper.stop();
+      await dispatcher.close();
+      await dispatchQueues.close();
       await worker.close();
       closeFestivalSessions();
       await registry.close();
