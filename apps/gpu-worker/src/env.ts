@@ -60,6 +60,10 @@ const schema = z.object({
   MUSIC_PROVIDER_API_KEY: z.string().optional(),
   /** Timeout for one provider request, in ms. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
+  /** Provider faults in a row (unreachable, timeout, 5xx) that pause a provider (its circuit opens). */
+  PROVIDER_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long a paused provider is skipped before one call tries it again (s). */
+  PROVIDER_BREAKER_OPEN_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
   ...blobStoreEnvShape,
 });
 

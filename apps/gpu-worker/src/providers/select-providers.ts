@@ -2,6 +2,7 @@ import type { WorkerEnv } from '../env';
 import type { ModelRegistry } from '../models/model-registry';
 import { recognizeSpeech } from '../speech/recognize-speech';
 import { synthesizeSpeech, type VoiceId } from '../speech/synthesize-speech';
+import { CircuitBreaker, guardProvider } from './circuit-breaker';
 import { createMusicProvider } from './create-music-provider';
 import { createOllamaChat } from './create-ollama-chat';
 import { createOpenAiCompatibleProviders } from './create-openai-compatible-providers';
@@ -22,7 +23,19 @@ export interface TaskProviders {
   synthesizer: SpeechSynthesizer;
   /** Absent unless MUSIC_PROVIDER_URL is set; renders synthesize a music bed then. */
   music?: MusicGenerator;
+  /** The circuit breaker of each configured remote provider, by role. */
+  breakers: Partial<Record<ProviderRole, CircuitBreaker>>;
 }
+
+export type ProviderRole = 'chat' | 'images' | 'transcriber' | 'synthesizer' | 'music';
+/** The calls of each task interface that reach a provider (what a breaker guards). */
+const REMOTE_CALLS = {
+  chat: ['complete', 'completeJson'],
+  images: ['generate'],
+  transcriber: ['transcribe'],
+  synthesizer: ['synthesize'],
+  music: ['generate'],
+} as const satisfies Record<ProviderRole, readonly string[]>;
 
 /** PocketSphinx, bundled: what transcribes when no provider is configured (or asked for). */
 export const localTranscriber: SpeechTranscriber = localTranscriberAt();
@@ -52,8 +65,11 @@ const localSynthesizer: SpeechSynthesizer = {
  * Picks the implementation of each task from the environment. Remote providers are off by default:
  * `OPENAI_BASE_URL` switches chat, images, transcription and speech to an OpenAI-compatible server;
  * `OLLAMA_BASE_URL` switches chat to Ollama (preferred over OpenAI for chat when both are set, as
- * it is the local one); `MUSIC_PROVIDER_URL` adds a music generator. Remote providers are added to
- * the registry's report as `remote`.
+ * it is the local one); `MUSIC_PROVIDER_URL` adds a music generator. Each remote provider goes
+ * through a circuit breaker (`PROVIDER_BREAKER_FAILURES` faults in a row pause it for
+ * `PROVIDER_BREAKER_OPEN_SEC`: calls fail at once, and renders take their offline path without
+ * waiting for timeouts). Remote providers are added to the registry's report as `remote`, with
+ * their breaker's state (`unavailable` while paused, with the reason).
  */
 export function selectProviders(
   env: Pick<
@@ -69,10 +85,15 @@ export function selectProviders(
     | 'MUSIC_PROVIDER_URL'
     | 'MUSIC_PROVIDER_API_KEY'
     | 'PROVIDER_TIMEOUT_MS'
-  >,
+  > &
+    Partial<Pick<WorkerEnv, 'PROVIDER_BREAKER_FAILURES' | 'PROVIDER_BREAKER_OPEN_SEC'>>,
   registry?: ModelRegistry,
 ): TaskProviders {
-  const providers: TaskProviders = { transcriber: localTranscriber, synthesizer: localSynthesizer };
+  const providers: TaskProviders = {
+    transcriber: localTranscriber,
+    synthesizer: localSynthesizer,
+    breakers: {},
+  };
   if (env.OPENAI_BASE_URL) {
     const openai = createOpenAiCompatibleProviders({
       baseUrl: env.OPENAI_BASE_URL,
@@ -97,6 +118,18 @@ export function selectProviders(
       apiKey: env.MUSIC_PROVIDER_API_KEY,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
     });
+  const breakerOptions = {
+    failures: env.PROVIDER_BREAKER_FAILURES,
+    openMs: env.PROVIDER_BREAKER_OPEN_SEC === undefined ? undefined : env.PROVIDER_BREAKER_OPEN_SEC * 1000,
+  };
+  for (const role of Object.keys(REMOTE_CALLS) as ProviderRole[]) {
+    const impl = providers[role];
+    if (!impl || impl.bundled) continue;
+    const breaker = new CircuitBreaker(impl.source, breakerOptions);
+    providers.breakers[role] = breaker;
+    // biome-ignore lint/suspicious/noExplicitAny: one assignment for five interfaces, each guarded on its own calls
+    (providers as any)[role] = guardProvider(impl, REMOTE_CALLS[role] as never, breaker);
+  }
   if (registry) {
     const remote = [
       ['chat', providers.chat, 'chat'],
@@ -107,6 +140,7 @@ export function selectProviders(
     ] as const;
     for (const [role, impl, task] of remote) {
       if (!impl || impl.bundled) continue;
+      const breaker = providers.breakers[role];
       registry.registerExternal({
         name: `provider-${role}`,
         task,
@@ -115,6 +149,7 @@ export function selectProviders(
         source: impl.source,
         provider: 'remote',
         isWarm: () => true,
+        ...(breaker ? { status: () => breaker.status() } : {}),
       });
     }
   }
