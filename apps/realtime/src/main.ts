@@ -32,5 +32,7 @@ await runMain('realtime', async () => {
       await sql.end({ timeout: 5 });
     }),
     log,
+    // Above CLOSE_DRAIN_MS (pending document writes) and below Kubernetes' 30 s grace.
+    25_000,
   );
 });

@@ -25,6 +25,11 @@ export interface DocRoomsOptions {
 }
 
 const CHANNEL_PREFIX = docChannel('');
+/**
+ * How long closing waits for pending writes: inside the shutdown timeout the realtime main gives
+ * itself (25 s) and Kubernetes' 30 s grace (infra/k8s/realtime.yaml), so a backlog has time to land.
+ */
+export const CLOSE_DRAIN_MS = 20_000;
 
 /**
  * The documents this instance holds, opened on first connection and closed when idle. Owns the one
@@ -185,9 +190,10 @@ export class DocRooms {
 
   /**
    * Flushes every document's pending writes (waiting at most `timeoutMs`) and disconnects from Redis.
-   * Connections must already be closed.
+   * Connections must already be closed. What is still unwritten after `timeoutMs` is dropped and
+   * logged as an error; its editors hold it and send it again when they reconnect to another instance.
    */
-  async closeAll(timeoutMs = 5_000): Promise<void> {
+  async closeAll(timeoutMs = CLOSE_DRAIN_MS): Promise<void> {
     clearInterval(this.compactTimer);
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
@@ -198,6 +204,11 @@ export class DocRooms {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([work, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
+    if (this.persist.size > 0)
+      this.options.log.error(
+        { updates: this.persist.size, timeoutMs },
+        'shutting down with updates not yet written; their editors send them again when they reconnect',
+      );
     this.persist.dispose();
     this.subscriber.disconnect();
     this.publisher.disconnect();
