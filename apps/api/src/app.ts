@@ -31,7 +31,7 @@ import { consentRoutes } from './routes/consents';
 import { deliverableRoutes } from './routes/deliverables';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
-import { jobRoutes } from './routes/jobs';
+import { type JobSubmitRate, jobRoutes } from './routes/jobs';
 import { lectureRoutes } from './routes/lectures';
 import { type EmbedRateLimit, lessonEmbedRoutes } from './routes/lesson-embed';
 import { lessonShareRoutes } from './routes/lesson-shares';
@@ -72,6 +72,8 @@ export interface AppDeps {
   loginRateLimit?: Partial<LoginRateLimit>;
   /** Registration and reset-request limits; defaults in DEFAULT_REGISTER_RATE_LIMIT (10 per address, 3 per email per hour). */
   registerRateLimit?: Partial<RegisterRateLimit>;
+  /** Jobs one member may start per minute; defaults in DEFAULT_JOB_SUBMIT_RATE (300). */
+  jobSubmitRate?: Partial<JobSubmitRate>;
   /** Sends reset links and account notices; absent: no email, instance admins issue reset links. */
   mailer?: Mailer;
   /** Lifetime of password reset links (seconds); default 3600. */

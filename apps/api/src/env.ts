@@ -3,7 +3,7 @@ import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
 import { DEFAULT_LOGIN_RATE_LIMIT } from './auth/login-throttle';
 import { DEFAULT_PASSWORD_RESET_TTL_SEC } from './auth/password-resets';
-import { DEFAULT_REGISTER_RATE_LIMIT } from './auth/rate-limit';
+import { DEFAULT_JOB_SUBMIT_RATE, DEFAULT_REGISTER_RATE_LIMIT } from './auth/rate-limit';
 import { DEFAULT_RESUMABLE_LIMITS } from './uploads/resumable-limits';
 
 const MiB = 1024 * 1024;
@@ -64,6 +64,13 @@ const schema = z
     /** Registrations (and reset requests) per hour per client address, and per email. */
     REGISTER_RATE_PER_IP: z.coerce.number().int().min(1).default(DEFAULT_REGISTER_RATE_LIMIT.perIp),
     REGISTER_RATE_PER_EMAIL: z.coerce.number().int().min(1).default(DEFAULT_REGISTER_RATE_LIMIT.perEmail),
+    /** Jobs one member may start (submits and retries) per minute, over all projects; 0 turns it off. */
+    JOB_SUBMIT_RATE_PER_MEMBER: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(DEFAULT_JOB_SUBMIT_RATE.perMember),
     /** SMTP server for reset links and account notices (smtp:// or smtps://); unset: admins issue reset links. */
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     /** Sender of that mail. */

@@ -87,6 +87,7 @@ await runMain('api', async () => {
       accountCeiling: env.LOGIN_ACCOUNT_FAILURE_CEILING,
     },
     registerRateLimit: { perIp: env.REGISTER_RATE_PER_IP, perEmail: env.REGISTER_RATE_PER_EMAIL },
+    jobSubmitRate: { perMember: env.JOB_SUBMIT_RATE_PER_MEMBER },
     mailer: env.SMTP_URL ? createSmtpMailer(env.SMTP_URL, env.SMTP_FROM) : undefined,
     passwordResetTtlSec: env.PASSWORD_RESET_TTL_MIN * 60,
     assetUrlTtlSec: env.ASSET_URL_TTL_SEC,

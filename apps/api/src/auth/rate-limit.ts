@@ -38,3 +38,16 @@ export interface RegisterRateLimit {
   windowSec: number;
 }
 export const DEFAULT_REGISTER_RATE_LIMIT: RegisterRateLimit = { perIp: 10, perEmail: 3, windowSec: 3600 };
+
+/** How many jobs (submissions and retries) one member may start per window, over all projects. */
+export interface JobSubmitRate {
+  /** 0 turns the limit off. */
+  perMember: number;
+  windowSec: number;
+}
+/**
+ * 300 a minute: far above a person clicking (a whole storyboard's frames, one job each), low enough
+ * that one member's script or runaway client cannot flood the queues every project shares. Money is
+ * bounded separately, by budgets.
+ */
+export const DEFAULT_JOB_SUBMIT_RATE: JobSubmitRate = { perMember: 300, windowSec: 60 };

@@ -51,6 +51,7 @@ import { Job as BullJob } from 'bullmq';
 import type postgres from 'postgres';
 import type { AppEnv } from '../app-env';
 import { authorizeProject, roleForbidden } from '../auth/authorize-project';
+import { DEFAULT_JOB_SUBMIT_RATE, hitRateLimit, type JobSubmitRate } from '../auth/rate-limit';
 import { requireUser } from '../auth/require-user';
 import {
   badRequest,
@@ -58,6 +59,7 @@ import {
   HttpError,
   notFound,
   paymentRequired,
+  rateLimited,
   unprocessable,
   validationFailed,
 } from '../errors/http-error';
@@ -75,6 +77,8 @@ export interface JobRouteDeps {
   redisPrefix?: string;
   /** Which job types live workers run; default read from their reports in Redis. */
   capabilities?: Capabilities;
+  /** Jobs one member may start (submit or retry) per window; defaults in DEFAULT_JOB_SUBMIT_RATE. */
+  jobSubmitRate?: Partial<JobSubmitRate>;
 }
 
 const security = [{ bearerAuth: [] }];
@@ -180,12 +184,30 @@ async function flowNodes(queues: JobQueues, row: JobRow): Promise<BullJob[]> {
   return nodes;
 }
 
+export { DEFAULT_JOB_SUBMIT_RATE, type JobSubmitRate };
+
 /** Jobs API: submit (cost-checked, idempotent), list, get, cancel, retry, change priority. */
 export function jobRoutes(deps: JobRouteDeps) {
   const app = new OpenAPIHono<AppEnv>();
   const auth = requireUser(deps);
   const capabilities = deps.capabilities ?? createCapabilities(deps.redis, deps.redisPrefix);
   const batcher = createSubmitBatcher(deps.sql, deps.queues, { emitter: deps.emitter });
+  const submitRate = { ...DEFAULT_JOB_SUBMIT_RATE, ...deps.jobSubmitRate };
+  /** Counts one job started by `userId`; 429 with Retry-After past the member's limit. */
+  const limitStarts = async (userId: string) => {
+    if (submitRate.perMember <= 0) return;
+    const verdict = await hitRateLimit(
+      deps.redis,
+      `${deps.redisPrefix ?? 'clapboard'}:rl:jobs:${userId}`,
+      submitRate.perMember,
+      submitRate.windowSec,
+    );
+    if (!verdict.allowed)
+      throw rateLimited(
+        verdict.retryAfterSec,
+        `You started ${submitRate.perMember} jobs in the last ${submitRate.windowSec} s, the most one member may; try again in ${verdict.retryAfterSec} s.`,
+      );
+  };
   app.use('/api/v1/job-types', auth);
   app.use('/api/v1/projects/:id/jobs', auth);
   app.use('/api/v1/jobs', auth);
@@ -211,6 +233,11 @@ export function jobRoutes(deps: JobRouteDeps) {
               schema: submittedJobSchema,
             },
           },
+        },
+        429: {
+          description:
+            'This member started more jobs than JOB_SUBMIT_RATE_PER_MEMBER allows per minute (submits and retries, all projects); Retry-After says when to try again',
+          content: { 'application/json': { schema: errorBodySchema } },
         },
         402: {
           description: 'The hard budget would be passed; details carry the figures',
@@ -238,6 +265,7 @@ export function jobRoutes(deps: JobRouteDeps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const userId = c.var.userId!;
+      await limitStarts(userId);
       // Where a submit spends its time, for the caller (Server-Timing) and bench:jobs.
       const spans: string[] = [];
       const span = (name: string, ms: number) => spans.push(`${name};dur=${ms.toFixed(2)}`);
@@ -481,6 +509,11 @@ export function jobRoutes(deps: JobRouteDeps) {
           description: 'Queued again',
           content: { 'application/json': { schema: jobActionResponseSchema } },
         },
+        429: {
+          description:
+            'This member started more jobs than JOB_SUBMIT_RATE_PER_MEMBER allows per minute (submits and retries, all projects); Retry-After says when to try again',
+          content: { 'application/json': { schema: errorBodySchema } },
+        },
         402: {
           description: 'The hard budget would be passed',
           content: { 'application/json': { schema: errorBodySchema } },
@@ -500,6 +533,7 @@ export function jobRoutes(deps: JobRouteDeps) {
     async (c) => {
       const { jobId } = c.req.valid('param');
       const row = await authorizeJob(deps.sql, jobId, c.var.userId!, 'jobs:create');
+      await limitStarts(c.var.userId!);
       try {
         // As at submit: a type no live worker runs is refused before anything changes.
         await capabilities.require(row.type as JobType);
