@@ -9,7 +9,7 @@
  * - `{ type: 'connect', clients: {url, hocuspocusDoc?}[], syncTimeoutMs }` → `{ type: 'synced' }` or `{ type: 'failed', message }`
  * - `{ type: 'type', intervalMs }` (start typing; not answered)
  * - `{ type: 'measure' }` (start the measured window; not answered)
- * - `{ type: 'stop' }` → `{ type: 'result', ...DriverResult }`
+ * - `{ type: 'stop', graceMs }` → `{ type: 'result', ...DriverResult }` after the grace
  * Disconnecting the IPC channel closes every client and exits.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -19,17 +19,25 @@ import { BenchClient } from './collab-client';
 export interface DriverClient {
   url: string;
   hocuspocusDoc?: string;
+  /** The document the client edits (its other clients are the receivers of its edits). */
+  doc: string;
 }
 
 export type DriverCommand =
   | { type: 'connect'; clients: DriverClient[]; syncTimeoutMs: number }
   | { type: 'type'; intervalMs: number }
   | { type: 'measure' }
-  | { type: 'stop' };
+  /** Stops typing, keeps counting deliveries of the measured edits for `graceMs`, then answers. */
+  | { type: 'stop'; graceMs: number };
 
 export interface DriverResult {
-  /** Send → remote apply of every measured edit, per receiving client (ms). */
+  /**
+   * Send → remote apply of every edit sent in the measured window, per receiving client (ms),
+   * delivered by the end of the window plus the grace.
+   */
   latencies: Float64Array;
+  /** (edit, receiver) pairs of those edits not delivered by then: an overloaded row's backlog. */
+  undelivered: number;
   /** The measured edits: `client:clock` and its send time in epoch ms (for the durability probe). */
   sent: Array<[string, number]>;
   /** Length of the measured window on this driver (s). */
@@ -55,7 +63,13 @@ const clients: BenchClient[] = [];
 const timers: NodeJS.Timeout[] = [];
 const sentAt = new Map<string, number>();
 const measured: Array<[string, number]> = [];
+/** Edits sent in the measured window, and how many receivers applied each so far. */
+const deliveries = new Map<string, number>();
 const latencies: number[] = [];
+/** Clients per document, so an edit's expected receivers are its document's other clients. */
+const docSize = new Map<string, number>();
+const docOf = new Map<number, string>();
+let clientList: DriverClient[] = [];
 const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
 let measuring = false;
 let windowStart = 0;
@@ -75,13 +89,18 @@ async function connect(list: DriverClient[], syncTimeoutMs: number): Promise<voi
         `${n} of ${clients.length} clients synced within ${syncTimeoutMs} ms (of ${list.length})`,
       );
     });
+  clientList = list;
+  for (const c of list) docSize.set(c.doc, (docSize.get(c.doc) ?? 0) + 1);
   for (const [i, c] of list.entries()) {
     clients.push(
       new BenchClient({
         ...c,
         onRemoteUpdate(client, clock) {
-          const t = sentAt.get(`${client}:${clock}`);
-          if (t !== undefined && measuring) latencies.push(performance.now() - t);
+          const key = `${client}:${clock}`;
+          const got = deliveries.get(key);
+          if (got === undefined) return; // not sent in the measured window
+          deliveries.set(key, got + 1);
+          latencies.push(performance.now() - sentAt.get(key)!);
         },
       }),
     );
@@ -90,8 +109,8 @@ async function connect(list: DriverClient[], syncTimeoutMs: number): Promise<voi
   await synced();
 }
 
-function startTyping(intervalMs: number): void {
-  for (const c of clients)
+function startTyping(intervalMs: number, list: DriverClient[]): void {
+  for (const [i, c] of clients.entries())
     timers.push(
       setInterval(
         () => {
@@ -99,7 +118,11 @@ function startTyping(intervalMs: number): void {
           const key = `${client}:${clock}`;
           const now = performance.now();
           sentAt.set(key, now);
-          if (measuring) measured.push([key, performance.timeOrigin + now]);
+          docOf.set(client, list[i]!.doc);
+          if (measuring) {
+            measured.push([key, performance.timeOrigin + now]);
+            deliveries.set(key, 0);
+          }
         },
         intervalMs * (0.8 + Math.random() * 0.4),
       ),
@@ -116,7 +139,7 @@ process.on('message', (command: DriverCommand) => {
       );
       return;
     case 'type':
-      startTyping(command.intervalMs);
+      startTyping(command.intervalMs, clientList);
       return;
     case 'measure':
       measuring = true;
@@ -130,15 +153,26 @@ process.on('message', (command: DriverCommand) => {
       measuring = false;
       lag.disable();
       for (const t of timers) clearInterval(t);
-      reply({
-        type: 'result',
-        latencies: Float64Array.from(latencies),
-        sent: measured,
-        elapsed,
-        lagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
-        lagMax: Math.max(0, lag.max / 1e6 - LAG_RESOLUTION_MS),
-        cpuSec,
-      });
+      // Deliveries of the window's edits still count during the grace; what is missing after it
+      // is reported, so an overloaded row cannot look fast by counting only what got through.
+      setTimeout(() => {
+        let undelivered = 0;
+        for (const [key, got] of deliveries) {
+          const doc = docOf.get(Number(key.slice(0, key.indexOf(':'))));
+          undelivered += Math.max(0, (docSize.get(doc!) ?? 1) - 1 - got);
+        }
+        deliveries.clear();
+        reply({
+          type: 'result',
+          latencies: Float64Array.from(latencies),
+          undelivered,
+          sent: measured,
+          elapsed,
+          lagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+          lagMax: Math.max(0, lag.max / 1e6 - LAG_RESOLUTION_MS),
+          cpuSec,
+        });
+      }, command.graceMs);
       return;
     }
   }
