@@ -1,6 +1,8 @@
 import { estimatePlan, type JobEstimate, type PlanNode, sequentialPlan } from '@clapboard/shared/job-plan';
 import { JOB_CATALOG, type JobDefinition, type JobType, QUEUE_NAMES } from '@clapboard/shared/jobs';
 import type { FlowJob } from 'bullmq';
+import type { JobRow } from './job-row';
+import type { PlannedJob } from './plan-for';
 import { bullJobId, FINALIZE_STEP, type StepData } from './step-data';
 
 export interface FlowInput {
@@ -90,4 +92,18 @@ export function flowJobIds(flow: FlowJob): string[] {
   };
   walk(flow);
   return ids;
+}
+
+/** The BullMQ flow of a job row's current run, as planned. */
+export function flowOfRun(row: JobRow, planned: PlannedJob): FlowJob {
+  return buildFlow({
+    jobId: row.id,
+    projectId: row.project_id,
+    type: row.type,
+    run: row.run,
+    params: row.params,
+    priority: row.priority,
+    plan: planned.plan,
+    estimate: planned.estimate,
+  });
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
 import { createRedis, type Redis } from '../redis';
 import { createTestDatabase, type TestDatabase, testServices, until } from '../testing';
-import { buildFlow, flowJobIds, rootJobId } from './flow-plan';
+import { flowJobIds, flowOfRun, rootJobId } from './flow-plan';
 import { dispatchOutbox, startJobDispatcher, sweepQueuedRuns } from './job-outbox';
 import { createJobQueues, type JobQueues } from './job-queues';
 import type { JobRow } from './job-row';
@@ -65,18 +65,7 @@ const outboxRows = async () =>
 /** Every BullMQ node id of a run's flow, as submit would add it. */
 async function expectedIds(row: JobRow): Promise<string[]> {
   const planned = await planFor(db.sql, { type: TYPE, params: row.params });
-  return flowJobIds(
-    buildFlow({
-      jobId: row.id,
-      projectId: row.project_id,
-      type: TYPE,
-      run: row.run,
-      params: row.params,
-      priority: row.priority,
-      plan: planned.plan,
-      estimate: planned.estimate,
-    }),
-  );
+  return flowJobIds(flowOfRun(row, planned));
 }
 const queue = () => queues.queues[JOB_CATALOG[TYPE].resourceClass];
 /** Every job in the test's queue, counted by BullMQ (each state). */

@@ -3,7 +3,7 @@ import { JOB_CATALOG } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
 import type { Logger } from '../logger';
 import { finishJob } from './finish-job';
-import { buildFlow, rootJobId } from './flow-plan';
+import { flowOfRun, rootJobId } from './flow-plan';
 import type { JobEmitter } from './job-events';
 import type { JobQueues } from './job-queues';
 import type { JobRow } from './job-row';
@@ -109,7 +109,7 @@ export async function dispatchOutbox(
     const refs = rows.map((r) => ({ jobId: r.id, run: r.outbox_run }));
     await options.afterClaim?.(refs);
     const done: JobRunRef[] = [];
-    const flows: Array<{ ref: JobRunRef; flow: ReturnType<typeof buildFlow> }> = [];
+    const flows: Array<{ ref: JobRunRef; flow: ReturnType<typeof flowOfRun> }> = [];
     for (const row of rows) {
       const ref = { jobId: row.id, run: row.outbox_run };
       const type = row.type as JobType;
@@ -125,19 +125,7 @@ export async function dispatchOutbox(
       }
       try {
         const planned = await planFor(sql, { type, params: row.params, versionId: row.version_id });
-        flows.push({
-          ref,
-          flow: buildFlow({
-            jobId: row.id,
-            projectId: row.project_id,
-            type,
-            run: row.run,
-            params: row.params,
-            priority: row.priority,
-            plan: planned.plan,
-            estimate: planned.estimate,
-          }),
-        });
+        flows.push({ ref, flow: flowOfRun(row, planned) });
       } catch (err) {
         if (!(err instanceof PlanUnavailableError)) throw err;
         await finishJob(sql, options.emitter, row.id, { status: 'failed', error: err.message });

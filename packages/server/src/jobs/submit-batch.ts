@@ -4,12 +4,13 @@ import { PERMISSIONS, type Permission } from '@clapboard/shared/permissions';
 import type { Role } from '@clapboard/shared/roles';
 import type { Sql } from '../db/connect-db';
 import { unlimitedFigures } from './budget';
+import { flowOfRun } from './flow-plan';
 import { announceJob, type JobEmitter } from './job-events';
 import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
 import { type BatchedInsert, deleteUnqueuedJobs, insertJobBatch } from './job-store';
 import { type PlannedJob, planFor } from './plan-for';
-import { clearOutboxQuietly, enqueueFailed, flowOfRun, type SubmitJobResult } from './submit-job';
+import { clearOutboxQuietly, enqueueFailed, type SubmitJobResult } from './submit-job';
 
 /** Most submissions one statement and one `FlowProducer.addBulk` carry. */
 export const SUBMIT_BATCH_MAX = 64;

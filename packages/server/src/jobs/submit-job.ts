@@ -3,7 +3,7 @@ import type { BudgetFigures, Job, JobType } from '@clapboard/shared/jobs';
 import { JOB_CATALOG } from '@clapboard/shared/jobs';
 import type { Sql } from '../db/connect-db';
 import { budgetFigures, unlimitedFigures } from './budget';
-import { buildFlow } from './flow-plan';
+import { flowOfRun } from './flow-plan';
 import { announceJob, emitProjectEvent, type JobEmitter } from './job-events';
 import { clearOutbox } from './job-outbox';
 import type { JobQueues } from './job-queues';
@@ -108,20 +108,6 @@ async function enqueueRun(queues: JobQueues, row: JobRow, planned: PlannedJob, o
     await onFail();
     throw enqueueFailed(err);
   }
-}
-
-/** The BullMQ flow of a job row's current run, as planned. */
-export function flowOfRun(row: JobRow, planned: PlannedJob) {
-  return buildFlow({
-    jobId: row.id,
-    projectId: row.project_id,
-    type: row.type,
-    run: row.run,
-    params: row.params,
-    priority: row.priority,
-    plan: planned.plan,
-    estimate: planned.estimate,
-  });
 }
 
 /** Adding a flow failed: nothing was created, and the error says so. */
