@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { connectDb } from '@clapboard/server/db';
 import { closeServer, listen } from '@clapboard/server/http';
-import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createJobEmitter, createJobQueues, startJobDispatcher } from '@clapboard/server/jobs';
+import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { createMetricsRegistry } from '@clapboard/server/metrics';
 import { connectRedis } from '@clapboard/server/redis';
