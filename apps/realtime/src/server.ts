@@ -33,6 +33,8 @@ export interface RealtimeDeps {
   instanceId?: string;
   /** Persistence batch window (ms); default 10. */
   batchDelayMs?: number;
+  /** Tests: how long a newly opened document publishes before another instance answers (ms). */
+  syncAnswerWaitMs?: number;
   /** Keep an unused document in memory this long (ms); default 5000. */
   docIdleMs?: number;
   /** Compact a document after this many persisted updates; default 500. */
@@ -80,6 +82,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     instanceId,
     idleMs: deps.docIdleMs,
     batchDelayMs: deps.batchDelayMs,
+    syncAnswerWaitMs: deps.syncAnswerWaitMs,
     compactAfterUpdates: deps.compactAfterUpdates,
     compactIntervalMs: deps.compactIntervalMs,
     onPersisted: (docId) => staleWatch.documentPersisted(docId),

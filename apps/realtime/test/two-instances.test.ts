@@ -1,4 +1,9 @@
-import { publishDocUpdate } from '@clapboard/server/documents';
+import {
+  DOC_CHANNEL_MESSAGE,
+  decodeDocChannelMessage,
+  docChannel,
+  publishDocUpdate,
+} from '@clapboard/server/documents';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,5 +163,51 @@ describe('two realtime instances through Redis', () => {
     // Closing flushes what was held back (and compacts it into the snapshot).
     await slow.close();
     expect(await storedScript(db.sql, project)).toBe('not stored yet');
+  });
+  it('a document held by one instance costs no publish per edit; an instance opening it later still gets every edit, both ways', async () => {
+    const { redisUrl } = testServices(process.env);
+    const [redisA, redisB, sub] = [createRedis(redisUrl), createRedis(redisUrl), createRedis(redisUrl)];
+    // A short answer wait, so the test sees an instance that has stopped waiting for one.
+    const A = await startServer({ sql: db.sql, redis: redisA, syncAnswerWaitMs: 300 });
+    const B = await startServer({ sql: db.sql, redis: redisB, syncAnswerWaitMs: 300 });
+    try {
+      const { ua, ub, project } = await newProject();
+      let published = 0;
+      sub.on('messageBuffer', (_channel: Buffer, data: Buffer) => {
+        if (decodeDocChannelMessage(data)?.kind === DOC_CHANNEL_MESSAGE.update) published++;
+      });
+      await sub.subscribe(docChannel(project));
+      const a = connectClient(A.url, project, await ticketFor(ua, project));
+      await synced(a);
+      await new Promise((r) => setTimeout(r, 600));
+      const skippedBefore = A.server.stats.publishesSkipped;
+      for (let i = 0; i < 20; i++) a.doc.getText('script').insert(0, 'x');
+      await waitFor(
+        () => A.server.stats.publishesSkipped >= skippedBefore + 20,
+        3_000,
+        'edits accepted alone',
+      );
+      expect(published).toBe(0);
+
+      // B opens it: its sync request makes A answer with what B lacks (stored or not) and ask back.
+      const b = connectClient(B.url, project, await ticketFor(ub, project));
+      await synced(b);
+      await waitFor(() => b.doc.getText('script').toString() === 'x'.repeat(20), 3_000, 'A → B on open');
+      b.doc.getText('script').insert(0, 'B');
+      a.doc.getText('script').insert(0, 'A');
+      const both = () => a.doc.getText('script').toString() === b.doc.getText('script').toString();
+      await waitFor(() => both() && a.doc.getText('script').length === 22, 3_000, 'first edits both ways');
+      // Past both answer waits, they still relay to each other: each has heard from the other.
+      await new Promise((r) => setTimeout(r, 600));
+      a.doc.getText('script').insert(0, 'a');
+      b.doc.getText('script').insert(0, 'b');
+      await waitFor(() => both() && a.doc.getText('script').length === 24, 3_000, 'later edits both ways');
+      expect(published).toBeGreaterThan(0);
+      a.destroy();
+      b.destroy();
+    } finally {
+      await Promise.all([A.server.close(), B.server.close()]);
+      for (const r of [redisA, redisB, sub]) r.disconnect();
+    }
   });
 });

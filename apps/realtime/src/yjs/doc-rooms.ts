@@ -2,7 +2,7 @@ import type { Sql } from '@clapboard/server/db';
 import { decodeDocChannelMessage, docChannel } from '@clapboard/server/documents';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
-import { DocRoom, type DocRoomDeps } from './doc-room';
+import { DocRoom, type DocRoomDeps, HERE_EVERY_MS } from './doc-room';
 import { PersistQueue } from './persist-queue';
 import type { RealtimeStats } from './realtime-stats';
 
@@ -18,6 +18,8 @@ export interface DocRoomsOptions {
   compactIntervalMs?: number;
   batchDelayMs?: number;
   compactAfterUpdates?: number;
+  /** See DocRoomDeps.syncAnswerWaitMs. */
+  syncAnswerWaitMs?: number;
   /** Called with each document id whose updates were just committed (after the batch). */
   onPersisted?: (docId: string) => void;
   /** Metrics: accepted-to-committed time of each persisted update (ms). */
@@ -45,6 +47,7 @@ export class DocRooms {
   /** Publishes every document's channel messages, pipelined (see the constructor). */
   private readonly publisher: Redis;
   private readonly compactTimer: NodeJS.Timeout;
+  private readonly hereTimer: NodeJS.Timeout;
   private readonly roomDeps: DocRoomDeps;
   /** The instance's write queue, shared by every document. */
   readonly persist: PersistQueue;
@@ -77,6 +80,7 @@ export class DocRooms {
       instanceId: options.instanceId,
       persist: this.persist,
       compactAfterUpdates: options.compactAfterUpdates,
+      syncAnswerWaitMs: options.syncAnswerWaitMs,
     };
     this.subscriber = options.redis.duplicate();
     this.subscriber.on('error', (err) => options.log.warn({ err }, 'document subscriber error'));
@@ -97,6 +101,11 @@ export class DocRooms {
       for (const room of this.rooms.values()) void room.compact();
     }, options.compactIntervalMs ?? 30_000);
     this.compactTimer.unref();
+    // Keeps the instances sharing a document publishing to each other (DocRoom.publishing).
+    this.hereTimer = setInterval(() => {
+      for (const room of this.rooms.values()) room.heartbeat();
+    }, HERE_EVERY_MS);
+    this.hereTimer.unref();
   }
 
   private readonly openingRooms = new Map<string, DocRoom>();
@@ -195,6 +204,7 @@ export class DocRooms {
    */
   async closeAll(timeoutMs = CLOSE_DRAIN_MS): Promise<void> {
     clearInterval(this.compactTimer);
+    clearInterval(this.hereTimer);
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
     await Promise.all([...this.opening.values()].map((p) => p.catch(() => undefined)));

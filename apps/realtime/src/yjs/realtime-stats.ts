@@ -6,6 +6,8 @@ export interface RealtimeStats {
   updatesAccepted: number;
   /** Updates relayed from other instances (or the API) that changed our copy, queued for storage too. */
   relayedUpdatesStored: number;
+  /** Local updates not published to Redis because no other instance held the document. */
+  publishesSkipped: number;
   /** Updates written to doc_updates (an update another instance stored first is skipped there). */
   updatesPersisted: number;
   /** Of those, updates another instance (or an earlier try) had stored already: skipped, not duplicated. */
@@ -32,6 +34,7 @@ export function createRealtimeStats(): RealtimeStats {
     readOnlyUpdatesDropped: 0,
     updatesAccepted: 0,
     relayedUpdatesStored: 0,
+    publishesSkipped: 0,
     updatesPersisted: 0,
     updatesAlreadyStored: 0,
     persistBatches: 0,

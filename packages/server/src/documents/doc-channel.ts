@@ -25,6 +25,13 @@ export const DOC_CHANNEL_MESSAGE = {
    * which is what keeps an edit whose accepting instance died before its commit.
    */
   stored: 3,
+  /**
+   * "I hold this document too" (empty payload): the answer to a `syncRequest` that has nothing
+   * newer to send, and a heartbeat while another instance is around. An instance publishes a
+   * document's updates and presence only while another instance (or the API) has spoken on its
+   * channel recently, so a document held by one instance costs Redis nothing.
+   */
+  here: 4,
 } as const;
 
 /** Bytes of an update's SHA-256 that a `stored` message carries per update. */
