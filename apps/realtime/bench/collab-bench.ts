@@ -578,7 +578,7 @@ Latency = a keystroke's send to its application on every other client of the doc
 deliveries still count for ${DELIVERY_GRACE_MS / 1000} s after it, and an (edit, receiver) pair not delivered by then counts as slower than every
 delivered one ("undelivered %"; a percentile that falls among them reads "> ${SECONDS + DELIVERY_GRACE_MS / 1000} s"), so an overloaded server's backlog is not hidden by
 counting only what got through. Send → durable = send to the row being
-visible in \`doc_updates\` (polled every ~2 ms by a probe process of its own, so the drivers' lag is not counted; an edit counts
+visible in \`doc_updates\` (seen by a probe process of its own, so the drivers' lag is not counted, that queries on each commit's NOTIFY from a bench-only statement trigger; an edit counts
 once, at the first row carrying it).
 The clients run in ${DRIVERS} driver processes (collab-driver.ts; all clients of a document in one, so a keystroke's send and its remote
 applies are timed on one clock). One driver process saturated its event loop at 1,000 clients, which made every server's latency the driver's queueing. Server accept → commit = the

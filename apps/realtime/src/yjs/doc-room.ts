@@ -78,7 +78,7 @@ export const HERE_EVERY_MS = 30_000;
  * opened a document does not know yet whether another holds it, and must not keep its first edits
  * to itself while the answer is on its way.
  */
-export const SYNC_ANSWER_WAIT_MS = 10_000;
+export const SYNC_ANSWER_WAIT_MS = 2_000;
 
 const EMPTY_UPDATE_BYTES = 2;
 
@@ -213,6 +213,14 @@ export class DocRoom {
   requestSync(): void {
     this.awaitingAnswerUntil = performance.now() + (this.deps.syncAnswerWaitMs ?? SYNC_ANSWER_WAIT_MS);
     this.publish(DOC_CHANNEL_MESSAGE.syncRequest, Y.encodeStateVector(this.doc));
+  }
+
+  /** Whether a peer's state vector names changes this document does not have. */
+  private lacksAnyOf(stateVector: Uint8Array): boolean {
+    const ours = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    for (const [client, clock] of Y.decodeStateVector(stateVector))
+      if (clock > (ours.get(client) ?? 0)) return true;
+    return false;
   }
 
   /** Tells the other instances holding this document that we still do (called every HERE_EVERY_MS). */
@@ -382,8 +390,9 @@ export class DocRoom {
 
   /**
    * Applies a message from the document's Redis channel (never our own: the caller filters). The
-   * first word from another instance after being alone is answered with a sync request of our own:
-   * what we accepted while not publishing reaches it through its answer, as what it lacks.
+   * first word from another instance after being alone is answered with a sync request of our own,
+   * and so is a sync request whose state vector shows changes we lack: each side's unpublished
+   * edits reach the other through an answer, as what it lacks.
    */
   onChannelMessage(message: DocChannelMessage): void {
     const now = performance.now();
@@ -413,6 +422,8 @@ export class DocRoom {
       } else if (message.kind === DOC_CHANNEL_MESSAGE.awareness) {
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.payload, REMOTE_ORIGIN);
       } else if (message.kind === DOC_CHANNEL_MESSAGE.syncRequest) {
+        // The asker has changes we lack (typed while it thought itself alone): ask back.
+        if (!wasAlone && this.lacksAnyOf(message.payload)) this.requestSync();
         const diff = Y.encodeStateAsUpdate(this.doc, message.payload);
         // Always answered, so the asker learns it is not alone even when we have nothing new.
         if (diff.length > EMPTY_UPDATE_BYTES) this.publish(DOC_CHANNEL_MESSAGE.update, diff);
