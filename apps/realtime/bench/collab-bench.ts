@@ -593,7 +593,7 @@ it is comparable to a row's latencies, the driver, not the server, dominates tha
 A second instance of ours adds a process competing for the same cores, so ×2 here measures the relay's cost, not scale-out.
 "Cores busy" is CPU seconds per second over the measured window (from /proc): the row's server processes, all Postgres
 processes, Redis, and the drivers (clients and their Y.Docs); the machine has ${cpus().length}. It shows where the time goes: ours
-pays for Postgres (every update stored) and Redis (every update published) on the same cores the driver needs.
+pays for Postgres (every update stored) and, with 2 instances, Redis (every update published; one instance alone publishes none) on the same cores the driver needs.
 Every row ran ${REPEAT} time${REPEAT > 1 ? 's' : ''}${REPEAT > 1 ? ", the rows interleaved (all once, then all again…); the table shows each row's median run by edit p99, the last column every run" : ''}.
 
 | load | server | instances | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | undelivered % | send→durable p99 ms | server accept→commit p99 | memory/doc KB | driver loop lag p99 ms | cores busy: server(s) / Postgres / Redis / drivers | p99 (/durable p99) of each run |
