@@ -3,7 +3,8 @@
  * does not delay the moment a row is seen (it would otherwise be counted as durability lag).
  * Queries `doc_updates` on every commit that inserted into it (a statement trigger this probe adds to
  * the bench's database sends a NOTIFY, which Postgres delivers at commit), and every IDLE_POLL_MS
- * regardless, for rows above the highest id seen plus the ids below it not seen yet (gaps: ids are not committed in order with several instances, and an insert skipped as
+ * regardless, for rows above the highest id seen plus the ids below it not seen yet (gaps: ids are
+ * not committed in order with several instances, and an insert skipped as
  * already stored uses one up; a gap is given up after GAP_MS), reads only each update's header, and
  * sends its parent batches of `[client:clock of the first struct, epoch ms when seen]`.
  *

@@ -81,6 +81,8 @@ export const HERE_EVERY_MS = 30_000;
 export const SYNC_ANSWER_WAIT_MS = 2_000;
 
 const EMPTY_UPDATE_BYTES = 2;
+/** Payload of a `here` message. */
+const NO_PAYLOAD = new Uint8Array(0);
 
 /**
  * One document held in memory by this instance: the Y.Doc, its awareness, the local connections,
@@ -217,15 +219,14 @@ export class DocRoom {
 
   /** Whether a peer's state vector names changes this document does not have. */
   private lacksAnyOf(stateVector: Uint8Array): boolean {
-    const ours = Y.decodeStateVector(Y.encodeStateVector(this.doc));
     for (const [client, clock] of Y.decodeStateVector(stateVector))
-      if (clock > (ours.get(client) ?? 0)) return true;
+      if (clock > Y.getState(this.doc.store, client)) return true;
     return false;
   }
 
   /** Tells the other instances holding this document that we still do (called every HERE_EVERY_MS). */
   heartbeat(): void {
-    if (this.loaded && this.othersHeard()) this.publish(DOC_CHANNEL_MESSAGE.here, new Uint8Array(0));
+    if (this.loaded && this.othersHeard()) this.publish(DOC_CHANNEL_MESSAGE.here, NO_PAYLOAD);
   }
 
   /** Adds an authorized connection and starts the sync handshake (server's sync step 1, presence). */
@@ -427,7 +428,7 @@ export class DocRoom {
         const diff = Y.encodeStateAsUpdate(this.doc, message.payload);
         // Always answered, so the asker learns it is not alone even when we have nothing new.
         if (diff.length > EMPTY_UPDATE_BYTES) this.publish(DOC_CHANNEL_MESSAGE.update, diff);
-        else this.publish(DOC_CHANNEL_MESSAGE.here, new Uint8Array(0));
+        else this.publish(DOC_CHANNEL_MESSAGE.here, NO_PAYLOAD);
         const clients = [...this.awareness.getStates().keys()];
         if (clients.length > 0) {
           this.publish(

@@ -213,7 +213,6 @@ export async function startJobDispatcher(deps: {
       notifiedSince = true;
       return;
     }
-    notifiedSince = false;
     pending = setTimeout(() => {
       pending = undefined;
       const more = notifiedSince;
