@@ -104,12 +104,19 @@ export interface AppDeps {
   version?: string;
   /** BullMQ producer side: flows and queues. */
   queues: JobQueues;
+  /**
+   * Leave every new or retried run's flow to the outbox dispatcher (which a Node API or worker
+   * runs) instead of adding it in the request: the edge entry. Default false.
+   */
+  submitThroughOutbox?: boolean;
   /** Socket.IO emitter through Redis, for job and project events. */
   emitter?: JobEmitter;
   /** Static file serving of the runtime (Node's in main.ts); enables the /admin/queues dashboard. */
   serveStatic?: Parameters<typeof adminQueueRoutes>[0]['serveStatic'];
   /** Kept project-list pages, dropped on Postgres notifications; without it every list reads Postgres. */
   projectListCache?: ProjectListCache;
+  /** Swagger UI's files for /api/docs; default read from the installed swagger-ui-dist. */
+  swaggerFiles?: Parameters<typeof docsRoutes>[0];
   /** Prometheus registry served at `/metrics` (optionally behind a bearer token); absent: no metrics. */
   metrics?: { registry: Registry; token?: string };
 }
@@ -162,7 +169,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', assetRoutes(deps));
   app.route('/', assetDownloadRoutes(deps));
   app.route('/', uploadRoutes(deps));
-  app.route('/', docsRoutes());
+  app.route('/', docsRoutes(deps.swaggerFiles));
   app.route('/', versionRoutes(deps));
   app.route('/', scriptImportRoutes(deps));
   app.route('/', modelRoutes(deps));

@@ -1,11 +1,24 @@
 import type { Sql } from '@clapboard/server/db';
 import type { BlobStore } from '@clapboard/server/storage';
-import sharp from 'sharp';
+
+/** sharp, loaded on first use: a native addon, absent on the edge (workerd). */
+let sharpModule: Promise<typeof import('sharp').default | null> | undefined;
+const loadSharp = () => {
+  sharpModule ??= import('sharp').then(
+    (m) => m.default,
+    () => null,
+  );
+  return sharpModule;
+};
+
+const isPngOrJpeg = (b: Uint8Array) =>
+  (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) || (b[0] === 0xff && b[1] === 0xd8);
 
 /**
  * Frames of the scenes that have one, shrunk to PNG (at most `width` px wide) for a PDF. Only the
  * project's own live image assets are read; missing or unreadable ones are left out, so the caller
- * draws a placeholder.
+ * draws a placeholder. Without sharp (the edge) PNG and JPEG frames go in at their stored size and
+ * other formats are left out.
  *
  * @param assetIds scene id → frame asset id
  */
@@ -28,7 +41,10 @@ export async function loadFrameImages(
     if (!obj) continue;
     try {
       const bytes = Buffer.from(await new Response(obj.body).arrayBuffer());
-      frames.set(sceneId, await sharp(bytes).resize({ width, withoutEnlargement: true }).png().toBuffer());
+      const sharp = await loadSharp();
+      if (sharp)
+        frames.set(sceneId, await sharp(bytes).resize({ width, withoutEnlargement: true }).png().toBuffer());
+      else if (isPngOrJpeg(bytes)) frames.set(sceneId, bytes);
     } catch {
       // A corrupt image is drawn as a placeholder rather than failing the whole export.
     }

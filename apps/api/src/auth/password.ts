@@ -1,4 +1,4 @@
-import { hash, verify } from '@node-rs/argon2';
+import { hash, verify } from '#argon2';
 
 /**
  * argon2id (the library's default algorithm) with OWASP's second recommended profile (19 MiB, 2 passes, 1 lane): ~30 ms on the CI box,

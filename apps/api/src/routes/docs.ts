@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 
-const FILES = {
+export const SWAGGER_FILES = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
 } as const;
@@ -34,6 +34,13 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
+function readSwaggerFiles(): Record<keyof typeof SWAGGER_FILES, Uint8Array> {
+  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  return Object.fromEntries(
+    Object.keys(SWAGGER_FILES).map((name) => [name, readFileSync(join(dir, name))]),
+  ) as unknown as Record<keyof typeof SWAGGER_FILES, Uint8Array>;
+}
+
 /**
  * The interactive API docs at `/api/docs`, fully offline: Swagger UI's files come from the
  * `swagger-ui-dist` npm package and are served by the API itself (no CDN). The files are read once
@@ -41,11 +48,10 @@ const PAGE = `<!doctype html>
  * `validatorUrl: null` stops Swagger UI from calling its online validator.
  */
 export function docsRoutes(
-  dir: string = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')),
+  /** Swagger UI's files; default read from the installed package (the edge bundle embeds them). */
+  files?: Record<keyof typeof SWAGGER_FILES, Uint8Array>,
 ) {
-  const assets = Object.fromEntries(
-    Object.keys(FILES).map((name) => [name, readFileSync(join(dir, name))]),
-  ) as Record<keyof typeof FILES, Buffer>;
+  const assets = files ?? readSwaggerFiles();
   const csp =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
   const app = new Hono<AppEnv>();
@@ -53,7 +59,7 @@ export function docsRoutes(
   app.get('/api/docs/init.js', (c) =>
     c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }),
   );
-  for (const [name, type] of Object.entries(FILES) as [keyof typeof FILES, string][]) {
+  for (const [name, type] of Object.entries(SWAGGER_FILES) as [keyof typeof SWAGGER_FILES, string][]) {
     app.get(`/api/docs/${name}`, (c) =>
       c.body(new Uint8Array(assets[name]), 200, {
         'content-type': type,

@@ -72,6 +72,8 @@ export interface JobRouteDeps {
   jwtSecret: string;
   redis: Redis;
   queues: JobQueues;
+  /** New runs are left to the outbox dispatcher instead of queued by the request (the edge entry). */
+  submitThroughOutbox?: boolean;
   emitter?: JobEmitter;
   /** REDIS_PREFIX, where workers publish which job types they run. */
   redisPrefix?: string;
@@ -191,7 +193,12 @@ export function jobRoutes(deps: JobRouteDeps) {
   const app = new OpenAPIHono<AppEnv>();
   const auth = requireUser(deps);
   const capabilities = deps.capabilities ?? createCapabilities(deps.redis, deps.redisPrefix);
-  const batcher = createSubmitBatcher(deps.sql, deps.queues, { emitter: deps.emitter });
+  // The edge entry leaves every new run to the outbox dispatcher and writes each submission alone.
+  const submitTo = deps.submitThroughOutbox ? null : deps.queues;
+  const batcher = createSubmitBatcher(deps.sql, submitTo, {
+    emitter: deps.emitter,
+    unbatched: deps.submitThroughOutbox,
+  });
   const submitRate = { ...DEFAULT_JOB_SUBMIT_RATE, ...deps.jobSubmitRate };
   /** Counts one job started by `userId`; 429 with Retry-After past the member's limit. */
   const limitStarts = async (userId: string) => {
@@ -343,7 +350,7 @@ export function jobRoutes(deps: JobRouteDeps) {
           : null;
         const result = await submitJob(
           deps.sql,
-          deps.queues,
+          submitTo,
           deps.emitter,
           {
             projectId: id,
@@ -538,7 +545,7 @@ export function jobRoutes(deps: JobRouteDeps) {
         // As at submit: a type no live worker runs is refused before anything changes.
         await capabilities.require(row.type as JobType);
         // The same plan, estimate and budget lock as submit (the job service's retryJob).
-        const { job } = await retryJob(deps.sql, deps.queues, deps.emitter, { jobId, userId: c.var.userId! });
+        const { job } = await retryJob(deps.sql, submitTo, deps.emitter, { jobId, userId: c.var.userId! });
         return c.json({ job }, 202);
       } catch (err) {
         if (err instanceof CapabilityMissingError)

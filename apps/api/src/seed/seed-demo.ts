@@ -1,8 +1,8 @@
 import { sceneEntries, syncScenesFromScript } from '@clapboard/screenplay';
 import type { Sql } from '@clapboard/server/db';
 import { DOC_KEYS } from '@clapboard/shared/document';
-import { hash } from '@node-rs/argon2';
 import * as Y from 'yjs';
+import { hashPassword } from '../auth/password';
 import { DEMO_SCENES, DEMO_SCRIPT } from './demo-script';
 
 export const DEMO_EMAIL = 'demo@clapboard.local';
@@ -44,7 +44,7 @@ export function demoDocumentUpdate(): Uint8Array {
  */
 export async function seedDemo(sql: Sql): Promise<{ seeded: boolean; email: string; password: string }> {
   const result = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
-  const passwordHash = await hash(DEMO_PASSWORD);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   const seeded = await sql.begin(async (tx) => {
     const [{ count }] = (await tx`select count(*)::int as count from users`) as unknown as [
       { count: number },

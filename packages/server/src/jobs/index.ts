@@ -67,5 +67,6 @@ export {
   retryJob,
   type SubmitJobInput,
   type SubmitJobResult,
+  type SubmitQueues,
   submitJob,
 } from './submit-job';

@@ -6,11 +6,10 @@ import type { Sql } from '../db/connect-db';
 import { unlimitedFigures } from './budget';
 import { flowOfRun } from './flow-plan';
 import { announceJob, type JobEmitter } from './job-events';
-import type { JobQueues } from './job-queues';
 import { type JobRow, rowToJob } from './job-row';
 import { type BatchedInsert, deleteUnqueuedJobs, insertJobBatch } from './job-store';
 import { type PlannedJob, planFor } from './plan-for';
-import { clearOutboxQuietly, enqueueFailed, type SubmitJobResult } from './submit-job';
+import { clearOutboxQuietly, enqueueFailed, type SubmitJobResult, type SubmitQueues } from './submit-job';
 
 /** Most submissions one statement and one `FlowProducer.addBulk` carry. */
 export const SUBMIT_BATCH_MAX = 64;
@@ -64,8 +63,13 @@ interface Pending {
  */
 export function createSubmitBatcher(
   sql: Sql,
-  queues: JobQueues,
+  queues: SubmitQueues,
   options: {
+    /**
+     * Write each submission on its own, in its caller's turn, instead of gathering a batch (the
+     * edge entry: a batch would do one request's I/O on another request's connection).
+     */
+    unbatched?: boolean;
     maxBatch?: number;
     maxInFlight?: number;
     /** Announces each new job (`job:created` to its project's room) before its flow is queued. */
@@ -146,7 +150,7 @@ export function createSubmitBatcher(
     for (const { row } of queued) announceJob(options.emitter, 'job:created', rowToJob(row));
     const enqueueStart = performance.now();
     try {
-      await queues.flows.addBulk(queued.map(({ row, p }) => flowOfRun(row, p.planned)));
+      if (queues) await queues.flows.addBulk(queued.map(({ row, p }) => flowOfRun(row, p.planned)));
     } catch (err) {
       const ids = queued.map((q) => q.row.id);
       const failure = enqueueFailed(err);
@@ -161,10 +165,11 @@ export function createSubmitBatcher(
       );
       return;
     }
-    await clearOutboxQuietly(
-      sql,
-      queued.map((q) => q.row),
-    );
+    if (queues)
+      await clearOutboxQuietly(
+        sql,
+        queued.map((q) => q.row),
+      );
     const enqueueMs = performance.now() - enqueueStart;
     for (const { p, row, spent, reserved } of queued) {
       p.onSpan?.('enqueue', enqueueMs);
@@ -190,8 +195,12 @@ export function createSubmitBatcher(
       const planned = await planFor(sql, input);
       onSpan?.('plan', performance.now() - t);
       return new Promise<BatchedOutcome>((resolve, reject) => {
-        pending.push({ input, planned, id: crypto.randomUUID(), onSpan, resolve, reject });
-        schedule();
+        const submission = { input, planned, id: crypto.randomUUID(), onSpan, resolve, reject };
+        if (options.unbatched) void run([submission]);
+        else {
+          pending.push(submission);
+          schedule();
+        }
       });
     },
   };

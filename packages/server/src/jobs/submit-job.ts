@@ -100,8 +100,21 @@ export function clearOutboxQuietly(sql: Sql, rows: readonly JobRow[]): Promise<v
   ).catch(() => {});
 }
 
+/**
+ * Where a submitted run's flow goes: `JobQueues` adds it right after the commit (and clears the
+ * outbox row); `null` leaves it to the outbox dispatcher on the Node side (the edge API, which
+ * holds no queue connections between requests), about OUTBOX_GRACE_MS later.
+ */
+export type SubmitQueues = JobQueues | null;
+
 /** Adds the run's flow; on failure `onFail` undoes the row change and the error says nothing was queued. */
-async function enqueueRun(queues: JobQueues, row: JobRow, planned: PlannedJob, onFail: () => Promise<void>) {
+async function enqueueRun(
+  queues: SubmitQueues,
+  row: JobRow,
+  planned: PlannedJob,
+  onFail: () => Promise<void>,
+) {
+  if (!queues) return;
   try {
     await queues.flows.add(flowOfRun(row, planned));
   } catch (err) {
@@ -143,7 +156,7 @@ function warnBudget(
  */
 export async function submitJob(
   sql: Sql,
-  queues: JobQueues,
+  queues: SubmitQueues,
   emitter: JobEmitter | undefined,
   input: SubmitJobInput,
   /** Called with each phase's wall time (ms): `plan`, `record`, `enqueue` (Server-Timing). */
@@ -218,7 +231,7 @@ export async function submitJob(
     announceJob(emitter, 'job:created', job);
     await timed('enqueue', async () => {
       await enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id));
-      await clearOutboxQuietly(sql, [outcome.row]);
+      if (queues) await clearOutboxQuietly(sql, [outcome.row]);
     });
     if (outcome.budgetWarning)
       warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, outcome.figures);
@@ -247,7 +260,7 @@ export class NotRetryableError extends Error {
  */
 export async function retryJob(
   sql: Sql,
-  queues: JobQueues,
+  queues: SubmitQueues,
   emitter: JobEmitter | undefined,
   input: { jobId: string; userId: string },
 ): Promise<{ job: Job; figures: BudgetFigures }> {
@@ -275,7 +288,7 @@ export async function retryJob(
   });
   // If the flow cannot be added now, the run stays queued and the outbox dispatcher adds it later.
   const queued = await enqueueRun(queues, outcome.row, planned, async () => {}).then(
-    () => true,
+    () => queues !== null,
     () => false,
   );
   if (queued) await clearOutboxQuietly(sql, [outcome.row]);

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { SWAGGER_FILES } from '../routes/docs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** apps/api */
+export const API_ROOT = resolve(here, '../..');
+/** The bundled worker: one ES module, what workerd runs and what `wrangler deploy` uploads. */
+export const EDGE_BUNDLE = join(API_ROOT, 'dist/edge/worker.js');
+
+const builtins = new Set(builtinModules);
+
+/**
+ * Node built-ins as workerd provides them (`node:` modules, with nodejs_compat). prom-client's
+ * default collectors import `v8`, which workerd lacks; the edge never collects them (no /metrics
+ * there), so an empty stand-in lets the module load.
+ */
+const nodeBuiltins: Plugin = {
+  name: 'clapboard-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?v8$/ }, () => ({ path: 'v8', namespace: 'clapboard-empty' }));
+    b.onLoad({ filter: /.*/, namespace: 'clapboard-empty' }, () => ({
+      contents: 'export default {}; export const getHeapSpaceStatistics = () => [];',
+      loader: 'js',
+    }));
+    // pino's browser build logs objects to the console without redaction; the Node build, given
+    // a destination of ours (console lines, see worker.ts), redacts as it does on Node.
+    b.onResolve({ filter: /^pino$/ }, (args) => ({
+      path: createRequire(join(args.resolveDir, 'x.js')).resolve('pino'),
+    }));
+    // Swagger UI's files, embedded (the edge has no node_modules to read them from).
+    b.onResolve({ filter: /^clapboard:swagger-files$/ }, () => ({
+      path: 'swagger',
+      namespace: 'clapboard-swagger',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'clapboard-swagger' }, () => {
+      const dir = dirname(createRequire(join(API_ROOT, 'x.js')).resolve('swagger-ui-dist/package.json'));
+      const files = Object.fromEntries(
+        Object.keys(SWAGGER_FILES).map((name) => [name, readFileSync(join(dir, name)).toString('base64')]),
+      );
+      return {
+        contents: `const files = ${JSON.stringify(files)};
+export default Object.fromEntries(Object.entries(files).map(([n, b]) => [n, Uint8Array.from(atob(b), (c) => c.charCodeAt(0))]));`,
+        loader: 'js',
+      };
+    });
+    b.onResolve({ filter: /^[a-z_/]+$/ }, (args) =>
+      builtins.has(args.path) ? { path: `node:${args.path}`, external: true } : undefined,
+    );
+    b.onResolve({ filter: /^(node|cloudflare):/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+/**
+ * Bundles src/edge/worker.ts for workerd: `workerd` export conditions (postgres.js picks its
+ * cloudflare:sockets build, `#argon2` its portable argon2id), Node built-ins left to the runtime,
+ * and a module-level `require` so CommonJS dependencies can load them. Returns the bundle's size.
+ */
+export async function buildEdge(outfile = EDGE_BUNDLE): Promise<{ outfile: string; bytes: number }> {
+  const result = await build({
+    entryPoints: [join(API_ROOT, 'src/edge/worker.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2023',
+    conditions: ['workerd', 'worker', 'browser', 'import'],
+    mainFields: ['browser', 'module', 'main'],
+    minifySyntax: true,
+    // workerd gives modules no file URL; modules that locate files next to themselves at load
+    // (migrations, fonts) get a harmless one and never read them on the edge.
+    define: { 'import.meta.url': '"file:///worker.js"' },
+    metafile: true,
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __clapboardCreateRequire } from 'node:module'; const require = __clapboardCreateRequire('/worker.js');",
+    },
+    plugins: [nodeBuiltins],
+  });
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  return { outfile, bytes };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { outfile, bytes } = await buildEdge();
+  console.log(`edge bundle: ${outfile} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+}

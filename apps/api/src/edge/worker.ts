@@ -1,0 +1,214 @@
+/**
+ * The API on workerd (Cloudflare Workers' runtime): the same Hono app `main.ts` serves on Node.
+ *
+ * Built into one ES module by `scripts/build-edge.ts` (`npm run build:edge`), run locally by
+ * `npm run dev:edge` (workerd with a generated config) and deployable with the `wrangler.toml`
+ * beside it. What differs from the Node entry, and why:
+ * - Postgres, Redis and BullMQ connections are opened per request (workerd ties a socket to the
+ *   request that opened it) through `perRequest` stand-ins, and closed after the response is sent.
+ *   Point DATABASE_URL at a connection pooler (PgBouncer, Hyperdrive) in production.
+ * - Jobs are submitted through the transactional outbox only: the row and its outbox entry commit
+ *   together and the dispatcher on the Node side (API or worker fleet) queues the flow.
+ * - Passwords are hashed by a portable argon2id (`#argon2` resolves to @noble/hashes here); the
+ *   hashes are the same PHC strings the Node API writes and reads.
+ * - Assets live in S3-compatible storage (S3_BUCKET is required) and are downloaded through signed
+ *   URLs. Uploading needs ffprobe and sharp to read the file, so uploads answer 503 here and go to a
+ *   Node API (route /api/v1/projects/:id/assets and /api/v1/uploads there).
+ * - No /metrics, no /admin/queues, no project-list cache and no local deny-list mirror: each is a
+ *   long-lived process's job. Revocation is checked in Redis on every request.
+ * - The client address comes from `CF-Connecting-IP`, which Cloudflare sets on every request.
+ */
+
+// Embedded by build-edge.ts.
+import swaggerFiles from 'clapboard:swagger-files';
+import { createSql } from '@clapboard/server/db';
+import { createJobEmitter, createJobQueues } from '@clapboard/server/jobs';
+import { createLogger } from '@clapboard/server/logger';
+import { createRedis, type Redis } from '@clapboard/server/redis';
+import { redisNames } from '@clapboard/server/redis-keys';
+import { createBlobStoreFromEnv } from '@clapboard/server/storage';
+import type { ExecutionContext } from 'hono';
+import { type App, createApp } from '../app';
+import { loadEnv } from '../env';
+import { HttpError } from '../errors/http-error';
+import type { MediaProbe } from '../media/media-probe';
+import { s3MediaOrigins } from '../middleware/s3-media-origins';
+import { isApiPath, WEB_CONTENT_TYPES, withRealtimeMeta } from '../routes/serve-web';
+import { closeScope, current, inScope, newScope, perRequest } from './request-scope';
+
+/** The bindings a deployment gives the worker: the API's environment variables, as text. */
+export type EdgeBindings = Record<string, unknown> & {
+  /** Static assets (the built web app): Cloudflare's assets binding, or a workerd disk service. */
+  ASSETS?: { fetch(request: Request): Promise<Response> };
+};
+
+function textBindings(bindings: EdgeBindings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(bindings)) if (typeof value === 'string') out[name] = value;
+  return out;
+}
+
+function buildApp(bindings: EdgeBindings): App {
+  const env = loadEnv(textBindings(bindings));
+  if (!env.S3_BUCKET)
+    throw new Error(
+      'The edge API keeps assets in S3-compatible storage: set S3_BUCKET (and S3_ENDPOINT, S3_REGION, keys) in its bindings.',
+    );
+  // One JSON line per entry on the console: what workerd prints and Cloudflare's logs collect.
+  const log = createLogger('api-edge', {
+    level: env.LOG_LEVEL,
+    destination: { write: (line: string) => console.log(line.trimEnd()) },
+  });
+  const names = redisNames(env.REDIS_PREFIX);
+
+  const openRedis = () => {
+    const redis = createRedis(env.REDIS_URL, { connectTimeout: 5_000 });
+    redis.on('error', (err) => log.warn({ err }, 'redis connection error'));
+    return redis;
+  };
+  const closeRedis = (redis: Redis) => redis.quit().catch(() => redis.disconnect());
+  const requestRedis = () => current('redis', openRedis, closeRedis);
+
+  const app = createApp({
+    sql: perRequest(
+      'sql',
+      () => createSql(env.DATABASE_URL, { max: 4, applicationName: 'clapboard-api-edge' }),
+      (sql) => sql.end({ timeout: 5 }),
+    ),
+    redis: perRequest('redis', openRedis, closeRedis),
+    queues: perRequest(
+      'queues',
+      () => createJobQueues(requestRedis(), names.queuePrefix),
+      (queues) => queues.close(),
+    ),
+    // The emitter publishes through whichever request's Redis is current when it emits.
+    emitter: createJobEmitter(perRequest('redis', openRedis, closeRedis), names.socketKey),
+    submitThroughOutbox: true,
+    swaggerFiles,
+    log,
+    jwtSecret: env.JWT_SECRET,
+    dataDir: env.DATA_DIR,
+    publicUrl: env.PUBLIC_URL ?? 'http://localhost:8787',
+    realtimePublicUrl: env.REALTIME_PUBLIC_URL,
+    redisPrefix: names.prefix,
+    blobStore: createBlobStoreFromEnv(env),
+    probe: noMediaProbe,
+    uploadLimits: {
+      maxBytes: {
+        image: env.UPLOAD_MAX_IMAGE_MB,
+        video: env.UPLOAD_MAX_VIDEO_MB,
+        audio: env.UPLOAD_MAX_AUDIO_MB,
+        document: env.UPLOAD_MAX_DOCUMENT_MB,
+      },
+      maxImagePixels: env.UPLOAD_MAX_IMAGE_PIXELS,
+    },
+    resumableLimits: {
+      maxBytes: env.RESUMABLE_UPLOAD_MAX_MB,
+      maxOpenPerUser: env.RESUMABLE_UPLOADS_PER_USER,
+      expirySec: env.RESUMABLE_UPLOAD_EXPIRY_SEC,
+    },
+    loginRateLimit: {
+      perIp: env.LOGIN_RATE_PER_IP,
+      perIpAccount: env.LOGIN_FAILURES_BEFORE_BACKOFF,
+      accountCeiling: env.LOGIN_ACCOUNT_FAILURE_CEILING,
+    },
+    registerRateLimit: { perIp: env.REGISTER_RATE_PER_IP, perEmail: env.REGISTER_RATE_PER_EMAIL },
+    jobSubmitRate: { perMember: env.JOB_SUBMIT_RATE_PER_MEMBER },
+    passwordResetTtlSec: env.PASSWORD_RESET_TTL_MIN * 60,
+    assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
+    peerAddress: (c) => c.req.header('cf-connecting-ip'),
+    mediaOrigins: s3MediaOrigins(env),
+  });
+  return app;
+}
+
+/** Reading an upload's real properties spawns ffprobe and runs sharp: a Node API's work. */
+const noMediaProbe: MediaProbe = {
+  async probe() {
+    throw new HttpError(
+      503,
+      'unavailable',
+      'This API runs on the edge, where uploaded files cannot be read; upload through a Node API (npm start) instead.',
+    );
+  },
+};
+
+let built: { app: App } | { error: unknown } | undefined;
+
+/**
+ * The built web app from the ASSETS binding: files by path with their content type, `index.html`
+ * (with the realtime address) for any other path so deep links work.
+ */
+async function serveWebAsset(
+  request: Request,
+  assets: NonNullable<EdgeBindings['ASSETS']>,
+  realtimeUrl: string | undefined,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const dot = url.pathname.lastIndexOf('.');
+  const type = dot > url.pathname.lastIndexOf('/') ? WEB_CONTENT_TYPES[url.pathname.slice(dot)] : undefined;
+  if (type) {
+    const file = await assets.fetch(new Request(url, { method: 'GET' }));
+    if (file.ok)
+      return new Response(file.body, {
+        headers: {
+          'content-type': type,
+          'cache-control': url.pathname.startsWith('/assets/')
+            ? 'public, max-age=31536000, immutable'
+            : 'no-cache',
+        },
+      });
+  }
+  const index = await assets.fetch(new Request(new URL('/index.html', url), { method: 'GET' }));
+  if (!index.ok)
+    return Response.json({ error: { code: 'not_found', message: 'Route not found.' } }, { status: 404 });
+  return new Response(withRealtimeMeta(await index.text(), realtimeUrl), {
+    headers: { 'content-type': WEB_CONTENT_TYPES['.html'] as string, 'cache-control': 'no-cache' },
+  });
+}
+
+export default {
+  async fetch(request: Request, bindings: EdgeBindings, ctx: ExecutionContext): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (bindings.ASSETS && request.method === 'GET' && !isApiPath(path))
+      return serveWebAsset(
+        request,
+        bindings.ASSETS,
+        typeof bindings.REALTIME_PUBLIC_URL === 'string' ? bindings.REALTIME_PUBLIC_URL : undefined,
+      );
+    if (!built) {
+      try {
+        built = { app: buildApp(bindings) };
+      } catch (error) {
+        built = { error };
+      }
+    }
+    if ('error' in built) {
+      const message = built.error instanceof Error ? built.error.message : String(built.error);
+      return Response.json({ error: { code: 'misconfigured', message } }, { status: 500 });
+    }
+    const app = built.app;
+    const scope = newScope();
+    let response: Response;
+    try {
+      response = await inScope(scope, () => app.fetch(request, bindings, ctx));
+    } catch (err) {
+      ctx.waitUntil(closeScope(scope));
+      throw err;
+    }
+    if (!response.body) {
+      ctx.waitUntil(closeScope(scope));
+      return response;
+    }
+    // The body may still read from the request's connections (a streamed export): close them
+    // once it has been sent, or the client went away.
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    ctx.waitUntil(
+      inScope(scope, () => (response.body as ReadableStream<Uint8Array>).pipeTo(writable)).then(
+        () => closeScope(scope),
+        () => closeScope(scope),
+      ),
+    );
+    return new Response(readable, response);
+  },
+};
