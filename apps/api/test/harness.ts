@@ -5,7 +5,8 @@ import { createJobEmitter, createJobQueues, type JobQueues } from '@clapboard/se
 import { createLogger } from '@clapboard/server/logger';
 import { createMetricsRegistry } from '@clapboard/server/metrics';
 import { createRedis, type Redis } from '@clapboard/server/redis';
-import { createLocalBlobStore } from '@clapboard/server/storage';
+import { redisNames } from '@clapboard/server/redis-keys';
+import { createLocalBlobStore, createS3BlobStore } from '@clapboard/server/storage';
 import {
   announceWorker,
   createTestDatabase,
@@ -21,14 +22,30 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { type App, type AppDeps, createApp } from '../src/app';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
 import { createProjectListCache } from '../src/projects/project-list-cache';
+import { startEdgeApp } from './edge-app';
+import { startTestS3 } from './s3-server';
+
+/**
+ * Which entry the API tests drive: `node` (default: the app in-process through `app.request()`) or
+ * `workerd` (the edge bundle in a workerd process, over HTTP; `npm test` runs the files listed in
+ * vitest.edge.config.ts that way a second time).
+ */
+export const API_RUNTIME = process.env.API_RUNTIME === 'workerd' ? 'workerd' : 'node';
 
 export interface Harness {
   app: App;
   db: TestDatabase;
   redis: Redis;
   queues: JobQueues;
-  /** BullMQ prefix and Socket.IO key of this harness. */
+  /** BullMQ prefix of this harness. */
   prefix: string;
+  /** Socket.IO Redis key the app emits job and project events under. */
+  socketKey: string;
+  /**
+   * Resolves once every committed job run has its flow in BullMQ: at once on Node (the request added
+   * it), after a dispatch pass on the edge (which leaves new runs to the outbox dispatcher).
+   */
+  dispatched(): Promise<void>;
   deps: AppDeps;
   /** REDIS_PREFIX the app reads worker reports under. */
   redisPrefix: string;
@@ -48,6 +65,7 @@ export async function createHarness(
   /** Job types a (published) worker runs; default every catalog type. */
   workerTypes: readonly JobType[] = JOB_TYPES,
 ): Promise<Harness> {
+  if (API_RUNTIME === 'workerd') return createEdgeHarness(overrides, workerTypes);
   const { databaseUrl, redisUrl } = testServices(process.env);
   const db = await createTestDatabase(databaseUrl);
   const redis = createRedis(redisUrl);
@@ -81,6 +99,8 @@ export async function createHarness(
     redis,
     queues,
     prefix,
+    socketKey: `${prefix}:sio`,
+    dispatched: async () => {},
     deps,
     redisPrefix,
     async close() {
@@ -93,6 +113,86 @@ export async function createHarness(
       await deps.projectListCache?.close();
       redis.disconnect();
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The same harness around the edge entry: the app runs in workerd (the bundle `npm run build:edge`
+ * writes) against this harness' database, Redis prefix and an S3 server (s3rver), and `app.request`
+ * sends real HTTP to it, the peer address as Cloudflare's CF-Connecting-IP. The test side keeps its
+ * own connections (`h.db`, `h.redis`, `h.queues`, `h.deps.blobStore` on the same bucket), and a job
+ * dispatcher runs beside it as the Node worker fleet would: the edge leaves new runs to the outbox.
+ */
+async function createEdgeHarness(overrides: Partial<AppDeps>, workerTypes: readonly JobType[]): Promise<Harness> {
+  const { databaseUrl, redisUrl } = testServices(process.env);
+  const db = await createTestDatabase(databaseUrl);
+  const redis = createRedis(redisUrl);
+  const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-api-'));
+  // REDIS_PREFIX as a deployment may set it: letters, digits, _ and - only.
+  const names = redisNames(overrides.redisPrefix ?? testPrefix('api').replaceAll(':', '-'));
+  if (workerTypes.length) await announceWorker(redis, names.prefix, workerTypes, 'api-test-worker');
+  const queues = createJobQueues(redis, names.queuePrefix);
+  const s3 = await startTestS3();
+  const jwtSecret = 'test-secret-0123456789-0123456789-abcdef';
+  const publicUrl = 'http://localhost:8787';
+  const edge = await startEdgeApp({
+    overrides,
+    bindings: {
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: names.prefix,
+      JWT_SECRET: jwtSecret,
+      PUBLIC_URL: publicUrl,
+      LOG_LEVEL: 'warn',
+      S3_BUCKET: s3.options.bucket,
+      S3_ENDPOINT: s3.options.endpoint!,
+      S3_REGION: s3.options.region!,
+      S3_ACCESS_KEY_ID: s3.options.accessKeyId!,
+      S3_SECRET_ACCESS_KEY: s3.options.secretAccessKey!,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_KEY_PREFIX: s3.options.keyPrefix!,
+    },
+    sql: db.sql,
+    queues,
+  });
+  const deps: AppDeps = {
+    queues,
+    emitter: createJobEmitter(redis, names.socketKey),
+    submitThroughOutbox: true,
+    sql: db.sql,
+    redis,
+    log: createLogger('api-test', { level: 'silent' }),
+    jwtSecret,
+    dataDir,
+    publicUrl,
+    blobStore: createS3BlobStore(s3.options),
+    probe: createNodeMediaProbe(),
+    redisPrefix: names.prefix,
+    ...overrides,
+  };
+  return {
+    app: edge.app,
+    db,
+    redis,
+    queues,
+    prefix: names.queuePrefix,
+    socketKey: names.socketKey,
+    dispatched: edge.dispatched,
+    deps,
+    redisPrefix: names.prefix,
+    async close() {
+      await edge.close();
+      await redis.del(`${names.prefix}:models:api-test-worker`);
+      await Promise.all([
+        queues.queues.cpu.obliterate({ force: true }),
+        queues.queues.gpu.obliterate({ force: true }),
+      ]).catch(() => {});
+      await queues.close();
+      redis.disconnect();
+      await db.drop();
+      await s3.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -193,6 +193,7 @@ describe('jobs API against real Postgres and Redis', () => {
     const { job } = (await first.json()) as { job: { id: string; status: string; costEstimateUsd: number } };
     expect(job.status).toBe('queued');
     expect(job.costEstimateUsd).toBeGreaterThan(0);
+    await h.dispatched();
     const queue = new Queue(QUEUE_NAMES.cpu, { connection: h.redis.duplicate(), prefix: h.prefix });
     try {
       const root = await queue.getJob(`${job.id}.1.__finalize`);
@@ -285,7 +286,7 @@ describe('jobs API against real Postgres and Redis', () => {
     const http = createServer();
     const pub = h.redis.duplicate();
     const sub = h.redis.duplicate();
-    const io = new Server(http, { adapter: createAdapter(pub, sub, { key: `${h.prefix}:sio` }) });
+    const io = new Server(http, { adapter: createAdapter(pub, sub, { key: h.socketKey }) });
     io.on('connection', (s) => void s.join(`project:${cast.projectId}`));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
     const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {

@@ -18,7 +18,7 @@ export async function listenToProject(h: Harness, projectId: string, names: read
   const http = createServer();
   const pub = h.redis.duplicate();
   const sub = h.redis.duplicate();
-  const io = new Server(http, { adapter: createAdapter(pub, sub, { key: `${h.prefix}:sio` }) });
+  const io = new Server(http, { adapter: createAdapter(pub, sub, { key: h.socketKey }) });
   io.on('connection', (s) => void s.join(`project:${projectId}`));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
   const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {

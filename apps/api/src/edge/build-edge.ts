@@ -12,6 +12,11 @@ export const API_ROOT = resolve(here, '../..');
 export const EDGE_BUNDLE = join(API_ROOT, 'dist/edge/worker.js');
 
 const builtins = new Set(builtinModules);
+const NODE_BUILD_PACKAGES = ['pino', 'notepack.io'];
+const NODE_BUILD_IMPORT = new RegExp(`^(${NODE_BUILD_PACKAGES.join('|').replaceAll('.', '\\.')})$`);
+const NODE_BUILD_DIR = new RegExp(
+  `node_modules/(${NODE_BUILD_PACKAGES.join('|').replaceAll('.', '\\.')})/`,
+);
 
 /**
  * Node built-ins as workerd provides them (`node:` modules, with nodejs_compat). prom-client's
@@ -26,11 +31,18 @@ const nodeBuiltins: Plugin = {
       contents: 'export default {}; export const getHeapSpaceStatistics = () => [];',
       loader: 'js',
     }));
-    // pino's browser build logs objects to the console without redaction; the Node build, given
-    // a destination of ours (console lines, see worker.ts), redacts as it does on Node.
-    b.onResolve({ filter: /^pino$/ }, (args) => ({
-      path: createRequire(join(args.resolveDir, 'x.js')).resolve('pino'),
+    // Packages whose browser builds do not fit workerd take their Node builds (workerd has the
+    // Buffer, streams and events they use): pino's browser build logs objects to the console
+    // without redaction (the Node build, given our console destination, redacts as on Node);
+    // notepack.io's encodes Socket.IO packets to ArrayBuffers that ioredis cannot publish.
+    b.onResolve({ filter: NODE_BUILD_IMPORT }, (args) => ({
+      path: createRequire(join(args.resolveDir, 'x.js')).resolve(args.path),
     }));
+    b.onResolve({ filter: /^\.\.?\// }, (args) =>
+      NODE_BUILD_DIR.test(args.importer)
+        ? { path: createRequire(args.importer).resolve(args.path) }
+        : undefined,
+    );
     // Swagger UI's files, embedded (the edge has no node_modules to read them from).
     b.onResolve({ filter: /^clapboard:swagger-files$/ }, () => ({
       path: 'swagger',
