@@ -13,6 +13,7 @@ import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
 import type { Mailer } from './mail/mailer';
 import type { MediaProbe } from './media/media-probe';
+import { probeServiceRoutes } from './media/probe-service';
 import { bodyLimits } from './middleware/body-limits';
 import { evictWritersPages } from './middleware/evict-writers-pages';
 import { metricsMiddleware } from './middleware/metrics';
@@ -115,6 +116,8 @@ export interface AppDeps {
   serveStatic?: Parameters<typeof adminQueueRoutes>[0]['serveStatic'];
   /** Kept project-list pages, dropped on Postgres notifications; without it every list reads Postgres. */
   projectListCache?: ProjectListCache;
+  /** Serve the media probe to other API instances (the edge) holding this token; absent: not served. */
+  probeServiceToken?: string;
   /** Swagger UI's files for /api/docs; default read from the installed swagger-ui-dist. */
   swaggerFiles?: Parameters<typeof docsRoutes>[0];
   /** Prometheus registry served at `/metrics` (optionally behind a bearer token); absent: no metrics. */
@@ -170,6 +173,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', assetDownloadRoutes(deps));
   app.route('/', uploadRoutes(deps));
   app.route('/', docsRoutes(deps.swaggerFiles));
+  if (deps.probeServiceToken)
+    app.route(
+      '/',
+      probeServiceRoutes({ blobStore: deps.blobStore, probe: deps.probe, token: deps.probeServiceToken }),
+    );
   app.route('/', versionRoutes(deps));
   app.route('/', scriptImportRoutes(deps));
   app.route('/', modelRoutes(deps));

@@ -82,6 +82,13 @@ const schema = z
       .min(5)
       .max(7 * 24 * 60)
       .default(DEFAULT_PASSWORD_RESET_TTL_SEC / 60),
+    /**
+     * Set on a Node API: serves the media probe at /internal/media-probe to holders of this token (the
+     * edge API's uploads). Set on the edge API with MEDIA_PROBE_URL: where it has uploads probed.
+     */
+    MEDIA_PROBE_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Edge API only: origin of the Node API whose probe service reads uploaded files. */
+    MEDIA_PROBE_URL: z.url().optional(),
     /** Per-kind upload limits in MiB, and the largest image in pixels. */
     UPLOAD_MAX_IMAGE_MB: megabytes(50),
     UPLOAD_MAX_VIDEO_MB: megabytes(2048),

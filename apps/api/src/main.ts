@@ -97,6 +97,7 @@ await runMain('api', async () => {
     projectListCache,
     metrics: { registry: metricsRegistry, token: env.METRICS_TOKEN },
     mediaOrigins: s3MediaOrigins(env),
+    probeServiceToken: env.MEDIA_PROBE_TOKEN,
   });
 
   const server = createServer(getRequestListener(app.fetch));

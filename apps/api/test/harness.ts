@@ -28,7 +28,7 @@ import { startTestS3 } from './s3-server';
 /**
  * Which entry the API tests drive: `node` (default: the app in-process through `app.request()`) or
  * `workerd` (the edge bundle in a workerd process, over HTTP; `npm test` runs the files listed in
- * vitest.edge.config.ts that way a second time).
+ * the `workerd` project of vitest.config.ts that way a second time).
  */
 export const API_RUNTIME = process.env.API_RUNTIME === 'workerd' ? 'workerd' : 'node';
 
@@ -125,7 +125,10 @@ export async function createHarness(
  * own connections (`h.db`, `h.redis`, `h.queues`, `h.deps.blobStore` on the same bucket), and a job
  * dispatcher runs beside it as the Node worker fleet would: the edge leaves new runs to the outbox.
  */
-async function createEdgeHarness(overrides: Partial<AppDeps>, workerTypes: readonly JobType[]): Promise<Harness> {
+async function createEdgeHarness(
+  overrides: Partial<AppDeps>,
+  workerTypes: readonly JobType[],
+): Promise<Harness> {
   const { databaseUrl, redisUrl } = testServices(process.env);
   const db = await createTestDatabase(databaseUrl);
   const redis = createRedis(redisUrl);
@@ -137,6 +140,22 @@ async function createEdgeHarness(overrides: Partial<AppDeps>, workerTypes: reado
   const s3 = await startTestS3();
   const jwtSecret = 'test-secret-0123456789-0123456789-abcdef';
   const publicUrl = 'http://localhost:8787';
+  const deps: AppDeps = {
+    queues,
+    emitter: createJobEmitter(redis, names.socketKey),
+    submitThroughOutbox: true,
+    sql: db.sql,
+    redis,
+    log: createLogger('api-test', { level: 'silent' }),
+    jwtSecret,
+    dataDir,
+    publicUrl,
+    blobStore: createS3BlobStore(s3.options),
+    probe: createNodeMediaProbe(),
+    peerAddress: peerFromEnv,
+    redisPrefix: names.prefix,
+    ...overrides,
+  };
   const edge = await startEdgeApp({
     overrides,
     bindings: {
@@ -154,24 +173,9 @@ async function createEdgeHarness(overrides: Partial<AppDeps>, workerTypes: reado
       S3_FORCE_PATH_STYLE: 'true',
       S3_KEY_PREFIX: s3.options.keyPrefix!,
     },
-    sql: db.sql,
-    queues,
+    nodeDeps: deps,
+    storageOrigin: new URL(s3.options.endpoint!).origin,
   });
-  const deps: AppDeps = {
-    queues,
-    emitter: createJobEmitter(redis, names.socketKey),
-    submitThroughOutbox: true,
-    sql: db.sql,
-    redis,
-    log: createLogger('api-test', { level: 'silent' }),
-    jwtSecret,
-    dataDir,
-    publicUrl,
-    blobStore: createS3BlobStore(s3.options),
-    probe: createNodeMediaProbe(),
-    redisPrefix: names.prefix,
-    ...overrides,
-  };
   return {
     app: edge.app,
     db,

@@ -76,6 +76,7 @@ describe('render.video submission pins the document and plans one branch per sce
     const [version] = await h.db.sql<{ source: string; project_id: string }[]>`
       select source, project_id from doc_versions where id = ${job.versionId}`;
     expect(version).toEqual({ source: 'render', project_id: cast.projectId });
+    await h.dispatched();
     const queue = new Queue(QUEUE_NAMES.gpu, { connection: h.redis.duplicate(), prefix: h.prefix });
     try {
       for (const step of ['scene-0_frame', 'scene-1_voice', 'scene-1_shot', 'music', 'assemble'])
@@ -118,6 +119,7 @@ describe('render.video submission refuses what the worker cannot render, before 
   async function expectNothingCreated(projectId: string) {
     expect(await h.db.sql`select id from jobs where project_id = ${projectId}`).toHaveLength(0);
     expect(await h.db.sql`select id from doc_versions where project_id = ${projectId}`).toHaveLength(0);
+    await h.dispatched();
     for (const name of Object.values(QUEUE_NAMES)) {
       const queue = new Queue(name, { connection: h.redis.duplicate(), prefix: h.prefix });
       try {

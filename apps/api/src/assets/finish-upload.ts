@@ -44,6 +44,7 @@ export async function finishUpload(
       kind: stored.type.kind,
       mime: stored.type.mime,
       maxImagePixels: input.maxImagePixels,
+      key: input.key,
       open: async () => (await store.get(input.key))!.body,
     });
   } catch (err) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LESSON_PLAYER_DIR, LESSON_PLAYER_FILES } from '@clapboard/server/lesson-player';
 import { build, type Plugin } from 'esbuild';
 import { SWAGGER_FILES } from '../routes/docs';
 
@@ -12,11 +13,25 @@ export const API_ROOT = resolve(here, '../..');
 export const EDGE_BUNDLE = join(API_ROOT, 'dist/edge/worker.js');
 
 const builtins = new Set(builtinModules);
-const NODE_BUILD_PACKAGES = ['pino', 'notepack.io'];
+const PDF_STANDARD_FONTS = [
+  'Courier',
+  'CourierBold',
+  'CourierBoldOblique',
+  'CourierOblique',
+  'Helvetica',
+  'HelveticaBold',
+  'HelveticaBoldOblique',
+  'HelveticaOblique',
+  'Symbol',
+  'TimesBold',
+  'TimesBoldItalic',
+  'TimesItalic',
+  'TimesRoman',
+  'ZapfDingbats',
+];
+const NODE_BUILD_PACKAGES = ['pino', 'notepack.io', 'buffer-crc32'];
 const NODE_BUILD_IMPORT = new RegExp(`^(${NODE_BUILD_PACKAGES.join('|').replaceAll('.', '\\.')})$`);
-const NODE_BUILD_DIR = new RegExp(
-  `node_modules/(${NODE_BUILD_PACKAGES.join('|').replaceAll('.', '\\.')})/`,
-);
+const NODE_BUILD_DIR = new RegExp(`node_modules/(${NODE_BUILD_PACKAGES.join('|').replaceAll('.', '\\.')})/`);
 
 /**
  * Node built-ins as workerd provides them (`node:` modules, with nodejs_compat). prom-client's
@@ -34,7 +49,8 @@ const nodeBuiltins: Plugin = {
     // Packages whose browser builds do not fit workerd take their Node builds (workerd has the
     // Buffer, streams and events they use): pino's browser build logs objects to the console
     // without redaction (the Node build, given our console destination, redacts as on Node);
-    // notepack.io's encodes Socket.IO packets to ArrayBuffers that ioredis cannot publish.
+    // notepack.io's encodes Socket.IO packets to ArrayBuffers that ioredis cannot publish;
+    // buffer-crc32's ES build lacks the `crc32.unsigned` yazl calls.
     b.onResolve({ filter: NODE_BUILD_IMPORT }, (args) => ({
       path: createRequire(join(args.resolveDir, 'x.js')).resolve(args.path),
     }));
@@ -59,6 +75,30 @@ export default Object.fromEntries(Object.entries(files).map(([n, b]) => [n, Uint
         loader: 'js',
       };
     });
+    // The lesson player's browser files (share links serve them), embedded as text.
+    b.onResolve({ filter: /^clapboard:lesson-player-files$/ }, () => ({
+      path: 'player',
+      namespace: 'clapboard-player',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'clapboard-player' }, () => {
+      const files = Object.fromEntries(
+        LESSON_PLAYER_FILES.map((name) => [name, readFileSync(new URL(name, LESSON_PLAYER_DIR), 'utf8')]),
+      );
+      return { contents: `export default ${JSON.stringify(files)};`, loader: 'js' };
+    });
+    // pdfkit's build for workerd reads no font files: its 14 standard fonts are registered here.
+    b.onResolve({ filter: /^clapboard:pdf-standard-fonts$/ }, () => ({
+      path: 'fonts',
+      namespace: 'clapboard-pdf-fonts',
+      pluginData: { resolveDir: API_ROOT },
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'clapboard-pdf-fonts' }, () => ({
+      contents: `import { registerStdFonts } from 'pdfkit';
+${PDF_STANDARD_FONTS.map((f) => `import ${f} from 'pdfkit/standard-fonts/${f}';`).join('\n')}
+registerStdFonts(${PDF_STANDARD_FONTS.join(', ')});`,
+      loader: 'js',
+      resolveDir: API_ROOT,
+    }));
     b.onResolve({ filter: /^[a-z_/]+$/ }, (args) =>
       builtins.has(args.path) ? { path: `node:${args.path}`, external: true } : undefined,
     );

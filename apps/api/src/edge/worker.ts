@@ -11,18 +11,21 @@
  *   together and the dispatcher on the Node side (API or worker fleet) queues the flow.
  * - Passwords are hashed by a portable argon2id (`#argon2` resolves to @noble/hashes here); the
  *   hashes are the same PHC strings the Node API writes and reads.
- * - Assets live in S3-compatible storage (S3_BUCKET is required) and are downloaded through signed
- *   URLs. Uploading needs ffprobe and sharp to read the file, so uploads answer 503 here and go to a
- *   Node API (route /api/v1/projects/:id/assets and /api/v1/uploads there).
+ * - Assets live in S3-compatible storage (S3_BUCKET is required). Reading an upload needs ffprobe
+ *   and sharp, so the edge asks a Node API's probe service (MEDIA_PROBE_URL + MEDIA_PROBE_TOKEN)
+ *   to read the stored file; without one, uploads answer 503.
  * - No /metrics, no /admin/queues, no project-list cache and no local deny-list mirror: each is a
  *   long-lived process's job. Revocation is checked in Redis on every request.
  * - The client address comes from `CF-Connecting-IP`, which Cloudflare sets on every request.
  */
 
 // Embedded by build-edge.ts.
+import 'clapboard:pdf-standard-fonts';
+import lessonPlayerFiles from 'clapboard:lesson-player-files';
 import swaggerFiles from 'clapboard:swagger-files';
 import { createSql } from '@clapboard/server/db';
 import { createJobEmitter, createJobQueues } from '@clapboard/server/jobs';
+import { provideLessonPlayerFiles } from '@clapboard/server/lesson-player';
 import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
@@ -32,6 +35,7 @@ import { type App, createApp } from '../app';
 import { loadEnv } from '../env';
 import { HttpError } from '../errors/http-error';
 import type { MediaProbe } from '../media/media-probe';
+import { createRemoteMediaProbe } from '../media/remote-media-probe';
 import { s3MediaOrigins } from '../middleware/s3-media-origins';
 import { isApiPath, WEB_CONTENT_TYPES, withRealtimeMeta } from '../routes/serve-web';
 import { closeScope, current, inScope, newScope, perRequest } from './request-scope';
@@ -49,6 +53,7 @@ function textBindings(bindings: EdgeBindings): Record<string, string> {
 }
 
 function buildApp(bindings: EdgeBindings): App {
+  provideLessonPlayerFiles(lessonPlayerFiles);
   const env = loadEnv(textBindings(bindings));
   if (!env.S3_BUCKET)
     throw new Error(
@@ -92,7 +97,10 @@ function buildApp(bindings: EdgeBindings): App {
     realtimePublicUrl: env.REALTIME_PUBLIC_URL,
     redisPrefix: names.prefix,
     blobStore: createBlobStoreFromEnv(env),
-    probe: noMediaProbe,
+    probe:
+      env.MEDIA_PROBE_URL && env.MEDIA_PROBE_TOKEN
+        ? createRemoteMediaProbe({ url: env.MEDIA_PROBE_URL, token: env.MEDIA_PROBE_TOKEN })
+        : noMediaProbe,
     uploadLimits: {
       maxBytes: {
         image: env.UPLOAD_MAX_IMAGE_MB,
@@ -128,7 +136,7 @@ const noMediaProbe: MediaProbe = {
     throw new HttpError(
       503,
       'unavailable',
-      'This API runs on the edge, where uploaded files cannot be read; upload through a Node API (npm start) instead.',
+      'This edge API has no media probe service (MEDIA_PROBE_URL and MEDIA_PROBE_TOKEN), so uploaded files cannot be read; upload through a Node API instead.',
     );
   },
 };

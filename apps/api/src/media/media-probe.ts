@@ -5,6 +5,8 @@ export interface ProbeInput {
   mime: string;
   /** Opens the stored bytes (the probe may need to read them more than once or spool them). */
   open(): Promise<ReadableStream<Uint8Array>>;
+  /** The blob store key the bytes are under (a remote probe reads them from the store itself). */
+  key: string;
   /** Largest image (width × height) to decode. */
   maxImagePixels: number;
 }
@@ -35,7 +37,8 @@ export class ProbeError extends Error {
 /**
  * Reads a stored file's real properties. Spawning ffprobe and running sharp are Node-only, so the
  * app takes this as a dependency: main.ts and the tests wire the real implementation
- * (`createNodeMediaProbe`), an edge deployment would wire a remote one.
+ * (`createNodeMediaProbe`); the edge entry wires `createRemoteMediaProbe`, which asks a Node API's
+ * probe service (`probeServiceRoutes`) to read the stored file.
  */
 export interface MediaProbe {
   probe(input: ProbeInput): Promise<ProbeResult>;

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sql } from '@clapboard/server/db';
-import { runFfmpeg, type ServedBlob, serveBlob } from '@clapboard/server/media';
+import { FfmpegError, runFfmpeg, type ServedBlob, serveBlob } from '@clapboard/server/media';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { CommentRow } from './comment-view';
 import { anchorDrawing } from './draw-on-frame';
@@ -199,10 +199,14 @@ export async function loadMediaFrames(
         if (deadline.aborted)
           return { missing: `Frame at ${at} not shown: the report ran out of time for video frames.` };
         const slow = /longer than/.test((err as Error).message);
+        // ffmpeg could not be started at all: missing here, or a runtime without processes (the edge).
+        const noFfmpeg = !(err instanceof FfmpegError) || err.code !== undefined;
         return {
           missing: slow
             ? `Frame at ${at} not shown: reading it from the video took too long.`
-            : `Frame at ${at} not shown: the video could not be read.`,
+            : noFfmpeg
+              ? `Frame at ${at} not shown: this server cannot read video frames (no ffmpeg here; a Node API can).`
+              : `Frame at ${at} not shown: the video could not be read.`,
         };
       }
       // Seeking past the end decodes nothing: FFmpeg succeeds without writing a still.

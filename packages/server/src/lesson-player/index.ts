@@ -1,4 +1,10 @@
-export { LESSON_PLAYER_FILES, type LessonPlayerFile, lessonPlayerFile } from './lesson-player-assets';
+export {
+  LESSON_PLAYER_DIR,
+  LESSON_PLAYER_FILES,
+  type LessonPlayerFile,
+  lessonPlayerFile,
+  provideLessonPlayerFiles,
+} from './lesson-player-assets';
 export {
   type LessonPageInput,
   type LessonPlayerRuntime,

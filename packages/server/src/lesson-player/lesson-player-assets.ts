@@ -11,6 +11,14 @@ export type LessonPlayerFile = (typeof LESSON_PLAYER_FILES)[number];
 
 const cache = new Map<LessonPlayerFile, string>();
 
+/** Gives the player's files to a runtime that cannot read them from disk (the edge bundle embeds them). */
+export function provideLessonPlayerFiles(files: Record<LessonPlayerFile, string>): void {
+  for (const name of LESSON_PLAYER_FILES) cache.set(name, files[name]);
+}
+
+/** Where the player's files are on disk (the edge build reads them from here to embed them). */
+export const LESSON_PLAYER_DIR = new URL('./', import.meta.url);
+
 /**
  * The text of one of the player's files, read once from beside this module (they are plain
  * browser files, shipped as they are into LMS packages and served by the API's share links).
