@@ -15,6 +15,11 @@ const schema = z.object({
   API_PORT: portSchema.default(8787),
   REALTIME_PORT: portSchema.default(8788),
   WORKER_PORT: portSchema.default(8789),
+  /** `npm run dev:edge`: where the API on workerd listens, and the local S3 server it starts. */
+  EDGE_PORT: portSchema.default(8790),
+  EDGE_S3_PORT: portSchema.default(8791),
+  /** S3-compatible storage; `npm run dev:edge` starts a local one when S3_BUCKET is unset. */
+  S3_BUCKET: z.string().optional(),
   PUBLIC_URL: z.url().optional(),
   /** `pretty` (default in a terminal) or `json` (raw structured logs). */
   LOG_FORMAT: z.enum(['pretty', 'json']).default(process.stdout.isTTY ? 'pretty' : 'json'),

@@ -6,8 +6,15 @@
  * builds the web app when needed, starts api, realtime and worker under a supervisor (a crashed
  * service is restarted with backoff while the others keep serving), prints the URL, and stops every
  * service gracefully on Ctrl-C (a second Ctrl-C forces).
+ *
+ * `npm run dev:edge` (`--edge`) runs the same studio with its API on workerd as well: the edge
+ * bundle on EDGE_PORT serves the web app and the API against the same Postgres, Redis and realtime;
+ * assets go to S3 (a local S3 server under DATA_DIR/s3 unless S3_BUCKET is set, shared by every
+ * service); the Node API keeps running beside it as the edge's media probe service.
  */
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { buildEdge, startWorkerd } from '@clapboard/api/edge';
 import { seedDemo } from '@clapboard/api/seed';
 import { StartupError } from '@clapboard/server/config';
 import { connectDb, migrate } from '@clapboard/server/db';
@@ -18,6 +25,7 @@ import {
   localJwtSecret,
   startEmbeddedPostgres,
   startLocalRedis,
+  startLocalS3,
 } from '@clapboard/server/local-services';
 import { connectRedis } from '@clapboard/server/redis';
 import { buildWebIfStale } from './build-web';
@@ -35,6 +43,7 @@ interface Service {
 
 async function main(): Promise<void> {
   const env = loadLauncherEnv();
+  const edge = process.argv.includes('--edge');
   const dataDir = resolve(ROOT, env.DATA_DIR);
   ensureWritableFolder(dataDir, 'DATA_DIR');
   // ffmpeg, the voices, transcription, fonts (infra/system-packages.txt): installed here when we
@@ -75,6 +84,14 @@ async function main(): Promise<void> {
     { name: 'worker', entry: 'apps/gpu-worker/src/main.ts', port: env.WORKER_PORT },
   ];
   const portVar = { api: 'API_PORT', realtime: 'REALTIME_PORT', worker: 'WORKER_PORT' } as const;
+  const taken = edge ? [{ name: 'edge API', port: env.EDGE_PORT, variable: 'EDGE_PORT' }] : [];
+  if (edge && !env.S3_BUCKET)
+    taken.push({ name: 'local S3', port: env.EDGE_S3_PORT, variable: 'EDGE_S3_PORT' });
+  for (const t of taken)
+    if (await isPortOpen(t.port))
+      throw new StartupError(
+        `Port ${t.port} (${t.name}) is already in use: set ${t.variable} to a free port, or stop what is using it (lsof -i :${t.port}).`,
+      );
   for (const s of services) {
     if (await isPortOpen(s.port)) {
       throw new StartupError(
@@ -115,6 +132,24 @@ async function main(): Promise<void> {
 
   const webDist = await buildWebIfStale(say);
 
+  // The edge API keeps assets in S3, and so must every service that reads them.
+  const s3Env: Record<string, string> = {};
+  if (edge && !env.S3_BUCKET) {
+    const s3 = await startLocalS3(resolve(dataDir, 's3'), { port: env.EDGE_S3_PORT });
+    stops.push(s3.close);
+    say(`S3_BUCKET not set: a local S3 server on ${s3.endpoint} keeps assets in ${resolve(dataDir, 's3')}`);
+    Object.assign(s3Env, {
+      S3_BUCKET: s3.bucket,
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: s3.region,
+      S3_ACCESS_KEY_ID: s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+    });
+  }
+  // The Node API reads the edge's uploads for it (ffprobe and sharp do not run on workerd).
+  const probeToken = edge ? randomBytes(32).toString('hex') : undefined;
+
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -126,6 +161,8 @@ async function main(): Promise<void> {
     WORKER_PORT: String(env.WORKER_PORT),
     WEB_DIST: webDist,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`,
+    ...s3Env,
+    ...(probeToken ? { MEDIA_PROBE_TOKEN: probeToken } : {}),
   };
   // `node --import tsx` keeps each service a single process: the tsx CLI would sit in between and
   // SIGKILL the service if it did not acknowledge a signal within 30 ms, skipping its shutdown.
@@ -160,13 +197,49 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  const url = env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`;
+  let url = env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`;
+  if (edge) {
+    const bundle = await buildEdge();
+    say(`edge bundle built: ${bundle.outfile} (${(bundle.bytes / 1024 / 1024).toFixed(1)} MiB)`);
+    url = `http://localhost:${env.EDGE_PORT}`;
+    const bindings: Record<string, string> = {};
+    for (const [name, value] of Object.entries(childEnv))
+      if (
+        value !== undefined &&
+        /^[A-Z][A-Z0-9_]*$/.test(name) &&
+        !/^(PATH|HOME|PWD|SHELL|TERM|USER)$/.test(name)
+      )
+        bindings[name] = value;
+    Object.assign(bindings, {
+      PUBLIC_URL: url,
+      REALTIME_PUBLIC_URL: `http://localhost:${env.REALTIME_PORT}`,
+      MEDIA_PROBE_URL: `http://127.0.0.1:${env.API_PORT}`,
+    });
+    const workerd = await startWorkerd({
+      bindings,
+      port: env.EDGE_PORT,
+      host: '127.0.0.1',
+      assetsDir: webDist,
+    });
+    stops.push(workerd.close);
+    workerd.process.stdout?.on('data', (chunk: Buffer) => process.stdout.write(prefixEach(chunk, 'edge')));
+    workerd.process.stderr?.on('data', (chunk: Buffer) => process.stderr.write(prefixEach(chunk, 'edge')));
+    say(`edge API (workerd) listening on ${url}; the Node API stays on port ${env.API_PORT}`);
+  }
   say('');
   say(`Clapboard is running: ${url}`);
   say(`  demo login: demo@clapboard.local / clapboard-demo`);
   say(`  API docs:   ${url}/api/docs`);
   say('  Ctrl-C stops everything.');
 }
+
+const prefixEach = (chunk: Buffer, name: string) =>
+  chunk
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => `[${name}] ${line}\n`)
+    .join('');
 
 main().catch((err: unknown) => {
   if (err instanceof StartupError) process.stderr.write(`[clapboard] ${err.message}\n`);

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { freePort } from '@clapboard/server/local-services';
 import { EDGE_BUNDLE } from './build-edge';
 
 /** The compatibility date the worker is written against (also in wrangler.toml). */
@@ -61,18 +61,6 @@ const api :Workerd.Worker = (
 `;
 }
 
-/** A free TCP port on `host` (asked of the OS, then released for workerd to take). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
 export interface RunningWorkerd {
   url: string;
   port: number;
@@ -91,7 +79,7 @@ export async function startWorkerd(
   readyTimeoutMs = 30_000,
 ): Promise<RunningWorkerd> {
   const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? (await freePort(host));
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'clapboard-workerd-'));
   const configFile = join(dir, 'api.capnp');
   // `embed` paths are read relative to the config file.

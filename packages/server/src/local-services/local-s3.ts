@@ -1,0 +1,43 @@
+/// <reference path="./s3rver.d.ts" />
+import S3rver from 's3rver';
+
+export interface LocalS3 {
+  /** What an S3 blob store (or S3_* variables) needs to use it: endpoint, bucket, the fixed keys. */
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A local S3-compatible server (s3rver: pure Node, offline) keeping its objects under `directory`,
+ * with one bucket. It speaks the S3 REST API the AWS SDK uses (multipart uploads, ranges, presigned
+ * GETs). For development and tests only: `npm run dev:edge` runs one when S3_BUCKET is not set, and
+ * the API tests use one as their S3. Port 0 picks a free one.
+ */
+export async function startLocalS3(
+  directory: string,
+  options: { port?: number; host?: string; bucket?: string } = {},
+): Promise<LocalS3> {
+  const bucket = options.bucket ?? 'clapboard';
+  const host = options.host ?? '127.0.0.1';
+  const server = new S3rver({
+    port: options.port ?? 0,
+    address: host,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
+  const { port } = await server.run();
+  return {
+    endpoint: `http://${host}:${port}`,
+    bucket,
+    region: 'us-east-1',
+    // s3rver's fixed development credentials.
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    close: () => server.close(),
+  };
+}
