@@ -11,18 +11,22 @@
  * BENCH_DURATION_SEC shortens the runs while iterating; BENCH_CPU_PROFILE=<file.cpuprofile> also
  * keeps the raw profile (open it in Chrome DevTools or speedscope).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJobQueues } from '@clapboard/server/jobs';
+import { freePort, isPortOpen, startLocalS3, which } from '@clapboard/server/local-services';
 import { bufferedDestination, createLogger } from '@clapboard/server/logger';
 import { createRedis } from '@clapboard/server/redis';
+import { redisNames } from '@clapboard/server/redis-keys';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { createTestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { serve } from '@hono/node-server';
+import { build } from 'esbuild';
 import { Hono } from 'hono';
 import {
   API_AREAS as AREAS,
@@ -33,6 +37,8 @@ import {
 } from '../../../infra/bench/cpu-profile.ts';
 import { writeBenchSection } from '../../../infra/bench/report.ts';
 import { createApp } from '../src/app';
+import { buildEdge } from '../src/edge/build-edge';
+import { type RunningWorkerd, startWorkerd } from '../src/edge/workerd';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
 import { createProjectListCache } from '../src/projects/project-list-cache';
 import { type LoadResult, runLoad } from './load';
@@ -71,6 +77,79 @@ async function load(url: string, headers: Record<string, string> = {}, durationS
   const result = await runLoad(url, { connections: CONNECTIONS, durationSec, headers });
   const cpu = process.cpuUsage(before);
   return { ...result, cpuUs: (cpu.user + cpu.system) / result.total } satisfies Measured;
+}
+
+/** CPU time (user + system, µs) a process has used so far, from /proc (Linux). */
+function processCpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+  return (ticks / 100) * 1e6; // USER_HZ is 100 on Linux
+}
+
+/**
+ * PgBouncer (transaction pooling, trust auth) in front of the benchmark database, when the
+ * `pgbouncer` binary is installed (Debian: apt-get install pgbouncer); otherwise undefined and the
+ * pooled row is left out. As root it runs as the postgres user, which it insists on.
+ */
+async function startPgBouncer(
+  databaseUrl: string,
+  dir: string,
+): Promise<{ url: string; close(): Promise<void> } | undefined> {
+  const binary = which('pgbouncer', process.env.PATH ?? '');
+  if (!binary) return undefined;
+  const target = new URL(databaseUrl);
+  const port = await freePort();
+  mkdirSync(dir, { recursive: true, mode: 0o777 });
+  chmodSync(dir, 0o777);
+  writeFileSync(join(dir, 'users.txt'), `"${decodeURIComponent(target.username)}" ""\n`);
+  writeFileSync(
+    join(dir, 'pgbouncer.ini'),
+    `[databases]
+* = host=${target.hostname} port=${target.port || 5432}
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = ${port}
+auth_type = trust
+auth_file = ${join(dir, 'users.txt')}
+pool_mode = transaction
+max_client_conn = 1000
+default_pool_size = 10
+unix_socket_dir =
+ignore_startup_parameters = extra_float_digits,application_name
+`,
+  );
+  const asRoot = process.getuid?.() === 0;
+  const child = spawn(binary, [...(asRoot ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')], {
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 50; i++) {
+    if (await isPortOpen(port)) {
+      const url = new URL(databaseUrl);
+      url.port = String(port);
+      return {
+        url: url.href,
+        close: async () => {
+          child.kill('SIGTERM');
+          await new Promise((r) => child.once('exit', r));
+        },
+      };
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  return undefined;
+}
+
+/** A load run against a workerd process, with that process's CPU time per request. */
+async function loadWorkerd(
+  w: RunningWorkerd,
+  path: string,
+  headers: Record<string, string> = {},
+  durationSec = DURATION_SEC,
+) {
+  const before = processCpuUs(w.process.pid!);
+  const result = await runLoad(`${w.url}${path}`, { connections: CONNECTIONS, durationSec, headers });
+  return { ...result, cpuUs: (processCpuUs(w.process.pid!) - before) / result.total } satisfies Measured;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,6 +223,45 @@ const api = await listenOn(createApp({ ...appDeps, projectListCache }).fetch);
 const uncached = await listenOn(createApp(appDeps).fetch);
 const bare = await listenOn(new Hono().get('/', (c) => c.text('Hello Hono!')).fetch);
 
+// The same two on workerd: the edge bundle (per-request Postgres and Redis connections, see
+// src/edge/worker.ts) against the same database and Redis prefix, and bare Hono built for workerd.
+const jwtSecret = appDeps.jwtSecret;
+const s3 = await startLocalS3(join(dataDir, 's3'));
+await buildEdge();
+const bareWorker = join(dataDir, 'bare-hono.js');
+await build({
+  stdin: {
+    contents:
+      "import { Hono } from 'hono'; export default new Hono().get('/', (c) => c.text('Hello Hono!'));",
+    resolveDir: dirname(fileURLToPath(import.meta.url)),
+    loader: 'js',
+  },
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  outfile: bareWorker,
+  logLevel: 'warning',
+});
+const edgeBindings = {
+  DATABASE_URL: db.url,
+  REDIS_URL: redisUrl,
+  REDIS_PREFIX: appDeps.redisPrefix.replaceAll(':', '-'),
+  JWT_SECRET: jwtSecret,
+  LOG_LEVEL: 'warn',
+  S3_BUCKET: s3.bucket,
+  S3_ENDPOINT: s3.endpoint,
+  S3_ACCESS_KEY_ID: s3.accessKeyId,
+  S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  S3_FORCE_PATH_STYLE: 'true',
+};
+const edgeApi = await startWorkerd({ bindings: edgeBindings });
+// As deployed: a transaction pooler between the edge and Postgres (PgBouncer here, when installed).
+const bouncer = await startPgBouncer(db.url, join(dataDir, 'pgbouncer'));
+const edgePooled = bouncer
+  ? await startWorkerd({ bindings: { ...edgeBindings, DATABASE_URL: bouncer.url } })
+  : undefined;
+const edgeBare = await startWorkerd({ bindings: {}, bundle: bareWorker }, 30_000, '/');
+
 try {
   const account = { email: 'bench@example.test', password: 'benchmark password', name: 'Bench' };
   const post = (path: string, body: unknown) =>
@@ -173,6 +291,9 @@ try {
   if (!projectListCache.stats().live) throw new Error('the project-list cache never started listening');
 
   // Warm every server (JIT, connection pools) before measuring.
+  await loadWorkerd(edgeBare, '/', {}, 2);
+  await loadWorkerd(edgeApi, '/api/v1/projects', authHeaders, 2);
+  if (edgePooled) await loadWorkerd(edgePooled, '/api/v1/projects', authHeaders, 2);
   await load(`${bare.url}/`, {}, 2);
   await load(`${api.url}/api/v1/projects`, authHeaders, 2);
   await load(`${uncached.url}/api/v1/projects`, authHeaders, 2);
@@ -182,7 +303,13 @@ try {
   const apiRounds: Measured[] = [];
   const uncachedRounds: Measured[] = [];
   const writingRounds: Measured[] = [];
+  const edgeBareRounds: Measured[] = [];
+  const edgeRounds: Measured[] = [];
+  const pooledRounds: Measured[] = [];
   for (let r = 0; r < ROUNDS; r++) {
+    if (edgePooled) pooledRounds.push(await loadWorkerd(edgePooled, '/api/v1/projects', authHeaders));
+    edgeBareRounds.push(await loadWorkerd(edgeBare, '/'));
+    edgeRounds.push(await loadWorkerd(edgeApi, '/api/v1/projects', authHeaders));
     bareRounds.push(await load(`${bare.url}/`));
     apiRounds.push(await load(`${api.url}/api/v1/projects`, authHeaders));
     uncachedRounds.push(await load(`${uncached.url}/api/v1/projects`, authHeaders));
@@ -203,6 +330,14 @@ try {
   const ratio = median(ratios);
   const uncachedRatio = median(ratioOf(uncachedRounds));
   const writingRatio = median(ratioOf(writingRounds));
+  const edgeBareline = summarise(edgeBareRounds);
+  const edgeProjects = summarise(edgeRounds);
+  const edgeRatios = edgeRounds.map((a, r) => (a.rps / edgeBareRounds[r]!.rps) * 100);
+  const edgeRatio = median(edgeRatios);
+  const edgeVsNode = median(edgeRounds.map((a, r) => (a.rps / uncachedRounds[r]!.rps) * 100));
+  const pooledVsNode = edgePooled
+    ? median(pooledRounds.map((a, r) => (a.rps / uncachedRounds[r]!.rps) * 100))
+    : undefined;
 
   // Profiled runs (not the measured ones: sampling costs throughput), as deployed and with the
   // cache off. postgres.js calls `debug` once per statement it sends, which counts database round
@@ -256,8 +391,19 @@ ${table(
         ['… page cache off (`PROJECT_LIST_CACHE_MB=0`)', projectsUncached],
       ] as const
     ).map(([name, m]) => [name, m.rps.toFixed(0), m.p50, m.p99, m.cpuUs.toFixed(0), m.total]),
+    ...(
+      [
+        ['bare Hono `GET /` on workerd', edgeBareline],
+        ['`GET /api/v1/projects` on workerd (the edge entry)', edgeProjects],
+        ...(edgePooled
+          ? ([['… through PgBouncer (transaction pooling)', summarise(pooledRounds)]] as const)
+          : []),
+      ] as const
+    ).map(([name, m]) => [name, m.rps.toFixed(0), m.p50, m.p99, m.cpuUs.toFixed(0), m.total]),
   ],
 )}
+
+**On workerd** (\`npm run build:edge\`'s bundle in \`workerd serve\`, one process; CPU per request is the workerd process's, from /proc): the project list runs at **${edgeRatio.toFixed(1)} %** of bare Hono on workerd (rounds: ${edgeRatios.map((x) => `${x.toFixed(1)} %`).join(', ')}) and at **${edgeVsNode.toFixed(0)} %** of the Node entry with its page cache off, the like-for-like comparison (the edge keeps no cache: a request cannot use another request's connections or wake on NOTIFY). Each request on the edge opens its own Postgres and Redis connections (workerd ties a socket to the request that opened it), which is where most of the difference goes: Postgres starts a backend process for every connection. ${pooledVsNode === undefined ? 'PgBouncer is not installed here, so the pooled row is missing (apt-get install pgbouncer).' : `Through PgBouncer (a connection to the pooler is cheap; Postgres backends are reused), the edge entry reaches **${pooledVsNode.toFixed(0)} %** of the Node entry without its cache.`} In production, point \`DATABASE_URL\` at a pooler next to the database (PgBouncer, Hyperdrive).
 
 The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughput (median of the rounds' ratios: ${ratios.map((x) => `${x.toFixed(1)} %`).join(', ')}; ×${(100 / ratio).toFixed(1)} slower); ${writingRatio.toFixed(1)} % while a project of the page is renamed every 50 ms, and ${uncachedRatio.toFixed(1)} % with the page cache off (every request reads Postgres). As deployed, an API instance keeps each finished page per user and query and drops it when Postgres announces a change to one of its projects or to the user's memberships (LISTEN/NOTIFY from triggers; apps/api/src/projects/project-list-cache.ts); the author of a write through the instance never reads their pages from before it. The load generator, Postgres and the server share the ${cpus().length} cores (and, on a shared box, any neighbour's work), so absolute numbers are lower bounds; server CPU per request (the bench process's user + system time, all its threads, ÷ requests) moves less with neighbours than req/s does.
 
@@ -278,6 +424,11 @@ With the page cache off (every request reads Postgres): ${uncachedProfile}
     server.close();
     server.closeAllConnections?.();
   }
+  await edgeApi.close();
+  await edgeBare.close();
+  await edgePooled?.close();
+  await bouncer?.close();
+  await s3.close();
   await projectListCache.close();
   await queues.close();
   redis.disconnect();

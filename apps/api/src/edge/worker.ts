@@ -67,7 +67,8 @@ function buildApp(bindings: EdgeBindings): App {
   const names = redisNames(env.REDIS_PREFIX);
 
   const openRedis = () => {
-    const redis = createRedis(env.REDIS_URL, { connectTimeout: 5_000 });
+    // No INFO ready check: a connection per request would pay its round trip every time.
+    const redis = createRedis(env.REDIS_URL, { connectTimeout: 5_000, enableReadyCheck: false });
     redis.on('error', (err) => log.warn({ err }, 'redis connection error'));
     return redis;
   };
@@ -77,7 +78,15 @@ function buildApp(bindings: EdgeBindings): App {
   const app = createApp({
     sql: perRequest(
       'sql',
-      () => createSql(env.DATABASE_URL, { max: 4, applicationName: 'clapboard-api-edge' }),
+      // One connection per request: the array-type query on connect and named prepared statements
+      // would never pay off, and a transaction pooler (the production setup) cannot keep the latter.
+      () =>
+        createSql(env.DATABASE_URL, {
+          max: 4,
+          applicationName: 'clapboard-api-edge',
+          fetchTypes: false,
+          prepare: false,
+        }),
       (sql) => sql.end({ timeout: 5 }),
     ),
     redis: perRequest('redis', openRedis, closeRedis),

@@ -77,6 +77,8 @@ export interface RunningWorkerd {
 export async function startWorkerd(
   options: WorkerdOptions,
   readyTimeoutMs = 30_000,
+  /** What answers 200 once the worker is up; default the API's `/healthz`. */
+  readyPath = '/healthz',
 ): Promise<RunningWorkerd> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort());
@@ -111,7 +113,7 @@ export async function startWorkerd(
       throw new Error(`workerd exited with ${child.exitCode} before answering:\n${log}`);
     }
     try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) break;
       if (res.status === 500) {
         await close();
@@ -122,7 +124,7 @@ export async function startWorkerd(
     }
     if (Date.now() > deadline) {
       await close();
-      throw new Error(`workerd did not answer /healthz within ${readyTimeoutMs} ms:\n${log}`);
+      throw new Error(`workerd did not answer ${readyPath} within ${readyTimeoutMs} ms:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
