@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEdge, type RunningWorkerd, startWorkerd } from '@clapboard/api/edge';
@@ -51,8 +51,16 @@ describe('a job submitted through the edge API runs on a worker and is watched t
     ]);
     svc = services;
     const port = await freePort();
+    // A built web app in miniature: the edge serves it through its ASSETS binding.
+    mkdirSync(join(dir, 'web/assets'), { recursive: true });
+    writeFileSync(
+      join(dir, 'web/index.html'),
+      '<!doctype html><html><head><title>Clapboard</title></head><body></body></html>',
+    );
+    writeFileSync(join(dir, 'web/assets/app-1234.js'), 'console.log("studio");');
     edge = await startWorkerd({
       port,
+      assetsDir: join(dir, 'web'),
       bindings: {
         PUBLIC_URL: `http://127.0.0.1:${port}`,
         ...shared,
@@ -168,5 +176,22 @@ describe('a job submitted through the edge API runs on a worker and is watched t
     const bytes = new Uint8Array(await (await fetch(redirect.headers.get('location')!)).arrayBuffer());
     expect([...bytes.subarray(0, 4)]).not.toEqual([0, 0, 0, 0]);
     expect(bytes.length).toBeGreaterThan(100);
+  });
+
+  it('serves the web app: files with their type and cache policy, index.html with the realtime address for deep links', async () => {
+    const script = await fetch(`${edge.url}/assets/app-1234.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('cache-control')).toContain('immutable');
+    expect(await script.text()).toBe('console.log("studio");');
+    for (const path of ['/', '/projects/3f0c/storyboard']) {
+      const page = await fetch(`${edge.url}${path}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toContain(`<meta name="clapboard-realtime" content="${svc.realtimeUrl}">`);
+    }
+    // API paths never fall through to the web app.
+    expect((await fetch(`${edge.url}/api/v1/nothing-here`)).status).toBe(404);
+    expect((await fetch(`${edge.url}/healthz`)).status).toBe(200);
   });
 });

@@ -176,7 +176,11 @@ async function serveWebAsset(
         },
       });
   }
-  const index = await assets.fetch(new Request(new URL('/index.html', url), { method: 'GET' }));
+  // Cloudflare's assets binding may answer /index.html with a redirect to /; a disk service does not.
+  let index = await assets.fetch(
+    new Request(new URL('/index.html', url), { method: 'GET', redirect: 'manual' }),
+  );
+  if (!index.ok) index = await assets.fetch(new Request(new URL('/', url), { method: 'GET' }));
   if (!index.ok)
     return Response.json({ error: { code: 'not_found', message: 'Route not found.' } }, { status: 404 });
   return new Response(withRealtimeMeta(await index.text(), realtimeUrl), {

@@ -18,6 +18,8 @@ export interface WorkerdOptions {
   assetsDir?: string;
   /** Default: the bundle `build-edge.ts` writes. */
   bundle?: string;
+  /** Opens the V8 inspector (Chrome DevTools protocol) on this port, for CPU profiles. */
+  inspectorPort?: number;
 }
 
 /** The workerd binary of the `workerd` npm package (its platform build). */
@@ -86,7 +88,8 @@ export async function startWorkerd(
   const configFile = join(dir, 'api.capnp');
   // `embed` paths are read relative to the config file.
   writeFileSync(configFile, workerdConfig({ ...options, host, port, configDir: dir }));
-  const child = spawn(workerdBinary, ['serve', configFile, '--verbose'], {
+  const inspector = options.inspectorPort ? [`--inspector-addr=127.0.0.1:${options.inspectorPort}`] : [];
+  const child = spawn(workerdBinary, ['serve', configFile, '--verbose', ...inspector], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
