@@ -1,5 +1,6 @@
 import { type SessionRevocation, sessionRevocationSchema } from '@clapboard/shared/sessions';
 import type { Logger } from './logger';
+import type { Sql } from './db/connect-db';
 import type { Redis } from './redis';
 
 /** Redis names of the session deny-list, from REDIS_PREFIX. */
@@ -82,6 +83,24 @@ export function revocationCovers(
 export interface RevocationCheck {
   isRevoked(sessionId: string): boolean | Promise<boolean>;
   close(): void;
+}
+
+/**
+ * The deny-list read from Postgres instead of Redis: a session (refresh family) is revoked once it
+ * has no refresh token left that is not revoked. Ending a session revokes its tokens in Postgres
+ * before it is deny-listed in Redis, and deleting an account deletes them, so this answers the same
+ * as the Redis keys. For the edge entry, which would otherwise open a Redis connection per request
+ * just for this check; one indexed query on the request's Postgres connection instead.
+ */
+export function postgresRevocations(sql: Sql): RevocationCheck {
+  return {
+    async isRevoked(sessionId: string) {
+      const [row] = await sql<{ live: boolean }[]>`
+        select exists (select 1 from refresh_tokens where family_id = ${sessionId} and revoked_at is null) as live`;
+      return !row?.live;
+    },
+    close() {},
+  };
 }
 
 /**

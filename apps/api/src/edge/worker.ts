@@ -15,7 +15,8 @@
  *   and sharp, so the edge asks a Node API's probe service (MEDIA_PROBE_URL + MEDIA_PROBE_TOKEN)
  *   to read the stored file; without one, uploads answer 503.
  * - No /metrics, no /admin/queues, no project-list cache and no local deny-list mirror: each is a
- *   long-lived process's job. Revocation is checked in Redis on every request.
+ *   long-lived process's job. Revocation is checked in Postgres on every request
+ *   (`postgresRevocations`), so a read opens no Redis connection at all.
  * - The client address comes from `CF-Connecting-IP`, which Cloudflare sets on every request.
  */
 
@@ -23,14 +24,16 @@
 import 'clapboard:pdf-standard-fonts';
 import lessonPlayerFiles from 'clapboard:lesson-player-files';
 import swaggerFiles from 'clapboard:swagger-files';
-import { createSql } from '@clapboard/server/db';
+import { createSql, type Sql } from '@clapboard/server/db';
 import { createJobEmitter, createJobQueues } from '@clapboard/server/jobs';
 import { provideLessonPlayerFiles } from '@clapboard/server/lesson-player';
 import { createLogger } from '@clapboard/server/logger';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
+import { postgresRevocations } from '@clapboard/server/sessions';
 import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import type { ExecutionContext } from 'hono';
+import postgres from 'postgres';
 import { type App, createApp } from '../app';
 import { loadEnv } from '../env';
 import { HttpError } from '../errors/http-error';
@@ -68,27 +71,43 @@ function buildApp(bindings: EdgeBindings): App {
 
   const openRedis = () => {
     // No INFO ready check: a connection per request would pay its round trip every time.
-    const redis = createRedis(env.REDIS_URL, { connectTimeout: 5_000, enableReadyCheck: false });
+    // (nor CLIENT SETINFO, which Redis before 7.2 answers with an error to build and throw away).
+    const redis = createRedis(env.REDIS_URL, {
+      connectTimeout: 5_000,
+      enableReadyCheck: false,
+      disableClientInfo: true,
+    });
     redis.on('error', (err) => log.warn({ err }, 'redis connection error'));
     return redis;
   };
   const closeRedis = (redis: Redis) => redis.quit().catch(() => redis.disconnect());
   const requestRedis = () => current('redis', openRedis, closeRedis);
 
+  // One connection per request. Named prepared statements would never be reused, and a transaction
+  // pooler (the production setup) cannot keep them. postgres.js asks every new connection for the
+  // database's array types (it needs them to send array parameters such as `uuid[]`); parsing that
+  // answer was a third of a request's CPU here, so the first connection's answer is kept and later
+  // clients start from its parsed options (postgres.js takes an options object it made itself as is).
+  let learned: (Sql['options'] & { shared: { typeArrayMap: Record<number, number> } }) | undefined;
+  const openSql = (): Sql =>
+    learned
+      ? (postgres as unknown as (options: unknown) => Sql)({
+          ...learned,
+          fetch_types: false,
+          shared: { retries: 0, typeArrayMap: learned.shared.typeArrayMap },
+        })
+      : createSql(env.DATABASE_URL, { max: 4, applicationName: 'clapboard-api-edge', prepare: false });
+  const closeSql = (client: Sql) => {
+    const options = client.options as NonNullable<typeof learned>;
+    if (!learned && Object.keys(options.shared.typeArrayMap).length > 0) learned = options;
+    return client.end({ timeout: 5 });
+  };
+  const sql = perRequest('sql', openSql, closeSql);
   const app = createApp({
-    sql: perRequest(
-      'sql',
-      // One connection per request: the array-type query on connect and named prepared statements
-      // would never pay off, and a transaction pooler (the production setup) cannot keep the latter.
-      () =>
-        createSql(env.DATABASE_URL, {
-          max: 4,
-          applicationName: 'clapboard-api-edge',
-          fetchTypes: false,
-          prepare: false,
-        }),
-      (sql) => sql.end({ timeout: 5 }),
-    ),
+    sql,
+    // The session check every request makes reads Postgres (already open for the request) rather
+    // than opening a Redis connection for one EXISTS.
+    revocations: postgresRevocations(sql),
     redis: perRequest('redis', openRedis, closeRedis),
     queues: perRequest(
       'queues',

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { freePort } from '@clapboard/server/local-services';
+import { spawnTied } from '@clapboard/server/spawn-tied';
 import { EDGE_BUNDLE } from './build-edge';
 
 /** The compatibility date the worker is written against (also in wrangler.toml). */
@@ -89,7 +90,8 @@ export async function startWorkerd(
   // `embed` paths are read relative to the config file.
   writeFileSync(configFile, workerdConfig({ ...options, host, port, configDir: dir }));
   const inspector = options.inspectorPort ? [`--inspector-addr=127.0.0.1:${options.inspectorPort}`] : [];
-  const child = spawn(workerdBinary, ['serve', configFile, '--verbose', ...inspector], {
+  // Tied to this process: workerd dies with it, however it dies (a crashed test or bench).
+  const child = spawnTied<ChildProcess>(workerdBinary, ['serve', configFile, '--verbose', ...inspector], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

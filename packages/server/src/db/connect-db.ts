@@ -9,11 +9,6 @@ export interface ConnectDbOptions {
   /** How long to wait for the first connection before giving up (seconds); default 5. */
   connectTimeoutSec?: number;
   /**
-   * Ask the server for its array types on connect (postgres.js `fetch_types`); default true. The
-   * edge entry, which connects per request, turns it off to save that round trip on every request.
-   */
-  fetchTypes?: boolean;
-  /**
    * Named prepared statements (postgres.js `prepare`); default true. Off for connections through a
    * transaction pooler (PgBouncer, Hyperdrive), and on the edge, where a per-request connection
    * never reuses one.
@@ -30,7 +25,6 @@ export function createSql(url: string, options: ConnectDbOptions = {}) {
     max: options.max ?? 10,
     connect_timeout: options.connectTimeoutSec ?? 5,
     idle_timeout: 30,
-    fetch_types: options.fetchTypes ?? true,
     prepare: options.prepare ?? true,
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? 'clapboard' },
