@@ -20,6 +20,8 @@ const EDGE_TEST_FILES = [
   'test/job-submit-rate.test.ts',
   'test/render-submit.test.ts',
   'test/assets.test.ts',
+  'test/direct-uploads.test.ts',
+  'test/revocation-parity.test.ts',
   'test/review.test.ts',
   'test/deliverables.test.ts',
   'test/versions.test.ts',

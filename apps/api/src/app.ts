@@ -30,6 +30,7 @@ import { budgetRoutes } from './routes/budget';
 import { commentRoutes } from './routes/comments';
 import { consentRoutes } from './routes/consents';
 import { deliverableRoutes } from './routes/deliverables';
+import { directUploadRoutes } from './routes/direct-uploads';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { type JobSubmitRate, jobRoutes } from './routes/jobs';
@@ -170,6 +171,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', memberRoutes(deps));
   app.route('/', realtimeTicketRoutes(deps));
   app.route('/', assetRoutes(deps));
+  app.route('/', directUploadRoutes(deps));
   app.route('/', assetDownloadRoutes(deps));
   app.route('/', uploadRoutes(deps));
   app.route('/', docsRoutes(deps.swaggerFiles));

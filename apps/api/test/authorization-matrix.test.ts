@@ -58,6 +58,9 @@ interface Case {
   nodeOnly?: true;
 }
 
+/** Whether the harness' store takes presigned uploads: S3 on the edge run, the local folder on Node. */
+const DIRECT_UPLOADS = API_RUNTIME === 'workerd';
+
 /** What a case must answer on the runtime under test (see `Case.nodeOnly`). */
 const expected = (c: Case): Record<Actor, number> =>
   c.nodeOnly && API_RUNTIME === 'workerd' ? all(404) : c.expect;
@@ -516,6 +519,26 @@ describe('authorization matrix: every route × role', () => {
       label: 'upload to project A',
       expect: byRole(['owner', 'editor'], 201),
       request: () => ({ method: 'POST', path: `/api/v1/projects/${projectA}/assets`, upload: true }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/assets/direct-uploads',
+      label: 'start a direct upload to storage (201 with S3, 501 with the local store)',
+      expect: byRole(['owner', 'editor'], DIRECT_UPLOADS ? 201 : 501),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/assets/direct-uploads`,
+        body: { fileName: 'a.png', byteSize: 1234, contentType: 'image/png' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/assets/direct-uploads/complete',
+      label: 'finish a direct upload (a token that is not one: 422 with S3, 501 with the local store)',
+      expect: byRole(['owner', 'editor'], DIRECT_UPLOADS ? 422 : 501),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectA}/assets/direct-uploads/complete`,
+        body: { uploadToken: 'x.y.z' },
+      }),
     },
     {
       route: 'OPTIONS /api/v1/uploads',

@@ -64,9 +64,12 @@ export async function createHarness(
   overrides: Partial<AppDeps> = {},
   /** Job types a (published) worker runs; default every catalog type. */
   workerTypes: readonly JobType[] = JOB_TYPES,
+  /** Where assets go on Node: the local folder (default) or an S3 server of the harness' own. The edge always uses S3. */
+  options: { storage?: 'local' | 's3' } = {},
 ): Promise<Harness> {
   if (API_RUNTIME === 'workerd') return createEdgeHarness(overrides, workerTypes);
   const { databaseUrl, redisUrl } = testServices(process.env);
+  const s3 = options.storage === 's3' ? await startTestS3() : undefined;
   const db = await createTestDatabase(databaseUrl);
   const redis = createRedis(redisUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'clapboard-api-'));
@@ -84,7 +87,7 @@ export async function createHarness(
     jwtSecret: 'test-secret-0123456789-0123456789-abcdef',
     dataDir,
     publicUrl: 'http://localhost:8787',
-    blobStore: createLocalBlobStore(join(dataDir, 'blobs')),
+    blobStore: s3 ? createS3BlobStore(s3.options) : createLocalBlobStore(join(dataDir, 'blobs')),
     probe: createNodeMediaProbe(),
     peerAddress: peerFromEnv,
     redisPrefix,
@@ -113,6 +116,7 @@ export async function createHarness(
       await deps.projectListCache?.close();
       redis.disconnect();
       await db.drop();
+      await s3?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,6 @@
 import { type SessionRevocation, sessionRevocationSchema } from '@clapboard/shared/sessions';
-import type { Logger } from './logger';
 import type { Sql } from './db/connect-db';
+import type { Logger } from './logger';
 import type { Redis } from './redis';
 
 /** Redis names of the session deny-list, from REDIS_PREFIX. */

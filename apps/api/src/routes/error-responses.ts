@@ -18,6 +18,7 @@ export const errorResponses = {
   416: error('Requested range not satisfiable'),
   422: error('Well-formed but cannot be processed'),
   429: error('Too many attempts; see Retry-After'),
+  501: error('This server is not set up for it (the message says what to use instead)'),
 } as const;
 
 /** Picks error responses by status for a route definition. */

@@ -40,6 +40,15 @@ export interface BlobStore {
     key: string,
     options: { expiresInSec: number; contentType?: string; contentDisposition?: string },
   ): Promise<string>;
+  /**
+   * A URL the browser can PUT exactly `contentLength` bytes of `contentType` to until
+   * `expiresInSec` passes (S3 presigned PUT, both headers signed), so an upload skips the API.
+   * Stores that cannot (the local directory) leave this out.
+   */
+  presignPut?(
+    key: string,
+    options: { expiresInSec: number; contentType: string; contentLength: number },
+  ): Promise<string>;
 }
 
 /** Keys are lowercase path segments of `[a-z0-9._-]`, no empty, `.` or `..` segment. */

@@ -5,6 +5,7 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   NotFound,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -109,6 +110,20 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
         token = res.IsTruncated ? res.NextContinuationToken : undefined;
       } while (token);
       return keys.sort();
+    },
+    presignPut(key, { expiresInSec, contentType, contentLength }) {
+      assertValidKey(key);
+      return getSignedUrl(
+        client,
+        new PutObjectCommand({
+          Bucket,
+          Key: keyOf(key),
+          ContentType: contentType,
+          ContentLength: contentLength,
+        }),
+        // Signed, not just sent: S3 refuses a PUT whose type or length differs.
+        { expiresIn: expiresInSec, signableHeaders: new Set(['content-type', 'content-length']) },
+      );
     },
     presignGet(key, { expiresInSec, contentType, contentDisposition }) {
       return getSignedUrl(
