@@ -178,7 +178,7 @@ describe('a job submitted through the edge API runs on a worker and is watched t
     expect(bytes.length).toBeGreaterThan(100);
   });
 
-  it('serves the web app: files with their type and cache policy, index.html with the realtime address for deep links', async () => {
+  it('serves the web app: files with their type and cache policy, index.html with the realtime address and upload mode for deep links, under the security headers', async () => {
     const script = await fetch(`${edge.url}/assets/app-1234.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
@@ -188,8 +188,26 @@ describe('a job submitted through the edge API runs on a worker and is watched t
       const page = await fetch(`${edge.url}${path}`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-      expect(await page.text()).toContain(`<meta name="clapboard-realtime" content="${svc.realtimeUrl}">`);
+      const html = await page.text();
+      expect(html).toContain(`<meta name="clapboard-realtime" content="${svc.realtimeUrl}">`);
+      // Files go straight to the bucket: the page says so, and its policy lets it PUT there.
+      expect(html).toContain('<meta name="clapboard-uploads" content="direct">');
+      expect(page.headers.get('content-security-policy')).toContain(
+        `connect-src 'self' ws: wss: ${new URL(s3.endpoint).origin}`,
+      );
+      expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     }
+    // The bucket lets the page PUT to it (the browser asks first).
+    const preflight = await fetch(`${s3.endpoint}/${s3.bucket}/any-key`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: edge.url,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
     // API paths never fall through to the web app.
     expect((await fetch(`${edge.url}/api/v1/nothing-here`)).status).toBe(404);
     expect((await fetch(`${edge.url}/healthz`)).status).toBe(200);

@@ -22,7 +22,6 @@ import { createJobQueues } from '@clapboard/server/jobs';
 import { freePort, isPortOpen, startLocalS3, which } from '@clapboard/server/local-services';
 import { bufferedDestination, createLogger } from '@clapboard/server/logger';
 import { createRedis } from '@clapboard/server/redis';
-import { redisNames } from '@clapboard/server/redis-keys';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import { createTestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { serve } from '@hono/node-server';

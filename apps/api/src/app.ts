@@ -46,7 +46,7 @@ import { realtimeTicketRoutes } from './routes/realtime-tickets';
 import { renderDeliverableRoutes } from './routes/render-deliverables';
 import { reviewExportRoutes } from './routes/review-exports';
 import { scriptImportRoutes } from './routes/script-imports';
-import { serveWeb } from './routes/serve-web';
+import { serveWeb, serveWebFrom, type WebAssets } from './routes/serve-web';
 import { uploadRoutes } from './routes/uploads';
 import { versionRoutes } from './routes/versions';
 import type { ResumableLimits } from './uploads/resumable-limits';
@@ -100,6 +100,8 @@ export interface AppDeps {
   redisPrefix?: string;
   /** Built web app folder to serve at `/`, when set. */
   webDist?: string;
+  /** The built web app from a binding instead of a folder (the edge entry). */
+  webAssets?: WebAssets;
   /** Written into the served index.html as `<meta name="clapboard-realtime">` (see REALTIME_PUBLIC_URL). */
   realtimePublicUrl?: string;
   /** Reported by /healthz. */
@@ -204,7 +206,22 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  if (deps.webDist) app.route('/', serveWeb(deps.webDist, { realtimeUrl: deps.realtimePublicUrl }));
+  if (deps.webDist)
+    app.route(
+      '/',
+      serveWeb(deps.webDist, {
+        realtimeUrl: deps.realtimePublicUrl,
+        directUploads: deps.blobStore.presignPut !== undefined,
+      }),
+    );
+  if (deps.webAssets)
+    app.route(
+      '/',
+      serveWebFrom(deps.webAssets, {
+        realtimeUrl: deps.realtimePublicUrl,
+        directUploads: deps.blobStore.presignPut !== undefined,
+      }),
+    );
   app.notFound(() => {
     throw notFound('Route');
   });

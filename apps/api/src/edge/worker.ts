@@ -40,7 +40,6 @@ import { HttpError } from '../errors/http-error';
 import type { MediaProbe } from '../media/media-probe';
 import { createRemoteMediaProbe } from '../media/remote-media-probe';
 import { s3MediaOrigins } from '../middleware/s3-media-origins';
-import { isApiPath, WEB_CONTENT_TYPES, withRealtimeMeta } from '../routes/serve-web';
 import { closeScope, current, inScope, newScope, perRequest } from './request-scope';
 
 /** The bindings a deployment gives the worker: the API's environment variables, as text. */
@@ -154,6 +153,8 @@ function buildApp(bindings: EdgeBindings): App {
     assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
     peerAddress: (c) => c.req.header('cf-connecting-ip'),
     mediaOrigins: s3MediaOrigins(env),
+    // The built web app, served by the app (security headers, access log) from the ASSETS binding.
+    webAssets: bindings.ASSETS,
   });
   return app;
 }
@@ -171,51 +172,8 @@ const noMediaProbe: MediaProbe = {
 
 let built: { app: App } | { error: unknown } | undefined;
 
-/**
- * The built web app from the ASSETS binding: files by path with their content type, `index.html`
- * (with the realtime address) for any other path so deep links work.
- */
-async function serveWebAsset(
-  request: Request,
-  assets: NonNullable<EdgeBindings['ASSETS']>,
-  realtimeUrl: string | undefined,
-): Promise<Response> {
-  const url = new URL(request.url);
-  const dot = url.pathname.lastIndexOf('.');
-  const type = dot > url.pathname.lastIndexOf('/') ? WEB_CONTENT_TYPES[url.pathname.slice(dot)] : undefined;
-  if (type) {
-    const file = await assets.fetch(new Request(url, { method: 'GET' }));
-    if (file.ok)
-      return new Response(file.body, {
-        headers: {
-          'content-type': type,
-          'cache-control': url.pathname.startsWith('/assets/')
-            ? 'public, max-age=31536000, immutable'
-            : 'no-cache',
-        },
-      });
-  }
-  // Cloudflare's assets binding may answer /index.html with a redirect to /; a disk service does not.
-  let index = await assets.fetch(
-    new Request(new URL('/index.html', url), { method: 'GET', redirect: 'manual' }),
-  );
-  if (!index.ok) index = await assets.fetch(new Request(new URL('/', url), { method: 'GET' }));
-  if (!index.ok)
-    return Response.json({ error: { code: 'not_found', message: 'Route not found.' } }, { status: 404 });
-  return new Response(withRealtimeMeta(await index.text(), realtimeUrl), {
-    headers: { 'content-type': WEB_CONTENT_TYPES['.html'] as string, 'cache-control': 'no-cache' },
-  });
-}
-
 export default {
   async fetch(request: Request, bindings: EdgeBindings, ctx: ExecutionContext): Promise<Response> {
-    const path = new URL(request.url).pathname;
-    if (bindings.ASSETS && request.method === 'GET' && !isApiPath(path))
-      return serveWebAsset(
-        request,
-        bindings.ASSETS,
-        typeof bindings.REALTIME_PUBLIC_URL === 'string' ? bindings.REALTIME_PUBLIC_URL : undefined,
-      );
     if (!built) {
       try {
         built = { app: buildApp(bindings) };

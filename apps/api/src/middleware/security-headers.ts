@@ -29,7 +29,8 @@ export function contentSecurityPolicy(mediaOrigins: readonly string[] = []): str
     `img-src ${media}`,
     `media-src ${media}`,
     "font-src 'self' data:",
-    "connect-src 'self' ws: wss:",
+    // Direct uploads PUT to the storage origins (a presigned S3 URL).
+    `connect-src 'self' ws: wss: ${mediaOrigins.join(' ')}`.trimEnd(),
     "worker-src 'self' blob:",
     "frame-src 'self'",
     "object-src 'none'",

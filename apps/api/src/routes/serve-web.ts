@@ -21,11 +21,23 @@ export const WEB_CONTENT_TYPES: Record<string, string> = {
 export const isApiPath = (path: string) =>
   path.startsWith('/api/') || path === '/healthz' || path === '/readyz' || path.startsWith('/admin/');
 
-/** `index.html` with `<meta name="clapboard-realtime">`, where the browser finds realtime (apps/web/src/lib/realtime-url.ts). */
-export function withRealtimeMeta(html: string, realtimeUrl: string | undefined): string {
-  if (!realtimeUrl) return html;
-  const meta = `<meta name="clapboard-realtime" content="${realtimeUrl.replace(/[&"<>]/g, (ch) => `&#${ch.charCodeAt(0)};`)}">`;
-  return html.replace('<head>', `<head>${meta}`);
+/** What the served page tells the web app about this server, as `<meta>` tags in `index.html`. */
+export interface PageMeta {
+  /** `clapboard-realtime`: where the browser finds realtime (apps/web/src/lib/realtime-url.ts). */
+  realtimeUrl?: string;
+  /** `clapboard-uploads` = `direct`: files go straight to storage (apps/web/src/lib/upload-asset.ts). */
+  directUploads?: boolean;
+}
+
+const attr = (value: string) => value.replace(/[&"<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** `index.html` with the page's `<meta>` tags (see PageMeta). */
+export function withPageMeta(html: string, meta: PageMeta): string {
+  const tags = [
+    meta.realtimeUrl ? `<meta name="clapboard-realtime" content="${attr(meta.realtimeUrl)}">` : '',
+    meta.directUploads ? '<meta name="clapboard-uploads" content="direct">' : '',
+  ].join('');
+  return tags ? html.replace('<head>', `<head>${tags}`) : html;
 }
 
 /**
@@ -33,10 +45,10 @@ export function withRealtimeMeta(html: string, realtimeUrl: string | undefined):
  * and `index.html` for any other non-API GET so deep links work. This is the one place the API
  * touches the filesystem for the web app, so it only exists under the Node adapter.
  */
-export function serveWeb(dist: string, options: { realtimeUrl?: string } = {}) {
+export function serveWeb(dist: string, options: PageMeta = {}) {
   const root = resolve(dist);
   const indexFile = join(root, 'index.html');
-  const indexHtml = () => withRealtimeMeta(readFileSync(indexFile, 'utf8'), options.realtimeUrl);
+  const indexHtml = () => withPageMeta(readFileSync(indexFile, 'utf8'), options);
   const app = new Hono<AppEnv>();
   app.get('*', async (c, next) => {
     const path = decodeURIComponent(new URL(c.req.url).pathname);
@@ -55,6 +67,47 @@ export function serveWeb(dist: string, options: { realtimeUrl?: string } = {}) {
     }
     if (!existsSync(indexFile)) return next();
     return c.body(indexHtml(), 200, {
+      'content-type': WEB_CONTENT_TYPES['.html']!,
+      'cache-control': 'no-cache',
+    });
+  });
+  return app;
+}
+
+/** A binding that answers for the built web app's files (Cloudflare's assets binding, a workerd disk service). */
+export interface WebAssets {
+  fetch(request: Request): Promise<Response>;
+}
+
+/**
+ * The built web app from `assets` (the edge entry, which has no filesystem): files by path with
+ * their content type and cache policy, `index.html` with the page's meta tags for any other non-API
+ * GET so deep links work.
+ */
+export function serveWebFrom(assets: WebAssets, meta: PageMeta = {}) {
+  const app = new Hono<AppEnv>();
+  app.get('*', async (c, next) => {
+    const url = new URL(c.req.url);
+    if (isApiPath(decodeURIComponent(url.pathname))) return next();
+    const dot = url.pathname.lastIndexOf('.');
+    const type = dot > url.pathname.lastIndexOf('/') ? WEB_CONTENT_TYPES[url.pathname.slice(dot)] : undefined;
+    if (type) {
+      const file = await assets.fetch(new Request(url, { method: 'GET' }));
+      if (file.ok)
+        return c.body(await file.arrayBuffer(), 200, {
+          'content-type': type,
+          'cache-control': url.pathname.startsWith('/assets/')
+            ? 'public, max-age=31536000, immutable'
+            : 'no-cache',
+        });
+    }
+    // Cloudflare's assets binding may answer /index.html with a redirect to /; a disk service does not.
+    let index = await assets.fetch(
+      new Request(new URL('/index.html', url), { method: 'GET', redirect: 'manual' }),
+    );
+    if (!index.ok) index = await assets.fetch(new Request(new URL('/', url), { method: 'GET' }));
+    if (!index.ok) return next();
+    return c.body(withPageMeta(await index.text(), meta), 200, {
       'content-type': WEB_CONTENT_TYPES['.html']!,
       'cache-control': 'no-cache',
     });

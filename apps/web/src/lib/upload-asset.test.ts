@@ -87,4 +87,75 @@ describe('uploadAsset', () => {
     expect(err).toBeInstanceOf(ApiResponseError);
     expect((err as Error).message).toContain('kind');
   });
+
+  describe('straight to storage, when the page says so', () => {
+    const meta = document.createElement('meta');
+    beforeAll(() => {
+      meta.name = 'clapboard-uploads';
+      meta.content = 'direct';
+      document.head.append(meta);
+    });
+    afterAll(() => meta.remove());
+    const token = 'upload-token-1';
+
+    it('asks for a signed PUT, PUTs the file to storage without the bearer token, then completes', async () => {
+      server.on(`${route}/direct-uploads`, () => ({
+        status: 201,
+        json: {
+          uploadUrl: `${server.origin}/bucket/key?X-Amz-Signature=abc`,
+          method: 'PUT',
+          headers: { 'content-type': 'image/png', 'content-length': '5' },
+          uploadToken: token,
+          expiresAt: '2030-01-01T01:00:00.000Z',
+        },
+      }));
+      server.on('PUT /bucket/key?X-Amz-Signature=abc', () => ({
+        status: 200,
+        raw: '',
+        contentType: 'text/plain',
+      }));
+      server.on(`${route}/direct-uploads/complete`, () => ({ status: 201, json: asset }));
+      const fractions: number[] = [];
+      await expect(uploadAsset(PROJECT, png(), (f) => fractions.push(f))).resolves.toEqual(asset);
+      const [start, put, complete] = server.received;
+      expect(JSON.parse(start!.body)).toEqual({ fileName: 'dot.png', byteSize: 5, contentType: 'image/png' });
+      expect(start!.headers.authorization).toBe('Bearer t-upload');
+      expect(put!.method).toBe('PUT');
+      expect(put!.headers['content-type']).toBe('image/png');
+      expect(put!.headers.authorization).toBeUndefined();
+      expect(put!.body).toHaveLength(5);
+      expect(JSON.parse(complete!.body)).toEqual({ uploadToken: token });
+    });
+
+    it("falls back to multipart when the server cannot (501), and reports storage's refusal", async () => {
+      server.on(`${route}/direct-uploads`, () => ({
+        status: 501,
+        json: { error: { code: 'not_implemented', message: 'This server keeps uploaded files itself.' } },
+      }));
+      server.on(route, () => ({ status: 201, json: asset }));
+      await expect(uploadAsset(PROJECT, png(), () => {})).resolves.toEqual(asset);
+      expect(server.received.map((r) => r.path)).toEqual([
+        `/api/v1/projects/${PROJECT}/assets/direct-uploads`,
+        `/api/v1/projects/${PROJECT}/assets`,
+      ]);
+
+      server.on(`${route}/direct-uploads`, () => ({
+        status: 201,
+        json: {
+          uploadUrl: `${server.origin}/bucket/refused`,
+          method: 'PUT',
+          headers: { 'content-type': 'image/png', 'content-length': '5' },
+          uploadToken: token,
+          expiresAt: '2030-01-01T01:00:00.000Z',
+        },
+      }));
+      server.on('PUT /bucket/refused', () => ({
+        status: 403,
+        raw: '<Error>SignatureDoesNotMatch</Error>',
+        contentType: 'application/xml',
+      }));
+      const err = await uploadAsset(PROJECT, png(), () => {}).catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 403, code: 'storage' });
+    });
+  });
 });

@@ -1,6 +1,12 @@
 /// <reference path="./s3rver.d.ts" />
 import S3rver from 's3rver';
 
+/** Any origin may GET, HEAD and PUT (development only; a production bucket names the studio's origin). */
+const CORS = `<CORSConfiguration><CORSRule>
+<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedMethod>PUT</AllowedMethod>
+<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3600</MaxAgeSeconds>
+</CORSRule></CORSConfiguration>`;
+
 export interface LocalS3 {
   /** What an S3 blob store (or S3_* variables) needs to use it: endpoint, bucket, the fixed keys. */
   endpoint: string;
@@ -28,7 +34,8 @@ export async function startLocalS3(
     address: host,
     silent: true,
     directory,
-    configureBuckets: [{ name: bucket }],
+    // Browsers PUT direct uploads and GET presigned files from another origin than the studio's.
+    configureBuckets: [{ name: bucket, configs: [CORS] }],
   });
   const { port } = await server.run();
   return {
