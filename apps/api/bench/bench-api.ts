@@ -36,11 +36,12 @@ import {
 } from '../../../infra/bench/cpu-profile.ts';
 import { writeBenchSection } from '../../../infra/bench/report.ts';
 import { createApp } from '../src/app';
-import { buildEdge } from '../src/edge/build-edge';
+import { buildEdge, EDGE_BUNDLE } from '../src/edge/build-edge';
 import { type RunningWorkerd, startWorkerd } from '../src/edge/workerd';
 import { createNodeMediaProbe } from '../src/media/node-media-probe';
 import { createProjectListCache } from '../src/projects/project-list-cache';
 import { type LoadResult, runLoad } from './load';
+import { profileWorkerd, selfTimeByModule } from './workerd-profile';
 
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -253,7 +254,8 @@ const edgeBindings = {
   S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
   S3_FORCE_PATH_STYLE: 'true',
 };
-const edgeApi = await startWorkerd({ bindings: edgeBindings });
+const EDGE_INSPECTOR_PORT = await freePort();
+const edgeApi = await startWorkerd({ bindings: edgeBindings, inspectorPort: EDGE_INSPECTOR_PORT });
 // As deployed: a transaction pooler between the edge and Postgres (PgBouncer here, when installed).
 const bouncer = await startPgBouncer(db.url, join(dataDir, 'pgbouncer'));
 const edgePooled = bouncer
@@ -362,6 +364,24 @@ ${table(
 )}`;
     return text;
   };
+  // The edge entry under workerd's own sampling profiler (its inspector), charged by bundle module.
+  const edgeSampled = await profileWorkerd(EDGE_INSPECTOR_PORT, () =>
+    loadWorkerd(edgeApi, '/api/v1/projects', authHeaders, PROFILE_SEC),
+  );
+  const edgeSpent = selfTimeByModule(edgeSampled.profile, EDGE_BUNDLE);
+  const edgeBusyMs = edgeSpent.reduce((sum, m) => sum + m.ms, 0);
+  const edgeProfile = `${edgeSampled.result.rps.toFixed(0)} req/s while sampled, ${((edgeBusyMs * 1000) / edgeSampled.result.total).toFixed(0)} µs of the isolate's time per request.
+
+${table(
+  ['module (self time)', '%', 'µs / request'],
+  edgeSpent
+    .slice(0, 12)
+    .map((m) => [
+      m.name,
+      ((m.ms / edgeBusyMs) * 100).toFixed(1),
+      ((m.ms * 1000) / edgeSampled.result.total).toFixed(0),
+    ]),
+)}`;
   const cachedProfile = await profiledRun(api.url, process.env.BENCH_CPU_PROFILE);
   const uncachedProfile = await profiledRun(uncached.url);
 
@@ -402,7 +422,7 @@ ${table(
   ],
 )}
 
-**On workerd** (\`npm run build:edge\`'s bundle in \`workerd serve\`, one process; CPU per request is the workerd process's, from /proc): the project list runs at **${edgeRatio.toFixed(1)} %** of bare Hono on workerd (rounds: ${edgeRatios.map((x) => `${x.toFixed(1)} %`).join(', ')}) and at **${edgeVsNode.toFixed(0)} %** of the Node entry with its page cache off, the like-for-like comparison (the edge keeps no cache: a request cannot use another request's connections or wake on NOTIFY). Each request on the edge opens its own Postgres and Redis connections (workerd ties a socket to the request that opened it), which is where most of the difference goes: Postgres starts a backend process for every connection. ${pooledVsNode === undefined ? 'PgBouncer is not installed here, so the pooled row is missing (apt-get install pgbouncer).' : `Through PgBouncer (a connection to the pooler is cheap; Postgres backends are reused), the edge entry reaches **${pooledVsNode.toFixed(0)} %** of the Node entry without its cache.`} In production, point \`DATABASE_URL\` at a pooler next to the database (PgBouncer, Hyperdrive).
+**On workerd** (\`npm run build:edge\`'s bundle in \`workerd serve\`, one process; CPU per request is the workerd process's, from /proc): the project list runs at **${edgeRatio.toFixed(1)} %** of bare Hono on workerd (rounds: ${edgeRatios.map((x) => `${x.toFixed(1)} %`).join(', ')}) and at **${edgeVsNode.toFixed(0)} %** of the Node entry with its page cache off, the like-for-like comparison (the edge keeps no cache: a request cannot use another request's connections or wake on NOTIFY). Each request on the edge opens its own Postgres connection (workerd ties a socket to the request that opened it; the session check and rate limits read Postgres, so a read opens no Redis connection), which is where most of the difference goes: Postgres starts a backend process for every connection, and the client side of a connection (postgres.js over \`cloudflare:sockets\`, workerd's stream and socket layers) dominates the isolate's profile below. ${pooledVsNode === undefined ? 'PgBouncer is not installed here, so the pooled row is missing (apt-get install pgbouncer).' : `Through PgBouncer (a connection to the pooler is cheap; Postgres backends are reused), the edge entry reaches **${pooledVsNode.toFixed(0)} %** of the Node entry without its cache.`} In production, point \`DATABASE_URL\` at a pooler next to the database (PgBouncer, Hyperdrive).
 
 The project list runs at **${ratio.toFixed(1)} %** of the bare server's throughput (median of the rounds' ratios: ${ratios.map((x) => `${x.toFixed(1)} %`).join(', ')}; ×${(100 / ratio).toFixed(1)} slower); ${writingRatio.toFixed(1)} % while a project of the page is renamed every 50 ms, and ${uncachedRatio.toFixed(1)} % with the page cache off (every request reads Postgres). As deployed, an API instance keeps each finished page per user and query and drops it when Postgres announces a change to one of its projects or to the user's memberships (LISTEN/NOTIFY from triggers; apps/api/src/projects/project-list-cache.ts); the author of a write through the instance never reads their pages from before it. The load generator, Postgres and the server share the ${cpus().length} cores (and, on a shared box, any neighbour's work), so absolute numbers are lower bounds; server CPU per request (the bench process's user + system time, all its threads, ÷ requests) moves less with neighbours than req/s does.
 
@@ -413,6 +433,8 @@ Two further ${PROFILE_SEC} s runs of the project list under V8's sampling profil
 As deployed (pages served from the cache): ${cachedProfile}
 
 With the page cache off (every request reads Postgres): ${uncachedProfile}
+
+On workerd (the edge entry, direct to Postgres; workerd's inspector, 200 µs sampling, self time charged to the bundle module esbuild's \`// path\` comments name, workerd's own layers by their frame): ${edgeProfile}
 `;
   // writeBenchSection expects docs/ to exist; on a fresh checkout it may not yet.
   mkdirSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs'), { recursive: true });

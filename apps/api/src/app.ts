@@ -9,6 +9,7 @@ import type { AssetKind } from '@clapboard/shared/api';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env';
 import type { PeerAddress } from './auth/client-ip';
+import type { LimitStore } from './auth/limit-store';
 import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
 import type { Mailer } from './mail/mailer';
@@ -94,6 +95,8 @@ export interface AppDeps {
   peerAddress?: PeerAddress;
   /** Believe the last X-Forwarded-For entry (only behind a reverse proxy we run); default false. */
   trustProxy?: boolean;
+  /** Counters of rate limits and the sign-in throttle; default Redis (`redisLimitStore`). */
+  limitStore?: LimitStore;
   /** Local mirror of the session deny-list (createRevocationCache); without it requests ask Redis. */
   revocations?: RevocationCheck;
   /** Namespace for this app's Redis keys; default `clapboard`. */

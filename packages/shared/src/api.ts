@@ -203,8 +203,7 @@ export const directUploadRequestSchema = z.object({
   fileName: safeText().min(1).max(255),
   /** The file's exact size: the PUT is signed for it, so S3 refuses any other length. */
   byteSize: z.number().int().positive(),
-  contentType: z
-    .string()
+  contentType: safeText()
     .regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type such as video/mp4')
     .max(255),
 });
@@ -212,12 +211,12 @@ export const directUploadSchema = z.object({
   /** PUT the file's bytes here, with exactly these headers. */
   uploadUrl: z.url(),
   method: z.literal('PUT'),
-  headers: z.record(z.string(), z.string()),
+  headers: z.record(safeText(), safeText()),
   /** Hand this to the completion route once the PUT succeeded. */
-  uploadToken: z.string(),
-  expiresAt: z.string(),
+  uploadToken: safeText(),
+  expiresAt: safeText(),
 });
-export const directUploadCompleteSchema = z.object({ uploadToken: z.string().min(1).max(4096) });
+export const directUploadCompleteSchema = z.object({ uploadToken: safeText().min(1).max(4096) });
 export const assetPageSchema = pageSchema(assetSchema);
 export const assetParamsSchema = z.object({ id: safeText().uuid() });
 export const listAssetsQuerySchema = paginationQuerySchema.extend({ kind: assetKindSchema.optional() });

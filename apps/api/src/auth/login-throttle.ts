@@ -1,5 +1,5 @@
-import type { Redis } from '@clapboard/server/redis';
 import { rateLimited } from '../errors/http-error';
+import type { LimitStore } from './limit-store';
 import { hitRateLimit } from './rate-limit';
 
 /**
@@ -54,8 +54,8 @@ export interface ThrottleKeys {
   addr: string;
 }
 
-/** The Redis state of sign-in limits for one account seen from one address. */
-export function loginThrottle(redis: Redis, prefix: string, limits: LoginRateLimit) {
+/** The state of sign-in limits for one account seen from one address, in the shared limit store. */
+export function loginThrottle(store: LimitStore, prefix: string, limits: LoginRateLimit) {
   const base = `${prefix}:rl:login`;
   const keysOf = async (email: string, ip: string): Promise<ThrottleKeys> => {
     const acct = await digest(email);
@@ -79,23 +79,23 @@ export function loginThrottle(redis: Redis, prefix: string, limits: LoginRateLim
      */
     async check(email: string, ip: string): Promise<ThrottleKeys> {
       const keys = await keysOf(email, ip);
-      const byIp = await hitRateLimit(redis, `${base}:ip:${keys.addr}`, limits.perIp, limits.windowSec);
+      const byIp = await hitRateLimit(store, `${base}:ip:${keys.addr}`, limits.perIp, limits.windowSec);
       if (!byIp.allowed)
         throw rateLimited(byIp.retryAfterSec, 'Too many sign-in attempts from your network.');
-      const [lockTtl, accountFailures, known] = await Promise.all([
-        redis.ttl(keys.lock),
-        redis.get(keys.account),
-        redis.sismember(keys.known, keys.addr),
+      const [lock, account, known] = await Promise.all([
+        store.peek(keys.lock),
+        store.peek(keys.account),
+        store.knows(keys.known, keys.addr),
       ]);
+      const lockTtl = lock.ttlSec;
       if (lockTtl > 0)
         throw rateLimited(
           lockTtl,
           'Too many wrong passwords from your network for this account. Wait, then try again.',
         );
-      if (Number(accountFailures ?? 0) >= limits.accountCeiling && known !== 1) {
-        const ttl = await redis.ttl(keys.account);
+      if (account.count >= limits.accountCeiling && !known) {
         throw rateLimited(
-          Math.max(1, ttl),
+          Math.max(1, account.ttlSec),
           'This account is under attack; sign-in is paused for new addresses. Try again later or from an address you used before.',
         );
       }
@@ -103,29 +103,24 @@ export function loginThrottle(redis: Redis, prefix: string, limits: LoginRateLim
     },
     /** Counts a wrong password; starts or doubles the backoff of this address for this account. */
     async failed(keys: ThrottleKeys) {
-      const [[, streak]] = (await redis
-        .multi()
-        .incr(keys.fail)
-        .expire(keys.fail, FAILURE_MEMORY_SEC)
-        .incr(keys.account)
-        .expire(keys.account, limits.accountWindowSec, 'NX')
-        .exec()) as [[null, number], ...unknown[]];
+      const [streak] = await Promise.all([
+        store.streak(keys.fail, FAILURE_MEMORY_SEC),
+        store.hit(keys.account, limits.accountWindowSec),
+      ]);
       if (streak >= limits.perIpAccount) {
         const wait = Math.min(
           limits.maxBackoffSec,
           limits.backoffBaseSec * 2 ** (streak - limits.perIpAccount),
         );
-        await redis.set(keys.lock, '1', 'EX', Math.max(1, Math.ceil(wait)));
+        await store.hold(keys.lock, wait);
       }
     },
     /** Clears this address's streak and remembers it as known to the account. */
     async succeeded(keys: ThrottleKeys) {
-      await redis
-        .multi()
-        .del(keys.fail, keys.lock)
-        .sadd(keys.known, keys.addr)
-        .expire(keys.known, KNOWN_ADDRESS_TTL_SEC)
-        .exec();
+      await Promise.all([
+        store.clear(keys.fail, keys.lock),
+        store.remember(keys.known, keys.addr, KNOWN_ADDRESS_TTL_SEC),
+      ]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Redis } from '@clapboard/server/redis';
+import type { LimitStore } from './limit-store';
 
 export interface RateLimitVerdict {
   allowed: boolean;
@@ -9,23 +9,18 @@ export interface RateLimitVerdict {
 }
 
 /**
- * Fixed-window counter in Redis: INCR the key, start its expiry on the first hit. Shared by every
- * API instance, so the limit holds behind a load balancer. `limit` attempts per `windowSec` pass;
- * the next one is refused until the key expires.
+ * Fixed-window counter in the shared limit store (Redis, or Postgres on the edge): the window
+ * starts at the key's first hit. Shared by every API instance, so the limit holds behind a load
+ * balancer. `limit` attempts per `windowSec` pass; the next one is refused until the window ends.
  */
 export async function hitRateLimit(
-  redis: Redis,
+  store: LimitStore,
   key: string,
   limit: number,
   windowSec: number,
 ): Promise<RateLimitVerdict> {
-  const [[, count], , [, ttl]] = (await redis
-    .multi()
-    .incr(key)
-    .expire(key, windowSec, 'NX')
-    .ttl(key)
-    .exec()) as [[null, number], [null, number], [null, number]];
-  return { allowed: count <= limit, count, retryAfterSec: Math.max(1, ttl) };
+  const { count, ttlSec } = await store.hit(key, windowSec);
+  return { allowed: count <= limit, count, retryAfterSec: Math.max(1, ttlSec) };
 }
 
 /**

@@ -35,6 +35,7 @@ import { createBlobStoreFromEnv } from '@clapboard/server/storage';
 import type { ExecutionContext } from 'hono';
 import postgres from 'postgres';
 import { type App, createApp } from '../app';
+import { postgresLimitStore } from '../auth/limit-store';
 import { loadEnv } from '../env';
 import { HttpError } from '../errors/http-error';
 import type { MediaProbe } from '../media/media-probe';
@@ -107,6 +108,8 @@ function buildApp(bindings: EdgeBindings): App {
     // The session check every request makes reads Postgres (already open for the request) rather
     // than opening a Redis connection for one EXISTS.
     revocations: postgresRevocations(sql),
+    // Rate limits and the sign-in throttle count in Postgres too: sign-in opens no Redis connection.
+    limitStore: postgresLimitStore(sql),
     redis: perRequest('redis', openRedis, closeRedis),
     queues: perRequest(
       'queues',

@@ -15,6 +15,7 @@ import { clientIp } from '../auth/client-ip';
 import { currentUserId } from '../auth/current-user';
 import { endSessions, sessionsOf } from '../auth/end-sessions';
 import { isInstanceAdmin } from '../auth/instance-admin';
+import { limitStoreOf } from '../auth/limit-store';
 import { DEFAULT_LOGIN_RATE_LIMIT, loginThrottle } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import {
@@ -76,7 +77,7 @@ const adminReset = createRoute({
  * link for instances that send no email.
  */
 export function accountRoutes(deps: AppDeps) {
-  const throttle = loginThrottle(deps.redis, deps.redisPrefix ?? 'clapboard', {
+  const throttle = loginThrottle(limitStoreOf(deps), deps.redisPrefix ?? 'clapboard', {
     ...DEFAULT_LOGIN_RATE_LIMIT,
     ...deps.loginRateLimit,
   });

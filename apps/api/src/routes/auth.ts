@@ -19,6 +19,7 @@ import { signAccessToken, verifyAccessToken } from '../auth/access-token';
 import { clientIp } from '../auth/client-ip';
 import { currentUserId } from '../auth/current-user';
 import { endSessions } from '../auth/end-sessions';
+import { limitStoreOf } from '../auth/limit-store';
 import { DEFAULT_LOGIN_RATE_LIMIT, digest, loginThrottle } from '../auth/login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/password';
 import {
@@ -133,21 +134,22 @@ export function authRoutes(deps: AppDeps) {
   const registerLimits = { ...DEFAULT_REGISTER_RATE_LIMIT, ...deps.registerRateLimit };
   const prefix = deps.redisPrefix ?? 'clapboard';
   const graceSec = deps.refreshGraceSec ?? REFRESH_GRACE_SEC;
-  const throttle = loginThrottle(deps.redis, prefix, loginLimits);
+  const limitStore = limitStoreOf(deps);
+  const throttle = loginThrottle(limitStore, prefix, loginLimits);
   const ipOf = (c: Context<AppEnv>) => clientIp(c, deps.peerAddress, deps.trustProxy ?? false);
 
   /** Per address and per email limits of the unauthenticated account routes (register, reset). */
   async function limitAccountRequest(kind: string, ip: string, email: string) {
     const w = registerLimits.windowSec;
     const byIp = await hitRateLimit(
-      deps.redis,
+      limitStore,
       `${prefix}:rl:${kind}:ip:${await digest(ip)}`,
       registerLimits.perIp,
       w,
     );
     if (!byIp.allowed) throw rateLimited(byIp.retryAfterSec, 'Too many requests from your network.');
     const byEmail = await hitRateLimit(
-      deps.redis,
+      limitStore,
       `${prefix}:rl:${kind}:email:${await digest(email)}`,
       registerLimits.perEmail,
       w,
@@ -371,7 +373,7 @@ export function authRoutes(deps: AppDeps) {
   router.openapi(resetConfirm, async (c) => {
     const input = c.req.valid('json');
     const byIp = await hitRateLimit(
-      deps.redis,
+      limitStore,
       `${prefix}:rl:reset-confirm:ip:${await digest(ipOf(c))}`,
       loginLimits.perIp,
       loginLimits.windowSec,

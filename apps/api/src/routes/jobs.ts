@@ -51,6 +51,7 @@ import { Job as BullJob } from 'bullmq';
 import type postgres from 'postgres';
 import type { AppEnv } from '../app-env';
 import { authorizeProject, roleForbidden } from '../auth/authorize-project';
+import { type LimitStore, limitStoreOf } from '../auth/limit-store';
 import { DEFAULT_JOB_SUBMIT_RATE, hitRateLimit, type JobSubmitRate } from '../auth/rate-limit';
 import { requireUser } from '../auth/require-user';
 import {
@@ -68,6 +69,8 @@ import { assertFinalRenderAllowed } from '../review/assert-final-render-allowed'
 import { authorizeJob } from './job-access';
 
 export interface JobRouteDeps {
+  /** Where the per-member start limit counts (default Redis). */
+  limitStore?: LimitStore;
   sql: Sql;
   jwtSecret: string;
   redis: Redis;
@@ -200,11 +203,12 @@ export function jobRoutes(deps: JobRouteDeps) {
     unbatched: deps.submitThroughOutbox,
   });
   const submitRate = { ...DEFAULT_JOB_SUBMIT_RATE, ...deps.jobSubmitRate };
+  const limitStore = limitStoreOf(deps);
   /** Counts one job started by `userId`; 429 with Retry-After past the member's limit. */
   const limitStarts = async (userId: string) => {
     if (submitRate.perMember <= 0) return;
     const verdict = await hitRateLimit(
-      deps.redis,
+      limitStore,
       `${deps.redisPrefix ?? 'clapboard'}:rl:jobs:${userId}`,
       submitRate.perMember,
       submitRate.windowSec,

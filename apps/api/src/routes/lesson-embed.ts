@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { streamBlob } from '../assets/stream-blob';
 import { clientIp, type PeerAddress } from '../auth/client-ip';
+import { type LimitStore, limitStoreOf } from '../auth/limit-store';
 import { hitRateLimit } from '../auth/rate-limit';
 import { gone, notFound, rateLimited } from '../errors/http-error';
 import { EMBED_PAGE_HEADERS, embedProblemPage } from '../lessons/embed-page';
@@ -23,6 +24,8 @@ export interface EmbedRateLimit {
 export const DEFAULT_EMBED_RATE_LIMIT: EmbedRateLimit = { perIp: 600, windowSec: 60 };
 
 export interface LessonEmbedRouteDeps {
+  /** Where the per-address limit counts (default Redis). */
+  limitStore?: LimitStore;
   sql: Sql;
   redis: Redis;
   blobStore: BlobStore;
@@ -83,12 +86,13 @@ export function lessonEmbedRoutes(deps: LessonEmbedRouteDeps) {
   const { sql } = deps;
   const limits = { ...DEFAULT_EMBED_RATE_LIMIT, ...deps.embedRateLimit };
   const prefix = deps.redisPrefix ?? 'clapboard';
+  const limitStore = limitStoreOf(deps);
   const router = createRouter();
 
   async function resolve(c: Context<AppEnv>, token: string): Promise<LessonRender> {
     const ip = clientIp(c, deps.peerAddress, deps.trustProxy ?? false);
     const verdict = await hitRateLimit(
-      deps.redis,
+      limitStore,
       `${prefix}:rl:embed:ip:${ip}`,
       limits.perIp,
       limits.windowSec,
