@@ -66,7 +66,9 @@ export function selfTimeByModule(profile: Profile, bundle: string): { name: stri
     owner.push(current);
   }
   const self = new Map<number, number>();
-  profile.samples.forEach((node, i) => self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((node, i) => {
+    self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const byModule = new Map<string, number>();
   for (const node of profile.nodes) {
     const us = self.get(node.id) ?? 0;
