@@ -14,7 +14,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { buildEdge, startWorkerd } from '@clapboard/api/edge';
 import { seedDemo } from '@clapboard/api/seed';
 import { StartupError } from '@clapboard/server/config';
 import { connectDb, migrate } from '@clapboard/server/db';
@@ -199,6 +198,8 @@ async function main(): Promise<void> {
   }
   let url = env.PUBLIC_URL ?? `http://localhost:${env.API_PORT}`;
   if (edge) {
+    // Loaded only here: plain `npm start` never needs esbuild or the workerd binary.
+    const { buildEdge, startWorkerd } = await import('@clapboard/api/edge');
     const bundle = await buildEdge();
     say(`edge bundle built: ${bundle.outfile} (${(bundle.bytes / 1024 / 1024).toFixed(1)} MiB)`);
     url = `http://localhost:${env.EDGE_PORT}`;
