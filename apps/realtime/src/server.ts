@@ -35,6 +35,8 @@ export interface RealtimeDeps {
   batchDelayMs?: number;
   /** Tests: how long a newly opened document publishes before another instance answers (ms). */
   syncAnswerWaitMs?: number;
+  /** Tests: how often instances sharing a document say `here` with their state vector (ms). */
+  hereEveryMs?: number;
   /** Keep an unused document in memory this long (ms); default 5000. */
   docIdleMs?: number;
   /** Compact a document after this many persisted updates; default 500. */
@@ -83,6 +85,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     idleMs: deps.docIdleMs,
     batchDelayMs: deps.batchDelayMs,
     syncAnswerWaitMs: deps.syncAnswerWaitMs,
+    hereEveryMs: deps.hereEveryMs,
     compactAfterUpdates: deps.compactAfterUpdates,
     compactIntervalMs: deps.compactIntervalMs,
     onPersisted: (docId) => staleWatch.documentPersisted(docId),

@@ -210,4 +210,61 @@ describe('two realtime instances through Redis', () => {
       for (const r of [redisA, redisB, sub]) r.disconnect();
     }
   });
+
+  it('an update lost between instances is asked for again: at the next edit that depends on it, or at the next heartbeat', async () => {
+    const { redisUrl } = testServices(process.env);
+    const [redisA, redisB] = [createRedis(redisUrl), createRedis(redisUrl)];
+    // Real Redis, one message lost: A's next published update never leaves A. (Documents are
+    // published through a connection the server duplicates from the one it is given.)
+    let dropNext = false;
+    let dropped = 0;
+    const duplicate = redisA.duplicate.bind(redisA);
+    redisA.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+      const conn = duplicate(...args);
+      const publish = conn.publish.bind(conn);
+      conn.publish = ((channel: string, data: Buffer) => {
+        if (dropNext && decodeDocChannelMessage(data)?.kind === DOC_CHANNEL_MESSAGE.update) {
+          dropNext = false;
+          dropped++;
+          return Promise.resolve(0);
+        }
+        return publish(channel, data);
+      }) as typeof conn.publish;
+      return conn;
+    }) as typeof redisA.duplicate;
+    // A heartbeat every 300 ms instead of 30 s, so the second case does not wait half a minute.
+    const A = await startServer({ sql: db.sql, redis: redisA, hereEveryMs: 300 });
+    const B = await startServer({ sql: db.sql, redis: redisB, hereEveryMs: 300 });
+    try {
+      const { ua, ub, project } = await newProject();
+      const a = connectClient(A.url, project, await ticketFor(ua, project));
+      const b = connectClient(B.url, project, await ticketFor(ub, project));
+      await Promise.all([synced(a), synced(b)]);
+      const text = (c: typeof a) => c.doc.getText('script').toString();
+      a.doc.getText('script').insert(0, 'one ');
+      await waitFor(() => text(b) === 'one ', 3_000, 'relayed normally');
+
+      // 1. Lost, then an edit that builds on it: B sees the gap and asks.
+      const repairsBefore = B.server.stats.syncRepairs;
+      dropNext = true;
+      a.doc.getText('script').insert(4, 'two ');
+      await waitFor(() => dropped === 1, 2_000, 'the update was dropped');
+      a.doc.getText('script').insert(8, 'three');
+      await waitFor(() => text(b) === 'one two three', 3_000, 'repaired at the dependent edit');
+      expect(B.server.stats.syncRepairs).toBeGreaterThan(repairsBefore);
+
+      // 2. The last update lost, nothing after it: A's heartbeat shows B what it lacks.
+      await new Promise((r) => setTimeout(r, 1_100)); // past B's repair throttle
+      dropNext = true;
+      a.doc.getText('script').insert(0, '>');
+      await waitFor(() => dropped === 2, 2_000, 'the last update was dropped');
+      await waitFor(() => text(b) === '>one two three', 3_000, 'repaired at the heartbeat');
+      expect(text(a)).toBe(text(b));
+      a.destroy();
+      b.destroy();
+    } finally {
+      await Promise.all([A.server.close(), B.server.close()]);
+      for (const r of [redisA, redisB]) r.disconnect();
+    }
+  });
 });

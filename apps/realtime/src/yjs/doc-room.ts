@@ -73,6 +73,8 @@ export const RELAY_STORE_GRACE_MS = 500;
 const OTHERS_QUIET_MS = 5 * 60_000;
 /** How often an instance that shares a document says `here` on its channel (see DocRooms). */
 export const HERE_EVERY_MS = 30_000;
+/** At most one repair (a sync request for changes a lost message carried) per this long. */
+const REPAIR_EVERY_MS = 1_000;
 /**
  * After a sync request, publish everything for this long even while alone: an instance that just
  * opened a document does not know yet whether another holds it, and must not keep its first edits
@@ -81,8 +83,6 @@ export const HERE_EVERY_MS = 30_000;
 export const SYNC_ANSWER_WAIT_MS = 2_000;
 
 const EMPTY_UPDATE_BYTES = 2;
-/** Payload of a `here` message. */
-const NO_PAYLOAD = new Uint8Array(0);
 
 /**
  * One document held in memory by this instance: the Y.Doc, its awareness, the local connections,
@@ -226,7 +226,22 @@ export class DocRoom {
 
   /** Tells the other instances holding this document that we still do (called every HERE_EVERY_MS). */
   heartbeat(): void {
-    if (this.loaded && this.othersHeard()) this.publish(DOC_CHANNEL_MESSAGE.here, NO_PAYLOAD);
+    // With our state vector: another instance that lacks some of it (a lost update) asks for it.
+    if (this.loaded && this.othersHeard())
+      this.publish(DOC_CHANNEL_MESSAGE.here, Y.encodeStateVector(this.doc));
+  }
+
+  private lastRepairAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Asks the other instances for changes a lost channel message carried (seen as an update that
+   * waits for a missing dependency, or a `here` whose state vector is ahead of ours); at most once
+   * per REPAIR_EVERY_MS, the answers being diffs against our state vector.
+   */
+  private repair(now: number): void {
+    if (now - this.lastRepairAt < REPAIR_EVERY_MS) return;
+    this.lastRepairAt = now;
+    this.deps.stats.syncRepairs++;
+    this.requestSync();
   }
 
   /** Adds an authorized connection and starts the sync handshake (server's sync step 1, presence). */
@@ -417,6 +432,11 @@ export class DocRoom {
           this.byteSize += message.payload.length;
           this.holdRelayed(message.payload);
         }
+        // Part of it waits for a change we never got: an earlier message was lost.
+        if (!wasAlone && (pendingStructs !== null || pendingDs !== null)) this.repair(now);
+      } else if (message.kind === DOC_CHANNEL_MESSAGE.here) {
+        // The sender has changes we lack (the message carrying them was lost): ask for them.
+        if (!wasAlone && message.payload.length > 0 && this.lacksAnyOf(message.payload)) this.repair(now);
       } else if (message.kind === DOC_CHANNEL_MESSAGE.stored) {
         for (let i = 0; i + STORED_HASH_BYTES <= message.payload.length; i += STORED_HASH_BYTES)
           this.held.delete(Buffer.from(message.payload.subarray(i, i + STORED_HASH_BYTES)).toString('hex'));
@@ -428,7 +448,7 @@ export class DocRoom {
         const diff = Y.encodeStateAsUpdate(this.doc, message.payload);
         // Always answered, so the asker learns it is not alone even when we have nothing new.
         if (diff.length > EMPTY_UPDATE_BYTES) this.publish(DOC_CHANNEL_MESSAGE.update, diff);
-        else this.publish(DOC_CHANNEL_MESSAGE.here, NO_PAYLOAD);
+        else this.publish(DOC_CHANNEL_MESSAGE.here, Y.encodeStateVector(this.doc));
         const clients = [...this.awareness.getStates().keys()];
         if (clients.length > 0) {
           this.publish(

@@ -20,6 +20,8 @@ export interface DocRoomsOptions {
   compactAfterUpdates?: number;
   /** See DocRoomDeps.syncAnswerWaitMs. */
   syncAnswerWaitMs?: number;
+  /** How often rooms shared with other instances say `here` (ms); default HERE_EVERY_MS. */
+  hereEveryMs?: number;
   /** Called with each document id whose updates were just committed (after the batch). */
   onPersisted?: (docId: string) => void;
   /** Metrics: accepted-to-committed time of each persisted update (ms). */
@@ -104,7 +106,7 @@ export class DocRooms {
     // Keeps the instances sharing a document publishing to each other (DocRoom.publishing).
     this.hereTimer = setInterval(() => {
       for (const room of this.rooms.values()) room.heartbeat();
-    }, HERE_EVERY_MS);
+    }, options.hereEveryMs ?? HERE_EVERY_MS);
     this.hereTimer.unref();
   }
 

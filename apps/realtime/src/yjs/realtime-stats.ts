@@ -8,6 +8,8 @@ export interface RealtimeStats {
   relayedUpdatesStored: number;
   /** Local updates not published to Redis because no other instance held the document. */
   publishesSkipped: number;
+  /** Sync requests sent because a channel message from another instance was evidently lost. */
+  syncRepairs: number;
   /** Updates written to doc_updates (an update another instance stored first is skipped there). */
   updatesPersisted: number;
   /** Of those, updates another instance (or an earlier try) had stored already: skipped, not duplicated. */
@@ -35,6 +37,7 @@ export function createRealtimeStats(): RealtimeStats {
     updatesAccepted: 0,
     relayedUpdatesStored: 0,
     publishesSkipped: 0,
+    syncRepairs: 0,
     updatesPersisted: 0,
     updatesAlreadyStored: 0,
     persistBatches: 0,

@@ -26,10 +26,12 @@ export const DOC_CHANNEL_MESSAGE = {
    */
   stored: 3,
   /**
-   * "I hold this document too" (empty payload): the answer to a `syncRequest` that has nothing
-   * newer to send, and a heartbeat while another instance is around. An instance publishes a
-   * document's updates and presence only while another instance (or the API) has spoken on its
-   * channel recently, so a document held by one instance costs Redis nothing.
+   * "I hold this document too", with the sender's state vector as payload (empty from older
+   * instances): the answer to a `syncRequest` that has nothing newer to send, and a heartbeat while
+   * another instance is around. An instance publishes a document's updates and presence only while
+   * another instance (or the API) has spoken on its channel recently, so a document held by one
+   * instance costs Redis nothing. A receiver whose document lacks changes the state vector shows
+   * (an update message was lost) asks for them with a `syncRequest`.
    */
   here: 4,
 } as const;
