@@ -4,12 +4,13 @@ import { defineConfig } from 'vitest/config';
  * The API's integration tests a second time, against the edge entry: the bundle in workerd, driven
  * over HTTP by the same test files and assertions (test/harness.ts, API_RUNTIME=workerd). A file is
  * listed when everything it checks is something the edge API does. Left out, and why (docs/edge.md):
- * files that test Node-only parts (asset-serving-node: local-store ranges and a local ffprobe;
- * review-video-frames: ffmpeg; admin-queues; metrics; project-list-cache; submit-batch: the edge
- * does not batch), and files whose harness overrides cannot cross into workerd (account: a mailer;
- * health: a dead Redis client; hostile-input, uploads, review-heavy-script: a Node server of their
- * own around `app.fetch`; blob-store-contract, seed, lecture-clips, lms-export and
- * portrait-lesson submits: not yet tried on the edge).
+ * Node-only parts (asset-serving-node: local-store ranges and a local ffprobe; review-video-frames:
+ * ffmpeg; admin-queues; metrics; project-list-cache; submit-batch: the edge does not batch;
+ * review-heavy-script: Node's event loop under load; probe-service and limit-store: Node-side
+ * pieces tested directly), overrides that cannot cross into workerd (account: a mailer; health: a
+ * dead Redis client; hostile-input and blob-store-contract: their own stores and servers), and
+ * uploads (tus): it passes on workerd except resuming after a dropped connection, where the edge
+ * does not keep the bytes that arrived before the drop.
  */
 const EDGE_TEST_FILES = [
   'test/authorization-matrix.test.ts',
@@ -21,6 +22,10 @@ const EDGE_TEST_FILES = [
   'test/render-submit.test.ts',
   'test/assets.test.ts',
   'test/direct-uploads.test.ts',
+  'test/lecture-clips-submit.test.ts',
+  'test/lms-export-submit.test.ts',
+  'test/portrait-lesson-submit.test.ts',
+  'test/seed.test.ts',
   'test/revocation-parity.test.ts',
   'test/review.test.ts',
   'test/deliverables.test.ts',
