@@ -4,6 +4,7 @@ import type { Asset } from '@clapboard/shared/api';
 import { JOB_TYPES } from '@clapboard/shared/jobs';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepExpiredDirectUploads } from '../src/uploads/sweep-expired-uploads';
 import { addMember, auth, createProject, registerUser, type TestUser } from './fixtures';
 import { createHarness, type Harness } from './harness';
 import { type MediaFiles, makeMediaFiles } from './media-files';
@@ -110,6 +111,28 @@ describe('direct uploads to storage', () => {
     const refused = await call(owner, '/complete', { uploadToken: notMedia.uploadToken });
     expect(refused.status).toBe(415);
     expect(await h.deps.blobStore.head(storedKey(notMedia))).toBeNull();
+  });
+
+  it('an upload nobody completes is swept with its object; completing it afterwards says it expired (410)', async () => {
+    const d = await start(owner, 'late.png', media.png, 'image/png');
+    expect((await put(d, media.png)).status).toBe(200);
+    const aid = decodeJwt(d.uploadToken).aid as string;
+    expect(await h.deps.blobStore.head(storedKey(d))).not.toBeNull();
+    // Its hour is over (moved back rather than waited for).
+    await h.db
+      .sql`update direct_uploads set expires_at = now() - interval '1 second' where asset_id = ${aid}`;
+    expect(await sweepExpiredDirectUploads(h.db.sql, h.deps.blobStore)).toBe(1);
+    expect(await h.deps.blobStore.head(storedKey(d))).toBeNull();
+    expect(await h.db.sql`select 1 from direct_uploads where asset_id = ${aid}`).toHaveLength(0);
+    expect((await call(owner, '/complete', { uploadToken: d.uploadToken })).status).toBe(410);
+    // A completed upload leaves no pending row behind either.
+    const done = await start(owner, 'kept.png', media.png, 'image/png');
+    expect((await put(done, media.png)).status).toBe(200);
+    expect((await call(owner, '/complete', { uploadToken: done.uploadToken })).status).toBe(201);
+    expect(
+      await h.db
+        .sql`select 1 from direct_uploads where asset_id = ${decodeJwt(done.uploadToken).aid as string}`,
+    ).toHaveLength(0);
   });
 
   it('who may start one: owners and editors; viewers 403, strangers 404; bad bodies 400; over the largest limit 413', async () => {

@@ -25,6 +25,7 @@ import { requireUser } from '../auth/require-user';
 import {
   conflict,
   forbidden,
+  gone,
   HttpError,
   payloadTooLarge,
   unprocessable,
@@ -63,7 +64,7 @@ const complete = createRoute({
   request: { params: projectParamsSchema, ...jsonBody(directUploadCompleteSchema) },
   responses: {
     201: { description: 'The asset', content: { 'application/json': { schema: assetSchema } } },
-    ...errorsFor(400, 401, 403, 404, 409, 413, 415, 422, 501),
+    ...errorsFor(400, 401, 403, 404, 409, 410, 413, 415, 422, 501),
   },
 });
 
@@ -115,6 +116,10 @@ export function directUploadRoutes(deps: AppDeps) {
       contentType: body.contentType,
       contentLength: body.byteSize,
     });
+    // Remembered until completed, so the upload sweep can remove an object nobody completes.
+    await sql`
+      insert into direct_uploads (asset_id, project_id, created_by, storage_key, expires_at)
+      values (${assetId}, ${id}, ${userId}, ${key}, ${expiresAt})`;
     const uploadToken = await new SignJWT({
       pid: id,
       aid: assetId,
@@ -166,11 +171,15 @@ export function directUploadRoutes(deps: AppDeps) {
     const { key, thumbKey } = assetKeys(id, claims.aid);
     const [existing] = await sql`select 1 from assets where id = ${claims.aid}`;
     if (existing) throw conflict('This upload was already completed.');
+    const [pending] = await sql`select 1 from direct_uploads where asset_id = ${claims.aid}`;
+    if (!pending) throw gone('This upload expired and its file was removed; start it again.');
     const head = await store.head(key);
     if (!head)
       throw conflict('Nothing was uploaded for this token yet: PUT the file to its uploadUrl first.');
+    const forget = () => sql`delete from direct_uploads where asset_id = ${claims.aid}`;
     const refuse = async (err: HttpError) => {
       await store.delete(key);
+      await forget();
       throw err;
     };
     if (head.size !== claims.size)
@@ -201,9 +210,10 @@ export function directUploadRoutes(deps: AppDeps) {
         ip: clientIp(c, deps.peerAddress, deps.trustProxy ?? false),
         auditDetails: { direct: true },
       });
+      await forget();
       return c.json(await toAsset(row, { secret: deps.jwtSecret, publicUrl: deps.publicUrl, ttlSec }), 201);
     } catch (err) {
-      await Promise.allSettled([store.delete(key), store.delete(thumbKey)]);
+      await Promise.allSettled([store.delete(key), store.delete(thumbKey), forget()]);
       throw err;
     }
   });
