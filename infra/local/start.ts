@@ -27,6 +27,7 @@ import {
   startLocalS3,
 } from '@clapboard/server/local-services';
 import { connectRedis } from '@clapboard/server/redis';
+import { s3BlobStoreEnv } from '@clapboard/server/storage';
 import { buildWebIfStale } from './build-web';
 import { loadLauncherEnv, ROOT } from './launcher-env';
 import { prefixLines } from './prefix-lines';
@@ -136,15 +137,10 @@ async function main(): Promise<void> {
   if (edge && !env.S3_BUCKET) {
     const s3 = await startLocalS3(resolve(dataDir, 's3'), { port: env.EDGE_S3_PORT });
     stops.push(s3.close);
-    say(`S3_BUCKET not set: a local S3 server on ${s3.endpoint} keeps assets in ${resolve(dataDir, 's3')}`);
-    Object.assign(s3Env, {
-      S3_BUCKET: s3.bucket,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_ACCESS_KEY_ID: s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
-    });
+    say(
+      `S3_BUCKET not set: a local S3 server on ${s3.options.endpoint} keeps assets in ${resolve(dataDir, 's3')}`,
+    );
+    Object.assign(s3Env, s3BlobStoreEnv(s3.options));
   }
   // The Node API reads the edge's uploads for it (ffprobe and sharp do not run on workerd).
   const probeToken = edge ? randomBytes(32).toString('hex') : undefined;

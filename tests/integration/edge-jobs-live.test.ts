@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEdge, type RunningWorkerd, startWorkerd } from '@clapboard/api/edge';
 import { freePort, type LocalS3, startLocalS3 } from '@clapboard/server/local-services';
+import { s3BlobStoreEnv } from '@clapboard/server/storage';
 import { createTestDatabase, type TestDatabase, testServices } from '@clapboard/server/testing';
 import type { Asset } from '@clapboard/shared/api';
 import type { ClientToServerEvents, ServerToClientEvents } from '@clapboard/shared/events';
@@ -37,12 +38,7 @@ describe('a job submitted through the edge API runs on a worker and is watched t
     const shared = {
       REDIS_PREFIX: `edge${randomBytes(4).toString('hex')}`,
       JWT_SECRET: randomBytes(32).toString('base64url'),
-      S3_BUCKET: s3.bucket,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_ACCESS_KEY_ID: s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3BlobStoreEnv(s3.options),
       MEDIA_PROBE_TOKEN: randomBytes(32).toString('hex'),
     };
     const [, services] = await Promise.all([
@@ -172,7 +168,7 @@ describe('a job submitted through the edge API runs on a worker and is watched t
     const asset = await api<Asset>(`/assets/${poster.assetId}`, token);
     const redirect = await fetch(asset.body.urls.content, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
-    expect(new URL(redirect.headers.get('location')!).origin).toBe(new URL(s3.endpoint).origin);
+    expect(new URL(redirect.headers.get('location')!).origin).toBe(new URL(s3.options.endpoint).origin);
     const bytes = new Uint8Array(await (await fetch(redirect.headers.get('location')!)).arrayBuffer());
     expect([...bytes.subarray(0, 4)]).not.toEqual([0, 0, 0, 0]);
     expect(bytes.length).toBeGreaterThan(100);
@@ -193,12 +189,12 @@ describe('a job submitted through the edge API runs on a worker and is watched t
       // Files go straight to the bucket: the page says so, and its policy lets it PUT there.
       expect(html).toContain('<meta name="clapboard-uploads" content="direct">');
       expect(page.headers.get('content-security-policy')).toContain(
-        `connect-src 'self' ws: wss: ${new URL(s3.endpoint).origin}`,
+        `connect-src 'self' ws: wss: ${new URL(s3.options.endpoint).origin}`,
       );
       expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     }
     // The bucket lets the page PUT to it (the browser asks first).
-    const preflight = await fetch(`${s3.endpoint}/${s3.bucket}/any-key`, {
+    const preflight = await fetch(`${s3.options.endpoint}/${s3.options.bucket}/any-key`, {
       method: 'OPTIONS',
       headers: {
         origin: edge.url,

@@ -22,7 +22,7 @@ import { createJobQueues } from '@clapboard/server/jobs';
 import { freePort, isPortOpen, startLocalS3, which } from '@clapboard/server/local-services';
 import { bufferedDestination, createLogger } from '@clapboard/server/logger';
 import { createRedis } from '@clapboard/server/redis';
-import { createLocalBlobStore } from '@clapboard/server/storage';
+import { createLocalBlobStore, s3BlobStoreEnv } from '@clapboard/server/storage';
 import { createTestDatabase, testPrefix, testServices } from '@clapboard/server/testing';
 import { serve } from '@hono/node-server';
 import { build } from 'esbuild';
@@ -248,11 +248,7 @@ const edgeBindings = {
   REDIS_PREFIX: appDeps.redisPrefix.replaceAll(':', '-'),
   JWT_SECRET: jwtSecret,
   LOG_LEVEL: 'warn',
-  S3_BUCKET: s3.bucket,
-  S3_ENDPOINT: s3.endpoint,
-  S3_ACCESS_KEY_ID: s3.accessKeyId,
-  S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-  S3_FORCE_PATH_STYLE: 'true',
+  ...s3BlobStoreEnv(s3.options),
 };
 const EDGE_INSPECTOR_PORT = await freePort();
 const edgeApi = await startWorkerd({ bindings: edgeBindings, inspectorPort: EDGE_INSPECTOR_PORT });

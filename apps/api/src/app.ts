@@ -47,7 +47,7 @@ import { realtimeTicketRoutes } from './routes/realtime-tickets';
 import { renderDeliverableRoutes } from './routes/render-deliverables';
 import { reviewExportRoutes } from './routes/review-exports';
 import { scriptImportRoutes } from './routes/script-imports';
-import { serveWeb, serveWebFrom, type WebAssets } from './routes/serve-web';
+import { serveWeb, type WebAssets, webFilesFromBinding, webFilesInFolder } from './routes/serve-web';
 import { uploadRoutes } from './routes/uploads';
 import { versionRoutes } from './routes/versions';
 import type { ResumableLimits } from './uploads/resumable-limits';
@@ -209,18 +209,15 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  if (deps.webDist)
+  const web = deps.webDist
+    ? webFilesInFolder(deps.webDist)
+    : deps.webAssets
+      ? webFilesFromBinding(deps.webAssets)
+      : undefined;
+  if (web)
     app.route(
       '/',
-      serveWeb(deps.webDist, {
-        realtimeUrl: deps.realtimePublicUrl,
-        directUploads: deps.blobStore.presignPut !== undefined,
-      }),
-    );
-  if (deps.webAssets)
-    app.route(
-      '/',
-      serveWebFrom(deps.webAssets, {
+      serveWeb(web, {
         realtimeUrl: deps.realtimePublicUrl,
         directUploads: deps.blobStore.presignPut !== undefined,
       }),

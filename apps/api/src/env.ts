@@ -1,6 +1,7 @@
 import { jwtSecretSchema, parseEnv, portSchema, serviceEnvShape } from '@clapboard/server/config';
 import { blobStoreEnvShape } from '@clapboard/server/storage';
 import { z } from 'zod';
+import type { AppDeps } from './app';
 import { DEFAULT_LOGIN_RATE_LIMIT } from './auth/login-throttle';
 import { DEFAULT_PASSWORD_RESET_TTL_SEC } from './auth/password-resets';
 import { DEFAULT_JOB_SUBMIT_RATE, DEFAULT_REGISTER_RATE_LIMIT } from './auth/rate-limit';
@@ -134,4 +135,36 @@ export type ApiEnv = z.infer<typeof schema>;
 /** Reads and validates the API's environment once; throws a one-line StartupError when it is wrong. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): ApiEnv {
   return parseEnv(schema as unknown as z.ZodObject, source) as ApiEnv;
+}
+
+/**
+ * The limits and lifetimes the environment sets, as the app takes them: one mapping for both
+ * entries (main.ts on Node, edge/worker.ts on workerd).
+ */
+export function limitsFromEnv(env: ApiEnv) {
+  return {
+    uploadLimits: {
+      maxBytes: {
+        image: env.UPLOAD_MAX_IMAGE_MB,
+        video: env.UPLOAD_MAX_VIDEO_MB,
+        audio: env.UPLOAD_MAX_AUDIO_MB,
+        document: env.UPLOAD_MAX_DOCUMENT_MB,
+      },
+      maxImagePixels: env.UPLOAD_MAX_IMAGE_PIXELS,
+    },
+    resumableLimits: {
+      maxBytes: env.RESUMABLE_UPLOAD_MAX_MB,
+      maxOpenPerUser: env.RESUMABLE_UPLOADS_PER_USER,
+      expirySec: env.RESUMABLE_UPLOAD_EXPIRY_SEC,
+    },
+    loginRateLimit: {
+      perIp: env.LOGIN_RATE_PER_IP,
+      perIpAccount: env.LOGIN_FAILURES_BEFORE_BACKOFF,
+      accountCeiling: env.LOGIN_ACCOUNT_FAILURE_CEILING,
+    },
+    registerRateLimit: { perIp: env.REGISTER_RATE_PER_IP, perEmail: env.REGISTER_RATE_PER_EMAIL },
+    jobSubmitRate: { perMember: env.JOB_SUBMIT_RATE_PER_MEMBER },
+    passwordResetTtlSec: env.PASSWORD_RESET_TTL_MIN * 60,
+    assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
+  } satisfies Partial<AppDeps>;
 }

@@ -15,7 +15,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { ACCESS_TOKEN_TTL_SEC } from './auth/access-token';
-import { loadEnv } from './env';
+import { limitsFromEnv, loadEnv } from './env';
 import { createSmtpMailer } from './mail/mailer';
 import { createNodeMediaProbe } from './media/node-media-probe';
 import { s3MediaOrigins } from './middleware/s3-media-origins';
@@ -67,30 +67,8 @@ await runMain('api', async () => {
     revocations,
     blobStore,
     probe: createNodeMediaProbe({ ffprobePath: env.FFPROBE_PATH, ffmpegPath: env.FFMPEG_PATH }),
-    uploadLimits: {
-      maxBytes: {
-        image: env.UPLOAD_MAX_IMAGE_MB,
-        video: env.UPLOAD_MAX_VIDEO_MB,
-        audio: env.UPLOAD_MAX_AUDIO_MB,
-        document: env.UPLOAD_MAX_DOCUMENT_MB,
-      },
-      maxImagePixels: env.UPLOAD_MAX_IMAGE_PIXELS,
-    },
-    resumableLimits: {
-      maxBytes: env.RESUMABLE_UPLOAD_MAX_MB,
-      maxOpenPerUser: env.RESUMABLE_UPLOADS_PER_USER,
-      expirySec: env.RESUMABLE_UPLOAD_EXPIRY_SEC,
-    },
-    loginRateLimit: {
-      perIp: env.LOGIN_RATE_PER_IP,
-      perIpAccount: env.LOGIN_FAILURES_BEFORE_BACKOFF,
-      accountCeiling: env.LOGIN_ACCOUNT_FAILURE_CEILING,
-    },
-    registerRateLimit: { perIp: env.REGISTER_RATE_PER_IP, perEmail: env.REGISTER_RATE_PER_EMAIL },
-    jobSubmitRate: { perMember: env.JOB_SUBMIT_RATE_PER_MEMBER },
+    ...limitsFromEnv(env),
     mailer: env.SMTP_URL ? createSmtpMailer(env.SMTP_URL, env.SMTP_FROM) : undefined,
-    passwordResetTtlSec: env.PASSWORD_RESET_TTL_MIN * 60,
-    assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
     // The socket's address; conninfo is the Node adapter's, so the app itself stays runtime-neutral.
     peerAddress: (c) => getConnInfo(c).remote.address,
     trustProxy: env.TRUST_PROXY,

@@ -6,7 +6,7 @@ import { createLogger } from '@clapboard/server/logger';
 import { createMetricsRegistry } from '@clapboard/server/metrics';
 import { createRedis, type Redis } from '@clapboard/server/redis';
 import { redisNames } from '@clapboard/server/redis-keys';
-import { createLocalBlobStore, createS3BlobStore } from '@clapboard/server/storage';
+import { createLocalBlobStore, createS3BlobStore, s3BlobStoreEnv } from '@clapboard/server/storage';
 import {
   announceWorker,
   createTestDatabase,
@@ -169,13 +169,7 @@ async function createEdgeHarness(
       JWT_SECRET: jwtSecret,
       PUBLIC_URL: publicUrl,
       LOG_LEVEL: 'warn',
-      S3_BUCKET: s3.options.bucket,
-      S3_ENDPOINT: s3.options.endpoint!,
-      S3_REGION: s3.options.region!,
-      S3_ACCESS_KEY_ID: s3.options.accessKeyId!,
-      S3_SECRET_ACCESS_KEY: s3.options.secretAccessKey!,
-      S3_FORCE_PATH_STYLE: 'true',
-      S3_KEY_PREFIX: s3.options.keyPrefix!,
+      ...s3BlobStoreEnv(s3.options),
     },
     nodeDeps: deps,
     storageOrigin: new URL(s3.options.endpoint!).origin,

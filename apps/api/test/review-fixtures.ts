@@ -1,7 +1,10 @@
 import { replaceScenes, sceneMap } from '@clapboard/screenplay';
 import type { Sql } from '@clapboard/server/db';
 import { appendUpdates, loadDocument } from '@clapboard/server/documents';
+import type { Comment } from '@clapboard/shared/review';
 import * as Y from 'yjs';
+import { auth, type TestUser } from './fixtures';
+import type { Harness } from './harness';
 
 /** A scene as tests describe it: one line of dialogue spoken by ALEX. */
 export interface TestScene {
@@ -79,3 +82,33 @@ export async function editScript(sql: Sql, projectId: string, find: string, repl
     text.insert(at, replace);
   });
 }
+
+/** One JSON call to the API as `user`: the status and the parsed body (text when not JSON). */
+export async function callApi<T>(
+  h: Harness,
+  user: TestUser,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const res = await h.app.request(`/api/v1${path}`, {
+    method,
+    headers: auth(user.token),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T,
+  };
+}
+
+/** Posts a comment on a project as `user`. */
+export const postComment = (h: Harness, user: TestUser, projectId: string, body: unknown) =>
+  callApi<{ comment: Comment } & { error?: { code: string; details?: unknown } }>(
+    h,
+    user,
+    'POST',
+    `/projects/${projectId}/comments`,
+    body,
+  );

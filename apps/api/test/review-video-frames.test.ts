@@ -6,74 +6,24 @@ import { inflateSync } from 'node:zlib';
 import { saveJobFile } from '@clapboard/server/assets';
 import { jobStore } from '@clapboard/server/jobs';
 import type { Asset } from '@clapboard/shared/api';
-import type { Comment, NotificationsPage, ReviewSummary } from '@clapboard/shared/review';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMediaFrames, MEDIA_FRAME_LIMITS } from '../src/review/media-frames';
 import { loadReviewFeedback } from '../src/review/review-feedback';
 import { addMember, auth, createProject, registerUser, type TestUser, upload } from './fixtures';
 import { createHarness, type Harness } from './harness';
-import { type TestScene, writeScenes } from './review-fixtures';
+import { postComment } from './review-fixtures';
 
 let h: Harness;
 let owner: TestUser;
-let editor: TestUser;
 let reviewer: TestUser;
-let _stranger: TestUser;
 const tmp = mkdtempSync(join(tmpdir(), 'clapboard-review-'));
-
-const SCENES: TestScene[] = [
-  { id: 'kitchen', heading: 'INT. KITCHEN - DAY', dialogue: 'Pass the salt.' },
-  { id: 'garden', heading: 'EXT. GARDEN - NIGHT', dialogue: 'Listen to the owls.' },
-  { id: 'roof', heading: 'EXT. ROOF - DAWN', dialogue: 'We made it.' },
-];
-
-async function call<T>(
-  user: TestUser,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await h.app.request(`/api/v1${path}`, {
-    method,
-    headers: auth(user.token),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T,
-  };
-}
-
-/** A project owned by `owner` with editor and reviewer, and the three scenes in its document. */
-async function _reviewProject(): Promise<string> {
-  const { id } = await createProject(h, owner, 'Review');
-  await addMember(h, id, owner, editor, 'editor');
-  await addMember(h, id, owner, reviewer, 'reviewer');
-  await writeScenes(h.db.sql, id, SCENES);
-  return id;
-}
-
-const comment = (user: TestUser, projectId: string, body: unknown) =>
-  call<{ comment: Comment } & { error?: { code: string; details?: unknown } }>(
-    user,
-    'POST',
-    `/projects/${projectId}/comments`,
-    body,
-  );
-const summary = async (projectId: string) =>
-  (await call<ReviewSummary>(reviewer, 'GET', `/projects/${projectId}/review`)).body;
-const _sceneState = async (projectId: string, sceneId: string) =>
-  (await summary(projectId)).scenes.find((s) => s.sceneId === sceneId)!;
-const _inbox = async (user: TestUser) => (await call<NotificationsPage>(user, 'GET', '/notifications')).body;
+const comment = (user: TestUser, projectId: string, body: unknown) => postComment(h, user, projectId, body);
 
 beforeAll(async () => {
   h = await createHarness({ loginRateLimit: { perIpAccount: 1000, perIp: 1000 } });
   owner = await registerUser(h, 'Olive');
-  editor = await registerUser(h, 'Eddie');
   reviewer = await registerUser(h, 'Rita');
-  _stranger = await registerUser(h, 'Sam');
 });
 afterAll(async () => {
   await h.close();

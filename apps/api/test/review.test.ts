@@ -9,7 +9,15 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, auth, createProject, registerUser, type TestUser, upload } from './fixtures';
 import { createHarness, type Harness } from './harness';
-import { editScript, fountainOf, setSceneField, type TestScene, writeScenes } from './review-fixtures';
+import {
+  callApi,
+  editScript,
+  fountainOf,
+  postComment,
+  setSceneField,
+  type TestScene,
+  writeScenes,
+} from './review-fixtures';
 
 let h: Harness;
 let owner: TestUser;
@@ -24,23 +32,8 @@ const SCENES: TestScene[] = [
   { id: 'roof', heading: 'EXT. ROOF - DAWN', dialogue: 'We made it.' },
 ];
 
-async function call<T>(
-  user: TestUser,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await h.app.request(`/api/v1${path}`, {
-    method,
-    headers: auth(user.token),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T,
-  };
-}
+const call = <T>(user: TestUser, method: string, path: string, body?: unknown) =>
+  callApi<T>(h, user, method, path, body);
 
 /** A project owned by `owner` with editor and reviewer, and the three scenes in its document. */
 async function reviewProject(): Promise<string> {
@@ -51,13 +44,7 @@ async function reviewProject(): Promise<string> {
   return id;
 }
 
-const comment = (user: TestUser, projectId: string, body: unknown) =>
-  call<{ comment: Comment } & { error?: { code: string; details?: unknown } }>(
-    user,
-    'POST',
-    `/projects/${projectId}/comments`,
-    body,
-  );
+const comment = (user: TestUser, projectId: string, body: unknown) => postComment(h, user, projectId, body);
 const summary = async (projectId: string) =>
   (await call<ReviewSummary>(reviewer, 'GET', `/projects/${projectId}/review`)).body;
 const sceneState = async (projectId: string, sceneId: string) =>

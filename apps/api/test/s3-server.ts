@@ -14,15 +14,7 @@ export async function startTestS3(): Promise<TestS3> {
   const directory = mkdtempSync(join(tmpdir(), 'clapboard-s3-'));
   const s3 = await startLocalS3(directory, { bucket: 'clapboard-test' });
   return {
-    options: {
-      bucket: s3.bucket,
-      endpoint: s3.endpoint,
-      region: s3.region,
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      forcePathStyle: true,
-      keyPrefix: 'tenant-a',
-    },
+    options: { ...s3.options, keyPrefix: 'tenant-a' },
     async close() {
       await s3.close();
       rmSync(directory, { recursive: true, force: true });

@@ -36,7 +36,7 @@ import type { ExecutionContext } from 'hono';
 import postgres from 'postgres';
 import { type App, createApp } from '../app';
 import { postgresLimitStore } from '../auth/limit-store';
-import { loadEnv } from '../env';
+import { limitsFromEnv, loadEnv } from '../env';
 import { HttpError } from '../errors/http-error';
 import type { MediaProbe } from '../media/media-probe';
 import { createRemoteMediaProbe } from '../media/remote-media-probe';
@@ -131,29 +131,7 @@ function buildApp(bindings: EdgeBindings): App {
       env.MEDIA_PROBE_URL && env.MEDIA_PROBE_TOKEN
         ? createRemoteMediaProbe({ url: env.MEDIA_PROBE_URL, token: env.MEDIA_PROBE_TOKEN })
         : noMediaProbe,
-    uploadLimits: {
-      maxBytes: {
-        image: env.UPLOAD_MAX_IMAGE_MB,
-        video: env.UPLOAD_MAX_VIDEO_MB,
-        audio: env.UPLOAD_MAX_AUDIO_MB,
-        document: env.UPLOAD_MAX_DOCUMENT_MB,
-      },
-      maxImagePixels: env.UPLOAD_MAX_IMAGE_PIXELS,
-    },
-    resumableLimits: {
-      maxBytes: env.RESUMABLE_UPLOAD_MAX_MB,
-      maxOpenPerUser: env.RESUMABLE_UPLOADS_PER_USER,
-      expirySec: env.RESUMABLE_UPLOAD_EXPIRY_SEC,
-    },
-    loginRateLimit: {
-      perIp: env.LOGIN_RATE_PER_IP,
-      perIpAccount: env.LOGIN_FAILURES_BEFORE_BACKOFF,
-      accountCeiling: env.LOGIN_ACCOUNT_FAILURE_CEILING,
-    },
-    registerRateLimit: { perIp: env.REGISTER_RATE_PER_IP, perEmail: env.REGISTER_RATE_PER_EMAIL },
-    jobSubmitRate: { perMember: env.JOB_SUBMIT_RATE_PER_MEMBER },
-    passwordResetTtlSec: env.PASSWORD_RESET_TTL_MIN * 60,
-    assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
+    ...limitsFromEnv(env),
     peerAddress: (c) => c.req.header('cf-connecting-ip'),
     mediaOrigins: s3MediaOrigins(env),
     // The built web app, served by the app (security headers, access log) from the ASSETS binding.

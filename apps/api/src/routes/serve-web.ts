@@ -40,38 +40,28 @@ export function withPageMeta(html: string, meta: PageMeta): string {
   return tags ? html.replace('<head>', `<head>${tags}`) : html;
 }
 
-/**
- * Serves the built single-page app: files under `dist` by path (hashed assets cached for a year),
- * and `index.html` for any other non-API GET so deep links work. This is the one place the API
- * touches the filesystem for the web app, so it only exists under the Node adapter.
- */
-export function serveWeb(dist: string, options: PageMeta = {}) {
+/** Where the built web app's files come from. */
+export interface WebFiles {
+  /** A file by its URL path (`/assets/app-1234.js`), or null. */
+  file(path: string): Promise<Uint8Array<ArrayBuffer> | null>;
+  /** `index.html`, or null when there is no build. */
+  index(): Promise<string | null>;
+}
+
+/** The build in a folder (the Node entry). This is the one place the API reads the web app from disk. */
+export function webFilesInFolder(dist: string): WebFiles {
   const root = resolve(dist);
-  const indexFile = join(root, 'index.html');
-  const indexHtml = () => withPageMeta(readFileSync(indexFile, 'utf8'), options);
-  const app = new Hono<AppEnv>();
-  app.get('*', async (c, next) => {
-    const path = decodeURIComponent(new URL(c.req.url).pathname);
-    if (isApiPath(path)) return next();
-    const candidate = normalize(join(root, path));
-    if (candidate.startsWith(root + '/') && existsSync(candidate) && !candidate.endsWith('/')) {
-      const ext = candidate.slice(candidate.lastIndexOf('.'));
-      const type = WEB_CONTENT_TYPES[ext];
-      if (type) {
-        const immutable = path.startsWith('/assets/');
-        return c.body(readFileSync(candidate), 200, {
-          'content-type': type,
-          'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-        });
-      }
-    }
-    if (!existsSync(indexFile)) return next();
-    return c.body(indexHtml(), 200, {
-      'content-type': WEB_CONTENT_TYPES['.html']!,
-      'cache-control': 'no-cache',
-    });
-  });
-  return app;
+  return {
+    async file(path) {
+      const candidate = normalize(join(root, path));
+      if (!candidate.startsWith(`${root}/`) || candidate.endsWith('/') || !existsSync(candidate)) return null;
+      return readFileSync(candidate);
+    },
+    async index() {
+      const file = join(root, 'index.html');
+      return existsSync(file) ? readFileSync(file, 'utf8') : null;
+    },
+  };
 }
 
 /** A binding that answers for the built web app's files (Cloudflare's assets binding, a workerd disk service). */
@@ -79,35 +69,45 @@ export interface WebAssets {
   fetch(request: Request): Promise<Response>;
 }
 
+/** The build behind a binding (the edge entry, which has no filesystem). */
+export function webFilesFromBinding(assets: WebAssets): WebFiles {
+  const get = (path: string, init: RequestInit = {}) =>
+    assets.fetch(new Request(new URL(path, 'http://assets.invalid'), { method: 'GET', ...init }));
+  return {
+    async file(path) {
+      const res = await get(path);
+      return res.ok ? new Uint8Array(await res.arrayBuffer()) : null;
+    },
+    async index() {
+      // Cloudflare's assets binding may answer /index.html with a redirect to /; a disk service does not.
+      let res = await get('/index.html', { redirect: 'manual' });
+      if (!res.ok) res = await get('/');
+      return res.ok ? res.text() : null;
+    },
+  };
+}
+
 /**
- * The built web app from `assets` (the edge entry, which has no filesystem): files by path with
- * their content type and cache policy, `index.html` with the page's meta tags for any other non-API
- * GET so deep links work.
+ * Serves the built single-page app: files by path with their content type (hashed assets under
+ * `/assets/` cached for a year), and `index.html` with the page's meta tags for any other non-API
+ * GET, so deep links work.
  */
-export function serveWebFrom(assets: WebAssets, meta: PageMeta = {}) {
+export function serveWeb(files: WebFiles, meta: PageMeta = {}) {
   const app = new Hono<AppEnv>();
   app.get('*', async (c, next) => {
-    const url = new URL(c.req.url);
-    if (isApiPath(decodeURIComponent(url.pathname))) return next();
-    const dot = url.pathname.lastIndexOf('.');
-    const type = dot > url.pathname.lastIndexOf('/') ? WEB_CONTENT_TYPES[url.pathname.slice(dot)] : undefined;
-    if (type) {
-      const file = await assets.fetch(new Request(url, { method: 'GET' }));
-      if (file.ok)
-        return c.body(await file.arrayBuffer(), 200, {
-          'content-type': type,
-          'cache-control': url.pathname.startsWith('/assets/')
-            ? 'public, max-age=31536000, immutable'
-            : 'no-cache',
-        });
-    }
-    // Cloudflare's assets binding may answer /index.html with a redirect to /; a disk service does not.
-    let index = await assets.fetch(
-      new Request(new URL('/index.html', url), { method: 'GET', redirect: 'manual' }),
-    );
-    if (!index.ok) index = await assets.fetch(new Request(new URL('/', url), { method: 'GET' }));
-    if (!index.ok) return next();
-    return c.body(withPageMeta(await index.text(), meta), 200, {
+    const path = decodeURIComponent(new URL(c.req.url).pathname);
+    if (isApiPath(path)) return next();
+    const dot = path.lastIndexOf('.');
+    const type = dot > path.lastIndexOf('/') ? WEB_CONTENT_TYPES[path.slice(dot)] : undefined;
+    const bytes = type ? await files.file(path) : null;
+    if (type && bytes)
+      return c.body(bytes, 200, {
+        'content-type': type,
+        'cache-control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      });
+    const index = await files.index();
+    if (index === null) return next();
+    return c.body(withPageMeta(index, meta), 200, {
       'content-type': WEB_CONTENT_TYPES['.html']!,
       'cache-control': 'no-cache',
     });

@@ -97,18 +97,20 @@ describe('uploadAsset', () => {
     });
     afterAll(() => meta.remove());
     const token = 'upload-token-1';
+    /** The API's answer to starting a direct upload: a PUT to `path` on the local server. */
+    const signedPut = (path: string) => ({
+      status: 201,
+      json: {
+        uploadUrl: `${server.origin}${path}`,
+        method: 'PUT',
+        headers: { 'content-type': 'image/png', 'content-length': '5' },
+        uploadToken: token,
+        expiresAt: '2030-01-01T01:00:00.000Z',
+      },
+    });
 
     it('asks for a signed PUT, PUTs the file to storage without the bearer token, then completes', async () => {
-      server.on(`${route}/direct-uploads`, () => ({
-        status: 201,
-        json: {
-          uploadUrl: `${server.origin}/bucket/key?X-Amz-Signature=abc`,
-          method: 'PUT',
-          headers: { 'content-type': 'image/png', 'content-length': '5' },
-          uploadToken: token,
-          expiresAt: '2030-01-01T01:00:00.000Z',
-        },
-      }));
+      server.on(`${route}/direct-uploads`, () => signedPut('/bucket/key?X-Amz-Signature=abc'));
       server.on('PUT /bucket/key?X-Amz-Signature=abc', () => ({
         status: 200,
         raw: '',
@@ -139,16 +141,7 @@ describe('uploadAsset', () => {
         `/api/v1/projects/${PROJECT}/assets`,
       ]);
 
-      server.on(`${route}/direct-uploads`, () => ({
-        status: 201,
-        json: {
-          uploadUrl: `${server.origin}/bucket/refused`,
-          method: 'PUT',
-          headers: { 'content-type': 'image/png', 'content-length': '5' },
-          uploadToken: token,
-          expiresAt: '2030-01-01T01:00:00.000Z',
-        },
-      }));
+      server.on(`${route}/direct-uploads`, () => signedPut('/bucket/refused'));
       server.on('PUT /bucket/refused', () => ({
         status: 403,
         raw: '<Error>SignatureDoesNotMatch</Error>',

@@ -1,5 +1,6 @@
 /// <reference path="./s3rver.d.ts" />
 import S3rver from 's3rver';
+import type { S3BlobStoreOptions } from '../storage/s3-blob-store';
 
 /** Any origin may GET, HEAD and PUT (development only; a production bucket names the studio's origin). */
 const CORS = `<CORSConfiguration><CORSRule>
@@ -8,12 +9,8 @@ const CORS = `<CORSConfiguration><CORSRule>
 </CORSRule></CORSConfiguration>`;
 
 export interface LocalS3 {
-  /** What an S3 blob store (or S3_* variables) needs to use it: endpoint, bucket, the fixed keys. */
-  endpoint: string;
-  bucket: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
+  /** What an S3 blob store needs to use it (`s3BlobStoreEnv` turns it into S3_* variables). */
+  options: S3BlobStoreOptions & { endpoint: string };
   close(): Promise<void>;
 }
 
@@ -39,12 +36,15 @@ export async function startLocalS3(
   });
   const { port } = await server.run();
   return {
-    endpoint: `http://${host}:${port}`,
-    bucket,
-    region: 'us-east-1',
-    // s3rver's fixed development credentials.
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
+    options: {
+      endpoint: `http://${host}:${port}`,
+      bucket,
+      region: 'us-east-1',
+      // s3rver's fixed development credentials.
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      forcePathStyle: true,
+    },
     close: () => server.close(),
   };
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { BlobStore } from './blob-store';
 import { createLocalBlobStore } from './local-blob-store';
-import { createS3BlobStore } from './s3-blob-store';
+import { createS3BlobStore, type S3BlobStoreOptions } from './s3-blob-store';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -45,4 +45,19 @@ export function createBlobStoreFromEnv(env: BlobStoreEnv): BlobStore {
         keyPrefix: env.S3_KEY_PREFIX,
       })
     : createLocalBlobStore(join(env.DATA_DIR, 'blobs'));
+}
+
+/**
+ * The S3_* variables that make `createBlobStoreFromEnv` open this bucket: what a launcher or a test
+ * hands to another process (a service, workerd) that must use the same store.
+ */
+export function s3BlobStoreEnv(options: S3BlobStoreOptions): Record<string, string> {
+  const env: Record<string, string> = { S3_BUCKET: options.bucket };
+  if (options.endpoint) env.S3_ENDPOINT = options.endpoint;
+  if (options.region) env.S3_REGION = options.region;
+  if (options.accessKeyId) env.S3_ACCESS_KEY_ID = options.accessKeyId;
+  if (options.secretAccessKey) env.S3_SECRET_ACCESS_KEY = options.secretAccessKey;
+  if (options.forcePathStyle !== undefined) env.S3_FORCE_PATH_STYLE = String(options.forcePathStyle);
+  if (options.keyPrefix) env.S3_KEY_PREFIX = options.keyPrefix;
+  return env;
 }

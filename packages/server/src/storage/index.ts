@@ -1,4 +1,9 @@
 export { assertValidKey, type BlobObject, type BlobStore, type ByteRange } from './blob-store';
-export { type BlobStoreEnv, blobStoreEnvShape, createBlobStoreFromEnv } from './blob-store-from-env';
+export {
+  type BlobStoreEnv,
+  blobStoreEnvShape,
+  createBlobStoreFromEnv,
+  s3BlobStoreEnv,
+} from './blob-store-from-env';
 export { createLocalBlobStore } from './local-blob-store';
 export { createS3BlobStore, type S3BlobStoreOptions } from './s3-blob-store';
