@@ -4,6 +4,17 @@ export { confirmRemoval } from './confirm-removal';
 export { decodeScriptFile } from './decode-script-file';
 export { dedupeScenes } from './dedupe-scenes';
 export { describeSceneSync, type SceneSyncPreview } from './describe-scene-sync';
+export {
+  type BannedInBrief,
+  bannedWordMatcher,
+  bannedWordsInBrief,
+  checkDraftRules,
+  type DraftRules,
+  draftRules,
+  findBannedWords,
+  normalizeSpoken,
+} from './draft-rules';
+export { type DraftSceneFields, draftToFountain } from './draft-to-fountain';
 export { exportFdx } from './export-fdx';
 export {
   exportShootingScript,
@@ -17,6 +28,7 @@ export {
   type SceneSetting,
   type ScriptScene,
 } from './extract-scenes';
+export { fitDurations } from './fit-durations';
 export { formatTitlePage, PAGE_LINES, PAGE_WIDTH } from './format-title-page';
 export type * from './fountain-ast';
 export { importFdx } from './import-fdx';
@@ -89,6 +101,7 @@ export { serializeElement, serializeFountain } from './serialize-fountain';
 export { wrapText } from './shooting-script-layout';
 export { stampVersion, VERSION_KEY } from './stamp-version';
 export { previewSceneSync, syncScenesFromScript } from './sync-scenes-from-script';
+export { BriefRulesError, templateDraft } from './template-draft';
 export { isLayoutText, markdownToFountain, plainTextToFountain } from './text-to-fountain';
 export { type CharacterPatch, updateCharacter } from './update-character';
 export { escapeXml, openTag } from './write-xml';

@@ -1,3 +1,4 @@
+import { TICKET_AUDIENCE } from '@clapboard/shared/tickets';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { deriveKey, signTicket, TOKEN_ISSUER, verifyTicket } from './tickets';
@@ -16,9 +17,26 @@ describe('realtime tickets', () => {
     const verdict = await verifyTicket(secret, ticket);
     expect(verdict).toEqual({
       ok: true,
-      claims: { ...claims, expiresAt: Math.floor(expiresAt.getTime() / 1000) },
+      claims: { ...claims, scope: 'workspace', expiresAt: Math.floor(expiresAt.getTime() / 1000) },
     });
     expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(55_000);
+  });
+
+  it('carries a variants scope, and reads a ticket signed without one as a workspace ticket', async () => {
+    const guest = await signTicket(secret, { ...claims, role: 'guest', scope: 'variants' });
+    const verdict = await verifyTicket(secret, guest.ticket);
+    expect(verdict.ok && verdict.claims.scope).toBe('variants');
+
+    const legacy = await new SignJWT({ projectId: claims.projectId, role: claims.role, name: claims.name })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.userId)
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TICKET_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(await deriveKey(secret, 'ticket'));
+    const old = await verifyTicket(secret, legacy);
+    expect(old.ok && old.claims.scope).toBe('workspace');
   });
 
   it('refuses expired, wrong-key, tampered, alg:none and wrong-audience tickets', async () => {

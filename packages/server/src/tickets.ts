@@ -46,7 +46,7 @@ export function hmacKey(secret: string, purpose: string): Promise<HmacKey> {
  */
 export async function signTicket(
   secret: string,
-  claims: Omit<TicketClaims, 'expiresAt'>,
+  claims: Omit<TicketClaims, 'expiresAt' | 'scope'> & { scope?: TicketClaims['scope'] },
   ttlSec = TICKET_TTL_SEC,
 ): Promise<{ ticket: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + ttlSec * 1000);
@@ -55,6 +55,7 @@ export async function signTicket(
     projectId: claims.projectId,
     role: claims.role,
     ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+    scope: claims.scope ?? 'workspace',
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
@@ -87,6 +88,7 @@ export async function verifyTicket(
       projectId: payload.projectId,
       role: payload.role,
       sessionId: payload.sid,
+      scope: payload.scope,
       expiresAt: payload.exp,
     });
     return parsed.success ? { ok: true, claims: parsed.data } : { ok: false, reason: 'invalid' };

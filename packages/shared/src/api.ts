@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { aspectRatioSchema, projectSettingsSchema, resolutionSchema, transitionSchema } from './document';
-import { roleSchema } from './roles';
+import { memberRoleSchema, roleSchema } from './roles';
 import { safeText } from './text';
 
 export const API_PREFIX = '/api/v1';
@@ -76,9 +76,12 @@ export type PasswordChange = z.infer<typeof passwordChangeSchema>;
 /** Deleting an account asks for the password again, so a borrowed unlocked session cannot do it. */
 export const accountDeleteSchema = z.object({ password: safeText().min(1).max(200) });
 
-/** 409 details when an account still owns projects other people work in. */
+/** 409 details when an account still owns projects (or clients) other people work in. */
 export const ownedProjectsBlockingSchema = z.object({
   projects: z.array(z.object({ id: safeText().uuid(), name: safeText(), otherMembers: z.number().int() })),
+  clients: z
+    .array(z.object({ id: safeText().uuid(), name: safeText(), otherMembers: z.number().int() }))
+    .default([]),
 });
 export type OwnedProjectsBlocking = z.infer<typeof ownedProjectsBlockingSchema>;
 
@@ -135,8 +138,9 @@ export const memberSchema = z.object({
   createdAt: safeText(),
 });
 export type Member = z.infer<typeof memberSchema>;
-export const inviteMemberBodySchema = z.object({ email: emailSchema, role: roleSchema });
-export const updateMemberBodySchema = z.object({ role: roleSchema });
+/** Project members hold member roles; a guest comes from the client (`/clients/{id}/members`). */
+export const inviteMemberBodySchema = z.object({ email: emailSchema, role: memberRoleSchema });
+export const updateMemberBodySchema = z.object({ role: memberRoleSchema });
 
 export const budgetSchema = z.object({
   softLimitUsd: z.number().min(0).nullable(),

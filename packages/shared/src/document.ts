@@ -189,7 +189,7 @@ export const characterSchema = z.object({
 });
 export type Character = z.infer<typeof characterSchema>;
 
-export const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3'] as const;
+export const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '4:5'] as const;
 export const aspectRatioSchema = z.enum(ASPECT_RATIOS);
 export type AspectRatio = z.infer<typeof aspectRatioSchema>;
 

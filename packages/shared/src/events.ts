@@ -130,6 +130,17 @@ export const projectEventSchema = z.discriminatedUnion('type', [
     'budget:warning',
     z.object({ jobId: safeText().uuid(), message: safeText().max(500), figures: budgetFiguresSchema }),
   ),
+  /** A job of the project cost more than COST_VARIANCE_ALERT over its estimate (once per job). */
+  envelope(
+    'cost:variance',
+    z.object({
+      jobId: safeText().uuid(),
+      type: safeText().max(64),
+      estimateUsd: z.number(),
+      actualUsd: z.number(),
+      campaignId: safeText().uuid().nullable(),
+    }),
+  ),
   envelope('lesson:created', z.object({ lesson: lessonSchema })),
   envelope('lesson:updated', z.object({ lesson: lessonSchema })),
   envelope('lesson:deleted', z.object({ lesson: lessonSchema })),
@@ -142,6 +153,14 @@ export const projectEventSchema = z.discriminatedUnion('type', [
   envelope('job:created', z.object({ job: jobSchema })),
   /** A job was retried, re-prioritised or asked to cancel (its progress and end have their own events). */
   envelope('job:updated', z.object({ job: jobSchema })),
+  /** A platform variant was decided on, commented on or finished rendering (read it again). */
+  envelope(
+    'variant:changed',
+    z.object({
+      variantId: safeText().uuid(),
+      reason: z.enum(['created', 'decided', 'commented', 'rendered']),
+    }),
+  ),
   /** Someone is drawing on a frame (relayed to the other members in the room, never stored). */
   envelope('drawing:live', liveDrawingSchema.extend({ userId: safeText().uuid() })),
 ]);
@@ -170,6 +189,8 @@ export type ServerToClientEvents = ProjectEventHandlers & {
   'job:progress': (event: JobProgress) => void;
   'job:finished': (event: JobFinished) => void;
   'notification:new': (event: NotificationEvent) => void;
+  /** A `variants`-scoped socket is in its project's `variants:<id>` room (live from now on). */
+  'variants:ready': (event: { projectId: string }) => void;
 };
 
 /** Socket.IO's map of what a client sends, derived from the request union and its acks. */
@@ -182,5 +203,11 @@ export type ClientToServerEvents = {
 export const jobRoom = (jobId: string) => `job:${jobId}`;
 export const projectRoom = (projectId: string) => `project:${projectId}`;
 export const userRoom = (userId: string) => `user:${userId}`;
+/**
+ * A project's client-visible variant events (`variant:changed` for decisions, client-visible
+ * comments, renders): what a client guest's `variants`-scoped socket is put in. Staff hear the
+ * same events, and the internal ones, in `project:<id>`.
+ */
+export const variantsRoom = (projectId: string) => `variants:${projectId}`;
 
 export { jobSchema };

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { estimatePlan, fitWorkModel, planJob, planNodes, renderVideoPlan } from './job-plan';
+import {
+  estimatePlan,
+  fitWorkModel,
+  planJob,
+  planNodes,
+  renderVariantsPlan,
+  renderVideoPlan,
+} from './job-plan';
 import { JOB_CATALOG } from './jobs';
 
 describe('job plan', () => {
@@ -22,6 +29,41 @@ describe('job plan', () => {
     });
     expect(nodes.find((n) => n.step === 'assemble')!.units).toBe(7);
     expect(() => renderVideoPlan([])).toThrow(RangeError);
+  });
+
+  it('a variant matrix shares plates, voices and music, then one shots and one assemble step for all', () => {
+    const params = { variants: [{ durationSec: 15 }, { durationSec: 30 }, { durationSec: 60 }] };
+    const plan = planJob('render.variants', params, { sceneSec: [6, 6, 6, 6] });
+    const nodes = planNodes(plan);
+    expect(nodes.map((n) => n.step)).toEqual([
+      'scene-0/frame',
+      'scene-0/voice',
+      'scene-1/frame',
+      'scene-1/voice',
+      'scene-2/frame',
+      'scene-2/voice',
+      'scene-3/frame',
+      'scene-3/voice',
+      'music',
+      'shots',
+      'assemble',
+    ]);
+    // A tree: every node but the root has exactly one parent.
+    const parents = new Map<string, number>();
+    for (const n of nodes) for (const a of n.after ?? []) parents.set(a.step, (parents.get(a.step) ?? 0) + 1);
+    expect([...parents.values()].every((c) => c === 1)).toBe(true);
+    // 15 s fitted (a middle scene dropped), 22.5 s twice (the storyboard is shorter than 30 and 60 s).
+    const shots = nodes.find((n) => n.step === 'shots')!;
+    expect(shots.units).toBeLessThanOrEqual(15 + 22.5 + 22.5);
+    expect(shots.units).toBeGreaterThan(14 + 22.5 + 22.5);
+    expect(nodes.find((n) => n.step === 'music')!.units).toBe(22.5);
+    // Brand cards make every variant longer, up to its length.
+    const carded = renderVariantsPlan([6, 6, 6, 6], {
+      ...params,
+      brand: { style: { introCard: { enabled: true, durationSec: 2 }, outroCard: { enabled: false } } },
+    });
+    expect(planNodes(carded).find((n) => n.step === 'shots')!.units).toBeGreaterThan(shots.units);
+    expect(() => renderVariantsPlan([], params)).toThrow(RangeError);
   });
 
   it('an LMS export is one package step whose work is the lesson video’s length', () => {

@@ -6,6 +6,8 @@ import {
   type ResourceClass,
   type StepWorkModel,
 } from './jobs';
+import { TRANSITION_SEC } from './render-timing';
+import { fitVariant } from './variant-fit';
 
 /**
  * One step of a job's flow before it becomes a queue node: its key, the catalog step it runs, how
@@ -78,6 +80,56 @@ export function renderVideoPlan(sceneSec: readonly number[]): PlanNode[] {
   ];
 }
 
+/** What a plan reads of a `render.variants` payload: each variant's length and the brand cards. */
+type PlanCard = { enabled?: boolean; durationSec?: number };
+interface VariantsPlanParams {
+  variants?: Array<{ durationSec?: number }>;
+  brand?: { style?: { introCard?: PlanCard; outroCard?: PlanCard } } | null;
+}
+
+/**
+ * The flow of a `render.variants` job: per scene its plate (`scene-<i>/frame`) and its voice
+ * (`scene-<i>/voice`), made once for every variant, and the music bed; then `shots` (every kept
+ * scene of every variant, per aspect) waiting for all of them, and `assemble` (every variant's
+ * film) after it. Flows are trees and every variant needs every voice, so the per-aspect work
+ * joins there once (as `highlightsClipsPlan` makes a clip's aspects one step). Units of `shots`
+ * and `assemble`: seconds of video summed over the variants, each fitted to its length with the
+ * submit-time estimates (`fitVariant`, half-second transitions at 24 fps); `music`: the longest.
+ *
+ * @throws RangeError for fewer than one scene
+ */
+export function renderVariantsPlan(sceneSec: readonly number[], params: VariantsPlanParams): PlanNode[] {
+  if (sceneSec.length < 1) throw new RangeError('A render needs at least one scene.');
+  const card = (c?: PlanCard) => (c?.enabled ? Math.max(0, c.durationSec ?? 2) : 0);
+  const style = params.brand?.style;
+  const scenes = sceneSec.map((sec) => ({ naturalSec: Math.max(0.05, sec), lineEndsSec: [] }));
+  const lengths = (params.variants ?? []).map((v) => {
+    try {
+      return fitVariant(scenes, {
+        targetSec: Math.max(1, v.durationSec ?? 30),
+        transitionSec: TRANSITION_SEC,
+        fps: 24,
+        introSec: card(style?.introCard),
+        outroSec: card(style?.outroCard),
+      }).totalSec;
+    } catch {
+      // Cannot fit even the hook: the worker fails it with the reason; weigh it as its length.
+      return Math.max(1, v.durationSec ?? 30);
+    }
+  });
+  const filmSec = round3(lengths.reduce((s, x) => s + x, 0));
+  const leaves: PlanNode[] = sceneSec.flatMap((sec, i) => {
+    const item = { scene: i };
+    return [
+      { step: `scene-${i}/frame`, kind: 'frame', units: 1, item },
+      { step: `scene-${i}/voice`, kind: 'voice', units: round3(Math.max(0, sec)), item },
+    ];
+  });
+  leaves.push({ step: 'music', kind: 'music', units: round3(Math.max(0, ...lengths)) });
+  const shots: PlanNode = { step: 'shots', kind: 'shots', units: filmSec, after: leaves };
+  return [{ step: 'assemble', kind: 'assemble', units: filmSec, after: [shots] }];
+}
+
 /**
  * The flow of a `portrait.lesson` job: `check` (the portrait has a face) → `voice` → `still`
  * (preview) or `animate` (final) → `assemble`, one after another, so a portrait without a face
@@ -140,12 +192,14 @@ export function highlightsClipsPlan(params: Record<string, unknown>): PlanNode[]
  * The plan of any catalog job: the final steps (the job ends when they have), each with its
  * prerequisites. One function for submit, retry and recovery, so all three build the same flow.
  *
- * @throws RangeError when a render has no `input.sceneSec`
+ * @throws RangeError when a render (`render.video`, `render.variants`) has no `input.sceneSec`
  */
 export function planJob(type: JobType, params: Record<string, unknown>, input: PlanInput = {}): PlanNode[] {
   switch (type) {
     case 'render.video':
       return renderVideoPlan(input.sceneSec ?? []);
+    case 'render.variants':
+      return renderVariantsPlan(input.sceneSec ?? [], params as VariantsPlanParams);
     case 'scene.variations':
       return [{ step: 'frame', kind: 'frame', units: Math.max(1, Number(params.count ?? 1)) }];
     case 'scene.frame':

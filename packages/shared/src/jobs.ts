@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { pageSchema } from './api';
+import {
+  brandSnapshotSchema,
+  briefDraftPayloadSchema,
+  renderVariantsPayloadSchema,
+  variantSchema,
+} from './campaigns';
 import { aspectRatioSchema, resolutionSchema, transitionSchema } from './document';
 import { highlightsClipsPayloadSchema, highlightsExtractPayloadSchema } from './highlights';
 import { exportLmsPayloadSchema, lessonDraftPayloadSchema, portraitLessonPayloadSchema } from './lessons';
@@ -31,7 +37,13 @@ export const renderPresetSchema = z.object({
  */
 export const jobPayloadSchemas = {
   'assets.derive': z.object({ assetId: uuid, stripFrames: z.number().int().min(1).max(24).default(8) }),
-  'render.video': z.object({ preset: renderPresetSchema.prefault({}), final: z.boolean().default(false) }),
+  'render.video': z.object({
+    preset: renderPresetSchema.prefault({}),
+    final: z.boolean().default(false),
+    /** The project's campaign brand kit as pinned at submit (the API writes it; null: none). */
+    brand: brandSnapshotSchema.nullable().default(null),
+  }),
+  'render.variants': renderVariantsPayloadSchema,
   'scene.frame': z.object({ sceneId: safeText().min(1).max(64) }),
   'scene.variations': z.object({ sceneId: safeText().min(1).max(64), count: z.number().int().min(1).max(8) }),
   'lesson.draft': lessonDraftPayloadSchema,
@@ -39,6 +51,7 @@ export const jobPayloadSchemas = {
   'portrait.lesson': portraitLessonPayloadSchema,
   'highlights.extract': highlightsExtractPayloadSchema,
   'highlights.clips': highlightsClipsPayloadSchema,
+  'brief.draft': briefDraftPayloadSchema,
 } as const;
 
 export type JobType = keyof typeof jobPayloadSchemas;
@@ -56,7 +69,7 @@ export interface JobDefinition {
   timeoutSec: number;
   /** Attempts per step, the first included. */
   attempts: number;
-  /** First retry delay; doubles on each further attempt (exponential backoff). */
+  /** First retry delay; each further retry waits three times longer (`retryDelayMs`: 5 s → 15 s → 45 s). */
   backoffMs: number;
   /** Ordered step names; per-scene steps are expanded by the plan (`planJob`). */
   steps: readonly string[];
@@ -66,6 +79,23 @@ export interface JobDefinition {
    * the progress weights until this deployment has measured history (`step_timings`).
    */
   work: Readonly<Record<string, StepWorkModel>>;
+  /**
+   * The payload carries `final: boolean`, and a run with `final: true` is a final render: it waits
+   * until every scene is approved where the project or its campaign asks for that (`isFinalRender`).
+   * Every type whose payload has a `final` field must say so here (a test in jobs.test.ts checks).
+   */
+  finalRender?: boolean;
+}
+
+/** How much longer each further retry of a step waits than the one before. */
+export const RETRY_BACKOFF_FACTOR = 3;
+
+/**
+ * The wait before retry `retry` (1 = the first) of a step whose first retry waits `firstMs`:
+ * exponential by RETRY_BACKOFF_FACTOR, so a 5 s backoff retries after 5 s, 15 s, 45 s.
+ */
+export function retryDelayMs(firstMs: number, retry: number): number {
+  return Math.round(firstMs * RETRY_BACKOFF_FACTOR ** Math.max(0, retry - 1));
 }
 
 /**
@@ -107,12 +137,37 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
     attempts: 3,
     backoffMs: 5_000,
     steps: ['frame', 'voice', 'shot', 'music', 'assemble'],
+    finalRender: true,
     // Measured on a 2-core x86 worker with CPU models (warm): docs/benchmarks.md, bench:jobs.
     work: {
       frame: { unit: 'frame', baseSec: 0, secPerUnit: 0.2 },
       voice: { unit: 'scene-sec', baseSec: 0.15, secPerUnit: 0.08 },
       shot: { unit: 'scene-sec', baseSec: 0.15, secPerUnit: 0.14 },
       music: { unit: 'film-sec', baseSec: 0.45, secPerUnit: 0.005 },
+      assemble: { unit: 'film-sec', baseSec: 0.6, secPerUnit: 0.1 },
+    },
+  },
+  'render.variants': {
+    title: 'Render platform variants',
+    // Its `final: true` waits for the storyboard's approvals, as a final render.video does.
+    finalRender: true,
+    resourceClass: 'gpu',
+    priority: 10,
+    timeoutSec: 1_800,
+    attempts: 3,
+    backoffMs: 5_000,
+    // Shared once for the whole matrix: a plate per scene (`frame`), its voice, the music bed; then
+    // `shots` (every scene of every variant, per aspect) and `assemble` (every variant's film).
+    steps: ['frame', 'voice', 'music', 'shots', 'assemble'],
+    // frame: one plate per scene on the matrix's square canvas (bigger than one aspect's frame);
+    // voice and music as render.video; shots and assemble: seconds of video summed over the
+    // variants (each variant fitted to its length). Cold guesses from render.video's models;
+    // measured runs replace them (docs/benchmarks.md, bench:variants).
+    work: {
+      frame: { unit: 'frame', baseSec: 0, secPerUnit: 0.3 },
+      voice: { unit: 'scene-sec', baseSec: 0.15, secPerUnit: 0.08 },
+      music: { unit: 'film-sec', baseSec: 0.45, secPerUnit: 0.005 },
+      shots: { unit: 'film-sec', baseSec: 0.3, secPerUnit: 0.14 },
       assemble: { unit: 'film-sec', baseSec: 0.6, secPerUnit: 0.1 },
     },
   },
@@ -228,7 +283,30 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobDefinition>> = {
       encode: { unit: 'clip-sec', baseSec: 0.5, secPerUnit: 0.3 },
     },
   },
+  'brief.draft': {
+    title: 'Draft a storyboard from a brief',
+    // As lesson.draft: the worker waits on the LLM provider's answer; no GPU, little CPU.
+    resourceClass: 'cpu',
+    priority: 3,
+    // Two provider requests at most (a first answer and one correction), each bounded by the
+    // worker's PROVIDER_TIMEOUT_MS (120 s by default), then one document write.
+    timeoutSec: 300,
+    attempts: 2,
+    backoffMs: 5_000,
+    steps: ['draft'],
+    // A cold guess for a hosted model writing a short ad storyboard; measured runs replace it.
+    work: { draft: { unit: 'step', baseSec: 15, secPerUnit: 0 } },
+  },
 };
+
+/**
+ * Whether a submission is a final render (a catalog type flagged `finalRender` whose parameters
+ * say `final: true`): the job submission gates those on scene approvals. Unknown types are not.
+ */
+export function isFinalRender(type: string, params: unknown): boolean {
+  const def = (JOB_CATALOG as Readonly<Record<string, JobDefinition | undefined>>)[type];
+  return def?.finalRender === true && (params as { final?: unknown } | null)?.final === true;
+}
 
 /** Price per worker-second, in USD, by resource class (configurable per deployment later). */
 export const DEFAULT_RATES_USD_PER_SEC: Readonly<Record<ResourceClass, number>> = {
@@ -388,6 +466,9 @@ export const submittedJobSchema = z.object({
   budget: budgetFiguresSchema,
 });
 export type SubmittedJob = z.infer<typeof submittedJobSchema>;
+/** `POST /projects/:id/variants` (202): the queued `render.variants` job and its variants' rows. */
+export const submittedVariantRenderSchema = submittedJobSchema.extend({ variants: z.array(variantSchema) });
+export type SubmittedVariantRender = z.infer<typeof submittedVariantRenderSchema>;
 /** `POST /jobs/:id/cancel` and `/retry` (202): the job as it is now. */
 export const jobActionResponseSchema = z.object({ job: jobSchema });
 /** `PATCH /jobs/:id`: the job and how many of its queued steps moved. */

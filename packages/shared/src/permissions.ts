@@ -42,6 +42,35 @@ export const PERMISSIONS = {
   'lectures:write': ['owner', 'editor'],
   /** Share links that play a lesson without sign-in. */
   'shares:manage': ['owner', 'editor'],
+  /**
+   * Comments the client does not see (every comment not marked client-visible). Guests read and
+   * write only client-visible comments, and only on variants (`variants:comment`).
+   */
+  'comments:internal': ['owner', 'editor', 'reviewer', 'viewer'],
+  /** Platform variants of a storyboard (renders of one preset) and their review. */
+  'variants:read': ['owner', 'editor', 'reviewer', 'viewer', 'guest'],
+  'variants:comment': ['owner', 'editor', 'reviewer', 'guest'],
+  'variants:approve': ['owner', 'reviewer', 'guest'],
+  /** Share a project (its variants) with the client's guests, or stop sharing it. */
+  'client:share': ['owner', 'editor'],
+  /** Clients and campaigns (a role there holds on every project beneath). */
+  'client:read': ['owner', 'editor', 'reviewer', 'viewer', 'guest'],
+  'client:update': ['owner'],
+  'client:members': ['owner'],
+  'campaigns:create': ['owner', 'editor'],
+  'campaign:read': ['owner', 'editor', 'reviewer', 'viewer', 'guest'],
+  'campaign:update': ['owner', 'editor'],
+  'campaign:members': ['owner'],
+  'campaign:delete': ['owner'],
+  /** Create projects in a campaign, or move one of yours into it. */
+  'campaign:projects': ['owner', 'editor'],
+  /** Briefs, brand kits, the gallery of every output, and the money (spend, budgets). */
+  'briefs:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'briefs:write': ['owner', 'editor'],
+  'brandkits:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'brandkits:write': ['owner', 'editor'],
+  'gallery:read': ['owner', 'editor', 'reviewer', 'viewer'],
+  'spend:read': ['owner', 'editor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

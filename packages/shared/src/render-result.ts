@@ -32,8 +32,34 @@ export const renderVideoValueSchema = z.looseObject({
   transitionSec: z.number().min(0),
   /** Scenes in order with their spans; renders assembled before this was recorded lack it. */
   scenes: z.array(renderSceneSchema).optional(),
+  /** Brand cards before and after the scenes (seconds, whole frames; part of `shots`, not of `scenes`). */
+  cards: z.object({ introSec: z.number().min(0), outroSec: z.number().min(0) }).optional(),
 });
 export type RenderVideoValue = z.infer<typeof renderVideoValueSchema>;
+
+/** The parts a `render.variants` job outputs per variant, named `variant/<key>/<part>`. */
+export const VARIANT_OUTPUT_PARTS = ['video', 'poster', 'subtitles.vtt', 'subtitles.srt'] as const;
+export type VariantOutputPart = (typeof VARIANT_OUTPUT_PARTS)[number];
+/** The job output name of one variant's part. */
+export const variantOutputName = (key: string, part: VariantOutputPart) => `variant/${key}/${part}`;
+
+/**
+ * A variant's `video` output value: the render's record (its `scenes` are the kept ones) plus
+ * which variant it is (by key, so the same matrix re-rendered unchanged reuses the assembly), its
+ * poster, and how the storyboard was fitted into its length.
+ */
+export const variantVideoValueSchema = renderVideoValueSchema.extend({
+  /** The variant's key (unique in its job: `variants` rows are matched by it). */
+  key: safeText(),
+  posterAssetId: safeText().uuid(),
+  /** The variant's length (the preset's) and what fitting left out (storyboard scene indices, lines). */
+  fit: z.object({
+    targetSec: z.number(),
+    dropped: z.array(z.number().int()),
+    droppedLines: z.number().int(),
+  }),
+});
+export type VariantVideoValue = z.infer<typeof variantVideoValueSchema>;
 
 /**
  * The scenes of a render with their spans: as recorded, or for an older render (no `scenes`)

@@ -268,7 +268,19 @@ export const approvalChangedPayloadSchema = z.object({
   approvalId: uuid,
 });
 
-export const NOTIFICATION_KINDS = ['mention', 'reply', 'approval', 'render_finished'] as const;
+/**
+ * `cost_variance`: a job of a project you own cost more than COST_VARIANCE_ALERT over its estimate;
+ * `budget_soft_limit`: a campaign you own passed a soft limit (once per limit and campaign day).
+ */
+export const NOTIFICATION_KINDS = [
+  'mention',
+  'reply',
+  'approval',
+  'render_finished',
+  'variant_decision',
+  'cost_variance',
+  'budget_soft_limit',
+] as const;
 export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 

@@ -57,4 +57,31 @@ describe('buildScriptImportUpdate', () => {
     ]);
     expect(buildScriptImportUpdate(Y.encodeStateAsUpdate(doc), got.script, { newId }).update).toBeNull();
   });
+
+  it('sets storyboard fields on the scenes of the script by index, in the same one change', () => {
+    let n = 0;
+    const newId = () => `s${++n}`;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, buildScriptImportUpdate(EMPTY, 'INT. A - DAY\n', { newId }).update!);
+    sceneEntries(doc)[0]!.map.set('notes', 'kept');
+    const { update } = buildScriptImportUpdate(Y.encodeStateAsUpdate(doc), 'INT. B - DAY\n\nINT. A - DAY\n', {
+      newId,
+      sceneFields: [
+        { durationSec: 7, shot: 'wide', imagePrompt: 'a field' },
+        { durationSec: 3, synopsis: 'Back in A.' },
+        { durationSec: 99 },
+      ],
+    });
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    Y.applyUpdate(doc, update!);
+    expect(updates).toHaveLength(1);
+    const scenes = read(Y.encodeStateAsUpdate(doc)).scenes as unknown as Record<string, unknown>[];
+    expect(
+      scenes.map((s) => [s.id, s.heading, s.durationSec, s.shot, s.imagePrompt, s.synopsis, s.notes]),
+    ).toEqual([
+      ['s2', 'INT. B - DAY', 7, 'wide', 'a field', '', ''],
+      ['s1', 'INT. A - DAY', 3, 'medium', '', 'Back in A.', 'kept'],
+    ]);
+  });
 });

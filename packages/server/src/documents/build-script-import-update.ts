@@ -1,5 +1,10 @@
-import { migrateSceneLayout, type SceneSyncPlan, syncScenesFromScript } from '@clapboard/screenplay';
-import { DOC_KEYS } from '@clapboard/shared/document';
+import {
+  migrateSceneLayout,
+  type SceneSyncPlan,
+  sceneMap,
+  syncScenesFromScript,
+} from '@clapboard/screenplay';
+import { DOC_KEYS, type SCENE_USER_FIELDS, type StoredScene } from '@clapboard/shared/document';
 import * as Y from 'yjs';
 import { replaceText } from './replace-text';
 
@@ -11,13 +16,19 @@ import { replaceText } from './replace-text';
  * undoes it whole. Pass an empty state (`new Uint8Array([0, 0])`) for a new project's first state.
  *
  * @param options.newId ids for new scenes (default `crypto.randomUUID`)
+ * @param options.sceneFields storyboard fields to set, in the same change, on the scene of the
+ *   script at each index (a storyboard draft's length, shot, image prompt and synopsis); entries past
+ *   the script's scenes are ignored
  * @returns the update (null when the document already holds that script and those scenes) and the
  *   scene sync plan applied, for a preview of what happens to the storyboard (`describeSceneSync`)
  */
 export function buildScriptImportUpdate(
   currentState: Uint8Array,
   fountain: string,
-  options: { newId?: () => string } = {},
+  options: {
+    newId?: () => string;
+    sceneFields?: readonly Partial<Pick<StoredScene, (typeof SCENE_USER_FIELDS)[number]>>[];
+  } = {},
 ): { update: Uint8Array | null; plan: SceneSyncPlan } {
   const doc = new Y.Doc();
   try {
@@ -33,6 +44,12 @@ export function buildScriptImportUpdate(
       migrateSceneLayout(doc);
       replaceText(doc.getText(DOC_KEYS.script), fountain);
       plan = syncScenesFromScript(doc, options);
+      // `plan.order` holds the live scenes in script order, so index i is the script's scene i.
+      options.sceneFields?.forEach((fields, i) => {
+        const id = plan.order[i];
+        const map = id === undefined ? undefined : sceneMap(doc, id);
+        if (map) for (const [k, v] of Object.entries(fields)) if (v !== undefined) map.set(k, v);
+      });
     });
     return { update, plan };
   } finally {

@@ -3,6 +3,7 @@ import { JOB_CATALOG, type JobDefinition, type JobType, QUEUE_NAMES } from '@cla
 import type { FlowJob } from 'bullmq';
 import type { JobRow } from './job-row';
 import type { PlannedJob } from './plan-for';
+import { STEP_BACKOFF } from './step-backoff';
 import { bullJobId, FINALIZE_STEP, type StepData } from './step-data';
 
 export interface FlowInput {
@@ -23,7 +24,7 @@ export interface FlowInput {
 /**
  * Builds the BullMQ flow for one job run: a root `__finalize` node whose children are the plan's
  * final steps, each with its prerequisites as children. Every node has a deterministic id, the
- * catalog's attempts and exponential backoff, carries its expected seconds (its progress weight)
+ * catalog's attempts and its backoff (×3 per further try, `stepBackoff`), carries its expected seconds (its progress weight)
  * and fails its parent when it fails for good, so a failure reaches the root and the job ends
  * exactly once.
  */
@@ -56,7 +57,7 @@ export function buildFlow(input: FlowInput): FlowJob {
     opts: {
       jobId: bullJobId(input.jobId, input.run, p.step),
       attempts: def.attempts,
-      backoff: { type: 'exponential', delay: def.backoffMs },
+      backoff: { type: STEP_BACKOFF, delay: def.backoffMs },
       priority: input.priority,
       failParentOnFailure: true,
       ...keep,
@@ -70,7 +71,7 @@ export function buildFlow(input: FlowInput): FlowJob {
     opts: {
       jobId: bullJobId(input.jobId, input.run, FINALIZE_STEP),
       attempts: 3,
-      backoff: { type: 'exponential', delay: 1_000 },
+      backoff: { type: STEP_BACKOFF, delay: 1_000 },
       priority: input.priority,
       ...keep,
     },

@@ -1,4 +1,11 @@
 export { budgetFigures } from './budget';
+export {
+  CampaignBudgetExceededError,
+  type CampaignMoney,
+  type CampaignSoftNotice,
+  campaignBudgetView,
+  campaignMoney,
+} from './campaign-budget';
 export { cancelChannel, JobCancelledError, publishCancel } from './cancel-channel';
 export { finishJob } from './finish-job';
 export { buildFlow, type FlowInput, flowJobIds, rootJobId } from './flow-plan';
@@ -16,6 +23,7 @@ export {
   emitFinished,
   emitProgress,
   emitProjectEvent,
+  emitVariantChanged,
   type JobEmitter,
 } from './job-events';
 export {
@@ -50,6 +58,7 @@ export * as jobStore from './job-store';
 export { forgetLearnedWork, LEARN_WINDOW, learnedWork } from './learned-work';
 export { pinRenderVersion, versionShotSeconds } from './pin-render-version';
 export { type PlannedJob, planFor } from './plan-for';
+export { STEP_BACKOFF, stepBackoff } from './step-backoff';
 export { bullJobId, FINALIZE_STEP, type StepData, stepDataSchema } from './step-data';
 export {
   type BatchedOutcome,

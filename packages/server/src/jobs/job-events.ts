@@ -1,4 +1,11 @@
-import { jobRoom, type ProjectEvent, projectRoom, type ServerToClientEvents } from '@clapboard/shared/events';
+import {
+  jobRoom,
+  type ProjectEvent,
+  type ProjectEventOf,
+  projectRoom,
+  type ServerToClientEvents,
+  variantsRoom,
+} from '@clapboard/shared/events';
 import type { Job, JobFinished, JobProgress } from '@clapboard/shared/jobs';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
@@ -32,6 +39,26 @@ export function emitProjectEvent(emitter: JobEmitter, event: ProjectEvent): void
     event.type,
     event,
   );
+}
+
+/**
+ * `variant:changed` for each of `variantIds`: to `project:<id>` always, and to `variants:<id>` (the
+ * project's client guests) when what changed is visible to the client (`clientVisible`: a
+ * decision, a render, a comment marked for the client; not an internal comment).
+ */
+export function emitVariantChanged(
+  emitter: JobEmitter,
+  projectId: string,
+  variantIds: readonly string[],
+  reason: ProjectEventOf<'variant:changed'>['payload']['reason'],
+  clientVisible: boolean,
+): void {
+  const rooms = clientVisible ? [projectRoom(projectId), variantsRoom(projectId)] : [projectRoom(projectId)];
+  const at = new Date().toISOString();
+  for (const variantId of variantIds) {
+    const event: ProjectEvent = { projectId, type: 'variant:changed', payload: { variantId, reason }, at };
+    (emitter.to(rooms) as unknown as { emit(name: string, e: ProjectEvent): void }).emit(event.type, event);
+  }
 }
 
 /** `job:created` (submitted) or `job:updated` (retried, re-prioritised, cancel asked) to `project:<id>`. */

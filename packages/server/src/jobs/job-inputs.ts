@@ -1,6 +1,9 @@
 import type { PlanInput } from '@clapboard/shared/job-plan';
 import type { JobPayload, JobType } from '@clapboard/shared/jobs';
 import { estimateLessonSeconds } from '@clapboard/shared/lessons';
+import { BriefDraftError } from '../briefs/brief-draft-error';
+import { loadDraftableBrief } from '../briefs/load-draftable-brief';
+import { pinBrandKit } from '../campaigns/pin-brand-kit';
 import type { Sql } from '../db/connect-db';
 import { loadDocumentState } from '../documents/load-document';
 import { findLectureAnalysis, LectureAnalysisError } from '../lectures/find-lecture-analysis';
@@ -21,6 +24,11 @@ export interface PreparedInputs {
   planInput: PlanInput;
   /** Sentences for the user found while preparing (stored with the job). */
   warnings: string[];
+  /**
+   * The payload completed with what was pinned (a render's brand kit), replacing the submitted
+   * one; absent: the submitted payload as it is.
+   */
+  params?: Record<string, unknown>;
 }
 
 /**
@@ -88,9 +96,16 @@ const lessonDraftInputs: JobInputs<'lesson.draft'> = {
 const renderInputs: JobInputs<'render.video'> = {
   async prepare(sql, { projectId, userId, params }) {
     // A render shows the document as it is now: check it against the render bounds (with the
-    // worker's timing rules), pin it as a version and plan one branch per scene.
+    // worker's timing rules), pin it as a version and plan one branch per scene. The campaign's
+    // brand kit is pinned too, into the payload (whatever the caller sent there is replaced).
     const pin = await pinRenderVersion(sql, projectId, userId, { transition: params.preset.transition });
-    return { versionId: pin.versionId, planInput: { sceneSec: pin.shotSec }, warnings: pin.warnings };
+    const brand = await pinBrandKit(sql, projectId);
+    return {
+      versionId: pin.versionId,
+      planInput: { sceneSec: pin.shotSec },
+      warnings: pin.warnings,
+      params: { ...params, brand },
+    };
   },
   async planInput(sql, { params, versionId }) {
     let sceneSec: number[];
@@ -103,6 +118,34 @@ const renderInputs: JobInputs<'render.video'> = {
     }
     if (!sceneSec.length)
       throw new PlanUnavailableError('The version this render shows no longer exists; start a new render.');
+    return { sceneSec };
+  },
+};
+
+const renderVariantsInputs: JobInputs<'render.variants'> = {
+  async prepare(sql, { projectId, userId, params }) {
+    // As a render: the document pinned as a version (checked against the render bounds with the
+    // project's transition), the campaign's brand kit pinned into the payload.
+    const pin = await pinRenderVersion(sql, projectId, userId);
+    const brand = await pinBrandKit(sql, projectId);
+    return {
+      versionId: pin.versionId,
+      planInput: { sceneSec: pin.shotSec },
+      warnings: pin.warnings,
+      params: { ...params, brand },
+    };
+  },
+  async planInput(sql, { versionId }) {
+    let sceneSec: number[];
+    try {
+      sceneSec = versionId ? await versionShotSeconds(sql, versionId) : [];
+    } catch (err) {
+      if (err instanceof RenderDocumentError)
+        throw new PlanUnavailableError(`The version these variants show cannot be rendered: ${err.message}`);
+      throw err;
+    }
+    if (!sceneSec.length)
+      throw new PlanUnavailableError('The version these variants show no longer exists; render them again.');
     return { sceneSec };
   },
 };
@@ -237,14 +280,35 @@ const highlightsClipsInputs: JobInputs<'highlights.clips'> = {
   },
 };
 
+const briefDraftInputs: JobInputs<'brief.draft'> = {
+  async prepare(sql, { projectId, params }) {
+    // Refused here, before a provider is paid: a brief of another project, a project that left the
+    // campaign, a brief whose own text is banned, a script that would be overwritten unasked. The
+    // worker checks the last two again when it writes.
+    try {
+      await loadDraftableBrief(sql, { projectId, briefId: params.briefId, replace: params.replace });
+    } catch (err) {
+      if (err instanceof BriefDraftError) throw new JobInputError(err.message, err.details, err.status);
+      throw err;
+    }
+    return { versionId: null, planInput: {}, warnings: [] };
+  },
+  async planInput() {
+    // The draft reads the brief when it runs; a brief deleted meanwhile fails in the worker.
+    return {};
+  },
+};
+
 /** Job types whose inputs are prepared at submit (see `JobInputs`). */
 export const JOB_INPUTS: { readonly [K in JobType]?: JobInputs<K> } = {
   'render.video': renderInputs,
+  'render.variants': renderVariantsInputs,
   'lesson.draft': lessonDraftInputs,
   'export.lms': exportLmsInputs,
   'portrait.lesson': portraitLessonInputs,
   'highlights.extract': highlightsExtractInputs,
   'highlights.clips': highlightsClipsInputs,
+  'brief.draft': briefDraftInputs,
 };
 
 /** The entry for `type`, typed loosely for callers that hold an unparsed type. */

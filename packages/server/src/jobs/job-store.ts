@@ -1,8 +1,10 @@
+import { COST_VARIANCE_ALERT } from '@clapboard/shared/campaigns';
 import type { JobEstimate } from '@clapboard/shared/job-plan';
 import type { JobOutput, JobProgress, JobStatus, JobType, ResourceClass } from '@clapboard/shared/jobs';
 import type { Role } from '@clapboard/shared/roles';
 import type { Sql } from '../db/connect-db';
 import { budgetSumsSql } from './budget';
+import { campaignLimitedSql } from './campaign-budget';
 import type { JobRow } from './job-row';
 
 /**
@@ -70,10 +72,10 @@ export async function insertJob(sql: Sql, job: NewJob): Promise<JobRow> {
 }
 
 /**
- * Inserts a queued job with its audit entry only when the project has no budget limit, and reads
- * the project's spent and reserved sums (without this job) in the same statement: a submission
- * with nothing to check or serialise costs one round trip. Null when the project has a limit (the
- * caller checks the budget under the project lock instead).
+ * Inserts a queued job with its audit entry only when neither the project nor its campaign has a
+ * budget limit, and reads the project's spent and reserved sums (without this job) in the same
+ * statement: a submission with nothing to check or serialise costs one round trip. Null when there
+ * is a limit (the caller checks the budgets under their locks instead).
  */
 export async function insertUnlimitedJob(
   sql: Sql,
@@ -87,6 +89,7 @@ export async function insertUnlimitedJob(
              ${sql.json(job.warnings ?? [])}
       where not exists (
         select 1 from budgets where project_id = ${job.projectId} and (soft_limit_usd is not null or hard_limit_usd is not null))
+        and not ${campaignLimitedSql(sql, sql`${job.projectId}::uuid`)}
       returning *),
     a as (
       insert into audit_log (project_id, actor_id, action, target_type, target_id, details)
@@ -223,8 +226,16 @@ export async function chargeStep(
   }) as Promise<boolean>;
 }
 
+/** A job as `endJob` left it, and whether its ending raised a cost-variance alert. */
+export type EndedJobRow = JobRow & {
+  /** Completed more than COST_VARIANCE_ALERT over its estimate: a `cost_alerts` row was written. */
+  cost_alerted: boolean;
+};
+
 /**
  * Moves a job to a terminal status once; the actual cost is summed from the ledger at this moment.
+ * A job that completes costing more than COST_VARIANCE_ALERT over its estimate gets its
+ * `cost_alerts` row in the same statement, so the alert exists exactly when the completion does.
  * Returns the row when this call made the change, null when the job had already ended.
  */
 export async function endJob(
@@ -236,18 +247,27 @@ export async function endJob(
     outputs: readonly JobOutput[];
     progress?: JobProgress;
   },
-): Promise<JobRow | null> {
-  const [row] = await sql<JobRow[]>`
-    update jobs set
-      status = ${outcome.status},
-      error = ${outcome.error ?? null},
-      outputs = ${sql.json(outcome.outputs as never)},
-      finished_at = now(),
-      progress = ${outcome.progress ? sql.json(outcome.progress as never) : sql`progress`},
-      cost_actual_usd = (select coalesce(sum(amount_usd), 0) from cost_ledger where job_id = ${jobId}),
-      actual_sec = (select coalesce(sum(seconds), 0) from cost_ledger where job_id = ${jobId})
-    where id = ${jobId} and status in ${sql(statusesInto(outcome.status))}
-    returning *`;
+): Promise<EndedJobRow | null> {
+  const [row] = await sql<EndedJobRow[]>`
+    with j as (
+      update jobs set
+        status = ${outcome.status},
+        error = ${outcome.error ?? null},
+        outputs = ${sql.json(outcome.outputs as never)},
+        finished_at = now(),
+        progress = ${outcome.progress ? sql.json(outcome.progress as never) : sql`progress`},
+        cost_actual_usd = (select coalesce(sum(amount_usd), 0) from cost_ledger where job_id = ${jobId}),
+        actual_sec = (select coalesce(sum(seconds), 0) from cost_ledger where job_id = ${jobId})
+      where id = ${jobId} and status in ${sql(statusesInto(outcome.status))}
+      returning *),
+    a as (
+      insert into cost_alerts (job_id, project_id, campaign_id, estimate_usd, actual_usd)
+      select j.id, j.project_id, p.campaign_id, j.cost_estimate_usd, j.cost_actual_usd
+      from j join projects p on p.id = j.project_id
+      where j.status = 'completed' and j.cost_actual_usd > j.cost_estimate_usd * (1 + ${COST_VARIANCE_ALERT}::numeric)
+      on conflict (job_id) do nothing
+      returning job_id)
+    select j.*, exists (select 1 from a) as cost_alerted from j`;
   return row ?? null;
 }
 
@@ -274,7 +294,7 @@ export interface BatchedInsert {
   role: Role | null;
   /** Payload asset ids that are not live assets of the project (null when all are). */
   missing: string[] | null;
-  /** The project has a budget limit: not inserted here (the caller serialises it instead). */
+  /** The project or its campaign has a budget limit: not inserted here (the caller serialises it instead). */
   limited: boolean;
   row: JobRow | null;
   /** The project's spent and reserved sums before this statement (set when `row` is). */
@@ -284,7 +304,7 @@ export interface BatchedInsert {
 
 /**
  * The batch statement: per submission, its caller's role in the live project, the asset ids that
- * are not live assets of the project, and whether the project has a budget limit; the submissions
+ * are not live assets of the project, and whether the project or its campaign has a budget limit; the submissions
  * that pass all three inserted (with their `job.created` audit entries), and the budget sums of
  * their projects as they stood before the statement. One answer per submission, in input order.
  */
@@ -322,12 +342,13 @@ export async function insertJobBatch(sql: Sql, jobs: readonly BatchedNewJob[]): 
         (select array_agg(wanted::text) from unnest(x.asset_ids) wanted
           where not exists (
             select 1 from assets a where a.id = wanted and a.project_id = x.project_id and a.deleted_at is null)) as missing,
-        exists (
+        (exists (
           select 1 from budgets b
-          where b.project_id = x.project_id and (b.soft_limit_usd is not null or b.hard_limit_usd is not null)) as limited
+          where b.project_id = x.project_id and (b.soft_limit_usd is not null or b.hard_limit_usd is not null))
+          or ${campaignLimitedSql(sql, sql`x.project_id`)}) as limited
       from x
       left join projects p on p.id = x.project_id and p.deleted_at is null
-      left join project_members m on m.project_id = p.id and m.user_id = x.user_id),
+      left join effective_project_roles m on m.project_id = p.id and m.user_id = x.user_id),
     ok as (select * from c where role = any(roles) and missing is null and not limited),
     s as (
       select d.project_id, ${budgetSumsSql(sql, sql`d.project_id`)}

@@ -37,7 +37,7 @@ export type BatchedOutcome =
   | { kind: 'not-member' }
   | { kind: 'forbidden'; role: Role }
   | { kind: 'missing-asset'; field: string }
-  /** The project has a budget limit: nothing was written; submit it through `submitJob`. */
+  /** The project or its campaign has a budget limit: nothing was written; submit it through `submitJob`. */
   | { kind: 'limited' };
 
 interface Pending {
@@ -50,7 +50,7 @@ interface Pending {
 }
 
 /**
- * Submissions that need no lock (no idempotency key, a project without a budget limit) gathered
+ * Submissions that need no lock (no idempotency key, no budget limit on the project or its campaign) gathered
  * while the event loop is busy and written together: one statement checks every caller's role and
  * assets, inserts the rows that pass with their audit entries and reads each project's budget
  * sums, then one `FlowProducer.addBulk` queues their flows (atomically: all or none). A lone
@@ -58,8 +58,8 @@ interface Pending {
  *
  * The guarantees are submit's: a row is committed before its flow exists, a row whose flow could
  * not be added is deleted again and its caller told nothing was queued, a crash between the two is
- * repaired by the outbox dispatcher. Projects with a limit are not written here: the caller sends them
- * through `submitJob`, which serialises them on the project row.
+ * repaired by the outbox dispatcher. Projects with a limit (their own or their campaign's) are not
+ * written here: the caller sends them through `submitJob`, which checks both budgets under their locks.
  */
 export function createSubmitBatcher(
   sql: Sql,

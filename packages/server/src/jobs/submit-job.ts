@@ -1,8 +1,10 @@
 import type { PlanInput } from '@clapboard/shared/job-plan';
 import type { BudgetFigures, Job, JobType } from '@clapboard/shared/jobs';
 import { JOB_CATALOG } from '@clapboard/shared/jobs';
+import { restartVariants } from '../campaigns/variant-store';
 import type { Sql } from '../db/connect-db';
 import { budgetFigures, unlimitedFigures } from './budget';
+import { type CampaignSoftNotice, checkCampaignBudget, notifyCampaignOwners } from './campaign-budget';
 import { flowOfRun } from './flow-plan';
 import { announceJob, emitProjectEvent, type JobEmitter } from './job-events';
 import { clearOutbox } from './job-outbox';
@@ -25,6 +27,13 @@ export interface SubmitJobInput {
   planInput?: PlanInput;
   /** Sentences for the user found while preparing the job (stored with it, before budget ones). */
   warnings?: string[];
+  /** The clock a campaign's budget day is read from; default now (tests move it). */
+  now?: Date;
+  /**
+   * Writes what belongs to the new job (e.g. its variants' rows) in the transaction that inserts
+   * it, so both exist or neither does; not called when an idempotency key replays a job.
+   */
+  onInserted?: (tx: Sql, row: JobRow) => Promise<void>;
 }
 
 export interface SubmitJobResult {
@@ -64,18 +73,23 @@ export async function budgetLimits(sql: Sql, projectId: string): Promise<BudgetL
 }
 
 /**
- * Checks `estimateUsd` against the project's budget inside the caller's transaction. With a hard
- * limit the project row is locked first, so two jobs (submitted or retried) cannot both squeeze
- * under it; without one, submissions proceed in parallel.
+ * Checks `estimateUsd` against the project's budget and then its campaign's
+ * (`checkCampaignBudget`) inside the caller's transaction. With a hard limit the project row is
+ * locked first (then the campaign's budget row), so two jobs (submitted or retried) cannot both
+ * squeeze under it; without one, submissions proceed in parallel.
  *
- * @throws BudgetExceededError past the hard limit
- * @returns the figures and, past the soft limit, the warning sentence
+ * @param now the clock the campaign's day is read from (default now)
+ * @throws BudgetExceededError past the project's hard limit
+ * @throws CampaignBudgetExceededError past a hard limit of the project's campaign
+ * @returns the project's figures, the warning sentences of soft limits passed, and the campaign
+ *   soft-limit notices to send once the job is committed
  */
 export async function checkBudget(
   tx: Sql,
   projectId: string,
   estimateUsd: number,
-): Promise<{ figures: BudgetFigures; warning: string | null }> {
+  now: Date = new Date(),
+): Promise<{ figures: BudgetFigures; warnings: string[]; notices: CampaignSoftNotice[] }> {
   const limits = await budgetLimits(tx, projectId);
   if (limits.hard !== null) await tx`select id from projects where id = ${projectId} for update`;
   const figures = await budgetFigures(tx, projectId, estimateUsd);
@@ -86,7 +100,12 @@ export async function checkBudget(
     figures.softLimitUsd !== null && committed > figures.softLimitUsd
       ? `Soft budget passed: spent $${figures.spentUsd.toFixed(4)} + reserved $${figures.reservedUsd.toFixed(4)} + this job $${estimateUsd.toFixed(4)} > $${figures.softLimitUsd.toFixed(4)}.`
       : null;
-  return { figures, warning };
+  const campaign = await checkCampaignBudget(tx, projectId, estimateUsd, now);
+  return {
+    figures,
+    warnings: [...(warning ? [warning] : []), ...campaign.warnings],
+    notices: campaign.notices,
+  };
 }
 
 /**
@@ -130,24 +149,34 @@ export function enqueueFailed(err: unknown): EnqueueFailedError {
   );
 }
 
-function warnBudget(
+/**
+ * After a job's commit: a `budget:warning` event per soft limit it passed, and the campaign's
+ * owners told of campaign soft limits passed first today. The job is already queued, so a failed
+ * notification does not fail the submission (the job's warnings carry the same sentences).
+ */
+async function warnBudget(
+  sql: Sql,
   emitter: JobEmitter | undefined,
   projectId: string,
   jobId: string,
-  message: string,
-  figures: BudgetFigures,
+  check: { warnings: readonly string[]; notices: readonly CampaignSoftNotice[]; figures: BudgetFigures },
 ) {
-  if (!emitter) return;
-  emitProjectEvent(emitter, {
-    projectId,
-    type: 'budget:warning',
-    payload: { jobId, message, figures },
-    at: new Date().toISOString(),
-  });
+  if (emitter)
+    for (const message of check.warnings)
+      emitProjectEvent(emitter, {
+        projectId,
+        type: 'budget:warning',
+        payload: { jobId, message, figures: check.figures },
+        at: new Date().toISOString(),
+      });
+  if (check.notices.length)
+    await notifyCampaignOwners(sql, emitter, projectId, jobId, check.notices).catch(() => {});
 }
 
 /**
- * Creates a job: plans it (`planFor`), estimates its cost, refuses past the hard budget, writes the
+ * Creates a job: plans it (`planFor`), estimates its cost, refuses past the hard budget of the
+ * project or of its campaign (`checkBudget`; the lock-free path is taken only when neither has a
+ * limit), writes the
  * `jobs` row and enqueues its BullMQ flow. The row is committed before the flow is added (so a
  * worker never sees a step before its row), and with it, by trigger, the run's `job_outbox` row,
  * cleared once the flow is added; if adding fails, the job row is deleted again. A crash between
@@ -189,7 +218,7 @@ export async function submitJob(
   const outcome = await timed('record', async () => {
     // No idempotency key and (found by the statement itself) no budget limit: nothing to check or
     // serialise, so the row, its audit entry and the budget sums are one statement.
-    if (!input.idempotencyKey) {
+    if (!input.idempotencyKey && !input.onInserted) {
       const fast = await insertUnlimitedJob(sql, newJob(input.warnings ?? []));
       if (fast)
         return {
@@ -197,7 +226,7 @@ export async function submitJob(
           replayed: false,
           figures: unlimitedFigures(planned.estimate.usd, fast.spent, fast.reserved),
           warnings: input.warnings ?? [],
-          budgetWarning: null,
+          budget: null,
         };
     }
     return sql.begin(async (tx) => {
@@ -210,17 +239,14 @@ export async function submitJob(
             replayed: true,
             figures: await budgetFigures(tx as unknown as Sql, input.projectId, 0),
             warnings: [] as string[],
-            budgetWarning: null,
+            budget: null,
           };
       }
-      const { figures, warning } = await checkBudget(
-        tx as unknown as Sql,
-        input.projectId,
-        planned.estimate.usd,
-      );
-      const warnings = [...(input.warnings ?? []), ...(warning ? [warning] : [])];
+      const check = await checkBudget(tx as unknown as Sql, input.projectId, planned.estimate.usd, input.now);
+      const warnings = [...(input.warnings ?? []), ...check.warnings];
       const row = await insertJob(tx as unknown as Sql, newJob(warnings));
-      return { row, replayed: false, figures, warnings, budgetWarning: warning };
+      await input.onInserted?.(tx as unknown as Sql, row);
+      return { row, replayed: false, figures: check.figures, warnings, budget: check };
     });
   });
 
@@ -233,8 +259,7 @@ export async function submitJob(
       await enqueueRun(queues, outcome.row, planned, () => deleteUnqueuedJob(sql, outcome.row.id));
       if (queues) await clearOutboxQuietly(sql, [outcome.row]);
     });
-    if (outcome.budgetWarning)
-      warnBudget(emitter, input.projectId, outcome.row.id, outcome.budgetWarning, outcome.figures);
+    if (outcome.budget) await warnBudget(sql, emitter, input.projectId, outcome.row.id, outcome.budget);
   }
   return {
     job,
@@ -256,13 +281,19 @@ export class NotRetryableError extends Error {
  *
  * @throws NotRetryableError when the job is not failed or cancelled (or changed meanwhile)
  * @throws BudgetExceededError past the hard budget
+ * @throws CampaignBudgetExceededError past a hard limit of the project's campaign
  * @throws PlanUnavailableError when a render's version is gone
  */
 export async function retryJob(
   sql: Sql,
   queues: SubmitQueues,
   emitter: JobEmitter | undefined,
-  input: { jobId: string; userId: string },
+  input: {
+    jobId: string;
+    userId: string;
+    /** The clock a campaign's budget day is read from; default now. */
+    now?: Date;
+  },
 ): Promise<{ job: Job; figures: BudgetFigures }> {
   const [current] = await sql<JobRow[]>`select * from jobs where id = ${input.jobId}`;
   if (!current) throw new NotRetryableError('The job no longer exists.');
@@ -276,15 +307,17 @@ export async function retryJob(
     versionId: current.version_id,
   });
   const outcome = await sql.begin(async (tx) => {
-    const { figures, warning } = await checkBudget(
+    const check = await checkBudget(
       tx as unknown as Sql,
       current.project_id,
       planned.estimate.usd,
+      input.now,
     );
     const row = await restartJob(tx as unknown as Sql, input.jobId, planned.estimate);
     if (!row) throw new NotRetryableError('The job changed while retrying; reload it.');
+    if (row.type === 'render.variants') await restartVariants(tx as unknown as Sql, row.id);
     await tx`insert into audit_log (project_id, actor_id, action, target_type, target_id, details) values (${row.project_id}, ${input.userId}, 'job.retry', 'job', ${row.id}, ${tx.json({ run: row.run, estimateUsd: planned.estimate.usd })})`;
-    return { row, figures, warning };
+    return { row, check };
   });
   // If the flow cannot be added now, the run stays queued and the outbox dispatcher adds it later.
   const queued = await enqueueRun(queues, outcome.row, planned, async () => {}).then(
@@ -292,9 +325,8 @@ export async function retryJob(
     () => false,
   );
   if (queued) await clearOutboxQuietly(sql, [outcome.row]);
-  if (outcome.warning)
-    warnBudget(emitter, outcome.row.project_id, outcome.row.id, outcome.warning, outcome.figures);
+  await warnBudget(sql, emitter, outcome.row.project_id, outcome.row.id, outcome.check);
   const job = rowToJob(outcome.row);
   announceJob(emitter, 'job:updated', job);
-  return { job, figures: outcome.figures };
+  return { job, figures: outcome.check.figures };
 }

@@ -60,3 +60,13 @@ export function assertValidKey(key: string): void {
   if (key.length > 512 || parts.length > 12 || !parts.every((p) => SEGMENT.test(p) && !/^\.+$/.test(p)))
     throw new Error(`invalid blob key: ${JSON.stringify(key.slice(0, 80))}`);
 }
+
+/** A stream of one in-memory buffer, for `BlobStore.put` of bytes already held (thumbnails, logos). */
+export function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(ctl) {
+      ctl.enqueue(bytes);
+      ctl.close();
+    },
+  });
+}

@@ -1,4 +1,4 @@
-export { assertValidKey, type BlobObject, type BlobStore, type ByteRange } from './blob-store';
+export { assertValidKey, type BlobObject, type BlobStore, type ByteRange, bytesStream } from './blob-store';
 export {
   type BlobStoreEnv,
   blobStoreEnvShape,

@@ -1,0 +1,7 @@
+export { pinBrandKit } from './pin-brand-kit';
+export {
+  insertVariants,
+  restartVariants,
+  settleVariants,
+  type VariantRow,
+} from './variant-store';
