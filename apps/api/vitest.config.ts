@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testWorkers } from '../../infra/local/test-workers.ts';
 
 /**
  * The API's integration tests a second time, against the edge entry: the bundle in workerd, driven
@@ -8,7 +9,8 @@ import { defineConfig } from 'vitest/config';
  * ffmpeg; admin-queues; metrics; project-list-cache; submit-batch: the edge does not batch;
  * review-heavy-script: Node's event loop under load; probe-service and limit-store: Node-side
  * pieces tested directly), overrides that cannot cross into workerd (account: a mailer; health: a
- * dead Redis client; hostile-input and blob-store-contract: their own stores and servers), and
+ * dead Redis client; campaign-budgets: a clock moved to the next day; hostile-input and
+ * blob-store-contract: their own stores and servers), and
  * uploads (tus): it passes on workerd except resuming after a dropped connection, where the edge
  * does not keep the bytes that arrived before the drop.
  */
@@ -37,18 +39,47 @@ const EDGE_TEST_FILES = [
   'test/models.test.ts',
   'test/openapi-docs.test.ts',
   'test/web-read-shapes.test.ts',
+  'test/briefs.test.ts',
+  'test/campaigns.test.ts',
+  'test/brand-kits.test.ts',
+  'test/variant-review.test.ts',
+  'test/variant-renders.test.ts',
 ];
 
+/** Files that assert latencies of the API's event loop: they run alone (project `node-quiet`). */
+const QUIET_TEST_FILES = ['test/review-heavy-script.test.ts'];
+
 /**
- * Two projects in one run: `node` (every test, the app in-process) and `workerd` (the files above
- * against the edge bundle). `npx vitest run --project workerd` runs the edge half alone.
+ * Three projects in one run: `node` (every test, the app in-process), `node-quiet` (the timing
+ * files above, alone, after the rest) and `workerd` (the edge files above against the edge
+ * bundle). `npx vitest run --project workerd` runs the edge half alone.
  */
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Files mostly wait on Postgres, Redis and workerd: 1.5 per core. Every file builds its own app,
+    // database and Redis prefix and nothing here mocks modules, so a worker keeps the modules it
+    // imported for its next file (isolate: false) instead of importing the whole API again (that
+    // import was 138 s of the suite's 468 s).
+    maxWorkers: testWorkers(1.5),
+    isolate: false,
     projects: [
-      { extends: true, test: { name: 'node', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'node', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: QUIET_TEST_FILES },
+      },
+      // Timed against the event loop: run alone, after everything else, not beside other files.
+      {
+        extends: true,
+        test: {
+          name: 'node-quiet',
+          include: QUIET_TEST_FILES,
+          maxWorkers: 1,
+          isolate: true,
+          sequence: { groupOrder: 1 },
+        },
+      },
       {
         extends: true,
         test: {

@@ -10,6 +10,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env';
 import type { PeerAddress } from './auth/client-ip';
 import type { LimitStore } from './auth/limit-store';
+import type { BriefDraftRate } from './auth/rate-limit';
 import { notFound, validationFailed } from './errors/http-error';
 import { createErrorHandler } from './errors/on-error';
 import type { Mailer } from './mail/mailer';
@@ -27,12 +28,18 @@ import { approvalRoutes } from './routes/approvals';
 import { assetDownloadRoutes } from './routes/asset-downloads';
 import { assetRoutes } from './routes/assets';
 import { authRoutes, type LoginRateLimit, type RegisterRateLimit } from './routes/auth';
+import { brandKitRoutes } from './routes/brand-kits';
+import { briefRoutes } from './routes/briefs';
 import { budgetRoutes } from './routes/budget';
+import { campaignMoneyRoutes } from './routes/campaign-money';
+import { campaignRoutes } from './routes/campaigns';
+import { clientRoutes } from './routes/clients';
 import { commentRoutes } from './routes/comments';
 import { consentRoutes } from './routes/consents';
 import { deliverableRoutes } from './routes/deliverables';
 import { directUploadRoutes } from './routes/direct-uploads';
 import { docsRoutes } from './routes/docs';
+import { galleryRoutes } from './routes/gallery';
 import { healthRoutes } from './routes/health';
 import { type JobSubmitRate, jobRoutes } from './routes/jobs';
 import { lectureRoutes } from './routes/lectures';
@@ -49,6 +56,8 @@ import { reviewExportRoutes } from './routes/review-exports';
 import { scriptImportRoutes } from './routes/script-imports';
 import { serveWeb, type WebAssets, webFilesFromBinding, webFilesInFolder } from './routes/serve-web';
 import { uploadRoutes } from './routes/uploads';
+import { variantRenderRoutes } from './routes/variant-renders';
+import { variantRoutes } from './routes/variants';
 import { versionRoutes } from './routes/versions';
 import type { ResumableLimits } from './uploads/resumable-limits';
 
@@ -77,6 +86,13 @@ export interface AppDeps {
   registerRateLimit?: Partial<RegisterRateLimit>;
   /** Jobs one member may start per minute; defaults in DEFAULT_JOB_SUBMIT_RATE (300). */
   jobSubmitRate?: Partial<JobSubmitRate>;
+  /**
+   * The clock campaign budgets count their days by (which day a submit is charged to, when a daily
+   * limit lifts) and spend reports default their range from; default the real clock.
+   */
+  now?: () => Date;
+  /** Storyboard drafts from briefs one member may ask for per hour; defaults in DEFAULT_BRIEF_DRAFT_RATE (30). */
+  briefDraftRate?: Partial<BriefDraftRate>;
   /** Sends reset links and account notices; absent: no email, instance admins issue reset links. */
   mailer?: Mailer;
   /** Lifetime of password reset links (seconds); default 3600. */
@@ -162,7 +178,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', accountRoutes(deps));
   app.route('/', projectRoutes(deps));
   app.route('/', jobRoutes(deps));
+  app.route('/', variantRenderRoutes(deps));
   app.route('/', budgetRoutes(deps));
+  app.route('/', campaignMoneyRoutes(deps));
   if (deps.serveStatic) {
     app.route(
       '/',
@@ -199,6 +217,12 @@ export function createApp(deps: AppDeps) {
   app.route('/', consentRoutes(deps));
   app.route('/', lessonShareRoutes(deps));
   app.route('/', lessonEmbedRoutes(deps));
+  app.route('/', clientRoutes(deps));
+  app.route('/', campaignRoutes(deps));
+  app.route('/', brandKitRoutes(deps));
+  app.route('/', variantRoutes(deps));
+  app.route('/', galleryRoutes(deps));
+  app.route('/', briefRoutes(deps));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

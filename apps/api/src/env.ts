@@ -4,7 +4,11 @@ import { z } from 'zod';
 import type { AppDeps } from './app';
 import { DEFAULT_LOGIN_RATE_LIMIT } from './auth/login-throttle';
 import { DEFAULT_PASSWORD_RESET_TTL_SEC } from './auth/password-resets';
-import { DEFAULT_JOB_SUBMIT_RATE, DEFAULT_REGISTER_RATE_LIMIT } from './auth/rate-limit';
+import {
+  DEFAULT_BRIEF_DRAFT_RATE,
+  DEFAULT_JOB_SUBMIT_RATE,
+  DEFAULT_REGISTER_RATE_LIMIT,
+} from './auth/rate-limit';
 import { DEFAULT_RESUMABLE_LIMITS } from './uploads/resumable-limits';
 
 const MiB = 1024 * 1024;
@@ -72,6 +76,13 @@ const schema = z
       .min(0)
       .max(1_000_000)
       .default(DEFAULT_JOB_SUBMIT_RATE.perMember),
+    /** Storyboard drafts from briefs one member may ask for per hour (template or LLM); 0 turns it off. */
+    BRIEF_DRAFT_RATE_PER_MEMBER: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(DEFAULT_BRIEF_DRAFT_RATE.perMember),
     /** SMTP server for reset links and account notices (smtp:// or smtps://); unset: admins issue reset links. */
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     /** Sender of that mail. */
@@ -164,6 +175,7 @@ export function limitsFromEnv(env: ApiEnv) {
     },
     registerRateLimit: { perIp: env.REGISTER_RATE_PER_IP, perEmail: env.REGISTER_RATE_PER_EMAIL },
     jobSubmitRate: { perMember: env.JOB_SUBMIT_RATE_PER_MEMBER },
+    briefDraftRate: { perMember: env.BRIEF_DRAFT_RATE_PER_MEMBER },
     passwordResetTtlSec: env.PASSWORD_RESET_TTL_MIN * 60,
     assetUrlTtlSec: env.ASSET_URL_TTL_SEC,
   } satisfies Partial<AppDeps>;

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bytesStream } from '@clapboard/server/storage';
 import {
   insertLessonRender,
   type LessonRenderFixture,
@@ -11,7 +12,7 @@ import {
   seedLectureClips,
 } from '@clapboard/server/testing';
 import type { Asset } from '@clapboard/shared/api';
-import { ROLES, type Role } from '@clapboard/shared/roles';
+import { MEMBER_ROLES, ROLES, type Role } from '@clapboard/shared/roles';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -25,11 +26,24 @@ import {
   type TestUser,
   upload,
 } from './fixtures';
+import { dejaVuSans } from './font-files';
 import { API_RUNTIME, createHarness, type Harness } from './harness';
 import { writeScenes } from './review-fixtures';
 
+/**
+ * Who asks: a member of project A in each role (the same role on client K, whose campaign holds
+ * A), the client's `guest` (A is shared with client K), a stranger (`nonMember`: owns project B
+ * and client L with their objects) and no one (`anonymous`).
+ */
 type Actor = Role | 'nonMember' | 'anonymous';
 const ACTORS: Actor[] = [...ROLES, 'nonMember', 'anonymous'];
+/**
+ * Expected statuses. `guest` may be left out: a guest then gets what a stranger gets where the
+ * route ignores project roles (the stranger and the viewer agree), the viewer's refusal where
+ * the viewer is refused (a 404 on another project stays a 404), and 403 where the viewer is let
+ * in (a guest holds a role on A but none of the team's permissions).
+ */
+type Expect = Omit<Record<Actor, number>, 'guest'> & { guest?: number };
 
 interface Req {
   method: string;
@@ -48,7 +62,7 @@ interface Case {
   /** `METHOD /openapi/{path}`, checked against the OpenAPI document so no route is missed. */
   route: string;
   label: string;
-  expect: Record<Actor, number>;
+  expect: Expect;
   /** Builds the request for one actor; may create fresh resources so destructive cases do not interfere. */
   request(actor: Actor): Promise<Req> | Req;
   /**
@@ -62,14 +76,21 @@ interface Case {
 const DIRECT_UPLOADS = API_RUNTIME === 'workerd';
 
 /** What a case must answer on the runtime under test (see `Case.nodeOnly`). */
-const expected = (c: Case): Record<Actor, number> =>
-  c.nodeOnly && API_RUNTIME === 'workerd' ? all(404) : c.expect;
+const expected = (c: Case): Record<Actor, number> => {
+  if (c.nodeOnly && API_RUNTIME === 'workerd') return all(404);
+  const e = c.expect;
+  const guest =
+    e.guest ??
+    (e.nonMember === e.viewer ? e.nonMember : e.viewer === 403 || e.viewer === 404 ? e.viewer : 403);
+  return { ...e, guest };
+};
 
 const all = (status: number): Record<Actor, number> => ({
   owner: status,
   editor: status,
   reviewer: status,
   viewer: status,
+  guest: status,
   nonMember: status,
   anonymous: status,
 });
@@ -79,11 +100,26 @@ const byRole = (allowed: readonly Role[], ok: number): Record<Actor, number> => 
   editor: allowed.includes('editor') ? ok : 403,
   reviewer: allowed.includes('reviewer') ? ok : 403,
   viewer: allowed.includes('viewer') ? ok : 403,
+  guest: allowed.includes('guest') ? ok : 403,
   nonMember: 404,
   anonymous: 401,
 });
-const EVERY_ROLE = ROLES;
+/** Every role of the team (not the client's guest). */
+const EVERY_ROLE = MEMBER_ROLES;
 const TUS = { 'tus-resumable': '1.0.0' };
+const BRIEF = {
+  title: 'Spring launch',
+  product: 'Oat drink',
+  audience: 'Baristas',
+  keyMessage: 'Foams like milk.',
+  mustSay: ['Made from oats'],
+  bannedWords: ['cheap'],
+  tone: 'bold',
+  platforms: [],
+  durations: [30],
+  callToAction: 'Ask for it.',
+  referenceAssetIds: [],
+};
 
 describe('authorization matrix: every route × role', () => {
   let h: Harness;
@@ -101,6 +137,16 @@ describe('authorization matrix: every route × role', () => {
   const mediaDir = mkdtempSync(join(tmpdir(), 'clapboard-matrix-'));
   let lectureA: string;
   let lectureB: string;
+  let clientK: string;
+  let clientL: string;
+  let campaignK: string;
+  let campaignL: string;
+  let kitK: string;
+  let kitL: string;
+  let variantA: string;
+  let variantB: string;
+  let variantAssetA: string;
+  let ttf: Uint8Array;
 
   beforeAll(async () => {
     h = await createHarness({
@@ -113,15 +159,28 @@ describe('authorization matrix: every route × role', () => {
         .png()
         .toBuffer(),
     );
-    for (const actor of ['owner', 'editor', 'reviewer', 'viewer', 'nonMember'] as const)
+    for (const actor of ['owner', 'editor', 'reviewer', 'viewer', 'guest', 'nonMember'] as const)
       users[actor] = await registerUser(h, actor);
     onlyInB = await registerUser(h, 'only-b');
+    // Client K: the team holds its project roles on the client too, the guest is the client's;
+    // every fresh project is in K's campaign and shared with the client. Client L is the stranger's.
+    clientK = await freshClient(users.owner.id, 'K');
+    for (const role of ['editor', 'reviewer', 'viewer', 'guest'] as const)
+      await h.db
+        .sql`insert into client_members (client_id, user_id, role) values (${clientK}, ${users[role].id}, ${role})`;
+    campaignK = await freshCampaign(clientK);
+    clientL = await freshClient(users.nonMember.id, 'L');
+    campaignL = await freshCampaign(clientL);
+    kitK = await freshKit(clientK);
+    kitL = await freshKit(clientL);
     projectA = await freshProject();
     assetA = await freshAsset(projectA);
     // The non-member owns project B: it exists, has an asset and a member, and A's members must not reach it.
     projectB = (await createProject(h, users.nonMember, 'B')).id;
     await h.db
       .sql`insert into project_members (project_id, user_id, role) values (${projectB}, ${onlyInB.id}, 'viewer')`;
+    await h.db
+      .sql`update projects set campaign_id = ${campaignL}, client_shared = true where id = ${projectB}`;
     assetB = (await (await upload(h, users.nonMember.token, projectB, png, 'b.png')).json()) as Asset;
     // A project with a scene for review routes (A's document is reset by the restore case), and a scene in B.
     projectR = await freshProject();
@@ -142,6 +201,20 @@ describe('authorization matrix: every route × role', () => {
     shareToken = await freshShare(lessonA, true);
     lectureA = await analysedLecture(projectA, users.owner.id);
     lectureB = await analysedLecture(projectB, users.nonMember.id);
+    variantA = await freshVariant(projectA);
+    variantB = await freshVariant(projectB);
+    // The variant's video is stored, so the gallery's zip can read it.
+    const [va] = await h.db.sql<{ storage_key: string }[]>`
+      select a.storage_key from variants v join assets a on a.id = v.video_asset_id where v.id = ${variantA}`;
+    await h.deps.blobStore.put(va!.storage_key, bytesStream(new TextEncoder().encode('mp4')), {
+      contentType: 'video/mp4',
+    });
+    variantAssetA = (
+      await h.db.sql<{ id: string }[]>`select video_asset_id as id from variants where id = ${variantA}`
+    )[0]!.id;
+    await h.db
+      .sql`update brand_kits set logo_key = ${va!.storage_key}, logo_format = 'png' where id = ${kitK}`;
+    ttf = dejaVuSans();
   });
   afterAll(async () => {
     await h.close();
@@ -170,7 +243,82 @@ describe('authorization matrix: every route × role', () => {
     for (const role of ['editor', 'reviewer', 'viewer'] as const)
       await h.db
         .sql`insert into project_members (project_id, user_id, role) values (${id}, ${users[role].id}, ${role})`;
+    await h.db.sql`update projects set campaign_id = ${campaignK}, client_shared = true where id = ${id}`;
     return id;
+  }
+  /** A client where the team holds its roles and the guest is the client's, like K. */
+  async function freshTeamClient(): Promise<string> {
+    const id = await freshClient(users.owner.id, 'T');
+    for (const role of ['editor', 'reviewer', 'viewer', 'guest'] as const)
+      await h.db
+        .sql`insert into client_members (client_id, user_id, role) values (${id}, ${users[role].id}, ${role})`;
+    return id;
+  }
+  /** A fresh account added to client K or campaign K's members with `role`. */
+  async function freshOrgMember(table: 'client_members' | 'campaign_members', role: string): Promise<string> {
+    const { id } = await freshAccount();
+    if (table === 'client_members')
+      await h.db
+        .sql`insert into client_members (client_id, user_id, role) values (${clientK}, ${id}, ${role})`;
+    else
+      await h.db
+        .sql`insert into campaign_members (campaign_id, user_id, role) values (${campaignK}, ${id}, ${role})`;
+    return id;
+  }
+  /** A live brief of `projectId` in its campaign (inserted directly). */
+  async function freshBrief(projectId: string): Promise<string> {
+    const [b] = await h.db.sql<{ id: string }[]>`
+      insert into briefs (campaign_id, project_id, fields)
+      select p.campaign_id, p.id, ${h.db.sql.json(BRIEF as never)} from projects p where p.id = ${projectId}
+      returning id`;
+    return b!.id;
+  }
+  /** A client owned by `ownerId` (inserted directly). */
+  async function freshClient(ownerId: string, name: string): Promise<string> {
+    const [k] = await h.db.sql<{ id: string }[]>`insert into clients (name) values (${name}) returning id`;
+    await h.db
+      .sql`insert into client_members (client_id, user_id, role) values (${k!.id}, ${ownerId}, 'owner')`;
+    return k!.id;
+  }
+  /** A campaign of `clientId` without the storyboard gate, so final renders are judged on roles alone. */
+  async function freshCampaign(clientId: string): Promise<string> {
+    const [c] = await h.db.sql<{ id: string }[]>`
+      insert into campaigns (client_id, name, require_storyboard_approval) values (${clientId}, 'Launch', false) returning id`;
+    return c!.id;
+  }
+  async function freshKit(clientId: string): Promise<string> {
+    const [k] = await h.db.sql<{ id: string }[]>`
+      insert into brand_kits (client_id, name) values (${clientId}, 'Kit') returning id`;
+    return k!.id;
+  }
+  /** A font row of `kitId` (its file is not needed by the routes under test). */
+  async function freshFont(kitId: string): Promise<string> {
+    const id = crypto.randomUUID();
+    await h.db.sql`
+      insert into brand_kit_fonts (id, kit_id, family, style, format, storage_key, sha256, byte_size)
+      values (${id}, ${kitId}, 'F', 'Regular', 'ttf', ${`brand-kits/${kitId}/fonts/${id}.ttf`}, ${id}, 1)`;
+    return id;
+  }
+  /** A rendered variant of `projectId` over a stored video asset (inserted directly). */
+  async function freshVariant(projectId: string): Promise<string> {
+    const [j] = await h.db.sql<{ id: string }[]>`
+      insert into jobs (project_id, type, status, finished_at) values (${projectId}, 'render.variants', 'completed', now())
+      returning id`;
+    const [a] = await h.db.sql<{ id: string }[]>`
+      insert into assets (project_id, kind, mime, byte_size, sha256, storage_key, source, job_id, original_name)
+      values (${projectId}, 'video', 'video/mp4', 10, 'x', ${`projects/${projectId}/assets/${crypto.randomUUID()}/original`}, 'job', ${j!.id}, 'v.mp4')
+      returning id`;
+    const [v] = await h.db.sql<{ id: string }[]>`
+      insert into variants (project_id, job_id, key, label, aspect_ratio, duration_sec, status, video_asset_id)
+      values (${projectId}, ${j!.id}, 'vertical-15', '9:16 · 15 s', '9:16', 15, 'ready', ${a!.id}) returning id`;
+    return v!.id;
+  }
+  /** An account outside everything (to be added as a member by the members cases). */
+  async function freshAccount(): Promise<{ id: string; email: string }> {
+    const email = `m-${crypto.randomUUID()}@example.test`;
+    const [u] = await h.db.sql<{ id: string }[]>`
+      insert into users (email, name, password_hash) values (${email}, 'm', 'x') returning id`;
+    return { id: u!.id, email };
   }
   async function freshAsset(projectId: string): Promise<Asset> {
     return (await (await upload(h, users.owner.token, projectId, png, 'a.png')).json()) as Asset;
@@ -515,6 +663,16 @@ describe('authorization matrix: every route × role', () => {
       request: () => ({ method: 'POST', path: '/api/v1/realtime/tickets', body: { projectId: projectA } }),
     },
     {
+      route: 'POST /api/v1/realtime/tickets',
+      label: "variants-only ticket for project A (its staff and the client's guest)",
+      expect: byRole([...EVERY_ROLE, 'guest'], 200),
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/realtime/tickets',
+        body: { projectId: projectA, scope: 'variants' },
+      }),
+    },
+    {
       route: 'POST /api/v1/projects/{id}/assets',
       label: 'upload to project A',
       expect: byRole(['owner', 'editor'], 201),
@@ -712,6 +870,16 @@ describe('authorization matrix: every route × role', () => {
       request: () => ({ method: 'POST', path: '/api/v1/realtime/tickets', body: { projectId: projectB } }),
     },
     {
+      route: 'POST /api/v1/realtime/tickets',
+      label: 'IDOR: variants-only ticket for project B',
+      expect: { owner: 404, editor: 404, reviewer: 404, viewer: 404, nonMember: 200, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/realtime/tickets',
+        body: { projectId: projectB, scope: 'variants' },
+      }),
+    },
+    {
       route: 'POST /api/v1/projects/{id}/jobs',
       label: 'start a job (editors and owners)',
       expect: byRole(['owner', 'editor'], 202),
@@ -719,6 +887,26 @@ describe('authorization matrix: every route × role', () => {
         method: 'POST',
         path: `/api/v1/projects/${projectA}/jobs`,
         body: { type: 'assets.derive', params: { assetId: assetA.id } },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/variants',
+      label: 'render platform variants (editors and owners: jobs:create)',
+      expect: byRole(['owner', 'editor'], 202),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectR}/variants`,
+        body: { variants: [{ preset: 'square-30' }] },
+      }),
+    },
+    {
+      route: 'POST /api/v1/projects/{id}/variants',
+      label: "IDOR: variants of project B through A's members",
+      expect: { ...all(404), nonMember: 202, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/projects/${projectB}/variants`,
+        body: { variants: [{ preset: 'vertical-15' }] },
       }),
     },
     {
@@ -1494,6 +1682,563 @@ describe('authorization matrix: every route × role', () => {
       label: 'a share link that does not exist (public, 404 for everyone)',
       expect: all(404),
       request: () => ({ method: 'GET', path: `/embed/${randomBytes(32).toString('base64url')}` }),
+    },
+
+    // ── clients, campaigns, brand kits, variants, gallery (#18): K is the team's client, L the stranger's ──
+    {
+      route: 'POST /api/v1/clients',
+      label: 'create a client (anyone signed in)',
+      expect: { ...all(201), anonymous: 401 },
+      request: () => ({ method: 'POST', path: '/api/v1/clients', body: { name: 'New client' } }),
+    },
+    {
+      route: 'GET /api/v1/clients',
+      label: 'list my clients',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'GET', path: '/api/v1/clients' }),
+    },
+    {
+      route: 'GET /api/v1/clients/{id}',
+      label: 'read client K (its staff and its guest)',
+      expect: byRole([...EVERY_ROLE, 'guest'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/clients/${clientK}` }),
+    },
+    {
+      route: 'GET /api/v1/clients/{id}',
+      label: "IDOR: read the stranger's client L",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/clients/${clientL}` }),
+    },
+    {
+      route: 'PATCH /api/v1/clients/{id}',
+      label: 'rename client K (owners)',
+      expect: byRole(['owner'], 200),
+      request: () => ({ method: 'PATCH', path: `/api/v1/clients/${clientK}`, body: { name: 'K' } }),
+    },
+    {
+      route: 'PATCH /api/v1/clients/{id}',
+      label: 'IDOR: rename client L',
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'PATCH', path: `/api/v1/clients/${clientL}`, body: { name: 'L' } }),
+    },
+    {
+      route: 'DELETE /api/v1/clients/{id}',
+      label: 'delete a client without campaigns (owners)',
+      expect: byRole(['owner'], 204),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/clients/${await freshTeamClient()}` }),
+    },
+    {
+      route: 'GET /api/v1/clients/{id}/members',
+      label: "client K's members (staff; not guests)",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/clients/${clientK}/members` }),
+    },
+    {
+      route: 'POST /api/v1/clients/{id}/members',
+      label: 'add a member to client K (owners)',
+      expect: byRole(['owner'], 201),
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/clients/${clientK}/members`,
+        body: { email: (await freshAccount()).email, role: 'guest' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/clients/{id}/members',
+      label: 'IDOR: add a member to client L',
+      expect: { ...all(404), nonMember: 201, anonymous: 401 },
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/clients/${clientL}/members`,
+        body: { email: (await freshAccount()).email, role: 'viewer' },
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/clients/{id}/members/{userId}',
+      label: "change a client K member's role (owners)",
+      expect: byRole(['owner'], 200),
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/clients/${clientK}/members/${await freshOrgMember('client_members', 'viewer')}`,
+        body: { role: 'reviewer' },
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/clients/{id}/members/{userId}',
+      label: 'remove a client K member (owners)',
+      expect: byRole(['owner'], 204),
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/clients/${clientK}/members/${await freshOrgMember('client_members', 'viewer')}`,
+      }),
+    },
+    {
+      route: 'POST /api/v1/campaigns',
+      label: 'create a campaign for client K (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/campaigns',
+        body: { clientId: clientK, name: 'New' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/campaigns',
+      label: 'IDOR: create a campaign for client L',
+      expect: { ...all(404), nonMember: 201, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/campaigns',
+        body: { clientId: clientL, name: 'New' },
+      }),
+    },
+    {
+      route: 'GET /api/v1/campaigns',
+      label: 'list the campaigns I can see',
+      expect: { ...all(200), anonymous: 401 },
+      request: () => ({ method: 'GET', path: '/api/v1/campaigns?status=active' }),
+    },
+    {
+      route: 'GET /api/v1/campaigns/{id}',
+      label: "read K's campaign (staff, and the guest: it has a shared project)",
+      expect: byRole([...EVERY_ROLE, 'guest'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/campaigns/${campaignK}` }),
+    },
+    {
+      route: 'GET /api/v1/campaigns/{id}',
+      label: "IDOR: read L's campaign",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/campaigns/${campaignL}` }),
+    },
+    {
+      route: 'PATCH /api/v1/campaigns/{id}',
+      label: "change K's campaign (owners, editors)",
+      expect: byRole(['owner', 'editor'], 200),
+      request: () => ({ method: 'PATCH', path: `/api/v1/campaigns/${campaignK}`, body: { name: 'Launch' } }),
+    },
+    {
+      route: 'DELETE /api/v1/campaigns/{id}',
+      label: 'delete a campaign of client K (owners; the guest does not see a campaign with nothing shared)',
+      expect: { ...byRole(['owner'], 204), guest: 404 },
+      request: async () => ({ method: 'DELETE', path: `/api/v1/campaigns/${await freshCampaign(clientK)}` }),
+    },
+    {
+      route: 'GET /api/v1/campaigns/{id}/members',
+      label: "K campaign's members (staff; not guests)",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/campaigns/${campaignK}/members` }),
+    },
+    {
+      route: 'POST /api/v1/campaigns/{id}/members',
+      label: "add a member to K's campaign (owners)",
+      expect: byRole(['owner'], 201),
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/campaigns/${campaignK}/members`,
+        body: { email: (await freshAccount()).email, role: 'viewer' },
+      }),
+    },
+    {
+      route: 'PATCH /api/v1/campaigns/{id}/members/{userId}',
+      label: "change a K campaign member's role (owners)",
+      expect: byRole(['owner'], 200),
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/campaigns/${campaignK}/members/${await freshOrgMember('campaign_members', 'viewer')}`,
+        body: { role: 'editor' },
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/campaigns/{id}/members/{userId}',
+      label: 'remove a K campaign member (owners)',
+      expect: byRole(['owner'], 204),
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/campaigns/${campaignK}/members/${await freshOrgMember('campaign_members', 'viewer')}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/campaigns/{id}/projects',
+      label: "K campaign's projects (staff; the guest sees the shared ones)",
+      expect: byRole([...EVERY_ROLE, 'guest'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/campaigns/${campaignK}/projects` }),
+    },
+    {
+      route: 'POST /api/v1/campaigns/{id}/projects',
+      label: "create a project in K's campaign (owners, editors)",
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/campaigns/${campaignK}/projects`,
+        body: { name: 'In campaign' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/campaigns/{id}/projects',
+      label: "IDOR: create a project in L's campaign",
+      expect: { ...all(404), nonMember: 201, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/campaigns/${campaignL}/projects`,
+        body: { name: 'x' },
+      }),
+    },
+    {
+      route: 'PUT /api/v1/projects/{id}/client-share',
+      label: 'share a campaign project with the client (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'PUT',
+        path: `/api/v1/projects/${await freshProject()}/client-share`,
+        body: { shared: true },
+      }),
+    },
+    {
+      route: 'PUT /api/v1/projects/{id}/client-share',
+      label: 'IDOR: unshare project B',
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({
+        method: 'PUT',
+        path: `/api/v1/projects/${projectB}/client-share`,
+        body: { shared: true },
+      }),
+    },
+    {
+      route: 'POST /api/v1/brand-kits',
+      label: 'create a brand kit for client K (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/brand-kits',
+        body: { clientId: clientK, name: 'Kit' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/brand-kits',
+      label: 'IDOR: create a brand kit for client L',
+      expect: { ...all(404), nonMember: 201, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/brand-kits',
+        body: { clientId: clientL, name: 'Kit' },
+      }),
+    },
+    {
+      route: 'GET /api/v1/brand-kits',
+      label: "client K's brand kits (staff; not guests)",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/brand-kits?clientId=${clientK}` }),
+    },
+    {
+      route: 'GET /api/v1/brand-kits/{id}',
+      label: "read K's kit (staff)",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/brand-kits/${kitK}` }),
+    },
+    {
+      route: 'GET /api/v1/brand-kits/{id}',
+      label: "IDOR: read L's kit",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/brand-kits/${kitL}` }),
+    },
+    {
+      route: 'PATCH /api/v1/brand-kits/{id}',
+      label: "change K's kit (owners, editors)",
+      expect: byRole(['owner', 'editor'], 200),
+      request: () => ({ method: 'PATCH', path: `/api/v1/brand-kits/${kitK}`, body: { musicMood: 'upbeat' } }),
+    },
+    {
+      route: 'PATCH /api/v1/brand-kits/{id}',
+      label: "IDOR: change L's kit",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'PATCH', path: `/api/v1/brand-kits/${kitL}`, body: { musicMood: 'calm' } }),
+    },
+    {
+      route: 'DELETE /api/v1/brand-kits/{id}',
+      label: 'delete a kit of K (owners, editors)',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/brand-kits/${await freshKit(clientK)}` }),
+    },
+    {
+      route: 'PUT /api/v1/brand-kits/{id}/logo',
+      label: 'set a kit logo (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'PUT',
+        path: `/api/v1/brand-kits/${await freshKit(clientK)}/logo`,
+        headers: { 'content-type': 'image/svg+xml' },
+        raw: new TextEncoder().encode(
+          '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>',
+        ),
+      }),
+    },
+    {
+      route: 'GET /api/v1/brand-kits/{id}/logo',
+      label: "K's kit logo (staff)",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/brand-kits/${kitK}/logo` }),
+    },
+    {
+      route: 'GET /api/v1/brand-kits/{id}/logo',
+      label: "IDOR: L's kit logo",
+      expect: { ...all(404), nonMember: 404, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/brand-kits/${kitL}/logo` }),
+    },
+    {
+      route: 'DELETE /api/v1/brand-kits/{id}/logo',
+      label: 'remove a kit logo (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/brand-kits/${await freshKit(clientK)}/logo` }),
+    },
+    {
+      route: 'POST /api/v1/brand-kits/{id}/fonts',
+      label: 'add a font to a kit (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/brand-kits/${await freshKit(clientK)}/fonts`,
+        headers: { 'content-type': 'font/ttf' },
+        raw: ttf,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/brand-kits/{id}/fonts/{fontId}',
+      label: 'remove a font from a kit (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/brand-kits/${kitK}/fonts/${await freshFont(kitK)}`,
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/brand-kits/{id}/fonts/{fontId}',
+      label: "IDOR: remove a font from L's kit",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({
+        method: 'DELETE',
+        path: `/api/v1/brand-kits/${kitL}/fonts/${await freshFont(kitL)}`,
+      }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/variants',
+      label: "project A's variants (the team and the client's guest)",
+      expect: byRole([...EVERY_ROLE, 'guest'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectA}/variants` }),
+    },
+    {
+      route: 'GET /api/v1/projects/{id}/variants',
+      label: "IDOR: project B's variants",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/projects/${projectB}/variants` }),
+    },
+    {
+      route: 'GET /api/v1/variants/{id}',
+      label: 'read a variant of A (the team and the guest)',
+      expect: byRole([...EVERY_ROLE, 'guest'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/variants/${variantA}` }),
+    },
+    {
+      route: 'GET /api/v1/variants/{id}',
+      label: 'IDOR: read a variant of B',
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/variants/${variantB}` }),
+    },
+    {
+      route: 'POST /api/v1/variants/{id}/approval',
+      label: 'decide on a variant of A (owners, reviewers, guests)',
+      expect: byRole(['owner', 'reviewer', 'guest'], 200),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/variants/${variantA}/approval`,
+        body: { status: 'approved' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/variants/{id}/approval',
+      label: 'IDOR: decide on a variant of B',
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/variants/${variantB}/approval`,
+        body: { status: 'approved' },
+      }),
+    },
+    {
+      route: 'GET /api/v1/variants/{id}/comments',
+      label: "a variant's comments (guests: client-visible only)",
+      expect: byRole([...EVERY_ROLE, 'guest'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/variants/${variantA}/comments` }),
+    },
+    {
+      route: 'POST /api/v1/variants/{id}/comments',
+      label: 'comment on a variant of A (owners, editors, reviewers, guests)',
+      expect: byRole(['owner', 'editor', 'reviewer', 'guest'], 201),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/variants/${variantA}/comments`,
+        body: { body: 'Nice' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/variants/{id}/comments',
+      label: 'IDOR: comment on a variant of B',
+      expect: { ...all(404), nonMember: 201, anonymous: 401 },
+      request: () => ({ method: 'POST', path: `/api/v1/variants/${variantB}/comments`, body: { body: 'x' } }),
+    },
+    {
+      route: 'GET /api/v1/clients/{id}/gallery',
+      label: "client K's gallery (staff; not guests)",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/clients/${clientK}/gallery` }),
+    },
+    {
+      route: 'GET /api/v1/clients/{id}/gallery',
+      label: "IDOR: client L's gallery",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/clients/${clientL}/gallery` }),
+    },
+    {
+      route: 'GET /api/v1/campaigns/{id}/gallery',
+      label: "K campaign's gallery (staff; not guests)",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/campaigns/${campaignK}/gallery` }),
+    },
+    {
+      route: 'POST /api/v1/clients/{id}/gallery/download',
+      label: 'zip chosen outputs of K (staff)',
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/clients/${clientK}/gallery/download`,
+        body: { assetIds: [variantAssetA] },
+      }),
+    },
+    {
+      route: 'POST /api/v1/clients/{id}/gallery/download',
+      label: "IDOR: zip K's output through client L",
+      expect: { ...all(404), anonymous: 401 },
+      request: () => ({
+        method: 'POST',
+        path: `/api/v1/clients/${clientL}/gallery/download`,
+        body: { assetIds: [variantAssetA] },
+      }),
+    },
+
+    {
+      route: 'GET /api/v1/campaigns/{id}/budget',
+      label: "K campaign's budget and spend today (owners, editors)",
+      expect: byRole(['owner', 'editor'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/campaigns/${campaignK}/budget` }),
+    },
+    {
+      route: 'GET /api/v1/campaigns/{id}/budget',
+      label: "IDOR: L campaign's budget",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/campaigns/${campaignL}/budget` }),
+    },
+    {
+      route: 'PUT /api/v1/campaigns/{id}/budget',
+      label: "set K campaign's limits (owners; a soft one, so other cases' jobs still run)",
+      expect: byRole(['owner'], 200),
+      request: () => ({
+        method: 'PUT',
+        path: `/api/v1/campaigns/${campaignK}/budget`,
+        body: { totalSoftUsd: 1000 },
+      }),
+    },
+    {
+      route: 'PUT /api/v1/campaigns/{id}/budget',
+      label: "IDOR: set L campaign's limits",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({
+        method: 'PUT',
+        path: `/api/v1/campaigns/${campaignL}/budget`,
+        body: { totalSoftUsd: 1000 },
+      }),
+    },
+    {
+      route: 'GET /api/v1/campaigns/{id}/spend',
+      label: "K campaign's spend report (owners, editors)",
+      expect: byRole(['owner', 'editor'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/campaigns/${campaignK}/spend` }),
+    },
+    {
+      route: 'GET /api/v1/clients/{id}/spend',
+      label: "client K's spend report (owners, editors)",
+      expect: byRole(['owner', 'editor'], 200),
+      request: () => ({ method: 'GET', path: `/api/v1/clients/${clientK}/spend` }),
+    },
+    {
+      route: 'GET /api/v1/clients/{id}/spend',
+      label: "IDOR: client L's spend report",
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: () => ({ method: 'GET', path: `/api/v1/clients/${clientL}/spend` }),
+    },
+    {
+      route: 'POST /api/v1/briefs',
+      label: 'write a brief for project A (owners, editors)',
+      expect: byRole(['owner', 'editor'], 201),
+      request: () => ({ method: 'POST', path: '/api/v1/briefs', body: { ...BRIEF, projectId: projectA } }),
+    },
+    {
+      route: 'POST /api/v1/briefs',
+      label: 'IDOR: write a brief for project B',
+      expect: { ...all(404), nonMember: 201, anonymous: 401 },
+      request: () => ({ method: 'POST', path: '/api/v1/briefs', body: { ...BRIEF, projectId: projectB } }),
+    },
+    {
+      route: 'GET /api/v1/briefs',
+      label: "project A's briefs (the team; not guests)",
+      expect: byRole(EVERY_ROLE, 200),
+      request: () => ({ method: 'GET', path: `/api/v1/briefs?projectId=${projectA}` }),
+    },
+    {
+      route: 'GET /api/v1/briefs/{id}',
+      label: 'read a brief of A (the team)',
+      expect: byRole(EVERY_ROLE, 200),
+      request: async () => ({ method: 'GET', path: `/api/v1/briefs/${await freshBrief(projectA)}` }),
+    },
+    {
+      route: 'GET /api/v1/briefs/{id}',
+      label: 'IDOR: read a brief of B',
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({ method: 'GET', path: `/api/v1/briefs/${await freshBrief(projectB)}` }),
+    },
+    {
+      route: 'PATCH /api/v1/briefs/{id}',
+      label: 'change a brief of A (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'PATCH',
+        path: `/api/v1/briefs/${await freshBrief(projectA)}`,
+        body: { title: 'New' },
+      }),
+    },
+    {
+      route: 'DELETE /api/v1/briefs/{id}',
+      label: 'delete a brief of A (owners, editors)',
+      expect: byRole(['owner', 'editor'], 204),
+      request: async () => ({ method: 'DELETE', path: `/api/v1/briefs/${await freshBrief(projectA)}` }),
+    },
+    {
+      route: 'POST /api/v1/briefs/{id}/draft',
+      label: 'draft the storyboard of a brief from the template (owners, editors)',
+      expect: byRole(['owner', 'editor'], 200),
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/briefs/${await freshBrief(await freshProject())}/draft`,
+        body: { mode: 'template' },
+      }),
+    },
+    {
+      route: 'POST /api/v1/briefs/{id}/draft',
+      label: 'IDOR: draft a brief of B',
+      expect: { ...all(404), nonMember: 200, anonymous: 401 },
+      request: async () => ({
+        method: 'POST',
+        path: `/api/v1/briefs/${await freshBrief(projectB)}/draft`,
+        body: { mode: 'template', replace: true },
+      }),
     },
   ];
 

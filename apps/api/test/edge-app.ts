@@ -46,6 +46,10 @@ const TO_BINDINGS: { [K in keyof AppDeps]?: (value: NonNullable<AppDeps[K]>) => 
     ...(v.perMember !== undefined && { JOB_SUBMIT_RATE_PER_MEMBER: String(v.perMember) }),
     ...windowOf(v.windowSec, 'jobSubmitRate.windowSec'),
   }),
+  briefDraftRate: (v) => ({
+    ...(v.perMember !== undefined && { BRIEF_DRAFT_RATE_PER_MEMBER: String(v.perMember) }),
+    ...(v.windowSec !== undefined && v.windowSec !== 3600 ? unsupported('briefDraftRate.windowSec') : {}),
+  }),
   redisPrefix: () => ({}),
 };
 

@@ -83,6 +83,7 @@ describe('job service: capabilities, catalog, retry under the budget lock, exact
     expect(items.map((i) => [i.type, i.available])).toEqual([
       ['assets.derive', true],
       ['render.video', false],
+      ['render.variants', false],
       ['scene.frame', false],
       ['scene.variations', false],
       ['lesson.draft', false],
@@ -90,6 +91,7 @@ describe('job service: capabilities, catalog, retry under the budget lock, exact
       ['portrait.lesson', false],
       ['highlights.extract', false],
       ['highlights.clips', false],
+      ['brief.draft', false],
     ]);
     const render = items.find((i) => i.type === 'render.video')!;
     expect(render.reason).toMatch(/gpu/);

@@ -5,6 +5,16 @@ import * as Y from 'yjs';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../src/seed/seed-demo';
 import { createHarness, type Harness } from './harness';
 
+/** The demo user's access token (signing in as a person would). */
+async function tokenOf(h: Harness): Promise<string> {
+  const res = await h.app.request('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+  });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
 describe('first-run demo seed', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -21,7 +31,8 @@ describe('first-run demo seed', () => {
     expect(await verify(user!.password_hash, DEMO_PASSWORD)).toBe(true);
     const [member] = await h.db.sql<
       { project_id: string; role: string }[]
-    >`select project_id, role from project_members where user_id = ${user!.id}`;
+    >`select m.project_id, m.role from project_members m join projects p on p.id = m.project_id
+      where m.user_id = ${user!.id} and p.campaign_id is null`;
     expect(member!.role).toBe('owner');
     const updates = await h.db.sql<
       { update: Buffer }[]
@@ -35,5 +46,23 @@ describe('first-run demo seed', () => {
       ((map.get('dialogue') ?? []) as Array<{ character: string }>).map((l) => l.character),
     );
     expect(spoken).toEqual([['MARA'], ['RADIO', 'MARA'], ['TOMAS']]);
+
+    // The agency demo: a client the demo user owns, its kit on a campaign, a project there with a brief.
+    const clients = await h.app.request('/api/v1/campaigns', {
+      headers: { authorization: `Bearer ${await tokenOf(h)}` },
+    });
+    const page = (await clients.json()) as {
+      items: Array<{ name: string; clientName: string; brandKitId: string | null; projectCount: number }>;
+    };
+    expect(page.items).toEqual([
+      expect.objectContaining({
+        name: 'Spring launch (demo)',
+        clientName: 'Harbour Coffee (demo)',
+        projectCount: 1,
+      }),
+    ]);
+    expect(page.items[0]!.brandKitId).not.toBeNull();
+    const [brief] = await h.db.sql<{ fields: { mustSay: string[] } }[]>`select fields from briefs`;
+    expect(brief!.fields.mustSay).toEqual(['Only until June']);
   });
 });

@@ -1,8 +1,8 @@
 import type { Sql } from '@clapboard/server/db';
-import type { Role } from '@clapboard/shared/roles';
+import type { MemberRole } from '@clapboard/shared/roles';
 import { signAccessToken } from '../src/auth/access-token';
 
-export type Actor = Role | 'outsider' | 'anonymous';
+export type Actor = MemberRole | 'outsider' | 'anonymous';
 export const ACTORS: Actor[] = ['owner', 'editor', 'reviewer', 'viewer', 'outsider', 'anonymous'];
 
 export interface Cast {

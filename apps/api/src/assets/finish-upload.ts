@@ -1,5 +1,5 @@
 import type { Sql } from '@clapboard/server/db';
-import type { BlobStore } from '@clapboard/server/storage';
+import { type BlobStore, bytesStream } from '@clapboard/server/storage';
 import { writeAudit } from '../audit/write-audit';
 import { unprocessable } from '../errors/http-error';
 import { type MediaProbe, ProbeError } from '../media/media-probe';
@@ -53,16 +53,7 @@ export async function finishUpload(
   }
   if (probed.thumbnail) {
     const bytes = probed.thumbnail;
-    await store.put(
-      input.thumbKey,
-      new ReadableStream({
-        start(ctl) {
-          ctl.enqueue(bytes);
-          ctl.close();
-        },
-      }),
-      { contentType: 'image/webp' },
-    );
+    await store.put(input.thumbKey, bytesStream(bytes), { contentType: 'image/webp' });
   }
   // An MP4 holding only audio is audio; keep the container's audio MIME in step.
   const mime = probed.kind === 'audio' && stored.type.mime === 'video/mp4' ? 'audio/mp4' : stored.type.mime;

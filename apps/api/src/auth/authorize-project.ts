@@ -5,11 +5,15 @@ import { forbidden, notFound } from '../errors/http-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The caller's role in a live (not deleted) project, or null when they are not a member. */
+/**
+ * The caller's role in a live (not deleted) project, or null when they have none: the highest of
+ * their project, campaign and client roles (`effective_project_roles`, migration 0016); a client
+ * guest holds `guest` on the client's projects shared with the client.
+ */
 export async function projectRole(sql: Sql, projectId: string, userId: string): Promise<Role | null> {
   if (!UUID.test(projectId)) return null;
   const [row] = await sql<{ role: Role }[]>`
-    select m.role from project_members m join projects p on p.id = m.project_id
+    select m.role from effective_project_roles m join projects p on p.id = m.project_id
     where m.project_id = ${projectId} and m.user_id = ${userId} and p.deleted_at is null`;
   return row?.role ?? null;
 }

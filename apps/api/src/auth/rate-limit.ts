@@ -46,3 +46,11 @@ export interface JobSubmitRate {
  * bounded separately, by budgets.
  */
 export const DEFAULT_JOB_SUBMIT_RATE: JobSubmitRate = { perMember: 300, windowSec: 60 };
+
+/** How many storyboard drafts (template or LLM) one member may ask for per window, over all briefs. */
+export type BriefDraftRate = JobSubmitRate;
+/**
+ * 30 an hour: a team iterating on a brief asks a few times an hour; each LLM draft is one or two
+ * paid provider requests, so a runaway client stops here long before the budget would.
+ */
+export const DEFAULT_BRIEF_DRAFT_RATE: BriefDraftRate = { perMember: 30, windowSec: 3600 };

@@ -21,6 +21,9 @@ const STREAMED_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'PATCH', path: new RegExp(`^${API_PREFIX}/uploads/[^/]+$`) },
   { method: 'POST', path: new RegExp(`^${API_PREFIX}/script-imports(/preview)?$`) },
   { method: 'POST', path: new RegExp(`^${API_PREFIX}/projects/[^/]+/script-import$`) },
+  // Brand kit files, read with `readBounded` at their own limits (2 MiB logos, 4 MiB fonts).
+  { method: 'PUT', path: new RegExp(`^${API_PREFIX}/brand-kits/[^/]+/logo$`) },
+  { method: 'POST', path: new RegExp(`^${API_PREFIX}/brand-kits/[^/]+/fonts$`) },
 ];
 
 export const isStreamedRoute = (method: string, path: string) =>

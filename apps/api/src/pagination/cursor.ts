@@ -35,3 +35,19 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
   }
   throw validationFailed([{ path: ['cursor'], message: 'cursor is not valid' }], 'The cursor is not valid.');
 }
+
+/**
+ * One page of a keyset query that asked for `limit + 1` rows (newest first): the first `limit`
+ * rows, and the cursor after the last of them when the extra row shows there is more.
+ */
+export function keysetPage<R extends { cursor_ts: string; id: string }>(
+  rows: readonly R[],
+  limit: number,
+): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    page,
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.cursor_ts, id: last.id }) : null,
+  };
+}

@@ -41,7 +41,7 @@ export const projectJsonSql = (sql: Sql) => sql`
 export async function loadProject(sql: Sql, projectId: string, userId: string): Promise<Project> {
   const [row] = await sql<{ project: string }[]>`
     select ${projectJsonSql(sql)}::text as project from projects p
-    join project_members m on m.project_id = p.id and m.user_id = ${userId}
+    join effective_project_roles m on m.project_id = p.id and m.user_id = ${userId}
     where p.id = ${projectId} and p.deleted_at is null`;
   if (!row) throw notFound('Project');
   return JSON.parse(row.project) as Project;

@@ -148,12 +148,32 @@ export function accountRoutes(deps: AppDeps) {
         from projects p join project_members m on m.project_id = p.id
         where m.user_id = ${user.id} and m.role = 'owner' and p.deleted_at is null
         order by p.name`;
+      // Clients too: a client whose only owner leaves would have staff and guests but no one to manage it.
+      await tx`lock table client_members in share row exclusive mode`;
+      const ownedClients = await tx<
+        { id: string; name: string; other_members: number; other_owners: number }[]
+      >`
+        select k.id, k.name,
+          (select count(*) from client_members o where o.client_id = k.id and o.user_id <> ${user.id})::int
+            as other_members,
+          (select count(*) from client_members o
+            where o.client_id = k.id and o.user_id <> ${user.id} and o.role = 'owner')::int as other_owners
+        from clients k join client_members m on m.client_id = k.id
+        where m.user_id = ${user.id} and m.role = 'owner' and k.deleted_at is null
+        order by k.name`;
       const blocking = owned.filter((p) => p.other_members > 0 && p.other_owners === 0);
-      if (blocking.length > 0)
+      const blockingClients = ownedClients.filter((k) => k.other_members > 0 && k.other_owners === 0);
+      if (blocking.length > 0 || blockingClients.length > 0)
         throw conflict(
-          'You are the only owner of projects other people work in. Make someone else an owner of each (or remove the other members), then delete your account.',
-          { projects: blocking.map((p) => ({ id: p.id, name: p.name, otherMembers: p.other_members })) },
+          `You are the only owner of ${blocking.length ? 'projects' : 'clients'}${blocking.length && blockingClients.length ? ' and clients' : ''} other people work in. Make someone else an owner of each (or remove the other members), then delete your account.`,
+          {
+            projects: blocking.map((p) => ({ id: p.id, name: p.name, otherMembers: p.other_members })),
+            clients: blockingClients.map((k) => ({ id: k.id, name: k.name, otherMembers: k.other_members })),
+          },
         );
+      const soleClients = ownedClients.filter((k) => k.other_members === 0).map((k) => k.id);
+      if (soleClients.length > 0)
+        await tx`update clients set deleted_at = now() where id in ${tx(soleClients)} and deleted_at is null`;
       // Read before the delete: the refresh-token rows that name the sessions go with the user row.
       const sessions = await sessionsOf(tx, user.id);
       const soleMember = owned.filter((p) => p.other_members === 0).map((p) => p.id);
@@ -166,7 +186,7 @@ export function accountRoutes(deps: AppDeps) {
         action: 'user.delete',
         targetType: 'user',
         targetId: user.id,
-        details: { deletedProjects: soleMember },
+        details: { deletedProjects: soleMember, deletedClients: soleClients },
         ip: ipOf(c),
       });
       await tx`delete from users where id = ${user.id}`;

@@ -2,6 +2,7 @@ import type { Sql } from '@clapboard/server/db';
 import {
   announceJob,
   BudgetExceededError,
+  CampaignBudgetExceededError,
   type Capabilities,
   CapabilityMissingError,
   createCapabilities,
@@ -9,7 +10,6 @@ import {
   EnqueueFailedError,
   finishJob,
   type JobEmitter,
-  JobInputError,
   type JobQueues,
   type JobRow,
   jobInputsOf,
@@ -23,14 +23,12 @@ import {
   rowToJob,
   submitJob,
 } from '@clapboard/server/jobs';
-import { LectureAnalysisError } from '@clapboard/server/lectures';
-import { LessonRenderError } from '@clapboard/server/lessons';
 import type { Redis } from '@clapboard/server/redis';
-import { RenderDocumentError } from '@clapboard/server/render';
 import { errorBodySchema } from '@clapboard/shared/errors';
 import {
   createJobBodySchema,
   DEFAULT_RATES_USD_PER_SEC,
+  isFinalRender,
   JOB_CATALOG,
   JOB_TYPES,
   type JobOutput,
@@ -51,22 +49,21 @@ import { Job as BullJob } from 'bullmq';
 import type postgres from 'postgres';
 import type { AppEnv } from '../app-env';
 import { authorizeProject, roleForbidden } from '../auth/authorize-project';
-import { type LimitStore, limitStoreOf } from '../auth/limit-store';
-import { DEFAULT_JOB_SUBMIT_RATE, hitRateLimit, type JobSubmitRate } from '../auth/rate-limit';
+import type { LimitStore } from '../auth/limit-store';
+import { DEFAULT_JOB_SUBMIT_RATE, type JobSubmitRate } from '../auth/rate-limit';
 import { requireUser } from '../auth/require-user';
 import {
   badRequest,
   conflict,
   HttpError,
   notFound,
-  paymentRequired,
-  rateLimited,
   unprocessable,
   validationFailed,
 } from '../errors/http-error';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
-import { assertFinalRenderAllowed } from '../review/assert-final-render-allowed';
+import { assertSubmissionAllowed } from '../review/assert-final-render-allowed';
 import { authorizeJob } from './job-access';
+import { jobStartLimiter, submitRefusal } from './job-submission';
 
 export interface JobRouteDeps {
   /** Where the per-member start limit counts (default Redis). */
@@ -84,6 +81,8 @@ export interface JobRouteDeps {
   capabilities?: Capabilities;
   /** Jobs one member may start (submit or retry) per window; defaults in DEFAULT_JOB_SUBMIT_RATE. */
   jobSubmitRate?: Partial<JobSubmitRate>;
+  /** The clock campaign budget days are read from; default the real one (tests move it). */
+  now?: () => Date;
 }
 
 const security = [{ bearerAuth: [] }];
@@ -202,23 +201,7 @@ export function jobRoutes(deps: JobRouteDeps) {
     emitter: deps.emitter,
     unbatched: deps.submitThroughOutbox,
   });
-  const submitRate = { ...DEFAULT_JOB_SUBMIT_RATE, ...deps.jobSubmitRate };
-  const limitStore = limitStoreOf(deps);
-  /** Counts one job started by `userId`; 429 with Retry-After past the member's limit. */
-  const limitStarts = async (userId: string) => {
-    if (submitRate.perMember <= 0) return;
-    const verdict = await hitRateLimit(
-      limitStore,
-      `${deps.redisPrefix ?? 'clapboard'}:rl:jobs:${userId}`,
-      submitRate.perMember,
-      submitRate.windowSec,
-    );
-    if (!verdict.allowed)
-      throw rateLimited(
-        verdict.retryAfterSec,
-        `You started ${submitRate.perMember} jobs in the last ${submitRate.windowSec} s, the most one member may; try again in ${verdict.retryAfterSec} s.`,
-      );
-  };
+  const limitStarts = jobStartLimiter(deps);
   app.use('/api/v1/job-types', auth);
   app.use('/api/v1/projects/:id/jobs', auth);
   app.use('/api/v1/jobs', auth);
@@ -251,7 +234,8 @@ export function jobRoutes(deps: JobRouteDeps) {
           content: { 'application/json': { schema: errorBodySchema } },
         },
         402: {
-          description: 'The hard budget would be passed; details carry the figures',
+          description:
+            "The project's hard budget would be passed (details carry the figures), or a hard limit of its campaign (code `payment_required`, details `{ campaignId, limit: 'daily'|'total', until, limitUsd, committedUsd, estimateUsd, remainingUsd }`; `until` is the campaign's next local midnight for the daily limit); nothing was created",
           content: { 'application/json': { schema: errorBodySchema } },
         },
         503: {
@@ -261,7 +245,7 @@ export function jobRoutes(deps: JobRouteDeps) {
         },
         409: {
           description:
-            'A final render while the project requires approvals and some scenes are not approved (details list them); an LMS export of a lesson render that has not completed; lecture clips from an analysis that has not completed',
+            'A final render (`render.video` with `final: true`, or any catalog type flagged `finalRender`) while the project or its campaign requires approvals and some scenes are not approved (details list them and `requiredBy`); an LMS export of a lesson render that has not completed; lecture clips from an analysis that has not completed',
           content: { 'application/json': { schema: errorBodySchema } },
         },
         422: {
@@ -293,9 +277,16 @@ export function jobRoutes(deps: JobRouteDeps) {
       // The common case (valid parameters, no idempotency key, no version to pin, a type a live
       // worker runs) goes through the batch path: one statement checks the role and the assets
       // and writes the row, one addBulk queues the flow, shared with whatever else arrived in
-      // the same turn of the event loop. A project with a budget limit falls through to the
-      // serialised path below, and so does anything the batch cannot decide.
-      if (parsed.success && !key && !jobInputsOf(body.type) && capabilities.runsNow(body.type)) {
+      // the same turn of the event loop. A project with a budget limit (its own or its campaign's)
+      // falls through to the serialised path below, and so does a final render (gated on
+      // approvals there) and anything the batch cannot decide.
+      if (
+        parsed.success &&
+        !key &&
+        !jobInputsOf(body.type) &&
+        !isFinalRender(body.type, parsed.data) &&
+        capabilities.runsNow(body.type)
+      ) {
         const params = parsed.data as Record<string, unknown>;
         const batchStart = performance.now();
         try {
@@ -333,14 +324,18 @@ export function jobRoutes(deps: JobRouteDeps) {
         span('batch', performance.now() - batchStart);
       }
       await timed('authorize', () => authorizeProject(deps.sql, id, userId, 'jobs:create'));
+      // Variants are rows of their own, made with their job: only their route starts them.
+      if (body.type === 'render.variants')
+        throw badRequest(
+          `Start platform variants with POST /api/v1/projects/${id}/variants: it creates each variant with the job.`,
+        );
       const payload = parsed;
       if (!payload.success)
         throw validationFailed(payload.error.issues, `Invalid parameters for ${body.type}.`);
       await timed('assets', () =>
         assertAssetsInProject(deps.sql, id, payload.data as Record<string, unknown>),
       );
-      if (body.type === 'render.video' && (payload.data as { final?: boolean }).final)
-        await assertFinalRenderAllowed(deps.sql, id);
+      await assertSubmissionAllowed(deps.sql, id, body.type, payload.data);
       try {
         // A type no live worker runs is refused before anything is pinned, written or reserved.
         await timed('capability', () => capabilities.require(body.type));
@@ -360,12 +355,14 @@ export function jobRoutes(deps: JobRouteDeps) {
             projectId: id,
             userId,
             type: body.type,
-            params: payload.data as Record<string, unknown>,
+            // What prepare pinned into the payload (a render's brand kit) replaces what was sent.
+            params: prepared?.params ?? (payload.data as Record<string, unknown>),
             priority: body.priority,
             idempotencyKey: key,
             ...(prepared
               ? { versionId: prepared.versionId, planInput: prepared.planInput, warnings: prepared.warnings }
               : {}),
+            now: deps.now?.(),
           },
           span,
         );
@@ -373,24 +370,7 @@ export function jobRoutes(deps: JobRouteDeps) {
         if (result.replayed) c.header('Idempotent-Replayed', 'true');
         return c.json({ job: result.job, warnings: result.warnings, budget: result.figures }, 202);
       } catch (err) {
-        if (err instanceof CapabilityMissingError)
-          throw new HttpError(503, 'capability_missing', err.message, { type: err.type });
-        if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
-        if (err instanceof RenderDocumentError) throw unprocessable(err.message, err.details);
-        if (err instanceof JobInputError)
-          throw err.status === 409
-            ? conflict(err.message, err.details)
-            : unprocessable(err.message, err.details);
-        if (err instanceof LessonRenderError)
-          throw err.kind === 'not-ready' ? conflict(err.message) : unprocessable(err.message);
-        if (err instanceof LectureAnalysisError)
-          throw err.kind === 'not-ready'
-            ? conflict(err.message, err.details)
-            : err.kind === 'out-of-range'
-              ? badRequest(err.message, err.details)
-              : unprocessable(err.message, err.details);
-        if (err instanceof EnqueueFailedError) throw new HttpError(503, 'unavailable', err.message);
-        throw err;
+        throw submitRefusal(err);
       }
     },
   );
@@ -431,10 +411,11 @@ export function jobRoutes(deps: JobRouteDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      // Only projects I am a member of and that are not deleted.
+      // Only projects I am a member of (directly or through a campaign or client; guests see no
+      // jobs) and that are not deleted.
       const mine = deps.sql`j.project_id in (
-        select m.project_id from project_members m join projects p on p.id = m.project_id and p.deleted_at is null
-        where m.user_id = ${c.var.userId!})`;
+        select m.project_id from effective_project_roles m join projects p on p.id = m.project_id and p.deleted_at is null
+        where m.user_id = ${c.var.userId!} and m.role <> 'guest')`;
       return c.json(await listJobs(deps.sql, mine, q), 200);
     },
   );
@@ -526,7 +507,7 @@ export function jobRoutes(deps: JobRouteDeps) {
           content: { 'application/json': { schema: errorBodySchema } },
         },
         402: {
-          description: 'The hard budget would be passed',
+          description: "The project's or its campaign's hard budget would be passed (details as at submit)",
           content: { 'application/json': { schema: errorBodySchema } },
         },
         409: {
@@ -549,13 +530,18 @@ export function jobRoutes(deps: JobRouteDeps) {
         // As at submit: a type no live worker runs is refused before anything changes.
         await capabilities.require(row.type as JobType);
         // The same plan, estimate and budget lock as submit (the job service's retryJob).
-        const { job } = await retryJob(deps.sql, submitTo, deps.emitter, { jobId, userId: c.var.userId! });
+        const { job } = await retryJob(deps.sql, submitTo, deps.emitter, {
+          jobId,
+          userId: c.var.userId!,
+          now: deps.now?.(),
+        });
         return c.json({ job }, 202);
       } catch (err) {
         if (err instanceof CapabilityMissingError)
           throw new HttpError(503, 'capability_missing', err.message, { type: err.type });
         if (err instanceof NotRetryableError) throw conflict(err.message);
-        if (err instanceof BudgetExceededError) throw paymentRequired(err.message, err.figures);
+        if (err instanceof BudgetExceededError || err instanceof CampaignBudgetExceededError)
+          throw submitRefusal(err);
         if (err instanceof PlanUnavailableError) throw conflict(err.message);
         throw err;
       }

@@ -113,9 +113,9 @@ export function projectRoutes(deps: AppDeps) {
       from (
         select ${projectJson()} as project, p.id, p.created_at::text as cursor_ts,
           row_number() over (order by p.created_at desc, p.id desc) as n
-        from project_members m
+        from effective_project_roles m
         join projects p on p.id = m.project_id
-        where m.user_id = ${userId} and p.deleted_at is null
+        where m.user_id = ${userId} and m.role <> 'guest' and p.deleted_at is null
           ${cursor ? sql`and (p.created_at, p.id) < (${cursor.createdAt}::text::timestamptz, ${cursor.id}::uuid)` : sql``}
         order by p.created_at desc, p.id desc
         limit ${limit + 1}) x`;

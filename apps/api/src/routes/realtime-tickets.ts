@@ -15,12 +15,13 @@ const issue = createRoute({
   method: 'post',
   path,
   tags: ['realtime'],
-  summary: 'A 60-second ticket for the realtime server (Yjs and Socket.IO) carrying my role',
+  summary:
+    'A 60-second ticket for the realtime server carrying my role: `workspace` (Yjs and Socket.IO, members) or `variants` (client-visible variant events, anyone who may read the variants)',
   security: bearerSecurity,
   request: { body: { required: true, content: { 'application/json': { schema: ticketRequestSchema } } } },
   responses: {
     200: { description: 'Ticket', content: { 'application/json': { schema: ticketResponseSchema } } },
-    ...errorsFor(400, 401, 404),
+    ...errorsFor(400, 401, 403, 404),
   },
 });
 
@@ -32,9 +33,16 @@ export function realtimeTicketRoutes(deps: AppDeps) {
   const router = createRouter();
   router.use(path, requireUser(deps));
   router.openapi(issue, async (c) => {
-    const { projectId } = c.req.valid('json');
+    const { projectId, scope } = c.req.valid('json');
     const userId = currentUserId(c);
-    const role = await authorizeProject(deps.sql, projectId, userId, 'realtime:connect');
+    // A `variants` ticket opens only the project's client-visible variant events (a client guest's
+    // live gallery); the realtime server refuses it the document and the project's own rooms.
+    const role = await authorizeProject(
+      deps.sql,
+      projectId,
+      userId,
+      scope === 'variants' ? 'variants:read' : 'realtime:connect',
+    );
     const [user] = await deps.sql<{ name: string }[]>`select name from users where id = ${userId}`;
     if (!user) throw unauthorized();
     const { ticket, expiresAt } = await signTicket(deps.jwtSecret, {
@@ -43,6 +51,7 @@ export function realtimeTicketRoutes(deps: AppDeps) {
       projectId,
       role,
       sessionId: c.var.sessionId,
+      scope,
     });
     return c.json({ ticket, expiresAt: expiresAt.toISOString(), role }, 200);
   });
