@@ -87,6 +87,7 @@ await runMain('gpu-worker', async () => {
       store,
       render: defaultRenderDeps({ registry, images, music: providers.music, speech, engines: speechEngines }),
       chat: providers.chat,
+      redis,
       highlights: {
         registry,
         remoteTranscriber: providers.transcriber === localTranscriber ? undefined : providers.transcriber,

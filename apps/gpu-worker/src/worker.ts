@@ -5,6 +5,7 @@ import {
   createProgressTracker,
   DEFAULT_SOCKET_KEY,
   type JobEmitter,
+  stepBackoff,
   stepDataSchema,
 } from '@clapboard/server/jobs';
 import { once } from '@clapboard/server/lifecycle';
@@ -155,6 +156,8 @@ export function createWorker(deps: WorkerDeps): ClapboardWorker {
         lockDuration,
         stalledInterval: Math.max(1_000, Math.round(lockDuration / 2)),
         maxStalledCount: 2,
+        // Steps retry after 1×, 3×, 9× their catalog backoff (flow-plan names this strategy).
+        settings: { backoffStrategy: stepBackoff },
       },
     );
     worker.on('completed', (job, result) => recordStep(cls, job, 'completed', result));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleStepFailure } from '../src/jobs/handle-step-failure';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
-import { TEST_DEFINITIONS, testPipelines } from './support/test-pipelines';
+import { attemptStarts, TEST_DEFINITIONS, testPipelines } from './support/test-pipelines';
 
 const jobRow = (h: JobHarness, id: string) =>
   h.db.sql<
@@ -105,12 +105,16 @@ describe('job framework: real queue, worker, Postgres, Socket.IO and FFmpeg', ()
     ]);
   });
 
-  it('transient errors retry with backoff and the step is charged once', async () => {
+  it('transient errors retry with backoff (then three times as long) and the step is charged once', async () => {
     const jobId = await h.enqueue('test.encode', { seconds: 1, failTimes: 2, label: 'retry' });
     await waitFor(
       () => jobRow(h, jobId),
       (r) => r.status === 'completed',
     );
+    // The catalog's 200 ms before the second try, 3 × 200 ms before the third (never sooner).
+    const [first, second, third] = attemptStarts.get(`${jobId}:1`)!;
+    expect(second! - first!).toBeGreaterThanOrEqual(200);
+    expect(third! - second!).toBeGreaterThanOrEqual(600);
     const [step] = await h.db.sql<
       { attempts: number }[]
     >`select attempts from job_steps where job_id = ${jobId} and name = 'encode'`;
@@ -155,6 +159,17 @@ describe('job framework: real queue, worker, Postgres, Socket.IO and FFmpeg', ()
     const row = await jobRow(h, jobId);
     expect(row.status).toBe('failed');
     expect(row.error).toBe('encode failed: The input video has no frames.');
+    // The step's own row says it even when the child's BullMQ hash cannot be read (a CI run once
+    // ended a portrait lesson with "voice failed: child … failed" that way).
+    const childKey = /^child (\S+) failed$/.exec(root!.failedReason)![1]!;
+    await h.redis.del(childKey);
+    await h.db.sql`update jobs set status = 'running', error = null, finished_at = null where id = ${jobId}`;
+    await handleStepFailure(root!, err, {
+      sql: h.db.sql,
+      log: createLogger('test', { level: 'silent' }),
+      redis: h.redis,
+    });
+    expect((await jobRow(h, jobId)).error).toBe('encode failed: The input video has no frames.');
   });
 
   it('a step whose content address exists is reused, not redone', async () => {

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createCapabilities } from '@clapboard/server/jobs';
 import { createLogger } from '@clapboard/server/logger';
 import { type LessonDraft, lessonDraftSchema } from '@clapboard/shared/lessons';
@@ -12,6 +10,7 @@ import { selectProviders } from '../src/providers/select-providers';
 import type { ChatModel } from '../src/providers/task-interfaces';
 import type { ClapboardWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from './support/job-harness';
+import { providerEnv, providerServer, type Seen } from './support/provider-server';
 
 /** A draft a model might write: two sections with slides, and a quiz when asked. */
 function goodDraft(withQuiz: boolean): LessonDraft {
@@ -36,66 +35,6 @@ function goodDraft(withQuiz: boolean): LessonDraft {
       : null,
   };
 }
-
-interface Seen {
-  path: string;
-  body: Record<string, unknown>;
-  auth?: string;
-}
-
-/**
- * Two small servers speaking the providers' documented protocols: OpenAI chat completions and
- * Ollama `/api/chat`. Each answers from a script (one entry per request, in order).
- */
-function providerServer(kind: 'openai' | 'ollama') {
-  const seen: Seen[] = [];
-  let script: Array<string | { status: number; body: unknown }> = [];
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    seen.push({ path: req.url ?? '', body, auth: req.headers.authorization });
-    const expected = kind === 'openai' ? '/v1/chat/completions' : '/api/chat';
-    const next = script.shift();
-    const send = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(payload));
-    };
-    if (req.url !== expected || req.method !== 'POST' || next === undefined)
-      return send(404, { error: { message: `unexpected ${req.method} ${req.url}` } });
-    if (typeof next !== 'string') return send(next.status, next.body);
-    if (kind === 'openai')
-      return send(200, {
-        id: 'chatcmpl-test',
-        object: 'chat.completion',
-        model: body.model,
-        choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: next } }],
-      });
-    return send(200, { model: body.model, message: { role: 'assistant', content: next }, done: true });
-  });
-  return {
-    seen,
-    answer(...answers: typeof script) {
-      script = [...answers];
-      seen.length = 0;
-    },
-    async start(): Promise<string> {
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    },
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
-
-const env = (over: Record<string, unknown>) => ({
-  OPENAI_CHAT_MODEL: 'draft-model',
-  OPENAI_IMAGE_MODEL: 'img',
-  OPENAI_TRANSCRIBE_MODEL: 'asr',
-  OPENAI_SPEECH_MODEL: 'tts',
-  OLLAMA_CHAT_MODEL: 'llama-test',
-  PROVIDER_TIMEOUT_MS: 5_000,
-  ...over,
-});
 
 const jobRow = (h: JobHarness, id: string) =>
   h.db.sql<{ status: string; error: string | null; outputs: Array<{ name: string; value?: unknown }> }[]>`
@@ -142,9 +81,9 @@ describe('lesson.draft through the real queue, against local OpenAI and Ollama s
       insert into lessons (project_id, title) values (${h.projectId}, 'Fire safety') returning id`;
     lessonId = l!.id;
     openaiChat = selectProviders(
-      env({ OPENAI_BASE_URL: `${await openai.start()}/v1`, OPENAI_API_KEY: 'sk-test' }),
+      providerEnv({ OPENAI_BASE_URL: `${await openai.start()}/v1`, OPENAI_API_KEY: 'sk-test' }),
     ).chat!;
-    ollamaChat = selectProviders(env({ OLLAMA_BASE_URL: await ollama.start() })).chat!;
+    ollamaChat = selectProviders(providerEnv({ OLLAMA_BASE_URL: await ollama.start() })).chat!;
   });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.close()));

@@ -1,5 +1,11 @@
 import type { Sql } from '@clapboard/server/db';
-import { finishJob, JobCancelledError, type JobEmitter, stepDataSchema } from '@clapboard/server/jobs';
+import {
+  bullJobId,
+  finishJob,
+  JobCancelledError,
+  type JobEmitter,
+  stepDataSchema,
+} from '@clapboard/server/jobs';
 import type { Logger } from '@clapboard/server/logger';
 import type { Redis } from '@clapboard/server/redis';
 import type { Job } from 'bullmq';
@@ -15,9 +21,8 @@ const PROPAGATED = /^child (\S+) failed$/;
 /**
  * Called from the worker's `failed` event. On a final failure ends the job exactly once:
  * `cancelled` when a cancel was requested, else `failed` with a human reason naming the step.
- * A parent failed by a child reads the child's step and reason: BullMQ stores the child's failure
- * in the same script that fails the parent (failParentOnFailure), so it is there when this runs,
- * and whichever of the two handlers ends the job writes the same sentence. The other finds the job
+ * A parent failed by a child reads the child's step and reason (`failedChild`), so whichever of
+ * the two handlers ends the job writes the same sentence. The other finds the job
  * ended and does nothing (also when the child's worker died before its handler ran).
  */
 export async function handleStepFailure(
@@ -32,14 +37,11 @@ export async function handleStepFailure(
   let reason = err.message;
   const propagated = PROPAGATED.exec(err.message);
   if (propagated?.[1]) {
-    // The child may sit in another queue (a cpu step under a gpu parent): its key names the queue,
-    // so read its hash by that key rather than looking the id up in this worker's queue.
-    const [childData, childReason] = await deps.redis
-      .hmget(propagated[1], 'data', 'failedReason')
-      .catch(() => [null, null]);
-    const childStep = stepDataSchema.safeParse(parseJson(childData));
-    if (childStep.success) step = childStep.data.step;
-    reason = childReason ?? reason;
+    const child = await failedChild(deps, data.data.jobId, data.data.run, propagated[1]);
+    if (child) {
+      step = child.step;
+      reason = child.reason ?? reason;
+    }
   }
   // The step that failed says whether it was cancelled: the error's class here, or the status its
   // processor stored (a parent failed by a child has only the child's message, never matched).
@@ -63,6 +65,33 @@ export async function handleStepFailure(
   );
   if (ended)
     deps.log.info({ jobId: data.data.jobId, step, status: cancelled ? 'cancelled' : 'failed' }, 'job ended');
+}
+
+/**
+ * The child step named by BullMQ's "child <key> failed": first its row in Postgres, which the step
+ * processor writes (status and reason) before BullMQ learns of the failure; then the child's own
+ * BullMQ hash, for a child that never got to write its row (its worker died, or it stalled too
+ * often). The key names the child's queue, so the hash is read by that key on the main connection.
+ */
+async function failedChild(
+  deps: { sql: Sql; log: Logger; redis: Redis },
+  jobId: string,
+  run: number,
+  key: string,
+): Promise<{ step: string; reason: string | null } | undefined> {
+  const bullId = key.slice(key.lastIndexOf(':') + 1);
+  const rows = await deps.sql<{ name: string; error: string | null }[]>`
+    select name, error from job_steps
+    where job_id = ${jobId} and run = ${run} and status in ('failed', 'cancelled')`;
+  const row = rows.find((r) => bullJobId(jobId, run, r.name) === bullId);
+  if (row) return { step: row.name, reason: row.error };
+  const [childData, childReason] = await deps.redis.hmget(key, 'data', 'failedReason').catch((e: unknown) => {
+    deps.log.warn({ err: e, key }, 'could not read the failed child step');
+    return [null, null];
+  });
+  const childStep = stepDataSchema.safeParse(parseJson(childData));
+  if (!childStep.success) return undefined;
+  return { step: childStep.data.step, reason: childReason ?? null };
 }
 
 function parseJson(text: string | null | undefined): unknown {

@@ -49,6 +49,11 @@ export interface StepDefinition<P = Record<string, unknown>> {
    * would. Omit for steps whose output must never be reused.
    */
   cacheInput?: (ctx: StepContext<P>) => unknown | Promise<unknown>;
+  /**
+   * The job type whose cached outputs this step shares, when another pipeline runs the same step
+   * (a variant matrix's voices are a render's voices); default the job's own type.
+   */
+  cacheType?: JobType;
   run: (ctx: StepContext<P>) => Promise<StepResult>;
 }
 

@@ -204,7 +204,7 @@ export async function processStep(
     const key =
       cacheInput === undefined
         ? null
-        : stepCacheKey(data.projectId, data.type, defKey, stepDef.version, cacheInput);
+        : stepCacheKey(data.projectId, stepDef.cacheType ?? data.type, defKey, stepDef.version, cacheInput);
     const cached = key ? await readCachedStep(deps.sql, key) : null;
     if (cached) {
       // A reused step did no work: its weight leaves the job's total instead of jumping the bar.

@@ -177,7 +177,7 @@ export async function submitAsApi<T extends JobType>(
     projectId: h.projectId,
     userId: h.userId,
     type,
-    params: parsed,
+    params: prepared?.params ?? parsed,
     ...(prepared
       ? { planInput: prepared.planInput, versionId: prepared.versionId, warnings: prepared.warnings }
       : {}),

@@ -1,6 +1,20 @@
 import { replaceScenes } from '@clapboard/screenplay';
+import { insertVariants } from '@clapboard/server/campaigns';
 import type { Sql } from '@clapboard/server/db';
-import { buildFlow, jobStore, PlanUnavailableError, planFor } from '@clapboard/server/jobs';
+import {
+  buildFlow,
+  jobInputsOf,
+  jobStore,
+  PlanUnavailableError,
+  planFor,
+  submitJob,
+} from '@clapboard/server/jobs';
+import {
+  type RenderVariantsPayload,
+  renderVariantsPayloadSchema,
+  resolveVariant,
+  type VariantSpec,
+} from '@clapboard/shared/campaigns';
 import { estimatePlan, renderVideoPlan } from '@clapboard/shared/job-plan';
 import { JOB_CATALOG } from '@clapboard/shared/jobs';
 import * as Y from 'yjs';
@@ -118,4 +132,47 @@ export async function enqueueRender(
     }),
   );
   return { jobId: row.id, versionId: version!.id };
+}
+
+/**
+ * Submits a `render.variants` job of `project` as the variants route does: the document written as
+ * the project's current state, the specs resolved, the document and the campaign's brand kit
+ * pinned (`JOB_INPUTS`), the variants' rows written in the job's transaction (`submitJob`).
+ */
+export async function submitVariants(
+  h: JobHarness,
+  project: TestProject,
+  specs: VariantSpec[],
+  options: { resolution?: '480p' | '720p' | '1080p'; burnSubtitles?: boolean } = {},
+  projectId = h.projectId,
+): Promise<{ jobId: string; params: RenderVariantsPayload }> {
+  const sql = h.db.sql as Sql;
+  await writeDocument(h, project, projectId);
+  const entries = specs.map((spec) => ({ variantId: crypto.randomUUID(), ...resolveVariant(spec) }));
+  const payload = renderVariantsPayloadSchema.parse({ variants: entries, ...options });
+  const prepared = await jobInputsOf('render.variants')!.prepare(sql, {
+    projectId,
+    userId: h.userId,
+    params: payload as never,
+  });
+  const params = (prepared.params ?? payload) as RenderVariantsPayload;
+  const { job } = await submitJob(sql, h.queues, undefined, {
+    projectId,
+    userId: h.userId,
+    type: 'render.variants',
+    params,
+    versionId: prepared.versionId,
+    planInput: prepared.planInput,
+    warnings: prepared.warnings,
+    onInserted: async (tx, row) => {
+      await insertVariants(tx, {
+        projectId,
+        jobId: row.id,
+        userId: h.userId,
+        variants: entries,
+        brand: params.brand,
+      });
+    },
+  });
+  return { jobId: job.id, params };
 }

@@ -35,6 +35,8 @@ interface EncodeParams {
 }
 
 const attemptsSeen = new Map<string, number>();
+/** When each attempt of `encode` started (ms), by `<jobId>:<run>`: the retry test reads the waits. */
+export const attemptStarts = new Map<string, number[]>();
 
 export const encodePipeline: Pipeline<EncodeParams> = {
   type: 'test.encode',
@@ -55,6 +57,7 @@ export const encodePipeline: Pipeline<EncodeParams> = {
           throw new UnrecoverableError('The input video has no frames.');
         }
         const key = `${ctx.jobId}:${ctx.run}`;
+        attemptStarts.set(key, [...(attemptStarts.get(key) ?? []), Date.now()]);
         const seen = (attemptsSeen.get(key) ?? 0) + 1;
         attemptsSeen.set(key, seen);
         if (seen <= (ctx.params.failTimes ?? 0)) throw new Error(`transient failure ${seen}`);

@@ -1,7 +1,8 @@
 import { type LessonDraft, type LessonDraftPayload, lessonDraftSchema } from '@clapboard/shared/lessons';
+import { correctionMessages } from '../../providers/json-answer';
 import type { ChatModel, JsonAnswerFormat } from '../../providers/task-interfaces';
 import { toProviderJsonSchema } from '../../providers/to-provider-json-schema';
-import { correctionMessages, draftMessages } from './draft-messages';
+import { draftMessages } from './draft-messages';
 import { readDraftAnswer } from './read-draft-answer';
 
 /** Answers the model gets: the first, and one more with the problems of the first. */

@@ -38,19 +38,3 @@ export function draftMessages(params: LessonDraftPayload): ChatMessage[] {
     { role: 'user', content: user },
   ];
 }
-
-/** The follow-up after an answer that did not validate: what was wrong, and to answer again. */
-export function correctionMessages(badAnswer: string, problems: readonly string[]): ChatMessage[] {
-  return [
-    // Long answers are cut: the model needs the gist of what it said, not all of it again.
-    { role: 'assistant', content: badAnswer.slice(0, 8_000) },
-    {
-      role: 'user',
-      content: [
-        'That answer cannot be used:',
-        ...problems.map((p) => `- ${p}`),
-        'Answer again with one JSON object only that follows the schema and the limits.',
-      ].join('\n'),
-    },
-  ];
-}

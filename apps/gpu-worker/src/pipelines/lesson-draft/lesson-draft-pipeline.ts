@@ -1,6 +1,7 @@
 import { JOB_CATALOG, type JobPayload } from '@clapboard/shared/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { Pipeline } from '../../jobs/pipeline';
+import { startWaitProgress } from '../../jobs/wait-progress';
 import { ProviderError } from '../../providers/provider-error';
 import type { ChatModel } from '../../providers/task-interfaces';
 import { askForDraft, LessonDraftError } from './ask-for-draft';
@@ -37,22 +38,12 @@ export function lessonDraftPipeline(deps: { chat?: ChatModel }): Pipeline<Params
             where id = ${ctx.params.lessonId} and project_id = ${ctx.projectId} and deleted_at is null`;
           if (!lesson) throw new UnrecoverableError('The lesson was deleted; there is nothing to draft for.');
 
-          // The answer arrives whole: the bar creeps toward 90 % over the expected wait, so the
-          // ETA follows the usual answer time, and reaches 100 % only with a validated draft.
-          const started = Date.now();
-          let stage = `asking ${chat.source}`;
-          const tick = () => {
-            const t = (Date.now() - started) / 1000;
-            ctx.report({ stage, progress: 90 * (1 - Math.exp(-t / EXPECTED_ANSWER_SEC)) });
-          };
-          tick();
-          const timer = setInterval(tick, 1_000);
+          const progress = startWaitProgress(ctx.report, EXPECTED_ANSWER_SEC, `asking ${chat.source}`);
           try {
             const { draft, attempts } = await askForDraft(chat, ctx.params, {
               signal: ctx.signal,
               onAttempt: (n) => {
-                if (n > 1) stage = `the first answer did not validate; asking ${chat.source} again`;
-                tick();
+                if (n > 1) progress.stage(`the first answer did not validate; asking ${chat.source} again`);
               },
             });
             ctx.log.info({ attempts, sections: draft.sections.length }, 'lesson drafted');
@@ -69,7 +60,7 @@ export function lessonDraftPipeline(deps: { chat?: ChatModel }): Pipeline<Params
               throw new UnrecoverableError(`The LLM provider failed: ${err.message}`);
             throw err;
           } finally {
-            clearInterval(timer);
+            progress.stop();
           }
         },
       },

@@ -118,29 +118,49 @@ async function chosenBackground(image: Buffer, W: number, H: number, rand: () =>
 
 /**
  * A finished frame (one a frame job made and a user picked) at another output size: scaled to
- * fill when the aspect ratio matches, else fitted whole on black so its caption is never cut off.
+ * fill when the aspect ratio matches, else fitted whole on `background` (default black) so its
+ * caption is never cut off.
  *
  * @returns a PNG of exactly `width`×`height`
  */
-export async function fitFrame(image: Buffer, width: number, height: number): Promise<Buffer> {
+export async function fitFrame(
+  image: Buffer,
+  width: number,
+  height: number,
+  background = '#000',
+): Promise<Buffer> {
   const meta = await sharp(image).metadata();
   const same = Math.abs((meta.width ?? 1) / (meta.height ?? 1) - width / height) < 0.01;
   return sharp(image)
-    .resize(width, height, { fit: same ? 'fill' : 'contain', background: '#000' })
+    .resize(width, height, { fit: same ? 'fill' : 'contain', background })
     .removeAlpha()
     .png({ compressionLevel: 3 })
     .toBuffer();
 }
 
+/** A person's place in a composed frame (pixels; the part inside the frame), in cast order. */
+export interface FrameSubject {
+  name: string;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+/** Colours of a frame's text strips; default the house look (white on dark). */
+export interface FrameTextColors {
+  /** The caption strip's fill and the heading bar's. */
+  strip: string;
+  text: string;
+}
+
+const HOUSE_TEXT: FrameTextColors = { strip: '#111', text: '#fff' };
+
 /**
- * Composes a storyboard frame without an image model: a background (the chosen image, else a
- * drawn room or skyline for INT/EXT and the time of day), the characters present as cut-outs
- * (or silhouettes) framed by shot type, the heading, and a caption strip with the action line in
- * large, high-contrast type so it reads on a phone and OCR reads it back.
- *
- * @returns a PNG of exactly `width`×`height`
+ * The picture of a composed frame without its text: the background and the people, with where
+ * each person stands (`subjects`, in the order of `o.characters`), so a frame can be reframed to
+ * another aspect with its people kept in view.
  */
-export async function composeFrame(o: ComposeFrameOptions): Promise<Buffer> {
+async function plateLayers(
+  o: ComposeFrameOptions,
+): Promise<{ base: Buffer; layers: OverlayOptions[]; subjects: FrameSubject[] }> {
   const { width: W, height: H } = o;
   const seed = o.seed ?? 1;
   // Framing draws from its own stream, so it does not move in step with the background's.
@@ -149,6 +169,7 @@ export async function composeFrame(o: ComposeFrameOptions): Promise<Buffer> {
     ? await chosenBackground(o.background, W, H, rand)
     : Buffer.from(drawBackground(W, H, o.look, seed));
   const layers: OverlayOptions[] = [];
+  const subjects: FrameSubject[] = [];
 
   const frame = FRAMING[o.shot];
   const cast = o.shot === 'close' ? o.characters.slice(0, 2) : o.characters.slice(0, 4);
@@ -170,39 +191,104 @@ export async function composeFrame(o: ComposeFrameOptions): Promise<Buffer> {
     // Spread people symmetrically around the group's centre.
     const slot = people.length === 1 ? 0 : (i / (people.length - 1) - 0.5) * frame.spread * 2;
     const cx = W / 2 + (slot * 0.5 + offset) * W;
-    const layer = await clipped(image, Math.round(cx - iw / 2), Math.round(feet - charH), W, H);
-    if (layer) layers.push(layer);
+    const left = Math.round(cx - iw / 2);
+    const top = Math.round(feet - charH);
+    const layer = await clipped(image, left, top, W, H);
+    if (!layer) continue;
+    layers.push(layer);
+    const x0 = Math.max(0, left);
+    const y0 = Math.max(0, top);
+    subjects.push({
+      name: person.name,
+      box: { x: x0, y: y0, width: Math.min(W, left + iw) - x0, height: Math.min(H, top + charH) - y0 },
+    });
   }
+  // Cast order (who speaks first comes first), whichever side the camera shows them from.
+  subjects.sort(
+    (a, b) => cast.findIndex((c) => c.name === a.name) - cast.findIndex((c) => c.name === b.name),
+  );
+  return { base, layers, subjects };
+}
 
+/**
+ * A frame's text as one SVG layer of `width`×`height`: the heading small at the top on a bar, and
+ * a caption strip with the action line in large, high-contrast type so it reads on a phone and OCR
+ * reads it back. Null when both are empty.
+ */
+export function frameTextSvg(
+  width: number,
+  height: number,
+  heading: string,
+  caption: string,
+  colors: FrameTextColors = HOUSE_TEXT,
+): string | null {
+  const W = width;
+  const H = height;
   const scale = Math.min(W, H) / 720;
   const font = 'DejaVu Sans, Liberation Sans, sans-serif';
   const headingSize = Math.max(11, Math.round(22 * scale));
-  const heading = escapeXml(o.heading.slice(0, 80));
+  const head = escapeXml(heading.slice(0, 80));
+  const bar = colors === HOUSE_TEXT ? '#000' : colors.strip;
   const svg: string[] = [];
-  if (heading)
+  if (head)
     svg.push(
-      `<rect x="0" y="0" width="${W}" height="${Math.round(headingSize * 1.9)}" fill="#000" opacity="0.45"/>`,
-      `<text x="${Math.round(headingSize * 0.8)}" y="${Math.round(headingSize * 1.3)}" font-family="${font}" font-size="${headingSize}" fill="#fff">${heading}</text>`,
+      `<rect x="0" y="0" width="${W}" height="${Math.round(headingSize * 1.9)}" fill="${bar}" opacity="0.45"/>`,
+      `<text x="${Math.round(headingSize * 0.8)}" y="${Math.round(headingSize * 1.3)}" font-family="${font}" font-size="${headingSize}" fill="${colors.text}">${head}</text>`,
     );
-  if (o.caption.trim()) {
+  if (caption.trim()) {
     const size = Math.max(14, Math.round(40 * scale));
     const maxChars = Math.max(8, Math.floor((W * 0.92) / (size * 0.62)));
-    const lines = wrapText(o.caption, maxChars, 2);
+    const lines = wrapText(caption, maxChars, 2);
     const stripH = Math.round(size * (lines.length * 1.35 + 0.9));
-    svg.push(`<rect x="0" y="${H - stripH}" width="${W}" height="${stripH}" fill="#111" opacity="0.86"/>`);
+    svg.push(
+      `<rect x="0" y="${H - stripH}" width="${W}" height="${stripH}" fill="${colors.strip}" opacity="0.86"/>`,
+    );
     lines.forEach((line, i) => {
       svg.push(
-        `<text x="${W / 2}" y="${H - stripH + Math.round(size * (1.35 * i + 1.35))}" text-anchor="middle" font-family="${font}" font-weight="bold" font-size="${size}" fill="#fff">${escapeXml(line)}</text>`,
+        `<text x="${W / 2}" y="${H - stripH + Math.round(size * (1.35 * i + 1.35))}" text-anchor="middle" font-family="${font}" font-weight="bold" font-size="${size}" fill="${colors.text}">${escapeXml(line)}</text>`,
       );
     });
   }
-  if (svg.length)
-    layers.push({
-      input: Buffer.from(
-        `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${svg.join('')}</svg>`,
-      ),
-      left: 0,
-      top: 0,
-    });
-  return sharp(base).resize(W, H).composite(layers).removeAlpha().png({ compressionLevel: 3 }).toBuffer();
+  return svg.length
+    ? `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${svg.join('')}</svg>`
+    : null;
+}
+
+/**
+ * Composes a storyboard frame without an image model: a background (the chosen image, else a
+ * drawn room or skyline for INT/EXT and the time of day), the characters present as cut-outs
+ * (or silhouettes) framed by shot type, and the heading and caption strip (`frameTextSvg`), in
+ * the kit's colours when `colors` is given.
+ *
+ * @returns a PNG of exactly `width`×`height`
+ */
+export async function composeFrame(o: ComposeFrameOptions & { colors?: FrameTextColors }): Promise<Buffer> {
+  const { base, layers } = await plateLayers(o);
+  const text = frameTextSvg(o.width, o.height, o.heading, o.caption, o.colors);
+  if (text) layers.push({ input: Buffer.from(text), left: 0, top: 0 });
+  return sharp(base)
+    .resize(o.width, o.height)
+    .composite(layers)
+    .removeAlpha()
+    .png({ compressionLevel: 3 })
+    .toBuffer();
+}
+
+/**
+ * The picture of a composed frame without its heading and caption (a platform variant's plate,
+ * reframed per aspect before its text is laid on), with where its people stand.
+ *
+ * @returns a PNG of exactly `width`×`height` and the people's boxes in cast order
+ */
+export async function composePlate(
+  o: ComposeFrameOptions,
+): Promise<{ png: Buffer; subjects: FrameSubject[] }> {
+  const { base, layers, subjects } = await plateLayers(o);
+  const png = await sharp(base)
+    .resize(o.width, o.height)
+    .composite(layers)
+    .removeAlpha()
+    .png({ compressionLevel: 3 })
+    .toBuffer();
+  return { png, subjects };
 }

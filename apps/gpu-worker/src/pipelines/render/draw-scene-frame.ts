@@ -6,7 +6,14 @@ import type { Character, Scene } from '@clapboard/shared/document';
 import { UnrecoverableError } from 'bullmq';
 import type { StepContext } from '../../jobs/pipeline';
 import { ModelInputError } from '../../models/run-user-model';
-import { composeFrame, type FrameCharacter, fitFrame } from './compose-frame';
+import {
+  composeFrame,
+  composePlate,
+  type FrameCharacter,
+  type FrameSubject,
+  type FrameTextColors,
+  fitFrame,
+} from './compose-frame';
 import { charactersIn, type RenderDeps } from './render-context';
 import { fetchAsset, projectAsset, type StoredFile, storeStepFile } from './step-files';
 
@@ -68,6 +75,8 @@ export interface SceneFrameRequest {
   usePicked: boolean;
   /** Names the scene in warnings, e.g. `scene 2`. */
   label: string;
+  /** A brand kit's colours for the text strips and letterboxing; default the house look. */
+  colors?: FrameTextColors & { background: string };
   /** Progress within this frame (0–100) and what it is doing. */
   onProgress?: (percent: number, stage: string) => void;
 }
@@ -91,7 +100,9 @@ const uploadedBackground = (s: FrameSources) => (s.chosen && !s.chosen.finished 
 export function frameCacheInput(deps: FrameDeps, r: SceneFrameRequest): Record<string, unknown> {
   const kind = kindOf(deps, r);
   const size = { width: r.width, height: r.height };
-  if (kind === 'picked') return { picked: r.sources.chosen!.sha256, size };
+  // Brand colours change the strips and the letterbox; without a kit the keys stay as they were.
+  const colors = r.colors;
+  if (kind === 'picked') return { picked: r.sources.chosen!.sha256, size, colors };
   const composed = kind === 'composed';
   const people = composed ? r.sources.people.map((p) => [p.name, p.portraitSha]) : [];
   return {
@@ -103,6 +114,7 @@ export function frameCacheInput(deps: FrameDeps, r: SceneFrameRequest): Record<s
     people,
     background: uploadedBackground(r.sources)?.sha256 ?? null,
     size,
+    colors,
     models: !composed || people.some(([, sha]) => sha) ? deps.models.version : null,
   };
 }
@@ -130,23 +142,16 @@ function cutoutOf(
   return cut;
 }
 
-/**
- * Draws one storyboard frame for a scene, seed and size. With an image generator and a prompt,
- * the picture is generated from the prompt and seed and captioned; otherwise it is composed (an
- * uploaded background or one drawn for INT/EXT and time of day, the speaking characters cut out
- * of their portraits and framed by shot type, a caption strip). A render uses a frame the user
- * picked as it is. Missing portraits and backgrounds are not fatal: a silhouette or a drawn
- * background stands in, and the result says so in `warnings`.
- *
- * @returns a PNG of exactly `width`×`height`
- * @throws UnrecoverableError when the image model does not match its manifest; otherwise what the
- *   image generator throws (provider errors are retried by the step)
- */
-export async function drawSceneFrame(
+/** A scene's picture before its text: what `drawSceneFrame` and `drawScenePlate` share. */
+async function scenePicture(
   deps: FrameDeps,
   ctx: StepContext<never>,
   r: SceneFrameRequest,
-): Promise<{ png: Buffer; warnings: string[]; kind: FrameKind }> {
+  o: { plate: boolean },
+): Promise<
+  | { kind: 'picked'; png: Buffer; warnings: string[] }
+  | { kind: 'generated' | 'composed'; png: Buffer; subjects: FrameSubject[]; warnings: string[] }
+> {
   const { scene, sources, width, height, seed } = r;
   const progress = r.onProgress ?? (() => {});
   const warnings: string[] = [];
@@ -155,7 +160,10 @@ export async function drawSceneFrame(
     progress(20, 'using the picked frame');
     const file = join(ctx.scratchDir, `picked-${seed}`);
     await fetchAsset(ctx, deps.store, sources.chosen!.assetId, file);
-    return { png: await fitFrame(await readFile(file), width, height), warnings, kind };
+    const bytes = await readFile(file);
+    // A plate keeps the picked frame as it is: each aspect fits it whole (its text is baked in).
+    const png = o.plate ? bytes : await fitFrame(bytes, width, height, r.colors?.background);
+    return { kind, png, warnings };
   }
   if (sources.chosenMissing)
     warnings.push(`The chosen background of ${r.label} no longer exists; a drawn one is used.`);
@@ -197,7 +205,7 @@ export async function drawSceneFrame(
   }
   ctx.signal.throwIfAborted();
   progress(85, 'composing');
-  const png = await composeFrame({
+  const frame = {
     width,
     height,
     shot: scene.shot,
@@ -207,8 +215,58 @@ export async function drawSceneFrame(
     characters,
     background,
     seed,
-  });
+  };
+  if (o.plate) {
+    const plate = await composePlate(frame);
+    return { kind, png: plate.png, subjects: plate.subjects, warnings };
+  }
+  return { kind, png: await composeFrame({ ...frame, colors: r.colors }), subjects: [], warnings };
+}
+
+/**
+ * Draws one storyboard frame for a scene, seed and size. With an image generator and a prompt,
+ * the picture is generated from the prompt and seed and captioned; otherwise it is composed (an
+ * uploaded background or one drawn for INT/EXT and time of day, the speaking characters cut out
+ * of their portraits and framed by shot type, a caption strip). A render uses a frame the user
+ * picked as it is. Missing portraits and backgrounds are not fatal: a silhouette or a drawn
+ * background stands in, and the result says so in `warnings`.
+ *
+ * @returns a PNG of exactly `width`×`height`
+ * @throws UnrecoverableError when the image model does not match its manifest; otherwise what the
+ *   image generator throws (provider errors are retried by the step)
+ */
+export async function drawSceneFrame(
+  deps: FrameDeps,
+  ctx: StepContext<never>,
+  r: SceneFrameRequest,
+): Promise<{ png: Buffer; warnings: string[]; kind: FrameKind }> {
+  const { kind, png, warnings } = await scenePicture(deps, ctx, r, { plate: false });
   return { png, warnings, kind };
+}
+
+/**
+ * A scene's plate for platform variants: the frame's picture without its heading and caption, on
+ * the matrix's canvas, with where its people stand (composed frames), so each aspect is reframed
+ * around them and gets its own text. A picked frame is returned as it is (`textBaked`: its text
+ * is part of it, so each aspect fits it whole); a generated picture has no known people.
+ *
+ * @throws as `drawSceneFrame`
+ */
+export async function drawScenePlate(
+  deps: FrameDeps,
+  ctx: StepContext<never>,
+  r: SceneFrameRequest,
+): Promise<{
+  png: Buffer;
+  subjects: FrameSubject[];
+  textBaked: boolean;
+  warnings: string[];
+  kind: FrameKind;
+}> {
+  const picture = await scenePicture(deps, ctx, r, { plate: true });
+  return picture.kind === 'picked'
+    ? { ...picture, subjects: [], textBaked: true }
+    : { ...picture, textBaked: false };
 }
 
 /**

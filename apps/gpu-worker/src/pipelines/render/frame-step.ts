@@ -1,4 +1,5 @@
 import type { StepDefinition } from '../../jobs/pipeline';
+import { brandOf, frameColors } from './brand-kit';
 import {
   drawSceneFrame,
   frameCacheInput,
@@ -20,6 +21,7 @@ async function requestOf(ctx: RenderStepContext): Promise<SceneFrameRequest & { 
   const doc = await loadRenderDocument(ctx.sql, ctx.jobId);
   const { scene, index } = sceneOf(ctx, doc);
   const sources = await frameSources(ctx as never, doc.characters, scene);
+  const brand = brandOf(ctx.params);
   return {
     scene,
     index,
@@ -28,6 +30,8 @@ async function requestOf(ctx: RenderStepContext): Promise<SceneFrameRequest & { 
     ...outputSize(ctx),
     usePicked: true,
     label: `scene ${index + 1}`,
+    // A brand kit's palette colours the text strips and letterboxing.
+    ...(brand ? { colors: frameColors(brand) } : {}),
   };
 }
 

@@ -2,10 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ffprobe } from '@clapboard/server/media';
 import { estimateRenderLength } from '@clapboard/server/render';
+import type { MusicMood } from '@clapboard/shared/campaigns';
 import { transitionSeconds } from '@clapboard/shared/render-timing';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { encodeWav } from '../../media/encode-wav';
 import type { MusicGenerator, MusicRequest } from '../../providers/task-interfaces';
+import { brandOf } from './brand-kit';
 import { AUDIO_RATE } from './mix-soundtrack';
 import { readPcm } from './pcm-wav';
 import { type RenderDeps, type RenderParams, type RenderStepContext, transitionOf } from './render-context';
@@ -46,10 +48,29 @@ export function musicRequestFor(doc: RenderDocument, transition: RenderDocument[
   } satisfies MusicRequest;
 }
 
+/** What a brand kit's music mood asks the synthesizer (and a provider) for. */
+const MOOD_PROMPTS: Record<Exclude<MusicMood, 'none'>, string> = {
+  calm: 'calm',
+  upbeat: 'upbeat',
+  dramatic: 'tense dramatic',
+  corporate: 'calm corporate',
+  playful: 'playful fun',
+};
+
 async function inputsOf(ctx: RenderStepContext) {
-  const doc = await loadRenderDocument(ctx.sql, ctx.jobId);
-  const track = doc.musicAssetId ? await projectAsset(ctx as never, doc.musicAssetId) : null;
-  return { doc, track: track?.kind === 'audio' || track?.kind === 'video' ? track : null };
+  const loaded = await loadRenderDocument(ctx.sql, ctx.jobId);
+  const track = loaded.musicAssetId ? await projectAsset(ctx as never, loaded.musicAssetId) : null;
+  // A brand kit's mood replaces the project's music prompt; an uploaded track still wins.
+  const mood = brandOf(ctx.params)?.style.musicMood;
+  const doc: RenderDocument =
+    mood && mood !== 'none'
+      ? { ...loaded, settings: { ...loaded.settings, musicPrompt: MOOD_PROMPTS[mood] } }
+      : loaded;
+  return {
+    doc,
+    track: track?.kind === 'audio' || track?.kind === 'video' ? track : null,
+    silent: mood === 'none',
+  };
 }
 
 /**
@@ -81,7 +102,8 @@ async function providerTrack(
 const bed = (style: MusicStyle) => synthesizeMusic(style, AUDIO_RATE);
 
 /**
- * Music step, in order of preference: the project's uploaded track when settings name one
+ * Music step, in order of preference (a brand kit's music mood replacing the project's music
+ * prompt, its `none` meaning silence unless a track was uploaded): the project's uploaded track when settings name one
  * (decoded to 48 kHz mono); a music provider's track when one is configured; otherwise a loopable
  * bed synthesized for the mood in the music prompt. A provider that fails (unreachable, timeout,
  * error status, not audio, too big or too long) never fails the render: the synthesized bed plays
@@ -94,21 +116,26 @@ export function musicStep(deps: RenderDeps): StepDefinition<RenderParams> {
     // Still 1: uploads and synthesized beds come out as before; provider keys are new.
     version: 1,
     cacheInput: async (ctx) => {
-      const { doc, track } = await inputsOf(ctx);
+      const { doc, track, silent } = await inputsOf(ctx);
       if (track) return { track: track.sha256 };
+      if (silent) return { silent: true };
       // Switching providers (or the request) makes new music; no provider means the synthesized bed.
       if (provider)
         return { provider: provider.source, request: musicRequestFor(doc, transitionOf(ctx, doc)) };
       return { style: musicStyleFor(doc.settings.musicPrompt) };
     },
     run: async (ctx) => {
-      const { doc, track } = await inputsOf(ctx);
+      const { doc, track, silent } = await inputsOf(ctx);
       const file = join(ctx.scratchDir, 'music.wav');
       const style = musicStyleFor(doc.settings.musicPrompt);
       const warnings: string[] = [];
       let samples: Float32Array;
       let source: string;
-      if (track) {
+      if (silent && !track) {
+        // The kit asks for no music: a second of silence, looped under the film.
+        samples = new Float32Array(AUDIO_RATE);
+        source = 'none';
+      } else if (track) {
         ctx.report({ stage: 'music: decoding the chosen track', progress: 20 });
         const original = join(ctx.scratchDir, 'track');
         await fetchAsset(ctx as never, deps.store, doc.musicAssetId!, original);

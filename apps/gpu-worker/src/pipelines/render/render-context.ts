@@ -48,7 +48,8 @@ export function charactersIn(scene: Scene): string[] {
 }
 
 /**
- * A character's voice: their own when the runtime knows it, else the scene's, else one handed out
+ * A character's voice: their own when the runtime knows it, else the scene's, else `fallback` (a
+ * brand kit's default voice) when known, else one handed out
  * from the available voices by the character's place in the cast (so two characters never share a
  * voice by accident). A character whose gender the cast or script states (`doc.genders`) is handed
  * a voice of that register, by their place among the cast of that gender. A chosen voice whose
@@ -59,11 +60,13 @@ export function voiceFor(
   name: string,
   scene: Scene,
   voices: readonly VoiceOption[],
+  fallback?: string | null,
 ): string {
-  const known = (id: string | undefined) => Boolean(id && voices.some((v) => v.id === id));
+  const known = (id: string | undefined | null) => Boolean(id && voices.some((v) => v.id === id));
   const own = doc.characters[name]?.voice;
   if (own && known(own)) return own;
   if (scene.voice && known(scene.voice)) return scene.voice;
+  if (fallback && known(fallback)) return fallback;
   const genders = doc.genders ?? {};
   const gender = genders[name] ?? null;
   const cast = [...new Set([...Object.keys(doc.characters), ...doc.scenes.flatMap(charactersIn)])]

@@ -6,13 +6,14 @@ import sharp from 'sharp';
 /** How far a pan or tilt travels and a zoom pushes in: the frame is upscaled by this much. */
 export const CAMERA_TRAVEL = 0.15;
 
-export interface RenderShotOptions {
+/** One picture a shot process encodes: its frame, camera move, text and logo, and where it goes. */
+export interface ShotOutput {
   /** The storyboard frame (PNG), at the output size. */
   frame: string;
   out: string;
   width: number;
   height: number;
-  fps: number;
+  /** Exact length (seconds; whole frames at the shot's fps). */
   durationSec: number;
   camera: CameraMove;
   /**
@@ -20,14 +21,27 @@ export interface RenderShotOptions {
    * the encoder writes one file per part, `out` being a pattern with `%d` (0, 1, …). Empty: one file.
    */
   splitAt: number[];
-  /** An SRT file with the shot's own cues (shot-relative times) to burn in. */
+  /** An SRT file with the shot's own cues (shot-relative times) to burn in, in the house style. */
   burnSubtitles?: string;
+  /** An ASS document to burn in instead (a brand kit's captions, lower third or card line). */
+  ass?: { file: string; fontsDir?: string };
+  /** A logo (PNG with alpha, at its drawn size) stamped at `x`, `y` over everything else. */
+  logo?: { file: string; x: number; y: number };
+}
+
+export interface RenderShotOptions extends ShotOutput {
+  fps: number;
   encoder: H264Encoder;
   /** x264 preset and quality; the assembly copies these streams, so they are the final settings. */
   quality: { preset: string; crf: number };
   scratchDir: string;
   signal?: AbortSignal;
   onProgress?: (p: FfmpegProgress) => void;
+}
+
+/** Several pictures of one shot (a scene's platform variants) encoded by one FFmpeg process. */
+export interface RenderShotsOptions extends Omit<RenderShotOptions, keyof ShotOutput> {
+  outputs: ShotOutput[];
 }
 
 /**
@@ -84,55 +98,69 @@ const filterPath = (p: string) => p.replace(/\\/g, '\\\\').replace(/:/g, '\\:').
  * @throws FfmpegError when FFmpeg fails; FfmpegAbortedError when aborted
  */
 export async function renderShot(o: RenderShotOptions): Promise<void> {
-  let input = o.frame;
-  if (o.camera !== 'static' && !o.camera.startsWith('zoom')) {
-    // Upscale once here, not per frame in FFmpeg.
-    const factor = 1 + CAMERA_TRAVEL;
-    const even = (n: number) => Math.round(n / 2) * 2;
-    input = join(o.scratchDir, 'camera-input.png');
-    await sharp(o.frame)
-      .resize(even(o.width * factor), even(o.height * factor), { kernel: 'lanczos3' })
-      .png({ compressionLevel: 1 })
-      .toFile(input);
-  }
-  const frames = Math.max(1, Math.round(o.durationSec * o.fps));
-  // The loop filter decodes the still once; `-loop 1` would decode the PNG again for every frame.
-  // Convert colours once, before the loop: per-frame RGB→YUV conversion cost more than the encode.
-  // Moves work in 4:4:4 so crops can start on odd pixels; static shots go straight to 4:2:0.
-  const filters = [
-    o.camera === 'static' ? 'format=yuv420p' : 'format=yuv444p',
-    `loop=loop=${frames - 1}:size=1:start=0`,
-    `setpts=N/${o.fps}/TB`,
-    cameraFilter(o.camera, o.width, o.height, o.durationSec),
-  ];
-  if (o.burnSubtitles)
-    filters.push(
-      `subtitles=filename='${filterPath(o.burnSubtitles)}':force_style='${burnedSubtitleStyle(o.width, o.height)}'`,
-    );
-  filters.push('format=yuv420p');
-  const keyframes = o.splitAt.filter((t) => t > 0 && t < o.durationSec).map((t) => t.toFixed(4));
-  // Splitting while encoding, not after: a separate stream-copy pass per shot cost the assembly
-  // a process per shot on every render, re-renders included.
-  const output = keyframes.length
-    ? [
-        '-f',
-        'segment',
-        '-segment_times',
-        keyframes.join(','),
-        '-reset_timestamps',
-        '1',
-        '-segment_format_options',
-        'movflags=+faststart',
-        o.out,
-      ]
-    : ['-movflags', '+faststart', o.out];
-  await runFfmpeg(
-    [
-      '-y',
-      '-i',
-      input,
-      '-vf',
-      filters.join(','),
+  const { fps, encoder, quality, scratchDir, signal, onProgress, ...output } = o;
+  await renderShots({ fps, encoder, quality, scratchDir, signal, onProgress, outputs: [output] });
+}
+
+/**
+ * Encodes several shots in one FFmpeg process (one per platform variant of a scene: each its own
+ * frame, size, length, text and logo), so the process, its start-up and the encoders' set-up are
+ * paid once per scene rather than once per aspect. Each output is what `renderShot` makes of it.
+ *
+ * @throws FfmpegError when FFmpeg fails; FfmpegAbortedError when aborted
+ */
+export async function renderShots(o: RenderShotsOptions): Promise<void> {
+  const inputs: string[] = [];
+  const graph: string[] = [];
+  const outputArgs: string[] = [];
+  const input = (file: string) => {
+    inputs.push('-i', file);
+    return inputs.length / 2 - 1;
+  };
+  for (const [k, out] of o.outputs.entries()) {
+    let frame = out.frame;
+    if (out.camera !== 'static' && !out.camera.startsWith('zoom')) {
+      // Upscale once here, not per frame in FFmpeg.
+      const factor = 1 + CAMERA_TRAVEL;
+      const even = (n: number) => Math.round(n / 2) * 2;
+      frame = join(o.scratchDir, `camera-input-${k}.png`);
+      await sharp(out.frame)
+        .resize(even(out.width * factor), even(out.height * factor), { kernel: 'lanczos3' })
+        .png({ compressionLevel: 1 })
+        .toFile(frame);
+    }
+    const frames = Math.max(1, Math.round(out.durationSec * o.fps));
+    // The loop filter decodes the still once; `-loop 1` would decode the PNG again for every frame.
+    // Convert colours once, before the loop: per-frame RGB→YUV conversion cost more than the encode.
+    // Moves work in 4:4:4 so crops can start on odd pixels; static shots go straight to 4:2:0.
+    const filters = [
+      out.camera === 'static' ? 'format=yuv420p' : 'format=yuv444p',
+      `loop=loop=${frames - 1}:size=1:start=0`,
+      `setpts=N/${o.fps}/TB`,
+      cameraFilter(out.camera, out.width, out.height, out.durationSec),
+    ];
+    if (out.ass)
+      filters.push(
+        `ass=filename='${filterPath(out.ass.file)}'${out.ass.fontsDir ? `:fontsdir='${filterPath(out.ass.fontsDir)}'` : ''}`,
+      );
+    else if (out.burnSubtitles)
+      filters.push(
+        `subtitles=filename='${filterPath(out.burnSubtitles)}':force_style='${burnedSubtitleStyle(out.width, out.height)}'`,
+      );
+    const source = input(frame);
+    if (out.logo) {
+      const logo = input(out.logo.file);
+      graph.push(
+        `[${source}:v]${filters.join(',')}[pic${k}]`,
+        `[pic${k}][${logo}:v]overlay=x=${out.logo.x}:y=${out.logo.y}:format=auto,format=yuv420p[v${k}]`,
+      );
+    } else graph.push(`[${source}:v]${filters.join(',')},format=yuv420p[v${k}]`);
+    const keyframes = out.splitAt.filter((t) => t > 0 && t < out.durationSec).map((t) => t.toFixed(4));
+    // Splitting while encoding, not after: a separate stream-copy pass per shot cost the assembly
+    // a process per shot on every render, re-renders included.
+    outputArgs.push(
+      '-map',
+      `[v${k}]`,
       '-frames:v',
       String(frames),
       '-r',
@@ -140,8 +168,25 @@ export async function renderShot(o: RenderShotOptions): Promise<void> {
       ...h264Args(o.encoder, o.quality),
       ...(keyframes.length ? ['-force_key_frames', keyframes.join(',')] : []),
       '-an',
-      ...output,
-    ],
-    { durationSec: frames / o.fps, signal: o.signal, onProgress: o.onProgress },
-  );
+      ...(keyframes.length
+        ? [
+            '-f',
+            'segment',
+            '-segment_times',
+            keyframes.join(','),
+            '-reset_timestamps',
+            '1',
+            '-segment_format_options',
+            'movflags=+faststart',
+            out.out,
+          ]
+        : ['-movflags', '+faststart', out.out]),
+    );
+  }
+  const longest = Math.max(...o.outputs.map((x) => Math.max(1, Math.round(x.durationSec * o.fps)) / o.fps));
+  await runFfmpeg(['-y', ...inputs, '-filter_complex', graph.join(';'), ...outputArgs], {
+    durationSec: longest,
+    signal: o.signal,
+    onProgress: o.onProgress,
+  });
 }

@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { transitionSeconds } from '@clapboard/shared/render-timing';
 import type { StepDefinition, StepResult } from '../../jobs/pipeline';
+import { brandOf, shotBrandKey } from './brand-kit';
+import { brandFiles, brandShotExtras } from './brand-shot';
 import {
   outputSize,
   type RenderDeps,
@@ -55,14 +57,16 @@ export interface ShotValue {
 
 /**
  * Shot step: the frame animated by the scene's camera move for the shot's length at the project
- * fps, with the scene's lines burned in when the preset asks, encoded with the final settings, in
- * parts cut where the transitions will join it (see ShotValue).
+ * fps, with the scene's lines burned in when the preset asks (in the brand kit's caption style
+ * when the render has a kit, which also stamps its logo and, on the first scene, its lower
+ * third), encoded with the final settings, in parts cut where the transitions will join it
+ * (see ShotValue).
  */
 export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
   return {
     version: 2,
     cacheInput: async (ctx) => {
-      const { scene, frame, voice, fps, transitionSec } = await inputsOf(ctx);
+      const { scene, index, frame, voice, fps, transitionSec } = await inputsOf(ctx);
       const burn = ctx.params.preset.burnSubtitles;
       return {
         frame: frame.sha256,
@@ -76,6 +80,11 @@ export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
         transitionSec,
         encoder: await deps.encoder(),
         quality: deps.quality,
+        // The kit's captions, lower third and logo (undefined without a kit: keys as they were).
+        brand: await shotBrandKey(deps.store, brandOf(ctx.params), ctx.jobId, {
+          burn,
+          firstScene: index === 0,
+        }),
       };
     },
     run: async (ctx) => {
@@ -84,8 +93,20 @@ export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
       const label = `scene ${index + 1}`;
       const frameFile = join(ctx.scratchDir, 'frame.png');
       await fetchAsset(ctx as never, deps.store, frame.assetId, frameFile);
+      const brand = brandOf(ctx.params);
+      const burn = ctx.params.preset.burnSubtitles;
+      const extras = brand
+        ? await brandShotExtras(await brandFiles(deps.store, brand, ctx.jobId, ctx.scratchDir), {
+            width,
+            height,
+            durationSec: voice.durationSec,
+            lines: burn ? voice.lines : null,
+            firstScene: index === 0,
+            tag: 'shot',
+          })
+        : {};
       let srt: string | undefined;
-      if (ctx.params.preset.burnSubtitles && voice.lines.length) {
+      if (!brand && burn && voice.lines.length) {
         srt = join(ctx.scratchDir, 'lines.srt');
         await writeFile(
           srt,
@@ -114,6 +135,7 @@ export function shotStep(deps: RenderDeps): StepDefinition<RenderParams> {
         camera: scene.camera,
         splitAt: split ? [T, D - T] : [],
         burnSubtitles: srt,
+        ...extras,
         encoder: await deps.encoder(),
         quality: deps.quality,
         scratchDir: ctx.scratchDir,

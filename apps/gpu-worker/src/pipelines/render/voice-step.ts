@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { shotSeconds, transitionSeconds } from '@clapboard/shared/render-timing';
 import type { StepDefinition } from '../../jobs/pipeline';
 import { encodeWav } from '../../media/encode-wav';
+import { brandOf } from './brand-kit';
 import { PROVIDER_VOICE_PREFIX } from './cast-voices';
 import { AUDIO_RATE } from './mix-soundtrack';
 import {
@@ -35,7 +36,12 @@ async function inputsOf(ctx: RenderStepContext, deps: RenderDeps) {
     .filter((l) => l.text.trim())
     .map((l) => {
       const character = l.character.trim().toUpperCase();
-      return { character, text: l.text.trim(), voice: voiceFor(doc, character, scene, voices) };
+      return {
+        character,
+        text: l.text.trim(),
+        // A brand kit's default voice speaks for characters and scenes without one of their own.
+        voice: voiceFor(doc, character, scene, voices, brandOf(ctx.params)?.style.defaultVoice),
+      };
     });
   const fps = doc.settings.fps;
   return { scene, index, lines, fps, transitionSec: transitionSeconds(transitionOf(ctx, doc), fps) };

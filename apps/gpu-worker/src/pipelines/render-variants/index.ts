@@ -1,0 +1,2 @@
+export type { PlateDeps } from './plate-step';
+export { renderVariantsPipeline } from './render-variants-pipeline';
