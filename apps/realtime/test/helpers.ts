@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '@clapboard/server/db';
 import { createLogger } from '@clapboard/server/logger';
-import type { Redis } from '@clapboard/server/redis';
+import { createRedis, type Redis } from '@clapboard/server/redis';
+import { createTestDatabase, testServices } from '@clapboard/server/testing';
 import { signTicket } from '@clapboard/server/tickets';
 import type { Role } from '@clapboard/shared/roles';
 import { WebSocket } from 'ws';
@@ -102,3 +103,28 @@ export async function storedScript(sql: Sql, docId: string): Promise<string> {
 }
 
 export { Y };
+
+/**
+ * A realtime server on its own test database and the shared Redis, for a test file: call in
+ * `beforeAll`, and `close()` in `afterAll` (server, Redis connection, database).
+ */
+export async function startTestRealtime(opts: { socketKey?: string } = {}) {
+  const { databaseUrl, redisUrl } = testServices(process.env);
+  const db = await createTestDatabase(databaseUrl);
+  const redis = createRedis(redisUrl);
+  const started = await startServer({ sql: db.sql, redis, ...opts });
+  return {
+    db,
+    redis,
+    server: started.server,
+    /** Socket.IO's base URL. */
+    base: `http://127.0.0.1:${started.port}`,
+    /** The Yjs WebSocket base URL. */
+    yjsUrl: started.url,
+    async close() {
+      await started.server.close();
+      redis.disconnect();
+      await db.drop();
+    },
+  };
+}

@@ -127,6 +127,53 @@ describe('yjs endpoint', () => {
     client.destroy();
   });
 
+  it('a campaign member edits through their inherited role and is cut off when they leave the campaign or the client', async () => {
+    const [owner, campaignEditor, clientEditor] = [
+      await createUser(db.sql),
+      await createUser(db.sql),
+      await createUser(db.sql),
+    ];
+    const project = await createProject(db.sql, { [owner]: 'owner' });
+    const [client] = await db.sql<{ id: string }[]>`insert into clients (name) values ('K') returning id`;
+    const [campaign] = await db.sql<{ id: string }[]>`
+      insert into campaigns (client_id, name) values (${client!.id}, 'C') returning id`;
+    await db.sql`update projects set campaign_id = ${campaign!.id} where id = ${project}`;
+    await db.sql`insert into campaign_members (campaign_id, user_id, role) values (${campaign!.id}, ${campaignEditor}, 'editor')`;
+    await db.sql`insert into client_members (client_id, user_id, role) values (${client!.id}, ${clientEditor}, 'editor')`;
+    const watcher = connectClient(url, project, await ticketFor(owner, project));
+    const viaCampaign = connectClient(url, project, await ticketFor(campaignEditor, project));
+    const viaClient = connectClient(url, project, await ticketFor(clientEditor, project));
+    await Promise.all([synced(watcher), synced(viaCampaign), synced(viaClient)]);
+    viaCampaign.doc.getText('script').insert(0, 'campaign;');
+    viaClient.doc.getText('script').insert(0, 'client;');
+    await waitFor(
+      () => watcher.doc.getText('script').length === 'campaign;client;'.length,
+      3_000,
+      'inherited edits',
+    );
+
+    const closed = (c: typeof viaCampaign) =>
+      new Promise<number>((resolve) =>
+        c.provider.once('connection-close', (event) => resolve(event?.code ?? 0)),
+      );
+    const campaignClosed = closed(viaCampaign);
+    await db.sql`delete from campaign_members where campaign_id = ${campaign!.id} and user_id = ${campaignEditor}`;
+    expect(await campaignClosed).toBe(CLOSE_CODES.forbidden);
+    // Demoted on the client: read-only at once, still connected.
+    await db.sql`update client_members set role = 'viewer' where client_id = ${client!.id} and user_id = ${clientEditor}`;
+    const room = server.rooms.get(project)!;
+    await waitFor(
+      () => [...room.conns.values()].find((c) => c.userId === clientEditor)?.role === 'viewer',
+      1_000,
+      'downgrade',
+    );
+    // The project leaves the campaign: the client's people lose it.
+    const clientClosed = closed(viaClient);
+    await db.sql`update projects set campaign_id = null where id = ${project}`;
+    expect(await clientClosed).toBe(CLOSE_CODES.forbidden);
+    for (const c of [watcher, viaCampaign, viaClient]) c.destroy();
+  });
+
   it('downgrades a demoted editor to read-only within a second', async () => {
     const [owner, ed] = [await createUser(db.sql), await createUser(db.sql)];
     const project = await createProject(db.sql, { [owner]: 'owner', [ed]: 'editor' });

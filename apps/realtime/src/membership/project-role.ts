@@ -10,7 +10,7 @@ export type ProjectAccess = { ok: true; role: Role } | { ok: false; reason: 'not
 export async function projectAccess(sql: Sql, projectId: string, userId: string): Promise<ProjectAccess> {
   const [row] = await sql<{ deleted: boolean; role: Role | null }[]>`
     select p.deleted_at is not null as deleted, m.role
-    from projects p left join project_members m on m.project_id = p.id and m.user_id = ${userId}
+    from projects p left join effective_project_roles m on m.project_id = p.id and m.user_id = ${userId}
     where p.id = ${projectId}`;
   if (!row || row.deleted) return { ok: false, reason: 'not_found' };
   if (!row.role) return { ok: false, reason: 'not_member' };

@@ -12,6 +12,7 @@ import {
   parseClientRequest,
   projectRoom,
   userRoom,
+  variantsRoom,
   type WatchErrorCode,
   type WatchRefusal,
 } from '@clapboard/shared/events';
@@ -49,6 +50,9 @@ export function registerWatchHandlers(io: RealtimeIo, deps: WatchDeps): void {
   io.on('connection', (socket) => {
     // Everyone hears their own inbox (`notification:new`) on whichever project page they have open.
     void socket.join(userRoom(socket.data.claims.userId));
+    // A `variants` ticket (a client guest's live gallery) opens the project's client-visible
+    // variant events and nothing else: no project or job room, no drawing.
+    if (socket.data.claims.scope === 'variants') void joinVariants(socket, deps);
     // One listener per request type; the typed map cannot pair a loop variable with its handler.
     const on = socket.on.bind(socket) as (name: string, fn: (body: unknown, ack?: unknown) => void) => void;
     for (const name of CLIENT_REQUEST_TYPES)
@@ -61,12 +65,42 @@ export function registerWatchHandlers(io: RealtimeIo, deps: WatchDeps): void {
   });
 }
 
+/**
+ * Puts a `variants`-scoped socket in `variants:<project>` once Postgres says the user may still read
+ * the project's variants (a guest only while the project is shared); otherwise disconnects it.
+ */
+async function joinVariants(socket: RealtimeSocket, deps: WatchDeps): Promise<void> {
+  const { projectId, userId } = socket.data.claims;
+  try {
+    const [row] = await deps.sql<{ role: Role }[]>`
+      select m.role from effective_project_roles m join projects p on p.id = m.project_id and p.deleted_at is null
+      where m.project_id = ${projectId} and m.user_id = ${userId}`;
+    if (!row || !can(row.role, 'variants:read')) {
+      socket.disconnect(true);
+      return;
+    }
+    const room = variantsRoom(projectId);
+    await socket.join(room);
+    socket.data.watching.set(room, projectId);
+    socket.data.roles.set(projectId, row.role);
+    socket.emit('variants:ready', { projectId });
+  } catch (err) {
+    deps.log.error({ err }, 'variants room failed');
+    socket.disconnect(true);
+  }
+}
+
 async function handleRequest(
   socket: RealtimeSocket,
   deps: WatchDeps,
   req: ClientRequest,
   reply: ((res: JobWatchAck | ProjectWatchAck) => void) | undefined,
 ): Promise<void> {
+  // A `variants` ticket opens nothing a request could ask for.
+  if (socket.data.claims.scope === 'variants') {
+    if (req.type === 'job:watch' || req.type === 'project:watch') reply?.(notFound);
+    return;
+  }
   switch (req.type) {
     // A watch that cannot be acknowledged is ignored: the ack is how the client gets the state.
     case 'job:watch':
@@ -95,7 +129,7 @@ async function watchJob(
     const [row] = await deps.sql<(JobRow & { member_role: Role })[]>`
       select j.*, m.role as member_role from jobs j
       join projects p on p.id = j.project_id and p.deleted_at is null
-      join project_members m on m.project_id = j.project_id and m.user_id = ${socket.data.claims.userId}
+      join effective_project_roles m on m.project_id = j.project_id and m.user_id = ${socket.data.claims.userId}
       where j.id = ${req.jobId}`;
     if (!row || !can(row.member_role, 'jobs:read')) return notFound;
     const room = jobRoom(row.id);
@@ -116,7 +150,7 @@ async function watchProject(
   const { projectId } = req;
   try {
     const [row] = await deps.sql<{ role: Role }[]>`
-      select m.role from project_members m join projects p on p.id = m.project_id and p.deleted_at is null
+      select m.role from effective_project_roles m join projects p on p.id = m.project_id and p.deleted_at is null
       where m.project_id = ${projectId} and m.user_id = ${socket.data.claims.userId}`;
     if (!row || !can(row.role, 'project:read')) return notFound;
     const room = projectRoom(projectId);

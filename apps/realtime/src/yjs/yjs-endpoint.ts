@@ -84,9 +84,14 @@ export function createYjsEndpoint(deps: YjsEndpointDeps): YjsEndpoint {
       );
       return null;
     }
-    const { userId, projectId, sessionId } = verdict.claims;
+    const { userId, projectId, sessionId, scope } = verdict.claims;
     if (projectId !== docId) {
       ws.close(CLOSE_CODES.forbidden, 'ticket is for another project');
+      return null;
+    }
+    // A `variants` ticket (a client guest's live gallery) never opens the document.
+    if (scope !== 'workspace') {
+      ws.close(CLOSE_CODES.forbidden, 'ticket is for variant events only');
       return null;
     }
     // Registered before the deny-list check, so a revocation published meanwhile still finds it.
