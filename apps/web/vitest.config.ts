@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testWorkers } from '../../infra/local/test-workers.ts';
 
 // Unit tests: the pure pieces run in Node; hook tests (`.test.tsx`) set their DOM environment with a
 // `// @vitest-environment happy-dom` line. Requests go to a real local HTTP server
@@ -9,5 +10,6 @@ export default defineConfig({
     environment: 'node',
     setupFiles: ['src/test/setup-dom.ts'],
     testTimeout: 30_000,
+    maxWorkers: testWorkers(1),
   },
 });

@@ -70,6 +70,21 @@ const ROUTES: Array<{ name: string; sources: string[]; budgetKb: number }> = [
     ],
     budgetKb: 500,
   },
+  { name: 'clients (/clients)', sources: ['src/routes/clients.tsx'], budgetKb: 500 },
+  {
+    name: 'campaign page (projects)',
+    sources: [
+      'src/routes/campaign.tsx',
+      'src/routes/campaign-section.tsx',
+      'src/campaigns/campaign-projects.tsx',
+    ],
+    budgetKb: 500,
+  },
+  {
+    name: 'workspace variants',
+    sources: ['src/routes/workspace.tsx', 'src/routes/workspace-tab.tsx', 'src/tabs/variants-tab.tsx'],
+    budgetKb: 500,
+  },
 ];
 
 const gz = new Map<string, number>();

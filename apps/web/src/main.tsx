@@ -7,9 +7,14 @@ import { ToastProvider } from './lib/toasts';
 import { router } from './router';
 import './styles.css';
 
+const mayPass = (status: number | undefined) =>
+  status === undefined || status >= 500 || status === 408 || status === 429;
+
 const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { staleTime: 10_000, retry: (n, err) => n < 2 && (err as { status?: number }).status !== 404 },
+    // A refusal (4xx) is an answer, not a blip: asking again gets the same one. Timeouts and rate
+    // limits (408, 429), server errors and lost connections are tried twice more.
+    queries: { staleTime: 10_000, retry: (n, err) => n < 2 && mayPass((err as { status?: number }).status) },
   },
 });
 

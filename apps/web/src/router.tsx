@@ -60,10 +60,12 @@ const accountRoute = createRoute({
 });
 
 export const WORKSPACE_TABS = [
+  'brief',
   'script',
   'storyboard',
   'review',
   'renders',
+  'variants',
   'deliverables',
   'lessons',
   'lectures',
@@ -93,6 +95,63 @@ const projectTabRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/workspace-tab'), 'WorkspaceTab'),
 });
 
+// Clients → campaigns → projects (agency work): lists and pages outside any one project.
+export const CLIENT_SECTIONS = ['campaigns', 'brand-kits', 'members', 'gallery', 'spend'] as const;
+export type ClientSection = (typeof CLIENT_SECTIONS)[number];
+export const CAMPAIGN_SECTIONS = ['projects', 'briefs', 'budget', 'members', 'gallery'] as const;
+export type CampaignSection = (typeof CAMPAIGN_SECTIONS)[number];
+
+const clientsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/clients',
+  component: lazyRouteComponent(() => import('./routes/clients'), 'ClientsPage'),
+});
+const clientRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/clients/$clientId',
+  component: lazyRouteComponent(() => import('./routes/client'), 'ClientLayout'),
+});
+const clientIndexRoute = createRoute({
+  getParentRoute: () => clientRoute,
+  path: '/',
+  beforeLoad: ({ params }) => {
+    throw redirect({
+      to: '/clients/$clientId/$section',
+      params: { clientId: params.clientId, section: 'campaigns' },
+    });
+  },
+});
+const clientSectionRoute = createRoute({
+  getParentRoute: () => clientRoute,
+  path: '$section',
+  component: lazyRouteComponent(() => import('./routes/client-section'), 'ClientSection'),
+});
+const campaignRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/campaigns/$campaignId',
+  component: lazyRouteComponent(() => import('./routes/campaign'), 'CampaignLayout'),
+});
+const campaignIndexRoute = createRoute({
+  getParentRoute: () => campaignRoute,
+  path: '/',
+  beforeLoad: ({ params }) => {
+    throw redirect({
+      to: '/campaigns/$campaignId/$section',
+      params: { campaignId: params.campaignId, section: 'projects' },
+    });
+  },
+});
+const campaignSectionRoute = createRoute({
+  getParentRoute: () => campaignRoute,
+  path: '$section',
+  component: lazyRouteComponent(() => import('./routes/campaign-section'), 'CampaignSection'),
+});
+const brandKitRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/brand-kits/$kitId',
+  component: lazyRouteComponent(() => import('./routes/brand-kit'), 'BrandKitPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   registerRoute,
@@ -102,6 +161,10 @@ const routeTree = rootRoute.addChildren([
     dashboardRoute,
     jobsRoute,
     accountRoute,
+    clientsRoute,
+    clientRoute.addChildren([clientIndexRoute, clientSectionRoute]),
+    campaignRoute.addChildren([campaignIndexRoute, campaignSectionRoute]),
+    brandKitRoute,
     projectRoute.addChildren([projectIndexRoute, projectTabRoute]),
   ]),
 ]);

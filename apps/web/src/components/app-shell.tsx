@@ -35,6 +35,7 @@ export function AppShell() {
           <Link to="/" activeOptions={{ exact: true }}>
             Projects
           </Link>
+          <Link to="/clients">Clients</Link>
           <Link to="/jobs">Jobs</Link>
           <Link to="/account">{user.name}</Link>
         </nav>

@@ -28,6 +28,12 @@ function describe(n: Notification): string {
       return p.status === 'completed'
         ? 'Your render finished'
         : `Your render failed${p.error ? `: ${p.error}` : ''}`;
+    case 'variant_decision':
+      return `${p.actor ?? 'A reviewer'}${p.role === 'guest' ? ' (client)' : ''} ${p.status === 'approved' ? 'approved' : 'requested changes on'} the ${p.label ?? 'variant'}`;
+    case 'cost_variance':
+      return `A job cost more than estimated: ${p.message ?? ''}`;
+    case 'budget_soft_limit':
+      return `Campaign soft budget passed: ${p.message ?? ''}`;
   }
 }
 
@@ -90,7 +96,14 @@ export function Inbox() {
                     to="/projects/$projectId/$tab"
                     params={{
                       projectId: n.projectId,
-                      tab: n.kind === 'render_finished' ? 'renders' : 'review',
+                      tab:
+                        n.kind === 'render_finished' || n.kind === 'cost_variance'
+                          ? 'renders'
+                          : n.kind === 'budget_soft_limit'
+                            ? 'settings'
+                            : n.kind === 'variant_decision'
+                              ? 'variants'
+                              : 'review',
                     }}
                     onClick={() => {
                       if (!n.readAt) markRead.mutate({ ids: [n.id] });

@@ -8,12 +8,13 @@ import {
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import type * as Y from 'yjs';
+import { LiveJob } from '../components/live-job';
 import { useProject } from '../lib/project-context';
 import { isCapabilityMissing } from '../lib/submit-job';
 import { useToasts } from '../lib/toasts';
 import { useJobTypes } from '../lib/use-job-types';
 import { applyDraft } from './lesson-doc';
-import { LiveJob, submitLessonJob } from './lesson-job';
+import { submitLessonJob } from './lesson-job';
 import { actionAvailability } from './lesson-readiness';
 import { WhyNot } from './why-not';
 

@@ -9,12 +9,13 @@ import {
 } from '@clapboard/shared/lessons';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
+import { LiveJob } from '../components/live-job';
 import { api } from '../lib/api-client';
 import { formatBytes, formatTime } from '../lib/format';
 import { useCan, useProject } from '../lib/project-context';
 import { isCapabilityMissing } from '../lib/submit-job';
 import { useJobTypes } from '../lib/use-job-types';
-import { LiveJob, submitLessonJob, useJob } from './lesson-job';
+import { submitLessonJob, useJob } from './lesson-job';
 import { actionAvailability } from './lesson-readiness';
 import { SharePanel } from './share-panel';
 import { WhyNot } from './why-not';

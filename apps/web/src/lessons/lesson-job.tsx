@@ -1,10 +1,8 @@
 import { type Job, jobDetailSchema, submittedJobSchema } from '@clapboard/shared/jobs';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { JobProgress } from '../components/job-progress';
+import { LiveJob } from '../components/live-job';
 import { api } from '../lib/api-client';
-import { useProject } from '../lib/project-context';
-import { useJobWatch } from '../lib/use-job-watch';
 
 /**
  * Starts a job of a type this build may not know yet (`portrait.lesson`, `export.lms` land with
@@ -22,23 +20,6 @@ export function useJob(jobId: string | null) {
     queryFn: () => api(`/jobs/${jobId}`, jobDetailSchema),
     enabled: !!jobId,
   });
-}
-
-/** A job followed live: the progress bar (with ETA), then `children(job)` for what it made. */
-export function LiveJob(props: {
-  job: Job;
-  label: string;
-  onFinished?: (job: Job) => void;
-  children?: (job: Job) => ReactNode;
-}) {
-  const { socket } = useProject();
-  const watched = useJobWatch(socket, props.job, props.onFinished);
-  return (
-    <div className="lesson-job" data-job-id={watched.job.id} data-status={watched.job.status}>
-      <JobProgress watched={watched} label={props.label} />
-      {props.children?.(watched.job)}
-    </div>
-  );
 }
 
 /** A job named in the lesson (by id), loaded and followed live; nothing while there is none. */

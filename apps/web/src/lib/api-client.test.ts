@@ -7,6 +7,7 @@ import {
   accessTokenHeader,
   api,
   apiErrorOf,
+  authedFetch,
   hasAccessToken,
   onSessionChange,
   refreshSession,
@@ -190,5 +191,28 @@ describe('api(): 401 refresh', () => {
       code: 'invalid_credentials',
     });
     expect(server.received.map((r) => r.path)).toEqual(['/api/v1/auth/login']);
+  });
+});
+
+describe('authedFetch(): files that are not JSON', () => {
+  it('sends the raw body with the token, and refreshes once on 401', async () => {
+    setAccessToken('stale');
+    let calls = 0;
+    server.on('PUT /api/v1/brand-kits/k/logo', (r) => {
+      calls++;
+      return r.headers.authorization === 'Bearer fresh'
+        ? { status: 200, raw: r.body, contentType: 'image/svg+xml' }
+        : { status: 401, json: { error: { code: 'unauthorized', message: 'Token expired.' } } };
+    });
+    server.on('POST /api/v1/auth/refresh', () => ({ status: 200, json: auth('fresh') }));
+    const res = await authedFetch('/brand-kits/k/logo', {
+      method: 'PUT',
+      body: '<svg/>',
+      headers: { 'content-type': 'image/svg+xml' },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('<svg/>');
+    expect(calls).toBe(2);
+    expect(server.received.at(-1)?.headers['content-type']).toBe('image/svg+xml');
   });
 });

@@ -37,6 +37,11 @@ let refreshing: Promise<boolean> | null = null;
 const listeners = new Set<() => void>();
 
 /** Notified when the session changes (sign in, refresh failure, sign out). */
+/** What to tell a person about a failed request: the API's own sentence, or `fallback`. */
+export function errorText(err: unknown, fallback: string): string {
+  return err instanceof ApiError ? err.message : fallback;
+}
+
 export function onSessionChange(fn: () => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);
@@ -126,6 +131,21 @@ export function refreshSession(): Promise<boolean> {
       refreshing = null;
     });
   return refreshing;
+}
+
+/**
+ * A request to the API with the bearer token that is not JSON either way (a file, a zip, a logo):
+ * the raw Response, after one refresh and retry on 401. The caller checks `ok` (see `apiErrorOf`).
+ */
+export async function authedFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const send = () => {
+    const headers = new Headers(init.headers);
+    if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
+    return fetch(apiUrl(path), { ...init, headers, credentials: 'same-origin' });
+  };
+  let res = await send();
+  if (res.status === 401 && (await refreshSession())) res = await send();
+  return res;
 }
 
 /**

@@ -2,7 +2,8 @@ import { estimatePlan, planJob } from '@clapboard/shared/job-plan';
 import { JOB_CATALOG, type JobTypeInfo } from '@clapboard/shared/jobs';
 import { MIN_SHOT_SEC } from '@clapboard/shared/render-timing';
 import { describe, expect, it } from 'vitest';
-import { estimateBasis, estimateBasisText, renderEstimate } from './job-estimate';
+import { estimateBasis, estimateBasisText, renderEstimate, variantsEstimate } from './job-estimate';
+import { ratesOf } from './job-types';
 
 const cold = (n: number) => ({ samples: 0, unit: 'step' as const, baseSec: n, secPerUnit: 0 });
 const info = (
@@ -77,5 +78,24 @@ describe('estimate basis', () => {
     expect(renderEstimate([4], odd)!.steps.find((s) => s.kind === 'frame')?.seconds).toBe(
       JOB_CATALOG['render.video'].work.frame!.secPerUnit,
     );
+  });
+});
+
+describe('variantsEstimate', () => {
+  it('is the shared estimate of the render.variants plan, growing with each variant', () => {
+    const one = variantsEstimate([5, 5], [15], undefined)!;
+    const two = variantsEstimate([5, 5], [15, 30], undefined)!;
+    expect(two.seconds).toBeGreaterThan(one.seconds);
+    expect(one).toEqual(
+      estimatePlan(
+        'render.variants',
+        planJob('render.variants', { variants: [{ durationSec: 15 }] }, { sceneSec: [5, 5] }),
+        { learned: {}, rates: ratesOf(undefined) },
+      ),
+    );
+  });
+  it('is null without scenes or variants', () => {
+    expect(variantsEstimate([], [15], undefined)).toBeNull();
+    expect(variantsEstimate([5], [], undefined)).toBeNull();
   });
 });

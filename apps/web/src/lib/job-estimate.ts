@@ -22,6 +22,28 @@ export function renderEstimate(
   });
 }
 
+/**
+ * A variant matrix's estimate as the job service makes it (`render.variants`: plates and voices
+ * once, then every variant's fitted film), over each scene's seconds. The campaign's brand cards
+ * are left out (the API pins the kit at submit; its answer carries the exact figure). Null without
+ * scenes or variants.
+ *
+ * @param variantSec each variant's length in seconds
+ */
+export function variantsEstimate(
+  sceneDurations: readonly number[],
+  variantSec: readonly number[],
+  info: Pick<JobTypeInfo, 'work' | 'resourceClass' | 'usdPerSec'> | undefined,
+): JobEstimate | null {
+  if (sceneDurations.length === 0 || variantSec.length === 0) return null;
+  const sceneSec = sceneDurations.map((d) => neededShotSeconds(d, 0, 0));
+  const params = { variants: variantSec.map((durationSec) => ({ durationSec })) };
+  return estimatePlan('render.variants', planJob('render.variants', params, { sceneSec }), {
+    learned: learnedWorkOf(info),
+    rates: ratesOf(info),
+  });
+}
+
 /** Where an estimate's models came from: every step measured here, some, or none. */
 export function estimateBasis(estimate: Pick<JobEstimate, 'steps'>): 'measured' | 'partly' | 'first' {
   const learned = estimate.steps.filter((s) => s.learned).length;

@@ -68,5 +68,16 @@ describe('staleQueries', () => {
       for (const key of keys) expect(key[1], type).toBe(projectId);
     }
     expect(staleQueries(approval)).toEqual([['review', projectId]]);
+    const variantId = '5b1f8a0e-2f7c-4d0a-9a8e-3c1d2e4f5a6b';
+    expect(
+      staleQueries({
+        ...approval,
+        type: 'variant:changed',
+        payload: { variantId, reason: 'decided' },
+      } as unknown as ProjectEvent),
+    ).toEqual([
+      ['variants', projectId, 'list'],
+      ['variants', projectId, variantId],
+    ]);
   });
 });

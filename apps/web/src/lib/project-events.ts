@@ -91,12 +91,19 @@ const STALE_QUERIES: StaleQueries = {
   ],
   'approval:changed': (e) => [['review', e.projectId]],
   'budget:warning': (e) => [['budget', e.projectId]],
+  // The job's record is unchanged (its actual cost was already final); the alert lives in spend views.
+  'cost:variance': (e) => [['jobs', e.projectId]],
   'lesson:created': (e) => [['lessons', e.projectId]],
   'lesson:updated': (e) => [['lessons', e.projectId]],
   'lesson:deleted': (e) => [['lessons', e.projectId]],
   'lecture:created': (e) => [['lectures', e.projectId]],
   'lecture:updated': (e) => [['lectures', e.projectId]],
   'lecture:deleted': (e) => [['lectures', e.projectId]],
+  // The project's variant list, and that variant's own queries (its comments).
+  'variant:changed': (e) => [
+    ['variants', e.projectId, 'list'],
+    ['variants', e.projectId, e.payload.variantId],
+  ],
   'consent:changed': (e) => [['consents', e.projectId]],
   // An upload became an asset, or did not (the uploader's own page also waits for it: wait-for-asset).
   'upload:settled': (e) => [['assets', e.projectId]],

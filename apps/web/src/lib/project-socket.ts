@@ -33,3 +33,20 @@ export function openProjectSocket(projectId: string): ProjectSocket {
   });
   return socket;
 }
+
+/**
+ * A guest's Socket.IO connection to one shared project's client-visible variant events (a
+ * `variants` ticket: no document, no project or job rooms). The server puts it in the project's
+ * variants room on every (re)connect and says so with `variants:ready`.
+ */
+export function openVariantsSocket(projectId: string): ProjectSocket {
+  return io(realtimeUrl('http'), {
+    auth: (cb) => {
+      fetchTicket(projectId, 'variants').then(
+        (t) => cb({ ticket: t.ticket }),
+        () => cb({}),
+      );
+    },
+    transports: ['websocket'],
+  });
+}

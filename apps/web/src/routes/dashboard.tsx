@@ -3,6 +3,7 @@ import { jobPageSchema } from '@clapboard/shared/jobs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
+import { useClients } from '../campaigns/use-org';
 import { StatusBadge } from '../components/job-progress';
 import { ApiError, api } from '../lib/api-client';
 import { formatTime } from '../lib/format';
@@ -28,6 +29,33 @@ function RecentRenders({ names }: { names: Map<string, string> }) {
               {names.get(j.projectId) ?? 'Project'}
             </Link>
             <span className="muted small">{formatTime(j.createdAt)}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * Clients whose own people I am one of (a client guest): their review pages, since none of their
+ * projects appears among mine.
+ */
+function ClientReviews() {
+  const clients = useClients('');
+  const mine = clients.data?.pages.flatMap((p) => p.items).filter((c) => c.role === 'guest') ?? [];
+  if (mine.length === 0) return null;
+  return (
+    <section aria-labelledby="client-reviews">
+      <h2 id="client-reviews">Shared with you for review</h2>
+      <ul className="grid">
+        {mine.map((c) => (
+          <li key={c.id} className="card project-card">
+            <Link to="/clients/$clientId/$section" params={{ clientId: c.id, section: 'campaigns' }}>
+              <strong>{c.name}</strong>
+            </Link>
+            <span className="muted small">
+              {c.campaignCount} campaign{c.campaignCount === 1 ? '' : 's'} to review
+            </span>
           </li>
         ))}
       </ul>
@@ -83,6 +111,7 @@ export function DashboardPage() {
           </button>
         </form>
       </div>
+      <ClientReviews />
       {importing && <ImportScriptDialog onConfirm={importScript} onClose={() => setImporting(false)} />}
       {create.error && (
         <p className="error" role="alert">

@@ -6,10 +6,12 @@ import { type WorkspaceTab as Tab, WORKSPACE_TABS } from '../router';
 
 // Each tab is its own chunk: opening the script does not download the storyboard or renders code.
 const TABS: Record<Tab, React.LazyExoticComponent<() => React.JSX.Element>> = {
+  brief: lazy(() => import('../tabs/brief-tab').then((m) => ({ default: m.BriefTab }))),
   script: lazy(() => import('../tabs/script-tab').then((m) => ({ default: m.ScriptTab }))),
   storyboard: lazy(() => import('../tabs/storyboard-tab').then((m) => ({ default: m.StoryboardTab }))),
   review: lazy(() => import('../tabs/review-tab').then((m) => ({ default: m.ReviewTab }))),
   renders: lazy(() => import('../tabs/renders-tab').then((m) => ({ default: m.RendersTab }))),
+  variants: lazy(() => import('../tabs/variants-tab').then((m) => ({ default: m.VariantsTab }))),
   deliverables: lazy(() => import('../tabs/deliverables-tab').then((m) => ({ default: m.DeliverablesTab }))),
   lessons: lazy(() => import('../tabs/lessons-tab').then((m) => ({ default: m.LessonsTab }))),
   lectures: lazy(() => import('../tabs/lectures-tab').then((m) => ({ default: m.LecturesTab }))),
@@ -18,10 +20,12 @@ const TABS: Record<Tab, React.LazyExoticComponent<() => React.JSX.Element>> = {
 };
 
 const LABELS: Record<Tab, string> = {
+  brief: 'Brief',
   script: 'Script',
   storyboard: 'Storyboard',
   review: 'Review',
   renders: 'Renders',
+  variants: 'Variants',
   deliverables: 'Deliverables',
   lessons: 'Lessons',
   lectures: 'Lectures',

@@ -14,10 +14,12 @@ import { userColor } from '../lib/user-color';
 import { WORKSPACE_TABS } from '../router';
 
 const LABELS: Record<(typeof WORKSPACE_TABS)[number], string> = {
+  brief: 'Brief',
   script: 'Script',
   storyboard: 'Storyboard',
   review: 'Review',
   renders: 'Renders',
+  variants: 'Variants',
   deliverables: 'Deliverables',
   lessons: 'Lessons',
   lectures: 'Lectures',
@@ -25,12 +27,17 @@ const LABELS: Record<(typeof WORKSPACE_TABS)[number], string> = {
   settings: 'Settings',
 };
 
-/** One document connection and one event socket per open project, shared by every tab. */
-function useProjectChannels(projectId: string, userId: string, name: string) {
+/**
+ * One document connection and one event socket per open project, shared by every tab; opened once
+ * the project has loaded (`open`), so a person the workspace is not open to (a client guest who
+ * typed its address) is never sent asking for realtime tickets they would be refused.
+ */
+function useProjectChannels(projectId: string, userId: string, name: string, open: boolean) {
   const [channels, setChannels] = useState<{ connection: ProjectConnection; socket: ProjectSocket } | null>(
     null,
   );
   useEffect(() => {
+    if (!open) return;
     const connection = openProjectConnection(projectId, `clapboard:${userId}:${projectId}`);
     const color = userColor(userId);
     connection.provider.awareness.setLocalStateField('user', {
@@ -46,7 +53,7 @@ function useProjectChannels(projectId: string, userId: string, name: string) {
       connection.destroy();
       setChannels(null);
     };
-  }, [projectId, userId, name]);
+  }, [projectId, userId, name, open]);
   return channels;
 }
 
@@ -76,7 +83,7 @@ export function WorkspaceLayout() {
     queryKey: ['project', projectId],
     queryFn: () => api(`/projects/${projectId}`, projectSchema),
   });
-  const channels = useProjectChannels(projectId, user!.id, user!.name);
+  const channels = useProjectChannels(projectId, user!.id, user!.name, project.data !== undefined);
   useProjectEvents(channels?.socket);
   const value = useMemo(
     () => (channels ? { projectId, project: project.data, ...channels } : null),
@@ -84,6 +91,18 @@ export function WorkspaceLayout() {
   );
   if (project.error instanceof ApiError && (project.error.status === 404 || project.error.status === 400))
     return <NotFound />;
+  // A client guest holds a role on shared projects but no workspace: their review is on the campaign page.
+  if (project.error instanceof ApiError && project.error.status === 403)
+    return (
+      <div className="center">
+        <h1>This project's workspace is not open to you</h1>
+        <p className="muted">{project.error.message}</p>
+        <p>
+          If the project was shared with you for review, open it from its campaign under{' '}
+          <Link to="/clients">Clients</Link>.
+        </p>
+      </div>
+    );
   return (
     <section className="workspace">
       <div className="row spread">

@@ -5,15 +5,13 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { ErrorBoundary } from '../components/error-boundary';
 import { LectureUpload } from '../lectures/lecture-upload';
 import { lecturesKey, useLectures } from '../lectures/use-lectures';
-import { ApiError, api } from '../lib/api-client';
+import { api, errorText } from '../lib/api-client';
 import { formatDuration, formatTime } from '../lib/format';
 import { useCan, useProject, useRole } from '../lib/project-context';
 import { useToasts } from '../lib/toasts';
 
 // The lecture page (player, transcript, candidates, clips) is its own chunk: the list opens fast.
 const LecturePage = lazy(() => import('../lectures/lecture-page').then((m) => ({ default: m.LecturePage })));
-
-const errorText = (err: unknown, fallback: string) => (err instanceof ApiError ? err.message : fallback);
 
 /** One lecture in the list: open, rename, delete (with a second click to confirm). */
 function LectureItem(props: { lecture: Lecture; open: boolean; canWrite: boolean; onOpen: () => void }) {

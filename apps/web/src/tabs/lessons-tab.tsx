@@ -5,7 +5,7 @@ import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { ErrorBoundary } from '../components/error-boundary';
 import { setLessonFields } from '../lessons/lesson-doc';
 import { lessonsKey, useLessons } from '../lessons/use-lessons';
-import { ApiError, api } from '../lib/api-client';
+import { api, errorText } from '../lib/api-client';
 import { formatTime } from '../lib/format';
 import { useCan, useProject, useRole } from '../lib/project-context';
 import { useToasts } from '../lib/toasts';
@@ -14,8 +14,6 @@ import { useToasts } from '../lib/toasts';
 const LessonWizard = lazy(() =>
   import('../lessons/lesson-wizard').then((m) => ({ default: m.LessonWizard })),
 );
-
-const errorText = (err: unknown, fallback: string) => (err instanceof ApiError ? err.message : fallback);
 
 /** Create a lesson by title; the creator opens it at once. */
 function NewLessonForm({ onCreated }: { onCreated: (lesson: Lesson) => void }) {

@@ -1,137 +1,34 @@
 import {
   budgetResponseSchema,
-  memberSchema,
-  noContentSchema,
+  inviteMemberBodySchema,
   type Project,
   projectSchema,
 } from '@clapboard/shared/api';
 import { ASPECT_RATIOS, DOC_KEYS, RESOLUTIONS, TRANSITIONS } from '@clapboard/shared/document';
-import { ROLES, type Role } from '@clapboard/shared/roles';
+import { MEMBER_ROLES } from '@clapboard/shared/roles';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../lib/api-client';
+import type { FormEvent } from 'react';
+import { MembersPanel } from '../components/members-panel';
+import { api, errorText } from '../lib/api-client';
 import { formatUsd } from '../lib/format';
 import { useCan, useProject } from '../lib/project-context';
-import { useSession } from '../lib/session';
 import { useToasts } from '../lib/toasts';
 import { useMembers } from '../lib/use-members';
 import { useBudget } from '../renders/render-form';
 
-const errText = (err: unknown, fallback: string) => (err instanceof ApiError ? err.message : fallback);
-
 /** Members and roles: invite by email, change a role, remove (owners only). */
 function Members() {
   const { projectId } = useProject();
-  const { user } = useSession();
-  const qc = useQueryClient();
-  const toasts = useToasts();
-  const canManage = useCan('members:manage');
-  const members = useMembers(projectId);
-  const refresh = () => void qc.invalidateQueries({ queryKey: ['members', projectId] });
-  const onError = (err: unknown) => toasts.push('error', errText(err, 'The change failed.'));
-  const invite = useMutation({
-    mutationFn: (b: { email: string; role: Role }) =>
-      api(`/projects/${projectId}/members`, memberSchema, { method: 'POST', json: b }),
-    onSuccess: refresh,
-  });
-  const change = useMutation({
-    mutationFn: (b: { userId: string; role: Role }) =>
-      api(`/projects/${projectId}/members/${b.userId}`, memberSchema, {
-        method: 'PATCH',
-        json: { role: b.role },
-      }),
-    onSuccess: refresh,
-    onError,
-  });
-  const remove = useMutation({
-    mutationFn: (userId: string) =>
-      api(`/projects/${projectId}/members/${userId}`, noContentSchema, { method: 'DELETE' }),
-    onSuccess: refresh,
-    onError,
-  });
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('editor');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    invite.mutate({ email, role }, { onSuccess: () => setEmail('') });
-  };
   return (
-    <section className="card" aria-labelledby="members-title">
-      <h2 id="members-title">Members</h2>
-      {members.error && <p className="error">{members.error.message}</p>}
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {members.data?.items.map((m) => (
-            <tr key={m.userId}>
-              <td>{m.name}</td>
-              <td className="muted">{m.email}</td>
-              <td>
-                {canManage ? (
-                  <select
-                    aria-label={`Role of ${m.name}`}
-                    value={m.role}
-                    onChange={(e) => change.mutate({ userId: m.userId, role: e.target.value as Role })}
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r}>{r}</option>
-                    ))}
-                  </select>
-                ) : (
-                  m.role
-                )}
-              </td>
-              <td>
-                {(canManage || m.userId === user?.id) && (
-                  <button type="button" className="ghost small" onClick={() => remove.mutate(m.userId)}>
-                    {m.userId === user?.id ? 'Leave' : 'Remove'}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {canManage && (
-        <form className="row wrap" onSubmit={submit}>
-          <label htmlFor="invite-email" className="grow">
-            Invite by email
-            <input
-              id="invite-email"
-              type="email"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </label>
-          <label htmlFor="invite-role">
-            Role
-            <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </select>
-          </label>
-          <button type="submit" disabled={invite.isPending}>
-            Invite
-          </button>
-        </form>
-      )}
-      {invite.error && (
-        <p className="error small" role="alert">
-          {errText(invite.error, 'Could not invite.')}
-        </p>
-      )}
-    </section>
+    <MembersPanel
+      base={`/projects/${projectId}/members`}
+      queryKey={['members', projectId]}
+      members={useMembers(projectId)}
+      canManage={useCan('members:manage')}
+      roles={MEMBER_ROLES}
+      inviteSchema={inviteMemberBodySchema}
+      idPrefix="project-members"
+    />
   );
 }
 
@@ -201,7 +98,7 @@ function BudgetSettings() {
       )}
       {save.error && (
         <p className="error small" role="alert">
-          {errText(save.error, 'Could not save the budget.')}
+          {errorText(save.error, 'Could not save the budget.')}
         </p>
       )}
     </section>
@@ -288,7 +185,7 @@ function Defaults() {
       </form>
       {save.error && (
         <p className="error small" role="alert">
-          {errText(save.error, 'Could not save.')}
+          {errorText(save.error, 'Could not save.')}
         </p>
       )}
     </section>
