@@ -82,13 +82,16 @@ describe('npm start on a machine with no DATABASE_URL or REDIS_URL', () => {
     const projects = (await (
       await fetch(`http://127.0.0.1:${api}/api/v1/projects`, { headers: authed })
     ).json()) as { items: Array<{ id: string; name: string; role: string }> };
-    expect(projects.items).toEqual([
-      expect.objectContaining({ name: 'The Lighthouse Keeper (demo)', role: 'owner' }),
+    // The demo film, and the agency demo's campaign project (a brief waiting for its storyboard).
+    expect(projects.items.map((p) => [p.name, p.role]).sort()).toEqual([
+      ['Spring spot (demo)', 'owner'],
+      ['The Lighthouse Keeper (demo)', 'owner'],
     ]);
+    const film = projects.items.find((p) => p.name === 'The Lighthouse Keeper (demo)')!;
 
     // The studio renders the demo storyboard (3 scenes, 19 s) to a video with voices, on this
     // machine's worker, with nothing but what npm start set up.
-    const submit = await fetch(`http://127.0.0.1:${api}/api/v1/projects/${projects.items[0]!.id}/jobs`, {
+    const submit = await fetch(`http://127.0.0.1:${api}/api/v1/projects/${film.id}/jobs`, {
       method: 'POST',
       headers: { ...authed, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'render.video', params: { preset: { resolution: '480p' } } }),
