@@ -8,6 +8,7 @@ import type { GalleryItem, Variant, VariantComment } from '@clapboard/shared/cam
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, registerUser, type TestUser } from './fixtures';
 import { createHarness, type Harness } from './harness';
+import { listenToProject } from './project-events';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -408,5 +409,48 @@ describe('variant review and the gallery', () => {
       (await send(u.guest, 'POST', `/clients/${clientId}/gallery/download`, { assetIds: [assets.video] }))
         .status,
     ).toBe(403);
+  });
+
+  it('a kit change reaches open pages: rendered variants of the projects using it are announced, and read stale', async () => {
+    const listener = await listenToProject(h, shared, ['variant:changed']);
+    const hiddenListener = await listenToProject(h, hidden, ['variant:changed']);
+    try {
+      const isKit = (e: { payload: unknown }) => (e.payload as { reason: string }).reason === 'kit';
+      // As if rendered again with the kit as it is now (an earlier test changed it).
+      await h.db.sql`
+        update variants set brand_kit_revision = (select revision from brand_kits where id = ${kitId})
+        where brand_kit_id = ${kitId}`;
+      const before = await json<Variant>(await send(u.guest, 'GET', `/variants/${ready}`), 200);
+      expect(before.stale).toBe(false);
+
+      await json(
+        await send(u.editor, 'PATCH', `/brand-kits/${kitId}`, { palette: { accent: '#ff0066' } }),
+        200,
+      );
+      const event = await listener.waitFor('variant:changed', isKit);
+      expect(event.payload).toEqual({ variantId: ready, reason: 'kit' });
+      await hiddenListener.waitFor(
+        'variant:changed',
+        (e) => isKit(e) && (e.payload as { variantId: string }).variantId === hiddenVariant,
+      );
+      // Only rendered variants, each to its own project's room.
+      const kitEvents = listener.events.filter((e) => isKit(e.event));
+      expect(kitEvents.map((e) => (e.event.payload as { variantId: string }).variantId)).toEqual([ready]);
+      expect((await json<Variant>(await send(u.guest, 'GET', `/variants/${ready}`), 200)).stale).toBe(true);
+
+      // A name-only change draws nothing: no revision, no announcement.
+      await json(await send(u.editor, 'PATCH', `/brand-kits/${kitId}`, { name: 'Kit 2' }), 200);
+      // The campaign taking another kit (none) is announced too.
+      await json(await send(u.lead, 'PATCH', `/campaigns/${campaignId}`, { brandKitId: null }), 200);
+      // Events of one emitter arrive in order: had the name change been announced, it would be
+      // here before the campaign's.
+      const kitCount = () => listener.events.filter((e) => isKit(e.event)).length;
+      for (const until = Date.now() + 10_000; kitCount() < 2 && Date.now() < until; )
+        await new Promise((r) => setTimeout(r, 20));
+      expect(kitCount()).toBe(2);
+    } finally {
+      await listener.close();
+      await hiddenListener.close();
+    }
   });
 });

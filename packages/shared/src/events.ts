@@ -153,12 +153,15 @@ export const projectEventSchema = z.discriminatedUnion('type', [
   envelope('job:created', z.object({ job: jobSchema })),
   /** A job was retried, re-prioritised or asked to cancel (its progress and end have their own events). */
   envelope('job:updated', z.object({ job: jobSchema })),
-  /** A platform variant was decided on, commented on or finished rendering (read it again). */
+  /**
+   * A platform variant was created, decided on, commented on or finished rendering, or the brand
+   * kit its campaign renders with changed (`kit`: its `stale` may have turned). Read it again.
+   */
   envelope(
     'variant:changed',
     z.object({
       variantId: safeText().uuid(),
-      reason: z.enum(['created', 'decided', 'commented', 'rendered']),
+      reason: z.enum(['created', 'decided', 'commented', 'rendered', 'kit']),
     }),
   ),
   /** Someone is drawing on a frame (relayed to the other members in the room, never stored). */

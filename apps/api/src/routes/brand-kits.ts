@@ -40,6 +40,7 @@ import {
   unprocessable,
 } from '../errors/http-error';
 import { ProbeError } from '../media/media-probe';
+import { announceKitChange } from '../variants/announce-kit-change';
 import { bearerSecurity, createRouter, jsonBody, jsonResponse } from './create-router';
 import { errorResponses, errorsFor } from './error-responses';
 
@@ -274,7 +275,7 @@ export function brandKitRoutes(deps: AppDeps) {
         // passed validation above, and the merged style is parsed again below.
         const { name: _name, base: _base, ...patch } = (await c.req.json()) as Record<string, unknown>;
         await authorizeKit(id, currentUserId(c), 'brandkits:write');
-        await sql.begin(async (tx) => {
+        const restyled = await sql.begin(async (tx) => {
           const [row] = await tx<
             { style: unknown; name: string }[]
           >`select style, name from brand_kits where id = ${id} for update`;
@@ -315,7 +316,9 @@ export function brandKitRoutes(deps: AppDeps) {
               revision = revision + ${styleChanged ? 1 : 0}, updated_at = now()
             where id = ${id}`;
           await audit(c, tx, 'brand_kit.update', id, { fields: Object.keys(patch), name: name ?? undefined });
+          return styleChanged;
         });
+        if (restyled) await announceKitChange(deps, { kitId: id });
         return c.json(await loadKit(id), 200);
       },
     )
@@ -338,6 +341,7 @@ export function brandKitRoutes(deps: AppDeps) {
           await tx`update brand_kits set deleted_at = now() where id = ${id}`;
           await audit(c, tx, 'brand_kit.delete', id);
         });
+        await announceKitChange(deps, { kitId: id });
         return c.body(null, 204);
       },
     )
@@ -400,6 +404,7 @@ export function brandKitRoutes(deps: AppDeps) {
             throw unprocessable(`The PNG cannot be decoded: ${err.message}`, { reason: err.reason });
           throw err;
         }
+        await announceKitChange(deps, { kitId: id });
         return c.json(await loadKit(id), 200);
       },
     )
@@ -462,7 +467,10 @@ export function brandKitRoutes(deps: AppDeps) {
           await audit(c, tx, 'brand_kit.logo_remove', id);
           return prev.logo_key;
         });
-        if (old) await blobStore.delete(old);
+        if (old) {
+          await blobStore.delete(old);
+          await announceKitChange(deps, { kitId: id });
+        }
         return c.json(await loadKit(id), 200);
       },
     )
@@ -518,6 +526,7 @@ export function brandKitRoutes(deps: AppDeps) {
           await blobStore.delete(key);
           throw err;
         }
+        await announceKitChange(deps, { kitId: id });
         const kit = await loadKit(id);
         return c.json(kit.fonts.find((f) => f.id === fontId)!, 201);
       },
@@ -553,6 +562,7 @@ export function brandKitRoutes(deps: AppDeps) {
           return f.storage_key;
         });
         await blobStore.delete(key);
+        await announceKitChange(deps, { kitId: id });
         return c.json(await loadKit(id), 200);
       },
     );

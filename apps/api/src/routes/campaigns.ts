@@ -28,6 +28,7 @@ import { requireUser } from '../auth/require-user';
 import { badRequest, conflict } from '../errors/http-error';
 import { decodeCursor, keysetPage } from '../pagination/cursor';
 import { insertProject } from '../projects/insert-project';
+import { announceKitChange } from '../variants/announce-kit-change';
 import { bearerSecurity, createRouter, jsonBody, jsonResponse } from './create-router';
 import { errorsFor } from './error-responses';
 import { orgMemberRoutes } from './org-members';
@@ -239,6 +240,7 @@ export function campaignRoutes(deps: AppDeps) {
           if (!row!.ok) throw badRequest('The campaign would end before it starts.');
           await audit(c, tx, 'campaign.update', id, b);
         });
+        if (b.brandKitId !== undefined) await announceKitChange(deps, { campaignId: id });
         return c.json(await loadCampaign(id, userId), 200);
       },
     )
