@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseFont } from '@clapboard/server/fonts';
 import { ffprobe, runFfmpeg } from '@clapboard/server/media';
 import { type BlobStore, createLocalBlobStore } from '@clapboard/server/storage';
 import type { BrandKitStyle } from '@clapboard/shared/campaigns';
@@ -10,6 +11,7 @@ import type { RenderVideoValue } from '@clapboard/shared/render-result';
 import { variantOutputName } from '@clapboard/shared/render-result';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FrameFont, frameTextSvg } from '../src/pipelines/render/compose-frame';
 import { parseVtt } from '../src/pipelines/render/subtitle-files';
 import type { VoiceValue } from '../src/pipelines/render/voice-step';
 import type { ClapboardWorker } from '../src/worker';
@@ -158,6 +160,29 @@ async function referenceWidth(fontsDir: string, font: string): Promise<number> {
   return x1 - x0;
 }
 
+/** Near-white pixels (the frame text's colour) of the bottom `rows` of a PNG, as a mask. */
+async function textMask(png: Buffer, rows: number): Promise<Uint8Array> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const mask = new Uint8Array(info.width * rows);
+  for (let y = info.height - rows; y < info.height; y++)
+    for (let x = 0; x < info.width; x++) {
+      const i = (y * info.width + x) * 3;
+      if (data[i]! > 200 && data[i + 1]! > 200 && data[i + 2]! > 200)
+        mask[(y - (info.height - rows)) * info.width + x] = 1;
+    }
+  return mask;
+}
+/** Overlap of two masks: shared pixels over pixels in either. */
+const iou = (a: Uint8Array, b: Uint8Array) => {
+  let both = 0;
+  let either = 0;
+  for (let i = 0; i < a.length; i++) {
+    both += a[i]! & b[i]!;
+    either += a[i]! | b[i]!;
+  }
+  return either ? both / either : 0;
+};
+
 type Row = { status: string; error: string | null; outputs: JobOutput[] };
 const finished = (h: JobHarness, id: string) =>
   waitFor(
@@ -266,6 +291,35 @@ describe('a campaign brand kit applied in renders', () => {
     expect(scene.count('#00ff00', { x: 0, y: 300, width: 854, height: 180 }).n).toBeLessThan(20);
     const lower = scene.count('#ffcc00', { x: 0, y: 240, width: 427, height: 240 });
     expect(lower.n).toBeGreaterThan(500);
+
+    // The frame's caption strip is set in the kit's heading font (drawn as outlines, so no font is
+    // installed): its text matches the strip drawn with that font, not the house face.
+    const [frameStep] = await h.db.sql<{ outputs: JobOutput[] }[]>`
+      select outputs from job_steps where job_id = ${jobId} and name = 'scene-0/frame'`;
+    const framePng = await sharp(
+      await assetToFile(h, store, frameStep!.outputs[0]!.assetId!, join(dir, 'frame-0.png')),
+    ).toBuffer();
+    const kitFont: FrameFont = {
+      sha256: 'test',
+      font: parseFont(
+        await renamedFont('/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf', FAMILY),
+      ) as never,
+    };
+    const colors = { strip: '#333333', text: '#ffffff' };
+    const strip = async (font?: FrameFont) =>
+      sharp({ create: { width: 854, height: 480, channels: 3, background: '#000000' } })
+        .composite([{ input: Buffer.from(frameTextSvg(854, 480, '', 'Ana at the counter', colors, font)!) }])
+        .png()
+        .toBuffer();
+    const rows = 61; // the strip of one caption line at 480p
+    const actual = await textMask(framePng, rows);
+    const [withKit, withHouse] = [
+      await textMask(await strip(kitFont), rows),
+      await textMask(await strip(), rows),
+    ];
+    expect(actual.reduce((n, v) => n + v, 0)).toBeGreaterThan(800);
+    expect(iou(actual, withKit)).toBeGreaterThan(0.85);
+    expect(iou(actual, withHouse)).toBeLessThan(0.5);
 
     // The kit's default voice speaks for a character without one of their own.
     const [voice] = await h.db.sql<{ outputs: JobOutput[] }[]>`

@@ -1,6 +1,5 @@
-/// <reference path="./fontkit.d.ts" />
+import { parseFont } from '@clapboard/server/fonts';
 import type { FontFormat } from '@clapboard/shared/campaigns';
-import * as fontkit from 'fontkit';
 
 export interface FontFileInfo {
   format: FontFormat;
@@ -103,9 +102,9 @@ export function readFontFile(bytes: Uint8Array): FontFileInfo {
         `The WOFF2 font unpacks to more than ${MAX_WOFF2_DECODED_BYTES} bytes.`,
       );
   }
-  let font: ReturnType<typeof fontkit.create>;
+  let font: ReturnType<typeof parseFont>;
   try {
-    font = fontkit.create(bytes);
+    font = parseFont(bytes);
   } catch (err) {
     throw new FontFileError(
       'unreadable',

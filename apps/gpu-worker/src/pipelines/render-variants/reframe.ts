@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { type FrameTextColors, fitFrame, frameTextSvg } from '../render/compose-frame';
+import { type FrameFont, type FrameTextColors, fitFrame, frameTextSvg } from '../render/compose-frame';
 
 /** A rectangle in pixels. */
 export interface Box {
@@ -89,7 +89,8 @@ export function reframeWindow(
 
 /**
  * One aspect's frame from a scene's plate: the window around its subjects scaled to the output
- * size with the scene's heading and caption laid on at that size (in the kit's colours), or, for a
+ * size with the scene's heading and caption laid on at that size (in the kit's colours and heading
+ * font), or, for a
  * picked frame, the frame fitted whole (letterboxed in the kit's background colour).
  *
  * @returns a PNG of exactly `width`×`height`
@@ -98,11 +99,23 @@ export async function reframePlate(
   plate: Buffer,
   value: PlateValue,
   target: { width: number; height: number },
-  text: { heading: string; caption: string; colors?: FrameTextColors & { background: string } },
+  text: {
+    heading: string;
+    caption: string;
+    colors?: FrameTextColors & { background: string };
+    font?: FrameFont;
+  },
 ): Promise<Buffer> {
   if (value.textBaked) return fitFrame(plate, target.width, target.height, text.colors?.background);
   const win = reframeWindow(value, target, value.subjects);
-  const overlay = frameTextSvg(target.width, target.height, text.heading, text.caption, text.colors);
+  const overlay = frameTextSvg(
+    target.width,
+    target.height,
+    text.heading,
+    text.caption,
+    text.colors,
+    text.font,
+  );
   return sharp(plate)
     .extract({ left: win.x, top: win.y, width: win.width, height: win.height })
     .resize(target.width, target.height, { kernel: 'lanczos3' })

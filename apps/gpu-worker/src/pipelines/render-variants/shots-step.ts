@@ -7,7 +7,7 @@ import type { JobOutput } from '@clapboard/shared/jobs';
 import { inPool } from '../../jobs/in-pool';
 import type { StepDefinition, StepResult } from '../../jobs/pipeline';
 import { readCachedStep, stepCacheKey, writeCachedStep } from '../../jobs/step-cache';
-import { brandOf, frameColors, shotBrandKey } from '../render/brand-kit';
+import { brandOf, fontSha, frameColors, frameFont, shotBrandKey } from '../render/brand-kit';
 import { brandFiles, brandShotExtras } from '../render/brand-shot';
 import type { RenderDeps } from '../render/render-context';
 import { loadRenderDocument, type RenderDocument } from '../render/render-document';
@@ -124,6 +124,8 @@ async function shotIdentity(ctx: VariantsStepContext, deps: RenderDeps, i: Input
     camera: scene.camera,
     text: plate.textBaked ? null : { heading: scene.heading, caption: scene.synopsis },
     colors: frameColors(brand),
+    // The kit's heading font sets the frame text (absent without one: those keys stay as they were).
+    font: brand ? (fontSha(brand, brand.style.headingFontId) ?? undefined) : undefined,
     lines: burn ? keptLines(i, spec).map((l) => [l.character, l.text, l.startSec, l.endSec]) : null,
     burnStyle: burn && !brand ? burnedSubtitleStyle(spec.width, spec.height) : undefined,
     brand: await shotBrandKey(deps.store, brand, ctx.jobId, { burn, firstScene: spec.scene === 0 }),
@@ -178,6 +180,7 @@ export function shotsStep(deps: RenderDeps): StepDefinition<VariantsParams> {
       report(0);
       const brand = brandOf(ctx.params);
       const files = brand ? await brandFiles(deps.store, brand, ctx.jobId, ctx.scratchDir) : null;
+      const font = await frameFont(deps.store, brand);
       const byScene = new Map<number, typeof missing>();
       for (const m of missing) byScene.set(m.spec.scene, [...(byScene.get(m.spec.scene) ?? []), m]);
       await inPool([...byScene.entries()], PARALLEL_SCENES, async ([sceneIndex, group]) => {
@@ -205,6 +208,7 @@ export function shotsStep(deps: RenderDeps): StepDefinition<VariantsParams> {
               heading: scene.heading,
               caption: scene.synopsis,
               colors: frameColors(brand),
+              ...(font ? { font } : {}),
             }),
           );
           const lines = keptLines(i, spec);

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseFont } from '@clapboard/server/fonts';
 import type { BlobStore } from '@clapboard/server/storage';
 import type { BrandSnapshot } from '@clapboard/shared/campaigns';
 import { UnrecoverableError } from 'bullmq';
 import sharp from 'sharp';
-import type { FrameTextColors } from './compose-frame';
+import type { FrameFont, FrameTextColors } from './compose-frame';
 
 /**
  * A render's brand kit, as the API pinned it into the payload (`brand`), and what the render steps
@@ -54,6 +55,39 @@ export async function brandFontsDir(store: BlobStore, brand: BrandSnapshot, dir:
     await writeFile(join(fonts, `${f.id}.${f.format}`), bytes);
   }
   return fonts;
+}
+
+/** Parsed kit fonts by hash: a font is read and parsed once per worker, not once per frame. */
+const parsedFonts = new Map<string, Promise<FrameFont>>();
+const MAX_PARSED_FONTS = 16;
+
+/**
+ * The kit's heading font for frames' text (heading bar and caption strip), read once per worker
+ * and checked against the hash pinned at submit; undefined when the kit names none.
+ *
+ * @throws UnrecoverableError when the font changed or went since submit, or cannot be parsed
+ */
+export function frameFont(store: BlobStore, brand: BrandSnapshot | null): Promise<FrameFont | undefined> {
+  const f = brand?.fonts.find((x) => x.id === brand.style.headingFontId);
+  if (!f) return Promise.resolve(undefined);
+  let parsed = parsedFonts.get(f.sha256);
+  if (!parsed) {
+    parsed = (async () => {
+      const bytes = await blobBytes(store, f.storageKey);
+      if (!bytes || sha256(bytes) !== f.sha256)
+        throw new UnrecoverableError(
+          `The brand kit's font "${f.family}" was ${bytes ? 'changed' : 'removed'} after this render was submitted; render again.`,
+        );
+      const font = parseFont(bytes);
+      if (!('layout' in font))
+        throw new UnrecoverableError(`The brand kit's font "${f.family}" is a collection; upload one face.`);
+      return { sha256: f.sha256, font };
+    })();
+    parsed.catch(() => parsedFonts.delete(f.sha256));
+    parsedFonts.set(f.sha256, parsed);
+    if (parsedFonts.size > MAX_PARSED_FONTS) parsedFonts.delete(parsedFonts.keys().next().value as string);
+  }
+  return parsed;
 }
 
 const logoHashes = new Map<string, Promise<string>>();

@@ -1,3 +1,4 @@
+import { type Font, textOutline } from '@clapboard/server/fonts';
 import type { Shot } from '@clapboard/shared/document';
 import sharp, { type OverlayOptions } from 'sharp';
 import { drawBackground, type SceneLook, seededRandom } from './draw-background';
@@ -153,6 +154,48 @@ export interface FrameTextColors {
 
 const HOUSE_TEXT: FrameTextColors = { strip: '#111', text: '#fff' };
 
+/** A brand kit's heading font for a frame's text, parsed, with its hash (what cache keys name). */
+export interface FrameFont {
+  sha256: string;
+  font: Font;
+}
+
+const HOUSE_FONT = 'DejaVu Sans, Liberation Sans, sans-serif';
+
+/**
+ * One line of a frame's text: in the kit's font as outlines (librsvg draws paths, so the font
+ * needs no installing), or, without one or for a line it has no glyphs for, as text in the house
+ * face. `bold` thickens the outlines by a stroke (a font file is one weight).
+ */
+function textLine(o: {
+  text: string;
+  x: number;
+  baseline: number;
+  size: number;
+  anchor: 'start' | 'middle';
+  bold: boolean;
+  fill: string;
+  font?: FrameFont;
+}): string {
+  const outline = o.font ? textOutline(o.font.font, o.text, o.size) : null;
+  if (outline) {
+    const left = o.anchor === 'middle' ? o.x - outline.width / 2 : o.x;
+    const stroke = o.bold ? ` stroke="${o.fill}" stroke-width="${(o.size * 0.045).toFixed(2)}"` : '';
+    return `<path transform="translate(${left.toFixed(2)},${o.baseline})" d="${outline.d}" fill="${o.fill}"${stroke}/>`;
+  }
+  const anchor = o.anchor === 'middle' ? ' text-anchor="middle"' : '';
+  const weight = o.bold ? ' font-weight="bold"' : '';
+  return `<text x="${o.x}" y="${o.baseline}"${anchor} font-family="${HOUSE_FONT}"${weight} font-size="${o.size}" fill="${o.fill}">${escapeXml(o.text)}</text>`;
+}
+
+/** Characters of the caption's size that fit a line `width` wide: measured in the kit's font, else estimated. */
+function charsPerLine(width: number, size: number, font?: FrameFont): number {
+  const sample = 'the quick brown fox jumps over a lazy dog';
+  const measured = font ? textOutline(font.font, sample, size) : null;
+  const average = measured ? measured.width / sample.length : size * 0.62;
+  return Math.max(8, Math.floor(width / average));
+}
+
 /**
  * The picture of a composed frame without its text: the background and the people, with where
  * each person stands (`subjects`, in the order of `o.characters`), so a frame can be reframed to
@@ -221,31 +264,48 @@ export function frameTextSvg(
   heading: string,
   caption: string,
   colors: FrameTextColors = HOUSE_TEXT,
+  font?: FrameFont,
 ): string | null {
   const W = width;
   const H = height;
   const scale = Math.min(W, H) / 720;
-  const font = 'DejaVu Sans, Liberation Sans, sans-serif';
   const headingSize = Math.max(11, Math.round(22 * scale));
-  const head = escapeXml(heading.slice(0, 80));
+  const head = heading.slice(0, 80);
   const bar = colors === HOUSE_TEXT ? '#000' : colors.strip;
   const svg: string[] = [];
   if (head)
     svg.push(
       `<rect x="0" y="0" width="${W}" height="${Math.round(headingSize * 1.9)}" fill="${bar}" opacity="0.45"/>`,
-      `<text x="${Math.round(headingSize * 0.8)}" y="${Math.round(headingSize * 1.3)}" font-family="${font}" font-size="${headingSize}" fill="${colors.text}">${head}</text>`,
+      textLine({
+        text: head,
+        x: Math.round(headingSize * 0.8),
+        baseline: Math.round(headingSize * 1.3),
+        size: headingSize,
+        anchor: 'start',
+        bold: false,
+        fill: colors.text,
+        font,
+      }),
     );
   if (caption.trim()) {
     const size = Math.max(14, Math.round(40 * scale));
-    const maxChars = Math.max(8, Math.floor((W * 0.92) / (size * 0.62)));
-    const lines = wrapText(caption, maxChars, 2);
+    const lines = wrapText(caption, charsPerLine(W * 0.92, size, font), 2);
     const stripH = Math.round(size * (lines.length * 1.35 + 0.9));
     svg.push(
       `<rect x="0" y="${H - stripH}" width="${W}" height="${stripH}" fill="${colors.strip}" opacity="0.86"/>`,
     );
     lines.forEach((line, i) => {
       svg.push(
-        `<text x="${W / 2}" y="${H - stripH + Math.round(size * (1.35 * i + 1.35))}" text-anchor="middle" font-family="${font}" font-weight="bold" font-size="${size}" fill="${colors.text}">${escapeXml(line)}</text>`,
+        textLine({
+          text: line,
+          x: W / 2,
+          baseline: H - stripH + Math.round(size * (1.35 * i + 1.35)),
+          size,
+          anchor: 'middle',
+          bold: true,
+          fill: colors.text,
+          font,
+        }),
       );
     });
   }
@@ -258,13 +318,15 @@ export function frameTextSvg(
  * Composes a storyboard frame without an image model: a background (the chosen image, else a
  * drawn room or skyline for INT/EXT and the time of day), the characters present as cut-outs
  * (or silhouettes) framed by shot type, and the heading and caption strip (`frameTextSvg`), in
- * the kit's colours when `colors` is given.
+ * the kit's colours when `colors` is given and its heading font when `font` is.
  *
  * @returns a PNG of exactly `width`×`height`
  */
-export async function composeFrame(o: ComposeFrameOptions & { colors?: FrameTextColors }): Promise<Buffer> {
+export async function composeFrame(
+  o: ComposeFrameOptions & { colors?: FrameTextColors; font?: FrameFont },
+): Promise<Buffer> {
   const { base, layers } = await plateLayers(o);
-  const text = frameTextSvg(o.width, o.height, o.heading, o.caption, o.colors);
+  const text = frameTextSvg(o.width, o.height, o.heading, o.caption, o.colors, o.font);
   if (text) layers.push({ input: Buffer.from(text), left: 0, top: 0 });
   return sharp(base)
     .resize(o.width, o.height)

@@ -10,6 +10,7 @@ import {
   composeFrame,
   composePlate,
   type FrameCharacter,
+  type FrameFont,
   type FrameSubject,
   type FrameTextColors,
   fitFrame,
@@ -77,6 +78,8 @@ export interface SceneFrameRequest {
   label: string;
   /** A brand kit's colours for the text strips and letterboxing; default the house look. */
   colors?: FrameTextColors & { background: string };
+  /** A brand kit's heading font for the frame's text; default the house face. */
+  font?: FrameFont;
   /** Progress within this frame (0–100) and what it is doing. */
   onProgress?: (percent: number, stage: string) => void;
 }
@@ -103,6 +106,8 @@ export function frameCacheInput(deps: FrameDeps, r: SceneFrameRequest): Record<s
   // Brand colours change the strips and the letterbox; without a kit the keys stay as they were.
   const colors = r.colors;
   if (kind === 'picked') return { picked: r.sources.chosen!.sha256, size, colors };
+  // The kit font by its hash; absent (not null) without one, so those keys stay as they were.
+  const font = r.font?.sha256;
   const composed = kind === 'composed';
   const people = composed ? r.sources.people.map((p) => [p.name, p.portraitSha]) : [];
   return {
@@ -115,6 +120,7 @@ export function frameCacheInput(deps: FrameDeps, r: SceneFrameRequest): Record<s
     background: uploadedBackground(r.sources)?.sha256 ?? null,
     size,
     colors,
+    font,
     models: !composed || people.some(([, sha]) => sha) ? deps.models.version : null,
   };
 }
@@ -220,7 +226,12 @@ async function scenePicture(
     const plate = await composePlate(frame);
     return { kind, png: plate.png, subjects: plate.subjects, warnings };
   }
-  return { kind, png: await composeFrame({ ...frame, colors: r.colors }), subjects: [], warnings };
+  return {
+    kind,
+    png: await composeFrame({ ...frame, colors: r.colors, ...(r.font ? { font: r.font } : {}) }),
+    subjects: [],
+    warnings,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { StepDefinition } from '../../jobs/pipeline';
-import { brandOf, frameColors } from './brand-kit';
+import { brandOf, frameColors, frameFont } from './brand-kit';
 import {
   drawSceneFrame,
   frameCacheInput,
@@ -17,11 +17,15 @@ import {
 } from './render-context';
 import { loadRenderDocument } from './render-document';
 
-async function requestOf(ctx: RenderStepContext): Promise<SceneFrameRequest & { index: number }> {
+async function requestOf(
+  ctx: RenderStepContext,
+  deps: RenderDeps,
+): Promise<SceneFrameRequest & { index: number }> {
   const doc = await loadRenderDocument(ctx.sql, ctx.jobId);
   const { scene, index } = sceneOf(ctx, doc);
   const sources = await frameSources(ctx as never, doc.characters, scene);
   const brand = brandOf(ctx.params);
+  const font = await frameFont(deps.store, brand);
   return {
     scene,
     index,
@@ -30,8 +34,9 @@ async function requestOf(ctx: RenderStepContext): Promise<SceneFrameRequest & { 
     ...outputSize(ctx),
     usePicked: true,
     label: `scene ${index + 1}`,
-    // A brand kit's palette colours the text strips and letterboxing.
+    // A brand kit's palette colours the text strips and letterboxing; its heading font sets the text.
     ...(brand ? { colors: frameColors(brand) } : {}),
+    ...(font ? { font } : {}),
   };
 }
 
@@ -45,9 +50,9 @@ export function frameStep(deps: RenderDeps): StepDefinition<RenderParams> {
   return {
     // 2: the seed also frames the characters and varies the drawn background; picked frames.
     version: 2,
-    cacheInput: async (ctx) => frameCacheInput(deps, await requestOf(ctx)),
+    cacheInput: async (ctx) => frameCacheInput(deps, await requestOf(ctx, deps)),
     run: async (ctx) => {
-      const request = await requestOf(ctx);
+      const request = await requestOf(ctx, deps);
       const { label, index, width, height } = request;
       ctx.report({ stage: `${label}: frame`, progress: 5, message: `Drawing the frame for ${label}` });
       const { png, warnings } = await drawSceneFrame(deps, ctx as never, {
