@@ -10,14 +10,17 @@ import {
   spendReportSchema,
 } from '@clapboard/shared/campaigns';
 import { createRoute } from '@hono/zod-openapi';
+import type { AppDeps } from '../app';
+import { writeAudit } from '../audit/write-audit';
 import { authorizeCampaign, authorizeClient } from '../auth/authorize-org';
+import { clientIp } from '../auth/client-ip';
 import { type RequireUserDeps, requireUser } from '../auth/require-user';
 import { badRequest, notFound, unprocessable } from '../errors/http-error';
 import { spendRange, spendReport } from '../money/spend-report';
 import { bearerSecurity, createRouter, jsonBody, jsonResponse } from './create-router';
 import { errorsFor } from './error-responses';
 
-export interface CampaignMoneyRouteDeps extends RequireUserDeps {
+export interface CampaignMoneyRouteDeps extends RequireUserDeps, Pick<AppDeps, 'peerAddress' | 'trustProxy'> {
   sql: Sql;
   /** The clock budget days and default report ranges are read from; default the real one. */
   now?: () => Date;
@@ -125,8 +128,15 @@ export function campaignMoneyRoutes(deps: CampaignMoneyRouteDeps) {
             on conflict (campaign_id) do update set daily_soft_usd = excluded.daily_soft_usd, daily_hard_usd = excluded.daily_hard_usd,
               total_soft_usd = excluded.total_soft_usd, total_hard_usd = excluded.total_hard_usd, timezone = excluded.timezone,
               updated_by = excluded.updated_by, updated_at = now()`;
-          await tx`insert into audit_log (actor_id, action, target_type, target_id, details)
-            values (${c.var.userId!}, 'campaign.budget.update', 'campaign', ${id}, ${tx.json(next)})`;
+          await writeAudit(tx, {
+            projectId: null,
+            actorId: c.var.userId!,
+            action: 'campaign.budget.update',
+            targetType: 'campaign',
+            targetId: id,
+            details: next,
+            ip: clientIp(c, deps.peerAddress, deps.trustProxy ?? false),
+          });
         });
         return c.json(await budgetOf(id), 200);
       },
