@@ -5,9 +5,10 @@ import { JOB_CATALOG, type JobPayload } from '@clapboard/shared/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { Pipeline } from '../../jobs/pipeline';
 import { startWaitProgress } from '../../jobs/wait-progress';
+import { UnusableAnswerError } from '../../providers/json-answer';
 import { ProviderError } from '../../providers/provider-error';
 import type { ChatModel } from '../../providers/task-interfaces';
-import { askForStoryboard, StoryboardDraftError } from './ask-for-storyboard';
+import { askForStoryboard } from './ask-for-storyboard';
 
 type Params = JobPayload<'brief.draft'>;
 
@@ -79,7 +80,7 @@ export function briefDraftPipeline(deps: { chat?: ChatModel; redis?: Redis }): P
               ],
             };
           } catch (err) {
-            if (err instanceof StoryboardDraftError || err instanceof BriefDraftError)
+            if (err instanceof UnusableAnswerError || err instanceof BriefDraftError)
               throw new UnrecoverableError(err.message);
             // Unreachable or 5xx: worth the retry with backoff; a 4xx or a garbled reply is not.
             if (err instanceof ProviderError && !err.retryable)

@@ -1,8 +1,6 @@
 export {
   askForStoryboard,
   readStoryboardAnswer,
-  STORYBOARD_ATTEMPTS,
-  StoryboardDraftError,
   storyboardFormat,
 } from './ask-for-storyboard';
 export { briefDraftPipeline, NO_CHAT_PROVIDER_FOR_BRIEFS } from './brief-draft-pipeline';

@@ -2,9 +2,10 @@ import { JOB_CATALOG, type JobPayload } from '@clapboard/shared/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { Pipeline } from '../../jobs/pipeline';
 import { startWaitProgress } from '../../jobs/wait-progress';
+import { UnusableAnswerError } from '../../providers/json-answer';
 import { ProviderError } from '../../providers/provider-error';
 import type { ChatModel } from '../../providers/task-interfaces';
-import { askForDraft, LessonDraftError } from './ask-for-draft';
+import { askForDraft } from './ask-for-draft';
 
 type Params = JobPayload<'lesson.draft'>;
 
@@ -54,7 +55,7 @@ export function lessonDraftPipeline(deps: { chat?: ChatModel }): Pipeline<Params
               ],
             };
           } catch (err) {
-            if (err instanceof LessonDraftError) throw new UnrecoverableError(err.message);
+            if (err instanceof UnusableAnswerError) throw new UnrecoverableError(err.message);
             // Unreachable or 5xx: worth the retry with backoff; a 4xx or a garbled reply is not.
             if (err instanceof ProviderError && !err.retryable)
               throw new UnrecoverableError(`The LLM provider failed: ${err.message}`);
