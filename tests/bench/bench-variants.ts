@@ -21,11 +21,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  builtInPipelines,
   createJobHarness,
-  createWorker,
-  defaultRenderDeps,
   type JobHarness,
+  renderWorker,
   submitAsApi,
   submitVariants,
   type TestProject,
@@ -182,16 +180,14 @@ async function round(warm: boolean, resolution: Resolution): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), 'clapboard-bench-variants-'));
   const store = createLocalBlobStore(join(dir, 'blobs'));
   const h = await createJobHarness();
-  const worker = createWorker({
-    redis: h.redis,
-    sql: h.db.sql,
-    log: createLogger('bench-variants', { level: process.env.BENCH_PROFILE ? 'info' : 'warn' }),
-    queues: ['gpu'],
-    prefix: h.prefix,
-    socketKey: h.socketKey,
+  const worker = renderWorker(
+    h,
     store,
-    pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
-  });
+    {},
+    {
+      log: createLogger('bench-variants', { level: process.env.BENCH_PROFILE ? 'info' : 'warn' }),
+    },
+  );
   try {
     await worker.ready();
     await writeDocument(h, STORY);

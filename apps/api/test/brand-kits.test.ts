@@ -1,7 +1,7 @@
 import { type BrandFont, type BrandKit, brandKitSchema, type Client } from '@clapboard/shared/campaigns';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, registerUser, type TestUser } from './fixtures';
+import { expectJson, registerUser, requestAs, type TestUser } from './fixtures';
 import { dejaVuSans, ttfToWoff2 } from './font-files';
 import { createHarness, type Harness } from './harness';
 
@@ -23,24 +23,8 @@ describe('brand kits: style, logo and fonts', () => {
     path: string,
     body?: unknown,
     raw?: Uint8Array | string,
-  ) =>
-    h.app.request(`/api/v1${path}`, {
-      method,
-      headers: {
-        ...(user
-          ? auth(user.token, raw === undefined)
-          : raw === undefined
-            ? { 'content-type': 'application/json' }
-            : {}),
-        ...(raw === undefined ? {} : { 'content-type': 'application/octet-stream' }),
-      },
-      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-    });
-  const json = async <T>(res: Response, status: number): Promise<T> => {
-    const text = await res.text();
-    expect(res.status, text).toBe(status);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  ) => requestAs(h, user, method, path, body, raw);
+  const json = expectJson;
   const newKit = async (body: Record<string, unknown> = {}) =>
     json<BrandKit>(
       await send(editor, 'POST', '/brand-kits', { clientId: client.id, name: 'Acme core', ...body }),

@@ -1,7 +1,7 @@
 import { verifyTicket } from '@clapboard/server/tickets';
 import type { Campaign, CampaignProject, Client, OrgMember } from '@clapboard/shared/campaigns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, PASSWORD, registerUser, type TestUser } from './fixtures';
+import { expectJson, PASSWORD, registerUser, requestAs, type TestUser } from './fixtures';
 import { createHarness, type Harness } from './harness';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
@@ -15,16 +15,8 @@ describe('clients, campaigns and inherited roles', () => {
   let stranger: TestUser;
 
   const call = (user: TestUser | null, method: string, path: string, body?: unknown) =>
-    h.app.request(`/api/v1${path}`, {
-      method,
-      headers: user ? auth(user.token) : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  const json = async <T>(res: Response, status: number): Promise<T> => {
-    const text = await res.text();
-    expect(res.status, text).toBe(status);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+    requestAs(h, user, method, path, body);
+  const json = expectJson;
 
   beforeAll(async () => {
     h = await createHarness();

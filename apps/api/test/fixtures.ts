@@ -1,5 +1,6 @@
 import type { AuthResponse, Project } from '@clapboard/shared/api';
 import type { Role } from '@clapboard/shared/roles';
+import { expect } from 'vitest';
 import type { Harness } from './harness';
 
 let seq = 0;
@@ -17,6 +18,40 @@ export function auth(token: string, json = true): Record<string, string> {
   return json
     ? { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
     : { authorization: `Bearer ${token}` };
+}
+
+/**
+ * A request to the API as `user` (null: without a token): `body` sent as JSON, or `raw` bytes
+ * as `application/octet-stream` (file uploads).
+ */
+export function requestAs(
+  h: Harness,
+  user: TestUser | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  raw?: Uint8Array | string,
+): Promise<Response> {
+  const headers: Record<string, string> =
+    raw === undefined
+      ? user
+        ? auth(user.token)
+        : { 'content-type': 'application/json' }
+      : { ...(user ? auth(user.token, false) : {}), 'content-type': 'application/octet-stream' };
+  return Promise.resolve(
+    h.app.request(`/api/v1${path}`, {
+      method,
+      headers,
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    }),
+  );
+}
+
+/** Checks a response's status (its body is the failure's message) and parses its JSON body, if any. */
+export async function expectJson<T>(res: Response, status: number): Promise<T> {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 /** The `cb_refresh` cookie value from a response's Set-Cookie, if any. */

@@ -6,7 +6,7 @@ import { assetKeys } from '@clapboard/server/assets';
 import { bytesStream } from '@clapboard/server/storage';
 import type { GalleryItem, Variant, VariantComment } from '@clapboard/shared/campaigns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, registerUser, type TestUser } from './fixtures';
+import { expectJson, registerUser, requestAs, type TestUser } from './fixtures';
 import { createHarness, type Harness } from './harness';
 import { listenToProject } from './project-events';
 
@@ -33,16 +33,8 @@ describe('variant review and the gallery', () => {
   const dir = mkdtempSync(join(tmpdir(), 'clapboard-gallery-'));
 
   const send = (user: TestUser | null, method: string, path: string, body?: unknown) =>
-    h.app.request(`/api/v1${path}`, {
-      method,
-      headers: user ? auth(user.token) : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  const json = async <T>(res: Response, status: number): Promise<T> => {
-    const text = await res.text();
-    expect(res.status, text).toBe(status);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+    requestAs(h, user, method, path, body);
+  const json = expectJson;
 
   /** An output file of `jobId` stored as a job asset of the project. */
   async function jobAsset(

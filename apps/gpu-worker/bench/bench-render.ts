@@ -13,13 +13,11 @@ import { ffprobe, h264Args, runFfmpeg } from '@clapboard/server/media';
 import { createLocalBlobStore } from '@clapboard/server/storage';
 import type { JobOutput } from '@clapboard/shared/jobs';
 import { writeBenchSection } from '../../../infra/bench/report';
-import { builtInPipelines } from '../src/pipelines';
-import { defaultRenderDeps, RENDER_QUALITY } from '../src/pipelines/render';
+import { RENDER_QUALITY } from '../src/pipelines/render';
 import { AAC_ARGS } from '../src/pipelines/render/mix-soundtrack';
-import { createWorker } from '../src/worker';
 import { createJobHarness, type JobHarness, waitFor } from '../test/support/job-harness';
 import { enqueueRender, type TestProject } from '../test/support/render-project';
-import { assetToFile, SKIMAGE, uploadAsset } from '../test/support/render-test-kit';
+import { assetToFile, renderWorker, SKIMAGE, uploadAsset } from '../test/support/render-test-kit';
 
 const CAMERAS = ['static', 'pan-left', 'zoom-in', 'tilt-up', 'pan-right', 'zoom-out', 'tilt-down'];
 const LINES = [
@@ -117,16 +115,14 @@ async function round(): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), 'clapboard-bench-render-'));
   const store = createLocalBlobStore(join(dir, 'blobs'));
   const h = await createJobHarness();
-  const worker = createWorker({
-    redis: h.redis,
-    sql: h.db.sql,
-    log: createLogger('bench-render', { level: process.env.BENCH_PROFILE ? 'info' : 'warn' }),
-    queues: ['gpu'],
-    prefix: h.prefix,
-    socketKey: h.socketKey,
+  const worker = renderWorker(
+    h,
     store,
-    pipelines: builtInPipelines({ store, render: defaultRenderDeps() }),
-  });
+    {},
+    {
+      log: createLogger('bench-render', { level: process.env.BENCH_PROFILE ? 'info' : 'warn' }),
+    },
+  );
   try {
     await worker.ready();
     const loadBefore = loadavg()[0]!.toFixed(1);

@@ -1,10 +1,8 @@
 export { ffprobe } from '@clapboard/server/media';
-export { builtInPipelines } from '../../src/pipelines';
-export { defaultRenderDeps } from '../../src/pipelines/render';
-export { createWorker } from '../../src/worker';
 export { wordErrorRate } from '../quality';
 export { createJobHarness, type JobHarness, submitAsApi, waitFor } from './job-harness';
 export { submitVariants, type TestProject, writeDocument } from './render-project';
+export { renderWorker } from './render-test-kit';
 export {
   buildSyntheticLecture,
   LECTURE_GAPS,
