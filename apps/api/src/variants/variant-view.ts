@@ -1,25 +1,17 @@
+import type { VariantRow as StoredVariantRow } from '@clapboard/server/campaigns';
 import type { Sql } from '@clapboard/server/db';
 import type { Variant } from '@clapboard/shared/campaigns';
 import type { AspectRatio } from '@clapboard/shared/document';
 import type { Role } from '@clapboard/shared/roles';
 import { signAssetUrl } from '../assets/signed-url';
 
-export interface VariantRow {
-  id: string;
-  project_id: string;
-  job_id: string;
-  key: string;
-  label: string;
+/** A `variants` row as the API selects it (`variantColumns`): the stored row with what it computes. */
+export interface VariantRow
+  extends Omit<StoredVariantRow, 'aspect_ratio' | 'status' | 'cost_usd' | 'created_by' | 'updated_at'> {
   aspect_ratio: AspectRatio;
-  duration_sec: number;
   status: Variant['status'];
-  video_asset_id: string | null;
-  poster_asset_id: string | null;
-  brand_kit_id: string | null;
-  brand_kit_revision: number | null;
   cost_usd: number;
   stale: boolean;
-  created_at: Date;
   cursor_ts: string;
   approval: {
     status: 'approved' | 'changes_requested';
