@@ -16,12 +16,14 @@
  * servers (clapboard,y-websocket-server,hocuspocus: which servers to run), sync-timeout (20000: ms for
  * each batch of 50 clients to sync; a row that misses it is recorded as failed and the curve goes on),
  * repeat (3: runs of every row, interleaved; the table shows each row's median run), drivers (2:
- * client driver processes), cpu-prof (a folder: each server of ours writes a V8 CPU profile there).
+ * client driver processes), cpu-prof (a folder: each server of ours writes a V8 CPU profile there),
+ * driver-prof (a folder: the same for each client driver).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from '@clapboard/server/db';
 import { freePort } from '@clapboard/server/local-services';
@@ -92,8 +94,10 @@ interface Result extends Row {
   /** Share of (edit, receiver) pairs of the window not delivered by its end plus the grace (%). */
   undeliveredPct?: number;
   memPerDocKb?: number;
-  /** This process's event-loop delay over the measured window (ms). */
+  /** The drivers' worst event-loop delay over the measured window (ms). */
   benchLagP99?: number;
+  /** The server's own event-loop delay p99 over the window (ms; worst instance). */
+  serverLagP99?: number;
   benchLagMax?: number;
   durableP50?: number;
   durableP99?: number;
@@ -143,6 +147,9 @@ const cpuNow = (pids: number[]) => ({
   redis: cpuSecOf('redis-server'),
 });
 
+/** Where a server process writes its event-loop delay over the window (bench/servers/loop-lag.ts). */
+const loopLagFile = (port: number) => join(tmpdir(), `bench-collab-loop-lag-${process.pid}-${port}.json`);
+
 /** Starts one server process; it is pushed onto `children` before it is up, so the caller can always stop it. */
 async function startProcess(
   kind: Kind,
@@ -158,11 +165,15 @@ async function startProcess(
         : 'bench/servers/hocuspocus-server.ts';
   // `--cpu-prof=<dir>`: each server writes a V8 CPU profile there on exit (where its time went).
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, String(port)], {
-    cwd: appDir,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', '--import', './bench/servers/loop-lag.ts', script, String(port)],
+    {
+      cwd: appDir,
+      env: { ...process.env, ...env, BENCH_LOOP_LAG_FILE: loopLagFile(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   children.push(child);
   await until(
     () =>
@@ -222,7 +233,12 @@ async function seed(
 /** Starts one client driver process (collab-driver.ts). */
 function startDriver(drivers: ChildProcess[]): ChildProcess {
   const child = fork(fileURLToPath(new URL('./collab-driver.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // `--driver-prof=<dir>`: each driver writes a V8 CPU profile there on exit.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(args['driver-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['driver-prof']}`] : []),
+    ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
@@ -341,6 +357,8 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
       driver.send({ type: 'type', intervalMs: INTERVAL_MS } satisfies DriverCommand);
     await sleep(WARMUP_MS);
     const cpu0 = cpuNow(children.map((c) => c.pid!));
+    for (const port of ports) rmSync(loopLagFile(port), { force: true });
+    for (const child of children) child.kill('SIGUSR2');
     for (const driver of drivers) driver.send({ type: 'measure' } satisfies DriverCommand);
     const t0 = performance.now();
     await sleep(SECONDS * 1000);
@@ -348,6 +366,26 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
     const elapsed = (performance.now() - t0) / 1000;
     const cpu1 = cpuNow(children.map((c) => c.pid!));
     const peakRss = children.map((c) => rssKb(c.pid!));
+    for (const child of children) child.kill('SIGUSR2');
+    const serverLag = await Promise.all(
+      ports.map(async (port) => {
+        let text = '';
+        await until(
+          () => {
+            try {
+              text = readFileSync(loopLagFile(port), 'utf8');
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          5_000,
+          'the server loop lag report',
+        );
+        rmSync(loopLagFile(port), { force: true });
+        return (JSON.parse(text) as { p99: number }).p99;
+      }),
+    );
     const replies = await Promise.all(stopped);
     const measuredDrivers = replies.filter((r) => r.type === 'result');
     if (measuredDrivers.length !== drivers.length) throw new Error('a client driver did not report');
@@ -425,6 +463,7 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
       memPerDocKb: peakRss.reduce((sum, kb, i) => sum + kb - baseRss[i]!, 0) / docs,
       benchLagP99: Math.max(...measuredDrivers.map((r) => r.lagP99)),
       benchLagMax: Math.max(...measuredDrivers.map((r) => r.lagMax)),
+      serverLagP99: Math.max(...serverLag),
       cpuPerSec: {
         servers: (cpu1.servers - cpu0.servers) / elapsed,
         postgres: (cpu1.postgres - cpu0.postgres) / elapsed,
@@ -504,7 +543,7 @@ const ok = (r: Result): r is Result & { p99: number } =>
 const tableRow = (r: Result) => {
   const head = `| ${r.load} | ${r.kind} | ${r.instances} |`;
   if (r.failed)
-    return `${head} FAILED: ${r.failed.replaceAll('|', '/')} | – | – | – | – | – | – | – | – | – | – |`;
+    return `${head} FAILED: ${r.failed.replaceAll('|', '/')} | – | – | – | – | – | – | – | – | – | – | – | – |`;
   const persist = r.serverPersist
     ? r.instances > 1
       ? `${f(r.serverPersist.p99)} (worst of ${r.serverPersist.perInstanceP99.map((p) => f(p)).join(' / ')})`
@@ -520,7 +559,7 @@ const tableRow = (r: Result) => {
   const cpu = r.cpuPerSec
     ? `${f(r.cpuPerSec.servers, 2)} / ${f(r.cpuPerSec.postgres, 2)} / ${f(r.cpuPerSec.redis, 2)} / ${f(r.cpuPerSec.bench, 2)}`
     : '–';
-  return `${head} ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.sentPerSec, 0)} | ${f(r.deliveredPerSec, 0)} | ${f(r.undeliveredPct, 1)} | ${r.kind === 'clapboard' ? f(r.durableP99) : 'n/a'} | ${persist} | ${f(r.memPerDocKb, 0)} | ${f(r.benchLagP99)} | ${cpu} | ${runs} |`;
+  return `${head} ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.sentPerSec, 0)} | ${f(r.deliveredPerSec, 0)} | ${f(r.undeliveredPct, 1)} | ${r.kind === 'clapboard' ? f(r.durableP99) : 'n/a'} | ${persist} | ${f(r.memPerDocKb, 0)} | ${f(r.serverLagP99)} | ${f(r.benchLagP99)} | ${cpu} | ${runs} |`;
 };
 
 const targetLines = LOADS.map((load) => {
@@ -589,15 +628,17 @@ Memory/doc = RSS growth of all instances from idle to the end of the run, summed
 **Read with care:** every server, the drivers and the durability probe share this machine's ${cpus().length} CPUs.
 At high loads the drivers themselves saturate: the lag column is the worst driver's event-loop
 delay p99 (perf_hooks monitorEventLoopDelay, beyond its ${LAG_RESOLUTION_MS} ms sampling timer) over the measured window; when
-it is comparable to a row's latencies, the driver, not the server, dominates that row.
+it is comparable to a row's latencies, the driver, not the server, dominates that row. The server loop lag column is the same
+measure taken inside the row's server process(es) (worst instance; bench/servers/loop-lag.ts, preloaded into ours and the peers alike):
+how long the server's own queueing held messages.
 A second instance of ours adds a process competing for the same cores, so ×2 here measures the relay's cost, not scale-out.
 "Cores busy" is CPU seconds per second over the measured window (from /proc): the row's server processes, all Postgres
 processes, Redis, and the drivers (clients and their Y.Docs); the machine has ${cpus().length}. It shows where the time goes: ours
 pays for Postgres (every update stored) and, with 2 instances, Redis (every update published; one instance alone publishes none) on the same cores the driver needs.
 Every row ran ${REPEAT} time${REPEAT > 1 ? 's' : ''}${REPEAT > 1 ? ", the rows interleaved (all once, then all again…); the table shows each row's median run by edit p99, the last column every run" : ''}.
 
-| load | server | instances | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | undelivered % | send→durable p99 ms | server accept→commit p99 | memory/doc KB | driver loop lag p99 ms | cores busy: server(s) / Postgres / Redis / drivers | p99 (/durable p99) of each run |
-| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
+| load | server | instances | p50 ms | p99 ms | max ms | edits sent/s | remote applies/s | undelivered % | send→durable p99 ms | server accept→commit p99 | memory/doc KB | server loop lag p99 ms | driver loop lag p99 ms | cores busy: server(s) / Postgres / Redis / drivers | p99 (/durable p99) of each run |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
 ${results.map(tableRow).join('\n')}
 
 Rows where a driver's loop lag p99 is at least 10 ms and half the edit p99 (driver-bound: their latencies overstate the server's):

@@ -44,13 +44,6 @@ export class BenchClient {
     });
     this.ws.on('message', (data: Buffer) => this.onMessage(data));
     this.ws.on('error', () => {});
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === this) return;
-      this.send((e) => {
-        encoding.writeVarUint(e, MESSAGE.sync);
-        syncProtocol.writeUpdate(e, update);
-      });
-    });
   }
 
   private send(write: (e: encoding.Encoder) => void): void {
@@ -89,6 +82,16 @@ export class BenchClient {
   type(): { client: number; clock: number } {
     const text = this.doc.getText('script');
     const clock = Y.getState(this.doc.store, this.doc.clientID);
+    // Listening for the document's updates only around our own keystroke: while a Y.Doc has an
+    // 'update' listener, Yjs encodes every transaction's update for it, and a listener kept for the
+    // client's lifetime made every remote apply pay that encoding for nothing (driver profile:
+    // ~5 % of its time plus the garbage). Applies the same to every server.
+    this.doc.once('update', (update: Uint8Array) =>
+      this.send((e) => {
+        encoding.writeVarUint(e, MESSAGE.sync);
+        syncProtocol.writeUpdate(e, update);
+      }),
+    );
     text.insert(
       Math.floor(Math.random() * (text.length + 1)),
       String.fromCharCode(97 + Math.floor(Math.random() * 26)),
