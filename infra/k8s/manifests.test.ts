@@ -326,4 +326,18 @@ describe('Kubernetes manifests (infra/k8s)', () => {
       expect(docs.some((d) => d.kind === 'PodDisruptionBudget' && d.metadata.name === name)).toBe(true);
     }
   });
+
+  it("a project's Yjs sockets are balanced by path (one realtime pod per project), the rest is not", () => {
+    const routing = (path: string) =>
+      ofKind(docs, 'Ingress').filter((ing) =>
+        ing.spec.rules.some((r: Doc) => r.http.paths.some((p: Doc) => p.path === path)),
+      );
+    const hashBy = (ing: Doc) => ing.metadata.annotations?.['nginx.ingress.kubernetes.io/upstream-hash-by'];
+    const yjs = routing('/yjs');
+    expect(yjs).toHaveLength(1);
+    // The path only: the query holds each client's own ticket, which would scatter a project's clients.
+    expect(hashBy(yjs[0]!)).toBe('$uri');
+    expect(yjs[0]!.spec.rules[0].http.paths[0].backend.service.name).toBe('clapboard-realtime');
+    for (const path of ['/socket.io', '/']) expect(routing(path).map(hashBy)).toEqual([undefined]);
+  });
 });
