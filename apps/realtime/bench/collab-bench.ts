@@ -45,6 +45,13 @@ const LOADS = list(args.loads, '500,1000,2000').map(Number);
 const SECONDS = Number(args.seconds ?? 10);
 const INTERVAL_MS = Number(args.interval ?? 250);
 const INSTANCES = list(args.instances, '1,2').map(Number);
+/**
+ * How a row of ours with several instances places a document's clients: `spread` (the k-th client
+ * of a document on instance k % instances, so every document spans every instance and every edit is
+ * relayed) or `by-document` (all of a document's clients on instance doc % instances, as the
+ * Kubernetes Ingress's hashing on the /yjs/<project> path places them; nothing is relayed).
+ */
+const PLACEMENTS = list(args.placements, 'spread,by-document') as Placement[];
 const SERVERS = list(args.servers, 'clapboard,y-websocket-server,hocuspocus') as Kind[];
 const CLIENTS_PER_DOC = 10;
 /**
@@ -68,11 +75,16 @@ for (const n of [...LOADS, ...INSTANCES, SECONDS, INTERVAL_MS, SYNC_TIMEOUT_MS, 
     );
 
 type Kind = 'clapboard' | 'y-websocket-server' | 'hocuspocus';
+type Placement = 'spread' | 'by-document';
+for (const p of PLACEMENTS)
+  if (p !== 'spread' && p !== 'by-document') throw new Error(`bad placement ${p} (spread, by-document)`);
 
 interface Row {
   load: number;
   kind: Kind;
   instances: number;
+  /** With several instances: where a document's clients connect (see PLACEMENTS). */
+  placement?: Placement;
 }
 
 interface Latency {
@@ -266,7 +278,7 @@ function ask(driver: ChildProcess, command: DriverCommand): Promise<DriverReply>
  * when it fails).
  */
 async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[], tickets: string[]) {
-  const { kind, instances, load } = row;
+  const { kind, instances, load, placement } = row;
   const docs = docIds.length;
   const children: ChildProcess[] = [];
   const drivers: ChildProcess[] = [];
@@ -301,7 +313,7 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
     for (let i = 0; i < load; i++) {
       const doc = i % docs;
       const docId = docIds[doc]!;
-      const port = ports[Math.floor(i / docs) % instances]!;
+      const port = ports[(placement === 'by-document' ? doc : Math.floor(i / docs)) % instances]!;
       const url =
         kind === 'clapboard'
           ? `ws://127.0.0.1:${port}/yjs/${docId}?ticket=${tickets[i]}`
@@ -493,7 +505,11 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
 
 const rows: Row[] = LOADS.flatMap((load) => [
   ...(SERVERS.includes('clapboard')
-    ? INSTANCES.map((instances) => ({ load, kind: 'clapboard' as const, instances }))
+    ? INSTANCES.flatMap((instances) =>
+        instances === 1
+          ? [{ load, kind: 'clapboard' as const, instances }]
+          : PLACEMENTS.map((placement) => ({ load, kind: 'clapboard' as const, instances, placement })),
+      )
     : []),
   ...(['y-websocket-server', 'hocuspocus'] as const)
     .filter((kind) => SERVERS.includes(kind))
@@ -537,11 +553,12 @@ const f = (n: number | undefined, d = 1) =>
     : n === Number.POSITIVE_INFINITY
       ? `> ${SECONDS + DELIVERY_GRACE_MS / 1000} s (undelivered)`
       : n.toFixed(d);
-const label = (r: Result) => `${r.kind}${r.kind === 'clapboard' ? ` ×${r.instances}` : ''}`;
+const placed = (r: Row) => (r.placement === 'by-document' ? ' by document' : '');
+const label = (r: Result) => `${r.kind}${r.kind === 'clapboard' ? ` ×${r.instances}${placed(r)}` : ''}`;
 const ok = (r: Result): r is Result & { p99: number } =>
   !r.failed && r.p99 !== undefined && !Number.isNaN(r.p99);
 const tableRow = (r: Result) => {
-  const head = `| ${r.load} | ${r.kind} | ${r.instances} |`;
+  const head = `| ${r.load} | ${r.kind} | ${r.instances}${placed(r)} |`;
   if (r.failed)
     return `${head} FAILED: ${r.failed.replaceAll('|', '/')} | – | – | – | – | – | – | – | – | – | – | – | – |`;
   const persist = r.serverPersist
@@ -608,8 +625,10 @@ const markdown = `## Collaboration (Yjs sync): scale curve
 Command: \`npm run bench:collab${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (apps/realtime/bench/collab-bench.ts), run ${new Date().toISOString().slice(0, 10)} on
 ${cpu}, Node ${process.version}. Loads ${LOADS.join(', ')} clients, ${CLIENTS_PER_DOC} clients per document (documents = load / ${CLIENTS_PER_DOC}),
 each typing one character every ~${INTERVAL_MS} ms at a random position, ${WARMUP_MS / 1000} s warm-up then ${SECONDS} s measured; a fresh database per row.
-Ours runs as 1 and as 2 instances (separate processes on their own ports, same Postgres, relaying through Redis); a document's
-clients are spread round-robin over the instances, so with 2 every document spans both. The peers (y-websocket-server, hocuspocus)
+Ours runs as 1 and as 2 instances (separate processes on their own ports, same Postgres, relaying through Redis), the 2 in two
+placements: a document's clients spread round-robin over the instances (every document spans both, so every edit is applied on
+both and relayed through Redis), and "by document" (all of a document's clients on one instance, half the documents on each, as
+the Kubernetes Ingress places them by hashing the /yjs/<project> path; nothing is relayed). The peers (y-websocket-server, hocuspocus)
 are single-instance: in memory, no persistence, no cross-process relay. Ours persists every update to Postgres (one multi-row insert
 per instance per 10 ms window).
 
@@ -623,7 +642,7 @@ The clients run in ${DRIVERS} driver processes (collab-driver.ts; all clients of
 applies are timed on one clock). One driver process saturated its event loop at 1,000 clients, which made every server's latency the driver's queueing. Server accept → commit = the
 server's own figure from /healthz (for 2 instances, the worse instance's p99); it covers the
 server's last ≤20,000 updates, so at low loads it includes connection and warm-up, not only the measured window.
-Memory/doc = RSS growth of all instances from idle to the end of the run, summed, divided by documents (with 2 instances each document is loaded on both).
+Memory/doc = RSS growth of all instances from idle to the end of the run, summed, divided by documents (with 2 spread instances each document is loaded on both).
 
 **Read with care:** every server, the drivers and the durability probe share this machine's ${cpus().length} CPUs.
 At high loads the drivers themselves saturate: the lag column is the worst driver's event-loop
