@@ -17,6 +17,7 @@ import { VoiceSelect, voiceHint } from '../components/voice-select';
 import { api, errorText } from '../lib/api-client';
 import { fieldErrorsOf } from '../lib/field-errors';
 import { formatBytes, formatTime } from '../lib/format';
+import { takePickedFiles } from '../lib/picked-files';
 import { useToasts } from '../lib/toasts';
 import { useCoEditing } from '../lib/use-co-editing';
 import { useVoices } from '../lib/use-voices';
@@ -100,9 +101,8 @@ function LogoField({
                   accept="image/svg+xml,image/png,.svg,.png"
                   disabled={upload.isPending}
                   onChange={(e) => {
-                    const file = e.target.files?.[0];
+                    const [file] = takePickedFiles(e);
                     if (file) upload.mutate(file);
-                    e.target.value = '';
                   }}
                 />
               </label>
@@ -195,9 +195,8 @@ function FontsField({
             accept=".ttf,.otf,.woff2,font/ttf,font/otf,font/woff2"
             disabled={add.isPending}
             onChange={(e) => {
-              const file = e.target.files?.[0];
+              const [file] = takePickedFiles(e);
               if (file) add.mutate(file);
-              e.target.value = '';
             }}
           />
         </label>

@@ -2,6 +2,7 @@ import { type Asset, type AssetKind, noContentSchema } from '@clapboard/shared/a
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import { ApiError, api } from '../lib/api-client';
+import { takePickedFiles } from '../lib/picked-files';
 import { uploadAsset } from '../lib/upload-asset';
 
 /**
@@ -56,8 +57,7 @@ export function AssetUpload(props: {
         tabIndex={-1}
         aria-label={props.label}
         onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
+          const [file] = takePickedFiles(e);
           if (file) void upload(file);
         }}
       />

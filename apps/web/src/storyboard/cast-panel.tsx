@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useId, useRef, useState } from 'react';
 import { VoiceSelect, voiceHint } from '../components/voice-select';
 import { ApiError, api } from '../lib/api-client';
+import { takePickedFiles } from '../lib/picked-files';
 import { useCan, useProject, useRole } from '../lib/project-context';
 import { uploadAsset } from '../lib/upload-asset';
 import { useAsset } from '../lib/use-asset';
@@ -105,8 +106,7 @@ function CastCard(props: { member: CastMember; canEdit: boolean; voices: Voices;
               tabIndex={-1}
               aria-label={`Portrait file for ${member.name}`}
               onChange={(e) => {
-                const file = e.target.files?.[0];
-                e.target.value = '';
+                const [file] = takePickedFiles(e);
                 if (file) void upload(file);
               }}
             />

@@ -5,6 +5,7 @@ import { type DragEvent, useRef, useState } from 'react';
 import { DeriveJob } from '../assets/derive-job';
 import { ApiError, api } from '../lib/api-client';
 import { formatBytes, formatDuration } from '../lib/format';
+import { takePickedFiles } from '../lib/picked-files';
 import { useCan, useProject } from '../lib/project-context';
 import { submitJob } from '../lib/submit-job';
 import { useToasts } from '../lib/toasts';
@@ -138,8 +139,7 @@ export function AssetsTab() {
               multiple
               className="sr-only"
               onChange={(e) => {
-                if (e.target.files) upload(e.target.files);
-                e.target.value = '';
+                upload(takePickedFiles(e));
               }}
             />
             <button type="button" onClick={() => input.current?.click()}>
