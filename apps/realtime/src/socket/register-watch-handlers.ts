@@ -1,5 +1,5 @@
 import type { Sql } from '@clapboard/server/db';
-import { type JobRow, rowToJob } from '@clapboard/server/jobs';
+import { type JobRow, rowToJob } from '@clapboard/server/jobs/job-row';
 import type { Logger } from '@clapboard/server/logger';
 import {
   assertNever,
