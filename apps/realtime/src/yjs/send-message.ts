@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
  * bench:collab (ours ×1, runs interleaved, edit p99 medians; docs/benchmarks.md has the method):
  * corking every socket from the first message cost 500 clients 42 ms against 27 ms with this
  * threshold (a light turn's messages waited for the end of the turn for nothing: each socket gets
- * about one), while never corking tripled 1,000 clients' p99 (1,168 ms against 304 ms: a busy
+ * about one), while never corking nearly quadrupled 1,000 clients' p99 (1,168 ms against 304 ms: a busy
  * turn sends each socket several messages, one system call each). 64 is about twice the messages
  * of an average turn at 500 clients and a fifth of one at 1,000.
  */
