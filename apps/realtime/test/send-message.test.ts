@@ -1,4 +1,5 @@
 import type { AddressInfo, Socket } from 'node:net';
+import { waitFor } from '@clapboard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CORK_AFTER_MESSAGES, sendMessage } from '../src/yjs/send-message';
@@ -22,10 +23,7 @@ describe('sendMessage', () => {
       await new Promise((r) => ws.once('open', r));
       clients.push(ws);
     }
-    await new Promise<void>((r) => {
-      const check = () => (serverSide.length === 2 ? r() : setTimeout(check, 5));
-      check();
-    });
+    await waitFor(() => serverSide.length === 2, 5_000, 'both connections on the server');
   });
 
   afterAll(async () => {
@@ -54,9 +52,7 @@ describe('sendMessage', () => {
     await new Promise((r) => setImmediate(r));
     expect(corked(serverSide[0]!)).toBe(0);
     expect(corked(serverSide[1]!)).toBe(0);
-    const deadline = Date.now() + 5_000;
-    while (received[0]!.length + received[1]!.length < total && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => received[0]!.length + received[1]!.length >= total, 5_000, 'every message');
     // Every message arrived, each client's in the order sent.
     expect(received[0]).toEqual(Array.from({ length: total / 2 }, (_, i) => i * 2));
     expect(received[1]).toEqual(Array.from({ length: total / 2 }, (_, i) => i * 2 + 1));
