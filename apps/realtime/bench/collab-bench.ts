@@ -55,12 +55,41 @@ const INSTANCES = list(args.instances, '1,2').map(Number);
  * Kubernetes Ingress's hashing on the /yjs/<project> path places them; nothing is relayed).
  */
 const PLACEMENTS = list(args.placements, 'spread,by-document') as Placement[];
-const KINDS = ['clapboard', 'y-websocket-server', 'y-websocket-server-leveldb', 'hocuspocus'] as const;
-type Kind = (typeof KINDS)[number];
+/** A server the bench runs: its name in the table, its process, and the URL a document's client opens. */
+interface ServerKind {
+  name: string;
+  /** The process (a path in apps/realtime) started with the port as its argument. */
+  script: string;
+  /** Whether it stores every update as it comes (ours in Postgres), rather than in memory only. */
+  stores: boolean;
+  url(port: number, docId: string, ticket: string): string;
+}
+const Y_WEBSOCKET = {
+  script: 'bench/servers/y-websocket-server.ts',
+  url: (port: number, docId: string) => `ws://127.0.0.1:${port}/${docId}`,
+};
+const SERVER_KINDS = {
+  clapboard: {
+    name: 'clapboard',
+    script: 'src/main.ts',
+    stores: true,
+    url: (port, docId, ticket) => `ws://127.0.0.1:${port}/yjs/${docId}?ticket=${ticket}`,
+  },
+  'y-websocket-server': { name: 'y-websocket-server', stores: false, ...Y_WEBSOCKET },
+  // The same server with its own persistence option (YPERSISTENCE=<folder>, set per row in `run`).
+  'y-websocket-server-leveldb': { name: 'y-websocket-server + LevelDB', stores: true, ...Y_WEBSOCKET },
+  // One endpoint for every document: the client names its document in the protocol (hocuspocusDoc).
+  hocuspocus: {
+    name: 'hocuspocus',
+    script: 'bench/servers/hocuspocus-server.ts',
+    stores: false,
+    url: (port) => `ws://127.0.0.1:${port}`,
+  },
+} satisfies Record<string, ServerKind>;
+type Kind = keyof typeof SERVER_KINDS;
+const KINDS = Object.keys(SERVER_KINDS) as Kind[];
 const SERVERS = list(args.servers, KINDS.join(',')) as Kind[];
 for (const k of SERVERS) if (!KINDS.includes(k)) throw new Error(`bad server ${k} (${KINDS.join(', ')})`);
-/** Peers that store every update as it comes (on disk, like ours), as opposed to in memory only. */
-const STORING_PEERS: readonly Kind[] = ['y-websocket-server-leveldb'];
 const CLIENTS_PER_DOC = 10;
 /**
  * After the window, deliveries of its edits still count this long (ms); what is missing then counts
@@ -179,12 +208,7 @@ async function startProcess(
   env: Record<string, string>,
   children: ChildProcess[],
 ): Promise<ChildProcess> {
-  const script =
-    kind === 'clapboard'
-      ? 'src/main.ts'
-      : kind === 'hocuspocus'
-        ? 'bench/servers/hocuspocus-server.ts'
-        : 'bench/servers/y-websocket-server.ts';
+  const { script } = SERVER_KINDS[kind];
   // `--cpu-prof=<dir>`: each server writes a V8 CPU profile there on exit (where its time went).
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
   const child = spawn(
@@ -327,14 +351,8 @@ async function run(row: Row, db: TestDatabase, redisUrl: string, docIds: string[
       const doc = i % docs;
       const docId = docIds[doc]!;
       const port = ports[(placement === 'by-document' ? doc : Math.floor(i / docs)) % instances]!;
-      const url =
-        kind === 'clapboard'
-          ? `ws://127.0.0.1:${port}/yjs/${docId}?ticket=${tickets[i]}`
-          : kind === 'hocuspocus'
-            ? `ws://127.0.0.1:${port}`
-            : `ws://127.0.0.1:${port}/${docId}`;
       shares[doc % DRIVERS]!.push({
-        url,
+        url: SERVER_KINDS[kind].url(port, docId, tickets[i]!),
         doc: docId,
         hocuspocusDoc: kind === 'hocuspocus' ? docId : undefined,
       });
@@ -572,7 +590,7 @@ const f = (n: number | undefined, d = 1) =>
       ? `> ${SECONDS + DELIVERY_GRACE_MS / 1000} s (undelivered)`
       : n.toFixed(d);
 const placed = (r: Row) => (r.placement === 'by-document' ? ' by document' : '');
-const kindName = (k: Kind) => (k === 'y-websocket-server-leveldb' ? 'y-websocket-server + LevelDB' : k);
+const kindName = (k: Kind) => SERVER_KINDS[k].name;
 const label = (r: Result) =>
   `${kindName(r.kind)}${r.kind === 'clapboard' ? ` ×${r.instances}${placed(r)}` : ''}`;
 const ok = (r: Result): r is Result & { p99: number } =>
@@ -628,7 +646,7 @@ const targetLines = LOADS.map((load) => {
   };
   // The issue's target counts every peer, those keeping documents in memory only included.
   lines.push(compare(peers, "the best peer's"));
-  const storing = peers.filter((r) => STORING_PEERS.includes(r.kind));
+  const storing = peers.filter((r) => SERVER_KINDS[r.kind].stores);
   if (storing.length > 0) lines.push(compare(storing, "the best peer's that also stores every update"));
   return lines.join('\n');
 });
