@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Sql } from '@clapboard/server/db';
+import { documentMergeStats } from '@clapboard/server/documents';
 import { closeServer, listen } from '@clapboard/server/http';
 import { once } from '@clapboard/server/lifecycle';
 import type { Logger } from '@clapboard/server/logger';
@@ -121,6 +122,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         docConnections: rooms.connections,
         pendingWrites: rooms.pendingWrites,
         persistLatencyMs: rooms.persist.persistLatency(),
+        // Compaction folds on the merge thread; an inline fallback means that thread is broken.
+        compactionMerges: { ...documentMergeStats },
         ...stats,
       }),
     })

@@ -61,6 +61,42 @@ describe('yjs endpoint', () => {
     b.destroy();
   });
 
+  it('compacts a busy document on the merge thread, off the event loop, and loses nothing', async () => {
+    const busy = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
+    try {
+      const ada = await createUser(db.sql);
+      const project = await createProject(db.sql, { [ada]: 'owner' });
+      const a = connectClient(busy.url, project, await ticketFor(ada, project));
+      await synced(a);
+      const type = async (n: number) => {
+        for (let i = 0; i < n; i++) {
+          a.doc.getText('script').insert(0, `${i};`);
+          await new Promise((r) => setTimeout(r, 5)); // separate updates, as keystrokes arrive
+        }
+      };
+      const health = async () =>
+        (await (await fetch(`http://127.0.0.1:${busy.port}/healthz`)).json()) as {
+          compactions: number;
+          compactionMerges: { threaded: number; inlineFallback: number };
+        };
+      await type(15);
+      await waitFor(async () => (await health()).compactions >= 1, 5_000, 'a compaction');
+      await type(15);
+      await waitFor(async () => (await health()).compactions >= 2, 5_000, 'a second compaction');
+      const text = a.doc.getText('script').toString();
+      const { compactionMerges } = await health();
+      expect(compactionMerges.threaded).toBeGreaterThanOrEqual(2);
+      expect(compactionMerges.inlineFallback).toBe(0);
+      const [snapshot] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from doc_snapshots where doc_id = ${project}`;
+      expect(snapshot!.n).toBe(1);
+      await waitFor(async () => (await storedScript(db.sql, project)) === text, 3_000, 'durability');
+      a.destroy();
+    } finally {
+      await busy.server.close();
+    }
+  });
+
   it("drops a viewer's edits (counted) but relays the viewer's presence", async () => {
     const [ed, vi] = [await createUser(db.sql), await createUser(db.sql)];
     const project = await createProject(db.sql, { [ed]: 'editor', [vi]: 'viewer' });

@@ -7,6 +7,7 @@ import {
   docChannel,
   encodeDocChannelMessage,
   loadDocumentState,
+  mergeDocumentStateOffThread,
   STORED_HASH_BYTES,
   updateHash,
 } from '@clapboard/server/documents';
@@ -494,7 +495,7 @@ export class DocRoom {
   compact(): Promise<void> {
     if (this.compacting || this.updatesSinceCompaction === 0) return this.compacting ?? Promise.resolve();
     const counted = this.updatesSinceCompaction;
-    this.compacting = compactDocument(this.deps.sql, this.docId)
+    this.compacting = compactDocument(this.deps.sql, this.docId, undefined, mergeDocumentStateOffThread)
       .then(
         (result) => {
           this.updatesSinceCompaction = Math.max(0, this.updatesSinceCompaction - counted);

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase, testServices } from '../testing'
 import { appendUpdates } from './append-updates';
 import { compactDocument } from './compact-document';
 import { loadDocument } from './load-document';
+import { documentMergeStats, mergeDocumentStateOffThread } from './merge-document-state';
 import { readDocumentContent } from './read-document-content';
 
 let db: TestDatabase;
@@ -83,6 +84,27 @@ describe('document persistence', () => {
     const { doc } = await loadDocument(db.sql, docId);
     expect(doc.getText('script').toString()).toBe(client.getText('script').toString());
     expect(await compactDocument(db.sql, docId)).toEqual({ folded: 0, snapshotBytes: 0 });
+  });
+
+  it('compaction folding on the merge thread stores what folding inline stores', async () => {
+    const [threaded, inline] = [await newProject(), await newProject()];
+    const client = new Y.Doc();
+    const first = edits(client, 30, 't');
+    const then = edits(client, 10, 'u');
+    for (const docId of [threaded, inline]) await appendUpdates(db.sql, docId, first);
+    const before = { ...documentMergeStats };
+    expect((await compactDocument(db.sql, threaded, undefined, mergeDocumentStateOffThread)).folded).toBe(30);
+    expect((await compactDocument(db.sql, inline)).folded).toBe(30);
+    for (const docId of [threaded, inline]) await appendUpdates(db.sql, docId, then);
+    expect((await compactDocument(db.sql, threaded, undefined, mergeDocumentStateOffThread)).folded).toBe(10);
+    expect((await compactDocument(db.sql, inline)).folded).toBe(10);
+    expect(documentMergeStats.threaded).toBe(before.threaded + 2);
+    const states = await db.sql<{ doc_id: string; state: Buffer }[]>`
+      select doc_id, state from doc_snapshots where doc_id in ${db.sql([threaded, inline])}`;
+    expect(states).toHaveLength(2);
+    expect(states[0]!.state.equals(states[1]!.state)).toBe(true);
+    const { doc } = await loadDocument(db.sql, threaded);
+    expect(doc.getText('script').toString()).toBe(client.getText('script').toString());
   });
 
   it('never loses an update when appends and compactions race', async () => {

@@ -16,5 +16,10 @@ export {
   updateHash,
 } from './doc-channel';
 export { type LoadedDocument, loadDocument, loadDocumentState } from './load-document';
+export {
+  documentMergeStats,
+  mergeDocumentState,
+  mergeDocumentStateOffThread,
+} from './merge-document-state';
 export { type DocumentContent, readDocumentContent, readStateContent } from './read-document-content';
 export { replaceText } from './replace-text';

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { extractScenes, parseFountain } from '@clapboard/screenplay';
+import { ModuleThreadPool } from '../threads';
 
 /** A scene of the script: its heading as a matching key and where its text starts and ends. */
 export interface ScriptSceneRange {
@@ -49,103 +46,15 @@ function unpack({ headings, ranges }: Packed): ScriptSceneRange[] {
   return names.map((key, i) => ({ key, start: ranges[2 * i]!, end: ranges[2 * i + 1]! }));
 }
 
-/**
- * The thread's code: registers tsx (the packages are TypeScript sources), loads the parser and
- * answers `{ id, script }` with the packed scenes, the range buffer transferred, not copied.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-// Linux nice is per thread: parsing yields the CPU to the event loop that answers requests.
-try { require('node:os').setPriority(19); } catch {}
-(async () => {
-  const { register } = await import(workerData.tsx);
-  register();
-  const { parseScriptPacked } = await import(workerData.self);
-  parentPort.on('message', ({ id, script }) => {
-    try {
-      const packed = parseScriptPacked(script);
-      parentPort.postMessage({ id, packed }, [packed.ranges.buffer]);
-    } catch (err) {
-      parentPort.postMessage({ id, error: String(err && err.message || err) });
-    }
-  });
-  parentPort.postMessage({ ready: true });
-})().catch((err) => parentPort.postMessage({ failed: String(err && err.message || err) }));
-`;
-
 /** Exported for the parser thread only. */
 export const parseScriptPacked = parseInline;
 
-interface Thread {
-  worker: Worker;
-  pending: Map<number, { resolve: (p: Packed) => void; reject: (e: Error) => void }>;
-  ready: Promise<void>;
-}
-
-let threads: Thread[] | null = null;
-let threadsBroken = false;
-let nextId = 0;
-
-function startThread(): Thread {
-  const require = createRequire(import.meta.url);
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    // Not the parent's flags (`--import tsx` twice would register the loader twice).
-    execArgv: [],
-    workerData: {
-      // tsx's ESM register API (its CommonJS build cannot register the ESM hooks from here).
-      tsx: pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href,
-      self: pathToFileURL(fileURLToPath(import.meta.url)).href,
-    },
-  });
-  worker.unref();
-  const pending: Thread['pending'] = new Map();
-  let markReady: () => void = () => {};
-  let markFailed: (e: Error) => void = () => {};
-  const ready = new Promise<void>((resolve, reject) => {
-    markReady = resolve;
-    markFailed = reject;
-  });
-  const failAll = (err: Error) => {
-    markFailed(err);
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-    threadsBroken = true;
-    threads = null;
-  };
-  worker.on(
-    'message',
-    (m: { ready?: true; failed?: string; id?: number; packed?: Packed; error?: string }) => {
-      if (m.ready) return markReady();
-      if (m.failed) return failAll(new Error(`script parser thread failed to start: ${m.failed}`));
-      const p = pending.get(m.id!);
-      if (!p) return;
-      pending.delete(m.id!);
-      if (m.packed) p.resolve(m.packed);
-      else p.reject(new Error(m.error ?? 'script parse failed'));
-    },
-  );
-  worker.on('error', failAll);
-  worker.on('exit', () => failAll(new Error('script parser thread exited')));
-  ready.catch(() => {});
-  return { worker, pending, ready };
-}
-
-async function parseInThread(script: string): Promise<Packed> {
-  threads ??= Array.from({ length: SCRIPT_PARSE_DEFAULTS.threads }, startThread);
-  // The least busy thread.
-  const t = threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-  const id = nextId++;
-  const result = new Promise<Packed>((resolve, reject) => t.pending.set(id, { resolve, reject }));
-  t.worker.ref(); // keep the process up while work is in flight
-  try {
-    await t.ready;
-    t.worker.postMessage({ id, script });
-    return await result;
-  } finally {
-    if (t.pending.size === 0) t.worker.unref();
-  }
-}
+const parserThreads = new ModuleThreadPool<string, Packed>({
+  name: 'script parser',
+  moduleUrl: import.meta.url,
+  exportName: 'parseScriptPacked',
+  threads: SCRIPT_PARSE_DEFAULTS.threads,
+});
 
 const cache = new Map<string, Promise<ScriptSceneRange[]>>();
 
@@ -174,9 +83,9 @@ export function scriptSceneRanges(script: string): Promise<ScriptSceneRange[]> {
     return parseInline(script);
   };
   const parsed = (
-    threadsBroken
+    parserThreads.broken
       ? Promise.resolve(inline())
-      : parseInThread(script).then((p) => {
+      : parserThreads.run(script).then((p) => {
           scriptParseStats.threaded++;
           return p;
         }, inline)
