@@ -30,10 +30,13 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from '@clapboard/server/db';
+import { appendUpdates, loadDocumentState } from '@clapboard/server/documents';
 import { freePort } from '@clapboard/server/local-services';
 import { createTestDatabase, type TestDatabase, testServices, waitFor } from '@clapboard/server/testing';
 import { signTicket } from '@clapboard/server/tickets';
+import * as Y from 'yjs';
 import { writeBenchSection } from '../../../infra/bench/report';
+import { COMPACT_AFTER_UPDATES_DEFAULT } from '../src/env';
 import { firstStruct } from './collab-client';
 import { type DriverClient, type DriverCommand, type DriverReply, LAG_RESOLUTION_MS } from './collab-driver';
 
@@ -171,9 +174,10 @@ interface Result extends Row {
 
 /**
  * Each run of a row of ours is two runs, each on a fresh database. The `latency` run has nothing
- * beside the server but what every peer has (its database, the drivers): its edit latencies fill
- * the table, and every sent edit is looked up in Postgres after it. The `durability` run adds the
- * probe that sees each row land (send → durable); the probe and its Postgres queries take CPU from
+ * beside the server but what every peer has (its database, the drivers) and compacts documents as
+ * deployed: its edit latencies fill the table, and every sent edit is looked up in the stored
+ * documents (snapshots + rows) after it. The `durability` run adds the probe that sees each row
+ * land (send → durable), with compaction off so rows stay to be seen; the probe and its Postgres queries take CPU from
  * the same 2 cores (measured: 0.06–0.08 cores for the probe process alone), which no peer pays,
  * so its edit latency is shown beside the durability figures, not as the row's. The peers run once.
  */
@@ -257,6 +261,51 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Compactions so far over the instances, and how their folds ran (from /healthz). */
+async function compactionsNow(
+  ports: number[],
+): Promise<{ compactions: number; threaded: number; inlineFallback: number }> {
+  const health = await Promise.all(
+    ports.map(
+      async (port) =>
+        (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
+          compactions: number;
+          compactionMerges: { threaded: number; inlineFallback: number };
+        },
+    ),
+  );
+  const sum = (pick: (h: (typeof health)[number]) => number) => health.reduce((n, h) => n + pick(h), 0);
+  return {
+    compactions: sum((h) => h.compactions),
+    threaded: sum((h) => h.compactionMerges.threaded),
+    inlineFallback: sum((h) => h.compactionMerges.inlineFallback),
+  };
+}
+
+/**
+ * Ours, latency run: puts each document at its own point of the compaction cycle, as documents in
+ * use are. Document i of n starts with i/n of the threshold (COMPACT_AFTER_UPDATES_DEFAULT) in rows
+ * not yet folded, typed one character per update by a seed client, so compactions come spread
+ * over the run at the deployed steady rate (documents × updates/s per document ÷ threshold), not
+ * all at once when every fresh document reaches the threshold together. Returns the rows written.
+ */
+async function seedCompactionPhase(sql: Sql, docIds: string[]): Promise<number> {
+  let rows = 0;
+  for (const [i, docId] of docIds.entries()) {
+    const n = Math.floor((i * COMPACT_AFTER_UPDATES_DEFAULT) / docIds.length);
+    if (n === 0) continue;
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    const text = doc.getText('script');
+    for (let k = 0; k < n; k++) text.insert(Math.floor(Math.random() * (text.length + 1)), 'x');
+    await appendUpdates(sql, docId, updates);
+    doc.destroy();
+    rows += n;
+  }
+  return rows;
 }
 
 async function seed(
@@ -361,8 +410,9 @@ async function run(
             REALTIME_PORT: String(port),
             REALTIME_HOST: '127.0.0.1',
             LOG_LEVEL: 'warn',
-            // Rows must stay visible for the durability probe; compaction is measured by the tests instead.
-            REALTIME_COMPACT_AFTER_UPDATES: '100000000',
+            // The latency run compacts as deployed (every REALTIME_COMPACT_AFTER_UPDATES updates of a
+            // document, default 500); in the durability run rows must stay for the probe to see.
+            ...(pass === 'durability' ? { REALTIME_COMPACT_AFTER_UPDATES: '100000000' } : {}),
             ...(levelDir ? { YPERSISTENCE: levelDir } : {}),
           },
           children,
@@ -430,7 +480,11 @@ async function run(
     for (const child of children) child.kill('SIGUSR2');
     for (const driver of drivers) driver.send({ type: 'measure' } satisfies DriverCommand);
     const t0 = performance.now();
+    // Ours, latency run: compactions that ran in the measured window (from /healthz at its ends).
+    const counting = kind === 'clapboard' && pass === 'latency';
+    const compactionsAtStart = counting ? compactionsNow(ports) : undefined;
     await sleep(SECONDS * 1000);
+    const compactionsAtEnd = counting ? compactionsNow(ports) : undefined;
     const stopped = drivers.map((driver) => ask(driver, { type: 'stop', graceMs: DELIVERY_GRACE_MS }));
     const elapsed = (performance.now() - t0) / 1000;
     const cpu1 = cpuNow(children.map((c) => c.pid!));
@@ -474,26 +528,44 @@ async function run(
     probeChild = undefined;
     if (probeError) throw probeError;
     // Ours: every sent edit the probe did not see (in the latency run, every sent edit) is looked up
-    // in Postgres after the window, by the edit its row carries (its first struct). The latency run
-    // also counts repeated rows there; the durability run's probe counted them as they landed.
+    // in Postgres after the window. The durability run looks for the row carrying it (its first
+    // struct); the latency run, where compaction has folded rows into snapshots as deployed, in each
+    // document's stored state (snapshot + rows, as a server loads it): an edit is there when the
+    // state's contiguous range of its client reaches past its clock. Repeated rows are counted among
+    // the rows (the durability run's probe counted them as they landed; folded rows cannot repeat).
     let storedCheck: string | undefined;
     if (kind === 'clapboard') {
       const unseen = notSeen();
       let missing = 0;
       let repeats = duplicateRows;
       if (unseen.length > 0 || !probing) {
-        const stored = new Map<string, number>();
+        const rows = new Map<string, number>();
         for (const r of await db.sql<
           { head: Buffer }[]
         >`select substring(update from 1 for 24) as head from doc_updates`) {
           const id = firstStruct(r.head);
           const key = id && `${id.client}:${id.clock}`;
-          if (key) stored.set(key, (stored.get(key) ?? 0) + 1);
+          if (key) rows.set(key, (rows.get(key) ?? 0) + 1);
         }
-        for (const [key] of unseen) if (!stored.has(key)) missing++;
-        if (!probing) for (const n of stored.values()) repeats += n - 1;
+        if (probing) {
+          for (const [key] of unseen) if (!rows.has(key)) missing++;
+        } else {
+          const reach = new Map<number, number>();
+          for (const docId of docIds) {
+            const { state } = await loadDocumentState(db.sql, docId);
+            for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(state)))
+              reach.set(client, Math.max(reach.get(client) ?? 0, clock));
+          }
+          for (const [key] of unseen) {
+            const [client, clock] = key.split(':').map(Number) as [number, number];
+            if ((reach.get(client) ?? 0) <= clock) missing++;
+          }
+          for (const n of rows.values()) repeats += n - 1;
+        }
       }
-      storedCheck = `${missing} of ${sent.length} edits missing from Postgres, ${repeats} rows repeating an edit`;
+      storedCheck = probing
+        ? `${missing} of ${sent.length} edits missing from Postgres, ${repeats} rows repeating an edit`
+        : `${missing} of ${sent.length} edits missing from the stored state (snapshots + rows), ${repeats} rows repeating an edit`;
     }
     const durable = sent
       .filter(([key]) => seenAt.has(key))
@@ -505,13 +577,18 @@ async function run(
       const each = await Promise.all(
         ports.map(
           async (port) =>
-            (
-              (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
-                persistLatencyMs: Latency;
-              }
-            ).persistLatencyMs,
+            (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
+              persistLatencyMs: Latency;
+            },
         ),
-      );
+      ).then((health) => {
+        return health.map((h) => h.persistLatencyMs);
+      });
+      if (compactionsAtStart && compactionsAtEnd) {
+        const [start, end] = [await compactionsAtStart, await compactionsAtEnd];
+        const after = await compactionsNow(ports);
+        storedCheck += `; ${end.compactions - start.compactions} compactions in the measured window, ${after.compactions} in the whole run (folded on the merge thread: ${after.threaded}, inline: ${after.inlineFallback})`;
+      }
       const worst = (pick: (l: Latency) => number) => Math.max(...each.map(pick));
       serverPersist = {
         count: each.reduce((n, l) => n + l.count, 0),
@@ -595,6 +672,7 @@ async function runOnce(row: Row, pass: Pass): Promise<Result> {
   const db = await createTestDatabase(databaseUrl);
   try {
     const { docIds, tickets } = await seed(db.sql, row.load, docs);
+    if (row.kind === 'clapboard' && pass === 'latency') await seedCompactionPhase(db.sql, docIds);
     return await run(row, db, redisUrl, docIds, tickets, pass);
   } catch (err) {
     // A row that cannot complete (e.g. clients never sync) is recorded, and the curve goes on.
@@ -729,7 +807,10 @@ the Kubernetes Ingress places them by hashing the /yjs/<project> path; nothing i
 cross-process relay: y-websocket-server and hocuspocus keep documents in memory and store nothing; y-websocket-server + LevelDB is the
 same server with its own persistence option (YPERSISTENCE, y-leveldb 0.1.2), which writes every update to a LevelDB folder as it
 comes (asynchronously, without an fsync per write). Ours persists every update to Postgres (one multi-row insert per instance per
-10 ms window, each a committed transaction).
+10 ms window, each a committed transaction) and, as deployed, folds a document's rows into its snapshot every ${COMPACT_AFTER_UPDATES_DEFAULT} updates (on a
+merge thread, off the event loop that relays edits). So that compactions fall in the window at the steady rate of documents in use
+(documents × updates/s per document ÷ ${COMPACT_AFTER_UPDATES_DEFAULT}) rather than all together when fresh documents reach the threshold, ours'
+latency run starts document i of n with i/n × ${COMPACT_AFTER_UPDATES_DEFAULT} unfolded rows (0–${COMPACT_AFTER_UPDATES_DEFAULT - 1} one-character updates); the peers' documents start empty.
 
 Latency = a keystroke's send to its application on every other client of the document, for the keystrokes sent in the measured window;
 deliveries still count for ${DELIVERY_GRACE_MS / 1000} s after it, and an (edit, receiver) pair not delivered by then counts as slower than every
@@ -737,8 +818,9 @@ delivered one ("undelivered %"; a percentile that falls among them reads "> ${SE
 counting only what got through. Send → durable = send to the row being
 visible in \`doc_updates\` (seen by a probe process of its own, so the drivers' lag is not counted, that queries on each commit's NOTIFY from a bench-only statement trigger; an edit counts
 once, at the first row carrying it). Each run of a row of ours is two runs on fresh databases: a latency run with nothing beside
-the server but what every peer has (its database and the drivers), which gives the row's edit latencies and after which every sent
-edit is looked up in Postgres; and a durability run with the probe, which gives send → durable and the server's accept → commit.
+the server but what every peer has (its database and the drivers), compacting as deployed, which gives the row's edit latencies and after
+which every sent edit is looked up in the stored documents (snapshot + rows, as a server loads them); and a durability run with the probe
+and compaction off (the probe must see each row), which gives send → durable and the server's accept → commit.
 The probe and its queries take CPU from the same cores, which no peer pays: measured on 2026-12-07 over 5 interleaved pairs of 500-client runs,
 the probe process alone used 0.06–0.08 cores and ours' edit p99 was higher with it in every pair (median 112.6 ms against 64.3 ms).
 The durability lines below give the edit p99 of the durability run too.

@@ -1,6 +1,9 @@
 import { jwtSecretSchema, parseEnv, portSchema, serviceEnvShape } from '@clapboard/server/config';
 import { z } from 'zod';
 
+/** A document's updates are folded into its snapshot after this many (REALTIME_COMPACT_AFTER_UPDATES). */
+export const COMPACT_AFTER_UPDATES_DEFAULT = 500;
+
 const schema = z.object({
   ...serviceEnvShape,
   JWT_SECRET: jwtSecretSchema,
@@ -11,7 +14,7 @@ const schema = z.object({
   /** How long accepted document updates wait to share one insert (ms). */
   REALTIME_BATCH_MS: z.coerce.number().int().min(0).max(100).default(10),
   /** Fold a document's updates into its snapshot after this many. */
-  REALTIME_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
+  REALTIME_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(COMPACT_AFTER_UPDATES_DEFAULT),
 });
 
 export type RealtimeEnv = z.infer<typeof schema>;

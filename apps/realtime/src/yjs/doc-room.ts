@@ -22,6 +22,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { COMPACT_AFTER_UPDATES_DEFAULT } from '../env';
 import { type AwarenessEntry, decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-guard';
 import type { DocConn } from './doc-conn';
 import type { PersistQueue } from './persist-queue';
@@ -163,7 +164,8 @@ export class DocRoom {
       this.publish(DOC_CHANNEL_MESSAGE.stored, hashes);
     }
     this.updatesSinceCompaction += updates.length;
-    if (this.updatesSinceCompaction >= (this.deps.compactAfterUpdates ?? 500)) void this.compact();
+    if (this.updatesSinceCompaction >= (this.deps.compactAfterUpdates ?? COMPACT_AFTER_UPDATES_DEFAULT))
+      void this.compact();
   }
 
   /** Holds a relayed update until it is confirmed stored, or writes it after the grace period. */

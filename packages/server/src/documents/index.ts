@@ -20,6 +20,7 @@ export {
   documentMergeStats,
   mergeDocumentState,
   mergeDocumentStateOffThread,
+  warmDocumentMergeThread,
 } from './merge-document-state';
 export { type DocumentContent, readDocumentContent, readStateContent } from './read-document-content';
 export { replaceText } from './replace-text';

@@ -2,19 +2,22 @@ import * as Y from 'yjs';
 import { ModuleThreadPool } from '../threads';
 
 /**
- * A document's snapshot and update rows folded into one state. Goes through a Y.Doc (not
- * `Y.mergeUpdates`) so deleted content is garbage-collected and the snapshot shrinks.
+ * A document's snapshot and update rows folded into one state. The parts are merged first
+ * (`Y.mergeUpdates` sorts every client's structs, so rows in any order cost the same: rows of one
+ * insert carry ids in the insert's (document, hash) order, not in the order they were typed) and
+ * then applied once to a Y.Doc, so deleted content is garbage-collected and the snapshot shrinks.
+ * Applying the rows one by one instead made Yjs park each out-of-order row as pending and retry
+ * the pending ones on every later row: 100-660 ms for 500 one-character rows against 5-17 ms.
  */
 export function mergeDocumentState(
   snapshot: Uint8Array | undefined,
   updates: readonly Uint8Array[],
 ): Uint8Array {
+  const parts = snapshot ? [snapshot, ...updates] : [...updates];
+  if (parts.length === 0) return Y.encodeStateAsUpdate(new Y.Doc());
   const doc = new Y.Doc();
   try {
-    Y.transact(doc, () => {
-      if (snapshot) Y.applyUpdate(doc, snapshot);
-      for (const u of updates) Y.applyUpdate(doc, u);
-    });
+    Y.applyUpdate(doc, parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts));
     return Y.encodeStateAsUpdate(doc);
   } finally {
     doc.destroy();
@@ -46,6 +49,9 @@ const mergeThreads = new ModuleThreadPool<PackedParts, Uint8Array>({
   exportName: 'mergePackedDocumentState',
   threads: 1,
 });
+
+/** Starts the merge thread now (see `ModuleThreadPool.warm`); false when it cannot run (merges then run inline). */
+export const warmDocumentMergeThread = () => mergeThreads.warm();
 
 /** Merges done on the merge thread, and inline because the thread could not run (for /healthz and tests). */
 export const documentMergeStats = { threaded: 0, inlineFallback: 0 };
