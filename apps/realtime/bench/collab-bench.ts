@@ -30,7 +30,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from '@clapboard/server/db';
-import { appendUpdates, loadDocumentState } from '@clapboard/server/documents';
+import { appendUpdates, DOCUMENT_MERGE_DEFAULTS, loadDocumentState } from '@clapboard/server/documents';
 import { freePort } from '@clapboard/server/local-services';
 import { createTestDatabase, type TestDatabase, testServices, waitFor } from '@clapboard/server/testing';
 import { signTicket } from '@clapboard/server/tickets';
@@ -266,19 +266,20 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 /** Compactions so far over the instances, and how their folds ran (from /healthz). */
 async function compactionsNow(
   ports: number[],
-): Promise<{ compactions: number; threaded: number; inlineFallback: number }> {
+): Promise<{ compactions: number; inline: number; threaded: number; inlineFallback: number }> {
   const health = await Promise.all(
     ports.map(
       async (port) =>
         (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
           compactions: number;
-          compactionMerges: { threaded: number; inlineFallback: number };
+          compactionMerges: { inline: number; threaded: number; inlineFallback: number };
         },
     ),
   );
   const sum = (pick: (h: (typeof health)[number]) => number) => health.reduce((n, h) => n + pick(h), 0);
   return {
     compactions: sum((h) => h.compactions),
+    inline: sum((h) => h.compactionMerges.inline),
     threaded: sum((h) => h.compactionMerges.threaded),
     inlineFallback: sum((h) => h.compactionMerges.inlineFallback),
   };
@@ -587,7 +588,7 @@ async function run(
       if (compactionsAtStart && compactionsAtEnd) {
         const [start, end] = [await compactionsAtStart, await compactionsAtEnd];
         const after = await compactionsNow(ports);
-        storedCheck += `; ${end.compactions - start.compactions} compactions in the measured window, ${after.compactions} in the whole run (folded on the merge thread: ${after.threaded}, inline: ${after.inlineFallback})`;
+        storedCheck += `; ${end.compactions - start.compactions} compactions in the measured window, ${after.compactions} in the whole run (folded inline, as small documents are: ${after.inline}; on the merge thread: ${after.threaded}; inline for want of the thread: ${after.inlineFallback})`;
       }
       const worst = (pick: (l: Latency) => number) => Math.max(...each.map(pick));
       serverPersist = {
@@ -807,8 +808,8 @@ the Kubernetes Ingress places them by hashing the /yjs/<project> path; nothing i
 cross-process relay: y-websocket-server and hocuspocus keep documents in memory and store nothing; y-websocket-server + LevelDB is the
 same server with its own persistence option (YPERSISTENCE, y-leveldb 0.1.2), which writes every update to a LevelDB folder as it
 comes (asynchronously, without an fsync per write). Ours persists every update to Postgres (one multi-row insert per instance per
-10 ms window, each a committed transaction) and, as deployed, folds a document's rows into its snapshot every ${COMPACT_AFTER_UPDATES_DEFAULT} updates (on a
-merge thread, off the event loop that relays edits). So that compactions fall in the window at the steady rate of documents in use
+10 ms window, each a committed transaction) and, as deployed, folds a document's rows into its snapshot every ${COMPACT_AFTER_UPDATES_DEFAULT} updates (inline for documents up to
+${DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes / 1024} KB, larger ones on a merge thread, off the event loop that relays edits; the durability lines say how each run's folded). So that compactions fall in the window at the steady rate of documents in use
 (documents × updates/s per document ÷ ${COMPACT_AFTER_UPDATES_DEFAULT}) rather than all together when fresh documents reach the threshold, ours'
 latency run starts document i of n with i/n × ${COMPACT_AFTER_UPDATES_DEFAULT} unfolded rows (0–${COMPACT_AFTER_UPDATES_DEFAULT - 1} one-character updates); the peers' documents start empty.
 

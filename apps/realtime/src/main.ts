@@ -1,5 +1,4 @@
 import { connectDb } from '@clapboard/server/db';
-import { warmDocumentMergeThread } from '@clapboard/server/documents';
 import { closeOnSignals, once, runMain } from '@clapboard/server/lifecycle';
 import { createLogger } from '@clapboard/server/logger';
 import { connectRedis } from '@clapboard/server/redis';
@@ -24,9 +23,6 @@ await runMain('realtime', async () => {
     compactAfterUpdates: env.REALTIME_COMPACT_AFTER_UPDATES,
     metricsToken: env.METRICS_TOKEN,
   });
-  // Compactions fold on a thread of their own; starting it now keeps its start-up off the first one.
-  if (!(await warmDocumentMergeThread()))
-    log.warn('the document merge thread could not start; compactions will fold on the event loop');
   const port = await server.listen(env.REALTIME_PORT, env.REALTIME_HOST);
   log.info({ port }, 'realtime listening');
   closeOnSignals(

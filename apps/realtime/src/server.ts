@@ -122,7 +122,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         docConnections: rooms.connections,
         pendingWrites: rooms.pendingWrites,
         persistLatencyMs: rooms.persist.persistLatency(),
-        // Compaction folds on the merge thread; an inline fallback means that thread is broken.
+        // How compactions folded: small documents inline, large ones on the merge thread (an inline
+        // fallback means that thread is broken).
         compactionMerges: { ...documentMergeStats },
         ...stats,
       }),

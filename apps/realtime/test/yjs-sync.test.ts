@@ -61,7 +61,7 @@ describe('yjs endpoint', () => {
     b.destroy();
   });
 
-  it('compacts a busy document on the merge thread, off the event loop, and loses nothing', async () => {
+  it('compacts a large document on the merge thread, off the event loop, and loses nothing', async () => {
     const busy = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
     try {
       const ada = await createUser(db.sql);
@@ -77,8 +77,10 @@ describe('yjs endpoint', () => {
       const health = async () =>
         (await (await fetch(`http://127.0.0.1:${busy.port}/healthz`)).json()) as {
           compactions: number;
-          compactionMerges: { threaded: number; inlineFallback: number };
+          compactionMerges: { inline: number; threaded: number; inlineFallback: number };
         };
+      // A large document (over DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes) folds on the merge thread.
+      a.doc.getText('script').insert(0, 'INT. HOUSE - DAY\n\n'.repeat(2_500));
       await type(15);
       await waitFor(async () => (await health()).compactions >= 1, 5_000, 'a compaction');
       await type(15);

@@ -87,20 +87,6 @@ export class ModuleThreadPool<A, R> {
     }
   }
 
-  /**
-   * Starts the threads now and waits until they have loaded the module (a few hundred ms of CPU
-   * for tsx and the module's imports), so the first call does not pay for it; a service calls this
-   * at startup. Resolves false, and the pool is `broken`, when a thread cannot start.
-   */
-  async warm(): Promise<boolean> {
-    if (this.broken) return false;
-    this.threads ??= Array.from({ length: Math.max(1, this.options.threads) }, () => this.startThread());
-    return Promise.all(this.threads.map((t) => t.ready)).then(
-      () => true,
-      () => false,
-    );
-  }
-
   /** Stops the threads (calls in flight reject); the next call starts new ones. */
   async close(): Promise<void> {
     const threads = this.threads ?? [];

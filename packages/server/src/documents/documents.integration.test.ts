@@ -86,10 +86,11 @@ describe('document persistence', () => {
     expect(await compactDocument(db.sql, docId)).toEqual({ folded: 0, snapshotBytes: 0 });
   });
 
-  it('compaction folding on the merge thread stores what folding inline stores', async () => {
+  it('compaction folding a large document on the merge thread stores what folding inline stores', async () => {
     const [threaded, inline] = [await newProject(), await newProject()];
     const client = new Y.Doc();
-    const first = edits(client, 30, 't');
+    // Over DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes, so both folds go to the thread.
+    const first = [...edits(client, 1, 'x'.repeat(40_000)), ...edits(client, 29, 't')];
     const then = edits(client, 10, 'u');
     for (const docId of [threaded, inline]) await appendUpdates(db.sql, docId, first);
     const before = { ...documentMergeStats };

@@ -17,10 +17,10 @@ export {
 } from './doc-channel';
 export { type LoadedDocument, loadDocument, loadDocumentState } from './load-document';
 export {
+  DOCUMENT_MERGE_DEFAULTS,
   documentMergeStats,
   mergeDocumentState,
   mergeDocumentStateOffThread,
-  warmDocumentMergeThread,
 } from './merge-document-state';
 export { type DocumentContent, readDocumentContent, readStateContent } from './read-document-content';
 export { replaceText } from './replace-text';

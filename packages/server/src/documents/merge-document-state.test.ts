@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  DOCUMENT_MERGE_DEFAULTS,
   documentMergeStats,
   mergeDocumentState,
   mergeDocumentStateOffThread,
-  warmDocumentMergeThread,
 } from './merge-document-state';
 
 /** A script typed one piece at a time at random places (so its items do not merge): about 2 KB a
@@ -30,17 +30,21 @@ const textOf = (state: Uint8Array) => {
 };
 
 describe('mergeDocumentStateOffThread', () => {
-  it('folds on the merge thread into the same state as folding inline', async () => {
-    const { snapshot, updates, text } = typedDocument(2_000, 300);
-    expect(await warmDocumentMergeThread()).toBe(true);
-    const before = { ...documentMergeStats };
-    const threaded = await mergeDocumentStateOffThread(snapshot, updates);
-    expect(documentMergeStats).toEqual({
-      threaded: before.threaded + 1,
-      inlineFallback: before.inlineFallback,
-    });
-    expect(Buffer.from(threaded).equals(Buffer.from(mergeDocumentState(snapshot, updates)))).toBe(true);
-    expect(textOf(threaded)).toBe(text);
+  it('folds a large document on the merge thread and a small one inline, each as folding inline does', async () => {
+    const large = typedDocument(6_000, 300);
+    expect(large.snapshot.length).toBeGreaterThan(DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes);
+    let before = { ...documentMergeStats };
+    const threaded = await mergeDocumentStateOffThread(large.snapshot, large.updates);
+    expect(documentMergeStats).toEqual({ ...before, threaded: before.threaded + 1 });
+    expect(Buffer.from(threaded).equals(Buffer.from(mergeDocumentState(large.snapshot, large.updates)))).toBe(
+      true,
+    );
+    expect(textOf(threaded)).toBe(large.text);
+
+    const small = typedDocument(100, 20);
+    before = { ...documentMergeStats };
+    expect(textOf(await mergeDocumentStateOffThread(small.snapshot, small.updates))).toBe(small.text);
+    expect(documentMergeStats).toEqual({ ...before, inline: before.inline + 1 });
     // No snapshot yet: the rows alone.
     const fresh = typedDocument(0, 5);
     expect(textOf(await mergeDocumentStateOffThread(undefined, fresh.updates))).toBe(fresh.text);
@@ -98,14 +102,13 @@ describe('mergeDocumentStateOffThread', () => {
     ).toBeLessThan(inlineMs / 2);
   });
 
-  it('a corrupt update fails the merge with an error and leaves the thread usable', async () => {
-    const { snapshot, updates } = typedDocument(10, 2);
-    await expect(
-      mergeDocumentStateOffThread(snapshot, [new Uint8Array([255, 255, 255, 255, 1])]),
-    ).rejects.toThrow();
-    expect(mergeDocumentState).toBeTypeOf('function');
+  it('a corrupt update fails the merge with an error, on the thread as inline, and leaves the thread usable', async () => {
+    const { snapshot, updates } = typedDocument(6_000, 2);
+    const corrupt = new Uint8Array(40_000).fill(255);
+    await expect(mergeDocumentStateOffThread(snapshot, [corrupt])).rejects.toThrow();
+    await expect(mergeDocumentStateOffThread(undefined, [corrupt.subarray(0, 8)])).rejects.toThrow();
     const before = { ...documentMergeStats };
     await mergeDocumentStateOffThread(snapshot, updates);
-    expect(documentMergeStats.threaded).toBe(before.threaded + 1);
+    expect(documentMergeStats).toEqual({ ...before, threaded: before.threaded + 1 });
   });
 });

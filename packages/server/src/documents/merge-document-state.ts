@@ -43,6 +43,17 @@ export function mergePackedDocumentState({ bytes, ends, hasSnapshot }: PackedPar
   return hasSnapshot ? mergeDocumentState(parts[0], parts.slice(1)) : mergeDocumentState(undefined, parts);
 }
 
+/** One defaults object for folding documents off the event loop. */
+export const DOCUMENT_MERGE_DEFAULTS = {
+  /**
+   * Snapshot + rows up to this many bytes fold inline: a few ms (a 2,000-character script with
+   * 500 rows is about 30 KB and 5 ms), less than handing them to a thread costs in memory (the
+   * thread's heap is about 35 MB, and grows by tens of MB on a busy instance). Larger documents,
+   * whose folds take hundreds of ms (about 0.2 ms per KB), go to the merge thread.
+   */
+  inlineMaxBytes: 32 * 1024,
+} as const;
+
 const mergeThreads = new ModuleThreadPool<PackedParts, Uint8Array>({
   name: 'document merge',
   moduleUrl: import.meta.url,
@@ -50,30 +61,37 @@ const mergeThreads = new ModuleThreadPool<PackedParts, Uint8Array>({
   threads: 1,
 });
 
-/** Starts the merge thread now (see `ModuleThreadPool.warm`); false when it cannot run (merges then run inline). */
-export const warmDocumentMergeThread = () => mergeThreads.warm();
-
-/** Merges done on the merge thread, and inline because the thread could not run (for /healthz and tests). */
-export const documentMergeStats = { threaded: 0, inlineFallback: 0 };
+/**
+ * How folds ran: small documents inline, large ones on the merge thread, and large ones inline
+ * because the thread could not run (for /healthz and tests).
+ */
+export const documentMergeStats = { inline: 0, threaded: 0, inlineFallback: 0 };
 
 /**
- * `mergeDocumentState` on a thread of its own, so folding a large document never stalls the event
- * loop that relays every other document's edits (a 2,000-character script takes about 5 ms to fold,
- * a feature-length one hundreds). Falls back to merging inline when the thread cannot run.
+ * `mergeDocumentState` without stalling the event loop that relays every other document's edits:
+ * a large document (over `inlineMaxBytes`) folds on a thread of its own, which starts on the first
+ * such fold and does not keep the process alive. Falls back to folding inline when the thread
+ * cannot run.
  */
 export async function mergeDocumentStateOffThread(
   snapshot: Uint8Array | undefined,
   updates: readonly Uint8Array[],
 ): Promise<Uint8Array> {
+  const parts = snapshot ? [snapshot, ...updates] : updates;
+  let size = 0;
+  for (const p of parts) size += p.length;
+  if (size <= DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes) {
+    documentMergeStats.inline++;
+    return mergeDocumentState(snapshot, updates);
+  }
   const inline = () => {
     documentMergeStats.inlineFallback++;
     return mergeDocumentState(snapshot, updates);
   };
   if (mergeThreads.broken) return inline();
-  const parts = snapshot ? [snapshot, ...updates] : updates;
   const ends = new Uint32Array(parts.length);
-  let size = 0;
-  for (const [i, p] of parts.entries()) ends[i] = size += p.length;
+  let end = 0;
+  for (const [i, p] of parts.entries()) ends[i] = end += p.length;
   const bytes = new Uint8Array(size);
   for (const [i, p] of parts.entries()) bytes.set(p, i === 0 ? 0 : ends[i - 1]);
   try {
