@@ -87,13 +87,6 @@ export class ModuleThreadPool<A, R> {
     }
   }
 
-  /** Stops the threads (calls in flight reject); the next call starts new ones. */
-  async close(): Promise<void> {
-    const threads = this.threads ?? [];
-    this.threads = null;
-    await Promise.all(threads.map((t) => t.worker.terminate()));
-  }
-
   private startThread(): Thread {
     const require = createRequire(import.meta.url);
     const worker = new Worker(WORKER_SOURCE, {
