@@ -263,20 +263,25 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Compactions so far over the instances, and how their folds ran (from /healthz). */
-async function compactionsNow(
-  ports: number[],
-): Promise<{ compactions: number; inline: number; threaded: number; inlineFallback: number }> {
-  const health = await Promise.all(
-    ports.map(
-      async (port) =>
-        (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
-          compactions: number;
-          compactionMerges: { inline: number; threaded: number; inlineFallback: number };
-        },
-    ),
+/** What each instance of ours reports on /healthz, as far as this bench reads it. */
+interface OurHealth {
+  persistLatencyMs: Latency;
+  compactions: number;
+  compactionMerges: { inline: number; threaded: number; inlineFallback: number };
+}
+const ourHealth = (ports: number[]) =>
+  Promise.all(
+    ports.map(async (port) => (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as OurHealth),
   );
-  const sum = (pick: (h: (typeof health)[number]) => number) => health.reduce((n, h) => n + pick(h), 0);
+
+/** Compactions so far over the instances, and how their folds ran. */
+function compactionsOf(health: OurHealth[]): {
+  compactions: number;
+  inline: number;
+  threaded: number;
+  inlineFallback: number;
+} {
+  const sum = (pick: (h: OurHealth) => number) => health.reduce((n, h) => n + pick(h), 0);
   return {
     compactions: sum((h) => h.compactions),
     inline: sum((h) => h.compactionMerges.inline),
@@ -483,9 +488,9 @@ async function run(
     const t0 = performance.now();
     // Ours, latency run: compactions that ran in the measured window (from /healthz at its ends).
     const counting = kind === 'clapboard' && pass === 'latency';
-    const compactionsAtStart = counting ? compactionsNow(ports) : undefined;
+    const compactionsAtStart = counting ? ourHealth(ports).then(compactionsOf) : undefined;
     await sleep(SECONDS * 1000);
-    const compactionsAtEnd = counting ? compactionsNow(ports) : undefined;
+    const compactionsAtEnd = counting ? ourHealth(ports).then(compactionsOf) : undefined;
     const stopped = drivers.map((driver) => ask(driver, { type: 'stop', graceMs: DELIVERY_GRACE_MS }));
     const elapsed = (performance.now() - t0) / 1000;
     const cpu1 = cpuNow(children.map((c) => c.pid!));
@@ -575,19 +580,11 @@ async function run(
     // The server's own accept → committed percentiles, without client-side queueing in the bench.
     let serverPersist: Result['serverPersist'];
     if (kind === 'clapboard') {
-      const each = await Promise.all(
-        ports.map(
-          async (port) =>
-            (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
-              persistLatencyMs: Latency;
-            },
-        ),
-      ).then((health) => {
-        return health.map((h) => h.persistLatencyMs);
-      });
+      const health = await ourHealth(ports);
+      const each = health.map((h) => h.persistLatencyMs);
       if (compactionsAtStart && compactionsAtEnd) {
         const [start, end] = [await compactionsAtStart, await compactionsAtEnd];
-        const after = await compactionsNow(ports);
+        const after = compactionsOf(health);
         storedCheck += `; ${end.compactions - start.compactions} compactions in the measured window, ${after.compactions} in the whole run (folded inline, as small documents are: ${after.inline}; on the merge thread: ${after.threaded}; inline for want of the thread: ${after.inlineFallback})`;
       }
       const worst = (pick: (l: Latency) => number) => Math.max(...each.map(pick));

@@ -78,8 +78,9 @@ export async function mergeDocumentStateOffThread(
   updates: readonly Uint8Array[],
 ): Promise<Uint8Array> {
   const parts = snapshot ? [snapshot, ...updates] : updates;
+  const ends = new Uint32Array(parts.length);
   let size = 0;
-  for (const p of parts) size += p.length;
+  for (const [i, p] of parts.entries()) ends[i] = size += p.length;
   if (size <= DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes) {
     documentMergeStats.inline++;
     return mergeDocumentState(snapshot, updates);
@@ -89,9 +90,6 @@ export async function mergeDocumentStateOffThread(
     return mergeDocumentState(snapshot, updates);
   };
   if (mergeThreads.broken) return inline();
-  const ends = new Uint32Array(parts.length);
-  let end = 0;
-  for (const [i, p] of parts.entries()) ends[i] = end += p.length;
   const bytes = new Uint8Array(size);
   for (const [i, p] of parts.entries()) bytes.set(p, i === 0 ? 0 : ends[i - 1]);
   try {
