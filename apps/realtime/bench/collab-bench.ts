@@ -267,6 +267,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 interface OurHealth {
   persistLatencyMs: Latency;
   compactions: number;
+  compactionsFromMemory: number;
+  compactionSnapshotRefreshes: number;
   compactionMerges: { inline: number; threaded: number; inlineFallback: number };
 }
 const ourHealth = (ports: number[]) =>
@@ -277,6 +279,8 @@ const ourHealth = (ports: number[]) =>
 /** Compactions so far over the instances, and how their folds ran. */
 function compactionsOf(health: OurHealth[]): {
   compactions: number;
+  fromMemory: number;
+  refreshes: number;
   inline: number;
   threaded: number;
   inlineFallback: number;
@@ -284,6 +288,8 @@ function compactionsOf(health: OurHealth[]): {
   const sum = (pick: (h: OurHealth) => number) => health.reduce((n, h) => n + pick(h), 0);
   return {
     compactions: sum((h) => h.compactions),
+    fromMemory: sum((h) => h.compactionsFromMemory),
+    refreshes: sum((h) => h.compactionSnapshotRefreshes),
     inline: sum((h) => h.compactionMerges.inline),
     threaded: sum((h) => h.compactionMerges.threaded),
     inlineFallback: sum((h) => h.compactionMerges.inlineFallback),
@@ -585,7 +591,7 @@ async function run(
       if (compactionsAtStart && compactionsAtEnd) {
         const [start, end] = [await compactionsAtStart, await compactionsAtEnd];
         const after = compactionsOf(health);
-        storedCheck += `; ${end.compactions - start.compactions} compactions in the measured window, ${after.compactions} in the whole run (folded inline, as small documents are: ${after.inline}; on the merge thread: ${after.threaded}; inline for want of the thread: ${after.inlineFallback})`;
+        storedCheck += `; ${end.compactions - start.compactions} compactions in the measured window, ${after.compactions} in the whole run (from the document in memory: ${after.fromMemory}, of which ${after.refreshes} first applied a snapshot another instance wrote; folds of stored rows, inline: ${after.inline}, on the merge thread: ${after.threaded}, inline for want of the thread: ${after.inlineFallback})`;
       }
       const worst = (pick: (l: Latency) => number) => Math.max(...each.map(pick));
       serverPersist = {

@@ -164,6 +164,47 @@ describe('two realtime instances through Redis', () => {
     await slow.close();
     expect(await storedScript(db.sql, project)).toBe('not stored yet');
   });
+  it('two instances compacting one document from memory take turns on its snapshot and lose nothing', async () => {
+    const A = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
+    const B = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
+    const { ua, ub, project } = await newProject();
+    try {
+      const a = connectClient(A.url, project, await ticketFor(ua, project));
+      const b = connectClient(B.url, project, await ticketFor(ub, project));
+      await Promise.all([synced(a), synced(b)]);
+      for (let i = 0; i < 60; i++) {
+        a.doc.getText('script').insert(0, `a${i};`);
+        b.doc.getText('script').insert(b.doc.getText('script').length, `b${i};`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const same = () => a.doc.getText('script').toString() === b.doc.getText('script').toString();
+      const typed = 2 * Array.from({ length: 60 }, (_, i) => `a${i};`.length).reduce((n, l) => n + l, 0);
+      await waitFor(() => same() && a.doc.getText('script').length === typed, 5_000, 'convergence');
+      const text = a.doc.getText('script').toString();
+      for (const [name, s] of [
+        ['A', A.server.stats],
+        ['B', B.server.stats],
+      ] as const) {
+        expect(s.compactionsFromMemory, `${name} compacted`).toBeGreaterThanOrEqual(3);
+      }
+      // Each found the other's snapshot in between and applied it before writing its own.
+      expect(
+        A.server.stats.compactionSnapshotRefreshes + B.server.stats.compactionSnapshotRefreshes,
+      ).toBeGreaterThan(0);
+      await waitFor(async () => (await storedScript(db.sql, project)) === text, 3_000, 'durability');
+      a.destroy();
+      b.destroy();
+    } finally {
+      await Promise.all([A.server.close(), B.server.close()]);
+    }
+    // Closing folded every row left, both instances' (from the rows).
+    expect(
+      (
+        await db.sql<{ n: number }[]>`select count(*)::int as n from doc_updates where doc_id = ${project}`
+      )[0]!.n,
+    ).toBe(0);
+  });
+
   it('a document held by one instance costs no publish per edit; an instance opening it later still gets every edit, both ways', async () => {
     const { redisUrl } = testServices(process.env);
     const [redisA, redisB, sub] = [createRedis(redisUrl), createRedis(redisUrl), createRedis(redisUrl)];

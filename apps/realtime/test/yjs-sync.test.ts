@@ -61,8 +61,8 @@ describe('yjs endpoint', () => {
     b.destroy();
   });
 
-  it('compacts a large document on the merge thread, off the event loop, and loses nothing', async () => {
-    const busy = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
+  it('compacts a large document from memory while open, folds the rest on the merge thread on close, and loses nothing', async () => {
+    const busy = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10, docIdleMs: 200 });
     try {
       const ada = await createUser(db.sql);
       const project = await createProject(db.sql, { [ada]: 'owner' });
@@ -77,23 +77,42 @@ describe('yjs endpoint', () => {
       const health = async () =>
         (await (await fetch(`http://127.0.0.1:${busy.port}/healthz`)).json()) as {
           compactions: number;
+          compactionsFromMemory: number;
+          compactionSnapshotRefreshes: number;
           compactionMerges: { inline: number; threaded: number; inlineFallback: number };
         };
-      // A large document (over DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes) folds on the merge thread.
+      const rows = async () =>
+        (
+          await db.sql<{ n: number }[]>`select count(*)::int as n from doc_updates where doc_id = ${project}`
+        )[0]!.n;
+      const before = await health();
+      // Large (over DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes), so a fold of its rows goes to the thread.
       a.doc.getText('script').insert(0, 'INT. HOUSE - DAY\n\n'.repeat(2_500));
       await type(15);
-      await waitFor(async () => (await health()).compactions >= 1, 5_000, 'a compaction');
+      await waitFor(async () => (await health()).compactionsFromMemory >= 1, 5_000, 'a compaction');
       await type(15);
-      await waitFor(async () => (await health()).compactions >= 2, 5_000, 'a second compaction');
-      const text = a.doc.getText('script').toString();
-      const { compactionMerges } = await health();
-      expect(compactionMerges.threaded).toBeGreaterThanOrEqual(2);
-      expect(compactionMerges.inlineFallback).toBe(0);
+      await waitFor(async () => (await health()).compactionsFromMemory >= 2, 5_000, 'a second compaction');
+      const open = await health();
+      // While open, compactions read nothing back: no fold of rows (this server's counts; the merge
+      // counts are the process's), and no snapshot but its own.
+      expect(open.compactions).toBe(open.compactionsFromMemory);
+      expect(open.compactionSnapshotRefreshes).toBe(0);
+      // 31 updates stored; each compaction deleted the 10 or more stored since the one before.
+      expect(await rows()).toBeLessThanOrEqual(31 - 2 * 10);
       const [snapshot] = await db.sql<{ n: number }[]>`
         select count(*)::int as n from doc_snapshots where doc_id = ${project}`;
       expect(snapshot!.n).toBe(1);
+      await type(3);
+      const text = a.doc.getText('script').toString();
       await waitFor(async () => (await storedScript(db.sql, project)) === text, 3_000, 'durability');
+      // Closing (the last client left) folds what is left from the rows, on the merge thread.
       a.destroy();
+      await waitFor(async () => (await rows()) === 0, 5_000, 'the fold on close');
+      const closed = await health();
+      expect(closed.compactions).toBe(closed.compactionsFromMemory + 1);
+      expect(closed.compactionMerges.threaded).toBeGreaterThan(before.compactionMerges.threaded);
+      expect(closed.compactionMerges.inlineFallback).toBe(0);
+      expect(await storedScript(db.sql, project)).toBe(text);
     } finally {
       await busy.server.close();
     }

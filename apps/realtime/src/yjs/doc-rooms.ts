@@ -63,8 +63,8 @@ export class DocRooms {
       batchDelayMs: options.batchDelayMs,
       onDurable: options.onDurable,
       onPersisted: (committed) => {
-        for (const [docId, updates] of committed) {
-          this.rooms.get(docId)?.onPersisted(updates);
+        for (const [docId, { updates, rowIds }] of committed) {
+          this.rooms.get(docId)?.onPersisted(updates, rowIds);
           options.onPersisted?.(docId);
         }
       },

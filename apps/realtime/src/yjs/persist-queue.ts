@@ -9,10 +9,20 @@ export interface PersistQueueOptions {
   stats: RealtimeStats;
   /** How long the first update of a batch waits for company before the insert (ms); default 10. */
   batchDelayMs?: number;
-  /** Called after each committed batch with the updates committed per document. */
-  onPersisted?: (committed: Map<string, Uint8Array[]>) => void;
+  /**
+   * Called after each committed batch, per document: the updates committed (stored now, by this
+   * insert or earlier by another writer) and the ids of the rows this insert added.
+   */
+  onPersisted?: (committed: Map<string, CommittedUpdates>) => void;
   /** Metrics: accepted-to-committed time of each update of a committed batch (ms). */
   onDurable?: (ms: number) => void;
+}
+
+/** One document's part of a committed batch. */
+export interface CommittedUpdates {
+  updates: Uint8Array[];
+  /** Rows this batch inserted (an update someone had already stored adds none). */
+  rowIds: number[];
 }
 
 interface Pending {
@@ -114,12 +124,14 @@ export class PersistQueue {
         for (const p of batch) this.latencies[this.latencyCount++ % LATENCY_WINDOW] = now - p.acceptedAt;
         if (this.options.onDurable) for (const p of batch) this.options.onDurable(now - p.acceptedAt);
         this.inflight = undefined;
-        const committed = new Map<string, Uint8Array[]>();
-        for (const p of batch) {
-          const list = committed.get(p.docId);
-          if (list) list.push(p.update);
-          else committed.set(p.docId, [p.update]);
-        }
+        const committed = new Map<string, CommittedUpdates>();
+        const of = (docId: string) => {
+          const entry = committed.get(docId) ?? { updates: [], rowIds: [] };
+          committed.set(docId, entry);
+          return entry;
+        };
+        for (const p of batch) of(p.docId).updates.push(p.update);
+        for (const row of inserted) of(row.docId).rowIds.push(row.id);
         this.options.onPersisted?.(committed);
         // Whatever queued during the insert has already waited; write it now.
         if (this.pending.length > 0) this.schedule(0);

@@ -26,8 +26,12 @@ export interface RealtimeStats {
   awarenessFloodClosed: number;
   /** Awareness updates dropped for touching a client id another connection holds. */
   awarenessForeignDropped: number;
-  /** Compactions that folded rows into a snapshot. */
+  /** Compactions that wrote a snapshot. */
   compactions: number;
+  /** Of those, compactions from the document in memory (the rest folded the stored rows). */
+  compactionsFromMemory: number;
+  /** Compactions from memory that found a snapshot another instance wrote, and applied it first. */
+  compactionSnapshotRefreshes: number;
 }
 
 /** A zeroed stats object. */
@@ -47,5 +51,7 @@ export function createRealtimeStats(): RealtimeStats {
     awarenessFloodClosed: 0,
     awarenessForeignDropped: 0,
     compactions: 0,
+    compactionsFromMemory: 0,
+    compactionSnapshotRefreshes: 0,
   };
 }

@@ -11,6 +11,12 @@ export interface UpdateRow {
   update: Uint8Array;
 }
 
+/** A row `appendUpdateRows` inserted. */
+export interface InsertedRow {
+  id: number;
+  docId: string;
+}
+
 const UUID_OID = 2950;
 const BYTEA_OID = 17;
 
@@ -24,9 +30,9 @@ const toBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLe
  * the batch. Every instance holding a document stores what it receives this way, which is what
  * keeps a relayed edit when the instance that accepted it dies before its commit.
  *
- * @returns the ids of the rows this call inserted, ascending (skipped rows have none)
+ * @returns the rows this call inserted, by ascending id (skipped rows have none)
  */
-export async function appendUpdateRows(sql: Queryable, rows: readonly UpdateRow[]): Promise<number[]> {
+export async function appendUpdateRows(sql: Queryable, rows: readonly UpdateRow[]): Promise<InsertedRow[]> {
   if (rows.length === 0) return [];
   // Rows go in one canonical order, (document, hash), the order of the unique index: two instances
   // inserting overlapping batches then wait on each other's keys in the same order and never
@@ -49,22 +55,23 @@ export async function appendUpdateRows(sql: Queryable, rows: readonly UpdateRow[
   // connection, instead of a `values ($1,$2),…` statement per distinct row count (up to 5,000 of
   // them, each prepared and kept by postgres.js and by the Postgres backend). `with ordinality`
   // keeps the canonical order.
-  const inserted = await sql<{ id: number }[]>`
+  const inserted = await sql<{ id: number; doc_id: string }[]>`
     insert into doc_updates (doc_id, update)
     select d, u from unnest(${docIds}::uuid[], ${updates}::bytea[]) with ordinality as t(d, u, n)
     order by n
-    on conflict (doc_id, hash) do nothing returning id`;
-  return inserted.map((r) => r.id).sort((a, b) => a - b);
+    on conflict (doc_id, hash) do nothing returning id, doc_id`;
+  return inserted.map((r) => ({ id: r.id, docId: r.doc_id })).sort((a, b) => a.id - b.id);
 }
 
-/** `appendUpdateRows` for one document's updates. */
-export function appendUpdates(
+/** `appendUpdateRows` for one document's updates; the inserted rows' ids, ascending. */
+export async function appendUpdates(
   sql: Queryable,
   docId: string,
   updates: readonly Uint8Array[],
 ): Promise<number[]> {
-  return appendUpdateRows(
+  const inserted = await appendUpdateRows(
     sql,
     updates.map((update) => ({ docId, update })),
   );
+  return inserted.map((r) => r.id);
 }

@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import type { Sql } from '../db/connect-db';
 import { mergeDocumentState } from './merge-document-state';
 
@@ -52,5 +53,76 @@ export async function compactDocument(
         byte_size = excluded.byte_size, updated_at = now()`;
     await tx`delete from doc_updates where id = any(${ids}::bigint[])`;
     return { folded: rows.length, snapshotBytes: state.length };
+  });
+}
+
+/** What `compactLiveDocument` did. */
+export interface LiveCompaction {
+  /** Update rows deleted: rows the caller named, whose updates the written snapshot holds. */
+  folded: number;
+  /** Size of the written snapshot in bytes. */
+  snapshotBytes: number;
+  /**
+   * The written snapshot's row version (Postgres's `xmin`): pass it as `knownVersion` next time.
+   * While the stored snapshot still has this version nobody else has written it, so it holds
+   * nothing the live document lacks.
+   */
+  version: string;
+  /** The stored snapshot had changed since `knownVersion`, and was applied to the document first. */
+  refreshed: boolean;
+}
+
+/**
+ * Compacts a document that a server holds in memory, from that memory: the live Y.Doc's state
+ * becomes the snapshot, and the rows the caller names are deleted. Compared with `compactDocument`
+ * nothing is read back from the update rows, parsed or merged; the cost is one
+ * `encodeStateAsUpdate` of a document whose items Yjs has already merged.
+ *
+ * It must never store less than was stored. Hence:
+ * - `rowIds` must name only rows whose updates are in `doc` (rows the server loaded into it, and
+ *   rows it inserted for updates it had applied). Other rows (another instance's, the API's) stay
+ *   for that instance or a full fold.
+ * - The stored snapshot is replaced only when it holds nothing `doc` lacks: when its version is still
+ *   `knownVersion` (the one this server loaded or wrote). Otherwise someone else compacted in
+ *   between, perhaps folding rows this server never received; their snapshot is applied to `doc`
+ *   first (with `origin`, so the server treats it as a change from elsewhere and sends it to its
+ *   clients), and then `doc` holds everything the stored state held.
+ * - Both run under the same advisory lock as `compactDocument`, so no fold can interleave.
+ *
+ * @param knownVersion the stored snapshot's version when this server last read or wrote it; null:
+ *   there was none; undefined: unknown (the stored snapshot, if any, is applied first)
+ */
+export async function compactLiveDocument(
+  sql: Sql,
+  docId: string,
+  doc: Y.Doc,
+  {
+    knownVersion,
+    rowIds,
+    origin,
+  }: { knownVersion: string | null | undefined; rowIds: readonly number[]; origin: unknown },
+): Promise<LiveCompaction> {
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtextextended(${`clapboard:compact:${docId}`}, 0))`;
+    // The state only travels when the version moved: usually this reads a few bytes.
+    const [stored] = await tx<{ version: string; state: Buffer | null }[]>`
+      select xmin::text as version, case when xmin::text = ${knownVersion ?? ''} then null else state end as state
+      from doc_snapshots where doc_id = ${docId}`;
+    const refreshed = stored?.state != null;
+    if (stored?.state) Y.applyUpdate(doc, stored.state, origin);
+    const update = Y.encodeStateAsUpdate(doc);
+    const state = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+    const lastId = rowIds.reduce((max, id) => Math.max(max, id), 0);
+    const [written] = await tx<{ version: string; folded: number }[]>`
+      with s as (
+        insert into doc_snapshots (doc_id, state, last_update_id, byte_size, updated_at)
+        values (${docId}, ${state}, ${lastId}, ${state.length}, now())
+        on conflict (doc_id) do update set state = excluded.state,
+          last_update_id = greatest(doc_snapshots.last_update_id, excluded.last_update_id),
+          byte_size = excluded.byte_size, updated_at = now()
+        returning xmin::text as version),
+      d as (delete from doc_updates where doc_id = ${docId} and id = any(${rowIds as number[]}::bigint[]) returning id)
+      select (select version from s) as version, (select count(*)::int from d) as folded`;
+    return { folded: written!.folded, snapshotBytes: state.length, version: written!.version, refreshed };
   });
 }

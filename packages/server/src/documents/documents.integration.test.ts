@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createTestDatabase, type TestDatabase, testServices } from '../testing';
 import { appendUpdates } from './append-updates';
-import { compactDocument } from './compact-document';
-import { loadDocument } from './load-document';
+import { compactDocument, compactLiveDocument } from './compact-document';
+import { loadDocument, loadDocumentState } from './load-document';
 import { documentMergeStats, mergeDocumentStateOffThread } from './merge-document-state';
 import { readDocumentContent } from './read-document-content';
 
@@ -120,6 +120,118 @@ describe('document persistence', () => {
     await compactDocument(db.sql, docId);
     const { doc } = await loadDocument(db.sql, docId);
     expect(doc.getText('script').toString()).toBe(client.getText('script').toString());
+  });
+
+  /** A server's copy of a stored document: loaded, with what it needs to compact from memory. */
+  async function liveCopy(docId: string) {
+    const { state, snapshotVersion, updateIds } = await loadDocumentState(db.sql, docId);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, state);
+    return { doc, knownVersion: snapshotVersion as string | null | undefined, rowIds: [...updateIds] };
+  }
+  const rowCount = async (docId: string) =>
+    (await db.sql<{ n: number }[]>`select count(*)::int as n from doc_updates where doc_id = ${docId}`)[0]!.n;
+
+  it('compaction from memory stores the live state and deletes exactly the rows it was given', async () => {
+    const docId = await newProject();
+    const client = new Y.Doc();
+    await appendUpdates(db.sql, docId, edits(client, 10, 'a'));
+    const live = await liveCopy(docId);
+    expect(live).toMatchObject({ knownVersion: null });
+    expect(live.rowIds).toHaveLength(10);
+    // Another writer's row, which this copy never saw: it must stay.
+    const other = new Y.Doc();
+    await appendUpdates(db.sql, docId, edits(other, 1, 'OTHER'));
+
+    const first = await compactLiveDocument(db.sql, docId, live.doc, { ...live, origin: null });
+    expect(first).toMatchObject({ folded: 10, refreshed: false });
+    expect(first.snapshotBytes).toBe(Y.encodeStateAsUpdate(live.doc).length);
+    expect(await rowCount(docId)).toBe(1);
+    const [snap] = await db.sql<{ version: string }[]>`
+      select xmin::text as version from doc_snapshots where doc_id = ${docId}`;
+    expect(snap!.version).toBe(first.version);
+
+    // The server applies more edits, stores them, and compacts again from the version it wrote.
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(live.doc));
+    const more = edits(live.doc, 5, 'b');
+    const ids = await appendUpdates(db.sql, docId, more);
+    const second = await compactLiveDocument(db.sql, docId, live.doc, {
+      knownVersion: first.version,
+      rowIds: ids,
+      origin: null,
+    });
+    expect(second).toMatchObject({ folded: 5, refreshed: false });
+    expect(second.version).not.toBe(first.version);
+    expect(await rowCount(docId)).toBe(1);
+
+    const expected = new Y.Doc();
+    Y.applyUpdate(expected, Y.encodeStateAsUpdate(live.doc));
+    Y.applyUpdate(expected, Y.encodeStateAsUpdate(other));
+    const { doc } = await loadDocument(db.sql, docId);
+    expect(doc.getText('script').toString()).toBe(expected.getText('script').toString());
+    expect(doc.getText('script').toString()).toContain('OTHER0;');
+  });
+
+  it('compaction from memory first applies a snapshot someone else wrote, so nothing it held is lost', async () => {
+    const docId = await newProject();
+    await appendUpdates(db.sql, docId, edits(new Y.Doc(), 3, 'a'));
+    const live = await liveCopy(docId);
+    // Another instance stores edits this copy never receives, and folds them (with everything else)
+    // into a new snapshot: their rows are gone, only that snapshot holds them.
+    const other = new Y.Doc();
+    await appendUpdates(db.sql, docId, edits(other, 4, 'LOST?'));
+    expect((await compactDocument(db.sql, docId)).folded).toBe(7);
+    expect(live.doc.getText('script').toString()).not.toContain('LOST?');
+
+    const origins: unknown[] = [];
+    live.doc.on('update', (_u: Uint8Array, origin: unknown) => origins.push(origin));
+    const result = await compactLiveDocument(db.sql, docId, live.doc, { ...live, origin: 'elsewhere' });
+    expect(result).toMatchObject({ refreshed: true, folded: 0 });
+    // The copy now holds the other instance's edits, applied with the caller's origin.
+    expect(live.doc.getText('script').toString()).toContain('LOST?3;');
+    expect(origins).toEqual(['elsewhere']);
+    const { doc } = await loadDocument(db.sql, docId);
+    expect(doc.getText('script').toString()).toBe(live.doc.getText('script').toString());
+    // Its own version now: the next compaction reads no snapshot.
+    const next = await compactLiveDocument(db.sql, docId, live.doc, {
+      knownVersion: result.version,
+      rowIds: [],
+      origin: 'elsewhere',
+    });
+    expect(next.refreshed).toBe(false);
+    expect(origins).toEqual(['elsewhere']);
+  });
+
+  it('never loses an update when compactions from memory race appends, other instances and full folds', async () => {
+    const docId = await newProject();
+    const live = await liveCopy(docId);
+    const other = new Y.Doc();
+    const otherUpdates = edits(other, 60, 'o');
+    const work: Promise<unknown>[] = [];
+    for (let round = 0; round < 20; round++) {
+      // This server applies 10 edits, stores them and tracks their rows; another instance stores 3
+      // it never relays; now and then someone folds everything.
+      const mine = edits(live.doc, 10, `m${round}-`);
+      work.push(appendUpdates(db.sql, docId, mine).then((ids) => live.rowIds.push(...ids)));
+      work.push(appendUpdates(db.sql, docId, otherUpdates.slice(round * 3, round * 3 + 3)));
+      if (round % 5 === 2) work.push(compactDocument(db.sql, docId));
+      work.push(
+        compactLiveDocument(db.sql, docId, live.doc, {
+          knownVersion: live.knownVersion,
+          rowIds: live.rowIds.slice(),
+          origin: null,
+        }).then((r) => {
+          live.knownVersion = r.version;
+        }),
+      );
+    }
+    await Promise.all(work);
+    const expected = new Y.Doc();
+    Y.applyUpdate(expected, Y.encodeStateAsUpdate(live.doc));
+    Y.applyUpdate(expected, Y.encodeStateAsUpdate(other));
+    const { doc } = await loadDocument(db.sql, docId);
+    expect(doc.getText('script').toString()).toBe(expected.getText('script').toString());
+    expect(doc.getText('script').length).toBe(expected.getText('script').length);
   });
 
   it('reads script and scenes as plain content', () => {

@@ -1,7 +1,12 @@
-export { appendUpdateRows, appendUpdates, type UpdateRow } from './append-updates';
+export { appendUpdateRows, appendUpdates, type InsertedRow, type UpdateRow } from './append-updates';
 export { buildRestoreUpdate, restoreUpdateFromStates } from './build-restore-update';
 export { buildScriptImportUpdate } from './build-script-import-update';
-export { type CompactionResult, compactDocument } from './compact-document';
+export {
+  type CompactionResult,
+  compactDocument,
+  compactLiveDocument,
+  type LiveCompaction,
+} from './compact-document';
 export { diffLines, type LineChange } from './diff-lines';
 export { diffScenes, type SceneDiff } from './diff-scenes';
 export {
@@ -15,7 +20,12 @@ export {
   STORED_HASH_BYTES,
   updateHash,
 } from './doc-channel';
-export { type LoadedDocument, loadDocument, loadDocumentState } from './load-document';
+export {
+  type LoadedDocument,
+  loadDocument,
+  loadDocumentState,
+  type StoredDocumentState,
+} from './load-document';
 export {
   DOCUMENT_MERGE_DEFAULTS,
   documentMergeStats,

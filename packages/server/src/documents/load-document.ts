@@ -10,6 +10,20 @@ export interface LoadedDocument {
   pendingUpdates: number;
 }
 
+/** A document's stored state, read by `loadDocumentState`. */
+export interface StoredDocumentState {
+  /** Snapshot and rows as one update (empty document: a 2-byte empty update). */
+  state: Uint8Array;
+  /** Bytes read from Postgres (snapshot plus pending updates). */
+  storedBytes: number;
+  /** Number of update rows not yet folded into the snapshot. */
+  pendingUpdates: number;
+  /** The snapshot's row version (`xmin`), null without one: `compactLiveDocument`'s `knownVersion`. */
+  snapshotVersion: string | null;
+  /** Ids of the rows read, ascending: all of them are in `state`. */
+  updateIds: number[];
+}
+
 /**
  * Reads the stored state of a document: the latest snapshot plus every update row not yet folded
  * into it. Both reads run in one repeatable-read transaction, so a compaction committing in between
@@ -19,15 +33,16 @@ export interface LoadedDocument {
  * allocated before a compaction but committed after it would otherwise be skipped. Applying a row
  * twice is harmless (Yjs updates are idempotent).
  *
- * @returns the state as one merged update (empty document: a 2-byte empty update)
+ * @returns the state as one merged update (empty document: a 2-byte empty update), with what a
+ *   server holding the document needs to compact it from memory (`compactLiveDocument`)
  */
-export async function loadDocumentState(
-  sql: Sql,
-  docId: string,
-): Promise<{ state: Uint8Array; storedBytes: number; pendingUpdates: number }> {
+export async function loadDocumentState(sql: Sql, docId: string): Promise<StoredDocumentState> {
   const [snapshots, updates] = await sql.begin('isolation level repeatable read read only', async (tx) => [
-    await tx<{ state: Buffer }[]>`select state from doc_snapshots where doc_id = ${docId}`,
-    await tx<{ update: Buffer }[]>`select update from doc_updates where doc_id = ${docId} order by id`,
+    await tx<{ state: Buffer; version: string }[]>`
+      select state, xmin::text as version from doc_snapshots where doc_id = ${docId}`,
+    await tx<
+      { id: number; update: Buffer }[]
+    >`select id, update from doc_updates where doc_id = ${docId} order by id`,
   ]);
   const parts: Uint8Array[] = [];
   let storedBytes = 0;
@@ -40,7 +55,13 @@ export async function loadDocumentState(
     storedBytes += row.update.length;
   }
   const state = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-  return { state, storedBytes, pendingUpdates: updates.length };
+  return {
+    state,
+    storedBytes,
+    pendingUpdates: updates.length,
+    snapshotVersion: snapshots[0]?.version ?? null,
+    updateIds: updates.map((r) => r.id),
+  };
 }
 
 /**
