@@ -811,12 +811,16 @@ the Kubernetes Ingress places them by hashing the /yjs/<project> path; nothing i
 cross-process relay: y-websocket-server and hocuspocus keep documents in memory and store nothing; y-websocket-server + LevelDB is the
 same server with its own persistence option (YPERSISTENCE, y-leveldb 0.1.2), which writes every update to a LevelDB folder as it
 comes (asynchronously, without an fsync per write). Ours persists every update to Postgres (one multi-row insert per instance per
-10 ms window, each a committed transaction) and, as deployed, folds a document's rows into its snapshot every ${COMPACT_AFTER_UPDATES_DEFAULT} updates (inline for documents up to
-${DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes / 1024} KB, larger ones on a merge thread, off the event loop that relays edits; the durability lines say how each run's folded). So that compactions fall in the window at the steady rate of documents in use
+10 ms window, each a committed transaction) and, as deployed, compacts a document every ${COMPACT_AFTER_UPDATES_DEFAULT} updates: an open document from memory (its live
+state becomes the snapshot and the rows it holds are deleted; nothing is read back or merged), a closing one by folding its stored rows (inline for documents up to
+${DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes / 1024} KB, larger ones on a merge thread, off the event loop that relays edits); the durability lines count both. So that compactions fall in the window at the steady rate of documents in use
 (documents × updates/s per document ÷ ${COMPACT_AFTER_UPDATES_DEFAULT}) rather than all together when fresh documents reach the threshold, ours'
 latency run starts document i of n with i/n × ${COMPACT_AFTER_UPDATES_DEFAULT} unfolded rows (0–${COMPACT_AFTER_UPDATES_DEFAULT - 1} one-character updates); the peers' documents start empty.
-What compaction costs ours here: in 4 interleaved pairs of 500-client latency runs of ours ×1 on 2026-12-07, edit p99 was 241/207/102/365 ms
-compacting as deployed against 94/102/146/185 ms with compaction off (medians 223.9 and 123.7 ms; server loop lag p99 medians 62 and 32 ms).
+What compaction costs ours here: on 2026-12-07, when open documents still folded their stored rows, 4 interleaved pairs of 500-client latency runs of ours ×1 gave edit p99
+241/207/102/365 ms compacting against 94/102/146/185 ms with compaction off (medians 223.9 and 123.7 ms). Since 2026-12-08 open documents compact from memory. CPU profiles
+of one 500-client latency run each (--cpu-prof): compaction took 294 ms of the server's main thread over seconds 4–14 of the run folding rows, against 20 ms from memory
+(about 8 and 0.5 ms per compaction). 4 interleaved rounds that day, edit p99 in ms: from memory 51/81/96/57, folding rows 65/114/38/33, compaction off 58/130/61/37,
+y-websocket-server 24/28/19/8: compaction no longer shows at this load, and the spread between runs is larger than the difference between the three configurations of ours.
 Before that day the bench ran ours with compaction off, so its earlier 500-client figures did not pay for it.
 
 Latency = a keystroke's send to its application on every other client of the document, for the keystrokes sent in the measured window;

@@ -122,8 +122,9 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         docConnections: rooms.connections,
         pendingWrites: rooms.pendingWrites,
         persistLatencyMs: rooms.persist.persistLatency(),
-        // How compactions folded: small documents inline, large ones on the merge thread (an inline
-        // fallback means that thread is broken).
+        // How folds of stored rows (on closing a document) ran: small documents inline, large ones on
+        // the merge thread (an inline fallback means that thread is broken). Open documents compact
+        // from memory (`compactionsFromMemory` in the stats).
         compactionMerges: { ...documentMergeStats },
         ...stats,
       }),

@@ -172,7 +172,8 @@ export class DocRoom {
    */
   onPersisted(updates: readonly Uint8Array[], rowIds: readonly number[]): void {
     // Every update this instance writes was applied to the document first (edits on accept,
-    // relayed ones on receipt), so its rows are the document's to fold.
+    // relayed ones on receipt; a part waiting for a missing dependency sits in the document's
+    // pending structs, which its encoded state includes), so its rows are the document's to fold.
     this.foldableRowIds.push(...rowIds);
     // Confirmed only while another instance holds the document (it has spoken on the channel within
     // OTHERS_QUIET_MS): alone, nobody would listen. An unconfirmed copy elsewhere is written after
