@@ -55,7 +55,14 @@ describe('scale-out: 2 realtime, 2 API and 2 worker processes on one Postgres an
   beforeAll(async () => {
     const { databaseUrl, redisUrl } = testServices(process.env);
     db = await createTestDatabase(databaseUrl);
-    const shared = { WORKER_CONCURRENCY: '1', METRICS_TOKEN, LOG_LEVEL: 'warn' };
+    // Both realtime instances compact the shared document every 50 updates (from memory, taking
+    // turns on its snapshot), so compactions run before, during and after the kill.
+    const shared = {
+      WORKER_CONCURRENCY: '1',
+      METRICS_TOKEN,
+      LOG_LEVEL: 'warn',
+      REALTIME_COMPACT_AFTER_UPDATES: '50',
+    };
     // Instance one holds accepted updates for up to 100 ms before its insert (the most the setting
     // allows): when it is killed there is always a window of edits it relayed but never stored.
     one = await startServices({
@@ -174,6 +181,13 @@ describe('scale-out: 2 realtime, 2 API and 2 worker processes on one Postgres an
     // what they typed reached instance two (and so every live replica) and was stored there.
     const fromGone = tokens.filter((tok) => gone.some((t) => tok.startsWith(`<c${t.index}n`)));
     expect(fromGone.length).toBeGreaterThan(gone.length * 4);
+    // The survivor compacted from memory, and at least once found a snapshot the other had written.
+    const health = (await (await fetch(`${two.realtimeUrl}/healthz`)).json()) as {
+      compactionsFromMemory: number;
+      compactionSnapshotRefreshes: number;
+    };
+    expect(health.compactionsFromMemory).toBeGreaterThanOrEqual(3);
+    expect(health.compactionSnapshotRefreshes).toBeGreaterThanOrEqual(1);
     for (const t of [...failover, ...onTwo]) t.provider.destroy();
     await one.restart('realtime');
   }, 120_000);
