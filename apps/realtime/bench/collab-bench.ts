@@ -812,7 +812,7 @@ cross-process relay: y-websocket-server and hocuspocus keep documents in memory 
 same server with its own persistence option (YPERSISTENCE, y-leveldb 0.1.2), which writes every update to a LevelDB folder as it
 comes (asynchronously, without an fsync per write). Ours persists every update to Postgres (one multi-row insert per instance per
 10 ms window, each a committed transaction) and, as deployed, compacts a document every ${COMPACT_AFTER_UPDATES_DEFAULT} updates: an open document from memory (its live
-state becomes the snapshot and the rows it holds are deleted; nothing is read back or merged), a closing one by folding its stored rows (inline for documents up to
+state becomes the snapshot and the rows it holds are deleted; nothing is read back or merged), a closing one (or one over the inline limit that another instance also holds) by folding its stored rows (inline for documents up to
 ${DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes / 1024} KB, larger ones on a merge thread, off the event loop that relays edits); the durability lines count both. So that compactions fall in the window at the steady rate of documents in use
 (documents × updates/s per document ÷ ${COMPACT_AFTER_UPDATES_DEFAULT}) rather than all together when fresh documents reach the threshold, ours'
 latency run starts document i of n with i/n × ${COMPACT_AFTER_UPDATES_DEFAULT} unfolded rows (0–${COMPACT_AFTER_UPDATES_DEFAULT - 1} one-character updates); the peers' documents start empty.

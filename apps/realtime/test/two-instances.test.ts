@@ -2,6 +2,7 @@ import {
   DOC_CHANNEL_MESSAGE,
   decodeDocChannelMessage,
   docChannel,
+  documentMergeStats,
   publishDocUpdate,
 } from '@clapboard/server/documents';
 import { createRedis, type Redis } from '@clapboard/server/redis';
@@ -203,6 +204,50 @@ describe('two realtime instances through Redis', () => {
         await db.sql<{ n: number }[]>`select count(*)::int as n from doc_updates where doc_id = ${project}`
       )[0]!.n,
     ).toBe(0);
+  });
+
+  it('a large document that both instances hold is folded from its rows on the merge thread, not from memory', async () => {
+    const A = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
+    const B = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
+    const { ua, ub, project } = await newProject();
+    try {
+      const a = connectClient(A.url, project, await ticketFor(ua, project));
+      const b = connectClient(B.url, project, await ticketFor(ub, project));
+      await Promise.all([synced(a), synced(b)]);
+      // Over DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes: applying the other's snapshot on the event loop
+      // at every compaction would stall it, so the fold goes to the merge thread.
+      a.doc.getText('script').insert(0, 'INT. HOUSE - DAY\n\n'.repeat(2_500));
+      await waitFor(() => b.doc.getText('script').length === 45_000, 3_000, 'the large insert on B');
+      const before = {
+        a: { ...A.server.stats },
+        b: { ...B.server.stats },
+        threaded: documentMergeStats.threaded,
+      };
+      for (let i = 0; i < 30; i++) {
+        a.doc.getText('script').insert(0, `a${i};`);
+        b.doc.getText('script').insert(0, `b${i};`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const same = () => a.doc.getText('script').toString() === b.doc.getText('script').toString();
+      // Whichever instance folds first takes every row, both instances'; the other then finds none.
+      const folds = () =>
+        A.server.stats.compactions + B.server.stats.compactions - before.a.compactions - before.b.compactions;
+      await waitFor(() => same() && folds() >= 2, 5_000, 'two folds');
+      for (const [s, was] of [
+        [A.server.stats, before.a],
+        [B.server.stats, before.b],
+      ] as const) {
+        expect(s.compactionsFromMemory).toBe(was.compactionsFromMemory);
+        expect(s.compactionSnapshotRefreshes).toBe(0);
+      }
+      expect(documentMergeStats.threaded - before.threaded).toBeGreaterThanOrEqual(folds());
+      const text = a.doc.getText('script').toString();
+      await waitFor(async () => (await storedScript(db.sql, project)) === text, 3_000, 'durability');
+      a.destroy();
+      b.destroy();
+    } finally {
+      await Promise.all([A.server.close(), B.server.close()]);
+    }
   });
 
   it('a document held by one instance costs no publish per edit; an instance opening it later still gets every edit, both ways', async () => {
