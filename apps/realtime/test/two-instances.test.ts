@@ -46,6 +46,16 @@ describe('two realtime instances through Redis', () => {
     const [ua, ub] = [await createUser(db.sql), await createUser(db.sql)];
     return { ua, ub, project: await createProject(db.sql, { [ua]: 'owner', [ub]: 'editor' }) };
   };
+  /** Two instances that compact every 10 updates, and a new project with a client on each. */
+  const twoCompacting = async () => {
+    const A = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
+    const B = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
+    const { ua, ub, project } = await newProject();
+    const a = connectClient(A.url, project, await ticketFor(ua, project));
+    const b = connectClient(B.url, project, await ticketFor(ub, project));
+    await Promise.all([synced(a), synced(b)]);
+    return { A, B, project, a, b };
+  };
   /** A third instance, on its own Redis connection, that holds its writes back for a minute. */
   const startSlow = async () => {
     const slowRedis = createRedis(testServices(process.env).redisUrl);
@@ -166,13 +176,8 @@ describe('two realtime instances through Redis', () => {
     expect(await storedScript(db.sql, project)).toBe('not stored yet');
   });
   it('two instances compacting one document from memory take turns on its snapshot and lose nothing', async () => {
-    const A = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
-    const B = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
-    const { ua, ub, project } = await newProject();
+    const { A, B, project, a, b } = await twoCompacting();
     try {
-      const a = connectClient(A.url, project, await ticketFor(ua, project));
-      const b = connectClient(B.url, project, await ticketFor(ub, project));
-      await Promise.all([synced(a), synced(b)]);
       for (let i = 0; i < 60; i++) {
         a.doc.getText('script').insert(0, `a${i};`);
         b.doc.getText('script').insert(b.doc.getText('script').length, `b${i};`);
@@ -207,13 +212,8 @@ describe('two realtime instances through Redis', () => {
   });
 
   it('a large document that both instances hold is folded from its rows on the merge thread, not from memory', async () => {
-    const A = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
-    const B = await startServer({ sql: db.sql, redis, compactAfterUpdates: 10 });
-    const { ua, ub, project } = await newProject();
+    const { A, B, project, a, b } = await twoCompacting();
     try {
-      const a = connectClient(A.url, project, await ticketFor(ua, project));
-      const b = connectClient(B.url, project, await ticketFor(ub, project));
-      await Promise.all([synced(a), synced(b)]);
       // Over DOCUMENT_MERGE_DEFAULTS.inlineMaxBytes: applying the other's snapshot on the event loop
       // at every compaction would stall it, so the fold goes to the merge thread.
       a.doc.getText('script').insert(0, 'INT. HOUSE - DAY\n\n'.repeat(2_500));
