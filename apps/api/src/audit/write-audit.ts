@@ -1,8 +1,4 @@
-import type { Sql } from '@clapboard/server/db';
-import type { TransactionSql } from 'postgres';
-
-/** The pool or a transaction opened on it. */
-export type Queryable = Sql | TransactionSql<{ numeric: number; bigint: number }>;
+import type { Queryable } from '@clapboard/server/db';
 
 export interface AuditEntry {
   projectId: string | null;

@@ -1,8 +1,7 @@
-import type { Sql } from '@clapboard/server/db';
+import type { Queryable, Sql } from '@clapboard/server/db';
 import type { Redis } from '@clapboard/server/redis';
 import { publishRevocation } from '@clapboard/server/sessions';
 import type { SessionRevocation } from '@clapboard/shared/sessions';
-import type { Queryable } from '../audit/write-audit';
 import { ACCESS_TOKEN_TTL_SEC } from './access-token';
 
 export interface EndSessionsDeps {

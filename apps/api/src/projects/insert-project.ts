@@ -1,5 +1,6 @@
+import type { Queryable } from '@clapboard/server/db';
 import type { CreateProjectBody } from '@clapboard/shared/api';
-import { type Queryable, writeAudit } from '../audit/write-audit';
+import { writeAudit } from '../audit/write-audit';
 
 /**
  * Creates a project with `userId` as its owner and audits it (`project.create`). Run it in the

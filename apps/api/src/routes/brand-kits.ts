@@ -1,3 +1,4 @@
+import type { Queryable } from '@clapboard/server/db';
 import { readBounded } from '@clapboard/server/read-bounded';
 import { bytesStream } from '@clapboard/server/storage';
 import { API_PREFIX } from '@clapboard/shared/api';
@@ -24,7 +25,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
-import { type Queryable, writeAudit } from '../audit/write-audit';
+import { writeAudit } from '../audit/write-audit';
 import { authorizeClient } from '../auth/authorize-org';
 import { clientIp } from '../auth/client-ip';
 import { currentUserId } from '../auth/current-user';

@@ -1,3 +1,4 @@
+import type { Queryable } from '@clapboard/server/db';
 import { API_PREFIX, paginationQuerySchema, projectParamsSchema } from '@clapboard/shared/api';
 import {
   addCampaignProjectBodySchema,
@@ -19,7 +20,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
-import { type Queryable, writeAudit } from '../audit/write-audit';
+import { writeAudit } from '../audit/write-audit';
 import { authorizeCampaign, authorizeClient, guestSeesCampaign } from '../auth/authorize-org';
 import { authorizeProject } from '../auth/authorize-project';
 import { clientIp } from '../auth/client-ip';

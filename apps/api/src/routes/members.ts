@@ -1,3 +1,4 @@
+import type { Queryable } from '@clapboard/server/db';
 import {
   API_PREFIX,
   inviteMemberBodySchema,
@@ -14,7 +15,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
-import { type Queryable, writeAudit } from '../audit/write-audit';
+import { writeAudit } from '../audit/write-audit';
 import { authorizeProject } from '../auth/authorize-project';
 import { clientIp } from '../auth/client-ip';
 import { currentUserId } from '../auth/current-user';

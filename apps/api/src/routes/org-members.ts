@@ -1,4 +1,4 @@
-import type { Sql } from '@clapboard/server/db';
+import type { Queryable, Sql } from '@clapboard/server/db';
 import { API_PREFIX } from '@clapboard/shared/api';
 import {
   addCampaignMemberBodySchema,
@@ -16,7 +16,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../app-env';
-import { type Queryable, writeAudit } from '../audit/write-audit';
+import { writeAudit } from '../audit/write-audit';
 import { authorizeCampaign, authorizeClient } from '../auth/authorize-org';
 import { clientIp } from '../auth/client-ip';
 import { currentUserId } from '../auth/current-user';

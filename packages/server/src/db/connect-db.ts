@@ -1,4 +1,4 @@
-import postgres from 'postgres';
+import postgres, { type TransactionSql } from 'postgres';
 import { redactUrl, StartupError } from '../config';
 
 export interface ConnectDbOptions {
@@ -43,6 +43,12 @@ export function createSql(url: string, options: ConnectDbOptions = {}) {
 
 /** The postgres.js client type used across Clapboard (numeric and bigint parsed as numbers). */
 export type Sql = ReturnType<typeof createSql>;
+
+/** A transaction on that client (what `sql.begin` hands its callback). */
+export type Tx = TransactionSql<{ numeric: number; bigint: number }>;
+
+/** The pool, or a transaction on it (for helpers that may run inside the caller's transaction). */
+export type Queryable = Sql | Tx;
 
 /**
  * Connects and checks the database answers, so a wrong `DATABASE_URL` fails at start with one line

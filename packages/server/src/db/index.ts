@@ -1,4 +1,12 @@
-export { type ConnectDbOptions, connectDb, createSql, pingDb, type Sql } from './connect-db';
+export {
+  type ConnectDbOptions,
+  connectDb,
+  createSql,
+  pingDb,
+  type Queryable,
+  type Sql,
+  type Tx,
+} from './connect-db';
 export {
   type ChannelHandlers,
   type ChannelListener,

@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TransactionSql } from 'postgres';
-import type { Sql } from '../db/connect-db';
-
-/** The pool, or a transaction on it (so a document's first state commits with the row it belongs to). */
-type Queryable = Sql | TransactionSql<{ numeric: number; bigint: number }>;
+import type { Queryable } from '../db/connect-db';
 
 /** One update of one document, for `appendUpdateRows`. */
 export interface UpdateRow {

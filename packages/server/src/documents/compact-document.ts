@@ -1,6 +1,40 @@
 import * as Y from 'yjs';
-import type { Sql } from '../db/connect-db';
+import type { Sql, Tx } from '../db/connect-db';
 import { mergeDocumentState } from './merge-document-state';
+
+/**
+ * Takes the per-document compaction lock for the rest of the transaction: two compactors (two
+ * instances, or a fold of rows and a compaction from memory) never write one snapshot at once.
+ * Writers of update rows are never blocked.
+ */
+async function lockCompaction(tx: Tx, docId: string): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtextextended(${`clapboard:compact:${docId}`}, 0))`;
+}
+
+/**
+ * Writes a document's snapshot and deletes the rows it holds, in one statement.
+ * @returns the snapshot's new row version (`xmin`) and the number of rows deleted
+ */
+async function storeSnapshot(
+  tx: Tx,
+  docId: string,
+  snapshot: Uint8Array,
+  rowIds: readonly number[],
+): Promise<{ version: string; folded: number }> {
+  const state = Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
+  const lastId = rowIds.reduce((max, id) => Math.max(max, id), 0);
+  const [written] = await tx<{ version: string; folded: number }[]>`
+    with s as (
+      insert into doc_snapshots (doc_id, state, last_update_id, byte_size, updated_at)
+      values (${docId}, ${state}, ${lastId}, ${state.length}, now())
+      on conflict (doc_id) do update set state = excluded.state,
+        last_update_id = greatest(doc_snapshots.last_update_id, excluded.last_update_id),
+        byte_size = excluded.byte_size, updated_at = now()
+      returning xmin::text as version),
+    d as (delete from doc_updates where doc_id = ${docId} and id = any(${rowIds as number[]}::bigint[]) returning id)
+    select (select version from s) as version, (select count(*)::int from d) as folded`;
+  return written!;
+}
 
 export interface CompactionResult {
   /** Update rows folded into the snapshot (0: nothing to do). */
@@ -33,7 +67,7 @@ export async function compactDocument(
   ) => Uint8Array | Promise<Uint8Array> = mergeDocumentState,
 ): Promise<CompactionResult> {
   return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtextextended(${`clapboard:compact:${docId}`}, 0))`;
+    await lockCompaction(tx, docId);
     const rows = await tx<{ id: number; update: Buffer }[]>`
       select id, update from doc_updates where doc_id = ${docId} order by id limit ${maxRows}`;
     if (rows.length === 0) return { folded: 0, snapshotBytes: 0 };
@@ -42,17 +76,13 @@ export async function compactDocument(
       snapshot?.state,
       rows.map((r) => r.update),
     );
-    const state = Buffer.from(merged.buffer, merged.byteOffset, merged.byteLength);
-    const ids = rows.map((r) => r.id);
-    const lastId = Math.max(...ids);
-    await tx`
-      insert into doc_snapshots (doc_id, state, last_update_id, byte_size, updated_at)
-      values (${docId}, ${state}, ${lastId}, ${state.length}, now())
-      on conflict (doc_id) do update set state = excluded.state,
-        last_update_id = greatest(doc_snapshots.last_update_id, excluded.last_update_id),
-        byte_size = excluded.byte_size, updated_at = now()`;
-    await tx`delete from doc_updates where id = any(${ids}::bigint[])`;
-    return { folded: rows.length, snapshotBytes: state.length };
+    await storeSnapshot(
+      tx,
+      docId,
+      merged,
+      rows.map((r) => r.id),
+    );
+    return { folded: rows.length, snapshotBytes: merged.length };
   });
 }
 
@@ -103,26 +133,15 @@ export async function compactLiveDocument(
   }: { knownVersion: string | null | undefined; rowIds: readonly number[]; origin: unknown },
 ): Promise<LiveCompaction> {
   return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtextextended(${`clapboard:compact:${docId}`}, 0))`;
+    await lockCompaction(tx, docId);
     // The state only travels when the version moved: usually this reads a few bytes.
     const [stored] = await tx<{ version: string; state: Buffer | null }[]>`
       select xmin::text as version, case when xmin::text = ${knownVersion ?? ''} then null else state end as state
       from doc_snapshots where doc_id = ${docId}`;
     const refreshed = stored?.state != null;
     if (stored?.state) Y.applyUpdate(doc, stored.state, origin);
-    const update = Y.encodeStateAsUpdate(doc);
-    const state = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
-    const lastId = rowIds.reduce((max, id) => Math.max(max, id), 0);
-    const [written] = await tx<{ version: string; folded: number }[]>`
-      with s as (
-        insert into doc_snapshots (doc_id, state, last_update_id, byte_size, updated_at)
-        values (${docId}, ${state}, ${lastId}, ${state.length}, now())
-        on conflict (doc_id) do update set state = excluded.state,
-          last_update_id = greatest(doc_snapshots.last_update_id, excluded.last_update_id),
-          byte_size = excluded.byte_size, updated_at = now()
-        returning xmin::text as version),
-      d as (delete from doc_updates where doc_id = ${docId} and id = any(${rowIds as number[]}::bigint[]) returning id)
-      select (select version from s) as version, (select count(*)::int from d) as folded`;
-    return { folded: written!.folded, snapshotBytes: state.length, version: written!.version, refreshed };
+    const state = Y.encodeStateAsUpdate(doc);
+    const { version, folded } = await storeSnapshot(tx, docId, state, rowIds);
+    return { folded, snapshotBytes: state.length, version, refreshed };
   });
 }
